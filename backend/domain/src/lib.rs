@@ -1,0 +1,11 @@
+//! Pure rules of yishen. Nothing here performs I/O or knows about databases, HTTP or PDF:
+//! the other crates parse input into these types, ask these functions for decisions and
+//! persist or present the results.
+
+pub mod account;
+pub mod calendar;
+pub mod role;
+
+pub use account::{AgencyCode, DisplayName, Email, FieldError, OfficialName, Password, Phone, Username};
+pub use calendar::{Calendar, CalendarError, DayKind, YearNotice};
+pub use role::Role;

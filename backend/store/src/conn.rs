@@ -1,0 +1,262 @@
+//! Connections and the pool: the one place where the backend is chosen.
+//!
+//! SQLite (bundled, no system library) is the embedded default; PostgreSQL is compiled in
+//! with the `postgres` feature. Both are reached through one connection enum derived with
+//! diesel's `MultiConnection`, so every query is written once. The variant is picked from the
+//! URL scheme here rather than by `MultiConnection::establish`, which would hide libpq's
+//! real error behind "invalid connection url".
+//!
+//! SQLite allows one writer at a time. A deferred transaction that reads and then writes can
+//! fail at once with `SQLITE_BUSY` when another connection committed in between, whatever the
+//! busy timeout. Write transactions on SQLite are therefore serialised in-process by
+//! [`Pool::write`]; PostgreSQL needs no such lock.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::{Connection, SqliteConnection};
+
+use crate::StoreError;
+
+#[cfg(feature = "postgres")]
+#[derive(diesel::MultiConnection)]
+#[allow(missing_debug_implementations)]
+pub enum DbConn {
+    Postgresql(diesel::PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+#[cfg(not(feature = "postgres"))]
+#[derive(diesel::MultiConnection)]
+#[allow(missing_debug_implementations)]
+pub enum DbConn {
+    Sqlite(SqliteConnection),
+}
+
+/// Which database a URL designates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbUrl {
+    Sqlite(PathBuf),
+    #[cfg(feature = "postgres")]
+    Postgres(String),
+}
+
+/// The backend's name, as shown by `/readyz`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgresql",
+        }
+    }
+}
+
+impl DbUrl {
+    /// Parses `postgres://…` / `postgresql://…`, `sqlite://PATH` or a bare file path.
+    pub fn parse(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            #[cfg(feature = "postgres")]
+            return Ok(DbUrl::Postgres(url.to_owned()));
+            #[cfg(not(feature = "postgres"))]
+            return Err(StoreError::Config(
+                "this build has no PostgreSQL support: rebuild with `--features postgres`".into(),
+            ));
+        }
+        let path = url.strip_prefix("sqlite://").unwrap_or(url);
+        if path.is_empty() {
+            return Err(StoreError::Config("empty database path".into()));
+        }
+        Ok(DbUrl::Sqlite(PathBuf::from(path)))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbUrl::Sqlite(_) => Backend::Sqlite,
+            #[cfg(feature = "postgres")]
+            DbUrl::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Opens one connection, configured for the backend.
+    pub fn connect(&self) -> Result<DbConn, diesel::ConnectionError> {
+        match self {
+            DbUrl::Sqlite(path) => {
+                let mut c = SqliteConnection::establish(&path.to_string_lossy())?;
+                // WAL lets readers run beside the writer; the busy timeout waits for the write
+                // lock instead of failing; foreign keys are off by default in SQLite.
+                c.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConn::Sqlite(c))
+            }
+            #[cfg(feature = "postgres")]
+            DbUrl::Postgres(url) => {
+                let mut c = diesel::PgConnection::establish(url)?;
+                c.batch_execute("SET TIME ZONE 'UTC'; SET application_name = 'yishen';")
+                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConn::Postgresql(c))
+            }
+        }
+    }
+}
+
+/// r2d2 manager that builds the variant from the parsed URL.
+#[derive(Debug)]
+pub struct Manager {
+    url: DbUrl,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        self.url.connect().map_err(r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+/// A pool of connections plus the SQLite write lock.
+#[derive(Clone)]
+pub struct Pool {
+    inner: r2d2::Pool<Manager>,
+    backend: Backend,
+    write_lock: Arc<Mutex<()>>,
+}
+
+impl std::fmt::Debug for Pool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pool")
+            .field("backend", &self.backend)
+            .field("state", &self.inner.state())
+            .finish()
+    }
+}
+
+/// The pool's numbers, for `/metrics`.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolState {
+    pub connections: u32,
+    pub idle: u32,
+}
+
+impl Pool {
+    pub fn open(url: &DbUrl, max_size: u32) -> Result<Self, StoreError> {
+        if let DbUrl::Sqlite(path) = url
+            && let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let inner = r2d2::Pool::builder()
+            .max_size(max_size)
+            .connection_timeout(Duration::from_secs(10))
+            .build(Manager { url: url.clone() })
+            .map_err(StoreError::Pool)?;
+        Ok(Self {
+            inner,
+            backend: url.backend(),
+            write_lock: Arc::new(Mutex::new(())),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn state(&self) -> PoolState {
+        let s = self.inner.state();
+        PoolState {
+            connections: s.connections,
+            idle: s.idle_connections,
+        }
+    }
+
+    /// A connection for reads (or for callers that manage their own transaction).
+    pub fn get(&self) -> Result<r2d2::PooledConnection<Manager>, StoreError> {
+        self.inner.get().map_err(StoreError::Pool)
+    }
+
+    /// Runs `f` in one transaction: everything it writes is committed together or not at all.
+    pub fn write<T, E>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<diesel::result::Error> + From<StoreError>,
+    {
+        let mut conn = self.get()?;
+        let _guard = match self.backend {
+            Backend::Sqlite => Some(self.write_lock.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        };
+        Connection::transaction(&mut *conn, f)
+    }
+
+    /// Runs `f` in one read-only snapshot.
+    pub fn read<T, E>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<diesel::result::Error> + From<StoreError>,
+    {
+        let mut conn = self.get()?;
+        Connection::transaction(&mut *conn, f)
+    }
+}
+
+/// Creates and drops whole PostgreSQL databases: used by the black-box tests to give each
+/// test its own database.
+#[cfg(feature = "postgres")]
+pub mod pg_admin {
+    use diesel::connection::SimpleConnection;
+    use diesel::{Connection, PgConnection};
+
+    fn valid_name(name: &str) -> bool {
+        !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    }
+
+    pub fn create_database(admin_url: &str, name: &str) -> Result<(), String> {
+        if !valid_name(name) {
+            return Err(format!("invalid database name {name}"));
+        }
+        let mut c = PgConnection::establish(admin_url).map_err(|e| e.to_string())?;
+        c.batch_execute(&format!("CREATE DATABASE {name}"))
+            .map_err(|e| e.to_string())
+    }
+
+    pub fn drop_database(admin_url: &str, name: &str) -> Result<(), String> {
+        if !valid_name(name) {
+            return Err(format!("invalid database name {name}"));
+        }
+        let mut c = PgConnection::establish(admin_url).map_err(|e| e.to_string())?;
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .map_err(|e| e.to_string())
+    }
+
+    /// The URL of database `name` on the server of `admin_url`.
+    pub fn url_for(admin_url: &str, name: &str) -> String {
+        match admin_url.rsplit_once('/') {
+            Some((base, rest)) => {
+                let query = rest.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
+                format!("{base}/{name}{query}")
+            }
+            None => format!("{admin_url}/{name}"),
+        }
+    }
+}

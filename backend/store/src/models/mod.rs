@@ -1,0 +1,7 @@
+//! One module per table: the read struct, the `New*` insertable, the changeset and the
+//! queries. Authorization scopes are parameters of the queries, never filters applied later.
+
+pub mod agency;
+pub mod calendar_year;
+pub mod refresh_token;
+pub mod user;

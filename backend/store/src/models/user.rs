@@ -1,0 +1,120 @@
+//! Accounts: applicants and staff.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::DbConn;
+use crate::schema::{agencies, users};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+    pub role: String,
+    pub agency_id: Option<i64>,
+    pub display_name: String,
+    pub phone_enc: Option<String>,
+    pub phone_hash: Option<String>,
+    pub email: Option<String>,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub password_hash: &'a str,
+    pub role: &'a str,
+    pub agency_id: Option<i64>,
+    pub display_name: &'a str,
+    pub phone_enc: Option<&'a str>,
+    pub phone_hash: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = users)]
+pub struct UserChanges {
+    pub password_hash: Option<String>,
+    pub role: Option<String>,
+    pub display_name: Option<String>,
+    pub active: Option<bool>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// Whose accounts a query may return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserScope {
+    /// Every account (system administrators).
+    All,
+    /// The staff of one agency (its administrator).
+    Agency(i64),
+    /// One account (its owner).
+    Own(i64),
+}
+
+/// A user with the code of their agency.
+pub type UserWithAgency = (User, Option<String>);
+
+pub fn insert(conn: &mut DbConn, new: &NewUser<'_>) -> QueryResult<i64> {
+    diesel::insert_into(users::table)
+        .values(new)
+        .returning(users::id)
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<UserWithAgency>> {
+    users::table
+        .left_join(agencies::table)
+        .filter(users::id.eq(id))
+        .select((User::as_select(), agencies::code.nullable()))
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_username(conn: &mut DbConn, username: &str) -> QueryResult<Option<UserWithAgency>> {
+    users::table
+        .left_join(agencies::table)
+        .filter(users::username.eq(username))
+        .select((User::as_select(), agencies::code.nullable()))
+        .first(conn)
+        .optional()
+}
+
+/// Accounts within `scope`, `limit` at most from `offset`, oldest first, and the total.
+pub fn list(
+    conn: &mut DbConn,
+    scope: UserScope,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<UserWithAgency>, i64)> {
+    let scoped = || {
+        let q = users::table.left_join(agencies::table).into_boxed();
+        match scope {
+            UserScope::All => q,
+            UserScope::Agency(a) => q.filter(users::agency_id.eq(a)),
+            UserScope::Own(u) => q.filter(users::id.eq(u)),
+        }
+    };
+    let total = scoped().count().get_result(conn)?;
+    let items = scoped()
+        .order(users::id.asc())
+        .limit(limit)
+        .offset(offset)
+        .select((User::as_select(), agencies::code.nullable()))
+        .load(conn)?;
+    Ok((items, total))
+}
+
+pub fn update(conn: &mut DbConn, id: i64, changes: &UserChanges) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set(changes)
+        .execute(conn)
+}
