@@ -1,1 +1,10 @@
+//! Black-box tests: the real application on port 0, over HTTP, each test on its own fresh
+//! database (SQLite in a temporary directory, or PostgreSQL when
+//! `YISHEN_TEST_DATABASE_URL` names a server and the `postgres` feature is on).
 
+mod agencies;
+mod auth;
+mod authorization;
+mod calendar;
+mod helpers;
+mod http_basics;

@@ -94,7 +94,7 @@ impl DbUrl {
                 // WAL lets readers run beside the writer; the busy timeout waits for the write
                 // lock instead of failing; foreign keys are off by default in SQLite.
                 c.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
                      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
                 )
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
@@ -167,6 +167,12 @@ impl Pool {
         {
             std::fs::create_dir_all(dir)
                 .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        // Switch a new SQLite file to WAL from one connection before the pool opens several
+        // at once (WAL is a property of the file and persists).
+        if url.backend() == Backend::Sqlite {
+            url.connect()
+                .map_err(|e| StoreError::Config(format!("cannot open the database: {e}")))?;
         }
         let inner = r2d2::Pool::builder()
             .max_size(max_size)

@@ -1,0 +1,299 @@
+//! Body and query extractors that turn every decoding failure into a problem naming the field.
+//!
+//! actix's own `Json` reports serde's English message without a field path; these read the
+//! body (capped at the configured limit), insist on a JSON content type and decode through
+//! `serde_path_to_error`, so the problem body can say which field was missing, unknown or of
+//! the wrong type. Request types use `#[serde(deny_unknown_fields)]`.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, FieldIssue};
+
+/// Body limit, set as app data by the application.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// A JSON body decoded into `T`.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<web::Data<BodyLimit>>()
+            .map(|l| l.0)
+            .unwrap_or(1024 * 1024);
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|m| {
+                let m = m.trim().to_ascii_lowercase();
+                m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+            })
+            .unwrap_or(false);
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+            if declared.is_some_and(|n| n > limit) {
+                return Err(ApiError::PayloadTooLarge { limit });
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+                if body.len() + chunk.len() > limit {
+                    return Err(ApiError::PayloadTooLarge { limit });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            decode_json(&body).map(ApiJson)
+        })
+    }
+}
+
+/// Decodes JSON, mapping failures to problems that name the field.
+pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(v) => {
+            de.end().map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+            Ok(v)
+        }
+        Err(e) => {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+                return Err(ApiError::MalformedJson(inner.to_string()));
+            }
+            Err(ApiError::Validation(vec![describe(&path, &inner.to_string())]))
+        }
+    }
+}
+
+/// A query string decoded into `T`.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiQuery<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let pairs = form_urlencoded_pairs(req.query_string());
+        let de = serde_urlencoded::Deserializer::new(pairs);
+        let result = serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
+            let path = e.path().to_string();
+            ApiError::InvalidQuery(vec![describe(&path, &e.into_inner().to_string())])
+        });
+        std::future::ready(result.map(ApiQuery))
+    }
+}
+
+fn form_urlencoded_pairs(q: &str) -> form_urlencoded::Parse<'_> {
+    form_urlencoded::parse(q.as_bytes())
+}
+
+/// Turns serde's English message into a field issue in Chinese.
+fn describe(path: &str, message: &str) -> FieldIssue {
+    let base = if path == "." || path.is_empty() { "" } else { path };
+    let quoted = message.split('`').nth(1).unwrap_or("");
+    let join = |name: &str| {
+        if base.is_empty() {
+            name.to_owned()
+        } else if name.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}.{name}")
+        }
+    };
+    if message.starts_with("missing field") {
+        FieldIssue::new(join(quoted), "required", "缺少必填字段")
+    } else if message.starts_with("unknown field") {
+        // The path already ends at the unknown field itself.
+        let field = if base.ends_with(quoted) { base.to_owned() } else { join(quoted) };
+        FieldIssue::new(field, "unknown_field", "不允许的字段")
+    } else if message.starts_with("unknown variant") {
+        let options: Vec<&str> = message
+            .split("expected")
+            .nth(1)
+            .unwrap_or("")
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .collect();
+        FieldIssue::new(
+            join(""),
+            "invalid_value",
+            format!("取值“{quoted}”无效，可选：{}", options.join("、")),
+        )
+    } else if message.starts_with("invalid type") {
+        FieldIssue::new(join(""), "invalid_type", "字段类型不正确")
+    } else if message.contains("input contains invalid characters")
+        || message.contains("premature end of input")
+        || message.contains("input is out of range")
+        || message.contains("input is not enough")
+        || message.contains("trailing input")
+    {
+        FieldIssue::new(join(""), "invalid_date", "日期格式应为 YYYY-MM-DD")
+    } else {
+        FieldIssue::new(join(""), "invalid_value", "取值无效")
+    }
+}
+
+/// A parse failure that can be reported against a named field.
+pub trait IntoIssue {
+    fn issue(&self, field: &str) -> FieldIssue;
+}
+
+impl IntoIssue for yishen_domain::FieldError {
+    fn issue(&self, field: &str) -> FieldIssue {
+        FieldIssue::from_field(field, self)
+    }
+}
+
+impl IntoIssue for yishen_domain::role::UnknownRole {
+    fn issue(&self, field: &str) -> FieldIssue {
+        FieldIssue::new(field, "invalid_value", self.to_string())
+    }
+}
+
+/// Collects the parse results of a request's fields so that one problem lists every bad
+/// field, not just the first.
+#[derive(Debug, Default)]
+pub struct Fields(Vec<FieldIssue>);
+
+impl Fields {
+    pub fn take<T, E: IntoIssue>(&mut self, field: &str, r: Result<T, E>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push(e.issue(field));
+                None
+            }
+        }
+    }
+
+    /// Parses an optional text field; blank counts as absent.
+    pub fn optional<T, E: IntoIssue>(
+        &mut self,
+        field: &str,
+        raw: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<T> {
+        match raw.map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => self.take(field, parse(s)),
+        }
+    }
+
+    pub fn push(&mut self, issue: FieldIssue) {
+        self.0.push(issue);
+    }
+
+    /// `Ok(())` when every field parsed.
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(self.0))
+        }
+    }
+}
+
+/// A value that `Fields::finish` vouched for.
+pub fn parsed<T>(v: Option<T>) -> Result<T, ApiError> {
+    v.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("field parsed without error but missing")))
+}
+
+/// For `Option<Option<T>>` fields: absent → `None` (leave as is), `null` → `Some(None)`
+/// (clear), a value → `Some(Some(v))`. Use with `#[serde(default)]`.
+pub fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        kind: Kind,
+        on: chrono::NaiveDate,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        Person,
+        Organization,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Outer {
+        name: String,
+        inner: Inner,
+    }
+
+    fn issue(body: &str) -> FieldIssue {
+        match decode_json::<Outer>(body.as_bytes()) {
+            Err(ApiError::Validation(mut v)) => v.remove(0),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn failures_name_the_field() {
+        let i = issue(r#"{"inner": {"kind": "person", "on": "2026-01-01"}}"#);
+        assert_eq!((i.field.as_str(), i.code.as_str()), ("name", "required"));
+        let i = issue(r#"{"name": "a", "x": 1, "inner": {"kind": "person", "on": "2026-01-01"}}"#);
+        assert_eq!((i.field.as_str(), i.code.as_str()), ("x", "unknown_field"));
+        let i = issue(r#"{"name": "a", "inner": {"kind": "robot", "on": "2026-01-01"}}"#);
+        assert_eq!((i.field.as_str(), i.code.as_str()), ("inner.kind", "invalid_value"));
+        assert!(i.message.contains("person"));
+        let i = issue(r#"{"name": 5, "inner": {"kind": "person", "on": "2026-01-01"}}"#);
+        assert_eq!((i.field.as_str(), i.code.as_str()), ("name", "invalid_type"));
+        let i = issue(r#"{"name": "a", "inner": {"kind": "person", "on": "2026-13-01"}}"#);
+        assert_eq!((i.field.as_str(), i.code.as_str()), ("inner.on", "invalid_date"));
+        let i = issue(r#"{"name": "a", "inner": {"kind": "person"}}"#);
+        assert_eq!((i.field.as_str(), i.code.as_str()), ("inner.on", "required"));
+    }
+
+    #[test]
+    fn syntax_errors_are_malformed_json() {
+        assert!(matches!(
+            decode_json::<Outer>(b"{\"name\": "),
+            Err(ApiError::MalformedJson(_))
+        ));
+        assert!(matches!(
+            decode_json::<Outer>(br#"{"name": "a", "inner": {"kind": "person", "on": "2026-01-01"}} x"#),
+            Err(ApiError::MalformedJson(_))
+        ));
+    }
+}

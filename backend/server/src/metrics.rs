@@ -1,0 +1,104 @@
+//! Prometheus metrics (`/metrics`, text exposition format): requests by route and status,
+//! latency by route, and the connection pool.
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: String,
+    route: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    route: String,
+}
+
+type HistogramFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
+
+fn latency_histogram() -> Histogram {
+    // 1 ms .. ~16 s
+    Histogram::new(exponential_buckets(0.001, 2.0, 15))
+}
+
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: HistogramFamily,
+    pool_connections: Gauge,
+    pool_idle: Gauge,
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Metrics")
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("yishen");
+        let requests = Family::<RequestLabels, Counter>::default();
+        let latency: HistogramFamily = Family::new_with_constructor(latency_histogram);
+        let pool_connections = Gauge::default();
+        let pool_idle = Gauge::default();
+        registry.register("http_requests", "HTTP requests served", requests.clone());
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer an HTTP request",
+            latency.clone(),
+        );
+        registry.register(
+            "db_pool_connections",
+            "Open database connections",
+            pool_connections.clone(),
+        );
+        registry.register(
+            "db_pool_idle_connections",
+            "Idle database connections",
+            pool_idle.clone(),
+        );
+        Self {
+            registry,
+            requests,
+            latency,
+            pool_connections,
+            pool_idle,
+        }
+    }
+
+    pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        self.requests
+            .get_or_create(&RequestLabels {
+                method: method.to_owned(),
+                route: route.to_owned(),
+                status,
+            })
+            .inc();
+        self.latency
+            .get_or_create(&RouteLabels {
+                route: route.to_owned(),
+            })
+            .observe(seconds);
+    }
+
+    pub fn render(&self, pool: yishen_store::PoolState) -> Result<String, std::fmt::Error> {
+        self.pool_connections.set(i64::from(pool.connections));
+        self.pool_idle.set(i64::from(pool.idle));
+        let mut out = String::new();
+        prometheus_client::encoding::text::encode(&mut out, &self.registry)?;
+        Ok(out)
+    }
+}

@@ -1,0 +1,39 @@
+//! The OpenAPI document (`/api/openapi.json`), served with an offline Swagger UI at
+//! `/api/docs/`.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::routes::{agencies, auth, calendar, health, users};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "yishen 依申 API", description = "政府信息依申请公开办理系统接口"),
+    paths(
+        health::healthz, health::readyz, health::metrics,
+        auth::register, auth::login, auth::refresh, auth::logout,
+        users::me, users::change_password, users::list, users::create, users::get_one, users::update,
+        agencies::list, agencies::get_one, agencies::create, agencies::update,
+        calendar::due_date, calendar::years, calendar::get_year, calendar::put_year,
+    ),
+    components(schemas(crate::error::Problem, crate::error::FieldIssue)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}

@@ -1,0 +1,177 @@
+//! The agency tree. Listing is public (applicants choose where to apply); changes are for
+//! the system administrator and, for its own settings, the agency's administrator.
+
+use actix_web::{HttpResponse, get, patch, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use yishen_domain::{AgencyCode, OfficialName};
+use yishen_store::models::agency;
+
+use crate::auth::Actor;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, Fields, parsed};
+use crate::services::agencies::{self, AgencyUpdate, NewAgencyInput};
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgencyView {
+    code: String,
+    name: String,
+    parent_code: Option<String>,
+    reconsideration_body_name: Option<String>,
+    court_name: Option<String>,
+    letter_prefix: Option<String>,
+}
+
+fn parent_code(path: &str) -> Option<String> {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    (parts.len() > 1).then(|| parts[parts.len() - 2].to_owned())
+}
+
+fn view(a: agency::Agency) -> AgencyView {
+    AgencyView {
+        parent_code: parent_code(&a.path),
+        code: a.code,
+        name: a.name,
+        reconsideration_body_name: a.reconsideration_body_name,
+        court_name: a.court_name,
+        letter_prefix: a.letter_prefix,
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgencyList {
+    items: Vec<AgencyView>,
+}
+
+/// Every agency, parents before children.
+#[utoipa::path(tag = "agencies", responses((status = 200, body = AgencyList)))]
+#[get("/api/v1/agencies")]
+pub async fn list(state: web::Data<AppState>) -> Result<web::Json<AgencyList>, ApiError> {
+    let rows = state.read(|conn| Ok(agency::list(conn)?)).await?;
+    Ok(web::Json(AgencyList {
+        items: rows.into_iter().map(view).collect(),
+    }))
+}
+
+/// One agency by code.
+#[utoipa::path(tag = "agencies", responses((status = 200, body = AgencyView), (status = 404, body = crate::error::Problem)))]
+#[get("/api/v1/agencies/{code}")]
+pub async fn get_one(
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> Result<web::Json<AgencyView>, ApiError> {
+    let code = code.into_inner();
+    let a = state
+        .read(move |conn| Ok(agency::find_by_code(conn, &code)?))
+        .await?
+        .ok_or(ApiError::NotFound("机关"))?;
+    Ok(web::Json(view(a)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAgency {
+    code: String,
+    name: String,
+    parent: Option<String>,
+    reconsideration_body_name: Option<String>,
+    court_name: Option<String>,
+    letter_prefix: Option<String>,
+}
+
+/// Adds an agency to the tree (system administrator).
+#[utoipa::path(tag = "agencies", request_body = CreateAgency, security(("bearer" = [])),
+    responses((status = 201, body = AgencyView), (status = 403, body = crate::error::Problem),
+              (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[post("/api/v1/agencies")]
+pub async fn create(
+    state: web::Data<AppState>,
+    actor: Actor,
+    body: ApiJson<CreateAgency>,
+) -> Result<HttpResponse, ApiError> {
+    crate::policy::manage_agency_tree(&actor)?;
+    let b = body.0;
+    let mut f = Fields::default();
+    let code = f.take("code", AgencyCode::parse(&b.code));
+    let name = f.take("name", OfficialName::parse(&b.name));
+    let parent = f.optional("parent", b.parent.as_deref(), AgencyCode::parse);
+    let body_name = f.optional(
+        "reconsideration_body_name",
+        b.reconsideration_body_name.as_deref(),
+        OfficialName::parse,
+    );
+    let court = f.optional("court_name", b.court_name.as_deref(), OfficialName::parse);
+    let prefix = f.optional("letter_prefix", b.letter_prefix.as_deref(), OfficialName::parse);
+    f.finish()?;
+    let a = agencies::create(
+        &state,
+        &actor,
+        NewAgencyInput {
+            code: parsed(code)?,
+            name: parsed(name)?,
+            parent,
+            reconsideration_body_name: body_name,
+            court_name: court,
+            letter_prefix: prefix,
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(view(a)))
+}
+
+/// A field that may be left out (unchanged), set, or set to null (cleared).
+fn tri(raw: Option<Option<String>>, field: &str, f: &mut Fields) -> Option<Option<OfficialName>> {
+    match raw {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(s)) if s.trim().is_empty() => Some(None),
+        Some(Some(s)) => f.take(field, OfficialName::parse(&s)).map(Some),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAgency {
+    name: Option<String>,
+    #[serde(default, deserialize_with = "crate::extract::nullable")]
+    reconsideration_body_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::extract::nullable")]
+    court_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::extract::nullable")]
+    letter_prefix: Option<Option<String>>,
+}
+
+/// Changes an agency's settings (its administrator) or name (system administrator).
+#[utoipa::path(tag = "agencies", request_body = UpdateAgency, security(("bearer" = [])),
+    responses((status = 200, body = AgencyView), (status = 403, body = crate::error::Problem),
+              (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[patch("/api/v1/agencies/{code}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    actor: Actor,
+    code: web::Path<String>,
+    body: ApiJson<UpdateAgency>,
+) -> Result<web::Json<AgencyView>, ApiError> {
+    let code = AgencyCode::parse(&code.into_inner()).map_err(|_| ApiError::NotFound("机关"))?;
+    let b = body.0;
+    let mut f = Fields::default();
+    let name = f.optional("name", b.name.as_deref(), OfficialName::parse);
+    let reconsideration_body_name = tri(b.reconsideration_body_name, "reconsideration_body_name", &mut f);
+    let court_name = tri(b.court_name, "court_name", &mut f);
+    let letter_prefix = tri(b.letter_prefix, "letter_prefix", &mut f);
+    f.finish()?;
+    let a = agencies::update(
+        &state,
+        &actor,
+        code,
+        AgencyUpdate {
+            name,
+            reconsideration_body_name,
+            court_name,
+            letter_prefix,
+        },
+    )
+    .await?;
+    Ok(web::Json(view(a)))
+}

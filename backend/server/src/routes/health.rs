@@ -1,0 +1,57 @@
+//! Liveness, readiness and metrics.
+
+use actix_web::{HttpResponse, get, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    status: &'static str,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Readiness {
+    status: &'static str,
+    database: &'static str,
+    calendar_years: Vec<i32>,
+}
+
+/// 200 when the database answers.
+#[utoipa::path(tag = "health", responses((status = 200, body = Health), (status = 503, body = crate::error::Problem)))]
+#[get("/healthz")]
+pub async fn healthz(state: web::Data<AppState>) -> Result<web::Json<Health>, ApiError> {
+    state.read(|conn| {
+        use diesel::connection::SimpleConnection;
+        conn.batch_execute("SELECT 1").map_err(|_| ApiError::Unavailable)
+    })
+    .await?;
+    Ok(web::Json(Health { status: "ok" }))
+}
+
+/// 200 when migrations are applied and the calendar is loaded.
+#[utoipa::path(tag = "health", responses((status = 200, body = Readiness), (status = 503, body = crate::error::Problem)))]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Readiness>, ApiError> {
+    let calendar = crate::services::calendar::current(&state).await?;
+    Ok(web::Json(Readiness {
+        status: "ready",
+        database: state.pool.backend().as_str(),
+        calendar_years: calendar.covered_years().collect(),
+    }))
+}
+
+/// Prometheus text exposition.
+#[utoipa::path(tag = "health", responses((status = 200, content_type = "text/plain")))]
+#[get("/metrics")]
+pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let body = state
+        .metrics
+        .render(state.pool.state())
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("metrics: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(body))
+}

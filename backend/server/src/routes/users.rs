@@ -1,0 +1,268 @@
+//! Accounts: the actor's own (`/me`) and administration of staff accounts.
+
+use actix_web::{HttpResponse, get, patch, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use yishen_domain::{AgencyCode, DisplayName, Email, Password, Phone, Role, Username};
+use yishen_store::models::user;
+
+use crate::auth::Actor;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiQuery, Fields, parsed};
+use crate::policy;
+use crate::services::accounts::{self, AccountChanges, Creator, NewAccount};
+use crate::state::AppState;
+
+/// An account as shown to its owner and administrators. The phone number is masked.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    id: i64,
+    username: String,
+    role: String,
+    role_label: &'static str,
+    agency_code: Option<String>,
+    display_name: String,
+    phone_masked: Option<String>,
+    email: Option<String>,
+    active: bool,
+    created_at: String,
+}
+
+fn mask_phone(p: &str) -> String {
+    let chars: Vec<char> = p.chars().collect();
+    if chars.len() <= 7 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}****{tail}")
+}
+
+pub fn view(state: &AppState, u: user::User, agency_code: Option<String>) -> UserView {
+    let role = Role::parse(&u.role).ok();
+    UserView {
+        id: u.id,
+        username: u.username,
+        role_label: role.map(Role::label).unwrap_or(""),
+        role: u.role,
+        agency_code,
+        display_name: u.display_name,
+        phone_masked: u
+            .phone_enc
+            .and_then(|enc| state.pii.decrypt(&enc).ok())
+            .map(|p| mask_phone(&p)),
+        email: u.email,
+        active: u.active,
+        created_at: format!("{}Z", u.created_at.format("%Y-%m-%dT%H:%M:%S")),
+    }
+}
+
+pub async fn load_view(state: &AppState, id: i64) -> Result<UserView, ApiError> {
+    let (u, code) = state
+        .read(move |conn| Ok(user::find(conn, id)?))
+        .await?
+        .ok_or(ApiError::NotFound("账号"))?;
+    Ok(view(state, u, code))
+}
+
+/// The logged-in account.
+#[utoipa::path(tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, body = UserView), (status = 401, body = crate::error::Problem)))]
+#[get("/api/v1/me")]
+pub async fn me(state: web::Data<AppState>, actor: Actor) -> Result<web::Json<UserView>, ApiError> {
+    Ok(web::Json(load_view(&state, actor.id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+/// Changes the logged-in account's password; every session ends.
+#[utoipa::path(tag = "accounts", request_body = PasswordChange, security(("bearer" = [])),
+    responses((status = 204), (status = 422, body = crate::error::Problem)))]
+#[post("/api/v1/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    actor: Actor,
+    body: ApiJson<PasswordChange>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    let username = Username::parse(&actor.username).ok();
+    let mut f = Fields::default();
+    let new = f.take("new_password", Password::parse(&b.new_password, username.as_ref()));
+    f.finish()?;
+    accounts::change_password(&state, &actor, b.current_password, parsed(new)?).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct Page {
+    /// 1-based page number.
+    page: Option<u32>,
+    /// Items per page, at most 200.
+    per_page: Option<u32>,
+}
+
+pub const MAX_PER_PAGE: u32 = 200;
+
+impl Page {
+    /// `(limit, offset)`, or a problem naming the field.
+    pub fn limits(&self) -> Result<(i64, i64), ApiError> {
+        let per_page = self.per_page.unwrap_or(50);
+        if per_page == 0 || per_page > MAX_PER_PAGE {
+            return Err(ApiError::InvalidQuery(vec![crate::error::FieldIssue::new(
+                "per_page",
+                "out_of_range",
+                format!("每页条数须在1至{MAX_PER_PAGE}之间"),
+            )]));
+        }
+        let page = self.page.unwrap_or(1).max(1);
+        Ok((i64::from(per_page), i64::from(page - 1) * i64::from(per_page)))
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserList {
+    items: Vec<UserView>,
+    total: i64,
+}
+
+/// Accounts the actor administers: all for the system administrator, the agency's for an
+/// agency administrator.
+#[utoipa::path(tag = "accounts", params(Page), security(("bearer" = [])),
+    responses((status = 200, body = UserList), (status = 403, body = crate::error::Problem)))]
+#[get("/api/v1/users")]
+pub async fn list(
+    state: web::Data<AppState>,
+    actor: Actor,
+    query: ApiQuery<Page>,
+) -> Result<web::Json<UserList>, ApiError> {
+    let scope = policy::user_scope(&actor)?;
+    let (limit, offset) = query.0.limits()?;
+    let (rows, total) = state
+        .read(move |conn| Ok(user::list(conn, scope, limit, offset)?))
+        .await?;
+    let items = rows.into_iter().map(|(u, c)| view(&state, u, c)).collect();
+    Ok(web::Json(UserList { items, total }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    username: String,
+    password: String,
+    display_name: String,
+    role: String,
+    /// Agency code; required for staff roles.
+    agency: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+}
+
+/// Creates an account (administrators).
+#[utoipa::path(tag = "accounts", request_body = CreateUser, security(("bearer" = [])),
+    responses((status = 201, body = UserView), (status = 403, body = crate::error::Problem),
+              (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[post("/api/v1/users")]
+pub async fn create(
+    state: web::Data<AppState>,
+    actor: Actor,
+    body: ApiJson<CreateUser>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.0;
+    // Role-level denial first: an applicant learns nothing from validation messages.
+    if !matches!(actor.role, Role::Sysadmin | Role::AgencyAdmin) {
+        return Err(ApiError::Forbidden(
+            "只有系统管理员和机关管理员可以创建工作人员账号".into(),
+        ));
+    }
+    let mut f = Fields::default();
+    let username = f.take("username", Username::parse(&b.username));
+    let password = f.take("password", Password::parse(&b.password, username.as_ref()));
+    let display_name = f.take("display_name", DisplayName::parse(&b.display_name));
+    let role = f.take("role", Role::parse(&b.role));
+    let agency = f.optional("agency", b.agency.as_deref(), AgencyCode::parse);
+    let phone = f.optional("phone", b.phone.as_deref(), Phone::parse);
+    let email = f.optional("email", b.email.as_deref(), Email::parse);
+    f.finish()?;
+    let id = accounts::create(
+        &state,
+        Creator::Admin(actor),
+        NewAccount {
+            username: parsed(username)?,
+            password: parsed(password)?,
+            display_name: parsed(display_name)?,
+            role: parsed(role)?,
+            agency,
+            phone,
+            email,
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(load_view(&state, id).await?))
+}
+
+/// One account.
+#[utoipa::path(tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, body = UserView), (status = 404, body = crate::error::Problem)))]
+#[get("/api/v1/users/{id}")]
+pub async fn get_one(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<i64>,
+) -> Result<web::Json<UserView>, ApiError> {
+    let id = id.into_inner();
+    let (u, code) = state
+        .read(move |conn| Ok(user::find(conn, id)?))
+        .await?
+        .ok_or(ApiError::NotFound("账号"))?;
+    policy::view_user(&actor, u.id, u.agency_id)?;
+    Ok(web::Json(view(&state, u, code)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUser {
+    display_name: Option<String>,
+    role: Option<String>,
+    active: Option<bool>,
+    /// A new password set by the administrator; the account's sessions end.
+    password: Option<String>,
+}
+
+/// Changes an account (administrators): name, role, active, password.
+#[utoipa::path(tag = "accounts", request_body = UpdateUser, security(("bearer" = [])),
+    responses((status = 200, body = UserView), (status = 403, body = crate::error::Problem),
+              (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[patch("/api/v1/users/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<i64>,
+    body: ApiJson<UpdateUser>,
+) -> Result<web::Json<UserView>, ApiError> {
+    let id = id.into_inner();
+    let b = body.0;
+    let mut f = Fields::default();
+    let display_name = f.optional("display_name", b.display_name.as_deref(), DisplayName::parse);
+    let role = f.optional("role", b.role.as_deref(), Role::parse);
+    let password = f.optional("password", b.password.as_deref(), |p| Password::parse(p, None));
+    f.finish()?;
+    accounts::update(
+        &state,
+        &actor,
+        id,
+        AccountChanges {
+            display_name,
+            role,
+            active: b.active,
+            password,
+        },
+    )
+    .await?;
+    Ok(web::Json(load_view(&state, id).await?))
+}

@@ -1,0 +1,100 @@
+//! The agency tree: creation by the system administrator, settings by the agency's own
+//! administrator.
+
+use yishen_domain::{AgencyCode, OfficialName};
+use yishen_store::models::agency;
+
+use crate::auth::Actor;
+use crate::error::ApiError;
+use crate::policy;
+use crate::state::AppState;
+
+#[derive(Debug)]
+pub struct NewAgencyInput {
+    pub code: AgencyCode,
+    pub name: OfficialName,
+    pub parent: Option<AgencyCode>,
+    pub reconsideration_body_name: Option<OfficialName>,
+    pub court_name: Option<OfficialName>,
+    pub letter_prefix: Option<OfficialName>,
+}
+
+pub async fn create(state: &AppState, actor: &Actor, input: NewAgencyInput) -> Result<agency::Agency, ApiError> {
+    policy::manage_agency_tree(actor)?;
+    state
+        .write(move |conn| {
+            let parent = match &input.parent {
+                Some(p) => Some(
+                    agency::find_by_code(conn, p.as_str())?
+                        .ok_or_else(|| ApiError::field("parent", "unknown_agency", "上级机关代码不存在"))?,
+                ),
+                None => None,
+            };
+            let path = agency::child_path(parent.as_ref(), input.code.as_str());
+            let now = yishen_store::now();
+            let id = agency::insert(
+                conn,
+                &agency::NewAgency {
+                    code: input.code.as_str(),
+                    name: input.name.as_str(),
+                    parent_id: parent.as_ref().map(|p| p.id),
+                    path: &path,
+                    reconsideration_body_name: input.reconsideration_body_name.as_ref().map(|n| n.as_str()),
+                    court_name: input.court_name.as_ref().map(|n| n.as_str()),
+                    letter_prefix: input.letter_prefix.as_ref().map(|n| n.as_str()),
+                    settings: "{}",
+                    created_at: now,
+                    updated_at: now,
+                },
+            )
+            .map_err(|e| {
+                if yishen_store::is_unique_violation(&e) {
+                    ApiError::Conflict {
+                        code: "agency_code_taken",
+                        detail: "该机关代码已存在".into(),
+                    }
+                } else {
+                    e.into()
+                }
+            })?;
+            agency::find(conn, id)?.ok_or_else(|| anyhow::anyhow!("agency {id} vanished").into())
+        })
+        .await
+}
+
+#[derive(Debug, Default)]
+pub struct AgencyUpdate {
+    pub name: Option<OfficialName>,
+    pub reconsideration_body_name: Option<Option<OfficialName>>,
+    pub court_name: Option<Option<OfficialName>>,
+    pub letter_prefix: Option<Option<OfficialName>>,
+}
+
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    code: AgencyCode,
+    input: AgencyUpdate,
+) -> Result<agency::Agency, ApiError> {
+    let actor = actor.clone();
+    state
+        .write(move |conn| {
+            let a = agency::find_by_code(conn, code.as_str())?.ok_or(ApiError::NotFound("机关"))?;
+            policy::update_agency(&actor, a.id, input.name.is_some())?;
+            let opt = |v: Option<Option<OfficialName>>| v.map(|o| o.map(OfficialName::into_inner));
+            agency::update(
+                conn,
+                a.id,
+                &agency::AgencyChanges {
+                    name: input.name.map(OfficialName::into_inner),
+                    reconsideration_body_name: opt(input.reconsideration_body_name),
+                    court_name: opt(input.court_name),
+                    letter_prefix: opt(input.letter_prefix),
+                    settings: None,
+                    updated_at: Some(yishen_store::now()),
+                },
+            )?;
+            agency::find(conn, a.id)?.ok_or_else(|| anyhow::anyhow!("agency vanished").into())
+        })
+        .await
+}

@@ -1,0 +1,6 @@
+//! Services: each public function is one user action, run as one transaction, deciding
+//! through `domain` and `policy` and persisting through `store`.
+
+pub mod accounts;
+pub mod agencies;
+pub mod calendar;

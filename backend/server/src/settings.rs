@@ -1,0 +1,274 @@
+//! The one typed configuration value, built in `main` from the environment (`YISHEN_*`) and
+//! an optional TOML file named by `YISHEN_CONFIG`, then passed down. Nothing reads the
+//! environment after this. The defaults run the embedded mode with no set-up.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// A secret value: never printed by `Debug`.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Address to listen on; port 0 picks a free port (tests).
+    pub bind: String,
+    /// Where the SQLite file, generated secrets and (later) letters and the index live.
+    pub data_dir: PathBuf,
+    /// `None`: the SQLite file `yishen.sqlite3` in the data dir.
+    pub database_url: Option<String>,
+    /// HS256 key for access tokens; `None`: generated once into the data dir.
+    pub jwt_secret: Option<Secret>,
+    /// 32-byte key (hex or base64) encrypting personal data; `None`: generated into the data dir.
+    pub data_key: Option<Secret>,
+    pub demo_password: Secret,
+    /// `tracing` filter directives.
+    pub log: String,
+    pub log_format: LogFormat,
+    pub pool_size: u32,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    /// Largest accepted request body.
+    pub body_limit: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            jwt_secret: None,
+            data_key: None,
+            demo_password: Secret::new("yishen-demo-2026"),
+            log: "info".into(),
+            log_format: LogFormat::Pretty,
+            pool_size: 8,
+            access_token_ttl: Duration::from_secs(15 * 60),
+            refresh_token_ttl: Duration::from_secs(14 * 24 * 3600),
+            body_limit: 1024 * 1024,
+        }
+    }
+}
+
+/// The optional file; every key is optional and named like its variable without `YISHEN_`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    bind: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    jwt_secret: Option<Secret>,
+    data_key: Option<Secret>,
+    demo_password: Option<Secret>,
+    log: Option<String>,
+    log_format: Option<LogFormat>,
+    pool_size: Option<u32>,
+    access_token_minutes: Option<u64>,
+    refresh_token_days: Option<u64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot read config file {path}: {source}")]
+    ReadFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path}: {message}")]
+    ParseFile { path: PathBuf, message: String },
+    #[error("{var}: {message}")]
+    Invalid { var: &'static str, message: String },
+}
+
+impl Settings {
+    /// Builds the settings from a variable lookup (the process environment in `main`).
+    pub fn load(var: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
+        let mut s = Settings::default();
+        if let Some(path) = var("YISHEN_CONFIG").map(PathBuf::from) {
+            s.apply_file(&path)?;
+        }
+        if let Some(v) = var("YISHEN_BIND") {
+            s.bind = v;
+        }
+        if let Some(v) = var("YISHEN_DATA_DIR") {
+            s.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = var("YISHEN_DATABASE_URL").filter(|v| !v.is_empty()) {
+            s.database_url = Some(v);
+        }
+        if let Some(v) = var("YISHEN_JWT_SECRET").filter(|v| !v.is_empty()) {
+            s.jwt_secret = Some(Secret::new(v));
+        }
+        if let Some(v) = var("YISHEN_DATA_KEY").filter(|v| !v.is_empty()) {
+            s.data_key = Some(Secret::new(v));
+        }
+        if let Some(v) = var("YISHEN_DEMO_PASSWORD").filter(|v| !v.is_empty()) {
+            s.demo_password = Secret::new(v);
+        }
+        if let Some(v) = var("YISHEN_LOG") {
+            s.log = v;
+        }
+        if let Some(v) = var("YISHEN_LOG_FORMAT") {
+            s.log_format = match v.as_str() {
+                "pretty" => LogFormat::Pretty,
+                "json" => LogFormat::Json,
+                other => {
+                    return Err(SettingsError::Invalid {
+                        var: "YISHEN_LOG_FORMAT",
+                        message: format!("expected `pretty` or `json`, got `{other}`"),
+                    });
+                }
+            };
+        }
+        if let Some(v) = var("YISHEN_POOL_SIZE") {
+            s.pool_size = v.parse().map_err(|_| SettingsError::Invalid {
+                var: "YISHEN_POOL_SIZE",
+                message: format!("not a number: `{v}`"),
+            })?;
+        }
+        if s.pool_size == 0 {
+            return Err(SettingsError::Invalid {
+                var: "YISHEN_POOL_SIZE",
+                message: "must be at least 1".into(),
+            });
+        }
+        if let Some(secret) = &s.jwt_secret
+            && secret.expose().len() < 32
+        {
+            return Err(SettingsError::Invalid {
+                var: "YISHEN_JWT_SECRET",
+                message: "must be at least 32 characters".into(),
+            });
+        }
+        Ok(s)
+    }
+
+    fn apply_file(&mut self, path: &Path) -> Result<(), SettingsError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SettingsError::ReadFile {
+            path: path.to_owned(),
+            source,
+        })?;
+        let f: FileSettings = toml::from_str(&text).map_err(|e| SettingsError::ParseFile {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        if let Some(v) = f.bind {
+            self.bind = v;
+        }
+        if let Some(v) = f.data_dir {
+            self.data_dir = v;
+        }
+        self.database_url = f.database_url.or(self.database_url.take());
+        self.jwt_secret = f.jwt_secret.or(self.jwt_secret.take());
+        self.data_key = f.data_key.or(self.data_key.take());
+        if let Some(v) = f.demo_password {
+            self.demo_password = v;
+        }
+        if let Some(v) = f.log {
+            self.log = v;
+        }
+        if let Some(v) = f.log_format {
+            self.log_format = v;
+        }
+        if let Some(v) = f.pool_size {
+            self.pool_size = v;
+        }
+        if let Some(m) = f.access_token_minutes {
+            self.access_token_ttl = Duration::from_secs(m * 60);
+        }
+        if let Some(d) = f.refresh_token_days {
+            self.refresh_token_ttl = Duration::from_secs(d * 24 * 3600);
+        }
+        Ok(())
+    }
+
+    /// The database URL in effect.
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            self.data_dir
+                .join("yishen.sqlite3")
+                .to_string_lossy()
+                .into_owned()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        let map: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::load(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_run_the_embedded_mode() {
+        let s = load(&[]).expect("defaults");
+        assert_eq!(s.bind, "127.0.0.1:8080");
+        assert_eq!(s.database_url(), "./data/yishen.sqlite3");
+        assert_eq!(s.demo_password.expose(), "yishen-demo-2026");
+        assert_eq!(s.log_format, LogFormat::Pretty);
+    }
+
+    #[test]
+    fn environment_overrides_and_bad_values_are_named() {
+        let s = load(&[("YISHEN_BIND", "0.0.0.0:9000"), ("YISHEN_LOG_FORMAT", "json")])
+            .expect("valid");
+        assert_eq!(s.bind, "0.0.0.0:9000");
+        assert_eq!(s.log_format, LogFormat::Json);
+        let err = load(&[("YISHEN_LOG_FORMAT", "xml")]).expect_err("invalid");
+        assert!(err.to_string().contains("YISHEN_LOG_FORMAT"));
+        let err = load(&[("YISHEN_JWT_SECRET", "short")]).expect_err("too short");
+        assert!(err.to_string().contains("YISHEN_JWT_SECRET"));
+    }
+
+    #[test]
+    fn the_file_is_read_and_the_environment_wins() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("yishen.toml");
+        std::fs::write(&path, "bind = \"127.0.0.1:7000\"\npool_size = 3\n").expect("write");
+        let p = path.to_string_lossy().into_owned();
+        let s = load(&[("YISHEN_CONFIG", &p), ("YISHEN_POOL_SIZE", "5")]).expect("valid");
+        assert_eq!(s.bind, "127.0.0.1:7000");
+        assert_eq!(s.pool_size, 5);
+        std::fs::write(&path, "unknown = 1\n").expect("write");
+        assert!(load(&[("YISHEN_CONFIG", &p)]).is_err());
+    }
+
+    #[test]
+    fn secrets_are_not_printed() {
+        let s = load(&[("YISHEN_JWT_SECRET", "0123456789abcdef0123456789abcdef-secret")])
+            .expect("valid");
+        assert!(!format!("{s:?}").contains("abcdef-secret"));
+    }
+}

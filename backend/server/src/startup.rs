@@ -1,0 +1,218 @@
+//! Building and running the application: the database (migrations, reference data), the
+//! secrets, the shared state and the HTTP server. `main` and the tests both come through
+//! here; tests bind port 0.
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::{Next, from_fn};
+use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+use yishen_store::{DbUrl, Pool};
+
+use crate::auth::password;
+use crate::auth::tokens::TokenKeys;
+use crate::error::{ApiError, REQUEST_ID};
+use crate::extract::BodyLimit;
+use crate::metrics::Metrics;
+use crate::openapi::ApiDoc;
+use crate::pii::Pii;
+use crate::settings::Settings;
+use crate::state::AppState;
+
+/// Opens the database, applies migrations and syncs the reference data.
+pub fn open_database(settings: &Settings) -> anyhow::Result<Pool> {
+    let url = DbUrl::parse(&settings.database_url())?;
+    let pool = Pool::open(&url, settings.pool_size)?;
+    let mut conn = pool.get()?;
+    let applied = yishen_store::migrate::run(&mut conn)?;
+    if !applied.is_empty() {
+        tracing::info!(count = applied.len(), "migrations applied");
+    }
+    let report = pool.write(|c| yishen_store::reference::sync_holidays(c))?;
+    tracing::info!(?report, "holiday calendar synced");
+    Ok(pool)
+}
+
+/// Reads a secret file from the data dir, creating it (mode 0600) with 32 random bytes in
+/// hex when it does not exist yet.
+fn secret_file(dir: &Path, name: &str) -> anyhow::Result<String> {
+    let path = dir.join(name);
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        return Ok(existing.trim().to_owned());
+    }
+    std::fs::create_dir_all(dir)?;
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("random: {e}"))?;
+    let value = hex::encode(bytes);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(&path) {
+        Ok(mut f) => {
+            f.write_all(value.as_bytes())?;
+            tracing::info!(file = %path.display(), "secret generated");
+            Ok(value)
+        }
+        // Another process created it first: use theirs.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Ok(std::fs::read_to_string(&path)?.trim().to_owned())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Builds the shared state: database, keys, metrics.
+pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
+    let jwt_secret = match &settings.jwt_secret {
+        Some(s) => s.expose().to_owned(),
+        None => secret_file(&settings.data_dir, "jwt.secret")?,
+    };
+    let data_key = match &settings.data_key {
+        Some(s) => s.expose().to_owned(),
+        None => secret_file(&settings.data_dir, "data.key")?,
+    };
+    let pii = Pii::new(&Pii::parse_key(&data_key)?)?;
+    let keys = TokenKeys::new(jwt_secret.as_bytes(), settings.access_token_ttl);
+    let settings = Arc::new(settings);
+    let s = settings.clone();
+    let pool = web::block(move || open_database(&s)).await??;
+    let dummy_hash = web::block(|| password::hash("yishen dummy password for unknown users")).await??;
+    Ok(AppState {
+        pool,
+        keys,
+        pii,
+        settings,
+        metrics: Arc::new(Metrics::new()),
+        dummy_hash: Arc::new(dummy_hash),
+    })
+}
+
+/// Adds the demo agencies and accounts that are missing.
+pub async fn seed_demo(state: &AppState) -> anyhow::Result<(usize, usize)> {
+    let agencies = state
+        .write(|conn| Ok(yishen_store::reference::sync_demo_agencies(conn)?))
+        .await?;
+    let accounts = crate::services::accounts::seed_demo(state).await?;
+    Ok((agencies, accounts))
+}
+
+/// Sets the request id for error bodies and logs, answers it in `x-request-id`, and counts
+/// the request for `/metrics`.
+async fn request_context(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = req
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let metrics = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.metrics.clone());
+    let method = req.method().to_string();
+    let start = Instant::now();
+    let mut res = REQUEST_ID.scope(id.clone(), next.call(req)).await?;
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        res.headers_mut()
+            .insert(HeaderName::from_static("x-request-id"), v);
+    }
+    if let Some(m) = metrics {
+        let route = res
+            .request()
+            .match_pattern()
+            .unwrap_or_else(|| "unmatched".into());
+        m.observe(&method, &route, res.status().as_u16(), start.elapsed().as_secs_f64());
+    }
+    Ok(res)
+}
+
+async fn route_not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::RouteNotFound)
+}
+
+async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header(("location", "/api/docs/"))
+        .finish()
+}
+
+/// The running application.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application").field("port", &self.port).finish()
+    }
+}
+
+impl Application {
+    /// Prepares everything and binds the listener; `demo` adds the demo data.
+    pub async fn build(settings: Settings, demo: bool) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&settings.bind)?;
+        let port = listener.local_addr()?.port();
+        let state = build_state(settings).await?;
+        if demo {
+            let (agencies, accounts) = seed_demo(&state).await?;
+            tracing::info!(agencies, accounts, "demo data ready");
+        }
+        let server = run(listener, state.clone())?;
+        Ok(Self {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let limit = state.settings.body_limit;
+    let data = web::Data::new(state);
+    let openapi = ApiDoc::openapi();
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(from_fn(request_context))
+            .wrap(TracingLogger::default())
+            .app_data(data.clone())
+            .app_data(web::Data::new(BodyLimit(limit)))
+            .app_data(
+                web::PathConfig::default().error_handler(|_, _| ApiError::NotFound("资源").into()),
+            )
+            .configure(crate::routes::configure)
+            .route("/api/docs", web::get().to(docs_redirect))
+            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi.clone()))
+            .default_service(web::to(route_not_found))
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

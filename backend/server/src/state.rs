@@ -1,0 +1,45 @@
+//! What every handler shares: the pool, the token keys, the personal-data key, settings
+//! and metrics. Built once by the application, never global.
+
+use std::sync::Arc;
+
+use yishen_store::Pool;
+
+use crate::auth::tokens::TokenKeys;
+use crate::metrics::Metrics;
+use crate::pii::Pii;
+use crate::settings::Settings;
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub pool: Pool,
+    pub keys: TokenKeys,
+    pub pii: Pii,
+    pub settings: Arc<Settings>,
+    pub metrics: Arc<Metrics>,
+    /// A hash to verify against when the username is unknown, so that the answer takes
+    /// as long as for a known one.
+    pub dummy_hash: Arc<String>,
+}
+
+impl AppState {
+    /// Runs a read on the blocking pool.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, crate::error::ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut yishen_store::DbConn) -> Result<T, crate::error::ApiError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || pool.read(f)).await?
+    }
+
+    /// Runs one write transaction on the blocking pool: all of it is committed, or none.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, crate::error::ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut yishen_store::DbConn) -> Result<T, crate::error::ApiError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || pool.write(f)).await?
+    }
+}

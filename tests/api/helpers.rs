@@ -1,0 +1,176 @@
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use yishen_server::settings::{Secret, Settings};
+use yishen_server::startup::Application;
+
+pub const DEMO_PASSWORD: &str = "yishen-demo-2026";
+
+/// A database that lives as long as the test.
+pub enum TestDb {
+    Sqlite,
+    #[cfg(feature = "postgres")]
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        #[cfg(feature = "postgres")]
+        if let TestDb::Postgres { admin_url, name } = self {
+            let _ = yishen_store::conn::pg_admin::drop_database(admin_url, name);
+        }
+    }
+}
+
+/// The database URL for a new test and its guard.
+fn test_database(data_dir: &std::path::Path) -> (Option<String>, TestDb) {
+    match std::env::var("YISHEN_TEST_DATABASE_URL").ok().filter(|v| !v.is_empty()) {
+        None => (
+            Some(data_dir.join("test.sqlite3").to_string_lossy().into_owned()),
+            TestDb::Sqlite,
+        ),
+        #[cfg(feature = "postgres")]
+        Some(admin_url) => {
+            let name = format!("yishen_test_{}", uuid::Uuid::new_v4().simple());
+            yishen_store::conn::pg_admin::create_database(&admin_url, &name)
+                .expect("create the test database");
+            let url = yishen_store::conn::pg_admin::url_for(&admin_url, &name);
+            (Some(url), TestDb::Postgres { admin_url, name })
+        }
+        #[cfg(not(feature = "postgres"))]
+        Some(_) => panic!(
+            "YISHEN_TEST_DATABASE_URL is set but the tests were built without `--features postgres`"
+        ),
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub backend: &'static str,
+    _db: TestDb,
+    _data_dir: tempfile::TempDir,
+}
+
+/// Boots the application with the demo agencies and accounts.
+pub async fn spawn_app() -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let (database_url, db) = test_database(data_dir.path());
+    let settings = Settings {
+        bind: "127.0.0.1:0".into(),
+        data_dir: data_dir.path().to_owned(),
+        database_url,
+        demo_password: Secret::new(DEMO_PASSWORD),
+        log: std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()),
+        pool_size: 4,
+        ..Settings::default()
+    };
+    yishen_server::telemetry::init(&settings);
+    let app = Application::build(settings, true).await.expect("build the application");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let backend = app.state().pool.backend().as_str();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client");
+    TestApp {
+        address,
+        client,
+        backend,
+        _db: db,
+        _data_dir: data_dir,
+    }
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Reply {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let text = res.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        self.send(reqwest::Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Reply {
+        self.send(reqwest::Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Reply {
+        self.post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"username": username, "password": password}),
+        )
+        .await
+    }
+
+    /// The access token of a demo account.
+    pub async fn token(&self, username: &str) -> String {
+        let r = self.login(username, DEMO_PASSWORD).await;
+        assert_eq!(r.status, 200, "login {username}: {:?}", r.body);
+        r.body["access_token"].as_str().expect("token").to_owned()
+    }
+}
+
+/// Asserts a problem+json body with the given status and code; returns the body.
+pub fn assert_problem(r: &Reply, status: u16, code: &str) -> Value {
+    assert_eq!(r.status, status, "{:?}", r.body);
+    assert_eq!(
+        r.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/problem+json"),
+        "{:?}",
+        r.body
+    );
+    assert_eq!(r.body["code"], code, "{:?}", r.body);
+    assert_eq!(r.body["status"], status);
+    assert!(r.body["title"].as_str().is_some_and(|t| !t.is_ascii()), "Chinese title");
+    assert!(r.body["request_id"].is_string(), "request id in the body");
+    r.body.clone()
+}
+
+/// The fields named in a problem's `errors`.
+pub fn problem_fields(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}

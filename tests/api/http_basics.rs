@@ -1,0 +1,128 @@
+use serde_json::json;
+
+use crate::helpers::{assert_problem, problem_fields, spawn_app};
+
+#[tokio::test]
+async fn health_and_readiness_report_the_database_and_calendar() {
+    let app = spawn_app().await;
+    let r = app.get("/healthz", None).await;
+    assert_eq!((r.status, r.body.clone()), (200, json!({"status": "ok"})));
+    let r = app.get("/readyz", None).await;
+    assert_eq!(r.status, 200);
+    let expected = if std::env::var("YISHEN_TEST_DATABASE_URL").is_ok_and(|v| !v.is_empty()) {
+        "postgresql"
+    } else {
+        "sqlite"
+    };
+    assert_eq!(r.body["database"], expected, "the suite runs on the database it was asked for");
+    assert_eq!(app.backend, expected);
+    assert_eq!(r.body["calendar_years"], json!([2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026]));
+}
+
+#[tokio::test]
+async fn metrics_are_prometheus_text_and_count_requests() {
+    let app = spawn_app().await;
+    app.get("/healthz", None).await;
+    let res = app.client.get(app.url("/metrics")).send().await.expect("metrics");
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.headers()["content-type"].to_str().expect("ct").starts_with("text/plain"));
+    let text = res.text().await.expect("text");
+    assert!(text.contains("yishen_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"), "{text}");
+    assert!(text.contains("yishen_db_pool_connections"));
+}
+
+#[tokio::test]
+async fn openapi_and_offline_swagger_ui_are_served() {
+    let app = spawn_app().await;
+    let r = app.get("/api/openapi.json", None).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body["paths"]["/api/v1/calendar/due-date"].is_object());
+    assert!(r.body["paths"]["/api/v1/auth/login"].is_object());
+    let res = app.client.get(app.url("/api/docs/")).send().await.expect("docs");
+    assert_eq!(res.status().as_u16(), 200);
+    let html = res.text().await.expect("html");
+    assert!(html.contains("swagger-ui"));
+    assert!(!html.contains("cdn.") && !html.contains("unpkg"), "no CDN");
+    let res = app
+        .client
+        .get(app.url("/api/docs/swagger-ui-bundle.js"))
+        .send()
+        .await
+        .expect("bundle");
+    assert_eq!(res.status().as_u16(), 200, "the UI's script comes from the binary");
+}
+
+#[tokio::test]
+async fn unknown_routes_and_bad_bodies_get_chinese_problems_with_request_ids() {
+    let app = spawn_app().await;
+    let r = app.get("/api/v1/nothing-here", None).await;
+    let body = assert_problem(&r, 404, "route_not_found");
+    assert_eq!(
+        r.headers.get("x-request-id").and_then(|v| v.to_str().ok()),
+        body["request_id"].as_str(),
+        "the same id in the header and the body"
+    );
+
+    // Not JSON at all.
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("content-type", "application/json")
+        .body("{\"username\": ")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status().as_u16(), 400);
+    let body: serde_json::Value = res.json().await.expect("json");
+    assert_eq!(body["code"], "malformed_json");
+
+    // Wrong content type.
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("content-type", "text/plain")
+        .body("username=a")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status().as_u16(), 415);
+
+    // Over 1 MiB.
+    let big = "x".repeat(1024 * 1024 + 10);
+    let r = app
+        .post("/api/v1/auth/register", None, &json!({"username": big, "password": "p", "display_name": "d"}))
+        .await;
+    assert_problem(&r, 413, "payload_too_large");
+
+    // Unknown and missing fields are named.
+    let r = app
+        .post("/api/v1/auth/register", None, &json!({"username": "wangwu", "password": "long-enough-pw", "nickname": "x"}))
+        .await;
+    let body = assert_problem(&r, 422, "validation_failed");
+    assert_eq!(problem_fields(&body), vec!["nickname"]);
+    let r = app
+        .post("/api/v1/auth/register", None, &json!({"username": "wangwu", "password": "long-enough-pw"}))
+        .await;
+    let body = assert_problem(&r, 422, "validation_failed");
+    assert_eq!(problem_fields(&body), vec!["display_name"]);
+}
+
+#[tokio::test]
+async fn a_rejected_registration_writes_nothing_and_lists_every_bad_field() {
+    let app = spawn_app().await;
+    let r = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            &json!({"username": "张三", "password": "short", "display_name": " ", "phone": "12345", "email": "nope"}),
+        )
+        .await;
+    let body = assert_problem(&r, 422, "validation_failed");
+    let mut fields = problem_fields(&body);
+    fields.sort();
+    assert_eq!(fields, vec!["display_name", "email", "password", "phone", "username"]);
+    assert!(!body.to_string().contains("12345"), "personal data is not echoed");
+    let admin = app.token("demo-sysadmin").await;
+    let r = app.get("/api/v1/users?per_page=200", Some(&admin)).await;
+    assert_eq!(r.body["total"], 8, "only the demo accounts exist");
+}
