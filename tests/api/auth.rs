@@ -60,9 +60,14 @@ async fn refresh_tokens_rotate_and_a_reused_one_ends_the_session() {
     let first = app.login("demo-handler", DEMO_PASSWORD).await.body;
     let r1 = first["refresh_token"].as_str().expect("refresh").to_owned();
 
-    let second = app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": r1})).await;
+    let second = app
+        .post("/api/v1/auth/refresh", None, &json!({"refresh_token": r1}))
+        .await;
     assert_eq!(second.status, 200);
-    let r2 = second.body["refresh_token"].as_str().expect("refresh").to_owned();
+    let r2 = second.body["refresh_token"]
+        .as_str()
+        .expect("refresh")
+        .to_owned();
     assert_ne!(r1, r2);
     let me = app
         .get("/api/v1/me", second.body["access_token"].as_str())
@@ -70,9 +75,13 @@ async fn refresh_tokens_rotate_and_a_reused_one_ends_the_session() {
     assert_eq!(me.body["username"], "demo-handler");
 
     // The first token was rotated away; using it again revokes the whole family, r2 too.
-    let replay = app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": r1})).await;
+    let replay = app
+        .post("/api/v1/auth/refresh", None, &json!({"refresh_token": r1}))
+        .await;
     assert_problem(&replay, 401, "invalid_token");
-    let after = app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": r2})).await;
+    let after = app
+        .post("/api/v1/auth/refresh", None, &json!({"refresh_token": r2}))
+        .await;
     assert_problem(&after, 401, "invalid_token");
 }
 
@@ -85,19 +94,46 @@ async fn logout_revokes_the_refresh_token() {
     let other = app.login("demo-legal", DEMO_PASSWORD).await.body;
 
     let r = app
-        .post("/api/v1/auth/logout", Some(access), &json!({"refresh_token": refresh}))
+        .post(
+            "/api/v1/auth/logout",
+            Some(access),
+            &json!({"refresh_token": refresh}),
+        )
         .await;
     assert_eq!(r.status, 204);
-    let r = app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": refresh})).await;
+    let r = app
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            &json!({"refresh_token": refresh}),
+        )
+        .await;
     assert_problem(&r, 401, "invalid_token");
     // Another session of the same account is untouched until `all`.
     let other_refresh = other["refresh_token"].as_str().expect("refresh");
-    let r = app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": other_refresh})).await;
+    let r = app
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            &json!({"refresh_token": other_refresh}),
+        )
+        .await;
     assert_eq!(r.status, 200);
-    let newest = r.body["refresh_token"].as_str().expect("refresh").to_owned();
-    let r = app.post("/api/v1/auth/logout", Some(access), &json!({"all": true})).await;
+    let newest = r.body["refresh_token"]
+        .as_str()
+        .expect("refresh")
+        .to_owned();
+    let r = app
+        .post("/api/v1/auth/logout", Some(access), &json!({"all": true}))
+        .await;
     assert_eq!(r.status, 204);
-    let r = app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": newest})).await;
+    let r = app
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            &json!({"refresh_token": newest}),
+        )
+        .await;
     assert_problem(&r, 401, "invalid_token");
 }
 
@@ -109,12 +145,25 @@ async fn deactivated_accounts_lose_access_at_once() {
     let me = app.get("/api/v1/me", Some(&clerk)).await;
     let id = me.body["id"].as_i64().expect("id");
     let r = app
-        .send(reqwest::Method::PATCH, &format!("/api/v1/users/{id}"), Some(&admin), Some(&json!({"active": false})))
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/users/{id}"),
+            Some(&admin),
+            Some(&json!({"active": false})),
+        )
         .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["active"], false);
-    assert_problem(&app.get("/api/v1/me", Some(&clerk)).await, 401, "invalid_token");
-    assert_problem(&app.login("demo-clerk", DEMO_PASSWORD).await, 401, "invalid_credentials");
+    assert_problem(
+        &app.get("/api/v1/me", Some(&clerk)).await,
+        401,
+        "invalid_token",
+    );
+    assert_problem(
+        &app.login("demo-clerk", DEMO_PASSWORD).await,
+        401,
+        "invalid_credentials",
+    );
 }
 
 #[tokio::test]
@@ -122,14 +171,27 @@ async fn changing_the_password_needs_the_current_one() {
     let app = spawn_app().await;
     let token = app.token("demo-approver").await;
     let r = app
-        .post("/api/v1/me/password", Some(&token), &json!({"current_password": "wrong-one-here", "new_password": "brand-new-passphrase"}))
+        .post(
+            "/api/v1/me/password",
+            Some(&token),
+            &json!({"current_password": "wrong-one-here", "new_password": "brand-new-passphrase"}),
+        )
         .await;
     assert_problem(&r, 422, "validation_failed");
     let r = app
-        .post("/api/v1/me/password", Some(&token), &json!({"current_password": DEMO_PASSWORD, "new_password": "brand-new-passphrase"}))
+        .post(
+            "/api/v1/me/password",
+            Some(&token),
+            &json!({"current_password": DEMO_PASSWORD, "new_password": "brand-new-passphrase"}),
+        )
         .await;
     assert_eq!(r.status, 204);
-    assert_eq!(app.login("demo-approver", "brand-new-passphrase").await.status, 200);
+    assert_eq!(
+        app.login("demo-approver", "brand-new-passphrase")
+            .await
+            .status,
+        200
+    );
     assert_eq!(app.login("demo-approver", DEMO_PASSWORD).await.status, 401);
 }
 

@@ -76,7 +76,11 @@ async fn token_for(app: &TestApp, who: Who) -> Option<String> {
 }
 
 fn anon_401(who: Who, otherwise: u16) -> u16 {
-    if who == Who::Anonymous { 401 } else { otherwise }
+    if who == Who::Anonymous {
+        401
+    } else {
+        otherwise
+    }
 }
 
 fn cases() -> Vec<Case> {
@@ -126,8 +130,10 @@ fn cases() -> Vec<Case> {
             method: Method::POST,
             path: |_| "/api/v1/users".into(),
             body: |n| {
-                Some(json!({"username": format!("made-{n}"), "password": "made-passphrase",
-                            "display_name": "新账号", "role": "clerk", "agency": "ZJ-HZ-SC"}))
+                Some(
+                    json!({"username": format!("made-{n}"), "password": "made-passphrase",
+                            "display_name": "新账号", "role": "clerk", "agency": "ZJ-HZ-SC"}),
+                )
             },
             expect: |w| match w {
                 Who::Anonymous => 401,
@@ -198,7 +204,11 @@ fn cases() -> Vec<Case> {
             name: "POST /api/v1/me/password (wrong current password)",
             method: Method::POST,
             path: |_| "/api/v1/me/password".into(),
-            body: |_| Some(json!({"current_password": "not-the-password", "new_password": "brand-new-passphrase"})),
+            body: |_| {
+                Some(
+                    json!({"current_password": "not-the-password", "new_password": "brand-new-passphrase"}),
+                )
+            },
             expect: |w| anon_401(w, 422),
         },
         Case {
@@ -215,10 +225,17 @@ fn cases() -> Vec<Case> {
 async fn every_endpoint_answers_every_caller_as_the_policy_says() {
     let app = spawn_app().await;
     let sys = token_for(&app, Who::Sysadmin).await;
-    for (username, role, agency) in [("jy-admin", "agency_admin", "ZJ-LS-JY"), ("jy-clerk", "clerk", "ZJ-LS-JY")] {
+    for (username, role, agency) in [
+        ("jy-admin", "agency_admin", "ZJ-LS-JY"),
+        ("jy-clerk", "clerk", "ZJ-LS-JY"),
+    ] {
         let r = app
-            .post("/api/v1/users", sys.as_deref(), &json!({"username": username, "password": DEMO_PASSWORD,
-                    "display_name": username, "role": role, "agency": agency}))
+            .post(
+                "/api/v1/users",
+                sys.as_deref(),
+                &json!({"username": username, "password": DEMO_PASSWORD,
+                    "display_name": username, "role": role, "agency": agency}),
+            )
             .await;
         assert_eq!(r.status, 201, "{:?}", r.body);
     }
@@ -231,12 +248,23 @@ async fn every_endpoint_answers_every_caller_as_the_policy_says() {
     for who in EVERYONE {
         tokens.push((who, token_for(&app, who).await));
     }
-    let token_of = |who: Who| tokens.iter().find(|(w, _)| *w == who).and_then(|(_, t)| t.clone());
+    let token_of = |who: Who| {
+        tokens
+            .iter()
+            .find(|(w, _)| *w == who)
+            .and_then(|(_, t)| t.clone())
+    };
     let ids = Ids {
-        applicant: app.get("/api/v1/me", token_of(Who::Applicant).as_deref()).await.body["id"]
+        applicant: app
+            .get("/api/v1/me", token_of(Who::Applicant).as_deref())
+            .await
+            .body["id"]
             .as_i64()
             .expect("id"),
-        clerk: app.get("/api/v1/me", token_of(Who::Clerk).as_deref()).await.body["id"]
+        clerk: app
+            .get("/api/v1/me", token_of(Who::Clerk).as_deref())
+            .await
+            .body["id"]
             .as_i64()
             .expect("id"),
     };
@@ -247,11 +275,19 @@ async fn every_endpoint_answers_every_caller_as_the_policy_says() {
             let n = SEQ.fetch_add(1, Ordering::SeqCst);
             let body = (case.body)(n);
             let r = app
-                .send(case.method.clone(), &(case.path)(&ids), token.as_deref(), body.as_ref())
+                .send(
+                    case.method.clone(),
+                    &(case.path)(&ids),
+                    token.as_deref(),
+                    body.as_ref(),
+                )
                 .await;
             let expected = (case.expect)(*who);
             if r.status != expected {
-                failures.push(format!("{} as {who:?}: expected {expected}, got {} {}", case.name, r.status, r.body));
+                failures.push(format!(
+                    "{} as {who:?}: expected {expected}, got {} {}",
+                    case.name, r.status, r.body
+                ));
             }
             if r.status >= 400 {
                 assert_eq!(

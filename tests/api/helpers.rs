@@ -10,7 +10,10 @@ pub const DEMO_PASSWORD: &str = "yishen-demo-2026";
 pub enum TestDb {
     Sqlite,
     #[cfg(feature = "postgres")]
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
 }
 
 impl Drop for TestDb {
@@ -24,7 +27,10 @@ impl Drop for TestDb {
 
 /// The database URL for a new test and its guard.
 fn test_database(data_dir: &std::path::Path) -> (Option<String>, TestDb) {
-    match std::env::var("YISHEN_TEST_DATABASE_URL").ok().filter(|v| !v.is_empty()) {
+    match std::env::var("YISHEN_TEST_DATABASE_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+    {
         None => (
             Some(data_dir.join("test.sqlite3").to_string_lossy().into_owned()),
             TestDb::Sqlite,
@@ -66,7 +72,9 @@ pub async fn spawn_app() -> TestApp {
         ..Settings::default()
     };
     yishen_server::telemetry::init(&settings);
-    let app = Application::build(settings, true).await.expect("build the application");
+    let app = Application::build(settings, true)
+        .await
+        .expect("build the application");
     let address = format!("http://127.0.0.1:{}", app.port());
     let backend = app.state().pool.backend().as_str();
     tokio::spawn(app.run_until_stopped());
@@ -125,7 +133,8 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Reply {
-        self.send(reqwest::Method::POST, path, token, Some(body)).await
+        self.send(reqwest::Method::POST, path, token, Some(body))
+            .await
     }
 
     pub async fn login(&self, username: &str, password: &str) -> Reply {
@@ -149,16 +158,17 @@ impl TestApp {
 pub fn assert_problem(r: &Reply, status: u16, code: &str) -> Value {
     assert_eq!(r.status, status, "{:?}", r.body);
     assert_eq!(
-        r.headers
-            .get("content-type")
-            .and_then(|v| v.to_str().ok()),
+        r.headers.get("content-type").and_then(|v| v.to_str().ok()),
         Some("application/problem+json"),
         "{:?}",
         r.body
     );
     assert_eq!(r.body["code"], code, "{:?}", r.body);
     assert_eq!(r.body["status"], status);
-    assert!(r.body["title"].as_str().is_some_and(|t| !t.is_ascii()), "Chinese title");
+    assert!(
+        r.body["title"].as_str().is_some_and(|t| !t.is_ascii()),
+        "Chinese title"
+    );
     assert!(r.body["request_id"].is_string(), "request id in the body");
     r.body.clone()
 }

@@ -14,20 +14,41 @@ async fn health_and_readiness_report_the_database_and_calendar() {
     } else {
         "sqlite"
     };
-    assert_eq!(r.body["database"], expected, "the suite runs on the database it was asked for");
+    assert_eq!(
+        r.body["database"], expected,
+        "the suite runs on the database it was asked for"
+    );
     assert_eq!(app.backend, expected);
-    assert_eq!(r.body["calendar_years"], json!([2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026]));
+    assert_eq!(
+        r.body["calendar_years"],
+        json!([2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026])
+    );
 }
 
 #[tokio::test]
 async fn metrics_are_prometheus_text_and_count_requests() {
     let app = spawn_app().await;
     app.get("/healthz", None).await;
-    let res = app.client.get(app.url("/metrics")).send().await.expect("metrics");
+    let res = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("metrics");
     assert_eq!(res.status().as_u16(), 200);
-    assert!(res.headers()["content-type"].to_str().expect("ct").starts_with("text/plain"));
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .expect("ct")
+            .starts_with("text/plain")
+    );
     let text = res.text().await.expect("text");
-    assert!(text.contains("yishen_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"), "{text}");
+    assert!(
+        text.contains(
+            "yishen_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"
+        ),
+        "{text}"
+    );
     assert!(text.contains("yishen_db_pool_connections"));
 }
 
@@ -38,7 +59,12 @@ async fn openapi_and_offline_swagger_ui_are_served() {
     assert_eq!(r.status, 200);
     assert!(r.body["paths"]["/api/v1/calendar/due-date"].is_object());
     assert!(r.body["paths"]["/api/v1/auth/login"].is_object());
-    let res = app.client.get(app.url("/api/docs/")).send().await.expect("docs");
+    let res = app
+        .client
+        .get(app.url("/api/docs/"))
+        .send()
+        .await
+        .expect("docs");
     assert_eq!(res.status().as_u16(), 200);
     let html = res.text().await.expect("html");
     assert!(html.contains("swagger-ui"));
@@ -49,7 +75,11 @@ async fn openapi_and_offline_swagger_ui_are_served() {
         .send()
         .await
         .expect("bundle");
-    assert_eq!(res.status().as_u16(), 200, "the UI's script comes from the binary");
+    assert_eq!(
+        res.status().as_u16(),
+        200,
+        "the UI's script comes from the binary"
+    );
 }
 
 #[tokio::test]
@@ -90,18 +120,30 @@ async fn unknown_routes_and_bad_bodies_get_chinese_problems_with_request_ids() {
     // Over 1 MiB.
     let big = "x".repeat(1024 * 1024 + 10);
     let r = app
-        .post("/api/v1/auth/register", None, &json!({"username": big, "password": "p", "display_name": "d"}))
+        .post(
+            "/api/v1/auth/register",
+            None,
+            &json!({"username": big, "password": "p", "display_name": "d"}),
+        )
         .await;
     assert_problem(&r, 413, "payload_too_large");
 
     // Unknown and missing fields are named.
     let r = app
-        .post("/api/v1/auth/register", None, &json!({"username": "wangwu", "password": "long-enough-pw", "nickname": "x"}))
+        .post(
+            "/api/v1/auth/register",
+            None,
+            &json!({"username": "wangwu", "password": "long-enough-pw", "nickname": "x"}),
+        )
         .await;
     let body = assert_problem(&r, 422, "validation_failed");
     assert_eq!(problem_fields(&body), vec!["nickname"]);
     let r = app
-        .post("/api/v1/auth/register", None, &json!({"username": "wangwu", "password": "long-enough-pw"}))
+        .post(
+            "/api/v1/auth/register",
+            None,
+            &json!({"username": "wangwu", "password": "long-enough-pw"}),
+        )
         .await;
     let body = assert_problem(&r, 422, "validation_failed");
     assert_eq!(problem_fields(&body), vec!["display_name"]);
@@ -120,8 +162,14 @@ async fn a_rejected_registration_writes_nothing_and_lists_every_bad_field() {
     let body = assert_problem(&r, 422, "validation_failed");
     let mut fields = problem_fields(&body);
     fields.sort();
-    assert_eq!(fields, vec!["display_name", "email", "password", "phone", "username"]);
-    assert!(!body.to_string().contains("12345"), "personal data is not echoed");
+    assert_eq!(
+        fields,
+        vec!["display_name", "email", "password", "phone", "username"]
+    );
+    assert!(
+        !body.to_string().contains("12345"),
+        "personal data is not echoed"
+    );
     let admin = app.token("demo-sysadmin").await;
     let r = app.get("/api/v1/users?per_page=200", Some(&admin)).await;
     assert_eq!(r.body["total"], 8, "only the demo accounts exist");

@@ -1,3 +1,5 @@
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
 //! Black-box tests: the real application on port 0, over HTTP, each test on its own fresh
 //! database (SQLite in a temporary directory, or PostgreSQL when
 //! `YISHEN_TEST_DATABASE_URL` names a server and the `postgres` feature is on).

@@ -185,7 +185,10 @@ impl Phone {
             .to_owned();
         let digits = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit());
         // Mobile: 1[3-9]xxxxxxxxx.
-        if s.len() == 11 && digits(&s) && s.starts_with('1') && matches!(s.as_bytes()[1], b'3'..=b'9')
+        if s.len() == 11
+            && digits(&s)
+            && s.starts_with('1')
+            && matches!(s.as_bytes()[1], b'3'..=b'9')
         {
             return Ok(Self(s));
         }
@@ -197,7 +200,8 @@ impl Phone {
             _ => return Err(FieldError::Phone),
         };
         let area_ok = digits(area) && area.starts_with('0') && (3..=4).contains(&area.len());
-        let number_ok = digits(number) && (7..=8).contains(&number.len()) && !number.starts_with('0');
+        let number_ok =
+            digits(number) && (7..=8).contains(&number.len()) && !number.starts_with('0');
         let ext_ok = ext.is_none_or(|e| digits(e) && e.len() <= 6);
         if area_ok && number_ok && ext_ok {
             Ok(Self(s))
@@ -284,25 +288,46 @@ mod tests {
 
     #[test]
     fn usernames_are_normalised_and_checked() {
-        assert_eq!(Username::parse(" Demo-Clerk ").map(|u| u.into_inner()), Ok("demo-clerk".into()));
-        assert_eq!(Username::parse("ab"), Err(FieldError::Length { min: 3, max: 32 }));
+        assert_eq!(
+            Username::parse(" Demo-Clerk ").map(|u| u.into_inner()),
+            Ok("demo-clerk".into())
+        );
+        assert_eq!(
+            Username::parse("ab"),
+            Err(FieldError::Length { min: 3, max: 32 })
+        );
         assert_eq!(Username::parse("-abc"), Err(FieldError::UsernameCharacters));
-        assert_eq!(Username::parse("张三丰"), Err(FieldError::UsernameCharacters));
+        assert_eq!(
+            Username::parse("张三丰"),
+            Err(FieldError::UsernameCharacters)
+        );
     }
 
     #[test]
     fn passwords_follow_the_policy() {
         let u = Username::parse("zhangsan").expect("valid");
         assert!(Password::parse("yishen-demo-2026", Some(&u)).is_ok());
-        assert_eq!(Password::parse("short", None), Err(FieldError::Length { min: 10, max: 128 }));
-        assert_eq!(Password::parse("zhangsan2026!", Some(&u)), Err(FieldError::PasswordIsUsername));
-        assert_eq!(Password::parse("aaaaaaaaaaaa", None), Err(FieldError::PasswordTooSimple));
+        assert_eq!(
+            Password::parse("short", None),
+            Err(FieldError::Length { min: 10, max: 128 })
+        );
+        assert_eq!(
+            Password::parse("zhangsan2026!", Some(&u)),
+            Err(FieldError::PasswordIsUsername)
+        );
+        assert_eq!(
+            Password::parse("aaaaaaaaaaaa", None),
+            Err(FieldError::PasswordTooSimple)
+        );
         assert!(!format!("{:?}", Password::parse("yishen-demo-2026", None)).contains("demo"));
     }
 
     #[test]
     fn phones_accept_mobiles_and_fixed_lines() {
-        assert_eq!(Phone::parse("+86 138 0013 8000").map(|p| p.into_inner()), Ok("13800138000".into()));
+        assert_eq!(
+            Phone::parse("+86 138 0013 8000").map(|p| p.into_inner()),
+            Ok("13800138000".into())
+        );
         assert!(Phone::parse("0571-87654321").is_ok());
         assert!(Phone::parse("010-12345678-123").is_ok());
         assert_eq!(Phone::parse("12800138000"), Err(FieldError::Phone));
@@ -312,7 +337,10 @@ mod tests {
 
     #[test]
     fn emails_are_checked_for_shape() {
-        assert_eq!(Email::parse("Li@Example.GOV.cn").map(|e| e.into_inner()), Ok("Li@example.gov.cn".into()));
+        assert_eq!(
+            Email::parse("Li@Example.GOV.cn").map(|e| e.into_inner()),
+            Ok("Li@example.gov.cn".into())
+        );
         assert_eq!(Email::parse("no-at-sign"), Err(FieldError::Email));
         assert_eq!(Email::parse("a@b"), Err(FieldError::Email));
     }

@@ -482,7 +482,10 @@ mod tests {
         let cal = shipped();
         // 2026-02-15 .. 2026-02-23 is the 2026 Spring Festival break; 2026-02-14 (Sat) and
         // 2026-02-28 (Sat) are 调休上班.
-        assert!(matches!(cal.day(date("2026-02-16")), Ok(DayKind::Holiday { .. })));
+        assert!(matches!(
+            cal.day(date("2026-02-16")),
+            Ok(DayKind::Holiday { .. })
+        ));
         assert!(matches!(
             cal.day(date("2026-02-14")),
             Ok(DayKind::AdjustedWorking { .. })
@@ -495,9 +498,15 @@ mod tests {
     fn day_one_is_the_first_working_day_after_the_trigger() {
         let cal = shipped();
         // Friday 2026-03-06: day 1 is Monday 2026-03-09.
-        assert_eq!(cal.add_working_days(date("2026-03-06"), 1), Ok(date("2026-03-09")));
+        assert_eq!(
+            cal.add_working_days(date("2026-03-06"), 1),
+            Ok(date("2026-03-09"))
+        );
         // 20 working days from Monday 2026-03-02 with no holiday in between: 2026-03-30.
-        assert_eq!(cal.add_working_days(date("2026-03-02"), 20), Ok(date("2026-03-30")));
+        assert_eq!(
+            cal.add_working_days(date("2026-03-02"), 20),
+            Ok(date("2026-03-30"))
+        );
     }
 
     #[test]
@@ -506,7 +515,10 @@ mod tests {
         // 2025: 10-01..10-08 rest, 09-28 (Sun) and 10-11 (Sat) work.
         // From 2025-09-26 (Fri): 09-28 is day 1, 09-29 day 2, 09-30 day 3, 10-09 day 4,
         // 10-10 day 5, 10-11 day 6.
-        assert_eq!(cal.add_working_days(date("2025-09-26"), 6), Ok(date("2025-10-11")));
+        assert_eq!(
+            cal.add_working_days(date("2025-09-26"), 6),
+            Ok(date("2025-10-11"))
+        );
     }
 
     #[test]
@@ -522,7 +534,10 @@ mod tests {
     fn zero_or_huge_counts_are_rejected() {
         let cal = shipped();
         assert!(cal.add_working_days(date("2026-03-02"), 0).is_err());
-        assert!(cal.add_working_days(date("2026-03-02"), MAX_WORKING_DAYS + 1).is_err());
+        assert!(
+            cal.add_working_days(date("2026-03-02"), MAX_WORKING_DAYS + 1)
+                .is_err()
+        );
     }
 
     #[test]

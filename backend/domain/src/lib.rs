@@ -6,6 +6,8 @@ pub mod account;
 pub mod calendar;
 pub mod role;
 
-pub use account::{AgencyCode, DisplayName, Email, FieldError, OfficialName, Password, Phone, Username};
+pub use account::{
+    AgencyCode, DisplayName, Email, FieldError, OfficialName, Password, Phone, Username,
+};
 pub use calendar::{Calendar, CalendarError, DayKind, YearNotice};
 pub use role::Role;

@@ -18,7 +18,9 @@ pub enum Role {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("未知角色，可选：applicant、clerk、handler、legal_adviser、approver、agency_admin、reconsideration_body、sysadmin")]
+#[error(
+    "未知角色，可选：applicant、clerk、handler、legal_adviser、approver、agency_admin、reconsideration_body、sysadmin"
+)]
 pub struct UnknownRole;
 
 impl Role {

@@ -76,7 +76,12 @@ pub async fn run(cli: Cli, settings: Settings) -> ExitCode {
 }
 
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
-    let host = settings.bind.split(':').next().unwrap_or("127.0.0.1").to_owned();
+    let host = settings
+        .bind
+        .split(':')
+        .next()
+        .unwrap_or("127.0.0.1")
+        .to_owned();
     let password = settings.demo_password.expose().to_owned();
     let app = Application::build(settings, demo).await?;
     let base = format!("http://{host}:{}", app.port());
@@ -85,7 +90,9 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     if demo {
         println!("演示账号（密码均为 {password}）：");
         println!("  demo-applicant（申请人）");
-        println!("  demo-clerk、demo-handler、demo-legal、demo-approver、demo-admin（杭州市上城区人民政府办公室）");
+        println!(
+            "  demo-clerk、demo-handler、demo-legal、demo-approver、demo-admin（杭州市上城区人民政府办公室）"
+        );
         println!("  demo-reconsideration（复议机关，杭州市）  demo-sysadmin（系统管理员）");
         println!(
             "登录：curl -X POST {base}/api/v1/auth/login -H 'content-type: application/json' \

@@ -74,7 +74,8 @@ pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(body);
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(v) => {
-            de.end().map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+            de.end()
+                .map_err(|e| ApiError::MalformedJson(e.to_string()))?;
             Ok(v)
         }
         Err(e) => {
@@ -83,7 +84,10 @@ pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             if inner.is_syntax() || inner.is_eof() || inner.is_io() {
                 return Err(ApiError::MalformedJson(inner.to_string()));
             }
-            Err(ApiError::Validation(vec![describe(&path, &inner.to_string())]))
+            Err(ApiError::Validation(vec![describe(
+                &path,
+                &inner.to_string(),
+            )]))
         }
     }
 }
@@ -113,7 +117,11 @@ fn form_urlencoded_pairs(q: &str) -> form_urlencoded::Parse<'_> {
 
 /// Turns serde's English message into a field issue in Chinese.
 fn describe(path: &str, message: &str) -> FieldIssue {
-    let base = if path == "." || path.is_empty() { "" } else { path };
+    let base = if path == "." || path.is_empty() {
+        ""
+    } else {
+        path
+    };
     let quoted = message.split('`').nth(1).unwrap_or("");
     let join = |name: &str| {
         if base.is_empty() {
@@ -128,7 +136,11 @@ fn describe(path: &str, message: &str) -> FieldIssue {
         FieldIssue::new(join(quoted), "required", "缺少必填字段")
     } else if message.starts_with("unknown field") {
         // The path already ends at the unknown field itself.
-        let field = if base.ends_with(quoted) { base.to_owned() } else { join(quoted) };
+        let field = if base.ends_with(quoted) {
+            base.to_owned()
+        } else {
+            join(quoted)
+        };
         FieldIssue::new(field, "unknown_field", "不允许的字段")
     } else if message.starts_with("unknown variant") {
         let options: Vec<&str> = message
@@ -275,14 +287,26 @@ mod tests {
         let i = issue(r#"{"name": "a", "x": 1, "inner": {"kind": "person", "on": "2026-01-01"}}"#);
         assert_eq!((i.field.as_str(), i.code.as_str()), ("x", "unknown_field"));
         let i = issue(r#"{"name": "a", "inner": {"kind": "robot", "on": "2026-01-01"}}"#);
-        assert_eq!((i.field.as_str(), i.code.as_str()), ("inner.kind", "invalid_value"));
+        assert_eq!(
+            (i.field.as_str(), i.code.as_str()),
+            ("inner.kind", "invalid_value")
+        );
         assert!(i.message.contains("person"));
         let i = issue(r#"{"name": 5, "inner": {"kind": "person", "on": "2026-01-01"}}"#);
-        assert_eq!((i.field.as_str(), i.code.as_str()), ("name", "invalid_type"));
+        assert_eq!(
+            (i.field.as_str(), i.code.as_str()),
+            ("name", "invalid_type")
+        );
         let i = issue(r#"{"name": "a", "inner": {"kind": "person", "on": "2026-13-01"}}"#);
-        assert_eq!((i.field.as_str(), i.code.as_str()), ("inner.on", "invalid_date"));
+        assert_eq!(
+            (i.field.as_str(), i.code.as_str()),
+            ("inner.on", "invalid_date")
+        );
         let i = issue(r#"{"name": "a", "inner": {"kind": "person"}}"#);
-        assert_eq!((i.field.as_str(), i.code.as_str()), ("inner.on", "required"));
+        assert_eq!(
+            (i.field.as_str(), i.code.as_str()),
+            ("inner.on", "required")
+        );
     }
 
     #[test]
@@ -292,7 +316,9 @@ mod tests {
             Err(ApiError::MalformedJson(_))
         ));
         assert!(matches!(
-            decode_json::<Outer>(br#"{"name": "a", "inner": {"kind": "person", "on": "2026-01-01"}} x"#),
+            decode_json::<Outer>(
+                br#"{"name": "a", "inner": {"kind": "person", "on": "2026-01-01"}} x"#
+            ),
             Err(ApiError::MalformedJson(_))
         ));
     }

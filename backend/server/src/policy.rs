@@ -34,13 +34,21 @@ pub fn user_scope(actor: &Actor) -> Result<UserScope, ApiError> {
 }
 
 /// May the actor see account `target_id` of agency `target_agency`?
-pub fn view_user(actor: &Actor, target_id: i64, target_agency: Option<i64>) -> Result<(), ApiError> {
+pub fn view_user(
+    actor: &Actor,
+    target_id: i64,
+    target_agency: Option<i64>,
+) -> Result<(), ApiError> {
     let ok = actor.id == target_id
         || actor.role == Role::Sysadmin
         || (actor.role == Role::AgencyAdmin
             && target_agency.is_some()
             && target_agency == actor.agency_id());
-    if ok { Ok(()) } else { Err(ApiError::NotFound("账号")) }
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound("账号"))
+    }
 }
 
 /// May the actor create an account of `role` in agency `agency_id`?
@@ -49,7 +57,9 @@ pub fn create_user(actor: &Actor, role: Role, agency_id: Option<i64>) -> Result<
         Role::Sysadmin => Ok(()),
         Role::AgencyAdmin => {
             if !AGENCY_ADMIN_GRANTS.contains(&role) {
-                return Err(forbidden("机关管理员只能创建本机关的登记员、承办人、法律顾问、负责人和机关管理员账号"));
+                return Err(forbidden(
+                    "机关管理员只能创建本机关的登记员、承办人、法律顾问、负责人和机关管理员账号",
+                ));
             }
             if agency_id.is_none() || agency_id != actor.agency_id() {
                 return Err(forbidden("机关管理员只能为本机关创建账号"));
@@ -163,9 +173,15 @@ mod tests {
     fn nobody_else_sees_other_accounts() {
         let applicant = actor(5, Role::Applicant, None);
         assert!(view_user(&applicant, 5, None).is_ok());
-        assert!(matches!(view_user(&applicant, 6, None), Err(ApiError::NotFound(_))));
+        assert!(matches!(
+            view_user(&applicant, 6, None),
+            Err(ApiError::NotFound(_))
+        ));
         assert!(user_scope(&applicant).is_err());
         let clerk = actor(7, Role::Clerk, Some(10));
-        assert!(matches!(view_user(&clerk, 8, Some(10)), Err(ApiError::NotFound(_))));
+        assert!(matches!(
+            view_user(&clerk, 8, Some(10)),
+            Err(ApiError::NotFound(_))
+        ));
     }
 }

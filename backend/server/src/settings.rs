@@ -226,8 +226,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn load(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Settings::load(|k| map.get(k).cloned())
     }
 
@@ -242,8 +244,11 @@ mod tests {
 
     #[test]
     fn environment_overrides_and_bad_values_are_named() {
-        let s = load(&[("YISHEN_BIND", "0.0.0.0:9000"), ("YISHEN_LOG_FORMAT", "json")])
-            .expect("valid");
+        let s = load(&[
+            ("YISHEN_BIND", "0.0.0.0:9000"),
+            ("YISHEN_LOG_FORMAT", "json"),
+        ])
+        .expect("valid");
         assert_eq!(s.bind, "0.0.0.0:9000");
         assert_eq!(s.log_format, LogFormat::Json);
         let err = load(&[("YISHEN_LOG_FORMAT", "xml")]).expect_err("invalid");
@@ -267,8 +272,11 @@ mod tests {
 
     #[test]
     fn secrets_are_not_printed() {
-        let s = load(&[("YISHEN_JWT_SECRET", "0123456789abcdef0123456789abcdef-secret")])
-            .expect("valid");
+        let s = load(&[(
+            "YISHEN_JWT_SECRET",
+            "0123456789abcdef0123456789abcdef-secret",
+        )])
+        .expect("valid");
         assert!(!format!("{s:?}").contains("abcdef-secret"));
     }
 }

@@ -37,7 +37,7 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<Pool> {
     if !applied.is_empty() {
         tracing::info!(count = applied.len(), "migrations applied");
     }
-    let report = pool.write(|c| yishen_store::reference::sync_holidays(c))?;
+    let report = pool.write(yishen_store::reference::sync_holidays)?;
     tracing::info!(?report, "holiday calendar synced");
     Ok(pool)
 }
@@ -89,7 +89,8 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let settings = Arc::new(settings);
     let s = settings.clone();
     let pool = web::block(move || open_database(&s)).await??;
-    let dummy_hash = web::block(|| password::hash("yishen dummy password for unknown users")).await??;
+    let dummy_hash =
+        web::block(|| password::hash("yishen dummy password for unknown users")).await??;
     Ok(AppState {
         pool,
         keys,
@@ -135,7 +136,12 @@ async fn request_context(
             .request()
             .match_pattern()
             .unwrap_or_else(|| "unmatched".into());
-        m.observe(&method, &route, res.status().as_u16(), start.elapsed().as_secs_f64());
+        m.observe(
+            &method,
+            &route,
+            res.status().as_u16(),
+            start.elapsed().as_secs_f64(),
+        );
     }
     Ok(res)
 }
@@ -159,7 +165,9 @@ pub struct Application {
 
 impl std::fmt::Debug for Application {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Application").field("port", &self.port).finish()
+        f.debug_struct("Application")
+            .field("port", &self.port)
+            .finish()
     }
 }
 

@@ -234,7 +234,10 @@ pub mod pg_admin {
     use diesel::{Connection, PgConnection};
 
     fn valid_name(name: &str) -> bool {
-        !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
     }
 
     pub fn create_database(admin_url: &str, name: &str) -> Result<(), String> {
@@ -259,7 +262,10 @@ pub mod pg_admin {
     pub fn url_for(admin_url: &str, name: &str) -> String {
         match admin_url.rsplit_once('/') {
             Some((base, rest)) => {
-                let query = rest.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
+                let query = rest
+                    .split_once('?')
+                    .map(|(_, q)| format!("?{q}"))
+                    .unwrap_or_default();
                 format!("{base}/{name}{query}")
             }
             None => format!("{admin_url}/{name}"),

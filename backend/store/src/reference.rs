@@ -146,10 +146,12 @@ pub fn sync_demo_agencies(conn: &mut DbConn) -> Result<usize, StoreError> {
             continue;
         }
         let parent = match &a.parent {
-            Some(p) => Some(agency::find_by_code(conn, p)?.ok_or_else(|| StoreError::Fixture {
-                file: DEMO_AGENCIES_FILE,
-                message: format!("{}: parent {p} is not defined before it", a.code),
-            })?),
+            Some(p) => Some(
+                agency::find_by_code(conn, p)?.ok_or_else(|| StoreError::Fixture {
+                    file: DEMO_AGENCIES_FILE,
+                    message: format!("{}: parent {p} is not defined before it", a.code),
+                })?,
+            ),
             None => None,
         };
         let path = agency::child_path(parent.as_ref(), &a.code);

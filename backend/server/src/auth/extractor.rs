@@ -46,7 +46,10 @@ fn bearer(req: &HttpRequest) -> Option<String> {
 }
 
 async fn load(state: web::Data<AppState>, token: String) -> Result<Actor, ApiError> {
-    let id = state.keys.verify_access(&token).ok_or(ApiError::InvalidToken)?;
+    let id = state
+        .keys
+        .verify_access(&token)
+        .ok_or(ApiError::InvalidToken)?;
     state
         .read(move |conn| {
             let Some((u, _)) = user::find(conn, id)? else {

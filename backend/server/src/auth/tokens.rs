@@ -108,10 +108,16 @@ mod tests {
 
     #[test]
     fn access_tokens_round_trip_and_reject_tampering() {
-        let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef", Duration::from_secs(900));
+        let keys = TokenKeys::new(
+            b"0123456789abcdef0123456789abcdef",
+            Duration::from_secs(900),
+        );
         let t = keys.issue_access(42, "clerk").expect("issue");
         assert_eq!(keys.verify_access(&t), Some(42));
-        let other = TokenKeys::new(b"another-secret-another-secret-xx", Duration::from_secs(900));
+        let other = TokenKeys::new(
+            b"another-secret-another-secret-xx",
+            Duration::from_secs(900),
+        );
         assert_eq!(other.verify_access(&t), None);
         assert_eq!(keys.verify_access("garbage"), None);
     }

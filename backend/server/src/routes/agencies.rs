@@ -102,7 +102,11 @@ pub async fn create(
         OfficialName::parse,
     );
     let court = f.optional("court_name", b.court_name.as_deref(), OfficialName::parse);
-    let prefix = f.optional("letter_prefix", b.letter_prefix.as_deref(), OfficialName::parse);
+    let prefix = f.optional(
+        "letter_prefix",
+        b.letter_prefix.as_deref(),
+        OfficialName::parse,
+    );
     f.finish()?;
     let a = agencies::create(
         &state,
@@ -157,7 +161,11 @@ pub async fn update(
     let b = body.0;
     let mut f = Fields::default();
     let name = f.optional("name", b.name.as_deref(), OfficialName::parse);
-    let reconsideration_body_name = tri(b.reconsideration_body_name, "reconsideration_body_name", &mut f);
+    let reconsideration_body_name = tri(
+        b.reconsideration_body_name,
+        "reconsideration_body_name",
+        &mut f,
+    );
     let court_name = tri(b.court_name, "court_name", &mut f);
     let letter_prefix = tri(b.letter_prefix, "letter_prefix", &mut f);
     f.finish()?;

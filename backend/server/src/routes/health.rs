@@ -23,11 +23,13 @@ pub struct Readiness {
 #[utoipa::path(tag = "health", responses((status = 200, body = Health), (status = 503, body = crate::error::Problem)))]
 #[get("/healthz")]
 pub async fn healthz(state: web::Data<AppState>) -> Result<web::Json<Health>, ApiError> {
-    state.read(|conn| {
-        use diesel::connection::SimpleConnection;
-        conn.batch_execute("SELECT 1").map_err(|_| ApiError::Unavailable)
-    })
-    .await?;
+    state
+        .read(|conn| {
+            use diesel::connection::SimpleConnection;
+            conn.batch_execute("SELECT 1")
+                .map_err(|_| ApiError::Unavailable)
+        })
+        .await?;
     Ok(web::Json(Health { status: "ok" }))
 }
 

@@ -92,7 +92,10 @@ pub async fn change_password(
     let b = body.0;
     let username = Username::parse(&actor.username).ok();
     let mut f = Fields::default();
-    let new = f.take("new_password", Password::parse(&b.new_password, username.as_ref()));
+    let new = f.take(
+        "new_password",
+        Password::parse(&b.new_password, username.as_ref()),
+    );
     f.finish()?;
     accounts::change_password(&state, &actor, b.current_password, parsed(new)?).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -121,7 +124,10 @@ impl Page {
             )]));
         }
         let page = self.page.unwrap_or(1).max(1);
-        Ok((i64::from(per_page), i64::from(page - 1) * i64::from(per_page)))
+        Ok((
+            i64::from(per_page),
+            i64::from(page - 1) * i64::from(per_page),
+        ))
     }
 }
 
@@ -248,9 +254,15 @@ pub async fn update(
     let id = id.into_inner();
     let b = body.0;
     let mut f = Fields::default();
-    let display_name = f.optional("display_name", b.display_name.as_deref(), DisplayName::parse);
+    let display_name = f.optional(
+        "display_name",
+        b.display_name.as_deref(),
+        DisplayName::parse,
+    );
     let role = f.optional("role", b.role.as_deref(), Role::parse);
-    let password = f.optional("password", b.password.as_deref(), |p| Password::parse(p, None));
+    let password = f.optional("password", b.password.as_deref(), |p| {
+        Password::parse(p, None)
+    });
     f.finish()?;
     accounts::update(
         &state,

@@ -43,26 +43,47 @@ pub enum Creator {
 }
 
 /// Creates an account; returns its id.
-pub async fn create(state: &AppState, creator: Creator, input: NewAccount) -> Result<i64, ApiError> {
+pub async fn create(
+    state: &AppState,
+    creator: Creator,
+    input: NewAccount,
+) -> Result<i64, ApiError> {
     if matches!(creator, Creator::SelfRegistration) && input.role != Role::Applicant {
         return Err(ApiError::Forbidden("自行注册只能注册申请人账号".into()));
     }
     if input.role.needs_agency() && input.agency.is_none() {
-        return Err(ApiError::field("agency", "required", "该角色的账号必须属于一个机关"));
+        return Err(ApiError::field(
+            "agency",
+            "required",
+            "该角色的账号必须属于一个机关",
+        ));
     }
     if !input.role.needs_agency() && input.agency.is_some() {
-        return Err(ApiError::field("agency", "not_allowed", "申请人和系统管理员账号不属于机关"));
+        return Err(ApiError::field(
+            "agency",
+            "not_allowed",
+            "申请人和系统管理员账号不属于机关",
+        ));
     }
     let pw = input.password.expose().to_owned();
     let hash = off_thread(move || password::hash(&pw)).await??;
-    let phone_enc = input.phone.as_ref().map(|p| state.pii.encrypt(p.as_str())).transpose()?;
-    let phone_hash = input.phone.as_ref().map(|p| state.pii.match_hash(p.as_str()));
+    let phone_enc = input
+        .phone
+        .as_ref()
+        .map(|p| state.pii.encrypt(p.as_str()))
+        .transpose()?;
+    let phone_hash = input
+        .phone
+        .as_ref()
+        .map(|p| state.pii.match_hash(p.as_str()));
     state
         .write(move |conn| {
             let agency_id = match &input.agency {
                 Some(code) => Some(
                     agency::find_by_code(conn, code.as_str())?
-                        .ok_or_else(|| ApiError::field("agency", "unknown_agency", "机关代码不存在"))?
+                        .ok_or_else(|| {
+                            ApiError::field("agency", "unknown_agency", "机关代码不存在")
+                        })?
                         .id,
                 ),
                 None => None,
@@ -104,7 +125,9 @@ pub async fn login(state: &AppState, username: &str, password: &str) -> Result<S
     let found = match name {
         Some(n) => {
             let n = n.into_inner();
-            state.read(move |conn| Ok(user::find_by_username(conn, &n)?)).await?
+            state
+                .read(move |conn| Ok(user::find_by_username(conn, &n)?))
+                .await?
         }
         None => None,
     };
@@ -183,7 +206,11 @@ pub async fn refresh(state: &AppState, token: &str) -> Result<Session, ApiError>
             };
             if t.revoked_at.is_some() {
                 let n = refresh_token::revoke_family(conn, &t.family, now, "reused")?;
-                tracing::warn!(user_id = t.user_id, revoked = n, "refresh token reused; family revoked");
+                tracing::warn!(
+                    user_id = t.user_id,
+                    revoked = n,
+                    "refresh token reused; family revoked"
+                );
                 return Ok(Rotation::Refused);
             }
             if t.expires_at <= now {
@@ -268,7 +295,11 @@ pub async fn change_password(
         .await?
         .ok_or(ApiError::InvalidToken)?;
     if !off_thread(move || password::verify(&current, &stored)).await? {
-        return Err(ApiError::field("current_password", "mismatch", "当前密码不正确"));
+        return Err(ApiError::field(
+            "current_password",
+            "mismatch",
+            "当前密码不正确",
+        ));
     }
     let pw = new.expose().to_owned();
     let hash = off_thread(move || password::hash(&pw)).await??;

@@ -19,15 +19,18 @@ pub struct NewAgencyInput {
     pub letter_prefix: Option<OfficialName>,
 }
 
-pub async fn create(state: &AppState, actor: &Actor, input: NewAgencyInput) -> Result<agency::Agency, ApiError> {
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    input: NewAgencyInput,
+) -> Result<agency::Agency, ApiError> {
     policy::manage_agency_tree(actor)?;
     state
         .write(move |conn| {
             let parent = match &input.parent {
-                Some(p) => Some(
-                    agency::find_by_code(conn, p.as_str())?
-                        .ok_or_else(|| ApiError::field("parent", "unknown_agency", "上级机关代码不存在"))?,
-                ),
+                Some(p) => Some(agency::find_by_code(conn, p.as_str())?.ok_or_else(|| {
+                    ApiError::field("parent", "unknown_agency", "上级机关代码不存在")
+                })?),
                 None => None,
             };
             let path = agency::child_path(parent.as_ref(), input.code.as_str());
@@ -39,7 +42,10 @@ pub async fn create(state: &AppState, actor: &Actor, input: NewAgencyInput) -> R
                     name: input.name.as_str(),
                     parent_id: parent.as_ref().map(|p| p.id),
                     path: &path,
-                    reconsideration_body_name: input.reconsideration_body_name.as_ref().map(|n| n.as_str()),
+                    reconsideration_body_name: input
+                        .reconsideration_body_name
+                        .as_ref()
+                        .map(|n| n.as_str()),
                     court_name: input.court_name.as_ref().map(|n| n.as_str()),
                     letter_prefix: input.letter_prefix.as_ref().map(|n| n.as_str()),
                     settings: "{}",

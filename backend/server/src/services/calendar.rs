@@ -17,10 +17,19 @@ pub async fn current(state: &AppState) -> Result<Calendar, ApiError> {
 }
 
 /// Loads (or replaces) the notice for `year`.
-pub async fn put_year(state: &AppState, actor: &Actor, year: i32, notice: YearNotice) -> Result<(), ApiError> {
+pub async fn put_year(
+    state: &AppState,
+    actor: &Actor,
+    year: i32,
+    notice: YearNotice,
+) -> Result<(), ApiError> {
     policy::manage_calendar(actor)?;
     if notice.year != year {
-        return Err(ApiError::field("year", "mismatch", format!("请求体中的年份与路径中的{year}不一致")));
+        return Err(ApiError::field(
+            "year",
+            "mismatch",
+            format!("请求体中的年份与路径中的{year}不一致"),
+        ));
     }
     if let Err(errors) = notice.check() {
         return Err(ApiError::Validation(
