@@ -12,7 +12,12 @@ use crate::settings::Settings;
 use crate::startup::{self, Application};
 
 #[derive(Debug, Parser)]
-#[command(name = "yishen", version, about = "依申：政府信息依申请公开办理系统")]
+#[command(
+    name = "yishen",
+    version,
+    about = "依申：政府信息依申请公开办理系统",
+    disable_help_subcommand = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -21,14 +26,20 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Runs the service (migrations and reference data first).
+    #[command(about = "运行服务（先执行数据库迁移并同步参考数据）")]
     Serve {
         /// Adds the demo agencies and one account per role, and prints how to log in.
-        #[arg(long)]
+        #[arg(
+            long,
+            help = "在空数据库中加入演示机关和各角色演示账号，并显示登录方式"
+        )]
         demo: bool,
     },
     /// Applies pending migrations and exits.
+    #[command(about = "执行尚未执行的数据库迁移后退出")]
     Migrate,
     /// Account administration.
+    #[command(about = "账号管理")]
     User {
         #[command(subcommand)]
         command: UserCommand,
@@ -38,16 +49,20 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Creates an account; the password is read from standard input.
+    #[command(about = "创建账号，密码从标准输入读取")]
     Add {
-        #[arg(long)]
+        #[arg(long, help = "用户名")]
         username: String,
-        #[arg(long)]
+        #[arg(
+            long,
+            help = "角色：applicant、clerk、handler、legal_adviser、approver、agency_admin、reconsideration_body、sysadmin"
+        )]
         role: String,
         /// Agency code; required for staff roles.
-        #[arg(long)]
+        #[arg(long, help = "机关代码（工作人员角色必填）")]
         agency: Option<String>,
         /// Name shown in the system (defaults to the username).
-        #[arg(long)]
+        #[arg(long, help = "显示名称（默认与用户名相同）")]
         display_name: Option<String>,
     },
 }

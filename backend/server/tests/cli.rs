@@ -1,0 +1,237 @@
+//! The `yishen` binary as an operator runs it: migrate, user add, serve --demo.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Output, Stdio};
+
+struct Env {
+    dir: tempfile::TempDir,
+    database_url: String,
+    #[cfg(feature = "postgres")]
+    pg: Option<(String, String)>,
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        #[cfg(feature = "postgres")]
+        if let Some((admin, name)) = &self.pg {
+            let _ = yishen_store::conn::pg_admin::drop_database(admin, name);
+        }
+    }
+}
+
+fn env() -> Env {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let admin = std::env::var("YISHEN_TEST_DATABASE_URL")
+        .ok()
+        .filter(|v| !v.is_empty());
+    match admin {
+        None => Env {
+            database_url: dir
+                .path()
+                .join("cli.sqlite3")
+                .to_string_lossy()
+                .into_owned(),
+            dir,
+            #[cfg(feature = "postgres")]
+            pg: None,
+        },
+        #[cfg(feature = "postgres")]
+        Some(admin) => {
+            let name =
+                format!("yishen_cli_{}", std::process::id()) + &format!("_{}", rand_suffix());
+            yishen_store::conn::pg_admin::create_database(&admin, &name).expect("create database");
+            Env {
+                database_url: yishen_store::conn::pg_admin::url_for(&admin, &name),
+                dir,
+                pg: Some((admin, name)),
+            }
+        }
+        #[cfg(not(feature = "postgres"))]
+        Some(_) => {
+            panic!("YISHEN_TEST_DATABASE_URL is set but the build has no PostgreSQL support")
+        }
+    }
+}
+
+#[cfg(feature = "postgres")]
+fn rand_suffix() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let n = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("time")
+        .subsec_nanos();
+    format!("{n}")
+}
+
+fn yishen(env: &Env) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_yishen"));
+    c.env_clear()
+        .env("YISHEN_DATA_DIR", env.dir.path())
+        .env("YISHEN_DATABASE_URL", &env.database_url)
+        .env("YISHEN_LOG", "warn")
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    c
+}
+
+fn run_with_stdin(mut cmd: Command, stdin: &str) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn yishen");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn migrate_prepares_an_empty_database_and_is_idempotent() {
+    let env = env();
+    for _ in 0..2 {
+        let out = yishen(&env).arg("migrate").output().expect("run");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(text(&out.stdout).contains("数据库已是最新"));
+    }
+}
+
+#[test]
+fn user_add_creates_a_staff_account_and_refuses_bad_input() {
+    let env = env();
+    let out = yishen(&env).arg("migrate").output().expect("run");
+    assert!(out.status.success());
+
+    let mut cmd = yishen(&env);
+    cmd.args([
+        "user",
+        "add",
+        "--username",
+        "ops-root",
+        "--role",
+        "sysadmin",
+    ]);
+    let out = run_with_stdin(cmd, "correct horse battery staple\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("已创建账号 ops-root"));
+    let secret = env.dir.path().join("jwt.secret");
+    assert!(
+        secret.exists(),
+        "the JWT secret is generated into the data dir"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&secret)
+            .expect("meta")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    let mut cmd = yishen(&env);
+    cmd.args([
+        "user",
+        "add",
+        "--username",
+        "ops-root",
+        "--role",
+        "sysadmin",
+    ]);
+    let out = run_with_stdin(cmd, "another-passphrase\n");
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("该用户名已被使用"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let mut cmd = yishen(&env);
+    cmd.args([
+        "user",
+        "add",
+        "--username",
+        "clerk-x",
+        "--role",
+        "clerk",
+        "--agency",
+        "ZJ-HZ-SC",
+    ]);
+    let out = run_with_stdin(cmd, "clerk-passphrase\n");
+    assert!(!out.status.success(), "no such agency without demo data");
+    assert!(
+        text(&out.stderr).contains("机关代码不存在"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let mut cmd = yishen(&env);
+    cmd.args(["user", "add", "--username", "weak", "--role", "sysadmin"]);
+    let out = run_with_stdin(cmd, "short\n");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("密码"), "{}", text(&out.stderr));
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn serve_demo_prints_where_to_log_in_and_the_demo_accounts_work() {
+    let env = env();
+    let mut cmd = yishen(&env);
+    cmd.args(["serve", "--demo"])
+        .env("YISHEN_BIND", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut server = Server(cmd.spawn().expect("spawn"));
+    let stdout = server.0.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().expect("a line").expect("utf-8");
+    let base = first
+        .split("已启动：")
+        .nth(1)
+        .expect("the address is printed")
+        .trim()
+        .to_owned();
+    let rest: Vec<String> = lines.take(6).map(|l| l.expect("line")).collect();
+    let printed = rest.join("\n");
+    assert!(
+        printed.contains("demo-clerk") && printed.contains("yishen-demo-2026"),
+        "{printed}"
+    );
+    assert!(printed.contains("/api/v1/auth/login"));
+
+    let rt = tokio_runtime();
+    let status = rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&serde_json::json!({"username": "demo-reconsideration", "password": "yishen-demo-2026"}))
+            .send()
+            .await
+            .expect("login")
+            .status()
+            .as_u16()
+    });
+    assert_eq!(status, 200);
+}
+
+fn tokio_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
