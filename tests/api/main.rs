@@ -8,5 +8,6 @@ mod agencies;
 mod auth;
 mod authorization;
 mod calendar;
+mod fees;
 mod helpers;
 mod http_basics;

@@ -4,6 +4,8 @@
 
 pub mod account;
 pub mod calendar;
+pub mod fees;
+pub mod identity;
 pub mod role;
 
 pub use account::{

@@ -4,7 +4,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{agencies, auth, calendar, health, users};
+use crate::routes::{agencies, auth, calendar, fees, health, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -15,6 +15,7 @@ use crate::routes::{agencies, auth, calendar, health, users};
         users::me, users::change_password, users::list, users::create, users::get_one, users::update,
         agencies::list, agencies::get_one, agencies::create, agencies::update,
         calendar::due_date, calendar::years, calendar::get_year, calendar::put_year,
+        fees::quote,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldIssue)),
     modifiers(&BearerAuth)

@@ -4,6 +4,7 @@
 pub mod agencies;
 pub mod auth;
 pub mod calendar;
+pub mod fees;
 pub mod health;
 pub mod users;
 
@@ -30,5 +31,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(calendar::due_date)
         .service(calendar::years)
         .service(calendar::get_year)
-        .service(calendar::put_year);
+        .service(calendar::put_year)
+        .service(fees::quote);
 }
