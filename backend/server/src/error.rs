@@ -1,6 +1,7 @@
 //! The one API error type. Every variant has an explicit HTTP status, a stable `code` and a
 //! Chinese title; it is rendered as RFC 9457 `application/problem+json` with the request id.
-//! A 5xx body reveals nothing: its cause is logged once, here, with the request id.
+//! A 5xx body reveals nothing: its cause is logged once, by the request's span, with the
+//! request id.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -255,16 +256,9 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        // The request's log span (tracing-actix-web) records this error once, with its cause
+        // chain and the request id; the body says nothing more than `detail`.
         let problem = self.problem();
-        match self {
-            Self::Internal(cause) => {
-                tracing::error!(request_id = ?problem.request_id, error = ?cause, "request failed")
-            }
-            Self::Unavailable => {
-                tracing::warn!(request_id = ?problem.request_id, "database unavailable")
-            }
-            _ => {}
-        }
         let mut res = HttpResponse::build(self.status_code());
         res.insert_header((
             header::CONTENT_TYPE,
