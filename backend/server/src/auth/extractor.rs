@@ -97,24 +97,3 @@ impl FromRequest for Actor {
         })
     }
 }
-
-/// The acting user when a token is sent; `None` for anonymous calls. A token that is sent
-/// but invalid is still an error, so a client never silently acts as anonymous.
-#[derive(Debug, Clone)]
-pub struct MaybeActor(pub Option<Actor>);
-
-impl FromRequest for MaybeActor {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = bearer(req);
-        let state = app_state(req);
-        Box::pin(async move {
-            match token {
-                None => Ok(MaybeActor(None)),
-                Some(t) => Ok(MaybeActor(Some(load(state?, t).await?))),
-            }
-        })
-    }
-}

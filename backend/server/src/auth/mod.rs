@@ -5,4 +5,4 @@ pub mod extractor;
 pub mod password;
 pub mod tokens;
 
-pub use extractor::{Actor, MaybeActor};
+pub use extractor::Actor;
