@@ -3,7 +3,11 @@
 //! persist or present the results.
 
 pub mod account;
+pub mod audit;
 pub mod calendar;
+pub mod case;
+pub mod clock;
+pub mod disposition;
 pub mod fees;
 pub mod identity;
 pub mod role;
@@ -12,4 +16,5 @@ pub use account::{
     AgencyCode, DisplayName, Email, FieldError, OfficialName, Password, Phone, Username,
 };
 pub use calendar::{Calendar, CalendarError, DayKind, YearNotice};
+pub use disposition::Disposition;
 pub use role::Role;

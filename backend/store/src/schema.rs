@@ -58,7 +58,142 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    cases (id) {
+        id -> BigInt,
+        agency_id -> BigInt,
+        tracking_no -> Text,
+        year -> Integer,
+        seq -> BigInt,
+        channel -> Text,
+        status -> Text,
+        applicant_user_id -> Nullable<BigInt>,
+        created_by -> Nullable<BigInt>,
+        applicant_category -> Text,
+        applicant_name -> Text,
+        id_number_hash -> Text,
+        content -> Text,
+        description -> Nullable<Text>,
+        purpose -> Nullable<Text>,
+        forms -> Text,
+        delivery -> Nullable<Text>,
+        received_on -> Nullable<Date>,
+        due_on -> Nullable<Date>,
+        clock_state -> Text,
+        correction_deadline -> Nullable<Date>,
+        fee_deadline -> Nullable<Date>,
+        disposition -> Nullable<Text>,
+        concluded_on -> Nullable<Date>,
+        query_code_hash -> Text,
+        external_id -> Nullable<Text>,
+        version -> BigInt,
+        event_count -> BigInt,
+        last_event_hash -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_applicants (case_id) {
+        case_id -> BigInt,
+        kind -> Text,
+        category -> Text,
+        name -> Text,
+        id_type -> Text,
+        id_number_enc -> Text,
+        id_number_hash -> Text,
+        phone_enc -> Nullable<Text>,
+        phone_hash -> Nullable<Text>,
+        email_enc -> Nullable<Text>,
+        email_hash -> Nullable<Text>,
+        address_enc -> Nullable<Text>,
+        address_hash -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    case_sequences (agency_id, year) {
+        agency_id -> BigInt,
+        year -> Integer,
+        last -> BigInt,
+    }
+}
+
+diesel::table! {
+    case_events (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        seq -> BigInt,
+        kind -> Text,
+        occurred_on -> Date,
+        actor_id -> Nullable<BigInt>,
+        data -> Text,
+        recorded_at -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    consultations (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        party_kind -> Text,
+        party_name -> Text,
+        opened_on -> Date,
+        reply_by -> Date,
+        closed_on -> Nullable<Date>,
+        opinion -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    reconsiderations (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        body_name -> Text,
+        filed_on -> Date,
+        decision -> Nullable<Text>,
+        decided_on -> Nullable<Date>,
+        reasons -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    litigations (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        court -> Text,
+        via_reconsideration -> Bool,
+        filed_on -> Date,
+        outcome -> Nullable<Text>,
+        decided_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(cases -> agencies (agency_id));
+diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(case_applicants -> cases (case_id));
+diesel::joinable!(consultations -> cases (case_id));
+diesel::joinable!(reconsiderations -> cases (case_id));
+diesel::joinable!(litigations -> cases (case_id));
 
-diesel::allow_tables_to_appear_in_same_query!(agencies, users, refresh_tokens, calendar_years);
+diesel::allow_tables_to_appear_in_same_query!(
+    agencies,
+    users,
+    refresh_tokens,
+    calendar_years,
+    cases,
+    case_applicants,
+    case_sequences,
+    case_events,
+    consultations,
+    reconsiderations,
+    litigations,
+);

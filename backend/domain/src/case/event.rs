@@ -1,0 +1,318 @@
+//! The typed events that are a case's history. Each is stored as one row of `case_events`
+//! (its JSON here, the date the act happened beside it) in the same transaction as the case
+//! snapshot, and chained by hash (see [`crate::audit`]). The legal clock is computed from
+//! these events alone ([`clock_input`]).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::intake::{Channel, code_enum};
+use crate::clock::{ClockInput, Correction, Pause, PauseKind};
+use crate::disposition::Disposition;
+use crate::fees::FeeMode;
+
+code_enum!(
+    /// Whom a consultation asks (条例32 third party, 条例34 co-producing agency).
+    PartyKind {
+        ThirdParty => "third_party", "第三方";
+        Agency => "agency", "其他机关";
+    }
+);
+
+code_enum!(
+    ConsultationOpinion {
+        Agree => "agree", "同意公开";
+        Object => "object", "不同意公开";
+        NoReply => "no_reply", "逾期未答复";
+    }
+);
+
+/// One thing that happened to a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CaseEvent {
+    /// Filed online by the applicant; the clock waits for confirmation (条例31(三)).
+    Submitted {
+        channel: Channel,
+    },
+    /// Registered by a clerk with the receipt date 条例31 gives for the channel.
+    Registered {
+        channel: Channel,
+        received_on: NaiveDate,
+    },
+    /// A historical case brought in by `yishen import`.
+    Imported {
+        external_id: Option<String>,
+        channel: Channel,
+        received_on: NaiveDate,
+        disposition: Option<Disposition>,
+        concluded_on: Option<NaiveDate>,
+    },
+    /// A clerk confirmed an online application with the applicant (条例31(三)).
+    Confirmed {
+        received_on: NaiveDate,
+    },
+    /// The one-time 补正 notice (条例30), with the applicant's period.
+    CorrectionRequested {
+        items: Vec<String>,
+        period: u32,
+        deadline: NaiveDate,
+        /// Required when the notice goes out later than 7 working days after receipt.
+        late_reason: Option<String>,
+    },
+    /// The corrected application arrived: the count restarts from this day (条例30).
+    CorrectionReceived {
+        content: String,
+    },
+    ConsultationOpened {
+        consultation_id: i64,
+        party_kind: PartyKind,
+        party_name: String,
+        reply_by: NaiveDate,
+    },
+    ConsultationClosed {
+        consultation_id: i64,
+        opinion: ConsultationOpinion,
+        note: Option<String>,
+    },
+    /// 条例33: approved by the office's head; at most 20 working days, once.
+    ExtensionGranted {
+        working_days: u32,
+        reason: String,
+    },
+    FeeNoticed {
+        mode: FeeMode,
+        pages: Option<u32>,
+        ordinal: Option<u32>,
+        amount_yuan: u64,
+        pay_by: NaiveDate,
+    },
+    FeePaid {},
+    Withdrawn {
+        reason: Option<String>,
+    },
+    /// The correction or fee window expired without the applicant acting.
+    Abandoned {
+        disposition: Disposition,
+    },
+}
+
+impl CaseEvent {
+    /// The stable name stored in the `kind` column.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Submitted { .. } => "submitted",
+            Self::Registered { .. } => "registered",
+            Self::Imported { .. } => "imported",
+            Self::Confirmed { .. } => "confirmed",
+            Self::CorrectionRequested { .. } => "correction_requested",
+            Self::CorrectionReceived { .. } => "correction_received",
+            Self::ConsultationOpened { .. } => "consultation_opened",
+            Self::ConsultationClosed { .. } => "consultation_closed",
+            Self::ExtensionGranted { .. } => "extension_granted",
+            Self::FeeNoticed { .. } => "fee_noticed",
+            Self::FeePaid { .. } => "fee_paid",
+            Self::Withdrawn { .. } => "withdrawn",
+            Self::Abandoned { .. } => "abandoned",
+        }
+    }
+
+    /// A one-line Chinese summary, for timelines and the public tracking page.
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Submitted { .. } => "申请人通过网上渠道提交申请".into(),
+            Self::Registered { channel, .. } => format!("登记{}申请", channel.label()),
+            Self::Imported { .. } => "导入历史案件".into(),
+            Self::Confirmed { .. } => "工作人员与申请人确认收到申请".into(),
+            Self::CorrectionRequested { period, .. } => {
+                format!("发出补正告知，补正期限{period}个工作日")
+            }
+            Self::CorrectionReceived { .. } => "收到补正后的申请，答复期限重新计算".into(),
+            Self::ConsultationOpened { party_kind, .. } => {
+                format!("征求{}意见", party_kind.label())
+            }
+            Self::ConsultationClosed { opinion, .. } => {
+                format!("征求意见结束（{}）", opinion.label())
+            }
+            Self::ExtensionGranted { working_days, .. } => {
+                format!("经负责人同意延长答复期限{working_days}个工作日")
+            }
+            Self::FeeNoticed { amount_yuan, .. } => {
+                format!("发出收费通知，信息处理费{amount_yuan}元")
+            }
+            Self::FeePaid {} => "申请人缴纳信息处理费".into(),
+            Self::Withdrawn { .. } => "申请人撤回申请".into(),
+            Self::Abandoned { disposition } => format!("视为放弃申请：{}", disposition.label()),
+        }
+    }
+}
+
+/// The clock's input, rebuilt from the events (oldest first, each with the date it happened).
+/// Receipt comes from registration, confirmation or import; corrections, consultations and
+/// fee notices become the spans the clock excludes or restarts from; the case stops at its
+/// conclusion.
+pub fn clock_input<'a>(
+    events: impl IntoIterator<Item = (NaiveDate, &'a CaseEvent)>,
+    fee_pause_excluded: bool,
+) -> ClockInput {
+    let mut input = ClockInput {
+        received_on: None,
+        corrections: Vec::new(),
+        pauses: Vec::new(),
+        fee_pause_excluded,
+        extension: None,
+        stopped_on: None,
+    };
+    let mut consultations: Vec<(i64, usize)> = Vec::new();
+    let mut open_fee: Option<usize> = None;
+    for (on, event) in events {
+        match event {
+            CaseEvent::Submitted { .. } => {}
+            CaseEvent::Registered { received_on, .. } | CaseEvent::Confirmed { received_on } => {
+                input.received_on = Some(*received_on);
+            }
+            CaseEvent::Imported {
+                received_on,
+                concluded_on,
+                disposition,
+                ..
+            } => {
+                input.received_on = Some(*received_on);
+                if disposition.is_some() {
+                    input.stopped_on = Some(concluded_on.unwrap_or(*received_on));
+                }
+            }
+            CaseEvent::CorrectionRequested { period, .. } => input.corrections.push(Correction {
+                notice_on: on,
+                period: *period,
+                response_on: None,
+            }),
+            CaseEvent::CorrectionReceived { .. } => {
+                if let Some(c) = input.corrections.last_mut() {
+                    c.response_on = Some(on);
+                }
+            }
+            CaseEvent::ConsultationOpened {
+                consultation_id,
+                party_kind,
+                party_name,
+                ..
+            } => {
+                consultations.push((*consultation_id, input.pauses.len()));
+                input.pauses.push(Pause {
+                    kind: match party_kind {
+                        PartyKind::ThirdParty => PauseKind::ThirdParty,
+                        PartyKind::Agency => PauseKind::Agency,
+                    },
+                    label: party_name.clone(),
+                    opened_on: on,
+                    closed_on: None,
+                });
+            }
+            CaseEvent::ConsultationClosed {
+                consultation_id, ..
+            } => {
+                if let Some((_, i)) = consultations.iter().find(|(id, _)| id == consultation_id)
+                    && let Some(p) = input.pauses.get_mut(*i)
+                {
+                    p.closed_on = Some(on);
+                }
+            }
+            CaseEvent::ExtensionGranted { working_days, .. } => {
+                input.extension = Some(*working_days);
+            }
+            CaseEvent::FeeNoticed { amount_yuan, .. } => {
+                open_fee = Some(input.pauses.len());
+                input.pauses.push(Pause {
+                    kind: PauseKind::Fee,
+                    label: format!("信息处理费{amount_yuan}元"),
+                    opened_on: on,
+                    closed_on: None,
+                });
+            }
+            CaseEvent::FeePaid {} => {
+                if let Some(i) = open_fee.take()
+                    && let Some(p) = input.pauses.get_mut(i)
+                {
+                    p.closed_on = Some(on);
+                }
+            }
+            CaseEvent::Withdrawn { .. } | CaseEvent::Abandoned { .. } => {
+                input.stopped_on = Some(on);
+            }
+        }
+    }
+    input
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().expect("date")
+    }
+
+    #[test]
+    fn events_round_trip_through_json_with_a_type_tag() {
+        let e = CaseEvent::ConsultationOpened {
+            consultation_id: 3,
+            party_kind: PartyKind::ThirdParty,
+            party_name: "某公司".into(),
+            reply_by: d("2026-03-20"),
+        };
+        let json = serde_json::to_string(&e).expect("json");
+        assert!(
+            json.starts_with("{\"type\":\"consultation_opened\""),
+            "{json}"
+        );
+        assert_eq!(serde_json::from_str::<CaseEvent>(&json).expect("back"), e);
+        assert_eq!(e.kind(), "consultation_opened");
+    }
+
+    #[test]
+    fn the_clock_input_follows_the_events() {
+        let events = [
+            (
+                d("2026-03-02"),
+                CaseEvent::Registered {
+                    channel: Channel::InPerson,
+                    received_on: d("2026-03-02"),
+                },
+            ),
+            (
+                d("2026-03-04"),
+                CaseEvent::ConsultationOpened {
+                    consultation_id: 1,
+                    party_kind: PartyKind::Agency,
+                    party_name: "市规划局".into(),
+                    reply_by: d("2026-03-25"),
+                },
+            ),
+            (
+                d("2026-03-06"),
+                CaseEvent::ConsultationClosed {
+                    consultation_id: 1,
+                    opinion: ConsultationOpinion::Agree,
+                    note: None,
+                },
+            ),
+            (
+                d("2026-03-09"),
+                CaseEvent::FeeNoticed {
+                    mode: FeeMode::PerPage,
+                    pages: Some(40),
+                    ordinal: None,
+                    amount_yuan: 100,
+                    pay_by: d("2026-04-07"),
+                },
+            ),
+        ];
+        let input = clock_input(events.iter().map(|(on, e)| (*on, e)), true);
+        assert_eq!(input.received_on, Some(d("2026-03-02")));
+        assert_eq!(input.pauses.len(), 2);
+        assert_eq!(input.pauses[0].closed_on, Some(d("2026-03-06")));
+        assert_eq!(input.pauses[1].kind, PauseKind::Fee);
+        assert_eq!(input.pauses[1].closed_on, None);
+    }
+}

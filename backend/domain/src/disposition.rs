@@ -1,0 +1,87 @@
+//! The dispositions (答复类型) of CONTRACT.md, with the article each rests on and the row of
+//! the annual report's table 三 it is counted in (legal.md §3.6). This is the one list: the
+//! letter, the remedy clause and the statistics all follow from the code.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! dispositions {
+    ($($variant:ident => $code:literal, $label:literal, $article:literal, $row:literal;)+) => {
+        /// How an application was concluded.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Disposition { $($variant),+ }
+
+        impl Disposition {
+            pub const ALL: &'static [Disposition] = &[$(Disposition::$variant),+];
+
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|d| d.as_str() == s)
+            }
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Disposition::$variant => $code),+ }
+            }
+
+            /// The Chinese name shown to users.
+            pub fn label(self) -> &'static str {
+                match self { $(Disposition::$variant => $label),+ }
+            }
+
+            /// The article(s) of the 条例 (or the fee rules) the disposition rests on.
+            pub fn article(self) -> &'static str {
+                match self { $(Disposition::$variant => $article),+ }
+            }
+
+            /// The key of the table 三 row it is counted in (CONTRACT.md annual report).
+            pub fn annual_row(self) -> &'static str {
+                match self { $(Disposition::$variant => $row),+ }
+            }
+
+            pub fn codes() -> String {
+                Self::ALL.iter().map(|d| d.as_str()).collect::<Vec<_>>().join("、")
+            }
+        }
+    };
+}
+
+dispositions! {
+    DisclosedAlreadyPublic => "disclosed_already_public", "已主动公开，告知获取方式", "条例第三十六条第（一）项", "disclosed";
+    Disclosed => "disclosed", "予以公开", "条例第三十六条第（二）项", "disclosed";
+    PartiallyDisclosed => "partially_disclosed", "部分公开", "条例第三十七条", "partially_disclosed";
+    WithheldStateSecret => "withheld_state_secret", "不予公开：属于国家秘密", "条例第十四条、第三十六条第（三）项", "withheld_1";
+    WithheldProhibitedByLaw => "withheld_prohibited_by_law", "不予公开：其他法律行政法规禁止公开", "条例第十四条、第三十六条第（三）项", "withheld_2";
+    WithheldThreeSafeties => "withheld_three_safeties", "不予公开：危及“三安全一稳定”", "条例第十四条、第三十六条第（三）项", "withheld_3";
+    WithheldThirdParty => "withheld_third_party", "不予公开：保护第三方合法权益", "条例第十五条、第三十二条、第三十六条第（三）项", "withheld_4";
+    WithheldInternalAffairs => "withheld_internal_affairs", "不予公开：属于三类内部事务信息", "条例第十六条第一款、第三十六条第（三）项", "withheld_5";
+    WithheldProcessInfo => "withheld_process_info", "不予公开：属于四类过程性信息", "条例第十六条第二款、第三十六条第（三）项", "withheld_6";
+    WithheldEnforcementFile => "withheld_enforcement_file", "不予公开：属于行政执法案卷", "条例第十六条第二款、第三十六条第（三）项", "withheld_7";
+    WithheldAdministrativeInquiry => "withheld_administrative_inquiry", "不予公开：属于行政查询事项", "条例第三十六条第（七）项", "withheld_8";
+    UnavailableNotHeld => "unavailable_not_held", "无法提供：本机关不掌握相关政府信息", "条例第三十六条第（四）项", "unavailable_1";
+    UnavailableNotThisAgency => "unavailable_not_this_agency", "无法提供：不属于本机关负责公开", "条例第三十六条第（五）项", "unavailable_1";
+    UnavailableNeedsCreation => "unavailable_needs_creation", "无法提供：没有现成信息需要另行制作", "条例第三十八条", "unavailable_2";
+    UnavailableUnclearAfterCorrection => "unavailable_unclear_after_correction", "无法提供：补正后申请内容仍不明确", "条例第三十条", "unavailable_3";
+    NotProcessedPetition => "not_processed_petition", "不予处理：信访举报投诉类申请", "条例第三十九条第一款", "not_processed_1";
+    NotProcessedRepeat => "not_processed_repeat", "不予处理：重复申请", "条例第三十六条第（六）项", "not_processed_2";
+    NotProcessedPublication => "not_processed_publication", "不予处理：要求提供公开出版物", "条例第三十九条第二款", "not_processed_3";
+    NotProcessedMass => "not_processed_mass", "不予处理：无正当理由大量反复申请", "条例第三十五条", "not_processed_4";
+    NotProcessedConfirmation => "not_processed_confirmation", "不予处理：要求确认或重新出具已获取信息", "", "not_processed_5";
+    OtherCorrectionOverdue => "other_correction_overdue", "申请人无正当理由逾期不补正", "条例第三十条", "other_1";
+    OtherFeeUnpaid => "other_fee_unpaid", "申请人逾期未缴纳信息处理费", "《政府信息公开信息处理费管理办法》", "other_2";
+    OtherWithdrawn => "other_withdrawn", "申请人撤回申请", "", "other_3";
+    Other => "other", "其他处理", "", "other_3";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_rows_are_the_templates() {
+        for d in Disposition::ALL {
+            assert_eq!(Disposition::parse(d.as_str()), Some(*d));
+        }
+        assert_eq!(Disposition::ALL.len(), 24);
+        assert_eq!(Disposition::WithheldThirdParty.annual_row(), "withheld_4");
+        assert_eq!(Disposition::OtherWithdrawn.annual_row(), "other_3");
+    }
+}

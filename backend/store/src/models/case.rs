@@ -1,0 +1,404 @@
+//! Cases (申请案件): the snapshot row, the gap-free tracking sequence and the work-queue
+//! queries. Every query that returns cases takes a [`CaseScope`], decided by the server's
+//! policy, so a list never holds a case its reader may not see.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::DbConn;
+use crate::schema::{agencies, case_sequences, cases};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = cases)]
+pub struct Case {
+    pub id: i64,
+    pub agency_id: i64,
+    pub tracking_no: String,
+    pub year: i32,
+    pub seq: i64,
+    pub channel: String,
+    pub status: String,
+    pub applicant_user_id: Option<i64>,
+    pub created_by: Option<i64>,
+    pub applicant_category: String,
+    pub applicant_name: String,
+    pub id_number_hash: String,
+    pub content: String,
+    pub description: Option<String>,
+    pub purpose: Option<String>,
+    pub forms: String,
+    pub delivery: Option<String>,
+    pub received_on: Option<NaiveDate>,
+    pub due_on: Option<NaiveDate>,
+    pub clock_state: String,
+    pub correction_deadline: Option<NaiveDate>,
+    pub fee_deadline: Option<NaiveDate>,
+    pub disposition: Option<String>,
+    pub concluded_on: Option<NaiveDate>,
+    pub query_code_hash: String,
+    pub external_id: Option<String>,
+    pub version: i64,
+    pub event_count: i64,
+    pub last_event_hash: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = cases)]
+pub struct NewCase<'a> {
+    pub agency_id: i64,
+    pub tracking_no: &'a str,
+    pub year: i32,
+    pub seq: i64,
+    pub channel: &'a str,
+    pub status: &'a str,
+    pub applicant_user_id: Option<i64>,
+    pub created_by: Option<i64>,
+    pub applicant_category: &'a str,
+    pub applicant_name: &'a str,
+    pub id_number_hash: &'a str,
+    pub content: &'a str,
+    pub description: Option<&'a str>,
+    pub purpose: Option<&'a str>,
+    pub forms: &'a str,
+    pub delivery: Option<&'a str>,
+    pub received_on: Option<NaiveDate>,
+    pub due_on: Option<NaiveDate>,
+    pub clock_state: &'a str,
+    pub disposition: Option<&'a str>,
+    pub concluded_on: Option<NaiveDate>,
+    pub query_code_hash: &'a str,
+    pub external_id: Option<&'a str>,
+    pub version: i64,
+    pub event_count: i64,
+    pub last_event_hash: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// What an action changes on the snapshot. Deadlines are `Some(None)` to clear.
+#[derive(Debug, Default, Clone, AsChangeset)]
+#[diesel(table_name = cases)]
+pub struct CaseChanges {
+    pub status: Option<String>,
+    pub content: Option<String>,
+    pub received_on: Option<Option<NaiveDate>>,
+    pub due_on: Option<Option<NaiveDate>>,
+    pub clock_state: Option<String>,
+    pub correction_deadline: Option<Option<NaiveDate>>,
+    pub fee_deadline: Option<Option<NaiveDate>>,
+    pub disposition: Option<Option<String>>,
+    pub concluded_on: Option<Option<NaiveDate>>,
+}
+
+/// Which cases a reader may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseScope {
+    /// Every case (system administrators).
+    All,
+    /// The cases of one agency (its staff).
+    Agency(i64),
+    /// The cases of an agency subtree, by path prefix (reconsideration bodies).
+    Subtree(String),
+    /// The cases an applicant filed.
+    Applicant(i64),
+}
+
+/// A case with its agency's code and name.
+pub type CaseWithAgency = (Case, String, String);
+
+/// Takes the next number of the agency's series for `year`. Runs inside the intake
+/// transaction: the increment is rolled back with it, so the series has no gaps.
+pub fn next_seq(conn: &mut DbConn, agency_id: i64, year: i32) -> QueryResult<i64> {
+    let key = case_sequences::table
+        .filter(case_sequences::agency_id.eq(agency_id))
+        .filter(case_sequences::year.eq(year));
+    // UPDATE … RETURNING takes the row lock on PostgreSQL; SQLite writes are serialised.
+    let bumped: Option<i64> = diesel::update(key)
+        .set(case_sequences::last.eq(case_sequences::last + 1))
+        .returning(case_sequences::last)
+        .get_result(conn)
+        .optional()?;
+    if let Some(n) = bumped {
+        return Ok(n);
+    }
+    // A savepoint, so that losing the race to create the row leaves the outer transaction
+    // usable on PostgreSQL.
+    let created = conn.transaction(|c| {
+        diesel::insert_into(case_sequences::table)
+            .values((
+                case_sequences::agency_id.eq(agency_id),
+                case_sequences::year.eq(year),
+                case_sequences::last.eq(1i64),
+            ))
+            .execute(c)
+    });
+    match created {
+        Ok(_) => return Ok(1),
+        Err(e) if crate::is_unique_violation(&e) => {}
+        Err(e) => return Err(e),
+    }
+    // Another transaction created the row first: take the next number after its.
+    diesel::update(key)
+        .set(case_sequences::last.eq(case_sequences::last + 1))
+        .returning(case_sequences::last)
+        .get_result(conn)
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewCase<'_>) -> QueryResult<i64> {
+    diesel::insert_into(cases::table)
+        .values(new)
+        .returning(cases::id)
+        .get_result(conn)
+}
+
+/// One case within `scope`, with its agency's code and name.
+pub fn find(conn: &mut DbConn, id: i64, scope: &CaseScope) -> QueryResult<Option<CaseWithAgency>> {
+    scoped(scope)
+        .filter(cases::id.eq(id))
+        .select((Case::as_select(), agencies::code, agencies::name))
+        .first(conn)
+        .optional()
+}
+
+/// A case by tracking number, regardless of scope (public tracking checks the query code).
+pub fn find_by_tracking_no(
+    conn: &mut DbConn,
+    tracking_no: &str,
+) -> QueryResult<Option<CaseWithAgency>> {
+    cases::table
+        .inner_join(agencies::table)
+        .filter(cases::tracking_no.eq(tracking_no))
+        .select((Case::as_select(), agencies::code, agencies::name))
+        .first(conn)
+        .optional()
+}
+
+/// An agency's case by tracking number (to link an earlier reply).
+pub fn find_id_by_external(
+    conn: &mut DbConn,
+    agency_id: i64,
+    external_id: &str,
+) -> QueryResult<Option<i64>> {
+    cases::table
+        .filter(cases::agency_id.eq(agency_id))
+        .filter(cases::external_id.eq(external_id))
+        .select(cases::id)
+        .first(conn)
+        .optional()
+}
+
+type Boxed<'a> = diesel::helper_types::IntoBoxed<
+    'a,
+    diesel::helper_types::InnerJoin<cases::table, agencies::table>,
+    <DbConn as diesel::Connection>::Backend,
+>;
+
+fn scoped(scope: &CaseScope) -> Boxed<'static> {
+    let q = cases::table.inner_join(agencies::table).into_boxed();
+    match scope {
+        CaseScope::All => q,
+        CaseScope::Agency(a) => q.filter(cases::agency_id.eq(*a)),
+        CaseScope::Subtree(path) => q.filter(agencies::path.like(format!("{path}%"))),
+        CaseScope::Applicant(u) => q.filter(cases::applicant_user_id.eq(*u)),
+    }
+}
+
+/// Filters of the work queue.
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    pub statuses: Vec<String>,
+    /// Restrict to the subtree at this agency path.
+    pub agency_path: Option<String>,
+    /// Only cases whose clock is running and whose due date is before this date.
+    pub due_before: Option<NaiveDate>,
+    /// Only cases whose clock is running and whose due date is on or before this date.
+    pub due_through: Option<NaiveDate>,
+}
+
+/// States whose clock may run (the open, received states).
+pub const CLOCKED_STATUSES: [&str; 6] = [
+    "received",
+    "awaiting_correction",
+    "in_progress",
+    "drafting",
+    "in_review",
+    "approved",
+];
+
+/// The queue: cases in `scope` matching `filter`, soonest due first (undated last), and
+/// the total.
+pub fn list(
+    conn: &mut DbConn,
+    scope: &CaseScope,
+    filter: &QueueFilter,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<CaseWithAgency>, i64)> {
+    let build = || {
+        let mut q = scoped(scope);
+        if !filter.statuses.is_empty() {
+            q = q.filter(cases::status.eq_any(filter.statuses.clone()));
+        }
+        if let Some(path) = &filter.agency_path {
+            q = q.filter(agencies::path.like(format!("{path}%")));
+        }
+        if let Some(d) = filter.due_before {
+            q = q
+                .filter(cases::status.eq_any(CLOCKED_STATUSES))
+                .filter(cases::clock_state.ne("awaiting_correction"))
+                .filter(cases::due_on.lt(d));
+        }
+        if let Some(d) = filter.due_through {
+            q = q
+                .filter(cases::status.eq_any(CLOCKED_STATUSES))
+                .filter(cases::clock_state.ne("awaiting_correction"))
+                .filter(cases::due_on.le(d));
+        }
+        q
+    };
+    let total = build().count().get_result(conn)?;
+    let items = build()
+        // NULL due dates sort last on both backends: false < true.
+        .order((
+            cases::due_on.is_null().asc(),
+            cases::due_on.asc(),
+            cases::id.asc(),
+        ))
+        .limit(limit)
+        .offset(offset)
+        .select((Case::as_select(), agencies::code, agencies::name))
+        .load(conn)?;
+    Ok((items, total))
+}
+
+/// Applies `changes` if the case is still at `version`; bumps the version and records the
+/// new chain head. Returns false when someone else changed the case first.
+pub fn update_versioned(
+    conn: &mut DbConn,
+    id: i64,
+    version: i64,
+    changes: &CaseChanges,
+    event_count: i64,
+    last_event_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        cases::table
+            .filter(cases::id.eq(id))
+            .filter(cases::version.eq(version)),
+    )
+    .set((
+        changes,
+        cases::version.eq(version + 1),
+        cases::event_count.eq(event_count),
+        cases::last_event_hash.eq(last_event_hash),
+        cases::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Refreshes the cached clock columns only (after a calendar change); no event, no version.
+pub fn set_clock_cache(
+    conn: &mut DbConn,
+    id: i64,
+    due_on: Option<NaiveDate>,
+    clock_state: &str,
+) -> QueryResult<usize> {
+    diesel::update(cases::table.find(id))
+        .set((cases::due_on.eq(due_on), cases::clock_state.eq(clock_state)))
+        .execute(conn)
+}
+
+/// Ids of the cases whose clock may still run (for recomputing after a calendar change).
+pub fn open_ids(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
+    cases::table
+        .filter(cases::status.eq_any(CLOCKED_STATUSES))
+        .select(cases::id)
+        .order(cases::id.asc())
+        .load(conn)
+}
+
+/// Ids of cases whose correction window ended before `today` without a correction.
+pub fn correction_expired(conn: &mut DbConn, today: NaiveDate) -> QueryResult<Vec<i64>> {
+    cases::table
+        .filter(cases::status.eq("awaiting_correction"))
+        .filter(cases::correction_deadline.lt(today))
+        .select(cases::id)
+        .order(cases::id.asc())
+        .load(conn)
+}
+
+/// Ids of open cases whose fee went unpaid past its deadline.
+pub fn fee_expired(conn: &mut DbConn, today: NaiveDate) -> QueryResult<Vec<i64>> {
+    cases::table
+        .filter(cases::status.eq_any(CLOCKED_STATUSES))
+        .filter(cases::fee_deadline.lt(today))
+        .select(cases::id)
+        .order(cases::id.asc())
+        .load(conn)
+}
+
+/// How many applications the holder of identity hash `id_hash` made to the agency in the
+/// natural month of `on` up to and including that day (for 按件 fees, 办法第四条).
+pub fn month_ordinal(
+    conn: &mut DbConn,
+    agency_id: i64,
+    id_hash: &str,
+    month_start: NaiveDate,
+    on: NaiveDate,
+) -> QueryResult<i64> {
+    cases::table
+        .filter(cases::agency_id.eq(agency_id))
+        .filter(cases::id_number_hash.eq(id_hash))
+        .filter(cases::received_on.ge(month_start))
+        .filter(cases::received_on.le(on))
+        .count()
+        .get_result(conn)
+}
+
+/// Every case id, for `yishen audit verify`.
+pub fn all_ids(conn: &mut DbConn, after: i64, limit: i64) -> QueryResult<Vec<(i64, i64, String)>> {
+    cases::table
+        .filter(cases::id.gt(after))
+        .order(cases::id.asc())
+        .limit(limit)
+        .select((cases::id, cases::event_count, cases::last_event_hash))
+        .load(conn)
+}
+
+/// A case's applicant with the personal data encrypted (`case_applicants`).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::schema::case_applicants)]
+pub struct CaseApplicant {
+    pub case_id: i64,
+    pub kind: String,
+    pub category: String,
+    pub name: String,
+    pub id_type: String,
+    pub id_number_enc: String,
+    pub id_number_hash: String,
+    pub phone_enc: Option<String>,
+    pub phone_hash: Option<String>,
+    pub email_enc: Option<String>,
+    pub email_hash: Option<String>,
+    pub address_enc: Option<String>,
+    pub address_hash: Option<String>,
+}
+
+pub fn insert_applicant(conn: &mut DbConn, new: &CaseApplicant) -> QueryResult<usize> {
+    diesel::insert_into(crate::schema::case_applicants::table)
+        .values(new)
+        .execute(conn)
+}
+
+pub fn applicant(conn: &mut DbConn, case_id: i64) -> QueryResult<Option<CaseApplicant>> {
+    use crate::schema::case_applicants;
+    case_applicants::table
+        .find(case_id)
+        .select(CaseApplicant::as_select())
+        .first(conn)
+        .optional()
+}

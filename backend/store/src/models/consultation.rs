@@ -1,0 +1,70 @@
+//! Consultations with third parties (条例32) and other agencies (条例34).
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use crate::DbConn;
+use crate::schema::consultations;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = consultations)]
+pub struct Consultation {
+    pub id: i64,
+    pub case_id: i64,
+    pub party_kind: String,
+    pub party_name: String,
+    pub opened_on: NaiveDate,
+    pub reply_by: NaiveDate,
+    pub closed_on: Option<NaiveDate>,
+    pub opinion: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = consultations)]
+pub struct NewConsultation<'a> {
+    pub case_id: i64,
+    pub party_kind: &'a str,
+    pub party_name: &'a str,
+    pub opened_on: NaiveDate,
+    pub reply_by: NaiveDate,
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewConsultation<'_>) -> QueryResult<i64> {
+    diesel::insert_into(consultations::table)
+        .values(new)
+        .returning(consultations::id)
+        .get_result(conn)
+}
+
+pub fn for_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<Consultation>> {
+    consultations::table
+        .filter(consultations::case_id.eq(case_id))
+        .order(consultations::id.asc())
+        .select(Consultation::as_select())
+        .load(conn)
+}
+
+/// Closes an open consultation of the case; false when there is none with that id.
+pub fn close(
+    conn: &mut DbConn,
+    case_id: i64,
+    id: i64,
+    on: NaiveDate,
+    opinion: &str,
+    note: Option<&str>,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        consultations::table
+            .filter(consultations::id.eq(id))
+            .filter(consultations::case_id.eq(case_id))
+            .filter(consultations::closed_on.is_null()),
+    )
+    .set((
+        consultations::closed_on.eq(on),
+        consultations::opinion.eq(opinion),
+        consultations::note.eq(note),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
