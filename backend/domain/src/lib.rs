@@ -10,6 +10,7 @@ pub mod clock;
 pub mod disposition;
 pub mod fees;
 pub mod identity;
+pub mod outcome;
 pub mod role;
 
 pub use account::{

@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `user add`. Messages for operators are Chinese.
+//! The command line: `serve`, `migrate`, `user add`, `import`, `audit verify`, `jobs run-once`. Messages for operators are Chinese.
 #![allow(clippy::print_stdout)]
 
 use std::io::BufRead;
@@ -44,6 +44,38 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Imports historical cases from a JSON Lines file.
+    #[command(about = "从 JSON Lines 文件导入历史案件（每行一件），逐行校验并报告错误行号")]
+    Import {
+        #[arg(long, help = "要导入的 .jsonl 文件")]
+        file: std::path::PathBuf,
+    },
+    /// The event hash chains.
+    #[command(about = "审计：核验案件事件哈希链")]
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Background jobs.
+    #[command(about = "后台任务")]
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Checks every case's event chain; exit 1 naming the first broken event.
+    #[command(about = "核验全部案件的事件哈希链；完整时退出码为0，否则为1并指出第一个被破坏的事件")]
+    Verify,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Closes cases whose correction or fee window expired, once.
+    #[command(about = "执行一次到期处理：补正期限或缴费期限届满的案件按视为放弃申请结案")]
+    RunOnce,
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,6 +112,13 @@ pub async fn run(cli: Cli, settings: Settings) -> ExitCode {
                     display_name,
                 },
         } => add_user(settings, username, role, agency, display_name).await,
+        Command::Import { file } => import(settings, file).await,
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => return audit_verify(settings).await,
+        Command::Jobs {
+            command: JobsCommand::RunOnce,
+        } => jobs_run_once(settings).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -164,5 +203,74 @@ async fn add_user(
         anyhow::anyhow!("{}：{}", p.title, p.detail)
     })?;
     println!("已创建账号 {name}（{}，编号 {id}）", role.label());
+    Ok(())
+}
+
+fn problem(e: crate::error::ApiError) -> anyhow::Error {
+    let p = e.problem();
+    anyhow::anyhow!("{}：{}", p.title, p.detail)
+}
+
+async fn import(settings: Settings, file: std::path::PathBuf) -> anyhow::Result<()> {
+    let f = std::fs::File::open(&file)
+        .map_err(|e| anyhow::anyhow!("无法打开 {}：{e}", file.display()))?;
+    let state = startup::build_state(settings).await?;
+    let started = std::time::Instant::now();
+    let report = crate::services::import::import(&state, std::io::BufReader::new(f))
+        .await
+        .map_err(problem)?;
+    for e in &report.errors {
+        eprintln!("{e}");
+    }
+    println!(
+        "读取 {} 行，导入 {} 件，出错 {} 行，用时 {:.1} 秒",
+        report.read,
+        report.imported,
+        report.errors.len(),
+        started.elapsed().as_secs_f64()
+    );
+    if report.errors.is_empty() {
+        Ok(())
+    } else {
+        anyhow::bail!("{} 行未导入，见上方逐行说明", report.errors.len())
+    }
+}
+
+async fn audit_verify(settings: Settings) -> ExitCode {
+    let result = async {
+        let state = startup::build_state(settings).await?;
+        crate::services::audit::verify(&state).await.map_err(problem)
+    }
+    .await;
+    match result {
+        Ok(r) => match r.broken {
+            None => {
+                println!("事件哈希链完整：{} 个案件，{} 个事件", r.cases, r.events);
+                ExitCode::SUCCESS
+            }
+            Some((tracking, seq, why)) => {
+                match seq {
+                    Some(seq) => eprintln!("事件哈希链被破坏：案件 {tracking} 第{seq}号事件：{why}"),
+                    None => eprintln!("事件哈希链被破坏：案件 {tracking}：{why}"),
+                }
+                ExitCode::FAILURE
+            }
+        },
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn jobs_run_once(settings: Settings) -> anyhow::Result<()> {
+    let state = startup::build_state(settings).await?;
+    let r = crate::services::cases::jobs::run_once(&state)
+        .await
+        .map_err(problem)?;
+    println!(
+        "到期处理完成：逾期未补正结案 {} 件，逾期未缴费结案 {} 件",
+        r.corrections_expired, r.fees_unpaid
+    );
     Ok(())
 }

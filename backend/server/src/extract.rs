@@ -48,8 +48,25 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
+        let has_type = req.headers().contains_key(header::CONTENT_TYPE);
         let mut payload = payload.take();
         Box::pin(async move {
+            // A bodiless POST (`withdraw`, `submit`) reads as `{}`: its fields are optional
+            // or reported missing by name.
+            if !has_type && declared.is_none_or(|n| n == 0) {
+                let mut any = false;
+                while let Some(chunk) = payload.next().await {
+                    let chunk = chunk.map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+                    if !chunk.is_empty() {
+                        any = true;
+                        break;
+                    }
+                }
+                if !any {
+                    return decode_json(b"{}").map(ApiJson);
+                }
+                return Err(ApiError::UnsupportedMediaType);
+            }
             if !is_json {
                 return Err(ApiError::UnsupportedMediaType);
             }

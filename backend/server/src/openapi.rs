@@ -4,7 +4,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{agencies, auth, calendar, fees, health, users};
+use crate::routes::{agencies, auth, calendar, cases, fees, health, track, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -16,6 +16,10 @@ use crate::routes::{agencies, auth, calendar, fees, health, users};
         agencies::list, agencies::get_one, agencies::create, agencies::update,
         calendar::due_date, calendar::years, calendar::get_year, calendar::put_year,
         fees::quote,
+        cases::create, cases::list, cases::get_one, cases::clock, cases::events,
+        cases::confirm, cases::request_correction, cases::receive_correction,
+        cases::open_consultation, cases::close_consultation, cases::extend,
+        cases::fee_notice, cases::fee_payment, cases::withdraw, track::track,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldIssue)),
     modifiers(&BearerAuth)

@@ -6,6 +6,7 @@
 //! agency's staff) answer "not found"; denials by role answer "forbidden".
 
 use yishen_domain::Role;
+use yishen_store::models::case::CaseScope;
 use yishen_store::models::user::UserScope;
 
 use crate::auth::Actor;
@@ -132,6 +133,38 @@ pub fn manage_calendar(actor: &Actor) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(forbidden("只有系统管理员可以载入节假日安排"))
+    }
+}
+
+/// Which cases the actor sees: applicants their own, staff their agency's, reconsideration
+/// bodies their subtree's, the system administrator all.
+pub fn case_scope(actor: &Actor) -> Result<CaseScope, ApiError> {
+    match (actor.role, &actor.agency) {
+        (Role::Applicant, _) => Ok(CaseScope::Applicant(actor.id)),
+        (Role::Sysadmin, _) => Ok(CaseScope::All),
+        (Role::ReconsiderationBody, Some(a)) => Ok(CaseScope::Subtree(a.path.clone())),
+        (_, Some(a)) => Ok(CaseScope::Agency(a.id)),
+        (_, None) => Err(forbidden("该账号未归属任何机关，不能查看案件")),
+    }
+}
+
+/// May the actor act on a case of `case_agency` (which it already sees)? Staff act only on
+/// their own agency's cases; applicants on their own, which their scope already ensures.
+pub fn act_on_case(actor: &Actor, case_agency: i64) -> Result<(), ApiError> {
+    match actor.role {
+        Role::Applicant => Ok(()),
+        _ if actor.agency_id() == Some(case_agency) => Ok(()),
+        _ => Err(forbidden("只有本机关的工作人员可以办理本机关的案件")),
+    }
+}
+
+/// May the actor file or register an application with agency `agency_id`?
+pub fn create_case(actor: &Actor, agency_id: i64) -> Result<(), ApiError> {
+    match actor.role {
+        Role::Applicant => Ok(()),
+        Role::Clerk if actor.agency_id() == Some(agency_id) => Ok(()),
+        Role::Clerk => Err(forbidden("登记员只能登记向本机关提出的申请")),
+        _ => Err(forbidden("只有申请人和登记员可以提交申请")),
     }
 }
 

@@ -56,6 +56,11 @@ pub struct Settings {
     pub refresh_token_ttl: Duration,
     /// Largest accepted request body.
     pub body_limit: usize,
+    /// Public tracking lookups allowed per client address and minute.
+    pub track_per_minute: u32,
+    /// Seconds between runs of the window-expiry job; 0 turns the in-server job off (run
+    /// `yishen jobs run-once` from cron instead).
+    pub jobs_interval_secs: u64,
 }
 
 impl Default for Settings {
@@ -73,6 +78,8 @@ impl Default for Settings {
             access_token_ttl: Duration::from_secs(15 * 60),
             refresh_token_ttl: Duration::from_secs(14 * 24 * 3600),
             body_limit: 1024 * 1024,
+            track_per_minute: 10,
+            jobs_interval_secs: 3600,
         }
     }
 }
@@ -92,6 +99,8 @@ struct FileSettings {
     pool_size: Option<u32>,
     access_token_minutes: Option<u64>,
     refresh_token_days: Option<u64>,
+    track_per_minute: Option<u32>,
+    jobs_interval_secs: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -153,6 +162,18 @@ impl Settings {
                 message: format!("not a number: `{v}`"),
             })?;
         }
+        if let Some(v) = var("YISHEN_TRACK_PER_MINUTE") {
+            s.track_per_minute = v.parse().map_err(|_| SettingsError::Invalid {
+                var: "YISHEN_TRACK_PER_MINUTE",
+                message: format!("not a number: `{v}`"),
+            })?;
+        }
+        if let Some(v) = var("YISHEN_JOBS_INTERVAL_SECS") {
+            s.jobs_interval_secs = v.parse().map_err(|_| SettingsError::Invalid {
+                var: "YISHEN_JOBS_INTERVAL_SECS",
+                message: format!("not a number: `{v}`"),
+            })?;
+        }
         if s.pool_size == 0 {
             return Err(SettingsError::Invalid {
                 var: "YISHEN_POOL_SIZE",
@@ -205,6 +226,12 @@ impl Settings {
         }
         if let Some(d) = f.refresh_token_days {
             self.refresh_token_ttl = Duration::from_secs(d * 24 * 3600);
+        }
+        if let Some(v) = f.track_per_minute {
+            self.track_per_minute = v;
+        }
+        if let Some(v) = f.jobs_interval_secs {
+            self.jobs_interval_secs = v;
         }
         Ok(())
     }

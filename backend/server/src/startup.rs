@@ -18,6 +18,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 use yishen_store::{DbUrl, Pool};
 
+use crate::ratelimit::RateLimiter;
 use crate::auth::password;
 use crate::auth::tokens::TokenKeys;
 use crate::error::{ApiError, REQUEST_ID};
@@ -91,6 +92,10 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let pool = web::block(move || open_database(&s)).await??;
     let dummy_hash =
         web::block(|| password::hash("yishen dummy password for unknown users")).await??;
+    let track_limiter = Arc::new(RateLimiter::new(
+        settings.track_per_minute,
+        std::time::Duration::from_secs(60),
+    ));
     Ok(AppState {
         pool,
         keys,
@@ -98,6 +103,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         settings,
         metrics: Arc::new(Metrics::new()),
         dummy_hash: Arc::new(dummy_hash),
+        track_limiter,
     })
 }
 
@@ -182,6 +188,7 @@ impl Application {
             tracing::info!(agencies, accounts, "demo data ready");
         }
         let server = run(listener, state.clone())?;
+        spawn_jobs(state.clone());
         Ok(Self {
             port,
             server,
@@ -200,6 +207,25 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Runs the window-expiry job every `jobs_interval_secs` (first run one interval after
+/// start). Failures are logged and retried at the next tick.
+fn spawn_jobs(state: AppState) {
+    let secs = state.settings.jobs_interval_secs;
+    if secs == 0 {
+        return;
+    }
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(std::time::Duration::from_secs(secs));
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            if let Err(e) = crate::services::cases::jobs::run_once(&state).await {
+                tracing::error!(error = %e, "window-expiry job failed");
+            }
+        }
+    });
 }
 
 fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {

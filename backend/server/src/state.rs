@@ -20,6 +20,8 @@ pub struct AppState {
     /// A hash to verify against when the username is unknown, so that the answer takes
     /// as long as for a known one.
     pub dummy_hash: Arc<String>,
+    /// Limits guessing of query codes on public tracking.
+    pub track_limiter: Arc<crate::ratelimit::RateLimiter>,
 }
 
 impl AppState {

@@ -47,6 +47,9 @@ pub enum CaseEvent {
         received_on: NaiveDate,
         disposition: Option<Disposition>,
         concluded_on: Option<NaiveDate>,
+        /// The reasons given in the historical reply, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reasons: Option<String>,
     },
     /// A clerk confirmed an online application with the applicant (条例31(三)).
     Confirmed {
@@ -63,6 +66,7 @@ pub enum CaseEvent {
     /// The corrected application arrived: the count restarts from this day (条例30).
     CorrectionReceived {
         content: String,
+        previous_content: String,
     },
     ConsultationOpened {
         consultation_id: i64,

@@ -5,6 +5,7 @@
 
 pub mod event;
 pub mod intake;
+pub mod rules;
 pub mod state;
 
 pub use event::{CaseEvent, ConsultationOpinion, PartyKind};
@@ -12,6 +13,7 @@ pub use intake::{
     Applicant, ApplicantCategory, ApplicantInput, ApplicantKind, Channel, DeliveryPreference,
     FormPreference, IdType, IntakeIssue, RequestText,
 };
+pub use rules::HandlingRules;
 pub use state::{Action, Status, TransitionError};
 
 use std::fmt;

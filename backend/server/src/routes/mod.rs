@@ -4,8 +4,10 @@
 pub mod agencies;
 pub mod auth;
 pub mod calendar;
+pub mod cases;
 pub mod fees;
 pub mod health;
+pub mod track;
 pub mod users;
 
 use actix_web::web;
@@ -32,5 +34,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(calendar::years)
         .service(calendar::get_year)
         .service(calendar::put_year)
-        .service(fees::quote);
+        .service(fees::quote)
+        .service(cases::create)
+        .service(cases::list)
+        .service(cases::get_one)
+        .service(cases::clock)
+        .service(cases::events)
+        .service(cases::confirm)
+        .service(cases::request_correction)
+        .service(cases::receive_correction)
+        .service(cases::open_consultation)
+        .service(cases::close_consultation)
+        .service(cases::extend)
+        .service(cases::fee_notice)
+        .service(cases::fee_payment)
+        .service(cases::withdraw)
+        .service(track::track);
 }

@@ -56,8 +56,10 @@ pub async fn put_year(
                 },
             )?;
             // The whole calendar must still build (e.g. no clash with a neighbouring year).
-            yishen_store::reference::load_calendar(conn)?;
-            tracing::info!(year, actor_id, "holiday notice loaded");
+            let calendar = yishen_store::reference::load_calendar(conn)?;
+            // Open cases follow the new working days at once (their cached due dates).
+            let cases = crate::services::cases::recompute_open(conn, &calendar)?;
+            tracing::info!(year, actor_id, cases, "holiday notice loaded");
             Ok(())
         })
         .await

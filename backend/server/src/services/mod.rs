@@ -3,4 +3,7 @@
 
 pub mod accounts;
 pub mod agencies;
+pub mod audit;
 pub mod calendar;
+pub mod cases;
+pub mod import;

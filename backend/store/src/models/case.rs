@@ -300,6 +300,14 @@ pub fn update_versioned(
     Ok(n == 1)
 }
 
+/// Records the head of a new case's event chain (its first events were appended after the
+/// row was inserted, since they need its id).
+pub fn set_chain_head(conn: &mut DbConn, id: i64, count: i64, head: &str) -> QueryResult<usize> {
+    diesel::update(cases::table.find(id))
+        .set((cases::event_count.eq(count), cases::last_event_hash.eq(head)))
+        .execute(conn)
+}
+
 /// Refreshes the cached clock columns only (after a calendar change); no event, no version.
 pub fn set_clock_cache(
     conn: &mut DbConn,

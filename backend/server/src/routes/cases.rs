@@ -1,0 +1,269 @@
+//! Cases: intake, the queue, one case, its clock and event log, and the actions of
+//! CONTRACT.md. Actions honour `If-Match: "<version>"` (the case's `version`, also sent as
+//! its `ETag`): a stale version gets 409 and nothing changes.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use yishen_domain::case::Status;
+
+use crate::auth::Actor;
+use crate::error::{ApiError, FieldIssue};
+use crate::extract::{ApiJson, ApiQuery};
+use crate::routes::users::MAX_PER_PAGE;
+use crate::services::cases::actions::{
+    self, CloseConsultationBody, ConfirmBody, ConsultationBody, CorrectionBody,
+    CorrectionResponseBody, ExtensionBody, FeeNoticeBody, OnBody, WithdrawBody,
+};
+use crate::services::cases::intake::{self, IntakeBody};
+use crate::services::cases::read::{self, ClockView, EventView, QueueQuery};
+use crate::services::cases::views::{CaseSummary, CaseView};
+use crate::state::AppState;
+
+/// The version in `If-Match` (`"3"`, `W/"3"` or `3`), if sent.
+fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
+    let Some(v) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = v.to_str().unwrap_or("").trim();
+    let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
+    text.parse::<i64>().map(Some).map_err(|_| {
+        ApiError::field(
+            "If-Match",
+            "invalid_version",
+            "If-Match 应为案件的版本号（见案件的 version 字段或 ETag）",
+        )
+    })
+}
+
+fn with_etag(view: CaseView, status: actix_web::http::StatusCode) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::ETAG, format!("\"{}\"", view.version)))
+        .json(view)
+}
+
+/// Files an application (applicant, online) or registers one (clerk, other channels).
+#[utoipa::path(tag = "cases", request_body = IntakeBody, security(("bearer" = [])),
+    responses((status = 201, body = CaseView), (status = 422, body = crate::error::Problem),
+              (status = 403, body = crate::error::Problem)))]
+#[post("/api/v1/cases")]
+pub async fn create(
+    state: web::Data<AppState>,
+    actor: Actor,
+    body: ApiJson<IntakeBody>,
+) -> Result<HttpResponse, ApiError> {
+    let view = intake::create(&state, &actor, body.0).await?;
+    let location = format!("/api/v1/cases/{}", view.id);
+    let mut res = with_etag(view, actix_web::http::StatusCode::CREATED);
+    if let Ok(v) = header::HeaderValue::from_str(&location) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(res)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct QueueParams {
+    /// One status or several separated by commas.
+    status: Option<String>,
+    /// Agency code: that agency and its subtree (within what the caller may see).
+    agency: Option<String>,
+    /// Only cases past their due date.
+    overdue: Option<bool>,
+    /// Only cases due within this many working days (0: today or earlier).
+    due_within: Option<u32>,
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseList {
+    items: Vec<CaseSummary>,
+    total: i64,
+}
+
+/// The work queue, soonest due first.
+#[utoipa::path(tag = "cases", params(QueueParams), security(("bearer" = [])),
+    responses((status = 200, body = CaseList), (status = 400, body = crate::error::Problem)))]
+#[get("/api/v1/cases")]
+pub async fn list(
+    state: web::Data<AppState>,
+    actor: Actor,
+    query: ApiQuery<QueueParams>,
+) -> Result<web::Json<CaseList>, ApiError> {
+    let q = query.0;
+    let mut statuses = Vec::new();
+    for s in q.status.iter().flat_map(|s| s.split(',')).map(str::trim).filter(|s| !s.is_empty()) {
+        statuses.push(Status::parse(s).ok_or_else(|| {
+            ApiError::InvalidQuery(vec![FieldIssue::new(
+                "status",
+                "unknown_value",
+                format!("状态无效，可选：{}", Status::codes()),
+            )])
+        })?);
+    }
+    if q.due_within.is_some_and(|n| n > 200) {
+        return Err(ApiError::InvalidQuery(vec![FieldIssue::new(
+            "due_within",
+            "out_of_range",
+            "due_within 须在0至200个工作日之间",
+        )]));
+    }
+    let per_page = q.per_page.unwrap_or(50);
+    if per_page == 0 || per_page > MAX_PER_PAGE {
+        return Err(ApiError::InvalidQuery(vec![FieldIssue::new(
+            "per_page",
+            "out_of_range",
+            format!("每页条数须在1至{MAX_PER_PAGE}之间"),
+        )]));
+    }
+    let page = q.page.unwrap_or(1).max(1);
+    let (items, total) = read::list(
+        &state,
+        &actor,
+        QueueQuery {
+            statuses,
+            agency: q.agency,
+            overdue: q.overdue.unwrap_or(false),
+            due_within: q.due_within,
+            limit: i64::from(per_page),
+            offset: i64::from(page - 1) * i64::from(per_page),
+        },
+    )
+    .await?;
+    Ok(web::Json(CaseList { items, total }))
+}
+
+/// One case.
+#[utoipa::path(tag = "cases", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = CaseView), (status = 404, body = crate::error::Problem)))]
+#[get("/api/v1/cases/{id}")]
+pub async fn get_one(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let view = read::get(&state, &actor, id.into_inner()).await?;
+    Ok(with_etag(view, actix_web::http::StatusCode::OK))
+}
+
+/// The legal clock with its day-by-day ledger.
+#[utoipa::path(tag = "cases", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = ClockView), (status = 404, body = crate::error::Problem)))]
+#[get("/api/v1/cases/{id}/clock")]
+pub async fn clock(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<i64>,
+) -> Result<web::Json<ClockView>, ApiError> {
+    Ok(web::Json(read::clock(&state, &actor, id.into_inner()).await?))
+}
+
+/// The event log, oldest first, with the hash chain.
+#[utoipa::path(tag = "cases", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = [EventView]), (status = 404, body = crate::error::Problem)))]
+#[get("/api/v1/cases/{id}/events")]
+pub async fn events(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<i64>,
+) -> Result<web::Json<Vec<EventView>>, ApiError> {
+    Ok(web::Json(read::events(&state, &actor, id.into_inner()).await?))
+}
+
+macro_rules! action {
+    ($(#[$doc:meta])* $name:ident, $path:literal, $body:ty, $service:path) => {
+        $(#[$doc])*
+        #[utoipa::path(tag = "cases", params(("id" = i64, Path)), request_body = $body,
+            security(("bearer" = [])),
+            responses((status = 200, body = CaseView), (status = 409, body = crate::error::Problem),
+                      (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+        #[post($path)]
+        pub async fn $name(
+            req: HttpRequest,
+            state: web::Data<AppState>,
+            actor: Actor,
+            id: web::Path<i64>,
+            body: ApiJson<$body>,
+        ) -> Result<HttpResponse, ApiError> {
+            let version = if_match(&req)?;
+            let view = $service(&state, &actor, id.into_inner(), version, body.0).await?;
+            Ok(with_etag(view, actix_web::http::StatusCode::OK))
+        }
+    };
+}
+
+action!(
+    /// A clerk confirms an online application; the clock starts (条例31(三)).
+    confirm, "/api/v1/cases/{id}/confirm", ConfirmBody, actions::confirm
+);
+action!(
+    /// The one-time 补正 notice (条例30); the clock stops.
+    request_correction, "/api/v1/cases/{id}/corrections", CorrectionBody, actions::request_correction
+);
+action!(
+    /// The corrected application arrived; the count restarts from `on`.
+    receive_correction, "/api/v1/cases/{id}/corrections/response", CorrectionResponseBody,
+    actions::receive_correction
+);
+action!(
+    /// An extension of at most 20 working days, once, by the approver (条例33).
+    extend, "/api/v1/cases/{id}/extension", ExtensionBody, actions::extend
+);
+action!(
+    /// The fee notice; the payment window opens.
+    fee_notice, "/api/v1/cases/{id}/fee-notice", FeeNoticeBody, actions::notice_fee
+);
+action!(
+    /// The fee was paid on `on`.
+    fee_payment, "/api/v1/cases/{id}/fee-payment", OnBody, actions::record_payment
+);
+action!(
+    /// The applicant withdraws the application.
+    withdraw, "/api/v1/cases/{id}/withdraw", WithdrawBody, actions::withdraw
+);
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsultationCreated {
+    id: i64,
+    case: CaseView,
+}
+
+/// Opens a consultation with a third party (条例32) or another agency (条例34).
+#[utoipa::path(tag = "cases", params(("id" = i64, Path)), request_body = ConsultationBody,
+    security(("bearer" = [])),
+    responses((status = 201, body = ConsultationCreated), (status = 409, body = crate::error::Problem)))]
+#[post("/api/v1/cases/{id}/consultations")]
+pub async fn open_consultation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<i64>,
+    body: ApiJson<ConsultationBody>,
+) -> Result<HttpResponse, ApiError> {
+    let version = if_match(&req)?;
+    let (case, cid) =
+        actions::open_consultation(&state, &actor, id.into_inner(), version, body.0).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::ETAG, format!("\"{}\"", case.version)))
+        .json(ConsultationCreated { id: cid, case }))
+}
+
+/// Closes a consultation; the excluded span ends on `on`.
+#[utoipa::path(tag = "cases", params(("id" = i64, Path), ("cid" = i64, Path)),
+    request_body = CloseConsultationBody, security(("bearer" = [])),
+    responses((status = 200, body = CaseView), (status = 409, body = crate::error::Problem)))]
+#[post("/api/v1/cases/{id}/consultations/{cid}/close")]
+pub async fn close_consultation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    actor: Actor,
+    path: web::Path<(i64, i64)>,
+    body: ApiJson<CloseConsultationBody>,
+) -> Result<HttpResponse, ApiError> {
+    let version = if_match(&req)?;
+    let (id, cid) = path.into_inner();
+    let view = actions::close_consultation(&state, &actor, id, cid, version, body.0).await?;
+    Ok(with_etag(view, actix_web::http::StatusCode::OK))
+}

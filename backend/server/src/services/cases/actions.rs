@@ -1,0 +1,628 @@
+//! The actions on a case between intake and drafting (CONTRACT.md): confirming an online
+//! application, 补正, consultations, extension, fees and withdrawal. Each one decides its
+//! events from the loaded case and hands them to [`super::act`].
+
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use yishen_domain::case::{Action, CaseEvent, ConsultationOpinion, PartyKind};
+use yishen_domain::clock::{self, CONSULTATION_WINDOW, FEE_PAYMENT_WINDOW, MAX_EXTENSION};
+use yishen_domain::fees::{self, FeeMode};
+use yishen_domain::Disposition;
+use yishen_store::models::case::{self as case_store, CaseChanges};
+use yishen_store::models::consultation;
+
+use super::views::CaseView;
+use super::{Step, act, is_applicant};
+use crate::auth::Actor;
+use crate::error::{ApiError, FieldIssue};
+use crate::state::AppState;
+
+const ITEM_MAX: usize = 500;
+const REASON_MIN: usize = 4;
+const REASON_MAX: usize = 1000;
+const PARTY_MAX: usize = 100;
+const MAX_PAGES: u32 = 1_000_000;
+
+fn text(field: &str, v: Option<&str>, min: usize, max: usize, what: &str) -> Result<String, ApiError> {
+    let s = v.map(str::trim).unwrap_or("");
+    let n = s.chars().count();
+    if n == 0 {
+        return Err(ApiError::field(field, "required", format!("请填写{what}")));
+    }
+    if n < min || n > max {
+        return Err(ApiError::field(
+            field,
+            "length",
+            format!("长度须在{min}至{max}个字符之间（现为{n}个）"),
+        ));
+    }
+    Ok(s.to_owned())
+}
+
+fn on_or_today(on: Option<NaiveDate>) -> NaiveDate {
+    on.unwrap_or_else(crate::time::today)
+}
+
+/// Applicants act online, on the day itself: they cannot backdate.
+fn applicant_on(actor: &Actor, on: Option<NaiveDate>) -> Result<NaiveDate, ApiError> {
+    let today = crate::time::today();
+    if is_applicant(actor) && on.is_some_and(|d| d != today) {
+        return Err(ApiError::field("on", "not_allowed", "申请人在网上办理时不能指定日期"));
+    }
+    Ok(on.unwrap_or(today))
+}
+
+fn cal_err(e: yishen_domain::clock::ClockError) -> ApiError {
+    match e {
+        yishen_domain::clock::ClockError::YearNotCovered { year } => {
+            ApiError::CalendarYearNotCovered { year }
+        }
+        other => ApiError::Internal(anyhow::anyhow!("clock: {other}")),
+    }
+}
+
+fn add_wd(cal: &yishen_domain::Calendar, from: NaiveDate, n: u32) -> Result<NaiveDate, ApiError> {
+    Ok(cal.add_working_days(from, n)?)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmBody {
+    /// The day the agency and the applicant confirmed the application (条例31(三)).
+    pub received_on: Option<NaiveDate>,
+}
+
+/// A clerk confirms an online application; the clock starts from `received_on`.
+pub async fn confirm(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    if_match: Option<i64>,
+    body: ConfirmBody,
+) -> Result<CaseView, ApiError> {
+    let received_on = on_or_today(body.received_on);
+    act(state, actor, id, if_match, Action::Confirm, move |_, loaded, _| {
+        super::check_on("received_on", received_on, loaded.today, loaded.last_on())?;
+        Ok(Step {
+            events: vec![(received_on, CaseEvent::Confirmed { received_on })],
+            changes: CaseChanges {
+                received_on: Some(Some(received_on)),
+                ..Default::default()
+            },
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionBody {
+    /// What must be corrected, one item per entry.
+    pub items: Option<Vec<String>>,
+    /// The applicant's period in working days (default: the agency's setting, 15).
+    pub due_in_working_days: Option<u32>,
+    pub on: Option<NaiveDate>,
+    /// Required when the notice goes out more than 7 working days after receipt (条例30).
+    pub late_reason: Option<String>,
+}
+
+/// The one-time 补正 notice (条例30): the clock stops until the corrected application arrives.
+pub async fn request_correction(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    if_match: Option<i64>,
+    body: CorrectionBody,
+) -> Result<CaseView, ApiError> {
+    let items: Vec<String> = body
+        .items
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| i.trim().to_owned())
+        .filter(|i| !i.is_empty())
+        .collect();
+    if items.is_empty() {
+        return Err(ApiError::field(
+            "items",
+            "required",
+            "请逐项写明需要补正的事项（条例第三十条：一次性告知）",
+        ));
+    }
+    let mut bad = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        if item.chars().count() > ITEM_MAX {
+            bad.push(FieldIssue::new(
+                format!("items[{i}]"),
+                "length",
+                format!("每项不超过{ITEM_MAX}个字符"),
+            ));
+        }
+    }
+    if !bad.is_empty() {
+        return Err(ApiError::Validation(bad));
+    }
+    let on = on_or_today(body.on);
+    let late_reason = body
+        .late_reason
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    let period_asked = body.due_in_working_days;
+    act(state, actor, id, if_match, Action::RequestCorrection, move |_, loaded, _| {
+        if loaded
+            .events
+            .iter()
+            .any(|(_, e)| matches!(e, CaseEvent::CorrectionRequested { .. }))
+        {
+            return Err(ApiError::Conflict {
+                code: "correction_already_requested",
+                detail: "补正告知应一次性发出（条例第三十条），本案已发出过补正告知".into(),
+            });
+        }
+        let period = period_asked.unwrap_or(loaded.rules.correction_period_days);
+        let max = yishen_domain::case::rules::MAX_CORRECTION_PERIOD;
+        if period == 0 || period > max {
+            return Err(ApiError::field(
+                "due_in_working_days",
+                "out_of_range",
+                format!("补正期限须在1至{max}个工作日之间"),
+            ));
+        }
+        let received_on = loaded.case.received_on.ok_or_else(|| {
+            ApiError::Internal(anyhow::anyhow!("received case without receipt date"))
+        })?;
+        let late = clock::correction_notice_late(received_on, on, &loaded.calendar).map_err(cal_err)?;
+        if late && late_reason.is_none() {
+            let latest = add_wd(&loaded.calendar, received_on, clock::CORRECTION_NOTICE_WITHIN)?;
+            return Err(ApiError::field(
+                "late_reason",
+                "late_notice_needs_reason",
+                format!(
+                    "补正告知应自收到申请之日起7个工作日内发出（条例第三十条），本案最迟应于{latest}发出；逾期发出须说明理由"
+                ),
+            ));
+        }
+        let deadline = add_wd(&loaded.calendar, on, period)?;
+        Ok(Step {
+            events: vec![(
+                on,
+                CaseEvent::CorrectionRequested {
+                    items,
+                    period,
+                    deadline,
+                    late_reason,
+                },
+            )],
+            changes: CaseChanges {
+                correction_deadline: Some(Some(deadline)),
+                ..Default::default()
+            },
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionResponseBody {
+    /// The corrected request (申请内容), 10–5000 characters.
+    pub content: Option<String>,
+    pub on: Option<NaiveDate>,
+}
+
+/// The corrected application arrived on `on`: the count restarts from that day (条例30).
+pub async fn receive_correction(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    if_match: Option<i64>,
+    body: CorrectionResponseBody,
+) -> Result<CaseView, ApiError> {
+    let content = yishen_domain::case::RequestText::parse(body.content.as_deref().unwrap_or(""), "content")
+        .map_err(|i| ApiError::Validation(vec![super::intake::issue(i)]))?;
+    let on = applicant_on(actor, body.on)?;
+    act(state, actor, id, if_match, Action::ReceiveCorrection, move |_, loaded, _| {
+        Ok(Step {
+            events: vec![(
+                on,
+                CaseEvent::CorrectionReceived {
+                    content: content.as_str().to_owned(),
+                    previous_content: loaded.case.content.clone(),
+                },
+            )],
+            changes: CaseChanges {
+                content: Some(content.as_str().to_owned()),
+                correction_deadline: Some(None),
+                ..Default::default()
+            },
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsultationBody {
+    /// `third_party` (条例32) or `agency` (条例34).
+    pub party_kind: Option<String>,
+    pub party_name: Option<String>,
+    pub on: Option<NaiveDate>,
+}
+
+/// Opens a consultation; the working days after `on` are excluded until it closes (条例33).
+/// Returns the case and the new consultation's id.
+pub async fn open_consultation(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    if_match: Option<i64>,
+    body: ConsultationBody,
+) -> Result<(CaseView, i64), ApiError> {
+    let kind = match body.party_kind.as_deref() {
+        None => return Err(ApiError::field("party_kind", "required", "请选择征求意见的对象类型")),
+        Some(k) => PartyKind::parse(k).ok_or_else(|| {
+            ApiError::field(
+                "party_kind",
+                "unknown_value",
+                format!("对象类型无效，可选：{}", PartyKind::codes()),
+            )
+        })?,
+    };
+    let name = text("party_name", body.party_name.as_deref(), 2, PARTY_MAX, "被征求意见的第三方或机关名称")?;
+    let on = on_or_today(body.on);
+    let view = act(state, actor, id, if_match, Action::OpenConsultation, move |conn, loaded, _| {
+        let reply_by = add_wd(&loaded.calendar, on, CONSULTATION_WINDOW)?;
+        let cid = consultation::insert(
+            conn,
+            &consultation::NewConsultation {
+                case_id: loaded.case.id,
+                party_kind: kind.as_str(),
+                party_name: &name,
+                opened_on: on,
+                reply_by,
+            },
+        )?;
+        Ok(Step {
+            events: vec![(
+                on,
+                CaseEvent::ConsultationOpened {
+                    consultation_id: cid,
+                    party_kind: kind,
+                    party_name: name,
+                    reply_by,
+                },
+            )],
+            changes: CaseChanges::default(),
+        })
+    })
+    .await?;
+    let cid = view
+        .consultations
+        .iter()
+        .map(|c| c.id)
+        .max()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("consultation not stored")))?;
+    Ok((view, cid))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseConsultationBody {
+    /// `agree`, `object` or `no_reply`.
+    pub opinion: Option<String>,
+    pub note: Option<String>,
+    pub on: Option<NaiveDate>,
+}
+
+/// Closes a consultation: the excluded span ends on `on` (inclusive).
+pub async fn close_consultation(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    cid: i64,
+    if_match: Option<i64>,
+    body: CloseConsultationBody,
+) -> Result<CaseView, ApiError> {
+    let opinion = match body.opinion.as_deref() {
+        None => return Err(ApiError::field("opinion", "required", "请选择被征求意见方的意见")),
+        Some(o) => ConsultationOpinion::parse(o).ok_or_else(|| {
+            ApiError::field(
+                "opinion",
+                "unknown_value",
+                format!("意见无效，可选：{}", ConsultationOpinion::codes()),
+            )
+        })?,
+    };
+    let note = body
+        .note
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty());
+    if note.as_ref().is_some_and(|n| n.chars().count() > REASON_MAX) {
+        return Err(ApiError::field("note", "length", format!("不超过{REASON_MAX}个字符")));
+    }
+    let on = on_or_today(body.on);
+    act(state, actor, id, if_match, Action::CloseConsultation, move |conn, loaded, _| {
+        let c = consultation::for_case(conn, loaded.case.id)?
+            .into_iter()
+            .find(|c| c.id == cid)
+            .ok_or(ApiError::NotFound("征求意见记录"))?;
+        if c.closed_on.is_some() {
+            return Err(ApiError::Conflict {
+                code: "consultation_closed",
+                detail: "该征求意见已经结束".into(),
+            });
+        }
+        if opinion == ConsultationOpinion::NoReply && on <= c.reply_by {
+            return Err(ApiError::field(
+                "opinion",
+                "window_not_expired",
+                format!("答复期限至{}届满（条例第三十二条、第三十四条），届满前不能按逾期未答复结束", c.reply_by),
+            ));
+        }
+        // 条例34: an agency's silence counts as consent; the record says so.
+        let note = match (c.party_kind.as_str(), opinion, note) {
+            ("agency", ConsultationOpinion::NoReply, None) => {
+                Some("被征求意见机关逾期未提出意见，视为同意公开（条例第三十四条）".to_owned())
+            }
+            (_, _, n) => n,
+        };
+        consultation::close(conn, loaded.case.id, cid, on, opinion.as_str(), note.as_deref())?;
+        Ok(Step {
+            events: vec![(
+                on,
+                CaseEvent::ConsultationClosed {
+                    consultation_id: cid,
+                    opinion,
+                    note,
+                },
+            )],
+            changes: CaseChanges::default(),
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionBody {
+    pub working_days: Option<u32>,
+    pub reason: Option<String>,
+    pub on: Option<NaiveDate>,
+}
+
+/// An extension approved by the office's head (条例33): at most 20 working days, once,
+/// before the due date.
+pub async fn extend(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    if_match: Option<i64>,
+    body: ExtensionBody,
+) -> Result<CaseView, ApiError> {
+    let days = body.working_days.ok_or_else(|| {
+        ApiError::field("working_days", "required", "请填写延长的工作日数")
+    })?;
+    if days == 0 || days > MAX_EXTENSION {
+        return Err(ApiError::field(
+            "working_days",
+            "out_of_range",
+            format!("延长的期限最长不得超过{MAX_EXTENSION}个工作日（条例第三十三条第二款）"),
+        ));
+    }
+    let reason = text("reason", body.reason.as_deref(), REASON_MIN, REASON_MAX, "延期理由")?;
+    let on = on_or_today(body.on);
+    act(state, actor, id, if_match, Action::Extend, move |_, loaded, _| {
+        if loaded
+            .events
+            .iter()
+            .any(|(_, e)| matches!(e, CaseEvent::ExtensionGranted { .. }))
+        {
+            return Err(ApiError::Conflict {
+                code: "extension_already_granted",
+                detail: "答复期限只能延长一次（条例第三十三条第二款）".into(),
+            });
+        }
+        let clock = loaded.clock().map_err(cal_err)?;
+        match clock.due_on {
+            Some(due) if on <= due => {}
+            Some(due) => {
+                return Err(ApiError::Conflict {
+                    code: "extension_after_due_date",
+                    detail: format!("延期应在答复期限届满（{due}）前决定并告知申请人"),
+                });
+            }
+            None => {
+                return Err(ApiError::Conflict {
+                    code: "clock_not_running",
+                    detail: "答复期限尚未起算或已中止，不能延期".into(),
+                });
+            }
+        }
+        Ok(Step {
+            events: vec![(on, CaseEvent::ExtensionGranted { working_days: days, reason })],
+            changes: CaseChanges::default(),
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeeNoticeBody {
+    /// `per_application` (按件) or `per_page` (按量): one method per application.
+    pub mode: Option<String>,
+    /// Pages, for `per_page`.
+    pub pages: Option<u32>,
+    pub on: Option<NaiveDate>,
+}
+
+/// The fee notice (信息处理费): the payment window opens and, by the agency's setting, the
+/// days until payment leave the clock.
+pub async fn notice_fee(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    if_match: Option<i64>,
+    body: FeeNoticeBody,
+) -> Result<CaseView, ApiError> {
+    let mode = match body.mode.as_deref() {
+        Some("per_application") => FeeMode::PerApplication,
+        Some("per_page") => FeeMode::PerPage,
+        None => return Err(ApiError::field("mode", "required", "请选择计费方式")),
+        Some(_) => {
+            return Err(ApiError::field(
+                "mode",
+                "unknown_value",
+                "计费方式无效，可选：per_application（按件）、per_page（按量）",
+            ));
+        }
+    };
+    let pages = match (mode, body.pages) {
+        (FeeMode::PerPage, None) => {
+            return Err(ApiError::field("pages", "required", "按量计收时请填写页数"));
+        }
+        (FeeMode::PerPage, Some(p)) if p == 0 || p > MAX_PAGES => {
+            return Err(ApiError::field(
+                "pages",
+                "out_of_range",
+                format!("页数须在1至{MAX_PAGES}之间"),
+            ));
+        }
+        (FeeMode::PerApplication, Some(_)) => {
+            return Err(ApiError::field(
+                "pages",
+                "not_allowed",
+                "按件计收时不填页数：同一申请不能同时按件和按量计收（《政府信息公开信息处理费管理办法》第三条）",
+            ));
+        }
+        (_, p) => p,
+    };
+    let on = on_or_today(body.on);
+    act(state, actor, id, if_match, Action::NoticeFee, move |conn, loaded, _| {
+        if loaded
+            .events
+            .iter()
+            .any(|(_, e)| matches!(e, CaseEvent::FeeNoticed { .. }))
+        {
+            return Err(ApiError::Conflict {
+                code: "fee_already_noticed",
+                detail: "本申请已发出过收费通知".into(),
+            });
+        }
+        let (ordinal, amount) = match mode {
+            FeeMode::PerPage => (None, fees::per_page(pages.unwrap_or(0))),
+            FeeMode::PerApplication => {
+                // 办法第四条: the applicant's count of applications in the natural month.
+                let received = loaded.case.received_on.unwrap_or(on);
+                let month_start = received.with_day(1).unwrap_or(received);
+                let k = case_store::month_ordinal(
+                    conn,
+                    loaded.case.agency_id,
+                    &loaded.case.id_number_hash,
+                    month_start,
+                    received,
+                )?;
+                let k = u32::try_from(k.max(1)).unwrap_or(u32::MAX);
+                (Some(k), fees::per_application(k))
+            }
+        };
+        if amount == 0 {
+            return Err(ApiError::Conflict {
+                code: "fee_not_chargeable",
+                detail: match ordinal {
+                    Some(k) => format!("该申请人本月第{k}件申请，按件计收不收费（办法第四条：每月前10件免费）"),
+                    None => "30页以内不收费（办法第五条）".into(),
+                },
+            });
+        }
+        let pay_by = add_wd(&loaded.calendar, on, FEE_PAYMENT_WINDOW)?;
+        Ok(Step {
+            events: vec![(
+                on,
+                CaseEvent::FeeNoticed {
+                    mode,
+                    pages,
+                    ordinal,
+                    amount_yuan: amount,
+                    pay_by,
+                },
+            )],
+            changes: CaseChanges {
+                fee_deadline: Some(Some(pay_by)),
+                ..Default::default()
+            },
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OnBody {
+    pub on: Option<NaiveDate>,
+}
+
+/// Records the payment: the fee span ends on `on` (inclusive).
+pub async fn record_payment(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    if_match: Option<i64>,
+    body: OnBody,
+) -> Result<CaseView, ApiError> {
+    let on = on_or_today(body.on);
+    act(state, actor, id, if_match, Action::RecordPayment, move |_, loaded, _| {
+        if loaded.case.fee_deadline.is_none() {
+            return Err(ApiError::Conflict {
+                code: "no_fee_pending",
+                detail: "本案没有待缴的信息处理费".into(),
+            });
+        }
+        Ok(Step {
+            events: vec![(on, CaseEvent::FeePaid {})],
+            changes: CaseChanges {
+                fee_deadline: Some(None),
+                ..Default::default()
+            },
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawBody {
+    pub reason: Option<String>,
+    pub on: Option<NaiveDate>,
+}
+
+/// The applicant withdraws (online, or on paper recorded by a clerk). Counted under （六）3.
+pub async fn withdraw(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    if_match: Option<i64>,
+    body: WithdrawBody,
+) -> Result<CaseView, ApiError> {
+    let on = applicant_on(actor, body.on)?;
+    let reason = body
+        .reason
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    if reason.as_ref().is_some_and(|r| r.chars().count() > REASON_MAX) {
+        return Err(ApiError::field("reason", "length", format!("不超过{REASON_MAX}个字符")));
+    }
+    act(state, actor, id, if_match, Action::Withdraw, move |_, _, _| {
+        Ok(Step {
+            events: vec![(on, CaseEvent::Withdrawn { reason })],
+            changes: CaseChanges {
+                disposition: Some(Some(Disposition::OtherWithdrawn.as_str().to_owned())),
+                concluded_on: Some(Some(on)),
+                correction_deadline: Some(None),
+                fee_deadline: Some(None),
+                ..Default::default()
+            },
+        })
+    })
+    .await
+}

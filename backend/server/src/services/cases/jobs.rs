@@ -1,0 +1,90 @@
+//! The expiry of applicants' windows, run periodically by the server and by
+//! `yishen jobs run-once`: a 补正 not made within its period closes the case as
+//! `other_correction_overdue` (条例30: 视为放弃申请); a fee unpaid 20 working days after the
+//! notice closes it as `other_fee_unpaid` (fee rules). Each case is closed in its own
+//! transaction with a version check, so running the job twice, or on two instances at once,
+//! closes each case once.
+
+use serde::Serialize;
+use yishen_domain::Disposition;
+use yishen_domain::case::{Action, CaseEvent};
+use yishen_store::models::case::{self as case_store, CaseChanges, CaseScope};
+
+use super::{Step, finish, load};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Debug, Default, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct JobReport {
+    pub corrections_expired: usize,
+    pub fees_unpaid: usize,
+}
+
+/// Closes every case whose correction or fee window has passed.
+pub async fn run_once(state: &AppState) -> Result<JobReport, ApiError> {
+    let today = crate::time::today();
+    let (corrections, fees) = state
+        .read(move |conn| {
+            Ok((
+                case_store::correction_expired(conn, today)?,
+                case_store::fee_expired(conn, today)?,
+            ))
+        })
+        .await?;
+    let mut report = JobReport::default();
+    for (ids, disposition) in [
+        (corrections, Disposition::OtherCorrectionOverdue),
+        (fees, Disposition::OtherFeeUnpaid),
+    ] {
+        for id in ids {
+            if abandon(state, id, disposition).await? {
+                match disposition {
+                    Disposition::OtherCorrectionOverdue => report.corrections_expired += 1,
+                    _ => report.fees_unpaid += 1,
+                }
+            }
+        }
+    }
+    if report != JobReport::default() {
+        tracing::info!(?report, "expired windows closed");
+    }
+    Ok(report)
+}
+
+/// Closes one case as abandoned, unless someone acted on it meanwhile.
+async fn abandon(state: &AppState, id: i64, disposition: Disposition) -> Result<bool, ApiError> {
+    state
+        .write(move |conn| {
+            let today = crate::time::today();
+            let loaded = load(conn, &CaseScope::All, id, today)?;
+            let still_expired = match disposition {
+                Disposition::OtherCorrectionOverdue => {
+                    loaded.case.status == "awaiting_correction"
+                        && loaded.case.correction_deadline.is_some_and(|d| d < today)
+                }
+                _ => loaded.case.fee_deadline.is_some_and(|d| d < today),
+            };
+            let Ok(to) = Action::Abandon.apply(loaded.status()?, None) else {
+                return Ok(false);
+            };
+            if !still_expired {
+                return Ok(false);
+            }
+            let step = Step {
+                events: vec![(today, CaseEvent::Abandoned { disposition })],
+                changes: CaseChanges {
+                    disposition: Some(Some(disposition.as_str().to_owned())),
+                    concluded_on: Some(Some(today)),
+                    correction_deadline: Some(None),
+                    fee_deadline: Some(None),
+                    ..Default::default()
+                },
+            };
+            match finish(conn, &loaded, step, to, None) {
+                Ok(()) => Ok(true),
+                Err(ApiError::Conflict { .. }) => Ok(false),
+                Err(e) => Err(e),
+            }
+        })
+        .await
+}

@@ -1,0 +1,341 @@
+//! Cases: intake, the actions of CONTRACT.md, the queue, the clock and the event log.
+//!
+//! Every action runs as one write transaction: load the case within the actor's scope, check
+//! the version the client saw, let `domain` decide (state machine, clock), append the typed
+//! events to the hash chain, and update the snapshot (status and the cached clock columns)
+//! with an optimistic version check, so that a stale or concurrent write changes nothing.
+
+pub mod actions;
+pub mod intake;
+pub mod jobs;
+pub mod read;
+pub mod views;
+
+use chrono::NaiveDate;
+use yishen_domain::audit::{ChainedEvent, GENESIS};
+use yishen_domain::case::event::clock_input;
+use yishen_domain::case::{Action, CaseEvent, HandlingRules, Status, TransitionError};
+use yishen_domain::clock::{self, Clock, ClockError, ClockState};
+use yishen_domain::{Calendar, Role};
+use yishen_store::DbConn;
+use yishen_store::models::agency;
+use yishen_store::models::case::{self as case_store, Case, CaseChanges, CaseScope};
+use yishen_store::models::case_event::{self, CaseEventRow, NewCaseEvent};
+
+use crate::auth::Actor;
+use crate::error::ApiError;
+use crate::policy;
+use crate::state::AppState;
+
+/// A case with everything an action needs to decide, loaded in its transaction.
+#[derive(Debug)]
+pub struct Loaded {
+    pub case: Case,
+    pub agency_code: String,
+    pub agency_name: String,
+    pub events: Vec<(NaiveDate, CaseEvent)>,
+    pub rows: Vec<CaseEventRow>,
+    pub rules: HandlingRules,
+    pub calendar: Calendar,
+    pub today: NaiveDate,
+}
+
+impl Loaded {
+    pub fn status(&self) -> Result<Status, ApiError> {
+        Status::parse(&self.case.status).ok_or_else(|| {
+            ApiError::Internal(anyhow::anyhow!("case {} has status {}", self.case.id, self.case.status))
+        })
+    }
+
+    /// The date of the latest event: a new act may not be dated before it.
+    pub fn last_on(&self) -> Option<NaiveDate> {
+        self.events.last().map(|(on, _)| *on)
+    }
+
+    /// The clock as it stands.
+    pub fn clock(&self) -> Result<Clock, ClockError> {
+        compute_clock(&self.events, self.rules, &self.calendar, self.today)
+    }
+}
+
+/// What an action decided: the events to append and any snapshot columns beyond the status
+/// and the clock cache.
+#[derive(Debug, Default)]
+pub struct Step {
+    pub events: Vec<(NaiveDate, CaseEvent)>,
+    pub changes: CaseChanges,
+}
+
+pub fn compute_clock(
+    events: &[(NaiveDate, CaseEvent)],
+    rules: HandlingRules,
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> Result<Clock, ClockError> {
+    let input = clock_input(events.iter().map(|(on, e)| (*on, e)), rules.fee_pause_excluded);
+    clock::compute(&input, calendar, today)
+}
+
+/// The stable name of a clock state, as cached on the case and shown to clients.
+pub fn clock_state_code(state: ClockState) -> &'static str {
+    match state {
+        ClockState::NotStarted => "not_started",
+        ClockState::AwaitingCorrection => "awaiting_correction",
+        ClockState::Running => "running",
+        ClockState::Paused => "paused",
+        ClockState::Stopped => "stopped",
+        ClockState::Overdue => "overdue",
+    }
+}
+
+/// The cached clock columns for a set of events: the due date and the state, or the explicit
+/// "calendar year not covered" state, never a guess.
+pub fn clock_cache(
+    events: &[(NaiveDate, CaseEvent)],
+    rules: HandlingRules,
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> Result<(Option<NaiveDate>, String), ApiError> {
+    match compute_clock(events, rules, calendar, today) {
+        Ok(c) => Ok((c.due_on, clock_state_code(c.state).to_owned())),
+        Err(ClockError::YearNotCovered { .. }) => Ok((None, CALENDAR_MISSING.to_owned())),
+        Err(e) => Err(ApiError::Internal(anyhow::anyhow!("clock: {e}"))),
+    }
+}
+
+/// The clock state of a case whose count reaches a year without calendar data.
+pub const CALENDAR_MISSING: &str = "calendar_year_not_covered";
+
+pub fn transition_error(e: TransitionError) -> ApiError {
+    match e {
+        TransitionError::NotAllowedInState { .. } => ApiError::Conflict {
+            code: "action_not_allowed_in_state",
+            detail: e.to_string(),
+        },
+        TransitionError::RoleNotAllowed { .. } => ApiError::Forbidden(e.to_string()),
+    }
+}
+
+pub fn decode_events(rows: &[CaseEventRow]) -> Result<Vec<(NaiveDate, CaseEvent)>, ApiError> {
+    rows.iter()
+        .map(|r| {
+            serde_json::from_str::<CaseEvent>(&r.data)
+                .map(|e| (r.occurred_on, e))
+                .map_err(|e| {
+                    ApiError::Internal(anyhow::anyhow!("event {} of case {}: {e}", r.seq, r.case_id))
+                })
+        })
+        .collect()
+}
+
+/// Loads a case the actor may see, with its events, agency rules and the calendar.
+pub fn load(
+    conn: &mut DbConn,
+    scope: &CaseScope,
+    id: i64,
+    today: NaiveDate,
+) -> Result<Loaded, ApiError> {
+    let (case, agency_code, agency_name) =
+        case_store::find(conn, id, scope)?.ok_or(ApiError::NotFound("案件"))?;
+    let rows = case_event::for_case(conn, id)?;
+    let events = decode_events(&rows)?;
+    let rules = agency::find(conn, case.agency_id)?
+        .map(|a| HandlingRules::from_settings(&a.settings))
+        .unwrap_or_default();
+    let calendar = yishen_store::reference::load_calendar(conn)?;
+    Ok(Loaded {
+        case,
+        agency_code,
+        agency_name,
+        events,
+        rows,
+        rules,
+        calendar,
+        today,
+    })
+}
+
+/// Appends events to a case's chain; returns the new event count and head hash.
+pub fn append_events(
+    conn: &mut DbConn,
+    case_id: i64,
+    event_count: i64,
+    head: &str,
+    actor_id: Option<i64>,
+    events: &[(NaiveDate, CaseEvent)],
+) -> Result<(i64, String), ApiError> {
+    let mut seq = event_count;
+    let mut prev = if event_count == 0 {
+        GENESIS.to_owned()
+    } else {
+        head.to_owned()
+    };
+    for (on, event) in events {
+        seq += 1;
+        let data = serde_json::to_string(event).map_err(anyhow::Error::from)?;
+        let on_text = on.format("%Y-%m-%d").to_string();
+        let recorded_at = crate::time::recorded_at();
+        let chained = ChainedEvent {
+            case_id,
+            seq,
+            kind: event.kind(),
+            on: &on_text,
+            actor_id,
+            recorded_at: &recorded_at,
+            data: &data,
+            prev_hash: &prev,
+        };
+        let hash = chained.hash();
+        case_event::insert(
+            conn,
+            &NewCaseEvent {
+                case_id,
+                seq,
+                kind: event.kind(),
+                occurred_on: *on,
+                actor_id,
+                data: &data,
+                recorded_at: &recorded_at,
+                prev_hash: &prev,
+                hash: &hash,
+            },
+        )?;
+        prev = hash;
+    }
+    Ok((seq, prev))
+}
+
+/// Checks the date of a paper act (`on`): never in the future, never before the case's
+/// previous event.
+pub fn check_on(
+    field: &str,
+    on: NaiveDate,
+    today: NaiveDate,
+    last: Option<NaiveDate>,
+) -> Result<(), ApiError> {
+    if on > today {
+        return Err(ApiError::field(field, "date_in_future", "日期不能晚于今天"));
+    }
+    if let Some(last) = last
+        && on < last
+    {
+        return Err(ApiError::field(
+            field,
+            "date_before_previous_event",
+            format!("日期不能早于案件上一事件的日期（{last}）"),
+        ));
+    }
+    Ok(())
+}
+
+fn version_conflict(current: i64) -> ApiError {
+    ApiError::Conflict {
+        code: "version_conflict",
+        detail: format!("案件已被他人修改（当前版本为{current}），请刷新后重试"),
+    }
+}
+
+/// Runs one action on case `id` as `actor`: the whole of it commits, or nothing does.
+/// `if_match` is the version the client last saw (the `If-Match` header), if it sent one.
+pub async fn act<F>(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    if_match: Option<i64>,
+    action: Action,
+    decide: F,
+) -> Result<views::CaseView, ApiError>
+where
+    F: FnOnce(&mut DbConn, &Loaded, &Actor) -> Result<Step, ApiError> + Send + 'static,
+{
+    let scope = policy::case_scope(actor)?;
+    let actor = actor.clone();
+    let pii = state.pii.clone();
+    state
+        .write(move |conn| {
+            let today = crate::time::today();
+            let loaded = load(conn, &scope, id, today)?;
+            policy::act_on_case(&actor, loaded.case.agency_id)?;
+            if let Some(v) = if_match
+                && v != loaded.case.version
+            {
+                return Err(version_conflict(loaded.case.version));
+            }
+            let to = action
+                .apply(loaded.status()?, Some(actor.role))
+                .map_err(transition_error)?;
+            let step = decide(conn, &loaded, &actor)?;
+            for (on, _) in &step.events {
+                check_on("on", *on, today, loaded.last_on())?;
+            }
+            let actor_id = Some(actor.id);
+            finish(conn, &loaded, step, to, actor_id)?;
+            views::load_view(conn, &pii, &scope, id)
+        })
+        .await
+}
+
+/// Appends the step's events and writes the snapshot, version-checked.
+pub fn finish(
+    conn: &mut DbConn,
+    loaded: &Loaded,
+    step: Step,
+    to: Status,
+    actor_id: Option<i64>,
+) -> Result<(), ApiError> {
+    let (count, head) = append_events(
+        conn,
+        loaded.case.id,
+        loaded.case.event_count,
+        &loaded.case.last_event_hash,
+        actor_id,
+        &step.events,
+    )?;
+    let mut all = loaded.events.clone();
+    all.extend(step.events);
+    let (due_on, clock_state) = clock_cache(&all, loaded.rules, &loaded.calendar, loaded.today)?;
+    let mut changes = step.changes;
+    changes.status = Some(to.as_str().to_owned());
+    changes.due_on = Some(due_on);
+    changes.clock_state = Some(clock_state);
+    let ok = case_store::update_versioned(
+        conn,
+        loaded.case.id,
+        loaded.case.version,
+        &changes,
+        count,
+        &head,
+        yishen_store::now(),
+    )?;
+    if ok {
+        Ok(())
+    } else {
+        Err(version_conflict(loaded.case.version + 1))
+    }
+}
+
+/// Recomputes the cached clock of every open case, e.g. after a calendar year was loaded,
+/// so that the queue follows the new working days at once.
+pub fn recompute_open(conn: &mut DbConn, calendar: &Calendar) -> Result<usize, ApiError> {
+    let today = crate::time::today();
+    let ids = case_store::open_ids(conn)?;
+    for chunk in ids.chunks(500) {
+        let rows = case_event::for_cases(conn, chunk)?;
+        for &id in chunk {
+            let mine: Vec<CaseEventRow> = rows.iter().filter(|r| r.case_id == id).cloned().collect();
+            let events = decode_events(&mine)?;
+            let rules = case_store::find(conn, id, &CaseScope::All)?
+                .and_then(|(c, _, _)| agency::find(conn, c.agency_id).ok().flatten())
+                .map(|a| HandlingRules::from_settings(&a.settings))
+                .unwrap_or_default();
+            let (due_on, clock_state) = clock_cache(&events, rules, calendar, today)?;
+            case_store::set_clock_cache(conn, id, due_on, &clock_state)?;
+        }
+    }
+    Ok(ids.len())
+}
+
+/// Whether the actor acts as the case's own applicant.
+pub fn is_applicant(actor: &Actor) -> bool {
+    actor.role == Role::Applicant
+}

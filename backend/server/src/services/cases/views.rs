@@ -1,0 +1,242 @@
+//! How cases are shown: the full case, the queue line, the applicant with personal data
+//! masked, the event log. Personal data is decrypted only to be masked or shown to those who
+//! may see the case.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use utoipa::ToSchema;
+use yishen_domain::case::{ApplicantCategory, ApplicantKind, Channel, IdType, Status};
+use yishen_domain::Disposition;
+use yishen_store::DbConn;
+use yishen_store::models::case::{self as case_store, Case, CaseApplicant, CaseScope};
+use yishen_store::models::consultation;
+
+use crate::error::ApiError;
+use crate::pii::Pii;
+
+/// The applicant, with the identity number and phone masked.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicantView {
+    pub kind: String,
+    pub category: String,
+    pub category_label: &'static str,
+    pub name: String,
+    pub id_type: String,
+    pub id_type_label: &'static str,
+    pub id_number_masked: String,
+    pub phone_masked: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsultationView {
+    pub id: i64,
+    pub party_kind: String,
+    pub party_name: String,
+    pub opened_on: NaiveDate,
+    /// The party's 15-working-day reply window ends on this day (条例32, 34).
+    pub reply_by: NaiveDate,
+    pub closed_on: Option<NaiveDate>,
+    pub opinion: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A case as shown to those who may see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseView {
+    pub id: i64,
+    pub tracking_no: String,
+    pub agency_code: String,
+    pub agency_name: String,
+    pub channel: String,
+    pub channel_label: &'static str,
+    /// Which day 条例31 makes the receipt date for this channel.
+    pub receipt_rule: &'static str,
+    pub status: String,
+    pub status_label: &'static str,
+    pub applicant: ApplicantView,
+    pub content: String,
+    pub description: Option<String>,
+    pub purpose: Option<String>,
+    pub forms: Vec<String>,
+    pub delivery: Option<String>,
+    pub received_on: Option<NaiveDate>,
+    pub due_on: Option<NaiveDate>,
+    pub clock_state: String,
+    pub correction_deadline: Option<NaiveDate>,
+    pub fee_deadline: Option<NaiveDate>,
+    pub disposition: Option<String>,
+    pub disposition_label: Option<&'static str>,
+    pub concluded_on: Option<NaiveDate>,
+    pub consultations: Vec<ConsultationView>,
+    /// For optimistic locking: send it back as `If-Match`.
+    pub version: i64,
+    pub created_at: String,
+    /// Shown once, in the answer to the intake: the code for tracking without an account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query_code: Option<String>,
+}
+
+/// One line of the work queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseSummary {
+    pub id: i64,
+    pub tracking_no: String,
+    pub agency_code: String,
+    pub status: String,
+    pub status_label: &'static str,
+    pub applicant_name: String,
+    pub content_excerpt: String,
+    pub received_on: Option<NaiveDate>,
+    pub due_on: Option<NaiveDate>,
+    pub clock_state: String,
+    pub overdue: bool,
+    pub version: i64,
+}
+
+pub fn mask_id(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    let n = chars.len();
+    let (head, tail) = if n >= 10 { (6, 4) } else if n >= 4 { (1, 1) } else { (0, 0) };
+    let h: String = chars[..head].iter().collect();
+    let t: String = chars[n - tail..].iter().collect();
+    format!("{h}{}{t}", "*".repeat(n - head - tail))
+}
+
+pub fn mask_phone(p: &str) -> String {
+    let chars: Vec<char> = p.chars().collect();
+    if chars.len() <= 7 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}****{tail}")
+}
+
+fn decrypt(pii: &Pii, enc: Option<&str>) -> Result<Option<String>, ApiError> {
+    enc.map(|e| pii.decrypt(e).map_err(ApiError::Internal)).transpose()
+}
+
+pub fn applicant_view(pii: &Pii, a: &CaseApplicant) -> Result<ApplicantView, ApiError> {
+    let id = pii.decrypt(&a.id_number_enc).map_err(ApiError::Internal)?;
+    Ok(ApplicantView {
+        kind: ApplicantKind::parse(&a.kind)
+            .map(|k| k.as_str().to_owned())
+            .unwrap_or_else(|| a.kind.clone()),
+        category_label: ApplicantCategory::parse(&a.category)
+            .map(ApplicantCategory::label)
+            .unwrap_or(""),
+        category: a.category.clone(),
+        name: a.name.clone(),
+        id_type_label: IdType::parse(&a.id_type).map(IdType::label).unwrap_or(""),
+        id_type: a.id_type.clone(),
+        id_number_masked: mask_id(&id),
+        phone_masked: decrypt(pii, a.phone_enc.as_deref())?.map(|p| mask_phone(&p)),
+        email: decrypt(pii, a.email_enc.as_deref())?,
+        address: decrypt(pii, a.address_enc.as_deref())?,
+    })
+}
+
+fn status_label(s: &str) -> &'static str {
+    Status::parse(s).map(Status::label).unwrap_or("")
+}
+
+pub fn case_view(
+    pii: &Pii,
+    case: Case,
+    agency_code: String,
+    agency_name: String,
+    applicant: &CaseApplicant,
+    consultations: Vec<consultation::Consultation>,
+) -> Result<CaseView, ApiError> {
+    let channel = Channel::parse(&case.channel);
+    let disposition = case.disposition.as_deref().and_then(Disposition::parse);
+    Ok(CaseView {
+        id: case.id,
+        tracking_no: case.tracking_no,
+        agency_code,
+        agency_name,
+        channel_label: channel.map(Channel::label).unwrap_or(""),
+        receipt_rule: channel.map(Channel::receipt_rule).unwrap_or(""),
+        channel: case.channel,
+        status_label: status_label(&case.status),
+        status: case.status,
+        applicant: applicant_view(pii, applicant)?,
+        content: case.content,
+        description: case.description,
+        purpose: case.purpose,
+        forms: serde_json::from_str(&case.forms).unwrap_or_default(),
+        delivery: case.delivery,
+        received_on: case.received_on,
+        due_on: case.due_on,
+        clock_state: case.clock_state,
+        correction_deadline: case.correction_deadline,
+        fee_deadline: case.fee_deadline,
+        disposition_label: disposition.map(Disposition::label),
+        disposition: case.disposition,
+        concluded_on: case.concluded_on,
+        consultations: consultations
+            .into_iter()
+            .map(|c| ConsultationView {
+                id: c.id,
+                party_kind: c.party_kind,
+                party_name: c.party_name,
+                opened_on: c.opened_on,
+                reply_by: c.reply_by,
+                closed_on: c.closed_on,
+                opinion: c.opinion,
+                note: c.note,
+            })
+            .collect(),
+        version: case.version,
+        created_at: format!("{}Z", case.created_at.format("%Y-%m-%dT%H:%M:%S")),
+        query_code: None,
+    })
+}
+
+/// Loads and shows one case within `scope`.
+pub fn load_view(
+    conn: &mut DbConn,
+    pii: &Pii,
+    scope: &CaseScope,
+    id: i64,
+) -> Result<CaseView, ApiError> {
+    let (case, code, name) = case_store::find(conn, id, scope)?.ok_or(ApiError::NotFound("案件"))?;
+    let applicant = case_store::applicant(conn, id)?
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("case {id} has no applicant row")))?;
+    let consultations = consultation::for_case(conn, id)?;
+    case_view(pii, case, code, name, &applicant, consultations)
+}
+
+pub fn summary(case: Case, agency_code: String, today: NaiveDate) -> CaseSummary {
+    let excerpt: String = case.content.chars().take(60).collect();
+    let overdue = case.clock_state == "overdue"
+        || (case.clock_state == "running" && case.due_on.is_some_and(|d| d < today));
+    CaseSummary {
+        id: case.id,
+        tracking_no: case.tracking_no,
+        agency_code,
+        status_label: status_label(&case.status),
+        status: case.status,
+        applicant_name: case.applicant_name,
+        content_excerpt: excerpt,
+        received_on: case.received_on,
+        due_on: case.due_on,
+        clock_state: case.clock_state,
+        overdue,
+        version: case.version,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_keep_only_the_ends() {
+        assert_eq!(mask_id("11010519491231002X"), "110105********002X");
+        assert_eq!(mask_id("E1234567"), "E******7");
+        assert_eq!(mask_phone("13800138000"), "138****8000");
+    }
+}

@@ -1,0 +1,397 @@
+//! `yishen import`: historical cases from JSON Lines (CONTRACT.md "Import line"). Each line is
+//! parsed by the same intake parsers as the API; lines are written in batches, one
+//! transaction per batch with a savepoint per line, so a bad line is reported with its number
+//! and leaves nothing behind while the good lines around it are kept.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+use yishen_domain::case::{ApplicantInput, CaseEvent, Status};
+use yishen_domain::outcome::{LitigationOutcome, ReconsiderationDecision};
+use yishen_domain::Disposition;
+use yishen_store::models::agency::{self, Agency};
+use yishen_store::models::outcome::{self, NewLitigation, NewReconsideration};
+
+use crate::error::{ApiError, FieldIssue};
+use crate::services::cases::intake::{self, IntakeBody, ParsedIntake, Placement};
+use crate::state::AppState;
+
+/// Lines per transaction.
+pub const BATCH: usize = 1000;
+const REASONS_MAX: usize = 5000;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportLine {
+    external_id: Option<String>,
+    agency: Option<String>,
+    channel: Option<String>,
+    received_on: Option<NaiveDate>,
+    applicant: Option<ApplicantInput>,
+    content: Option<String>,
+    description: Option<String>,
+    purpose: Option<String>,
+    forms: Option<Vec<String>>,
+    delivery: Option<String>,
+    disposition: Option<String>,
+    concluded_on: Option<NaiveDate>,
+    reasons: Option<String>,
+    reconsideration: Option<ReconsiderationIn>,
+    litigation: Option<LitigationIn>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReconsiderationIn {
+    body_name: Option<String>,
+    filed_on: Option<NaiveDate>,
+    decision: Option<String>,
+    decided_on: Option<NaiveDate>,
+    reasons: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LitigationIn {
+    court: Option<String>,
+    via_reconsideration: Option<bool>,
+    filed_on: Option<NaiveDate>,
+    outcome: Option<String>,
+    decided_on: Option<NaiveDate>,
+}
+
+/// A line that passed every check.
+#[derive(Debug)]
+struct Prepared {
+    intake: ParsedIntake,
+    external_id: Option<String>,
+    received_on: NaiveDate,
+    disposition: Option<Disposition>,
+    concluded_on: Option<NaiveDate>,
+    reasons: Option<String>,
+    reconsideration: Option<NewReconsideration>,
+    litigation: Option<NewLitigation>,
+}
+
+/// One rejected line.
+#[derive(Debug, Clone)]
+pub struct LineError {
+    pub line: usize,
+    pub issues: Vec<FieldIssue>,
+}
+
+impl std::fmt::Display for LineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self
+            .issues
+            .iter()
+            .map(|i| format!("{}：{}", i.field, i.message))
+            .collect();
+        write!(f, "第{}行：{}", self.line, parts.join("；"))
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub read: usize,
+    pub imported: usize,
+    pub errors: Vec<LineError>,
+}
+
+fn name(field: &str, v: Option<String>, issues: &mut Vec<FieldIssue>, what: &str) -> Option<String> {
+    match v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()) {
+        None => {
+            issues.push(FieldIssue::new(field, "required", format!("请填写{what}")));
+            None
+        }
+        Some(s) if s.chars().count() > 200 => {
+            issues.push(FieldIssue::new(field, "length", "不超过200个字符"));
+            None
+        }
+        Some(s) => Some(s),
+    }
+}
+
+fn prepare(line: ImportLine, today: NaiveDate) -> Result<Prepared, Vec<FieldIssue>> {
+    let mut issues = Vec::new();
+    let body = IntakeBody {
+        agency: line.agency,
+        channel: line.channel,
+        received_on: line.received_on,
+        applicant: line.applicant,
+        content: line.content,
+        description: line.description,
+        purpose: line.purpose,
+        forms: line.forms,
+        delivery: line.delivery,
+    };
+    let intake = intake::parse(&body).map_err(|e| issues.extend(e)).ok();
+    let received_on = match line.received_on {
+        None => {
+            issues.push(FieldIssue::new("received_on", "required", "请填写收到申请之日"));
+            None
+        }
+        Some(d) if d > today => {
+            issues.push(FieldIssue::new("received_on", "date_in_future", "日期不能晚于今天"));
+            None
+        }
+        Some(d) => Some(d),
+    };
+    let disposition = line.disposition.as_deref().and_then(|d| {
+        let v = Disposition::parse(d);
+        if v.is_none() {
+            issues.push(FieldIssue::new(
+                "disposition",
+                "unknown_value",
+                format!("答复类型无效，可选：{}", Disposition::codes()),
+            ));
+        }
+        v
+    });
+    if let Some(c) = line.concluded_on {
+        if line.disposition.is_none() {
+            issues.push(FieldIssue::new(
+                "concluded_on",
+                "needs_disposition",
+                "有办结日期的案件须写明答复类型（disposition）",
+            ));
+        }
+        if c > today {
+            issues.push(FieldIssue::new("concluded_on", "date_in_future", "日期不能晚于今天"));
+        }
+        if received_on.is_some_and(|r| c < r) {
+            issues.push(FieldIssue::new("concluded_on", "before_receipt", "办结日期不能早于收到申请之日"));
+        }
+    }
+    let reasons = line.reasons.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
+    if reasons.as_ref().is_some_and(|r| r.chars().count() > REASONS_MAX) {
+        issues.push(FieldIssue::new("reasons", "length", format!("不超过{REASONS_MAX}个字符")));
+    }
+    let now = yishen_store::now();
+    let reconsideration = line.reconsideration.and_then(|r| {
+        let body_name = name("reconsideration.body_name", r.body_name, &mut issues, "复议机关名称");
+        let filed_on = r.filed_on.or_else(|| {
+            issues.push(FieldIssue::new("reconsideration.filed_on", "required", "请填写申请复议之日"));
+            None
+        });
+        let decision = r.decision.as_deref().and_then(|d| {
+            let v = ReconsiderationDecision::parse(d);
+            if v.is_none() {
+                issues.push(FieldIssue::new(
+                    "reconsideration.decision",
+                    "unknown_value",
+                    format!("复议结果无效，可选：{}", ReconsiderationDecision::codes()),
+                ));
+            }
+            v
+        });
+        if r.decided_on.is_some() && r.decision.is_none() {
+            issues.push(FieldIssue::new("reconsideration.decided_on", "needs_decision", "有决定日期时须写明复议结果"));
+        }
+        if let (Some(f), Some(d)) = (filed_on, r.decided_on)
+            && d < f
+        {
+            issues.push(FieldIssue::new("reconsideration.decided_on", "before_filing", "决定日期不能早于申请日期"));
+        }
+        Some(NewReconsideration {
+            case_id: 0,
+            body_name: body_name?,
+            filed_on: filed_on?,
+            decision: decision.map(|d| d.as_str().to_owned()),
+            decided_on: r.decided_on,
+            reasons: r.reasons,
+            created_at: now,
+        })
+    });
+    let litigation = line.litigation.and_then(|l| {
+        let court = name("litigation.court", l.court, &mut issues, "法院名称");
+        let via = l.via_reconsideration.or_else(|| {
+            issues.push(FieldIssue::new("litigation.via_reconsideration", "required", "请写明是否经复议后起诉"));
+            None
+        });
+        let filed_on = l.filed_on.or_else(|| {
+            issues.push(FieldIssue::new("litigation.filed_on", "required", "请填写起诉之日"));
+            None
+        });
+        let outcome = l.outcome.as_deref().and_then(|o| {
+            let v = LitigationOutcome::parse(o);
+            if v.is_none() {
+                issues.push(FieldIssue::new(
+                    "litigation.outcome",
+                    "unknown_value",
+                    format!("诉讼结果无效，可选：{}", LitigationOutcome::codes()),
+                ));
+            }
+            v
+        });
+        if let (Some(f), Some(d)) = (filed_on, l.decided_on)
+            && d < f
+        {
+            issues.push(FieldIssue::new("litigation.decided_on", "before_filing", "裁判日期不能早于起诉日期"));
+        }
+        Some(NewLitigation {
+            case_id: 0,
+            court: court?,
+            via_reconsideration: via?,
+            filed_on: filed_on?,
+            outcome: outcome.map(|o| o.as_str().to_owned()),
+            decided_on: l.decided_on,
+            created_at: now,
+        })
+    });
+    let external_id = line.external_id.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty());
+    if external_id.as_ref().is_some_and(|e| e.chars().count() > 100) {
+        issues.push(FieldIssue::new("external_id", "length", "不超过100个字符"));
+    }
+    match (intake, received_on) {
+        (Some(intake), Some(received_on)) if issues.is_empty() => Ok(Prepared {
+            intake,
+            external_id,
+            received_on,
+            disposition,
+            concluded_on: line.concluded_on,
+            reasons,
+            reconsideration,
+            litigation,
+        }),
+        _ => Err(issues),
+    }
+}
+
+fn parse_line(text: &str, today: NaiveDate) -> Result<Prepared, Vec<FieldIssue>> {
+    match crate::extract::decode_json::<ImportLine>(text.as_bytes()) {
+        Ok(line) => prepare(line, today),
+        Err(ApiError::Validation(issues)) => Err(issues),
+        Err(e) => Err(vec![FieldIssue::new("line", "malformed_json", format!("不是有效的 JSON：{}", e.problem().detail))]),
+    }
+}
+
+fn status_for(d: Option<Disposition>) -> Status {
+    match d {
+        None => Status::Received,
+        Some(Disposition::OtherWithdrawn) => Status::Withdrawn,
+        Some(Disposition::OtherCorrectionOverdue | Disposition::OtherFeeUnpaid) => Status::Abandoned,
+        Some(_) => Status::Closed,
+    }
+}
+
+/// Writes one batch; returns how many lines were imported and the rejected ones.
+async fn write_batch(
+    state: &AppState,
+    batch: Vec<(usize, Prepared)>,
+    agencies: HashMap<String, Agency>,
+) -> Result<(usize, Vec<LineError>, HashMap<String, Agency>), ApiError> {
+    let pii = state.pii.clone();
+    state
+        .write(move |conn| {
+            let mut agencies = agencies;
+            let today = crate::time::today();
+            let calendar = yishen_store::reference::load_calendar(conn)?;
+            let mut imported = 0;
+            let mut errors = Vec::new();
+            for (line, p) in batch {
+                let code = p.intake.agency.clone();
+                if !agencies.contains_key(&code) {
+                    match agency::find_by_code(conn, &code)? {
+                        Some(a) => {
+                            agencies.insert(code.clone(), a);
+                        }
+                        None => {
+                            errors.push(LineError {
+                                line,
+                                issues: vec![FieldIssue::new("agency", "unknown_agency", "机关代码不存在")],
+                            });
+                            continue;
+                        }
+                    }
+                }
+                let Some(agency) = agencies.get(&code) else { continue };
+                // A savepoint per line: a failing line is undone alone.
+                let result = diesel::Connection::transaction(conn, |conn| -> Result<(), ApiError> {
+                    let inserted = intake::insert_case(
+                        conn,
+                        &pii,
+                        &calendar,
+                        today,
+                        &p.intake,
+                        Placement {
+                            agency,
+                            status: status_for(p.disposition),
+                            applicant_user_id: None,
+                            created_by: None,
+                            events: vec![(
+                                p.received_on,
+                                CaseEvent::Imported {
+                                    external_id: p.external_id.clone(),
+                                    channel: p.intake.channel,
+                                    received_on: p.received_on,
+                                    disposition: p.disposition,
+                                    concluded_on: p.concluded_on,
+                                    reasons: p.reasons.clone(),
+                                },
+                            )],
+                            year: p.received_on.year(),
+                            disposition: p.disposition,
+                            concluded_on: p.concluded_on,
+                            external_id: p.external_id.as_deref(),
+                        },
+                    )?;
+                    if let Some(mut r) = p.reconsideration.clone() {
+                        r.case_id = inserted.id;
+                        outcome::insert_reconsideration(conn, &r)?;
+                    }
+                    if let Some(mut l) = p.litigation.clone() {
+                        l.case_id = inserted.id;
+                        outcome::insert_litigation(conn, &l)?;
+                    }
+                    Ok(())
+                });
+                match result {
+                    Ok(()) => imported += 1,
+                    Err(ApiError::Validation(issues)) => errors.push(LineError { line, issues }),
+                    Err(ApiError::Conflict { detail, code }) => errors.push(LineError {
+                        line,
+                        issues: vec![FieldIssue::new("line", code, detail)],
+                    }),
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok((imported, errors, agencies))
+        })
+        .await
+}
+
+/// Imports a JSON Lines stream.
+pub async fn import(state: &AppState, input: impl BufRead) -> Result<ImportReport, ApiError> {
+    let today = crate::time::today();
+    let mut report = ImportReport::default();
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut agencies = HashMap::new();
+    for (i, line) in input.lines().enumerate() {
+        let number = i + 1;
+        let text = line.map_err(|e| ApiError::Internal(anyhow::anyhow!("reading line {number}: {e}")))?;
+        if text.trim().is_empty() {
+            continue;
+        }
+        report.read += 1;
+        match parse_line(&text, today) {
+            Ok(p) => batch.push((number, p)),
+            Err(issues) => report.errors.push(LineError { line: number, issues }),
+        }
+        if batch.len() >= BATCH {
+            let (n, errs, a) = write_batch(state, std::mem::take(&mut batch), agencies).await?;
+            agencies = a;
+            report.imported += n;
+            report.errors.extend(errs);
+        }
+    }
+    if !batch.is_empty() {
+        let (n, errs, _) = write_batch(state, batch, agencies).await?;
+        report.imported += n;
+        report.errors.extend(errs);
+    }
+    report.errors.sort_by_key(|e| e.line);
+    Ok(report)
+}
