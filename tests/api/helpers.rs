@@ -54,6 +54,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub backend: &'static str,
+    /// The application's state, for calling services directly (background jobs).
+    pub state: yishen_server::state::AppState,
     _db: TestDb,
     _data_dir: tempfile::TempDir,
 }
@@ -77,6 +79,7 @@ pub async fn spawn_app() -> TestApp {
         .expect("build the application");
     let address = format!("http://127.0.0.1:{}", app.port());
     let backend = app.state().pool.backend().as_str();
+    let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
@@ -86,6 +89,7 @@ pub async fn spawn_app() -> TestApp {
         address,
         client,
         backend,
+        state,
         _db: db,
         _data_dir: data_dir,
     }

@@ -8,6 +8,7 @@ mod agencies;
 mod auth;
 mod authorization;
 mod calendar;
+mod cases;
 mod fees;
 mod helpers;
 mod http_basics;

@@ -216,8 +216,8 @@ fn spawn_jobs(state: AppState) {
     if secs == 0 {
         return;
     }
-    actix_web::rt::spawn(async move {
-        let mut tick = actix_web::rt::time::interval(std::time::Duration::from_secs(secs));
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(secs));
         tick.tick().await;
         loop {
             tick.tick().await;

@@ -40,8 +40,18 @@ fn text(field: &str, v: Option<&str>, min: usize, max: usize, what: &str) -> Res
     Ok(s.to_owned())
 }
 
-fn on_or_today(on: Option<NaiveDate>) -> NaiveDate {
-    on.unwrap_or_else(crate::time::today)
+/// The date of an act: given (paper events recorded afterwards) or today; never in the future.
+fn on_or_today(on: Option<NaiveDate>) -> Result<NaiveDate, ApiError> {
+    on_field("on", on)
+}
+
+fn on_field(field: &str, on: Option<NaiveDate>) -> Result<NaiveDate, ApiError> {
+    let today = crate::time::today();
+    match on {
+        Some(d) if d > today => Err(ApiError::field(field, "date_in_future", "日期不能晚于今天")),
+        Some(d) => Ok(d),
+        None => Ok(today),
+    }
 }
 
 /// Applicants act online, on the day itself: they cannot backdate.
@@ -81,7 +91,7 @@ pub async fn confirm(
     if_match: Option<i64>,
     body: ConfirmBody,
 ) -> Result<CaseView, ApiError> {
-    let received_on = on_or_today(body.received_on);
+    let received_on = on_field("received_on", body.received_on)?;
     act(state, actor, id, if_match, Action::Confirm, move |_, loaded, _| {
         super::check_on("received_on", received_on, loaded.today, loaded.last_on())?;
         Ok(Step {
@@ -142,7 +152,7 @@ pub async fn request_correction(
     if !bad.is_empty() {
         return Err(ApiError::Validation(bad));
     }
-    let on = on_or_today(body.on);
+    let on = on_or_today(body.on)?;
     let late_reason = body
         .late_reason
         .map(|r| r.trim().to_owned())
@@ -269,7 +279,7 @@ pub async fn open_consultation(
         })?,
     };
     let name = text("party_name", body.party_name.as_deref(), 2, PARTY_MAX, "被征求意见的第三方或机关名称")?;
-    let on = on_or_today(body.on);
+    let on = on_or_today(body.on)?;
     let view = act(state, actor, id, if_match, Action::OpenConsultation, move |conn, loaded, _| {
         let reply_by = add_wd(&loaded.calendar, on, CONSULTATION_WINDOW)?;
         let cid = consultation::insert(
@@ -340,7 +350,7 @@ pub async fn close_consultation(
     if note.as_ref().is_some_and(|n| n.chars().count() > REASON_MAX) {
         return Err(ApiError::field("note", "length", format!("不超过{REASON_MAX}个字符")));
     }
-    let on = on_or_today(body.on);
+    let on = on_or_today(body.on)?;
     act(state, actor, id, if_match, Action::CloseConsultation, move |conn, loaded, _| {
         let c = consultation::for_case(conn, loaded.case.id)?
             .into_iter()
@@ -410,7 +420,7 @@ pub async fn extend(
         ));
     }
     let reason = text("reason", body.reason.as_deref(), REASON_MIN, REASON_MAX, "延期理由")?;
-    let on = on_or_today(body.on);
+    let on = on_or_today(body.on)?;
     act(state, actor, id, if_match, Action::Extend, move |_, loaded, _| {
         if loaded
             .events
@@ -497,7 +507,7 @@ pub async fn notice_fee(
         }
         (_, p) => p,
     };
-    let on = on_or_today(body.on);
+    let on = on_or_today(body.on)?;
     act(state, actor, id, if_match, Action::NoticeFee, move |conn, loaded, _| {
         if loaded
             .events
@@ -570,7 +580,7 @@ pub async fn record_payment(
     if_match: Option<i64>,
     body: OnBody,
 ) -> Result<CaseView, ApiError> {
-    let on = on_or_today(body.on);
+    let on = on_or_today(body.on)?;
     act(state, actor, id, if_match, Action::RecordPayment, move |_, loaded, _| {
         if loaded.case.fee_deadline.is_none() {
             return Err(ApiError::Conflict {
