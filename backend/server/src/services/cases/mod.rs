@@ -155,6 +155,96 @@ pub fn load(
     })
 }
 
+/// An event with its place in the chain, ready to insert.
+#[derive(Debug)]
+pub struct ChainedRow {
+    seq: i64,
+    kind: &'static str,
+    on: NaiveDate,
+    data: String,
+    recorded_at: String,
+    prev_hash: String,
+    hash: String,
+}
+
+/// Chains events after `event_count` events ending in `head`; returns the rows and the new
+/// head. Pure: nothing is written yet.
+pub fn chain_events(
+    case_id: i64,
+    event_count: i64,
+    head: &str,
+    actor_id: Option<i64>,
+    events: &[(NaiveDate, CaseEvent)],
+) -> Result<(Vec<ChainedRow>, i64, String), ApiError> {
+    let mut seq = event_count;
+    let mut prev = if event_count == 0 {
+        GENESIS.to_owned()
+    } else {
+        head.to_owned()
+    };
+    let mut rows = Vec::with_capacity(events.len());
+    for (on, event) in events {
+        seq += 1;
+        let data = serde_json::to_string(event).map_err(anyhow::Error::from)?;
+        let on_text = on.format("%Y-%m-%d").to_string();
+        let recorded_at = crate::time::recorded_at();
+        let hash = ChainedEvent {
+            case_id,
+            seq,
+            kind: event.kind(),
+            on: &on_text,
+            actor_id,
+            recorded_at: &recorded_at,
+            data: &data,
+            prev_hash: &prev,
+        }
+        .hash();
+        rows.push(ChainedRow {
+            seq,
+            kind: event.kind(),
+            on: *on,
+            data,
+            recorded_at,
+            prev_hash: std::mem::replace(&mut prev, hash.clone()),
+            hash,
+        });
+    }
+    Ok((rows, seq, prev))
+}
+
+/// Inserts chained events.
+pub fn insert_chain(
+    conn: &mut DbConn,
+    case_id: i64,
+    actor_id: Option<i64>,
+    rows: &[ChainedRow],
+) -> Result<(), ApiError> {
+    for r in rows {
+        case_event::insert(
+            conn,
+            &NewCaseEvent {
+                case_id,
+                seq: r.seq,
+                kind: r.kind,
+                occurred_on: r.on,
+                actor_id,
+                data: &r.data,
+                recorded_at: &r.recorded_at,
+                prev_hash: &r.prev_hash,
+                hash: &r.hash,
+            },
+        )
+        .map_err(|e| {
+            if yishen_store::is_unique_violation(&e) {
+                version_conflict(r.seq)
+            } else {
+                e.into()
+            }
+        })?;
+    }
+    Ok(())
+}
+
 /// Appends events to a case's chain; returns the new event count and head hash.
 pub fn append_events(
     conn: &mut DbConn,
@@ -164,45 +254,9 @@ pub fn append_events(
     actor_id: Option<i64>,
     events: &[(NaiveDate, CaseEvent)],
 ) -> Result<(i64, String), ApiError> {
-    let mut seq = event_count;
-    let mut prev = if event_count == 0 {
-        GENESIS.to_owned()
-    } else {
-        head.to_owned()
-    };
-    for (on, event) in events {
-        seq += 1;
-        let data = serde_json::to_string(event).map_err(anyhow::Error::from)?;
-        let on_text = on.format("%Y-%m-%d").to_string();
-        let recorded_at = crate::time::recorded_at();
-        let chained = ChainedEvent {
-            case_id,
-            seq,
-            kind: event.kind(),
-            on: &on_text,
-            actor_id,
-            recorded_at: &recorded_at,
-            data: &data,
-            prev_hash: &prev,
-        };
-        let hash = chained.hash();
-        case_event::insert(
-            conn,
-            &NewCaseEvent {
-                case_id,
-                seq,
-                kind: event.kind(),
-                occurred_on: *on,
-                actor_id,
-                data: &data,
-                recorded_at: &recorded_at,
-                prev_hash: &prev,
-                hash: &hash,
-            },
-        )?;
-        prev = hash;
-    }
-    Ok((seq, prev))
+    let (rows, count, head) = chain_events(case_id, event_count, head, actor_id, events)?;
+    insert_chain(conn, case_id, actor_id, &rows)?;
+    Ok((count, head))
 }
 
 /// Checks the date of a paper act (`on`): never in the future, never before the case's
@@ -283,8 +337,7 @@ pub fn finish(
     to: Status,
     actor_id: Option<i64>,
 ) -> Result<(), ApiError> {
-    let (count, head) = append_events(
-        conn,
+    let (rows, count, head) = chain_events(
         loaded.case.id,
         loaded.case.event_count,
         &loaded.case.last_event_hash,
@@ -307,11 +360,12 @@ pub fn finish(
         &head,
         yishen_store::now(),
     )?;
-    if ok {
-        Ok(())
-    } else {
-        Err(version_conflict(loaded.case.version + 1))
+    if !ok {
+        return Err(version_conflict(loaded.case.version + 1));
     }
+    // The snapshot's version check came first: it holds the row, so a concurrent action
+    // waits for it and then fails the check instead of racing on event numbers.
+    insert_chain(conn, loaded.case.id, actor_id, &rows)
 }
 
 /// Recomputes the cached clock of every open case, e.g. after a calendar year was loaded,
