@@ -25,14 +25,19 @@ pub fn registration(received_on: &str) -> Value {
 
 /// A clerk registers an in-person application received on `received_on`; returns its id.
 pub async fn register(app: &TestApp, clerk: &str, received_on: &str) -> i64 {
-    let r = app.post("/api/v1/cases", Some(clerk), &registration(received_on)).await;
+    let r = app
+        .post("/api/v1/cases", Some(clerk), &registration(received_on))
+        .await;
     assert_eq!(r.status, 201, "{:?}", r.body);
     r.body["id"].as_i64().expect("id")
 }
 
 async fn due_date(app: &TestApp, from: &str, n: u32) -> String {
     let r = app
-        .get(&format!("/api/v1/calendar/due-date?from={from}&working_days={n}"), None)
+        .get(
+            &format!("/api/v1/calendar/due-date?from={from}&working_days={n}"),
+            None,
+        )
         .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     r.body["due_on"].as_str().expect("due").to_owned()
@@ -55,28 +60,53 @@ async fn an_online_application_waits_for_confirmation_then_counts_twenty_working
     let r = app.post("/api/v1/cases", Some(&applicant), &body).await;
     assert_eq!(r.status, 201, "{:?}", r.body);
     assert_eq!(r.body["status"], "submitted");
-    assert!(r.body["due_on"].is_null(), "no clock before confirmation (条例31(三))");
+    assert!(
+        r.body["due_on"].is_null(),
+        "no clock before confirmation (条例31(三))"
+    );
     assert_eq!(r.body["clock_state"], "not_started");
     let tracking = r.body["tracking_no"].as_str().expect("tracking").to_owned();
-    assert!(tracking.starts_with("ZJ-HZ-SC-") && tracking.ends_with("-000001"), "{tracking}");
+    assert!(
+        tracking.starts_with("ZJ-HZ-SC-") && tracking.ends_with("-000001"),
+        "{tracking}"
+    );
     assert_eq!(r.body["query_code"].as_str().map(str::len), Some(12));
-    assert_eq!(r.body["applicant"]["id_number_masked"], "110105********002X");
-    assert!(!r.body.to_string().contains(VALID_ID), "no identity number in answers");
+    assert_eq!(
+        r.body["applicant"]["id_number_masked"],
+        "110105********002X"
+    );
+    assert!(
+        !r.body.to_string().contains(VALID_ID),
+        "no identity number in answers"
+    );
     let id = r.body["id"].as_i64().expect("id");
 
     // An online application is received on the day both sides confirm it: not before it
     // was filed.
     let r = app
-        .post(&format!("/api/v1/cases/{id}/confirm"), Some(&clerk), &json!({"received_on": "2026-03-02"}))
+        .post(
+            &format!("/api/v1/cases/{id}/confirm"),
+            Some(&clerk),
+            &json!({"received_on": "2026-03-02"}),
+        )
         .await;
     let p = assert_problem(&r, 422, "validation_failed");
     assert_eq!(p["errors"][0]["code"], "date_before_previous_event");
-    let r = app.post(&format!("/api/v1/cases/{id}/confirm"), Some(&clerk), &json!({})).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/confirm"),
+            Some(&clerk),
+            &json!({}),
+        )
+        .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["status"], "received");
     let today = r.body["received_on"].as_str().expect("received").to_owned();
     let due = app
-        .get(&format!("/api/v1/calendar/due-date?from={today}&working_days=20"), None)
+        .get(
+            &format!("/api/v1/calendar/due-date?from={today}&working_days=20"),
+            None,
+        )
         .await;
     if due.status == 200 {
         assert_eq!(r.body["due_on"], due.body["due_on"]);
@@ -92,19 +122,32 @@ async fn the_clock_ledger_explains_every_day() {
     let clerk = app.token("demo-clerk").await;
     let id = register(&app, &clerk, "2026-03-02").await;
     assert_eq!(case(&app, &clerk, id).await["due_on"], "2026-03-30");
-    let clock = app.get(&format!("/api/v1/cases/{id}/clock"), Some(&clerk)).await;
+    let clock = app
+        .get(&format!("/api/v1/cases/{id}/clock"), Some(&clerk))
+        .await;
     assert_eq!(clock.status, 200, "{:?}", clock.body);
     assert_eq!(clock.body["due_on"], "2026-03-30");
     assert_eq!(clock.body["limit"], 20);
     assert_eq!(clock.body["running"], true);
-    assert_eq!(clock.body["state"], "overdue", "past its due date, still unanswered");
+    assert_eq!(
+        clock.body["state"], "overdue",
+        "past its due date, still unanswered"
+    );
     assert!(clock.body["overdue_by"].as_u64().expect("overdue by") > 0);
     let ledger = clock.body["ledger"].as_array().expect("ledger");
     assert_eq!(ledger[0]["date"], "2026-03-03");
     assert_eq!(ledger[0]["counted"], true);
-    let saturday = ledger.iter().find(|d| d["date"] == "2026-03-07").expect("saturday");
+    let saturday = ledger
+        .iter()
+        .find(|d| d["date"] == "2026-03-07")
+        .expect("saturday");
     assert_eq!(saturday["counted"], false);
-    assert!(saturday["reason"].as_str().expect("reason").contains("周末"));
+    assert!(
+        saturday["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("周末")
+    );
     let counted = ledger
         .iter()
         .filter(|d| d["counted"] == true && d["date"].as_str() <= Some("2026-03-30"))
@@ -113,25 +156,39 @@ async fn the_clock_ledger_explains_every_day() {
 
     // Across 清明 2026 the ledger names the holiday and its notice.
     let id = register(&app, &clerk, "2026-04-01").await;
-    let clock = app.get(&format!("/api/v1/cases/{id}/clock"), Some(&clerk)).await;
+    let clock = app
+        .get(&format!("/api/v1/cases/{id}/clock"), Some(&clerk))
+        .await;
     let ledger = clock.body["ledger"].as_array().expect("ledger");
     let holiday = ledger
         .iter()
         .find(|d| d["reason"].as_str().is_some_and(|r| r.contains("清明")))
         .expect("清明 in the ledger");
     assert_eq!(holiday["counted"], false);
-    assert!(holiday["reason"].as_str().expect("reason").contains("国务院办公厅"));
+    assert!(
+        holiday["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("国务院办公厅")
+    );
 }
 
 #[tokio::test]
 async fn clerks_register_paper_channels_with_gap_free_numbers() {
     let app = spawn_app().await;
     let clerk = app.token("demo-clerk").await;
-    let a = app.post("/api/v1/cases", Some(&clerk), &registration("2026-03-02")).await;
+    let a = app
+        .post("/api/v1/cases", Some(&clerk), &registration("2026-03-02"))
+        .await;
     assert_eq!(a.status, 201, "{:?}", a.body);
     assert_eq!(a.body["status"], "received");
     assert_eq!(a.body["tracking_no"], "ZJ-HZ-SC-2026-000001");
-    assert!(a.body["receipt_rule"].as_str().expect("rule").contains("第三十一条"));
+    assert!(
+        a.body["receipt_rule"]
+            .as_str()
+            .expect("rule")
+            .contains("第三十一条")
+    );
 
     // A rejected intake uses no number.
     let mut bad = registration("2026-03-03");
@@ -139,20 +196,29 @@ async fn clerks_register_paper_channels_with_gap_free_numbers() {
     let r = app.post("/api/v1/cases", Some(&clerk), &bad).await;
     assert_problem(&r, 422, "validation_failed");
 
-    let b = app.post("/api/v1/cases", Some(&clerk), &registration("2026-03-04")).await;
+    let b = app
+        .post("/api/v1/cases", Some(&clerk), &registration("2026-03-04"))
+        .await;
     assert_eq!(b.body["tracking_no"], "ZJ-HZ-SC-2026-000002");
 
     // The year follows the receipt date.
-    let c = app.post("/api/v1/cases", Some(&clerk), &registration("2025-12-30")).await;
+    let c = app
+        .post("/api/v1/cases", Some(&clerk), &registration("2025-12-30"))
+        .await;
     assert_eq!(c.body["tracking_no"], "ZJ-HZ-SC-2025-000001");
 
     // Clerks give the receipt date; it may not lie in the future.
     let mut no_date = registration("2026-03-02");
-    no_date.as_object_mut().expect("object").remove("received_on");
+    no_date
+        .as_object_mut()
+        .expect("object")
+        .remove("received_on");
     let r = app.post("/api/v1/cases", Some(&clerk), &no_date).await;
     let p = assert_problem(&r, 422, "validation_failed");
     assert_eq!(problem_fields(&p), vec!["received_on"]);
-    let r = app.post("/api/v1/cases", Some(&clerk), &registration("2099-01-01")).await;
+    let r = app
+        .post("/api/v1/cases", Some(&clerk), &registration("2099-01-01"))
+        .await;
     assert_problem(&r, 422, "validation_failed");
 }
 
@@ -170,9 +236,17 @@ async fn bad_identities_and_texts_are_named_and_nothing_is_written() {
     for f in ["applicant.id_number", "applicant.phone", "content"] {
         assert!(fields.contains(&f.to_owned()), "{f} in {fields:?}");
     }
-    let codes: Vec<&str> = p["errors"].as_array().expect("errors").iter().filter_map(|e| e["code"].as_str()).collect();
+    let codes: Vec<&str> = p["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["code"].as_str())
+        .collect();
     assert!(codes.contains(&"resident_id_check_digit"), "{codes:?}");
-    assert!(!p.to_string().contains("110105194912310021"), "no identity numbers in problems");
+    assert!(
+        !p.to_string().contains("110105194912310021"),
+        "no identity numbers in problems"
+    );
 
     let mut org = registration("2026-03-02");
     org["applicant"] = json!({
@@ -188,7 +262,10 @@ async fn bad_identities_and_texts_are_named_and_nothing_is_written() {
     assert_eq!(r.body["applicant"]["category"], "business");
 
     let list = app.get("/api/v1/cases", Some(&clerk)).await;
-    assert_eq!(list.body["total"], 1, "only the valid organisation was written");
+    assert_eq!(
+        list.body["total"], 1,
+        "only the valid organisation was written"
+    );
 }
 
 #[tokio::test]
@@ -207,12 +284,19 @@ async fn a_correction_stops_the_clock_and_restarts_it_from_the_corrected_applica
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["status"], "awaiting_correction");
     assert_eq!(r.body["clock_state"], "awaiting_correction");
-    assert_eq!(r.body["correction_deadline"], due_date(&app, "2026-03-04", 15).await);
+    assert_eq!(
+        r.body["correction_deadline"],
+        due_date(&app, "2026-03-04", 15).await
+    );
     assert!(r.body["due_on"].is_null());
 
     // One-time notice (条例30).
     let r = app
-        .post(&format!("/api/v1/cases/{id}/corrections"), Some(&handler), &json!({"items": ["再补一项"]}))
+        .post(
+            &format!("/api/v1/cases/{id}/corrections"),
+            Some(&handler),
+            &json!({"items": ["再补一项"]}),
+        )
         .await;
     assert_problem(&r, 409, "action_not_allowed_in_state");
 
@@ -226,7 +310,12 @@ async fn a_correction_stops_the_clock_and_restarts_it_from_the_corrected_applica
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["status"], "received");
     assert_eq!(r.body["due_on"], due_date(&app, "2026-03-10", 20).await);
-    assert!(r.body["content"].as_str().expect("content").contains("杭上政"));
+    assert!(
+        r.body["content"]
+            .as_str()
+            .expect("content")
+            .contains("杭上政")
+    );
 }
 
 #[tokio::test]
@@ -236,7 +325,11 @@ async fn a_late_correction_notice_needs_a_reason() {
     let id = register(&app, &clerk, "2026-03-02").await;
     // 7 working days after 03-02 is 03-11; 03-12 is late.
     let r = app
-        .post(&format!("/api/v1/cases/{id}/corrections"), Some(&clerk), &json!({"items": ["文件名称"], "on": "2026-03-12"}))
+        .post(
+            &format!("/api/v1/cases/{id}/corrections"),
+            Some(&clerk),
+            &json!({"items": ["文件名称"], "on": "2026-03-12"}),
+        )
         .await;
     let p = assert_problem(&r, 422, "validation_failed");
     assert_eq!(problem_fields(&p), vec!["late_reason"]);
@@ -257,37 +350,84 @@ async fn consultations_exclude_their_days_once_even_when_they_overlap() {
     let clerk = app.token("demo-clerk").await;
     let handler = app.token("demo-handler").await;
     let id = register(&app, &clerk, "2026-03-02").await;
-    let open = |kind: &'static str, name: &'static str, on: &'static str| {
-        json!({"party_kind": kind, "party_name": name, "on": on})
-    };
-    let a = app.post(&format!("/api/v1/cases/{id}/consultations"), Some(&handler), &open("third_party", "某某房地产开发有限公司", "2026-03-04")).await;
+    let open = |kind: &'static str, name: &'static str, on: &'static str| json!({"party_kind": kind, "party_name": name, "on": on});
+    let a = app
+        .post(
+            &format!("/api/v1/cases/{id}/consultations"),
+            Some(&handler),
+            &open("third_party", "某某房地产开发有限公司", "2026-03-04"),
+        )
+        .await;
     assert_eq!(a.status, 201, "{:?}", a.body);
     assert_eq!(a.body["case"]["status"], "in_progress");
     let a_id = a.body["id"].as_i64().expect("cid");
-    let reply_by = a.body["case"]["consultations"][0]["reply_by"].as_str().expect("reply by").to_owned();
+    let reply_by = a.body["case"]["consultations"][0]["reply_by"]
+        .as_str()
+        .expect("reply by")
+        .to_owned();
     assert_eq!(reply_by, due_date(&app, "2026-03-04", 15).await);
-    let b = app.post(&format!("/api/v1/cases/{id}/consultations"), Some(&handler), &open("agency", "杭州市规划和自然资源局", "2026-03-05")).await;
+    let b = app
+        .post(
+            &format!("/api/v1/cases/{id}/consultations"),
+            Some(&handler),
+            &open("agency", "杭州市规划和自然资源局", "2026-03-05"),
+        )
+        .await;
     assert_eq!(b.status, 201, "{:?}", b.body);
     let b_id = b.body["id"].as_i64().expect("cid");
 
     // Silence is recorded only after the window has passed.
-    let r = app.post(&format!("/api/v1/cases/{id}/consultations/{b_id}/close"), Some(&handler), &json!({"opinion": "no_reply", "on": "2026-03-09"})).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/consultations/{b_id}/close"),
+            Some(&handler),
+            &json!({"opinion": "no_reply", "on": "2026-03-09"}),
+        )
+        .await;
     let p = assert_problem(&r, 422, "validation_failed");
     assert_eq!(problem_fields(&p), vec!["opinion"]);
 
-    let r = app.post(&format!("/api/v1/cases/{id}/consultations/{a_id}/close"), Some(&handler), &json!({"opinion": "object", "on": "2026-03-06"})).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/consultations/{a_id}/close"),
+            Some(&handler),
+            &json!({"opinion": "object", "on": "2026-03-06"}),
+        )
+        .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
-    let r = app.post(&format!("/api/v1/cases/{id}/consultations/{b_id}/close"), Some(&handler), &json!({"opinion": "agree", "on": "2026-03-10"})).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/consultations/{b_id}/close"),
+            Some(&handler),
+            &json!({"opinion": "agree", "on": "2026-03-10"}),
+        )
+        .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     // Excluded: the union (03-04, 03-10] = 03-05, 03-06, 03-09, 03-10: four working days.
     assert_eq!(r.body["due_on"], due_date(&app, "2026-03-02", 24).await);
 
-    let clock = app.get(&format!("/api/v1/cases/{id}/clock"), Some(&handler)).await;
+    let clock = app
+        .get(&format!("/api/v1/cases/{id}/clock"), Some(&handler))
+        .await;
     let ledger = clock.body["ledger"].as_array().expect("ledger");
-    let day = ledger.iter().find(|d| d["date"] == "2026-03-05").expect("day");
+    let day = ledger
+        .iter()
+        .find(|d| d["date"] == "2026-03-05")
+        .expect("day");
     assert_eq!(day["counted"], false);
-    assert!(day["reason"].as_str().expect("reason").contains("征求第三方意见"));
-    let closed = app.post(&format!("/api/v1/cases/{id}/consultations/{a_id}/close"), Some(&handler), &json!({"opinion": "agree"})).await;
+    assert!(
+        day["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("征求第三方意见")
+    );
+    let closed = app
+        .post(
+            &format!("/api/v1/cases/{id}/consultations/{a_id}/close"),
+            Some(&handler),
+            &json!({"opinion": "agree"}),
+        )
+        .await;
     assert_problem(&closed, 409, "consultation_closed");
 }
 
@@ -299,23 +439,49 @@ async fn an_extension_is_the_approvers_once_and_at_most_twenty_days() {
     let approver = app.token("demo-approver").await;
     let id = register(&app, &clerk, "2026-03-02").await;
     let body = json!({"working_days": 20, "reason": "涉及档案较多，需调取历史档案核查", "on": "2026-03-20"});
-    let r = app.post(&format!("/api/v1/cases/{id}/extension"), Some(&handler), &body).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/extension"),
+            Some(&handler),
+            &body,
+        )
+        .await;
     assert_problem(&r, 403, "forbidden");
     let r = app
-        .post(&format!("/api/v1/cases/{id}/extension"), Some(&approver), &json!({"working_days": 21, "reason": "档案较多", "on": "2026-03-20"}))
+        .post(
+            &format!("/api/v1/cases/{id}/extension"),
+            Some(&approver),
+            &json!({"working_days": 21, "reason": "档案较多", "on": "2026-03-20"}),
+        )
         .await;
     let p = assert_problem(&r, 422, "validation_failed");
     assert_eq!(problem_fields(&p), vec!["working_days"]);
-    let r = app.post(&format!("/api/v1/cases/{id}/extension"), Some(&approver), &body).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/extension"),
+            Some(&approver),
+            &body,
+        )
+        .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["due_on"], due_date(&app, "2026-03-02", 40).await);
-    let r = app.post(&format!("/api/v1/cases/{id}/extension"), Some(&approver), &body).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/extension"),
+            Some(&approver),
+            &body,
+        )
+        .await;
     assert_problem(&r, 409, "extension_already_granted");
 
     // After the due date an extension comes too late.
     let late = register(&app, &clerk, "2026-03-02").await;
     let r = app
-        .post(&format!("/api/v1/cases/{late}/extension"), Some(&approver), &json!({"working_days": 5, "reason": "档案较多", "on": "2026-04-01"}))
+        .post(
+            &format!("/api/v1/cases/{late}/extension"),
+            Some(&approver),
+            &json!({"working_days": 5, "reason": "档案较多", "on": "2026-04-01"}),
+        )
         .await;
     assert_problem(&r, 409, "extension_after_due_date");
 }
@@ -327,27 +493,66 @@ async fn a_fee_notice_pauses_the_clock_until_payment() {
     let handler = app.token("demo-handler").await;
     let id = register(&app, &clerk, "2026-03-02").await;
     // 按件: the applicant's first application this month is free.
-    let r = app.post(&format!("/api/v1/cases/{id}/fee-notice"), Some(&handler), &json!({"mode": "per_application", "on": "2026-03-04"})).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/fee-notice"),
+            Some(&handler),
+            &json!({"mode": "per_application", "on": "2026-03-04"}),
+        )
+        .await;
     assert_problem(&r, 409, "fee_not_chargeable");
     let r = app
-        .post(&format!("/api/v1/cases/{id}/fee-notice"), Some(&handler), &json!({"mode": "per_application", "pages": 40}))
+        .post(
+            &format!("/api/v1/cases/{id}/fee-notice"),
+            Some(&handler),
+            &json!({"mode": "per_application", "pages": 40}),
+        )
         .await;
     let p = assert_problem(&r, 422, "validation_failed");
     assert_eq!(problem_fields(&p), vec!["pages"]);
-    let r = app.post(&format!("/api/v1/cases/{id}/fee-notice"), Some(&handler), &json!({"mode": "per_page", "pages": 2219, "on": "2026-03-04"})).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/fee-notice"),
+            Some(&handler),
+            &json!({"mode": "per_page", "pages": 2219, "on": "2026-03-04"}),
+        )
+        .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
-    assert_eq!(r.body["fee_deadline"], due_date(&app, "2026-03-04", 20).await);
-    let events = app.get(&format!("/api/v1/cases/{id}/events"), Some(&handler)).await;
-    let fee = events.body.as_array().expect("events").last().expect("event").clone();
+    assert_eq!(
+        r.body["fee_deadline"],
+        due_date(&app, "2026-03-04", 20).await
+    );
+    let events = app
+        .get(&format!("/api/v1/cases/{id}/events"), Some(&handler))
+        .await;
+    let fee = events
+        .body
+        .as_array()
+        .expect("events")
+        .last()
+        .expect("event")
+        .clone();
     assert_eq!(fee["kind"], "fee_noticed");
     assert_eq!(fee["data"]["amount_yuan"], 83460);
 
-    let r = app.post(&format!("/api/v1/cases/{id}/fee-payment"), Some(&clerk), &json!({"on": "2026-03-09"})).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/fee-payment"),
+            Some(&clerk),
+            &json!({"on": "2026-03-09"}),
+        )
+        .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert!(r.body["fee_deadline"].is_null());
     // (03-04, 03-09] holds 03-05, 03-06, 03-09: three working days excluded.
     assert_eq!(r.body["due_on"], due_date(&app, "2026-03-02", 23).await);
-    let r = app.post(&format!("/api/v1/cases/{id}/fee-payment"), Some(&clerk), &json!({})).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/fee-payment"),
+            Some(&clerk),
+            &json!({}),
+        )
+        .await;
     assert_problem(&r, 409, "no_fee_pending");
 }
 
@@ -360,30 +565,70 @@ async fn actions_outside_their_state_or_role_are_refused_with_reasons() {
     let recon = app.token("demo-reconsideration").await;
     let id = register(&app, &clerk, "2026-03-02").await;
 
-    let r = app.post(&format!("/api/v1/cases/{id}/confirm"), Some(&clerk), &json!({"received_on": "2026-03-02"})).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/confirm"),
+            Some(&clerk),
+            &json!({"received_on": "2026-03-02"}),
+        )
+        .await;
     let p = assert_problem(&r, 409, "action_not_allowed_in_state");
     assert!(p["detail"].as_str().expect("detail").contains("已收到"));
-    let r = app.post(&format!("/api/v1/cases/{id}/corrections"), Some(&legal), &json!({"items": ["文件名称"]})).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/corrections"),
+            Some(&legal),
+            &json!({"items": ["文件名称"]}),
+        )
+        .await;
     let p = assert_problem(&r, 403, "forbidden");
     assert!(p["detail"].as_str().expect("detail").contains("登记员"));
     // Another applicant's case does not exist for this applicant.
-    let r = app.get(&format!("/api/v1/cases/{id}"), Some(&applicant)).await;
+    let r = app
+        .get(&format!("/api/v1/cases/{id}"), Some(&applicant))
+        .await;
     assert_problem(&r, 404, "not_found");
     // The reconsideration body sees its subtree's case but may not handle it.
     assert_eq!(case(&app, &recon, id).await["id"], id);
-    let r = app.post(&format!("/api/v1/cases/{id}/withdraw"), Some(&recon), &json!({})).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/withdraw"),
+            Some(&recon),
+            &json!({}),
+        )
+        .await;
     assert_eq!(r.status, 403, "{:?}", r.body);
     // Dates of paper acts: not in the future, not before the previous event.
     let handler = app.token("demo-handler").await;
-    let r = app.post(&format!("/api/v1/cases/{id}/consultations"), Some(&handler), &json!({"party_kind": "third_party", "party_name": "某公司", "on": "2026-03-01"})).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/consultations"),
+            Some(&handler),
+            &json!({"party_kind": "third_party", "party_name": "某公司", "on": "2026-03-01"}),
+        )
+        .await;
     let p = assert_problem(&r, 422, "validation_failed");
     assert_eq!(p["errors"][0]["code"], "date_before_previous_event");
-    let r = app.post(&format!("/api/v1/cases/{id}/consultations"), Some(&handler), &json!({"party_kind": "third_party", "party_name": "某公司", "on": "2099-03-01"})).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/consultations"),
+            Some(&handler),
+            &json!({"party_kind": "third_party", "party_name": "某公司", "on": "2099-03-01"}),
+        )
+        .await;
     assert_problem(&r, 422, "validation_failed");
     // Applicants file online only; clerks register the other channels.
-    let r = app.post("/api/v1/cases", Some(&applicant), &registration("2026-03-02")).await;
+    let r = app
+        .post(
+            "/api/v1/cases",
+            Some(&applicant),
+            &registration("2026-03-02"),
+        )
+        .await;
     assert_problem(&r, 422, "validation_failed");
-    let r = app.post("/api/v1/cases", Some(&legal), &registration("2026-03-02")).await;
+    let r = app
+        .post("/api/v1/cases", Some(&legal), &registration("2026-03-02"))
+        .await;
     assert_problem(&r, 403, "forbidden");
 }
 
@@ -393,8 +638,15 @@ async fn a_stale_version_gets_409_and_changes_nothing() {
     let clerk = app.token("demo-clerk").await;
     let handler = app.token("demo-handler").await;
     let id = register(&app, &clerk, "2026-03-02").await;
-    let r = app.get(&format!("/api/v1/cases/{id}"), Some(&handler)).await;
-    let etag = r.headers.get("etag").and_then(|v| v.to_str().ok()).expect("etag").to_owned();
+    let r = app
+        .get(&format!("/api/v1/cases/{id}"), Some(&handler))
+        .await;
+    let etag = r
+        .headers
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .expect("etag")
+        .to_owned();
     assert_eq!(etag, format!("\"{}\"", r.body["version"]));
 
     let open = |on: &str| json!({"party_kind": "third_party", "party_name": "某某公司", "on": on});
@@ -408,18 +660,27 @@ async fn a_stale_version_gets_409_and_changes_nothing() {
         async move { req.send().await.expect("send") }
     };
     // Two handlers act on the same version at once: exactly one wins.
-    let (a, b) = tokio::join!(send(open("2026-03-03"), etag.clone()), send(open("2026-03-04"), etag.clone()));
+    let (a, b) = tokio::join!(
+        send(open("2026-03-03"), etag.clone()),
+        send(open("2026-03-04"), etag.clone())
+    );
     let mut statuses = [a.status().as_u16(), b.status().as_u16()];
     statuses.sort_unstable();
     assert_eq!(statuses, [201, 409]);
     let after = case(&app, &handler, id).await;
-    assert_eq!(after["consultations"].as_array().expect("list").len(), 1, "the loser wrote nothing");
+    assert_eq!(
+        after["consultations"].as_array().expect("list").len(),
+        1,
+        "the loser wrote nothing"
+    );
 
     let stale = send(open("2026-03-05"), etag).await;
     assert_eq!(stale.status().as_u16(), 409);
     let body: Value = stale.json().await.expect("json");
     assert_eq!(body["code"], "version_conflict");
-    let events = app.get(&format!("/api/v1/cases/{id}/events"), Some(&handler)).await;
+    let events = app
+        .get(&format!("/api/v1/cases/{id}/events"), Some(&handler))
+        .await;
     assert_eq!(events.body.as_array().expect("events").len(), 2);
 }
 
@@ -429,43 +690,85 @@ async fn events_form_a_hash_chain() {
     let clerk = app.token("demo-clerk").await;
     let handler = app.token("demo-handler").await;
     let id = register(&app, &clerk, "2026-03-02").await;
-    app.post(&format!("/api/v1/cases/{id}/corrections"), Some(&handler), &json!({"items": ["文件名称"], "on": "2026-03-03"})).await;
-    app.post(&format!("/api/v1/cases/{id}/corrections/response"), Some(&clerk), &json!({"content": "请公开杭上政〔2025〕12号文件全文", "on": "2026-03-05"})).await;
-    let r = app.get(&format!("/api/v1/cases/{id}/events"), Some(&handler)).await;
+    app.post(
+        &format!("/api/v1/cases/{id}/corrections"),
+        Some(&handler),
+        &json!({"items": ["文件名称"], "on": "2026-03-03"}),
+    )
+    .await;
+    app.post(
+        &format!("/api/v1/cases/{id}/corrections/response"),
+        Some(&clerk),
+        &json!({"content": "请公开杭上政〔2025〕12号文件全文", "on": "2026-03-05"}),
+    )
+    .await;
+    let r = app
+        .get(&format!("/api/v1/cases/{id}/events"), Some(&handler))
+        .await;
     let events = r.body.as_array().expect("events");
     let kinds: Vec<&str> = events.iter().filter_map(|e| e["kind"].as_str()).collect();
-    assert_eq!(kinds, ["registered", "correction_requested", "correction_received"]);
+    assert_eq!(
+        kinds,
+        ["registered", "correction_requested", "correction_received"]
+    );
     assert_eq!(events[0]["prev_hash"], "0".repeat(64));
     for pair in events.windows(2) {
         assert_eq!(pair[1]["prev_hash"], pair[0]["hash"]);
     }
     assert_eq!(events[1]["actor"], "演示承办人");
-    assert!(events.iter().all(|e| e["hash"].as_str().is_some_and(|h| h.len() == 64)));
+    assert!(
+        events
+            .iter()
+            .all(|e| e["hash"].as_str().is_some_and(|h| h.len() == 64))
+    );
 }
 
 #[tokio::test]
 async fn tracking_without_an_account_needs_the_query_code_and_is_rate_limited() {
     let app = spawn_app().await;
     let clerk = app.token("demo-clerk").await;
-    let r = app.post("/api/v1/cases", Some(&clerk), &registration("2026-03-02")).await;
+    let r = app
+        .post("/api/v1/cases", Some(&clerk), &registration("2026-03-02"))
+        .await;
     let tracking = r.body["tracking_no"].as_str().expect("tracking").to_owned();
     let code = r.body["query_code"].as_str().expect("code").to_owned();
     let again = case(&app, &clerk, r.body["id"].as_i64().expect("id")).await;
     assert!(again.get("query_code").is_none(), "the code is shown once");
 
-    let t = app.get(&format!("/api/v1/track?tracking_no={tracking}&query_code={}", code.to_lowercase()), None).await;
+    let t = app
+        .get(
+            &format!(
+                "/api/v1/track?tracking_no={tracking}&query_code={}",
+                code.to_lowercase()
+            ),
+            None,
+        )
+        .await;
     assert_eq!(t.status, 200, "{:?}", t.body);
     assert_eq!(t.body["status"], "received");
     assert_eq!(t.body["due_on"], "2026-03-30");
     assert_eq!(t.body["agency_name"], "杭州市上城区人民政府办公室");
     let text = t.body.to_string();
-    assert!(!text.contains("张三") && !text.contains("1380013") && !text.contains("110105"), "no personal data: {text}");
+    assert!(
+        !text.contains("张三") && !text.contains("1380013") && !text.contains("110105"),
+        "no personal data: {text}"
+    );
 
-    let wrong = app.get(&format!("/api/v1/track?tracking_no={tracking}&query_code=AAAAAAAAAAAA"), None).await;
+    let wrong = app
+        .get(
+            &format!("/api/v1/track?tracking_no={tracking}&query_code=AAAAAAAAAAAA"),
+            None,
+        )
+        .await;
     assert_problem(&wrong, 404, "not_found");
     let mut limited = false;
     for _ in 0..12 {
-        let r = app.get(&format!("/api/v1/track?tracking_no={tracking}&query_code={code}"), None).await;
+        let r = app
+            .get(
+                &format!("/api/v1/track?tracking_no={tracking}&query_code={code}"),
+                None,
+            )
+            .await;
         if r.status == 429 {
             assert_problem(&r, 429, "rate_limited");
             limited = true;
@@ -482,7 +785,9 @@ async fn the_queue_filters_and_sorts_by_due_date_within_the_callers_scope() {
     let applicant = app.token("demo-applicant").await;
     let later = register(&app, &clerk, "2026-03-10").await;
     let earlier = register(&app, &clerk, "2026-03-02").await;
-    let r = app.get("/api/v1/cases?status=received&overdue=true", Some(&clerk)).await;
+    let r = app
+        .get("/api/v1/cases?status=received&overdue=true", Some(&clerk))
+        .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["total"], 2);
     assert_eq!(r.body["items"][0]["id"], earlier, "soonest due first");
@@ -498,7 +803,10 @@ async fn the_queue_filters_and_sorts_by_due_date_within_the_callers_scope() {
     assert_eq!(r.body["total"], 0, "applicants see only their own");
     let recon = app.token("demo-reconsideration").await;
     let r = app.get("/api/v1/cases?agency=ZJ-HZ-SC", Some(&recon)).await;
-    assert_eq!(r.body["total"], 2, "a reconsideration body sees its subtree");
+    assert_eq!(
+        r.body["total"], 2,
+        "a reconsideration body sees its subtree"
+    );
 }
 
 #[tokio::test]
@@ -510,7 +818,13 @@ async fn applicants_withdraw_their_own_applications() {
     body.as_object_mut().expect("object").remove("received_on");
     let r = app.post("/api/v1/cases", Some(&applicant), &body).await;
     let id = r.body["id"].as_i64().expect("id");
-    let r = app.post(&format!("/api/v1/cases/{id}/withdraw"), Some(&applicant), &json!({"on": "2026-03-01"})).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/withdraw"),
+            Some(&applicant),
+            &json!({"on": "2026-03-01"}),
+        )
+        .await;
     assert_problem(&r, 422, "validation_failed");
     let r = app
         .client
@@ -523,7 +837,13 @@ async fn applicants_withdraw_their_own_applications() {
     let v: Value = r.json().await.expect("json");
     assert_eq!(v["status"], "withdrawn");
     assert_eq!(v["disposition"], "other_withdrawn");
-    let r = app.post(&format!("/api/v1/cases/{id}/withdraw"), Some(&applicant), &json!({})).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/withdraw"),
+            Some(&applicant),
+            &json!({}),
+        )
+        .await;
     assert_problem(&r, 409, "action_not_allowed_in_state");
 }
 
@@ -533,14 +853,23 @@ async fn expired_correction_windows_close_the_case_once() {
     let clerk = app.token("demo-clerk").await;
     let id = register(&app, &clerk, "2026-03-02").await;
     let open = register(&app, &clerk, "2026-03-02").await;
-    app.post(&format!("/api/v1/cases/{id}/corrections"), Some(&clerk), &json!({"items": ["文件名称"], "on": "2026-03-03"})).await;
-    let report = yishen_server::services::cases::jobs::run_once(&app.state).await.expect("job");
+    app.post(
+        &format!("/api/v1/cases/{id}/corrections"),
+        Some(&clerk),
+        &json!({"items": ["文件名称"], "on": "2026-03-03"}),
+    )
+    .await;
+    let report = yishen_server::services::cases::jobs::run_once(&app.state)
+        .await
+        .expect("job");
     assert_eq!(report.corrections_expired, 1);
     let c = case(&app, &clerk, id).await;
     assert_eq!(c["status"], "abandoned");
     assert_eq!(c["disposition"], "other_correction_overdue");
     assert_eq!(case(&app, &clerk, open).await["status"], "received");
-    let again = yishen_server::services::cases::jobs::run_once(&app.state).await.expect("job");
+    let again = yishen_server::services::cases::jobs::run_once(&app.state)
+        .await
+        .expect("job");
     assert_eq!(again.corrections_expired, 0, "idempotent");
 }
 
@@ -550,7 +879,9 @@ async fn a_year_without_calendar_data_is_an_explicit_state_until_it_is_loaded() 
     let clerk = app.token("demo-clerk").await;
     let sysadmin = app.token("demo-sysadmin").await;
     // Received mid-December 2026: the 20th working day falls in 2027.
-    let r = app.post("/api/v1/cases", Some(&clerk), &registration("2026-12-15")).await;
+    let r = app
+        .post("/api/v1/cases", Some(&clerk), &registration("2026-12-15"))
+        .await;
     if r.status == 422 {
         // Only while 2026-12-15 is still in the future; nothing to check then.
         return;
@@ -558,13 +889,82 @@ async fn a_year_without_calendar_data_is_an_explicit_state_until_it_is_loaded() 
     let id = r.body["id"].as_i64().expect("id");
     assert_eq!(r.body["clock_state"], "calendar_year_not_covered");
     assert!(r.body["due_on"].is_null());
-    let clock = app.get(&format!("/api/v1/cases/{id}/clock"), Some(&clerk)).await;
+    let clock = app
+        .get(&format!("/api/v1/cases/{id}/clock"), Some(&clerk))
+        .await;
     assert_eq!(clock.body["state"], "calendar_year_not_covered");
     assert_eq!(clock.body["missing_year"], 2027);
     let put = app
-        .send(reqwest::Method::PUT, "/api/v1/calendar/2027", Some(&sysadmin), Some(&crate::calendar::notice_2027()))
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/calendar/2027",
+            Some(&sysadmin),
+            Some(&crate::calendar::notice_2027()),
+        )
         .await;
     assert_eq!(put.status, 204, "{:?}", put.body);
     let c = case(&app, &clerk, id).await;
     assert_eq!(c["due_on"], due_date(&app, "2026-12-15", 20).await);
+}
+
+#[tokio::test]
+async fn agencies_set_the_correction_period_and_whether_fee_days_are_excluded() {
+    let app = spawn_app().await;
+    let admin = app.token("demo-admin").await;
+    let clerk = app.token("demo-clerk").await;
+    let handler = app.token("demo-handler").await;
+    let r = app
+        .send(
+            reqwest::Method::PATCH,
+            "/api/v1/agencies/ZJ-HZ-SC",
+            Some(&admin),
+            Some(&json!({"correction_period_days": 10, "fee_pause_excluded": false})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["correction_period_days"], 10);
+    assert_eq!(r.body["fee_pause_excluded"], false);
+    let r = app
+        .send(
+            reqwest::Method::PATCH,
+            "/api/v1/agencies/ZJ-HZ-SC",
+            Some(&admin),
+            Some(&json!({"correction_period_days": 0})),
+        )
+        .await;
+    let p = assert_problem(&r, 422, "validation_failed");
+    assert_eq!(problem_fields(&p), vec!["correction_period_days"]);
+
+    let id = register(&app, &clerk, "2026-03-02").await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/corrections"),
+            Some(&clerk),
+            &json!({"items": ["文件名称"], "on": "2026-03-03"}),
+        )
+        .await;
+    assert_eq!(
+        r.body["correction_deadline"],
+        due_date(&app, "2026-03-03", 10).await
+    );
+
+    let id = register(&app, &clerk, "2026-03-02").await;
+    app.post(
+        &format!("/api/v1/cases/{id}/fee-notice"),
+        Some(&handler),
+        &json!({"mode": "per_page", "pages": 100, "on": "2026-03-04"}),
+    )
+    .await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/fee-payment"),
+            Some(&clerk),
+            &json!({"on": "2026-03-09"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(
+        r.body["due_on"], "2026-03-30",
+        "fee days count when the agency says so"
+    );
 }

@@ -16,7 +16,9 @@ const DOMAIN_TAG: &[u8] = b"yishen.case_event.v1";
 /// The fields of a stored event that its hash covers.
 #[derive(Debug, Clone, Copy)]
 pub struct ChainedEvent<'a> {
-    pub case_id: i64,
+    /// The case's tracking number: unique, fixed at intake and known before the case row
+    /// exists, so a new case's first events can be chained before it is inserted.
+    pub case_ref: &'a str,
     pub seq: i64,
     pub kind: &'a str,
     /// The date the act happened, `YYYY-MM-DD`.
@@ -39,7 +41,7 @@ impl ChainedEvent<'_> {
         };
         field(DOMAIN_TAG);
         field(self.prev_hash.as_bytes());
-        field(&self.case_id.to_be_bytes());
+        field(self.case_ref.as_bytes());
         field(&self.seq.to_be_bytes());
         field(self.kind.as_bytes());
         field(self.on.as_bytes());
@@ -117,7 +119,7 @@ mod tests {
         let mut prev: &'static str = GENESIS;
         for seq in 1..=n {
             let e = ChainedEvent {
-                case_id: 9,
+                case_ref: "ZJ-2026-000009",
                 seq,
                 kind: "confirmed",
                 on: "2026-03-02",

@@ -505,6 +505,28 @@ pub fn compute(
     calendar: &Calendar,
     today: NaiveDate,
 ) -> Result<Clock, ClockError> {
+    compute_inner(input, calendar, today, true)
+}
+
+/// The state and due date only, without the ledger: what the case snapshot caches for the
+/// queue. Same rules and errors as [`compute`], whose `state` and `due_on` it returns; it
+/// stops walking at the due date instead of building the ledger through today, which matters
+/// for imports of old open cases.
+pub fn summary(
+    input: &ClockInput,
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> Result<(ClockState, Option<NaiveDate>), ClockError> {
+    let c = compute_inner(input, calendar, today, false)?;
+    Ok((c.state, c.due_on))
+}
+
+fn compute_inner(
+    input: &ClockInput,
+    calendar: &Calendar,
+    today: NaiveDate,
+    full: bool,
+) -> Result<Clock, ClockError> {
     validate(input)?;
     let limit = REPLY_LIMIT + input.extension.unwrap_or(0);
     // A reply issued "in the future" is read as of today; otherwise the clock freezes on
@@ -588,11 +610,13 @@ pub fn compute(
     let due = loop {
         d = next_day(d)?;
         let (kind, covering) = classify(d, calendar, &exclusions)?;
-        let entry = ledger_day(d, &kind, &covering, number + 1, limit);
-        if entry.counted {
+        if full {
+            let entry = ledger_day(d, &kind, &covering, number + 1, limit);
+            clock.ledger.push(entry);
+        }
+        if kind.is_working() && covering.is_empty() {
             number += 1;
         }
-        clock.ledger.push(entry);
         if number == limit {
             break d;
         }
@@ -601,7 +625,7 @@ pub fn compute(
 
     // Continue the ledger through `as_of` when the due date has passed; a missing notice
     // here only cuts the tail (documented on `compute`).
-    while d < as_of {
+    while full && d < as_of {
         d = next_day(d)?;
         match classify(d, calendar, &exclusions) {
             Ok((kind, covering)) => {
@@ -646,6 +670,26 @@ mod tests {
     use super::*;
     use crate::calendar::YearNotice;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_summary_agrees_with_the_full_clock() {
+        let cal = shipped();
+        for (rec, today) in [
+            ("2024-03-05", "2026-11-20"),
+            ("2026-03-02", "2026-03-10"),
+            ("2025-09-26", "2025-10-20"),
+        ] {
+            let mut input = received(rec);
+            input
+                .pauses
+                .push(pause(PauseKind::ThirdParty, "某公司", rec, None));
+            let full = compute(&input, &cal, date(today)).expect("clock");
+            assert_eq!(
+                summary(&input, &cal, date(today)).expect("summary"),
+                (full.state, full.due_on)
+            );
+        }
+    }
 
     /// The reference calendar the product ships, read the way the store reads it.
     fn shipped() -> Calendar {

@@ -47,6 +47,20 @@ const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4,
 const ID_CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
 
 impl ResidentId {
+    /// The check character for the first 17 digits (GB 11643-1999), or `None` when they are
+    /// not 17 digits. Used by `parse` and by generators of test and demo data.
+    pub fn check_char(first17: &str) -> Option<char> {
+        if first17.len() != 17 || !first17.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let sum: u32 = first17
+            .chars()
+            .zip(ID_WEIGHTS)
+            .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
+            .sum();
+        ID_CHECK.get((sum % 11) as usize).copied()
+    }
+
     pub fn parse(raw: &str) -> Result<Self, IdentityError> {
         let s: String = raw.trim().to_ascii_uppercase();
         let chars: Vec<char> = s.chars().collect();
@@ -62,12 +76,7 @@ impl ResidentId {
         if date < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(date) {
             return Err(IdentityError::ResidentIdBirthDate);
         }
-        let sum: u32 = chars[..17]
-            .iter()
-            .zip(ID_WEIGHTS)
-            .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
-            .sum();
-        if ID_CHECK[(sum % 11) as usize] != chars[17] {
+        if Self::check_char(&s[..17]) != Some(chars[17]) {
             return Err(IdentityError::ResidentIdCheckDigit);
         }
         Ok(Self(s))

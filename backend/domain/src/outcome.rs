@@ -68,9 +68,21 @@ mod tests {
 
     #[test]
     fn decisions_fall_in_the_contract_buckets() {
-        assert_eq!(ReconsiderationDecision::Upheld.bucket(), OutcomeBucket::Upheld);
-        assert_eq!(ReconsiderationDecision::ConfirmedVoid.bucket(), OutcomeBucket::Corrected);
-        assert_eq!(ReconsiderationDecision::Terminated.bucket(), OutcomeBucket::Other);
-        assert_eq!(ReconsiderationDecision::parse("revoked"), Some(ReconsiderationDecision::Revoked));
+        assert_eq!(
+            ReconsiderationDecision::Upheld.bucket(),
+            OutcomeBucket::Upheld
+        );
+        assert_eq!(
+            ReconsiderationDecision::ConfirmedVoid.bucket(),
+            OutcomeBucket::Corrected
+        );
+        assert_eq!(
+            ReconsiderationDecision::Terminated.bucket(),
+            OutcomeBucket::Other
+        );
+        assert_eq!(
+            ReconsiderationDecision::parse("revoked"),
+            Some(ReconsiderationDecision::Revoked)
+        );
     }
 }

@@ -239,7 +239,9 @@ async fn import(settings: Settings, file: std::path::PathBuf) -> anyhow::Result<
 async fn audit_verify(settings: Settings) -> ExitCode {
     let result = async {
         let state = startup::build_state(settings).await?;
-        crate::services::audit::verify(&state).await.map_err(problem)
+        crate::services::audit::verify(&state)
+            .await
+            .map_err(problem)
     }
     .await;
     match result {
@@ -250,7 +252,9 @@ async fn audit_verify(settings: Settings) -> ExitCode {
             }
             Some((tracking, seq, why)) => {
                 match seq {
-                    Some(seq) => eprintln!("事件哈希链被破坏：案件 {tracking} 第{seq}号事件：{why}"),
+                    Some(seq) => {
+                        eprintln!("事件哈希链被破坏：案件 {tracking} 第{seq}号事件：{why}")
+                    }
                     None => eprintln!("事件哈希链被破坏：案件 {tracking}：{why}"),
                 }
                 ExitCode::FAILURE

@@ -18,7 +18,6 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 use yishen_store::{DbUrl, Pool};
 
-use crate::ratelimit::RateLimiter;
 use crate::auth::password;
 use crate::auth::tokens::TokenKeys;
 use crate::error::{ApiError, REQUEST_ID};
@@ -26,6 +25,7 @@ use crate::extract::BodyLimit;
 use crate::metrics::Metrics;
 use crate::openapi::ApiDoc;
 use crate::pii::Pii;
+use crate::ratelimit::RateLimiter;
 use crate::settings::Settings;
 use crate::state::AppState;
 

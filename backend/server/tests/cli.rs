@@ -235,3 +235,99 @@ fn tokio_runtime() -> tokio::runtime::Runtime {
         .build()
         .expect("runtime")
 }
+
+/// Starts `serve --demo` until it is up, so the demo agencies exist, then stops it.
+fn seed_demo(env: &Env) {
+    let mut cmd = yishen(env);
+    cmd.args(["serve", "--demo"])
+        .env("YISHEN_BIND", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut server = Server(cmd.spawn().expect("spawn"));
+    let stdout = server.0.stdout.take().expect("stdout");
+    let first = BufReader::new(stdout)
+        .lines()
+        .next()
+        .expect("a line")
+        .expect("utf-8");
+    assert!(first.contains("已启动"), "{first}");
+}
+
+const IMPORT: &str = r#"{"external_id":"2024-001","agency":"ZJ-HZ-SC","channel":"online","received_on":"2024-03-05","applicant":{"kind":"person","name":"李四","id_type":"resident_id","id_number":"11010519491231002X","phone":"13800138000"},"content":"请公开2023年本区老旧小区改造项目的资金使用情况","disposition":"withheld_process_info","concluded_on":"2024-03-29","reasons":"属于内部讨论记录","reconsideration":{"body_name":"杭州市上城区人民政府","filed_on":"2024-04-20","decision":"revoked","decided_on":"2024-06-10"}}
+{"external_id":"2024-002","agency":"ZJ-HZ-SC","channel":"registered_post","received_on":"2024-05-06","applicant":{"kind":"organization","category":"business","name":"某某科技有限公司","id_type":"uscc","id_number":"91350100M000100Y43","email":"info@example.com"},"content":"请公开本区2024年度政府采购项目清单","litigation":{"court":"杭州互联网法院","via_reconsideration":false,"filed_on":"2024-08-01"}}
+{"external_id":"2024-003","agency":"ZJ-HZ-SC","channel":"in_person","received_on":"2024-05-07","applicant":{"kind":"person","name":"王五","id_type":"resident_id","id_number":"110105194912310021","phone":"13800138000"},"content":"请公开本区2024年度政府采购项目清单"}
+{"external_id":"2024-004", "agency":
+{"external_id":"2024-001","agency":"ZJ-HZ-SC","channel":"online","received_on":"2024-03-05","applicant":{"kind":"person","name":"李四","id_type":"resident_id","id_number":"11010519491231002X","phone":"13800138000"},"content":"请公开2023年本区老旧小区改造项目的资金使用情况"}
+{"agency":"ZJ-XX","channel":"fax","received_on":"2024-05-07","applicant":{"kind":"person","name":"赵六","id_type":"passport","id_number":"E12345678","address":"杭州市某路"},"content":"请公开本区2024年度政府采购项目清单"}
+"#;
+
+#[test]
+fn import_reports_bad_lines_by_number_and_audit_verify_finds_tampering() {
+    let env = env();
+    seed_demo(&env);
+    let file = env.dir.path().join("cases.jsonl");
+    std::fs::write(&file, IMPORT).expect("write");
+    let out = yishen(&env)
+        .args(["import", "--file"])
+        .arg(&file)
+        .output()
+        .expect("run");
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success(), "some lines failed");
+    assert!(
+        stdout.contains("读取 6 行，导入 2 件，出错 4 行"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("第3行：applicant.id_number：居民身份证号码校验位不正确"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("第4行"), "{stderr}");
+    assert!(stderr.contains("第5行：external_id"), "{stderr}");
+    assert!(stderr.contains("第6行：agency：机关代码不存在"), "{stderr}");
+    assert!(
+        !stderr.contains("110105194912310021"),
+        "no identity numbers in output"
+    );
+
+    let out = yishen(&env)
+        .args(["audit", "verify"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("2 个案件"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let out = yishen(&env)
+        .args(["jobs", "run-once"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("到期处理完成"));
+
+    // Someone edits the date of the first imported case's event in the database.
+    {
+        use diesel::connection::SimpleConnection;
+        let url = yishen_store::DbUrl::parse(&env.database_url).expect("url");
+        let mut conn = url.connect().expect("connect");
+        conn.batch_execute(
+            "UPDATE case_events SET data = REPLACE(data, '2024-03-29', '2024-03-28') WHERE seq = 1 \
+             AND case_id = (SELECT id FROM cases WHERE external_id = '2024-001')",
+        )
+        .expect("tamper");
+    }
+    let out = yishen(&env)
+        .args(["audit", "verify"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("ZJ-HZ-SC-2024-000001") && stderr.contains("第1号事件"),
+        "{stderr}"
+    );
+}

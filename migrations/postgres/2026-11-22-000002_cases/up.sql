@@ -40,10 +40,11 @@ CREATE TABLE cases (
 );
 CREATE INDEX cases_agency_status ON cases (agency_id, status);
 CREATE INDEX cases_status_due ON cases (status, due_on);
-CREATE INDEX cases_applicant_user ON cases (applicant_user_id);
+CREATE INDEX cases_applicant_user ON cases (applicant_user_id) WHERE applicant_user_id IS NOT NULL;
 CREATE INDEX cases_id_number_hash ON cases (id_number_hash);
-CREATE INDEX cases_correction_deadline ON cases (correction_deadline);
-CREATE INDEX cases_fee_deadline ON cases (fee_deadline);
+-- Partial: only the few cases with an open window are in these indexes.
+CREATE INDEX cases_correction_deadline ON cases (correction_deadline) WHERE correction_deadline IS NOT NULL;
+CREATE INDEX cases_fee_deadline ON cases (fee_deadline) WHERE fee_deadline IS NOT NULL;
 
 -- The applicant of each case, apart from the snapshot: personal data is AES-GCM ciphertext
 -- with a keyed hash for exact matching (identity clusters, repeat detection).
@@ -62,9 +63,9 @@ CREATE TABLE case_applicants (
     address_enc TEXT,
     address_hash TEXT
 );
-CREATE INDEX case_applicants_phone ON case_applicants (phone_hash);
-CREATE INDEX case_applicants_email ON case_applicants (email_hash);
-CREATE INDEX case_applicants_address ON case_applicants (address_hash);
+CREATE INDEX case_applicants_phone ON case_applicants (phone_hash) WHERE phone_hash IS NOT NULL;
+CREATE INDEX case_applicants_email ON case_applicants (email_hash) WHERE email_hash IS NOT NULL;
+CREATE INDEX case_applicants_address ON case_applicants (address_hash) WHERE address_hash IS NOT NULL;
 
 -- The next tracking sequence per agency and year, advanced inside the intake transaction
 -- so that numbers are gap-free: a failed intake rolls its number back.

@@ -8,10 +8,12 @@ use yishen_domain::{AgencyCode, OfficialName};
 use yishen_store::models::agency;
 
 use crate::auth::Actor;
-use crate::error::ApiError;
+use crate::error::{ApiError, FieldIssue};
 use crate::extract::{ApiJson, Fields, parsed};
 use crate::services::agencies::{self, AgencyUpdate, NewAgencyInput};
 use crate::state::AppState;
+use yishen_domain::case::HandlingRules;
+use yishen_domain::case::rules::MAX_CORRECTION_PERIOD;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AgencyView {
@@ -21,6 +23,10 @@ pub struct AgencyView {
     reconsideration_body_name: Option<String>,
     court_name: Option<String>,
     letter_prefix: Option<String>,
+    /// Working days an applicant is given for a 补正 (条例30 leaves the length to the agency).
+    correction_period_days: u32,
+    /// Whether the days from a fee notice to payment leave the 条例33 limit.
+    fee_pause_excluded: bool,
 }
 
 fn parent_code(path: &str) -> Option<String> {
@@ -29,7 +35,10 @@ fn parent_code(path: &str) -> Option<String> {
 }
 
 fn view(a: agency::Agency) -> AgencyView {
+    let rules = HandlingRules::from_settings(&a.settings);
     AgencyView {
+        correction_period_days: rules.correction_period_days,
+        fee_pause_excluded: rules.fee_pause_excluded,
         parent_code: parent_code(&a.path),
         code: a.code,
         name: a.name,
@@ -144,6 +153,8 @@ pub struct UpdateAgency {
     court_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::extract::nullable")]
     letter_prefix: Option<Option<String>>,
+    correction_period_days: Option<u32>,
+    fee_pause_excluded: Option<bool>,
 }
 
 /// Changes an agency's settings (its administrator) or name (system administrator).
@@ -168,6 +179,15 @@ pub async fn update(
     );
     let court_name = tri(b.court_name, "court_name", &mut f);
     let letter_prefix = tri(b.letter_prefix, "letter_prefix", &mut f);
+    if let Some(d) = b.correction_period_days
+        && (d == 0 || d > MAX_CORRECTION_PERIOD)
+    {
+        f.push(FieldIssue::new(
+            "correction_period_days",
+            "out_of_range",
+            format!("补正期限须在1至{MAX_CORRECTION_PERIOD}个工作日之间"),
+        ));
+    }
     f.finish()?;
     let a = agencies::update(
         &state,
@@ -178,6 +198,8 @@ pub async fn update(
             reconsideration_body_name,
             court_name,
             letter_prefix,
+            correction_period_days: b.correction_period_days,
+            fee_pause_excluded: b.fee_pause_excluded,
         },
     )
     .await?;

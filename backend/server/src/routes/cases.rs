@@ -94,7 +94,13 @@ pub async fn list(
 ) -> Result<web::Json<CaseList>, ApiError> {
     let q = query.0;
     let mut statuses = Vec::new();
-    for s in q.status.iter().flat_map(|s| s.split(',')).map(str::trim).filter(|s| !s.is_empty()) {
+    for s in q
+        .status
+        .iter()
+        .flat_map(|s| s.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         statuses.push(Status::parse(s).ok_or_else(|| {
             ApiError::InvalidQuery(vec![FieldIssue::new(
                 "status",
@@ -157,7 +163,9 @@ pub async fn clock(
     actor: Actor,
     id: web::Path<i64>,
 ) -> Result<web::Json<ClockView>, ApiError> {
-    Ok(web::Json(read::clock(&state, &actor, id.into_inner()).await?))
+    Ok(web::Json(
+        read::clock(&state, &actor, id.into_inner()).await?,
+    ))
 }
 
 /// The event log, oldest first, with the hash chain.
@@ -169,7 +177,9 @@ pub async fn events(
     actor: Actor,
     id: web::Path<i64>,
 ) -> Result<web::Json<Vec<EventView>>, ApiError> {
-    Ok(web::Json(read::events(&state, &actor, id.into_inner()).await?))
+    Ok(web::Json(
+        read::events(&state, &actor, id.into_inner()).await?,
+    ))
 }
 
 macro_rules! action {

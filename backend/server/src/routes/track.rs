@@ -36,5 +36,7 @@ pub async fn track(
         return Err(ApiError::RateLimited);
     }
     let q = query.0;
-    Ok(web::Json(read::track(&state, &q.tracking_no, &q.query_code).await?))
+    Ok(web::Json(
+        read::track(&state, &q.tracking_no, &q.query_code).await?,
+    ))
 }

@@ -1,6 +1,7 @@
 //! The agency tree: creation by the system administrator, settings by the agency's own
 //! administrator.
 
+use yishen_domain::case::HandlingRules;
 use yishen_domain::{AgencyCode, OfficialName};
 use yishen_store::models::agency;
 
@@ -74,6 +75,8 @@ pub struct AgencyUpdate {
     pub reconsideration_body_name: Option<Option<OfficialName>>,
     pub court_name: Option<Option<OfficialName>>,
     pub letter_prefix: Option<Option<OfficialName>>,
+    pub correction_period_days: Option<u32>,
+    pub fee_pause_excluded: Option<bool>,
 }
 
 pub async fn update(
@@ -88,6 +91,19 @@ pub async fn update(
             let a = agency::find_by_code(conn, code.as_str())?.ok_or(ApiError::NotFound("机关"))?;
             policy::update_agency(&actor, a.id, input.name.is_some())?;
             let opt = |v: Option<Option<OfficialName>>| v.map(|o| o.map(OfficialName::into_inner));
+            let settings =
+                if input.correction_period_days.is_some() || input.fee_pause_excluded.is_some() {
+                    let mut rules = HandlingRules::from_settings(&a.settings);
+                    if let Some(d) = input.correction_period_days {
+                        rules.correction_period_days = d;
+                    }
+                    if let Some(f) = input.fee_pause_excluded {
+                        rules.fee_pause_excluded = f;
+                    }
+                    Some(serde_json::to_string(&rules).map_err(anyhow::Error::from)?)
+                } else {
+                    None
+                };
             agency::update(
                 conn,
                 a.id,
@@ -96,7 +112,7 @@ pub async fn update(
                     reconsideration_body_name: opt(input.reconsideration_body_name),
                     court_name: opt(input.court_name),
                     letter_prefix: opt(input.letter_prefix),
-                    settings: None,
+                    settings,
                     updated_at: Some(yishen_store::now()),
                 },
             )?;

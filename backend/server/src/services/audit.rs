@@ -24,16 +24,19 @@ pub async fn verify(state: &AppState) -> Result<AuditReport, ApiError> {
     loop {
         let (ids, n_events, broken) = state
             .read(move |conn| {
-                let heads = case_store::all_ids(conn, after, CHUNK)?;
+                let heads = case_store::chain_heads(conn, after, CHUNK)?;
                 let ids: Vec<i64> = heads.iter().map(|h| h.0).collect();
                 let rows = case_event::for_cases(conn, &ids)?;
                 let mut broken = None;
-                for (id, count, head) in &heads {
+                for (id, tracking, count, head) in &heads {
                     let mine: Vec<_> = rows.iter().filter(|r| r.case_id == *id).collect();
-                    let on: Vec<String> = mine.iter().map(|r| r.occurred_on.format("%Y-%m-%d").to_string()).collect();
+                    let on: Vec<String> = mine
+                        .iter()
+                        .map(|r| r.occurred_on.format("%Y-%m-%d").to_string())
+                        .collect();
                     let links = mine.iter().zip(&on).map(|(r, on)| StoredLink {
                         event: ChainedEvent {
-                            case_id: r.case_id,
+                            case_ref: tracking,
                             seq: r.seq,
                             kind: &r.kind,
                             on,
@@ -45,10 +48,7 @@ pub async fn verify(state: &AppState) -> Result<AuditReport, ApiError> {
                         hash: &r.hash,
                     });
                     if let Err((seq, e)) = audit::verify(links, *count, head) {
-                        let tracking = case_store::find(conn, *id, &case_store::CaseScope::All)?
-                            .map(|c| c.0.tracking_no)
-                            .unwrap_or_else(|| format!("#{id}"));
-                        broken = Some((tracking, seq, e.to_string()));
+                        broken = Some((tracking.clone(), seq, e.to_string()));
                         break;
                     }
                 }

@@ -8,9 +8,9 @@ use std::io::BufRead;
 
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
+use yishen_domain::Disposition;
 use yishen_domain::case::{ApplicantInput, CaseEvent, Status};
 use yishen_domain::outcome::{LitigationOutcome, ReconsiderationDecision};
-use yishen_domain::Disposition;
 use yishen_store::models::agency::{self, Agency};
 use yishen_store::models::outcome::{self, NewLitigation, NewReconsideration};
 
@@ -100,7 +100,12 @@ pub struct ImportReport {
     pub errors: Vec<LineError>,
 }
 
-fn name(field: &str, v: Option<String>, issues: &mut Vec<FieldIssue>, what: &str) -> Option<String> {
+fn name(
+    field: &str,
+    v: Option<String>,
+    issues: &mut Vec<FieldIssue>,
+    what: &str,
+) -> Option<String> {
     match v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()) {
         None => {
             issues.push(FieldIssue::new(field, "required", format!("请填写{what}")));
@@ -130,11 +135,19 @@ fn prepare(line: ImportLine, today: NaiveDate) -> Result<Prepared, Vec<FieldIssu
     let intake = intake::parse(&body).map_err(|e| issues.extend(e)).ok();
     let received_on = match line.received_on {
         None => {
-            issues.push(FieldIssue::new("received_on", "required", "请填写收到申请之日"));
+            issues.push(FieldIssue::new(
+                "received_on",
+                "required",
+                "请填写收到申请之日",
+            ));
             None
         }
         Some(d) if d > today => {
-            issues.push(FieldIssue::new("received_on", "date_in_future", "日期不能晚于今天"));
+            issues.push(FieldIssue::new(
+                "received_on",
+                "date_in_future",
+                "日期不能晚于今天",
+            ));
             None
         }
         Some(d) => Some(d),
@@ -159,21 +172,48 @@ fn prepare(line: ImportLine, today: NaiveDate) -> Result<Prepared, Vec<FieldIssu
             ));
         }
         if c > today {
-            issues.push(FieldIssue::new("concluded_on", "date_in_future", "日期不能晚于今天"));
+            issues.push(FieldIssue::new(
+                "concluded_on",
+                "date_in_future",
+                "日期不能晚于今天",
+            ));
         }
         if received_on.is_some_and(|r| c < r) {
-            issues.push(FieldIssue::new("concluded_on", "before_receipt", "办结日期不能早于收到申请之日"));
+            issues.push(FieldIssue::new(
+                "concluded_on",
+                "before_receipt",
+                "办结日期不能早于收到申请之日",
+            ));
         }
     }
-    let reasons = line.reasons.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
-    if reasons.as_ref().is_some_and(|r| r.chars().count() > REASONS_MAX) {
-        issues.push(FieldIssue::new("reasons", "length", format!("不超过{REASONS_MAX}个字符")));
+    let reasons = line
+        .reasons
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    if reasons
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > REASONS_MAX)
+    {
+        issues.push(FieldIssue::new(
+            "reasons",
+            "length",
+            format!("不超过{REASONS_MAX}个字符"),
+        ));
     }
     let now = yishen_store::now();
     let reconsideration = line.reconsideration.and_then(|r| {
-        let body_name = name("reconsideration.body_name", r.body_name, &mut issues, "复议机关名称");
+        let body_name = name(
+            "reconsideration.body_name",
+            r.body_name,
+            &mut issues,
+            "复议机关名称",
+        );
         let filed_on = r.filed_on.or_else(|| {
-            issues.push(FieldIssue::new("reconsideration.filed_on", "required", "请填写申请复议之日"));
+            issues.push(FieldIssue::new(
+                "reconsideration.filed_on",
+                "required",
+                "请填写申请复议之日",
+            ));
             None
         });
         let decision = r.decision.as_deref().and_then(|d| {
@@ -188,12 +228,20 @@ fn prepare(line: ImportLine, today: NaiveDate) -> Result<Prepared, Vec<FieldIssu
             v
         });
         if r.decided_on.is_some() && r.decision.is_none() {
-            issues.push(FieldIssue::new("reconsideration.decided_on", "needs_decision", "有决定日期时须写明复议结果"));
+            issues.push(FieldIssue::new(
+                "reconsideration.decided_on",
+                "needs_decision",
+                "有决定日期时须写明复议结果",
+            ));
         }
         if let (Some(f), Some(d)) = (filed_on, r.decided_on)
             && d < f
         {
-            issues.push(FieldIssue::new("reconsideration.decided_on", "before_filing", "决定日期不能早于申请日期"));
+            issues.push(FieldIssue::new(
+                "reconsideration.decided_on",
+                "before_filing",
+                "决定日期不能早于申请日期",
+            ));
         }
         Some(NewReconsideration {
             case_id: 0,
@@ -208,11 +256,19 @@ fn prepare(line: ImportLine, today: NaiveDate) -> Result<Prepared, Vec<FieldIssu
     let litigation = line.litigation.and_then(|l| {
         let court = name("litigation.court", l.court, &mut issues, "法院名称");
         let via = l.via_reconsideration.or_else(|| {
-            issues.push(FieldIssue::new("litigation.via_reconsideration", "required", "请写明是否经复议后起诉"));
+            issues.push(FieldIssue::new(
+                "litigation.via_reconsideration",
+                "required",
+                "请写明是否经复议后起诉",
+            ));
             None
         });
         let filed_on = l.filed_on.or_else(|| {
-            issues.push(FieldIssue::new("litigation.filed_on", "required", "请填写起诉之日"));
+            issues.push(FieldIssue::new(
+                "litigation.filed_on",
+                "required",
+                "请填写起诉之日",
+            ));
             None
         });
         let outcome = l.outcome.as_deref().and_then(|o| {
@@ -229,7 +285,11 @@ fn prepare(line: ImportLine, today: NaiveDate) -> Result<Prepared, Vec<FieldIssu
         if let (Some(f), Some(d)) = (filed_on, l.decided_on)
             && d < f
         {
-            issues.push(FieldIssue::new("litigation.decided_on", "before_filing", "裁判日期不能早于起诉日期"));
+            issues.push(FieldIssue::new(
+                "litigation.decided_on",
+                "before_filing",
+                "裁判日期不能早于起诉日期",
+            ));
         }
         Some(NewLitigation {
             case_id: 0,
@@ -241,8 +301,14 @@ fn prepare(line: ImportLine, today: NaiveDate) -> Result<Prepared, Vec<FieldIssu
             created_at: now,
         })
     });
-    let external_id = line.external_id.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty());
-    if external_id.as_ref().is_some_and(|e| e.chars().count() > 100) {
+    let external_id = line
+        .external_id
+        .map(|e| e.trim().to_owned())
+        .filter(|e| !e.is_empty());
+    if external_id
+        .as_ref()
+        .is_some_and(|e| e.chars().count() > 100)
+    {
         issues.push(FieldIssue::new("external_id", "length", "不超过100个字符"));
     }
     match (intake, received_on) {
@@ -264,7 +330,11 @@ fn parse_line(text: &str, today: NaiveDate) -> Result<Prepared, Vec<FieldIssue>>
     match crate::extract::decode_json::<ImportLine>(text.as_bytes()) {
         Ok(line) => prepare(line, today),
         Err(ApiError::Validation(issues)) => Err(issues),
-        Err(e) => Err(vec![FieldIssue::new("line", "malformed_json", format!("不是有效的 JSON：{}", e.problem().detail))]),
+        Err(e) => Err(vec![FieldIssue::new(
+            "line",
+            "malformed_json",
+            format!("不是有效的 JSON：{}", e.problem().detail),
+        )]),
     }
 }
 
@@ -272,7 +342,9 @@ fn status_for(d: Option<Disposition>) -> Status {
     match d {
         None => Status::Received,
         Some(Disposition::OtherWithdrawn) => Status::Withdrawn,
-        Some(Disposition::OtherCorrectionOverdue | Disposition::OtherFeeUnpaid) => Status::Abandoned,
+        Some(Disposition::OtherCorrectionOverdue | Disposition::OtherFeeUnpaid) => {
+            Status::Abandoned
+        }
         Some(_) => Status::Closed,
     }
 }
@@ -301,53 +373,60 @@ async fn write_batch(
                         None => {
                             errors.push(LineError {
                                 line,
-                                issues: vec![FieldIssue::new("agency", "unknown_agency", "机关代码不存在")],
+                                issues: vec![FieldIssue::new(
+                                    "agency",
+                                    "unknown_agency",
+                                    "机关代码不存在",
+                                )],
                             });
                             continue;
                         }
                     }
                 }
-                let Some(agency) = agencies.get(&code) else { continue };
+                let Some(agency) = agencies.get(&code) else {
+                    continue;
+                };
                 // A savepoint per line: a failing line is undone alone.
-                let result = diesel::Connection::transaction(conn, |conn| -> Result<(), ApiError> {
-                    let inserted = intake::insert_case(
-                        conn,
-                        &pii,
-                        &calendar,
-                        today,
-                        &p.intake,
-                        Placement {
-                            agency,
-                            status: status_for(p.disposition),
-                            applicant_user_id: None,
-                            created_by: None,
-                            events: vec![(
-                                p.received_on,
-                                CaseEvent::Imported {
-                                    external_id: p.external_id.clone(),
-                                    channel: p.intake.channel,
-                                    received_on: p.received_on,
-                                    disposition: p.disposition,
-                                    concluded_on: p.concluded_on,
-                                    reasons: p.reasons.clone(),
-                                },
-                            )],
-                            year: p.received_on.year(),
-                            disposition: p.disposition,
-                            concluded_on: p.concluded_on,
-                            external_id: p.external_id.as_deref(),
-                        },
-                    )?;
-                    if let Some(mut r) = p.reconsideration.clone() {
-                        r.case_id = inserted.id;
-                        outcome::insert_reconsideration(conn, &r)?;
-                    }
-                    if let Some(mut l) = p.litigation.clone() {
-                        l.case_id = inserted.id;
-                        outcome::insert_litigation(conn, &l)?;
-                    }
-                    Ok(())
-                });
+                let result =
+                    diesel::Connection::transaction(conn, |conn| -> Result<(), ApiError> {
+                        let inserted = intake::insert_case(
+                            conn,
+                            &pii,
+                            &calendar,
+                            today,
+                            &p.intake,
+                            Placement {
+                                agency,
+                                status: status_for(p.disposition),
+                                applicant_user_id: None,
+                                created_by: None,
+                                events: vec![(
+                                    p.received_on,
+                                    CaseEvent::Imported {
+                                        external_id: p.external_id.clone(),
+                                        channel: p.intake.channel,
+                                        received_on: p.received_on,
+                                        disposition: p.disposition,
+                                        concluded_on: p.concluded_on,
+                                        reasons: p.reasons.clone(),
+                                    },
+                                )],
+                                year: p.received_on.year(),
+                                disposition: p.disposition,
+                                concluded_on: p.concluded_on,
+                                external_id: p.external_id.as_deref(),
+                            },
+                        )?;
+                        if let Some(mut r) = p.reconsideration.clone() {
+                            r.case_id = inserted.id;
+                            outcome::insert_reconsideration(conn, &r)?;
+                        }
+                        if let Some(mut l) = p.litigation.clone() {
+                            l.case_id = inserted.id;
+                            outcome::insert_litigation(conn, &l)?;
+                        }
+                        Ok(())
+                    });
                 match result {
                     Ok(()) => imported += 1,
                     Err(ApiError::Validation(issues)) => errors.push(LineError { line, issues }),
@@ -371,14 +450,18 @@ pub async fn import(state: &AppState, input: impl BufRead) -> Result<ImportRepor
     let mut agencies = HashMap::new();
     for (i, line) in input.lines().enumerate() {
         let number = i + 1;
-        let text = line.map_err(|e| ApiError::Internal(anyhow::anyhow!("reading line {number}: {e}")))?;
+        let text =
+            line.map_err(|e| ApiError::Internal(anyhow::anyhow!("reading line {number}: {e}")))?;
         if text.trim().is_empty() {
             continue;
         }
         report.read += 1;
         match parse_line(&text, today) {
             Ok(p) => batch.push((number, p)),
-            Err(issues) => report.errors.push(LineError { line: number, issues }),
+            Err(issues) => report.errors.push(LineError {
+                line: number,
+                issues,
+            }),
         }
         if batch.len() >= BATCH {
             let (n, errs, a) = write_batch(state, std::mem::take(&mut batch), agencies).await?;

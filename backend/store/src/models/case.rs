@@ -46,6 +46,8 @@ pub struct Case {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = cases)]
+// None is bound as NULL, so the statement text is fixed and stays in the cache.
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewCase<'a> {
     pub agency_id: i64,
     pub tracking_no: &'a str,
@@ -300,14 +302,6 @@ pub fn update_versioned(
     Ok(n == 1)
 }
 
-/// Records the head of a new case's event chain (its first events were appended after the
-/// row was inserted, since they need its id).
-pub fn set_chain_head(conn: &mut DbConn, id: i64, count: i64, head: &str) -> QueryResult<usize> {
-    diesel::update(cases::table.find(id))
-        .set((cases::event_count.eq(count), cases::last_event_hash.eq(head)))
-        .execute(conn)
-}
-
 /// Refreshes the cached clock columns only (after a calendar change); no event, no version.
 pub fn set_clock_cache(
     conn: &mut DbConn,
@@ -367,19 +361,31 @@ pub fn month_ordinal(
         .get_result(conn)
 }
 
-/// Every case id, for `yishen audit verify`.
-pub fn all_ids(conn: &mut DbConn, after: i64, limit: i64) -> QueryResult<Vec<(i64, i64, String)>> {
+/// The chain heads of cases after id `after`, for `yishen audit verify`: id, tracking
+/// number, event count and last hash.
+pub fn chain_heads(
+    conn: &mut DbConn,
+    after: i64,
+    limit: i64,
+) -> QueryResult<Vec<(i64, String, i64, String)>> {
     cases::table
         .filter(cases::id.gt(after))
         .order(cases::id.asc())
         .limit(limit)
-        .select((cases::id, cases::event_count, cases::last_event_hash))
+        .select((
+            cases::id,
+            cases::tracking_no,
+            cases::event_count,
+            cases::last_event_hash,
+        ))
         .load(conn)
 }
 
 /// A case's applicant with the personal data encrypted (`case_applicants`).
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = crate::schema::case_applicants)]
+// None is bound as NULL, so the statement text is fixed and stays in the cache.
+#[diesel(treat_none_as_default_value = false)]
 pub struct CaseApplicant {
     pub case_id: i64,
     pub kind: String,

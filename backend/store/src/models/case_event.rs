@@ -23,6 +23,8 @@ pub struct CaseEventRow {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = case_events)]
+// None is bound as NULL, so the statement text is fixed and stays in the cache.
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewCaseEvent<'a> {
     pub case_id: i64,
     pub seq: i64,

@@ -22,6 +22,8 @@ pub struct Consultation {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = consultations)]
+// None is bound as NULL, so the statement text is fixed and stays in the cache.
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewConsultation<'a> {
     pub case_id: i64,
     pub party_kind: &'a str,

@@ -3,9 +3,9 @@
 
 pub mod agency;
 pub mod calendar_year;
-pub mod refresh_token;
-pub mod user;
 pub mod case;
 pub mod case_event;
 pub mod consultation;
 pub mod outcome;
+pub mod refresh_token;
+pub mod user;

@@ -22,6 +22,8 @@ pub struct Reconsideration {
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = reconsiderations)]
+// None is bound as NULL, so the statement text is fixed and stays in the cache.
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewReconsideration {
     pub case_id: i64,
     pub body_name: String,
@@ -47,6 +49,8 @@ pub struct Litigation {
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = litigations)]
+// None is bound as NULL, so the statement text is fixed and stays in the cache.
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewLitigation {
     pub case_id: i64,
     pub court: String,

@@ -5,10 +5,10 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use utoipa::ToSchema;
+use yishen_domain::Disposition;
 use yishen_domain::case::{Action, CaseEvent, ConsultationOpinion, PartyKind};
 use yishen_domain::clock::{self, CONSULTATION_WINDOW, FEE_PAYMENT_WINDOW, MAX_EXTENSION};
 use yishen_domain::fees::{self, FeeMode};
-use yishen_domain::Disposition;
 use yishen_store::models::case::{self as case_store, CaseChanges};
 use yishen_store::models::consultation;
 
@@ -24,7 +24,13 @@ const REASON_MAX: usize = 1000;
 const PARTY_MAX: usize = 100;
 const MAX_PAGES: u32 = 1_000_000;
 
-fn text(field: &str, v: Option<&str>, min: usize, max: usize, what: &str) -> Result<String, ApiError> {
+fn text(
+    field: &str,
+    v: Option<&str>,
+    min: usize,
+    max: usize,
+    what: &str,
+) -> Result<String, ApiError> {
     let s = v.map(str::trim).unwrap_or("");
     let n = s.chars().count();
     if n == 0 {
@@ -58,7 +64,11 @@ fn on_field(field: &str, on: Option<NaiveDate>) -> Result<NaiveDate, ApiError> {
 fn applicant_on(actor: &Actor, on: Option<NaiveDate>) -> Result<NaiveDate, ApiError> {
     let today = crate::time::today();
     if is_applicant(actor) && on.is_some_and(|d| d != today) {
-        return Err(ApiError::field("on", "not_allowed", "申请人在网上办理时不能指定日期"));
+        return Err(ApiError::field(
+            "on",
+            "not_allowed",
+            "申请人在网上办理时不能指定日期",
+        ));
     }
     Ok(on.unwrap_or(today))
 }
@@ -92,16 +102,23 @@ pub async fn confirm(
     body: ConfirmBody,
 ) -> Result<CaseView, ApiError> {
     let received_on = on_field("received_on", body.received_on)?;
-    act(state, actor, id, if_match, Action::Confirm, move |_, loaded, _| {
-        super::check_on("received_on", received_on, loaded.today, loaded.last_on())?;
-        Ok(Step {
-            events: vec![(received_on, CaseEvent::Confirmed { received_on })],
-            changes: CaseChanges {
-                received_on: Some(Some(received_on)),
-                ..Default::default()
-            },
-        })
-    })
+    act(
+        state,
+        actor,
+        id,
+        if_match,
+        Action::Confirm,
+        move |_, loaded, _| {
+            super::check_on("received_on", received_on, loaded.today, loaded.last_on())?;
+            Ok(Step {
+                events: vec![(received_on, CaseEvent::Confirmed { received_on })],
+                changes: CaseChanges {
+                    received_on: Some(Some(received_on)),
+                    ..Default::default()
+                },
+            })
+        },
+    )
     .await
 }
 
@@ -228,25 +245,33 @@ pub async fn receive_correction(
     if_match: Option<i64>,
     body: CorrectionResponseBody,
 ) -> Result<CaseView, ApiError> {
-    let content = yishen_domain::case::RequestText::parse(body.content.as_deref().unwrap_or(""), "content")
-        .map_err(|i| ApiError::Validation(vec![super::intake::issue(i)]))?;
+    let content =
+        yishen_domain::case::RequestText::parse(body.content.as_deref().unwrap_or(""), "content")
+            .map_err(|i| ApiError::Validation(vec![super::intake::issue(i)]))?;
     let on = applicant_on(actor, body.on)?;
-    act(state, actor, id, if_match, Action::ReceiveCorrection, move |_, loaded, _| {
-        Ok(Step {
-            events: vec![(
-                on,
-                CaseEvent::CorrectionReceived {
-                    content: content.as_str().to_owned(),
-                    previous_content: loaded.case.content.clone(),
+    act(
+        state,
+        actor,
+        id,
+        if_match,
+        Action::ReceiveCorrection,
+        move |_, loaded, _| {
+            Ok(Step {
+                events: vec![(
+                    on,
+                    CaseEvent::CorrectionReceived {
+                        content: content.as_str().to_owned(),
+                        previous_content: loaded.case.content.clone(),
+                    },
+                )],
+                changes: CaseChanges {
+                    content: Some(content.as_str().to_owned()),
+                    correction_deadline: Some(None),
+                    ..Default::default()
                 },
-            )],
-            changes: CaseChanges {
-                content: Some(content.as_str().to_owned()),
-                correction_deadline: Some(None),
-                ..Default::default()
-            },
-        })
-    })
+            })
+        },
+    )
     .await
 }
 
@@ -269,7 +294,13 @@ pub async fn open_consultation(
     body: ConsultationBody,
 ) -> Result<(CaseView, i64), ApiError> {
     let kind = match body.party_kind.as_deref() {
-        None => return Err(ApiError::field("party_kind", "required", "请选择征求意见的对象类型")),
+        None => {
+            return Err(ApiError::field(
+                "party_kind",
+                "required",
+                "请选择征求意见的对象类型",
+            ));
+        }
         Some(k) => PartyKind::parse(k).ok_or_else(|| {
             ApiError::field(
                 "party_kind",
@@ -278,33 +309,46 @@ pub async fn open_consultation(
             )
         })?,
     };
-    let name = text("party_name", body.party_name.as_deref(), 2, PARTY_MAX, "被征求意见的第三方或机关名称")?;
+    let name = text(
+        "party_name",
+        body.party_name.as_deref(),
+        2,
+        PARTY_MAX,
+        "被征求意见的第三方或机关名称",
+    )?;
     let on = on_or_today(body.on)?;
-    let view = act(state, actor, id, if_match, Action::OpenConsultation, move |conn, loaded, _| {
-        let reply_by = add_wd(&loaded.calendar, on, CONSULTATION_WINDOW)?;
-        let cid = consultation::insert(
-            conn,
-            &consultation::NewConsultation {
-                case_id: loaded.case.id,
-                party_kind: kind.as_str(),
-                party_name: &name,
-                opened_on: on,
-                reply_by,
-            },
-        )?;
-        Ok(Step {
-            events: vec![(
-                on,
-                CaseEvent::ConsultationOpened {
-                    consultation_id: cid,
-                    party_kind: kind,
-                    party_name: name,
+    let view = act(
+        state,
+        actor,
+        id,
+        if_match,
+        Action::OpenConsultation,
+        move |conn, loaded, _| {
+            let reply_by = add_wd(&loaded.calendar, on, CONSULTATION_WINDOW)?;
+            let cid = consultation::insert(
+                conn,
+                &consultation::NewConsultation {
+                    case_id: loaded.case.id,
+                    party_kind: kind.as_str(),
+                    party_name: &name,
+                    opened_on: on,
                     reply_by,
                 },
-            )],
-            changes: CaseChanges::default(),
-        })
-    })
+            )?;
+            Ok(Step {
+                events: vec![(
+                    on,
+                    CaseEvent::ConsultationOpened {
+                        consultation_id: cid,
+                        party_kind: kind,
+                        party_name: name,
+                        reply_by,
+                    },
+                )],
+                changes: CaseChanges::default(),
+            })
+        },
+    )
     .await?;
     let cid = view
         .consultations
@@ -334,7 +378,13 @@ pub async fn close_consultation(
     body: CloseConsultationBody,
 ) -> Result<CaseView, ApiError> {
     let opinion = match body.opinion.as_deref() {
-        None => return Err(ApiError::field("opinion", "required", "请选择被征求意见方的意见")),
+        None => {
+            return Err(ApiError::field(
+                "opinion",
+                "required",
+                "请选择被征求意见方的意见",
+            ));
+        }
         Some(o) => ConsultationOpinion::parse(o).ok_or_else(|| {
             ApiError::field(
                 "opinion",
@@ -347,8 +397,15 @@ pub async fn close_consultation(
         .note
         .map(|n| n.trim().to_owned())
         .filter(|n| !n.is_empty());
-    if note.as_ref().is_some_and(|n| n.chars().count() > REASON_MAX) {
-        return Err(ApiError::field("note", "length", format!("不超过{REASON_MAX}个字符")));
+    if note
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > REASON_MAX)
+    {
+        return Err(ApiError::field(
+            "note",
+            "length",
+            format!("不超过{REASON_MAX}个字符"),
+        ));
     }
     let on = on_or_today(body.on)?;
     act(state, actor, id, if_match, Action::CloseConsultation, move |conn, loaded, _| {
@@ -409,9 +466,9 @@ pub async fn extend(
     if_match: Option<i64>,
     body: ExtensionBody,
 ) -> Result<CaseView, ApiError> {
-    let days = body.working_days.ok_or_else(|| {
-        ApiError::field("working_days", "required", "请填写延长的工作日数")
-    })?;
+    let days = body
+        .working_days
+        .ok_or_else(|| ApiError::field("working_days", "required", "请填写延长的工作日数"))?;
     if days == 0 || days > MAX_EXTENSION {
         return Err(ApiError::field(
             "working_days",
@@ -419,40 +476,59 @@ pub async fn extend(
             format!("延长的期限最长不得超过{MAX_EXTENSION}个工作日（条例第三十三条第二款）"),
         ));
     }
-    let reason = text("reason", body.reason.as_deref(), REASON_MIN, REASON_MAX, "延期理由")?;
+    let reason = text(
+        "reason",
+        body.reason.as_deref(),
+        REASON_MIN,
+        REASON_MAX,
+        "延期理由",
+    )?;
     let on = on_or_today(body.on)?;
-    act(state, actor, id, if_match, Action::Extend, move |_, loaded, _| {
-        if loaded
-            .events
-            .iter()
-            .any(|(_, e)| matches!(e, CaseEvent::ExtensionGranted { .. }))
-        {
-            return Err(ApiError::Conflict {
-                code: "extension_already_granted",
-                detail: "答复期限只能延长一次（条例第三十三条第二款）".into(),
-            });
-        }
-        let clock = loaded.clock().map_err(cal_err)?;
-        match clock.due_on {
-            Some(due) if on <= due => {}
-            Some(due) => {
+    act(
+        state,
+        actor,
+        id,
+        if_match,
+        Action::Extend,
+        move |_, loaded, _| {
+            if loaded
+                .events
+                .iter()
+                .any(|(_, e)| matches!(e, CaseEvent::ExtensionGranted { .. }))
+            {
                 return Err(ApiError::Conflict {
-                    code: "extension_after_due_date",
-                    detail: format!("延期应在答复期限届满（{due}）前决定并告知申请人"),
+                    code: "extension_already_granted",
+                    detail: "答复期限只能延长一次（条例第三十三条第二款）".into(),
                 });
             }
-            None => {
-                return Err(ApiError::Conflict {
-                    code: "clock_not_running",
-                    detail: "答复期限尚未起算或已中止，不能延期".into(),
-                });
+            let clock = loaded.clock().map_err(cal_err)?;
+            match clock.due_on {
+                Some(due) if on <= due => {}
+                Some(due) => {
+                    return Err(ApiError::Conflict {
+                        code: "extension_after_due_date",
+                        detail: format!("延期应在答复期限届满（{due}）前决定并告知申请人"),
+                    });
+                }
+                None => {
+                    return Err(ApiError::Conflict {
+                        code: "clock_not_running",
+                        detail: "答复期限尚未起算或已中止，不能延期".into(),
+                    });
+                }
             }
-        }
-        Ok(Step {
-            events: vec![(on, CaseEvent::ExtensionGranted { working_days: days, reason })],
-            changes: CaseChanges::default(),
-        })
-    })
+            Ok(Step {
+                events: vec![(
+                    on,
+                    CaseEvent::ExtensionGranted {
+                        working_days: days,
+                        reason,
+                    },
+                )],
+                changes: CaseChanges::default(),
+            })
+        },
+    )
     .await
 }
 
@@ -508,61 +584,70 @@ pub async fn notice_fee(
         (_, p) => p,
     };
     let on = on_or_today(body.on)?;
-    act(state, actor, id, if_match, Action::NoticeFee, move |conn, loaded, _| {
-        if loaded
-            .events
-            .iter()
-            .any(|(_, e)| matches!(e, CaseEvent::FeeNoticed { .. }))
-        {
-            return Err(ApiError::Conflict {
-                code: "fee_already_noticed",
-                detail: "本申请已发出过收费通知".into(),
-            });
-        }
-        let (ordinal, amount) = match mode {
-            FeeMode::PerPage => (None, fees::per_page(pages.unwrap_or(0))),
-            FeeMode::PerApplication => {
-                // 办法第四条: the applicant's count of applications in the natural month.
-                let received = loaded.case.received_on.unwrap_or(on);
-                let month_start = received.with_day(1).unwrap_or(received);
-                let k = case_store::month_ordinal(
-                    conn,
-                    loaded.case.agency_id,
-                    &loaded.case.id_number_hash,
-                    month_start,
-                    received,
-                )?;
-                let k = u32::try_from(k.max(1)).unwrap_or(u32::MAX);
-                (Some(k), fees::per_application(k))
+    act(
+        state,
+        actor,
+        id,
+        if_match,
+        Action::NoticeFee,
+        move |conn, loaded, _| {
+            if loaded
+                .events
+                .iter()
+                .any(|(_, e)| matches!(e, CaseEvent::FeeNoticed { .. }))
+            {
+                return Err(ApiError::Conflict {
+                    code: "fee_already_noticed",
+                    detail: "本申请已发出过收费通知".into(),
+                });
             }
-        };
-        if amount == 0 {
-            return Err(ApiError::Conflict {
-                code: "fee_not_chargeable",
-                detail: match ordinal {
-                    Some(k) => format!("该申请人本月第{k}件申请，按件计收不收费（办法第四条：每月前10件免费）"),
-                    None => "30页以内不收费（办法第五条）".into(),
+            let (ordinal, amount) = match mode {
+                FeeMode::PerPage => (None, fees::per_page(pages.unwrap_or(0))),
+                FeeMode::PerApplication => {
+                    // 办法第四条: the applicant's count of applications in the natural month.
+                    let received = loaded.case.received_on.unwrap_or(on);
+                    let month_start = received.with_day(1).unwrap_or(received);
+                    let k = case_store::month_ordinal(
+                        conn,
+                        loaded.case.agency_id,
+                        &loaded.case.id_number_hash,
+                        month_start,
+                        received,
+                    )?;
+                    let k = u32::try_from(k.max(1)).unwrap_or(u32::MAX);
+                    (Some(k), fees::per_application(k))
+                }
+            };
+            if amount == 0 {
+                return Err(ApiError::Conflict {
+                    code: "fee_not_chargeable",
+                    detail: match ordinal {
+                        Some(k) => format!(
+                            "该申请人本月第{k}件申请，按件计收不收费（办法第四条：每月前10件免费）"
+                        ),
+                        None => "30页以内不收费（办法第五条）".into(),
+                    },
+                });
+            }
+            let pay_by = add_wd(&loaded.calendar, on, FEE_PAYMENT_WINDOW)?;
+            Ok(Step {
+                events: vec![(
+                    on,
+                    CaseEvent::FeeNoticed {
+                        mode,
+                        pages,
+                        ordinal,
+                        amount_yuan: amount,
+                        pay_by,
+                    },
+                )],
+                changes: CaseChanges {
+                    fee_deadline: Some(Some(pay_by)),
+                    ..Default::default()
                 },
-            });
-        }
-        let pay_by = add_wd(&loaded.calendar, on, FEE_PAYMENT_WINDOW)?;
-        Ok(Step {
-            events: vec![(
-                on,
-                CaseEvent::FeeNoticed {
-                    mode,
-                    pages,
-                    ordinal,
-                    amount_yuan: amount,
-                    pay_by,
-                },
-            )],
-            changes: CaseChanges {
-                fee_deadline: Some(Some(pay_by)),
-                ..Default::default()
-            },
-        })
-    })
+            })
+        },
+    )
     .await
 }
 
@@ -581,21 +666,28 @@ pub async fn record_payment(
     body: OnBody,
 ) -> Result<CaseView, ApiError> {
     let on = on_or_today(body.on)?;
-    act(state, actor, id, if_match, Action::RecordPayment, move |_, loaded, _| {
-        if loaded.case.fee_deadline.is_none() {
-            return Err(ApiError::Conflict {
-                code: "no_fee_pending",
-                detail: "本案没有待缴的信息处理费".into(),
-            });
-        }
-        Ok(Step {
-            events: vec![(on, CaseEvent::FeePaid {})],
-            changes: CaseChanges {
-                fee_deadline: Some(None),
-                ..Default::default()
-            },
-        })
-    })
+    act(
+        state,
+        actor,
+        id,
+        if_match,
+        Action::RecordPayment,
+        move |_, loaded, _| {
+            if loaded.case.fee_deadline.is_none() {
+                return Err(ApiError::Conflict {
+                    code: "no_fee_pending",
+                    detail: "本案没有待缴的信息处理费".into(),
+                });
+            }
+            Ok(Step {
+                events: vec![(on, CaseEvent::FeePaid {})],
+                changes: CaseChanges {
+                    fee_deadline: Some(None),
+                    ..Default::default()
+                },
+            })
+        },
+    )
     .await
 }
 
@@ -619,20 +711,34 @@ pub async fn withdraw(
         .reason
         .map(|r| r.trim().to_owned())
         .filter(|r| !r.is_empty());
-    if reason.as_ref().is_some_and(|r| r.chars().count() > REASON_MAX) {
-        return Err(ApiError::field("reason", "length", format!("不超过{REASON_MAX}个字符")));
+    if reason
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > REASON_MAX)
+    {
+        return Err(ApiError::field(
+            "reason",
+            "length",
+            format!("不超过{REASON_MAX}个字符"),
+        ));
     }
-    act(state, actor, id, if_match, Action::Withdraw, move |_, _, _| {
-        Ok(Step {
-            events: vec![(on, CaseEvent::Withdrawn { reason })],
-            changes: CaseChanges {
-                disposition: Some(Some(Disposition::OtherWithdrawn.as_str().to_owned())),
-                concluded_on: Some(Some(on)),
-                correction_deadline: Some(None),
-                fee_deadline: Some(None),
-                ..Default::default()
-            },
-        })
-    })
+    act(
+        state,
+        actor,
+        id,
+        if_match,
+        Action::Withdraw,
+        move |_, _, _| {
+            Ok(Step {
+                events: vec![(on, CaseEvent::Withdrawn { reason })],
+                changes: CaseChanges {
+                    disposition: Some(Some(Disposition::OtherWithdrawn.as_str().to_owned())),
+                    concluded_on: Some(Some(on)),
+                    correction_deadline: Some(None),
+                    fee_deadline: Some(None),
+                    ..Default::default()
+                },
+            })
+        },
+    )
     .await
 }

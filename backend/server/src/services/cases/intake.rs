@@ -8,8 +8,7 @@ use utoipa::ToSchema;
 use yishen_domain::case::intake::{self, optional_text};
 use yishen_domain::case::{
     Applicant, ApplicantInput, CaseEvent, Channel, DeliveryPreference, FormPreference,
-    HandlingRules, IntakeIssue, RequestText, Status, TrackingNo, QUERY_CODE_LEN,
-    query_code_from,
+    HandlingRules, IntakeIssue, QUERY_CODE_LEN, RequestText, Status, TrackingNo, query_code_from,
 };
 use yishen_domain::{Calendar, Disposition, Role};
 use yishen_store::DbConn;
@@ -17,7 +16,7 @@ use yishen_store::models::agency::{self, Agency};
 use yishen_store::models::case::{self as case_store, CaseApplicant, NewCase};
 
 use super::views::{self, CaseView};
-use super::{append_events, clock_cache};
+use super::{chain_events, clock_cache, insert_chain};
 use crate::auth::Actor;
 use crate::error::{ApiError, FieldIssue};
 use crate::pii::Pii;
@@ -69,7 +68,12 @@ fn required(field: &str, what: &str) -> FieldIssue {
 /// depend on who registers the application.
 pub fn parse(body: &IntakeBody) -> Result<ParsedIntake, Vec<FieldIssue>> {
     let mut issues = Vec::new();
-    let agency = match body.agency.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let agency = match body
+        .agency
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => {
             issues.push(required("agency", "受理机关代码"));
             None
@@ -113,10 +117,14 @@ pub fn parse(body: &IntakeBody) -> Result<ParsedIntake, Vec<FieldIssue>> {
             None
         }
     };
-    let description = optional_text(body.description.as_deref(), "description", intake::DESCRIPTION_MAX)
-        .map_err(|i| issues.push(issue(i)))
-        .ok()
-        .flatten();
+    let description = optional_text(
+        body.description.as_deref(),
+        "description",
+        intake::DESCRIPTION_MAX,
+    )
+    .map_err(|i| issues.push(issue(i)))
+    .ok()
+    .flatten();
     let purpose = optional_text(body.purpose.as_deref(), "purpose", intake::PURPOSE_MAX)
         .map_err(|i| issues.push(issue(i)))
         .ok()
@@ -220,22 +228,27 @@ pub fn insert_case(
 ) -> Result<Inserted, ApiError> {
     let agency = place.agency;
     let seq = case_store::next_seq(conn, agency.id, place.year)?;
-    let tracking_no = TrackingNo::new(&agency.code, place.year, seq).ok_or_else(|| {
-        ApiError::Conflict {
+    let tracking_no =
+        TrackingNo::new(&agency.code, place.year, seq).ok_or_else(|| ApiError::Conflict {
             code: "tracking_series_exhausted",
             detail: format!("{}年的受理编号已用尽", place.year),
-        }
-    })?;
+        })?;
     let query_code = random_query_code()?;
     let a = &intake.applicant;
     let id_hash = pii.match_hash(&format!("{}:{}", a.id_type().as_str(), a.id_number()));
     let rules = HandlingRules::from_settings(&agency.settings);
     let (due_on, clock_state) = clock_cache(&place.events, rules, calendar, today)?;
-    let forms = serde_json::to_string(
-        &intake.forms.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
-    )
-    .map_err(anyhow::Error::from)?;
+    let forms = serde_json::to_string(&intake.forms.iter().map(|f| f.as_str()).collect::<Vec<_>>())
+        .map_err(anyhow::Error::from)?;
     let now = yishen_store::now();
+    let actor_id = place.created_by.or(place.applicant_user_id);
+    let (chain, event_count, head) = chain_events(
+        tracking_no.as_str(),
+        0,
+        yishen_domain::audit::GENESIS,
+        actor_id,
+        &place.events,
+    )?;
     let received_on = place.events.iter().find_map(|(_, e)| match e {
         CaseEvent::Registered { received_on, .. }
         | CaseEvent::Confirmed { received_on }
@@ -269,8 +282,8 @@ pub fn insert_case(
             query_code_hash: &query_code_hash(pii, &query_code),
             external_id: place.external_id,
             version: 1,
-            event_count: 0,
-            last_event_hash: yishen_domain::audit::GENESIS,
+            event_count,
+            last_event_hash: &head,
             created_at: now,
             updated_at: now,
         },
@@ -307,15 +320,7 @@ pub fn insert_case(
             address_hash,
         },
     )?;
-    let (count, head) = append_events(
-        conn,
-        id,
-        0,
-        yishen_domain::audit::GENESIS,
-        place.created_by.or(place.applicant_user_id),
-        &place.events,
-    )?;
-    case_store::set_chain_head(conn, id, count, &head)?;
+    insert_chain(conn, id, actor_id, &chain)?;
     Ok(Inserted {
         id,
         tracking_no: tracking_no.as_str().to_owned(),
@@ -340,7 +345,12 @@ pub async fn create(
                     "网上申请的收到日期由工作人员与申请人确认时确定（条例第三十一条第（三）项），提交时不能填写",
                 ));
             }
-            vec![(today, CaseEvent::Submitted { channel: Channel::Online })]
+            vec![(
+                today,
+                CaseEvent::Submitted {
+                    channel: Channel::Online,
+                },
+            )]
         }
         (Role::Applicant, _) => {
             return Err(ApiError::field(
@@ -365,7 +375,13 @@ pub async fn create(
                 ));
             };
             super::check_on("received_on", received_on, today, None)?;
-            vec![(received_on, CaseEvent::Registered { channel, received_on })]
+            vec![(
+                received_on,
+                CaseEvent::Registered {
+                    channel,
+                    received_on,
+                },
+            )]
         }
         _ => {
             return Err(ApiError::Forbidden(

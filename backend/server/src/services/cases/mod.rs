@@ -43,7 +43,11 @@ pub struct Loaded {
 impl Loaded {
     pub fn status(&self) -> Result<Status, ApiError> {
         Status::parse(&self.case.status).ok_or_else(|| {
-            ApiError::Internal(anyhow::anyhow!("case {} has status {}", self.case.id, self.case.status))
+            ApiError::Internal(anyhow::anyhow!(
+                "case {} has status {}",
+                self.case.id,
+                self.case.status
+            ))
         })
     }
 
@@ -72,7 +76,10 @@ pub fn compute_clock(
     calendar: &Calendar,
     today: NaiveDate,
 ) -> Result<Clock, ClockError> {
-    let input = clock_input(events.iter().map(|(on, e)| (*on, e)), rules.fee_pause_excluded);
+    let input = clock_input(
+        events.iter().map(|(on, e)| (*on, e)),
+        rules.fee_pause_excluded,
+    );
     clock::compute(&input, calendar, today)
 }
 
@@ -96,8 +103,12 @@ pub fn clock_cache(
     calendar: &Calendar,
     today: NaiveDate,
 ) -> Result<(Option<NaiveDate>, String), ApiError> {
-    match compute_clock(events, rules, calendar, today) {
-        Ok(c) => Ok((c.due_on, clock_state_code(c.state).to_owned())),
+    let input = clock_input(
+        events.iter().map(|(on, e)| (*on, e)),
+        rules.fee_pause_excluded,
+    );
+    match clock::summary(&input, calendar, today) {
+        Ok((state, due_on)) => Ok((due_on, clock_state_code(state).to_owned())),
         Err(ClockError::YearNotCovered { .. }) => Ok((None, CALENDAR_MISSING.to_owned())),
         Err(e) => Err(ApiError::Internal(anyhow::anyhow!("clock: {e}"))),
     }
@@ -122,7 +133,11 @@ pub fn decode_events(rows: &[CaseEventRow]) -> Result<Vec<(NaiveDate, CaseEvent)
             serde_json::from_str::<CaseEvent>(&r.data)
                 .map(|e| (r.occurred_on, e))
                 .map_err(|e| {
-                    ApiError::Internal(anyhow::anyhow!("event {} of case {}: {e}", r.seq, r.case_id))
+                    ApiError::Internal(anyhow::anyhow!(
+                        "event {} of case {}: {e}",
+                        r.seq,
+                        r.case_id
+                    ))
                 })
         })
         .collect()
@@ -170,7 +185,7 @@ pub struct ChainedRow {
 /// Chains events after `event_count` events ending in `head`; returns the rows and the new
 /// head. Pure: nothing is written yet.
 pub fn chain_events(
-    case_id: i64,
+    tracking_no: &str,
     event_count: i64,
     head: &str,
     actor_id: Option<i64>,
@@ -189,7 +204,7 @@ pub fn chain_events(
         let on_text = on.format("%Y-%m-%d").to_string();
         let recorded_at = crate::time::recorded_at();
         let hash = ChainedEvent {
-            case_id,
+            case_ref: tracking_no,
             seq,
             kind: event.kind(),
             on: &on_text,
@@ -243,20 +258,6 @@ pub fn insert_chain(
         })?;
     }
     Ok(())
-}
-
-/// Appends events to a case's chain; returns the new event count and head hash.
-pub fn append_events(
-    conn: &mut DbConn,
-    case_id: i64,
-    event_count: i64,
-    head: &str,
-    actor_id: Option<i64>,
-    events: &[(NaiveDate, CaseEvent)],
-) -> Result<(i64, String), ApiError> {
-    let (rows, count, head) = chain_events(case_id, event_count, head, actor_id, events)?;
-    insert_chain(conn, case_id, actor_id, &rows)?;
-    Ok((count, head))
 }
 
 /// Checks the date of a paper act (`on`): never in the future, never before the case's
@@ -338,7 +339,7 @@ pub fn finish(
     actor_id: Option<i64>,
 ) -> Result<(), ApiError> {
     let (rows, count, head) = chain_events(
-        loaded.case.id,
+        &loaded.case.tracking_no,
         loaded.case.event_count,
         &loaded.case.last_event_hash,
         actor_id,
@@ -376,7 +377,8 @@ pub fn recompute_open(conn: &mut DbConn, calendar: &Calendar) -> Result<usize, A
     for chunk in ids.chunks(500) {
         let rows = case_event::for_cases(conn, chunk)?;
         for &id in chunk {
-            let mine: Vec<CaseEventRow> = rows.iter().filter(|r| r.case_id == id).cloned().collect();
+            let mine: Vec<CaseEventRow> =
+                rows.iter().filter(|r| r.case_id == id).cloned().collect();
             let events = decode_events(&mine)?;
             let rules = case_store::find(conn, id, &CaseScope::All)?
                 .and_then(|(c, _, _)| agency::find(conn, c.agency_id).ok().flatten())

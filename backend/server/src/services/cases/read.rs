@@ -112,7 +112,9 @@ pub async fn clock(state: &AppState, actor: &Actor, id: i64) -> Result<ClockView
                         "{year}年的节假日安排尚未载入，系统不推测工作日；载入后答复期限自动计算"
                     ),
                 }),
-                Err(e) => Err(ApiError::Internal(anyhow::anyhow!("clock of case {id}: {e}"))),
+                Err(e) => Err(ApiError::Internal(anyhow::anyhow!(
+                    "clock of case {id}: {e}"
+                ))),
             }
         })
         .await

@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
-use yishen_domain::case::{ApplicantCategory, ApplicantKind, Channel, IdType, Status};
 use yishen_domain::Disposition;
+use yishen_domain::case::{ApplicantCategory, ApplicantKind, Channel, IdType, Status};
 use yishen_store::DbConn;
 use yishen_store::models::case::{self as case_store, Case, CaseApplicant, CaseScope};
 use yishen_store::models::consultation;
@@ -98,7 +98,13 @@ pub struct CaseSummary {
 pub fn mask_id(id: &str) -> String {
     let chars: Vec<char> = id.chars().collect();
     let n = chars.len();
-    let (head, tail) = if n >= 10 { (6, 4) } else if n >= 4 { (1, 1) } else { (0, 0) };
+    let (head, tail) = if n >= 10 {
+        (6, 4)
+    } else if n >= 4 {
+        (1, 1)
+    } else {
+        (0, 0)
+    };
     let h: String = chars[..head].iter().collect();
     let t: String = chars[n - tail..].iter().collect();
     format!("{h}{}{t}", "*".repeat(n - head - tail))
@@ -115,7 +121,8 @@ pub fn mask_phone(p: &str) -> String {
 }
 
 fn decrypt(pii: &Pii, enc: Option<&str>) -> Result<Option<String>, ApiError> {
-    enc.map(|e| pii.decrypt(e).map_err(ApiError::Internal)).transpose()
+    enc.map(|e| pii.decrypt(e).map_err(ApiError::Internal))
+        .transpose()
 }
 
 pub fn applicant_view(pii: &Pii, a: &CaseApplicant) -> Result<ApplicantView, ApiError> {
@@ -202,7 +209,8 @@ pub fn load_view(
     scope: &CaseScope,
     id: i64,
 ) -> Result<CaseView, ApiError> {
-    let (case, code, name) = case_store::find(conn, id, scope)?.ok_or(ApiError::NotFound("案件"))?;
+    let (case, code, name) =
+        case_store::find(conn, id, scope)?.ok_or(ApiError::NotFound("案件"))?;
     let applicant = case_store::applicant(conn, id)?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("case {id} has no applicant row")))?;
     let consultations = consultation::for_case(conn, id)?;
