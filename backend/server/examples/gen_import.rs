@@ -83,7 +83,9 @@ fn main() {
             },
             "content": format!("请公开{topic}（第{i}件）"),
         });
-        if rng.below(10) < 9 && concluded < chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date") {
+        if rng.below(10) < 9
+            && concluded < chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date")
+        {
             line["disposition"] =
                 serde_json::json!(DISPOSITIONS[rng.below(DISPOSITIONS.len() as u64) as usize]);
             line["concluded_on"] = serde_json::json!(concluded.to_string());

@@ -235,7 +235,7 @@ fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let server = HttpServer::new(move || {
         App::new()
             .wrap(from_fn(request_context))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<crate::telemetry::PathOnlyRootSpan>::new())
             .app_data(data.clone())
             .app_data(web::Data::new(BodyLimit(limit)))
             .app_data(
