@@ -9,6 +9,7 @@ mod auth;
 mod authorization;
 mod calendar;
 mod cases;
+mod drafting;
 mod fees;
 mod helpers;
 mod http_basics;

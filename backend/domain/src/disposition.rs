@@ -71,6 +71,78 @@ dispositions! {
     Other => "other", "其他处理", "", "other_3";
 }
 
+/// Which remedy clause a letter carries (letters.md §2.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Remedy {
+    /// R1: reconsideration within 60 days or a suit within 6 months.
+    General,
+    /// R2: reconsideration first (复议法第二十三条第一款第（四）项), for refusals in whole or part.
+    ReconsiderationFirst,
+    /// No reply letter (the applicant withdrew, or the application lapsed).
+    None,
+}
+
+/// What a draft of a disposition must contain (CONTRACT.md draft fields).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DraftNeeds {
+    pub reasons: bool,
+    pub withheld_parts: bool,
+    pub access: bool,
+    pub search_record: bool,
+    /// Named "when it can be identified" (条例36(五)): missing is a warning, not a block.
+    pub competent_agency: bool,
+    pub prior_case: bool,
+}
+
+impl Disposition {
+    pub fn is_withholding(self) -> bool {
+        self.as_str().starts_with("withheld_")
+    }
+
+    /// The remedy clause of the reply letter.
+    pub fn remedy(self) -> Remedy {
+        use Disposition::*;
+        match self {
+            // 复议法第二十三条: refusing disclosure, in whole or (conservatively) in part.
+            PartiallyDisclosed => Remedy::ReconsiderationFirst,
+            d if d.is_withholding() && d != WithheldAdministrativeInquiry => {
+                Remedy::ReconsiderationFirst
+            }
+            OtherWithdrawn | OtherCorrectionOverdue | OtherFeeUnpaid => Remedy::None,
+            _ => Remedy::General,
+        }
+    }
+
+    /// The fields a draft needs for this disposition.
+    pub fn needs(self) -> DraftNeeds {
+        use Disposition::*;
+        let reasons = self.is_withholding()
+            || matches!(self, PartiallyDisclosed | Other)
+            || self.as_str().starts_with("unavailable_")
+            || self.as_str().starts_with("not_processed_");
+        DraftNeeds {
+            reasons,
+            withheld_parts: self == PartiallyDisclosed,
+            access: self == DisclosedAlreadyPublic,
+            search_record: self == UnavailableNotHeld,
+            competent_agency: self == UnavailableNotThisAgency,
+            prior_case: self == NotProcessedRepeat,
+        }
+    }
+
+    /// Whether a handler may choose it in a draft (the `other_*` lapses are decided by the
+    /// system or the applicant).
+    pub fn is_reply(self) -> bool {
+        !matches!(
+            self,
+            Disposition::OtherCorrectionOverdue
+                | Disposition::OtherFeeUnpaid
+                | Disposition::OtherWithdrawn
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +155,22 @@ mod tests {
         assert_eq!(Disposition::ALL.len(), 24);
         assert_eq!(Disposition::WithheldThirdParty.annual_row(), "withheld_4");
         assert_eq!(Disposition::OtherWithdrawn.annual_row(), "other_3");
+    }
+
+    #[test]
+    fn refusals_go_to_reconsideration_first() {
+        assert_eq!(
+            Disposition::WithheldProcessInfo.remedy(),
+            Remedy::ReconsiderationFirst
+        );
+        assert_eq!(
+            Disposition::PartiallyDisclosed.remedy(),
+            Remedy::ReconsiderationFirst
+        );
+        assert_eq!(Disposition::UnavailableNotHeld.remedy(), Remedy::General);
+        assert_eq!(Disposition::Disclosed.remedy(), Remedy::General);
+        assert!(Disposition::UnavailableNotHeld.needs().search_record);
+        assert!(Disposition::WithheldThirdParty.needs().reasons);
+        assert!(!Disposition::Disclosed.needs().reasons);
     }
 }

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod case;
 pub mod clock;
 pub mod disposition;
+pub mod draft;
 pub mod fees;
 pub mod identity;
 pub mod outcome;

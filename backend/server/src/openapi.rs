@@ -19,7 +19,8 @@ use crate::routes::{agencies, auth, calendar, cases, fees, health, track, users}
         cases::create, cases::list, cases::get_one, cases::clock, cases::events,
         cases::confirm, cases::request_correction, cases::receive_correction,
         cases::open_consultation, cases::close_consultation, cases::extend,
-        cases::fee_notice, cases::fee_payment, cases::withdraw, track::track,
+        cases::fee_notice, cases::fee_payment, cases::withdraw, cases::draft, cases::submit,
+        cases::review, track::track,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldIssue)),
     modifiers(&BearerAuth)

@@ -113,6 +113,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    case_drafts (case_id) {
+        case_id -> BigInt,
+        disposition -> Text,
+        data -> Text,
+        findings -> Text,
+        blocking -> Integer,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     case_sequences (agency_id, year) {
         agency_id -> BigInt,
         year -> Integer,
@@ -180,6 +192,7 @@ diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(cases -> agencies (agency_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(case_applicants -> cases (case_id));
+diesel::joinable!(case_drafts -> cases (case_id));
 diesel::joinable!(consultations -> cases (case_id));
 diesel::joinable!(reconsiderations -> cases (case_id));
 diesel::joinable!(litigations -> cases (case_id));
@@ -191,6 +204,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_years,
     cases,
     case_applicants,
+    case_drafts,
     case_sequences,
     case_events,
     consultations,

@@ -99,6 +99,18 @@ pub enum CaseEvent {
     Abandoned {
         disposition: Disposition,
     },
+    /// The handler saved a draft reply; the counts are its pre-review findings.
+    Drafted {
+        disposition: Disposition,
+        blocking: usize,
+        warnings: usize,
+    },
+    SubmittedForReview {},
+    /// The legal adviser's decision (合法性审查), with the comments kept on the case.
+    Reviewed {
+        approved: bool,
+        comments: String,
+    },
 }
 
 impl CaseEvent {
@@ -118,6 +130,9 @@ impl CaseEvent {
             Self::FeePaid { .. } => "fee_paid",
             Self::Withdrawn { .. } => "withdrawn",
             Self::Abandoned { .. } => "abandoned",
+            Self::Drafted { .. } => "drafted",
+            Self::SubmittedForReview {} => "submitted_for_review",
+            Self::Reviewed { .. } => "reviewed",
         }
     }
 
@@ -147,6 +162,12 @@ impl CaseEvent {
             Self::FeePaid {} => "申请人缴纳信息处理费".into(),
             Self::Withdrawn { .. } => "申请人撤回申请".into(),
             Self::Abandoned { disposition } => format!("视为放弃申请：{}", disposition.label()),
+            Self::Drafted { disposition, .. } => format!("拟写答复（{}）", disposition.label()),
+            Self::SubmittedForReview {} => "提交法制审核".into(),
+            Self::Reviewed { approved: true, .. } => "法制审核通过".into(),
+            Self::Reviewed {
+                approved: false, ..
+            } => "法制审核退回修改".into(),
         }
     }
 }
@@ -244,6 +265,9 @@ pub fn clock_input<'a>(
             CaseEvent::Withdrawn { .. } | CaseEvent::Abandoned { .. } => {
                 input.stopped_on = Some(on);
             }
+            CaseEvent::Drafted { .. }
+            | CaseEvent::SubmittedForReview {}
+            | CaseEvent::Reviewed { .. } => {}
         }
     }
     input

@@ -16,10 +16,12 @@ use crate::services::cases::actions::{
     self, CloseConsultationBody, ConfirmBody, ConsultationBody, CorrectionBody,
     CorrectionResponseBody, ExtensionBody, FeeNoticeBody, OnBody, WithdrawBody,
 };
+use crate::services::cases::drafting::{self, DraftResult, ReviewBody};
 use crate::services::cases::intake::{self, IntakeBody};
 use crate::services::cases::read::{self, ClockView, EventView, QueueQuery};
 use crate::services::cases::views::{CaseSummary, CaseView};
 use crate::state::AppState;
+use yishen_domain::draft::DraftInput;
 
 /// The version in `If-Match` (`"3"`, `W/"3"` or `3`), if sent.
 fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
@@ -277,3 +279,49 @@ pub async fn close_consultation(
     let view = actions::close_consultation(&state, &actor, id, cid, version, body.0).await?;
     Ok(with_etag(view, actix_web::http::StatusCode::OK))
 }
+
+/// Saves the draft reply and returns its pre-review findings (答复书预审).
+#[utoipa::path(tag = "cases", params(("id" = i64, Path)), request_body = Object,
+    security(("bearer" = [])),
+    responses((status = 200, body = DraftResult), (status = 409, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)))]
+#[post("/api/v1/cases/{id}/draft")]
+pub async fn draft(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<i64>,
+    body: ApiJson<DraftInput>,
+) -> Result<HttpResponse, ApiError> {
+    let version = if_match(&req)?;
+    let result = drafting::save(&state, &actor, id.into_inner(), version, body.0).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, format!("\"{}\"", result.case.version)))
+        .json(result))
+}
+
+/// Sends the draft to legal review; refused (409) while pre-review blocks it.
+#[utoipa::path(tag = "cases", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = CaseView), (status = 409, body = crate::error::Problem)))]
+#[post("/api/v1/cases/{id}/submit")]
+pub async fn submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<i64>,
+    _body: ApiJson<EmptyBody>,
+) -> Result<HttpResponse, ApiError> {
+    let version = if_match(&req)?;
+    let view = drafting::submit(&state, &actor, id.into_inner(), version).await?;
+    Ok(with_etag(view, actix_web::http::StatusCode::OK))
+}
+
+/// No fields.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmptyBody {}
+
+action!(
+    /// The legal adviser approves the draft or returns it with comments.
+    review, "/api/v1/cases/{id}/review", ReviewBody, drafting::review
+);

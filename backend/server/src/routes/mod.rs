@@ -49,5 +49,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(cases::fee_notice)
         .service(cases::fee_payment)
         .service(cases::withdraw)
+        .service(cases::draft)
+        .service(cases::submit)
+        .service(cases::review)
         .service(track::track);
 }

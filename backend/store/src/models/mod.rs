@@ -6,6 +6,7 @@ pub mod calendar_year;
 pub mod case;
 pub mod case_event;
 pub mod consultation;
+pub mod draft;
 pub mod outcome;
 pub mod refresh_token;
 pub mod user;

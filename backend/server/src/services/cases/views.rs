@@ -42,6 +42,19 @@ pub struct ConsultationView {
     pub note: Option<String>,
 }
 
+/// The current draft reply and its last pre-review.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DraftView {
+    pub disposition: String,
+    pub disposition_label: &'static str,
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+    #[schema(value_type = Vec<Object>)]
+    pub findings: serde_json::Value,
+    pub blocking: i32,
+    pub updated_at: String,
+}
+
 /// A case as shown to those who may see it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseView {
@@ -70,6 +83,7 @@ pub struct CaseView {
     pub disposition_label: Option<&'static str>,
     pub concluded_on: Option<NaiveDate>,
     pub consultations: Vec<ConsultationView>,
+    pub draft: Option<DraftView>,
     /// For optimistic locking: send it back as `If-Match`.
     pub version: i64,
     pub created_at: String,
@@ -156,6 +170,7 @@ pub fn case_view(
     agency_name: String,
     applicant: &CaseApplicant,
     consultations: Vec<consultation::Consultation>,
+    draft: Option<yishen_store::models::draft::CaseDraft>,
 ) -> Result<CaseView, ApiError> {
     let channel = Channel::parse(&case.channel);
     let disposition = case.disposition.as_deref().and_then(Disposition::parse);
@@ -196,6 +211,16 @@ pub fn case_view(
                 note: c.note,
             })
             .collect(),
+        draft: draft.map(|d| DraftView {
+            disposition_label: Disposition::parse(&d.disposition)
+                .map(Disposition::label)
+                .unwrap_or(""),
+            disposition: d.disposition,
+            data: serde_json::from_str(&d.data).unwrap_or_default(),
+            findings: serde_json::from_str(&d.findings).unwrap_or_default(),
+            blocking: d.blocking,
+            updated_at: format!("{}Z", d.updated_at.format("%Y-%m-%dT%H:%M:%S")),
+        }),
         version: case.version,
         created_at: format!("{}Z", case.created_at.format("%Y-%m-%dT%H:%M:%S")),
         query_code: None,
@@ -214,7 +239,8 @@ pub fn load_view(
     let applicant = case_store::applicant(conn, id)?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("case {id} has no applicant row")))?;
     let consultations = consultation::for_case(conn, id)?;
-    case_view(pii, case, code, name, &applicant, consultations)
+    let draft = yishen_store::models::draft::find(conn, id)?;
+    case_view(pii, case, code, name, &applicant, consultations, draft)
 }
 
 pub fn summary(case: Case, agency_code: String, today: NaiveDate) -> CaseSummary {

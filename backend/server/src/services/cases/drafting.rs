@@ -1,0 +1,244 @@
+//! Drafting and legal review: the handler saves a draft reply and sees its pre-review
+//! findings; submission to legal review is refused while a blocking finding stands; the legal
+//! adviser approves or returns it with comments, which stay on the case as events.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use yishen_domain::case::{Action, CaseEvent, TrackingNo};
+use yishen_domain::draft::{CaseFacts, Draft, DraftInput, Finding, Severity, prereview};
+use yishen_store::DbConn;
+use yishen_store::models::case::{self as case_store, CaseChanges};
+use yishen_store::models::{consultation, draft as draft_store};
+
+use super::views::CaseView;
+use super::{Loaded, Step, act};
+use crate::auth::Actor;
+use crate::error::{ApiError, FieldIssue};
+use crate::state::AppState;
+
+/// The facts of the case that pre-review checks a draft against.
+fn facts(conn: &mut DbConn, loaded: &Loaded, draft: &Draft) -> Result<CaseFacts, ApiError> {
+    let clock = loaded.clock().ok();
+    let due_on = clock.as_ref().and_then(|c| c.due_on);
+    let working_days_left = match due_on {
+        Some(due) if due >= loaded.today => {
+            loaded.calendar.working_days_between(loaded.today, due).ok()
+        }
+        _ => None,
+    };
+    let third_party_consulted = consultation::for_case(conn, loaded.case.id)?
+        .iter()
+        .any(|c| c.party_kind == "third_party" && c.closed_on.is_some());
+    let prior_case_found = match draft.input.prior_case.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(p) => Some(match TrackingNo::parse(p) {
+            None => false,
+            Some(t) => {
+                case_store::find_by_tracking_no(conn, t.as_str())?.is_some_and(|(c, _, _)| {
+                    c.agency_id == loaded.case.agency_id
+                        && c.id != loaded.case.id
+                        && matches!(c.status.as_str(), "replied" | "closed")
+                })
+            }
+        }),
+    };
+    let applicant_name = case_store::applicant(conn, loaded.case.id)?
+        .map(|a| a.name)
+        .unwrap_or_else(|| loaded.case.applicant_name.clone());
+    Ok(CaseFacts {
+        received_on: loaded.case.received_on,
+        due_on,
+        today: loaded.today,
+        working_days_left,
+        applicant_name,
+        content: loaded.case.content.clone(),
+        third_party_consulted,
+        prior_case_found,
+    })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DraftResult {
+    pub case: CaseView,
+    /// The pre-review findings, blocking first: `{code, severity, message, article, field?}`.
+    #[schema(value_type = Vec<Object>)]
+    pub findings: serde_json::Value,
+}
+
+fn shape_error(issues: Vec<yishen_domain::case::IntakeIssue>) -> ApiError {
+    ApiError::Validation(issues.into_iter().map(super::intake::issue).collect())
+}
+
+/// Saves the draft reply and returns its pre-review findings.
+pub async fn save(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    if_match: Option<i64>,
+    input: DraftInput,
+) -> Result<DraftResult, ApiError> {
+    let draft = Draft::parse(input).map_err(shape_error)?;
+    let data = serde_json::to_string(&draft.input).map_err(anyhow::Error::from)?;
+    let case = act(
+        state,
+        actor,
+        id,
+        if_match,
+        Action::Draft,
+        move |conn, loaded, actor| {
+            let findings = prereview(&draft, &facts(conn, loaded, &draft)?);
+            let blocking = findings
+                .iter()
+                .filter(|f| f.severity == Severity::Blocking)
+                .count();
+            draft_store::put(
+                conn,
+                &draft_store::CaseDraft {
+                    case_id: loaded.case.id,
+                    disposition: draft.disposition.as_str().to_owned(),
+                    data,
+                    findings: serde_json::to_string(&findings).map_err(anyhow::Error::from)?,
+                    blocking: i32::try_from(blocking).unwrap_or(i32::MAX),
+                    updated_by: Some(actor.id),
+                    updated_at: yishen_store::now(),
+                },
+            )?;
+            Ok(Step {
+                events: vec![(
+                    loaded.today,
+                    CaseEvent::Drafted {
+                        disposition: draft.disposition,
+                        blocking,
+                        warnings: findings.len() - blocking,
+                    },
+                )],
+                changes: CaseChanges::default(),
+            })
+        },
+    )
+    .await?;
+    let findings = case
+        .draft
+        .as_ref()
+        .map(|d| d.findings.clone())
+        .unwrap_or(serde_json::Value::Array(Vec::new()));
+    Ok(DraftResult { case, findings })
+}
+
+/// Sends the draft to legal review; refused while pre-review finds a blocking defect.
+pub async fn submit(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    if_match: Option<i64>,
+) -> Result<CaseView, ApiError> {
+    act(
+        state,
+        actor,
+        id,
+        if_match,
+        Action::SubmitForReview,
+        move |conn, loaded, _| {
+            let stored = draft_store::find(conn, loaded.case.id)?.ok_or(ApiError::Conflict {
+                code: "no_draft",
+                detail: "请先拟写答复".into(),
+            })?;
+            let input: DraftInput =
+                serde_json::from_str(&stored.data).map_err(anyhow::Error::from)?;
+            let draft = Draft::parse(input).map_err(shape_error)?;
+            // The facts may have moved since the draft was saved (a deadline, a consultation).
+            let findings = prereview(&draft, &facts(conn, loaded, &draft)?);
+            let blocking: Vec<&Finding> = findings
+                .iter()
+                .filter(|f| f.severity == Severity::Blocking)
+                .collect();
+            if !blocking.is_empty() {
+                return Err(ApiError::Conflict {
+                    code: "prereview_blocking",
+                    detail: format!(
+                        "预审发现{}项须先修改的问题：{}",
+                        blocking.len(),
+                        blocking
+                            .iter()
+                            .map(|f| f.message.as_str())
+                            .collect::<Vec<_>>()
+                            .join("；")
+                    ),
+                });
+            }
+            Ok(Step {
+                events: vec![(loaded.today, CaseEvent::SubmittedForReview {})],
+                changes: CaseChanges::default(),
+            })
+        },
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewBody {
+    /// `approve` or `return`.
+    pub decision: Option<String>,
+    pub comments: Option<String>,
+}
+
+const COMMENTS_MAX: usize = 5000;
+
+/// The legal adviser's decision (合法性审查).
+pub async fn review(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    if_match: Option<i64>,
+    body: ReviewBody,
+) -> Result<CaseView, ApiError> {
+    let approved = match body.decision.as_deref() {
+        Some("approve") => true,
+        Some("return") => false,
+        None => {
+            return Err(ApiError::field(
+                "decision",
+                "required",
+                "请选择审核意见：approve（通过）或 return（退回）",
+            ));
+        }
+        Some(_) => {
+            return Err(ApiError::field(
+                "decision",
+                "unknown_value",
+                "审核意见无效，可选：approve、return",
+            ));
+        }
+    };
+    let comments = body
+        .comments
+        .map(|c| c.trim().to_owned())
+        .unwrap_or_default();
+    if !approved && comments.chars().count() < 4 {
+        return Err(ApiError::Validation(vec![FieldIssue::new(
+            "comments",
+            "required",
+            "退回修改须写明审核意见",
+        )]));
+    }
+    if comments.chars().count() > COMMENTS_MAX {
+        return Err(ApiError::field(
+            "comments",
+            "length",
+            format!("不超过{COMMENTS_MAX}个字符"),
+        ));
+    }
+    let action = if approved {
+        Action::Approve
+    } else {
+        Action::Return
+    };
+    act(state, actor, id, if_match, action, move |_, loaded, _| {
+        Ok(Step {
+            events: vec![(loaded.today, CaseEvent::Reviewed { approved, comments })],
+            changes: CaseChanges::default(),
+        })
+    })
+    .await
+}
