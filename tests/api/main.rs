@@ -13,3 +13,4 @@ mod drafting;
 mod fees;
 mod helpers;
 mod http_basics;
+mod letters;

@@ -4,7 +4,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{agencies, auth, calendar, cases, fees, health, track, users};
+use crate::routes::{agencies, auth, calendar, cases, fees, health, letters, track, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,7 +20,8 @@ use crate::routes::{agencies, auth, calendar, cases, fees, health, track, users}
         cases::confirm, cases::request_correction, cases::receive_correction,
         cases::open_consultation, cases::close_consultation, cases::extend,
         cases::fee_notice, cases::fee_payment, cases::withdraw, cases::draft, cases::submit,
-        cases::review, track::track,
+        cases::review, cases::sign_off, cases::issue, cases::delivery, track::track,
+        letters::for_case, letters::pdf, letters::verify,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldIssue)),
     modifiers(&BearerAuth)

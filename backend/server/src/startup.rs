@@ -96,6 +96,11 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         settings.track_per_minute,
         std::time::Duration::from_secs(60),
     ));
+    // Every placeholder of every template is checked here: a broken template stops the start.
+    let templates = Arc::new(
+        yishen_letters::Templates::shipped()
+            .map_err(|e| anyhow::anyhow!("letter templates: {e}"))?,
+    );
     Ok(AppState {
         pool,
         keys,
@@ -104,6 +109,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         metrics: Arc::new(Metrics::new()),
         dummy_hash: Arc::new(dummy_hash),
         track_limiter,
+        templates,
     })
 }
 

@@ -22,6 +22,8 @@ pub struct AppState {
     pub dummy_hash: Arc<String>,
     /// Limits guessing of query codes on public tracking.
     pub track_limiter: Arc<crate::ratelimit::RateLimiter>,
+    /// The letter templates, checked when the server starts.
+    pub templates: Arc<yishen_letters::Templates>,
 }
 
 impl AppState {

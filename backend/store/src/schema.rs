@@ -148,6 +148,36 @@ diesel::table! {
 }
 
 diesel::table! {
+    letters (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        agency_id -> BigInt,
+        kind -> Text,
+        variant -> Nullable<Text>,
+        year -> Integer,
+        seq -> BigInt,
+        number -> Text,
+        issued_on -> Date,
+        sha256 -> Text,
+        verify_code -> Text,
+        pdf -> Binary,
+        voided_at -> Nullable<Timestamp>,
+        void_reason -> Nullable<Text>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    letter_series (agency_id, year, kind) {
+        agency_id -> BigInt,
+        year -> Integer,
+        kind -> Text,
+        last -> BigInt,
+    }
+}
+
+diesel::table! {
     consultations (id) {
         id -> BigInt,
         case_id -> BigInt,
@@ -194,6 +224,8 @@ diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(case_applicants -> cases (case_id));
 diesel::joinable!(case_drafts -> cases (case_id));
 diesel::joinable!(consultations -> cases (case_id));
+diesel::joinable!(letters -> cases (case_id));
+diesel::joinable!(letters -> agencies (agency_id));
 diesel::joinable!(reconsiderations -> cases (case_id));
 diesel::joinable!(litigations -> cases (case_id));
 
@@ -208,6 +240,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_sequences,
     case_events,
     consultations,
+    letters,
+    letter_series,
     reconsiderations,
     litigations,
 );

@@ -111,6 +111,22 @@ pub enum CaseEvent {
         approved: bool,
         comments: String,
     },
+    /// The approver signed the approved reply off (签发).
+    SignedOff {
+        comments: Option<String>,
+    },
+    /// The reply letter was numbered, rendered and stored: the application is answered.
+    LetterIssued {
+        letter_id: i64,
+        kind: String,
+        number: String,
+        disposition: Disposition,
+    },
+    /// 送达: how and when the reply reached the applicant.
+    Delivered {
+        method: String,
+        tracking_no: Option<String>,
+    },
 }
 
 impl CaseEvent {
@@ -133,6 +149,9 @@ impl CaseEvent {
             Self::Drafted { .. } => "drafted",
             Self::SubmittedForReview {} => "submitted_for_review",
             Self::Reviewed { .. } => "reviewed",
+            Self::SignedOff { .. } => "signed_off",
+            Self::LetterIssued { .. } => "letter_issued",
+            Self::Delivered { .. } => "delivered",
         }
     }
 
@@ -168,6 +187,9 @@ impl CaseEvent {
             Self::Reviewed {
                 approved: false, ..
             } => "法制审核退回修改".into(),
+            Self::SignedOff { .. } => "负责人签发".into(),
+            Self::LetterIssued { number, .. } => format!("出具答复书（{number}）"),
+            Self::Delivered { .. } => "答复书已送达".into(),
         }
     }
 }
@@ -265,9 +287,15 @@ pub fn clock_input<'a>(
             CaseEvent::Withdrawn { .. } | CaseEvent::Abandoned { .. } => {
                 input.stopped_on = Some(on);
             }
+            // 条例33 is met on the day the reply is made.
+            CaseEvent::LetterIssued { .. } => {
+                input.stopped_on = Some(on);
+            }
             CaseEvent::Drafted { .. }
             | CaseEvent::SubmittedForReview {}
-            | CaseEvent::Reviewed { .. } => {}
+            | CaseEvent::Reviewed { .. }
+            | CaseEvent::SignedOff { .. }
+            | CaseEvent::Delivered { .. } => {}
         }
     }
     input

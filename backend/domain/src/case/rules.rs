@@ -15,6 +15,8 @@ pub struct HandlingRules {
     /// Whether the span from a fee notice to payment is left out of the 条例33 limit. The
     /// 办法's own words could not be checked (legal.md §10), so it is a setting, on by default.
     pub fee_pause_excluded: bool,
+    /// Whether an approved reply also needs the approver's sign-off before it is issued.
+    pub approver_signoff: bool,
 }
 
 impl Default for HandlingRules {
@@ -22,6 +24,7 @@ impl Default for HandlingRules {
         Self {
             correction_period_days: DEFAULT_CORRECTION_PERIOD,
             fee_pause_excluded: true,
+            approver_signoff: false,
         }
     }
 }

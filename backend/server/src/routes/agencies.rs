@@ -27,6 +27,8 @@ pub struct AgencyView {
     correction_period_days: u32,
     /// Whether the days from a fee notice to payment leave the 条例33 limit.
     fee_pause_excluded: bool,
+    /// Whether approved replies need the approver's sign-off before they are issued.
+    approver_signoff: bool,
 }
 
 fn parent_code(path: &str) -> Option<String> {
@@ -39,6 +41,7 @@ fn view(a: agency::Agency) -> AgencyView {
     AgencyView {
         correction_period_days: rules.correction_period_days,
         fee_pause_excluded: rules.fee_pause_excluded,
+        approver_signoff: rules.approver_signoff,
         parent_code: parent_code(&a.path),
         code: a.code,
         name: a.name,
@@ -155,6 +158,7 @@ pub struct UpdateAgency {
     letter_prefix: Option<Option<String>>,
     correction_period_days: Option<u32>,
     fee_pause_excluded: Option<bool>,
+    approver_signoff: Option<bool>,
 }
 
 /// Changes an agency's settings (its administrator) or name (system administrator).
@@ -200,6 +204,7 @@ pub async fn update(
             letter_prefix,
             correction_period_days: b.correction_period_days,
             fee_pause_excluded: b.fee_pause_excluded,
+            approver_signoff: b.approver_signoff,
         },
     )
     .await?;

@@ -16,10 +16,11 @@ use crate::services::cases::actions::{
     self, CloseConsultationBody, ConfirmBody, ConsultationBody, CorrectionBody,
     CorrectionResponseBody, ExtensionBody, FeeNoticeBody, OnBody, WithdrawBody,
 };
-use crate::services::cases::drafting::{self, DraftResult, ReviewBody};
+use crate::services::cases::drafting::{self, DraftResult, ReviewBody, SignOffBody};
 use crate::services::cases::intake::{self, IntakeBody};
 use crate::services::cases::read::{self, ClockView, EventView, QueueQuery};
 use crate::services::cases::views::{CaseSummary, CaseView};
+use crate::services::letters::{self, DeliveryBody, IssueBody};
 use crate::state::AppState;
 use yishen_domain::draft::DraftInput;
 
@@ -324,4 +325,17 @@ pub struct EmptyBody {}
 action!(
     /// The legal adviser approves the draft or returns it with comments.
     review, "/api/v1/cases/{id}/review", ReviewBody, drafting::review
+);
+
+action!(
+    /// Numbers, renders and stores the reply letter (approved drafts only).
+    issue, "/api/v1/cases/{id}/issue", IssueBody, letters::issue
+);
+action!(
+    /// Records 送达 of the reply; the case closes.
+    delivery, "/api/v1/cases/{id}/delivery", DeliveryBody, letters::deliver
+);
+action!(
+    /// The approver signs the approved reply off (where the agency requires it).
+    sign_off, "/api/v1/cases/{id}/signoff", SignOffBody, drafting::sign_off
 );

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod cases;
 pub mod fees;
 pub mod health;
+pub mod letters;
 pub mod track;
 pub mod users;
 
@@ -52,5 +53,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(cases::draft)
         .service(cases::submit)
         .service(cases::review)
+        .service(cases::sign_off)
+        .service(cases::issue)
+        .service(cases::delivery)
+        .service(letters::for_case)
+        .service(letters::verify)
+        .service(letters::pdf)
         .service(track::track);
 }

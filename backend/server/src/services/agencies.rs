@@ -77,6 +77,7 @@ pub struct AgencyUpdate {
     pub letter_prefix: Option<Option<OfficialName>>,
     pub correction_period_days: Option<u32>,
     pub fee_pause_excluded: Option<bool>,
+    pub approver_signoff: Option<bool>,
 }
 
 pub async fn update(
@@ -91,19 +92,24 @@ pub async fn update(
             let a = agency::find_by_code(conn, code.as_str())?.ok_or(ApiError::NotFound("机关"))?;
             policy::update_agency(&actor, a.id, input.name.is_some())?;
             let opt = |v: Option<Option<OfficialName>>| v.map(|o| o.map(OfficialName::into_inner));
-            let settings =
-                if input.correction_period_days.is_some() || input.fee_pause_excluded.is_some() {
-                    let mut rules = HandlingRules::from_settings(&a.settings);
-                    if let Some(d) = input.correction_period_days {
-                        rules.correction_period_days = d;
-                    }
-                    if let Some(f) = input.fee_pause_excluded {
-                        rules.fee_pause_excluded = f;
-                    }
-                    Some(serde_json::to_string(&rules).map_err(anyhow::Error::from)?)
-                } else {
-                    None
-                };
+            let settings = if input.correction_period_days.is_some()
+                || input.fee_pause_excluded.is_some()
+                || input.approver_signoff.is_some()
+            {
+                let mut rules = HandlingRules::from_settings(&a.settings);
+                if let Some(d) = input.correction_period_days {
+                    rules.correction_period_days = d;
+                }
+                if let Some(f) = input.fee_pause_excluded {
+                    rules.fee_pause_excluded = f;
+                }
+                if let Some(s) = input.approver_signoff {
+                    rules.approver_signoff = s;
+                }
+                Some(serde_json::to_string(&rules).map_err(anyhow::Error::from)?)
+            } else {
+                None
+            };
             agency::update(
                 conn,
                 a.id,

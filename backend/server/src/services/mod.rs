@@ -7,3 +7,4 @@ pub mod audit;
 pub mod calendar;
 pub mod cases;
 pub mod import;
+pub mod letters;

@@ -7,6 +7,7 @@ pub mod case;
 pub mod case_event;
 pub mod consultation;
 pub mod draft;
+pub mod letter;
 pub mod outcome;
 pub mod refresh_token;
 pub mod user;

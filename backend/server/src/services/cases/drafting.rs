@@ -242,3 +242,72 @@ pub async fn review(
     })
     .await
 }
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignOffBody {
+    pub comments: Option<String>,
+}
+
+/// The approver signs an approved reply off, where the agency requires it.
+pub async fn sign_off(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    if_match: Option<i64>,
+    body: SignOffBody,
+) -> Result<CaseView, ApiError> {
+    let comments = body
+        .comments
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty());
+    if comments
+        .as_ref()
+        .is_some_and(|c| c.chars().count() > COMMENTS_MAX)
+    {
+        return Err(ApiError::field(
+            "comments",
+            "length",
+            format!("不超过{COMMENTS_MAX}个字符"),
+        ));
+    }
+    act(
+        state,
+        actor,
+        id,
+        if_match,
+        Action::SignOff,
+        move |_, loaded, _| {
+            if !loaded.rules.approver_signoff {
+                return Err(ApiError::Conflict {
+                    code: "signoff_not_required",
+                    detail: "本机关未设置答复须经负责人签发".into(),
+                });
+            }
+            if signed_off(loaded) {
+                return Err(ApiError::Conflict {
+                    code: "already_signed_off",
+                    detail: "该答复已签发".into(),
+                });
+            }
+            Ok(Step {
+                events: vec![(loaded.today, CaseEvent::SignedOff { comments })],
+                changes: CaseChanges::default(),
+            })
+        },
+    )
+    .await
+}
+
+/// Whether the approved draft was signed off after its last approval.
+pub fn signed_off(loaded: &Loaded) -> bool {
+    let mut signed = false;
+    for (_, e) in &loaded.events {
+        match e {
+            CaseEvent::Reviewed { approved: true, .. } => signed = false,
+            CaseEvent::SignedOff { .. } => signed = true,
+            _ => {}
+        }
+    }
+    signed
+}

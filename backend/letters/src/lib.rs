@@ -1,0 +1,186 @@
+//! The letters of yishen — 受理回执, 补正告知书, … 政府信息公开申请答复书 — as PDFs laid out
+//! after GB/T 9704-2012, from the templates in `pdf-templates/`.
+//!
+//! Rendering is a pure function of the checked templates and the values of one letter: no
+//! database, no clock, no file system. The server numbers a letter, formats the values
+//! (dates as `2026年3月2日`) and calls [`Templates::render`]; previews and tests read the
+//! same layout as text through [`Templates::text`].
+//!
+//! Which variant a reply has, which fields it must print and which remedy clause it ends
+//! with all follow from [`yishen_domain::Disposition`]; the templates only carry wording.
+//!
+//! Modules: `kind` (the letter kinds), `schema` (the fields each kind may and must use),
+//! `template` (the TOML templates and their checker), `compose` (filling), `font` (the
+//! embedded face and its metrics), `layout` (hand-written line breaking and pagination: printpdf
+//! leaves both to the caller), `pdf` (drawing with printpdf).
+
+use std::collections::BTreeMap;
+
+mod compose;
+mod error;
+mod font;
+mod kind;
+mod layout;
+mod pdf;
+mod schema;
+mod template;
+
+pub use error::{LetterError, TemplateError};
+pub use kind::LetterKind;
+
+use font::Font;
+use template::Template;
+
+/// Everything a letter prints; values are plain strings already formatted (dates as
+/// 2026年3月2日).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetterData {
+    pub kind: LetterKind,
+    /// For [`LetterKind::Reply`]: the disposition code, e.g. `"withheld_process_info"`; for
+    /// [`LetterKind::NotProcessedNotice`]: the `not_processed_*` code; `None` otherwise.
+    pub variant: Option<String>,
+    /// The document number (文号), e.g. `上住建依申复〔2026〕12号`; empty for an unnumbered
+    /// draft, which prints without it.
+    pub number: String,
+    /// Placeholder → value. Fields a letter does not use are ignored.
+    pub fields: BTreeMap<String, String>,
+}
+
+/// The checked templates of every kind, and the font they are set in.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    /// One per kind, in the order of [`LetterKind::ALL`] (which is declaration order).
+    templates: Vec<Template>,
+    font: Font,
+}
+
+/// The shipped templates, by kind.
+fn shipped_source(kind: LetterKind) -> &'static str {
+    match kind {
+        LetterKind::Receipt => include_str!("../../../pdf-templates/receipt.toml"),
+        LetterKind::CorrectionNotice => {
+            include_str!("../../../pdf-templates/correction_notice.toml")
+        }
+        LetterKind::ExtensionNotice => {
+            include_str!("../../../pdf-templates/extension_notice.toml")
+        }
+        LetterKind::ThirdPartyConsultation => {
+            include_str!("../../../pdf-templates/third_party_consultation.toml")
+        }
+        LetterKind::AgencyConsultation => {
+            include_str!("../../../pdf-templates/agency_consultation.toml")
+        }
+        LetterKind::FeeNotice => include_str!("../../../pdf-templates/fee_notice.toml"),
+        LetterKind::ReasonsRequest => include_str!("../../../pdf-templates/reasons_request.toml"),
+        LetterKind::NotProcessedNotice => {
+            include_str!("../../../pdf-templates/not_processed_notice.toml")
+        }
+        LetterKind::Reply => include_str!("../../../pdf-templates/reply.toml"),
+    }
+}
+
+impl Templates {
+    /// The templates shipped in pdf-templates/ (embedded with include_str!), every
+    /// placeholder checked against the list each kind may use; an error names the file and
+    /// the unknown/missing placeholder.
+    pub fn shipped() -> Result<Self, TemplateError> {
+        let font = Font::load()?;
+        let templates = LetterKind::ALL
+            .into_iter()
+            .map(|kind| {
+                let file = format!("pdf-templates/{}", kind.file_name());
+                Template::check(kind, &file, shipped_source(kind), &font)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Templates { templates, font })
+    }
+
+    fn template(&self, kind: LetterKind) -> &Template {
+        // `shipped` loads every kind in `ALL` order, and `ALL` lists the kinds in declaration
+        // order, so the discriminant is the index.
+        &self.templates[kind as usize]
+    }
+
+    /// The placeholders a kind (and variant) needs, in the order the letter prints them.
+    pub fn placeholders(
+        &self,
+        kind: LetterKind,
+        variant: Option<&str>,
+    ) -> Result<Vec<String>, TemplateError> {
+        let disposition = Template::resolve(kind, variant)?;
+        Ok(self.template(kind).parts(disposition)?.placeholders())
+    }
+
+    /// The version of the wording of a kind's template, to store with each letter issued.
+    pub fn version(&self, kind: LetterKind) -> u32 {
+        self.template(kind).version
+    }
+
+    fn lay_out(
+        &self,
+        data: &LetterData,
+    ) -> Result<(compose::Letter, Vec<layout::Page>), LetterError> {
+        let disposition = Template::resolve(data.kind, data.variant.as_deref())?;
+        let parts = self.template(data.kind).parts(disposition)?;
+        let letter = compose::compose(&parts, data, &self.font)?;
+        let pages = layout::lay_out(&letter, &self.font);
+        Ok((letter, pages))
+    }
+
+    /// Renders: fills the template, lays it out, returns the PDF bytes. A missing field is an
+    /// error naming it.
+    pub fn render(&self, data: &LetterData) -> Result<Vec<u8>, LetterError> {
+        let (letter, pages) = self.lay_out(data)?;
+        Ok(pdf::write(&letter.title, &pages, &self.font))
+    }
+
+    /// The letter's text as filled (title, number, salutation, paragraphs, signature, date),
+    /// for previews and tests.
+    ///
+    /// It is the PDF's layout as plain text: one line per printed line, broken where the PDF
+    /// breaks it, blank grid lines kept, a paragraph's first-line indent as two ideographic
+    /// spaces (U+3000), centring and right alignment dropped, and a line holding only a form
+    /// feed (U+000C) between pages. Page numbers are not included.
+    pub fn text(&self, data: &LetterData) -> Result<String, LetterError> {
+        let (_, pages) = self.lay_out(data)?;
+        let mut lines = Vec::new();
+        for (i, page) in pages.iter().enumerate() {
+            if i > 0 {
+                lines.push("\u{c}".to_owned());
+            }
+            lines.extend(page.text_lines());
+        }
+        Ok(lines.join("\n"))
+    }
+
+    /// How many pages the letter takes.
+    pub fn page_count(&self, data: &LetterData) -> Result<usize, LetterError> {
+        Ok(self.lay_out(data)?.1.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_can_be_shared_between_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Templates>();
+    }
+
+    #[test]
+    fn kinds_index_the_templates() {
+        let templates = Templates::shipped().expect("shipped templates load");
+        for kind in LetterKind::ALL {
+            assert_eq!(templates.template(kind).kind, kind);
+        }
+    }
+
+    #[test]
+    fn the_shipped_templates_pass_the_checker() {
+        if let Err(e) = Templates::shipped() {
+            panic!("{e}");
+        }
+    }
+}

@@ -1,0 +1,562 @@
+//! Every letter, rendered to a real PDF and read back with poppler's `pdftotext` and
+//! `pdffonts` (DESIGN.md: letters are tested by their extracted text).
+//!
+//! The poppler tools must be installed (`apt-get install poppler-utils`); a missing tool
+//! fails the test rather than skipping it. Set `YISHEN_LETTERS_KEEP=/some/dir` to keep the
+//! PDFs for a look.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+
+use yishen_domain::Disposition;
+use yishen_domain::disposition::Remedy;
+use yishen_letters::{LetterData, LetterError, LetterKind, TemplateError, Templates};
+
+fn templates() -> &'static Templates {
+    static T: OnceLock<Templates> = OnceLock::new();
+    T.get_or_init(|| match Templates::shipped() {
+        Ok(t) => t,
+        Err(e) => panic!("{e}"),
+    })
+}
+
+const APPLICANT: &str = "张堃喆";
+const PARTY: &str = "杭州某某物业服务有限公司";
+const BODY: &str = "杭州市上城区人民政府";
+const COURT: &str = "杭州铁路运输法院";
+const NUMBER: &str = "上住建依申复〔2026〕12号";
+
+/// A value for every placeholder any template may use.
+fn sample() -> BTreeMap<&'static str, &'static str> {
+    BTreeMap::from([
+        ("agency_name", "杭州市上城区住房和城乡建设局"),
+        ("applicant_name", APPLICANT),
+        ("party_name", PARTY),
+        ("received_date", "2026年3月2日"),
+        ("channel", "政府信息公开申请平台"),
+        ("tracking_no", "ZJ-HZ-SC-2026-000123"),
+        (
+            "request_content",
+            "2025年望江街道老旧小区改造项目的竣工验收报告",
+        ),
+        ("issue_date", "2026年3月20日"),
+        ("contact", "王明，0571-87001234"),
+        ("reconsideration_body", BODY),
+        ("court", COURT),
+        ("due_date", "2026年3月30日"),
+        (
+            "items",
+            "一、请明确所申请政府信息的名称、文号或者其他特征性描述。\n二、请提供有效的身份证明。",
+        ),
+        ("deadline", "2026年3月27日"),
+        ("extension_days", "20"),
+        ("reasons", "该报告为审查过程中形成的讨论稿，尚未定稿"),
+        ("withheld", "施工单位人员的身份证号码和联系电话"),
+        (
+            "provided",
+            "望江街道老旧小区改造项目竣工验收报告（删除个人信息后）",
+        ),
+        (
+            "access",
+            "登录杭州市上城区人民政府门户网站查阅，网址：https://www.example.gov.cn/zfxxgk/2026/0302.html",
+        ),
+        (
+            "search_record",
+            "查询本机关2020年以来的收文、发文登记簿和档案目录",
+        ),
+        (
+            "competent_agency",
+            "杭州市上城区城市管理局（联系电话：0571-87002345）",
+        ),
+        ("prior_reply", "上住建依申复〔2026〕3号，2026年1月15日"),
+        ("info_description", "物业服务合同及其附件"),
+        ("interest", "商业秘密"),
+        (
+            "fee_basis",
+            "按件计收，本件为您当月提出的第35件申请，标准为每件300元",
+        ),
+        ("amount", "300"),
+        ("payment_method", "通过浙江政务服务网统一公共支付平台缴纳"),
+    ])
+}
+
+fn data(kind: LetterKind, variant: Option<&str>) -> LetterData {
+    let sample = sample();
+    let fields = templates()
+        .placeholders(kind, variant)
+        .unwrap_or_else(|e| panic!("{kind} {variant:?}: {e}"))
+        .into_iter()
+        .map(|p| {
+            let value = sample
+                .get(p.as_str())
+                .unwrap_or_else(|| panic!("no sample value for {{{p}}}"));
+            (p, (*value).to_owned())
+        })
+        .collect();
+    LetterData {
+        kind,
+        variant: variant.map(str::to_owned),
+        number: NUMBER.to_owned(),
+        fields,
+    }
+}
+
+/// Runs a poppler tool on `pdf`, failing loudly when the tool is missing.
+fn poppler(tool: &str, args: &[&str], pdf: &[u8], name: &str) -> String {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let path: PathBuf = dir.path().join(format!("{name}.pdf"));
+    std::fs::write(&path, pdf).unwrap_or_else(|e| panic!("write {path:?}: {e}"));
+    if let Ok(keep) = std::env::var("YISHEN_LETTERS_KEEP") {
+        let _ = std::fs::create_dir_all(&keep);
+        let _ = std::fs::write(PathBuf::from(keep).join(format!("{name}.pdf")), pdf);
+    }
+    let out = Command::new(tool)
+        .args(args)
+        .arg(&path)
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run `{tool}` ({e}): install poppler-utils (apt-get install poppler-utils)"
+            )
+        });
+    assert!(
+        out.status.success(),
+        "{tool} failed on {name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap_or_else(|e| panic!("{tool} output: {e}"))
+}
+
+fn render(data: &LetterData) -> Vec<u8> {
+    templates()
+        .render(data)
+        .unwrap_or_else(|e| panic!("{} {:?}: {e}", data.kind, data.variant))
+}
+
+/// The extracted text with all white space (line ends, page breaks) removed, so sentences
+/// that wrap can be searched.
+fn extracted(data: &LetterData, name: &str) -> String {
+    let text = poppler("pdftotext", &["-enc", "UTF-8"], &render(data), name);
+    flatten(&text)
+}
+
+/// Drops the page numbers ("— 1 —") and all white space.
+fn flatten(text: &str) -> String {
+    text.lines()
+        .filter(|l| !is_page_number(l))
+        .flat_map(str::chars)
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+fn is_page_number(line: &str) -> bool {
+    let inner = line.trim().trim_matches('—').trim();
+    line.trim().starts_with('—') && !inner.is_empty() && inner.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn fill(template: &str) -> String {
+    template
+        .replace("{reconsideration_body}", BODY)
+        .replace("{court}", COURT)
+}
+
+const R1: &str = "如对本答复不服，可以自收到本答复书之日起60日内向{reconsideration_body}申请行政复议，或者自收到本答复书之日起6个月内向{court}提起行政诉讼。";
+const R2: &str = "如对本答复不服，应当先自收到本答复书之日起60日内向{reconsideration_body}申请行政复议；对行政复议决定不服的，可以自收到行政复议决定书之日起15日内依法向人民法院提起行政诉讼。";
+const R1_NOTICE: &str = "如对本处理决定不服，可以自收到本告知书之日起60日内向{reconsideration_body}申请行政复议，或者自收到本告知书之日起6个月内向{court}提起行政诉讼。";
+
+/// A sentence only the right decision paragraph contains.
+fn key_sentence(code: &str) -> &'static str {
+    match code {
+        "disclosed_already_public" => {
+            "已由本机关主动公开。根据《中华人民共和国政府信息公开条例》第三十六条第（一）项"
+        }
+        "disclosed" => "第三十六条第（二）项的规定，本机关向您提供该政府信息（见附件）",
+        "partially_disclosed" => "第三十七条的规定，本机关向您提供可以公开的政府信息内容",
+        "withheld_state_secret" => {
+            "属于依法确定为国家秘密的政府信息。根据《中华人民共和国政府信息公开条例》第十四条和第三十六条第（三）项"
+        }
+        "withheld_prohibited_by_law" => "属于法律、行政法规禁止公开的政府信息",
+        "withheld_three_safeties" => "可能危及国家安全、公共安全、经济安全、社会稳定",
+        "withheld_third_party" => "第十五条、第三十二条和第三十六条第（三）项",
+        "withheld_internal_affairs" => {
+            "内部事务信息。根据《中华人民共和国政府信息公开条例》第十六条第一款"
+        }
+        "withheld_process_info" => {
+            "过程性信息。根据《中华人民共和国政府信息公开条例》第十六条第二款和第三十六条第（三）项的规定，本机关决定不予公开"
+        }
+        "withheld_enforcement_file" => {
+            "行政执法案卷信息。根据《中华人民共和国政府信息公开条例》第十六条第二款"
+        }
+        "withheld_administrative_inquiry" => {
+            "第三十六条第（七）项的规定，请您依照有关法律、行政法规的规定办理"
+        }
+        "unavailable_not_held" => "第三十六条第（四）项的规定，告知您该政府信息不存在",
+        "unavailable_not_this_agency" => {
+            "第三十六条第（五）项的规定，建议您向杭州市上城区城市管理局"
+        }
+        "unavailable_needs_creation" => "第三十八条的规定，本机关不予提供",
+        "unavailable_unclear_after_correction" => "补正后的申请内容仍不明确",
+        "not_processed_petition" => "第三十九条第一款的规定，本机关不作为政府信息公开申请处理",
+        "not_processed_repeat" => "第三十六条第（六）项的规定，本机关不予重复处理",
+        "not_processed_publication" => "第三十九条第二款的规定，告知您获取的途径",
+        "not_processed_mass" => "第三十五条的规定，本机关对您的申请不予处理",
+        "not_processed_confirmation" => "要求本机关确认或者重新出具您已获取的信息",
+        "other" => "本机关对您的申请作如下处理：",
+        other => panic!("no key sentence for {other}"),
+    }
+}
+
+fn assert_has(text: &str, needle: &str, what: &str) {
+    assert!(text.contains(needle), "{what}: {needle:?} not in {text}");
+}
+
+#[test]
+fn every_reply_variant_prints_its_decision_and_remedy() {
+    let codes: Vec<&str> = Disposition::ALL
+        .iter()
+        .filter(|d| d.is_reply())
+        .map(|d| d.as_str())
+        .collect();
+    assert_eq!(codes.len(), 21);
+    for code in codes {
+        let d = data(LetterKind::Reply, Some(code));
+        let text = extracted(&d, &format!("reply-{code}"));
+        let what = format!("reply {code}");
+        assert_has(&text, "政府信息公开申请答复书", &what);
+        assert_has(&text, NUMBER, &what);
+        assert_has(&text, &format!("{APPLICANT}："), &what);
+        assert_has(
+            &text,
+            "收到您（单位）通过政府信息公开申请平台提出的政府信息公开申请",
+            &what,
+        );
+        assert_has(&text, key_sentence(code), &what);
+        assert_has(&text, "杭州市上城区住房和城乡建设局2026年3月20日", &what);
+        let disposition = Disposition::parse(code).unwrap_or_else(|| panic!("{code}"));
+        let (wanted, unwanted) = match disposition.remedy() {
+            Remedy::General => (R1, R2),
+            Remedy::ReconsiderationFirst => (R2, R1),
+            Remedy::None => panic!("{code} has a letter"),
+        };
+        assert_has(&text, &fill(wanted), &what);
+        assert!(
+            !text.contains(&fill(unwanted)),
+            "{what}: wrong remedy clause"
+        );
+        if code.starts_with("withheld_") && code != "withheld_administrative_inquiry" {
+            assert_has(&text, &fill(R2), &what);
+        }
+        for field in d.fields.values() {
+            let field: String = field.chars().filter(|c| !c.is_whitespace()).collect();
+            assert_has(
+                &text,
+                field.trim_end_matches('。'),
+                &format!("{what}, a value"),
+            );
+        }
+    }
+}
+
+#[test]
+fn the_lapses_have_no_reply_letter() {
+    for code in [
+        "other_correction_overdue",
+        "other_fee_unpaid",
+        "other_withdrawn",
+    ] {
+        let mut d = data(LetterKind::Reply, Some("disclosed"));
+        d.variant = Some(code.to_owned());
+        assert!(matches!(
+            templates().render(&d),
+            Err(LetterError::Template(TemplateError::NoLetter { .. }))
+        ));
+    }
+}
+
+#[test]
+fn every_not_processed_notice_carries_r1() {
+    for d in Disposition::ALL
+        .iter()
+        .filter(|d| d.as_str().starts_with("not_processed_"))
+    {
+        let code = d.as_str();
+        let data = data(LetterKind::NotProcessedNotice, Some(code));
+        let text = extracted(&data, &format!("not_processed_notice-{code}"));
+        let what = format!("not_processed_notice {code}");
+        assert_has(&text, "政府信息公开申请不予处理告知书", &what);
+        assert_has(&text, NUMBER, &what);
+        assert_has(&text, &format!("{APPLICANT}："), &what);
+        assert_has(&text, key_sentence(code), &what);
+        assert_has(&text, &fill(R1_NOTICE), &what);
+        assert_has(&text, "特此告知。", &what);
+    }
+}
+
+#[test]
+fn procedural_notices_print_their_content_and_no_remedy() {
+    let cases: [(LetterKind, &str, &[&str]); 7] = [
+        (
+            LetterKind::Receipt,
+            "政府信息公开申请接收回执",
+            &[
+                "本机关将自收到申请之日起20个工作日内（即2026年3月30日前）予以答复",
+                "登记编号为ZJ-HZ-SC-2026-000123",
+            ],
+        ),
+        (
+            LetterKind::CorrectionNotice,
+            "政府信息公开申请补正告知书",
+            &[
+                "一、请明确所申请政府信息的名称、文号或者其他特征性描述。二、请提供有效的身份证明。",
+                "请您于2026年3月27日前对上述事项一并作出补正",
+                "无正当理由逾期不补正的，视为放弃申请",
+            ],
+        ),
+        (
+            LetterKind::ExtensionNotice,
+            "政府信息公开申请延期答复告知书",
+            &[
+                "因该报告为审查过程中形成的讨论稿，尚未定稿，本机关无法在法定期限内作出答复",
+                "答复期限延长20个工作日，本机关将于2026年3月30日前作出答复",
+            ],
+        ),
+        (
+            LetterKind::ThirdPartyConsultation,
+            "政府信息公开第三方意见征求书",
+            &[
+                "所涉物业服务合同及其附件可能涉及贵单位（您）的商业秘密",
+                "第三十二条的规定，现书面征求贵单位（您）的意见",
+                "附件：政府信息公开第三方意见回执",
+            ],
+        ),
+        (
+            LetterKind::AgencyConsultation,
+            "政府信息公开征求意见函",
+            &[
+                "第三十四条的规定，现征求贵机关的意见",
+                "逾期未提出意见的，视为同意公开",
+            ],
+        ),
+        (
+            LetterKind::FeeNotice,
+            "政府信息公开信息处理费收费通知书",
+            &[
+                "本机关决定对本件申请收取信息处理费",
+                "二、收费金额：人民币300元。",
+                "请您自收到本通知次日起20个工作日内缴纳费用",
+                "特此通知。",
+            ],
+        ),
+        (
+            LetterKind::ReasonsRequest,
+            "政府信息公开申请说明理由告知书",
+            &["第三十五条的规定，请您于2026年3月27日前向本机关说明理由"],
+        ),
+    ];
+    for (kind, title, sentences) in cases {
+        let d = data(kind, None);
+        let text = extracted(&d, kind.code());
+        let what = kind.code();
+        assert_has(&text, title, what);
+        assert_has(&text, NUMBER, what);
+        assert_has(&text, "杭州市上城区住房和城乡建设局2026年3月20日", what);
+        assert_has(&text, "（联系人及联系电话：王明，0571-87001234）", what);
+        for sentence in sentences {
+            assert_has(&text, sentence, what);
+        }
+        assert!(!text.contains("行政复议"), "{what} carries a remedy clause");
+        assert!(!text.contains("行政诉讼"), "{what} carries a remedy clause");
+        let consultation = matches!(
+            kind,
+            LetterKind::ThirdPartyConsultation | LetterKind::AgencyConsultation
+        );
+        if consultation {
+            assert_has(&text, &format!("{PARTY}："), what);
+            assert!(!text.contains(APPLICANT), "{what} names the applicant");
+        } else {
+            assert_has(&text, &format!("{APPLICANT}："), what);
+        }
+    }
+}
+
+#[test]
+fn the_font_is_embedded_as_a_subset() {
+    let pdf = render(&data(LetterKind::Reply, Some("withheld_process_info")));
+    let out = poppler("pdffonts", &[], &pdf, "fonts");
+    let rows: Vec<&str> = out
+        .lines()
+        .skip(2)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert!(!rows.is_empty(), "no fonts:\n{out}");
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let name = cols.first().copied().unwrap_or_default();
+        // A subset's name carries a six-letter tag: ABCDEF+Name.
+        let tagged = name.len() > 7
+            && name.as_bytes()[6] == b'+'
+            && name[..6].bytes().all(|b| b.is_ascii_uppercase());
+        assert!(tagged, "not tagged as a subset: {row}\n{out}");
+        // Columns from the right: object ID (2), uni, sub, emb.
+        let n = cols.len();
+        assert!(n >= 6, "{row}");
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            ["yes", "yes", "yes"],
+            "emb/sub/uni: {row}\n{out}"
+        );
+    }
+    assert!(
+        pdf.len() < 200_000,
+        "a one-page letter is {} bytes",
+        pdf.len()
+    );
+}
+
+#[test]
+fn long_reasons_run_onto_a_second_page_with_page_numbers() {
+    let mut d = data(LetterKind::Reply, Some("withheld_process_info"));
+    let long = "该报告系审查过程中形成的讨论稿，记载了各参建单位尚未形成定论的意见，公开后可能误导社会公众，".repeat(20);
+    d.fields
+        .insert("reasons".into(), format!("{long}故不予公开"));
+    assert!(templates().page_count(&d).unwrap_or(0) >= 2);
+    let raw = poppler("pdftotext", &["-enc", "UTF-8"], &render(&d), "long");
+    let pages: Vec<&str> = raw
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    assert!(pages.len() >= 2, "{raw}");
+    let numbers: Vec<&str> = raw.lines().filter(|l| is_page_number(l)).collect();
+    assert_eq!(
+        numbers.len(),
+        pages.len(),
+        "one page number per page: {raw}"
+    );
+    assert!(
+        numbers[0].contains('1') && numbers[1].contains('2'),
+        "{numbers:?}"
+    );
+    let flat = flatten(&raw);
+    assert_has(&flat, &fill(R2), "long");
+    // The signature and date never stand alone on the last page.
+    let last = pages.last().copied().unwrap_or_default();
+    let body_lines = last
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .filter(|l| !l.contains("杭州市上城区住房和城乡建设局") && !l.contains("2026年3月20日"))
+        .filter(|l| !l.contains("联系人") && !l.contains('—'))
+        .count();
+    assert!(body_lines >= 1, "signature alone on the last page: {last}");
+}
+
+#[test]
+fn no_line_starts_with_closing_punctuation() {
+    const CLOSING: &str = "，。；：、）」』”";
+    let mut letters = vec![];
+    for kind in LetterKind::ALL {
+        match kind {
+            LetterKind::Reply => {
+                for d in Disposition::ALL.iter().filter(|d| d.is_reply()) {
+                    letters.push(data(kind, Some(d.as_str())));
+                }
+            }
+            LetterKind::NotProcessedNotice => letters.push(data(kind, Some("not_processed_mass"))),
+            _ => letters.push(data(kind, None)),
+        }
+    }
+    // Reasons of every length, so the breaks fall on every kind of punctuation.
+    for n in 0..40 {
+        let mut d = data(LetterKind::Reply, Some("withheld_internal_affairs"));
+        let reasons = format!(
+            "{}，该信息属于本机关“内部管理”（人事）事项；依照规定：不予公开、不予提供」』。",
+            "内".repeat(n)
+        );
+        d.fields.insert("reasons".into(), reasons.repeat(3));
+        letters.push(d);
+    }
+    for d in &letters {
+        let text = templates()
+            .text(d)
+            .unwrap_or_else(|e| panic!("{} {:?}: {e}", d.kind, d.variant));
+        assert!(text.contains(NUMBER));
+        for line in text.lines() {
+            let first = line.trim_start_matches('\u{3000}').chars().next();
+            assert!(
+                !first.is_some_and(|c| CLOSING.contains(c)),
+                "{} {:?}: line starts with punctuation: {line}\n{text}",
+                d.kind,
+                d.variant
+            );
+        }
+    }
+}
+
+#[test]
+fn text_shows_the_laid_out_letter() {
+    let text = templates()
+        .text(&data(LetterKind::Receipt, None))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "政府信息公开申请接收回执");
+    assert_eq!(lines[1], NUMBER);
+    assert_eq!(lines[2], "");
+    assert_eq!(lines[3], format!("{APPLICANT}："));
+    assert!(lines[4].starts_with("\u{3000}\u{3000}本机关于2026年3月2日收到您"));
+    assert!(lines.contains(&"杭州市上城区住房和城乡建设局"));
+    assert!(lines.contains(&"2026年3月20日"));
+    // 28 characters to a line on the grid, one more when a closing mark is pushed in.
+    for line in &lines {
+        if line.is_ascii() || line.chars().any(|c| c.is_ascii()) {
+            continue;
+        }
+        assert!(line.chars().count() <= 29, "{line}\n{text}");
+    }
+}
+
+#[test]
+fn placeholders_follow_the_disposition() {
+    let t = templates();
+    let withheld = t
+        .placeholders(LetterKind::Reply, Some("withheld_process_info"))
+        .unwrap_or_default();
+    assert!(withheld.contains(&"reasons".to_owned()));
+    assert!(withheld.contains(&"reconsideration_body".to_owned()));
+    assert!(!withheld.contains(&"court".to_owned()), "R2 names no court");
+    let disclosed = t
+        .placeholders(LetterKind::Reply, Some("disclosed"))
+        .unwrap_or_default();
+    assert!(disclosed.contains(&"court".to_owned()));
+    assert!(disclosed.contains(&"provided".to_owned()));
+    assert!(!disclosed.contains(&"reasons".to_owned()));
+    let receipt = t
+        .placeholders(LetterKind::Receipt, None)
+        .unwrap_or_default();
+    assert!(!receipt.contains(&"reconsideration_body".to_owned()));
+    assert!(matches!(
+        t.placeholders(LetterKind::Reply, None),
+        Err(TemplateError::VariantRequired { .. })
+    ));
+    assert!(matches!(
+        t.placeholders(LetterKind::Reply, Some("granted")),
+        Err(TemplateError::UnknownVariant { .. })
+    ));
+}
+
+#[test]
+fn a_missing_field_is_named() {
+    let mut d = data(LetterKind::Reply, Some("withheld_process_info"));
+    d.fields.remove("reasons");
+    assert_eq!(
+        templates().render(&d).err(),
+        Some(LetterError::MissingField {
+            field: "reasons".into()
+        })
+    );
+}

@@ -1,0 +1,56 @@
+//! Letters: a case's letters, a letter's PDF, and public verification by code.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, web};
+
+use crate::auth::Actor;
+use crate::error::ApiError;
+use crate::services::letters::{self, LetterView, VerifiedLetter};
+use crate::state::AppState;
+
+/// The letters issued on a case.
+#[utoipa::path(tag = "letters", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = [LetterView]), (status = 404, body = crate::error::Problem)))]
+#[get("/api/v1/cases/{id}/letters")]
+pub async fn for_case(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<i64>,
+) -> Result<web::Json<Vec<LetterView>>, ApiError> {
+    Ok(web::Json(
+        letters::for_case(&state, &actor, id.into_inner()).await?,
+    ))
+}
+
+/// A letter as PDF.
+#[utoipa::path(tag = "letters", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, content_type = "application/pdf"), (status = 404, body = crate::error::Problem)))]
+#[get("/api/v1/letters/{id}/pdf")]
+pub async fn pdf(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let (_, bytes) = letters::pdf(&state, &actor, id).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"letter-{id}.pdf\""),
+        ))
+        .body(bytes))
+}
+
+/// Public: confirms a letter by the verification code printed with it.
+#[utoipa::path(tag = "letters", params(("code" = String, Path)),
+    responses((status = 200, body = VerifiedLetter), (status = 404, body = crate::error::Problem)))]
+#[get("/api/v1/letters/verify/{code}")]
+pub async fn verify(
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> Result<web::Json<VerifiedLetter>, ApiError> {
+    Ok(web::Json(
+        letters::verify(&state, &code.into_inner()).await?,
+    ))
+}

@@ -1,0 +1,443 @@
+//! Issuing the reply letter, listing and serving letters, public verification, and delivery
+//! (送达). The letter's kind and wording follow from the draft's disposition alone
+//! (`yishen_letters` templates); its number comes from the agency's gap-free series for the
+//! year and kind, inside the same transaction as the case's `letter_issued` event.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+use yishen_domain::Disposition;
+use yishen_domain::case::{Action, CaseEvent, Channel};
+use yishen_domain::draft::DraftInput;
+use yishen_letters::{LetterData, LetterKind};
+use yishen_store::models::case::{self as case_store, CaseChanges};
+use yishen_store::models::{agency, draft as draft_store, letter};
+
+use super::cases::views::CaseView;
+use super::cases::{Step, act};
+use crate::auth::Actor;
+use crate::error::ApiError;
+use crate::policy;
+use crate::state::AppState;
+
+/// A date as letters print it: 2026年3月2日.
+pub fn chinese_date(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// The last character(s) of each kind's 代字, after 依申 (letters.md §1.5: 依申复, 依申补, …).
+fn series_word(kind: LetterKind) -> &'static str {
+    match kind {
+        LetterKind::Receipt => "收",
+        LetterKind::CorrectionNotice => "补",
+        LetterKind::ExtensionNotice => "延",
+        LetterKind::ThirdPartyConsultation | LetterKind::AgencyConsultation => "征",
+        LetterKind::FeeNotice => "费",
+        LetterKind::ReasonsRequest => "理",
+        LetterKind::NotProcessedNotice => "不处",
+        LetterKind::Reply => "复",
+    }
+}
+
+/// `{prefix}依申复〔2026〕12号`; an agency prefix that already ends in 依申 is not doubled.
+pub fn letter_number(prefix: &str, kind: LetterKind, year: i32, seq: i64) -> String {
+    let stem = if prefix.ends_with("依申") {
+        prefix.to_owned()
+    } else {
+        format!("{prefix}依申")
+    };
+    format!("{stem}{}〔{year}〕{seq}号", series_word(kind))
+}
+
+/// The letter a disposition is answered with.
+fn letter_for(d: Disposition) -> LetterKind {
+    if d.as_str().starts_with("not_processed_") {
+        LetterKind::NotProcessedNotice
+    } else {
+        LetterKind::Reply
+    }
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IssueBody {
+    pub on: Option<NaiveDate>,
+}
+
+/// One item per line: the template numbers them as 附件 lines.
+fn list(v: &[String]) -> String {
+    v.iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Every value a letter of this case may print; the template takes what it needs.
+fn fields(
+    case: &yishen_store::models::case::Case,
+    agency: &agency::Agency,
+    applicant_name: &str,
+    draft: &DraftInput,
+    issue_on: NaiveDate,
+    prior_reply: Option<String>,
+) -> BTreeMap<String, String> {
+    let mut f = BTreeMap::new();
+    let mut put = |k: &str, v: String| {
+        f.insert(k.to_owned(), v);
+    };
+    put("agency_name", agency.name.clone());
+    put("applicant_name", applicant_name.to_owned());
+    put("tracking_no", case.tracking_no.clone());
+    put("request_content", case.content.clone());
+    put("issue_date", chinese_date(issue_on));
+    if let Some(r) = case.received_on {
+        put("received_date", chinese_date(r));
+    }
+    put(
+        "channel",
+        Channel::parse(&case.channel)
+            .map(Channel::label)
+            .unwrap_or("")
+            .to_owned(),
+    );
+    put(
+        "reconsideration_body",
+        agency
+            .reconsideration_body_name
+            .clone()
+            .unwrap_or_else(|| "本级人民政府".to_owned()),
+    );
+    put(
+        "court",
+        agency
+            .court_name
+            .clone()
+            .unwrap_or_else(|| "有管辖权的人民法院".to_owned()),
+    );
+    // The 附注 line: the office that handles the application (the agency's own contact
+    // details are not yet an agency setting).
+    put("contact", format!("{}政府信息公开工作机构", agency.name));
+    if let Some(r) = &draft.reasons {
+        put("reasons", r.clone());
+    }
+    if let Some(s) = &draft.search_record {
+        put("search_record", s.clone());
+    }
+    if let Some(c) = &draft.competent_agency {
+        put(
+            "competent_agency",
+            match &c.contact {
+                Some(contact) => format!("{}（联系方式：{contact}）", c.name),
+                None => c.name.clone(),
+            },
+        );
+    }
+    if let Some(a) = &draft.access {
+        put(
+            "access",
+            match &a.url {
+                Some(url) => format!("{}（网址：{url}）", a.method),
+                None => a.method.clone(),
+            },
+        );
+    }
+    if !draft.provided.is_empty() {
+        put("provided", list(&draft.provided));
+    }
+    if !draft.withheld_parts.is_empty() {
+        put(
+            "withheld",
+            draft
+                .withheld_parts
+                .iter()
+                .map(|p| {
+                    let ground = Disposition::parse(&p.ground)
+                        .map(Disposition::label)
+                        .unwrap_or("");
+                    format!("{}（{ground}）", p.part)
+                })
+                .collect::<Vec<_>>()
+                .join("；"),
+        );
+    }
+    if let Some(p) = prior_reply {
+        put("prior_reply", p);
+    }
+    f
+}
+
+fn random_code() -> Result<String, ApiError> {
+    let mut bytes = [0u8; 12];
+    getrandom::fill(&mut bytes).map_err(|e| ApiError::Internal(anyhow::anyhow!("random: {e}")))?;
+    Ok(yishen_domain::case::query_code_from(&bytes))
+}
+
+/// Numbers, renders and stores the reply letter; the case is answered on `on`.
+pub async fn issue(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    if_match: Option<i64>,
+    body: IssueBody,
+) -> Result<CaseView, ApiError> {
+    let on = body.on.unwrap_or_else(crate::time::today);
+    if on > crate::time::today() {
+        return Err(ApiError::field("on", "date_in_future", "日期不能晚于今天"));
+    }
+    let templates = state.templates.clone();
+    act(
+        state,
+        actor,
+        id,
+        if_match,
+        Action::Issue,
+        move |conn, loaded, actor| {
+            if loaded.rules.approver_signoff && !super::cases::drafting::signed_off(loaded) {
+                return Err(ApiError::Conflict {
+                    code: "signoff_required",
+                    detail: "本机关的答复须经负责人签发后才能出具".into(),
+                });
+            }
+            let stored = draft_store::find(conn, loaded.case.id)?.ok_or(ApiError::Conflict {
+                code: "no_draft",
+                detail: "没有经审核的答复稿".into(),
+            })?;
+            let disposition = Disposition::parse(&stored.disposition).ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("stored disposition {}", stored.disposition))
+            })?;
+            let draft: DraftInput =
+                serde_json::from_str(&stored.data).map_err(anyhow::Error::from)?;
+            let agency = agency::find(conn, loaded.case.agency_id)?
+                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("agency of case vanished")))?;
+            let applicant = case_store::applicant(conn, loaded.case.id)?
+                .map(|a| a.name)
+                .unwrap_or_else(|| loaded.case.applicant_name.clone());
+            let prior_reply = match draft.prior_case.as_deref() {
+                Some(t) => case_store::find_by_tracking_no(conn, t.trim())?.map(|(c, _, _)| {
+                    let lts = letter::for_case(conn, c.id).unwrap_or_default();
+                    match lts.last() {
+                        Some(l) => format!("{}（{}）", chinese_date(l.issued_on), l.number),
+                        None => c.tracking_no,
+                    }
+                }),
+                None => None,
+            };
+            let kind = letter_for(disposition);
+            let year = on.year();
+            let seq = letter::next_seq(conn, agency.id, year, kind.code())?;
+            let prefix = agency
+                .letter_prefix
+                .clone()
+                .unwrap_or_else(|| agency.code.clone());
+            let number = letter_number(&prefix, kind, year, seq);
+            let data = LetterData {
+                kind,
+                variant: Some(disposition.as_str().to_owned()),
+                number: number.clone(),
+                fields: fields(&loaded.case, &agency, &applicant, &draft, on, prior_reply),
+            };
+            let pdf = templates.render(&data).map_err(|e| ApiError::Conflict {
+                code: "letter_incomplete",
+                detail: format!("答复书无法生成：{e}"),
+            })?;
+            let sha = hex::encode(Sha256::digest(&pdf));
+            let verify_code = random_code()?;
+            let letter_id = letter::insert(
+                conn,
+                &letter::NewLetter {
+                    case_id: loaded.case.id,
+                    agency_id: agency.id,
+                    kind: kind.code(),
+                    variant: Some(disposition.as_str()),
+                    year,
+                    seq,
+                    number: &number,
+                    issued_on: on,
+                    sha256: &sha,
+                    verify_code: &verify_code,
+                    pdf: &pdf,
+                    created_by: Some(actor.id),
+                    created_at: yishen_store::now(),
+                },
+            )?;
+            Ok(Step {
+                events: vec![(
+                    on,
+                    CaseEvent::LetterIssued {
+                        letter_id,
+                        kind: kind.code().to_owned(),
+                        number,
+                        disposition,
+                    },
+                )],
+                changes: CaseChanges {
+                    disposition: Some(Some(disposition.as_str().to_owned())),
+                    concluded_on: Some(Some(on)),
+                    ..Default::default()
+                },
+            })
+        },
+    )
+    .await
+}
+
+/// How letters are listed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LetterView {
+    pub id: i64,
+    pub kind: String,
+    pub kind_label: &'static str,
+    pub number: String,
+    pub issued_on: NaiveDate,
+    pub sha256: String,
+    pub verify_code: String,
+    pub voided: bool,
+}
+
+fn letter_view(l: letter::LetterMeta) -> LetterView {
+    LetterView {
+        id: l.id,
+        kind_label: LetterKind::parse(&l.kind)
+            .map(LetterKind::label)
+            .unwrap_or(""),
+        kind: l.kind,
+        number: l.number,
+        issued_on: l.issued_on,
+        sha256: l.sha256,
+        verify_code: l.verify_code,
+        voided: l.voided_at.is_some(),
+    }
+}
+
+pub async fn for_case(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+) -> Result<Vec<LetterView>, ApiError> {
+    let scope = policy::case_scope(actor)?;
+    state
+        .read(move |conn| {
+            case_store::find(conn, id, &scope)?.ok_or(ApiError::NotFound("案件"))?;
+            Ok(letter::for_case(conn, id)?
+                .into_iter()
+                .map(letter_view)
+                .collect())
+        })
+        .await
+}
+
+/// The PDF of a letter of a case the actor may see, with its number.
+pub async fn pdf(state: &AppState, actor: &Actor, id: i64) -> Result<(String, Vec<u8>), ApiError> {
+    let scope = policy::case_scope(actor)?;
+    state
+        .read(move |conn| {
+            let meta = letter::find(conn, id)?.ok_or(ApiError::NotFound("文书"))?;
+            case_store::find(conn, meta.case_id, &scope)?.ok_or(ApiError::NotFound("文书"))?;
+            let bytes = letter::pdf(conn, id)?.ok_or(ApiError::NotFound("文书"))?;
+            Ok((meta.number, bytes))
+        })
+        .await
+}
+
+/// What anyone holding a letter's verification code may confirm.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerifiedLetter {
+    pub number: String,
+    pub kind: String,
+    pub kind_label: &'static str,
+    pub agency: String,
+    pub issued_on: NaiveDate,
+    pub sha256: String,
+    pub voided: bool,
+}
+
+pub async fn verify(state: &AppState, code: &str) -> Result<VerifiedLetter, ApiError> {
+    let code = yishen_domain::case::normalise_query_code(code);
+    state
+        .read(move |conn| {
+            let (l, agency) = letter::by_verify_code(conn, &code)?
+                .ok_or(ApiError::NotFound("该核验码对应的文书"))?;
+            Ok(VerifiedLetter {
+                number: l.number,
+                kind_label: LetterKind::parse(&l.kind)
+                    .map(LetterKind::label)
+                    .unwrap_or(""),
+                kind: l.kind,
+                agency,
+                issued_on: l.issued_on,
+                sha256: l.sha256,
+                voided: l.voided_at.is_some(),
+            })
+        })
+        .await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryBody {
+    /// `post` (邮寄), `in_person` (直接送达), `email`, `online` (网上获取).
+    pub method: Option<String>,
+    pub on: Option<NaiveDate>,
+    /// The postal tracking number, for `post`.
+    pub tracking_no: Option<String>,
+}
+
+const DELIVERY_METHODS: [&str; 4] = ["post", "in_person", "email", "online"];
+
+/// Records 送达; the case closes.
+pub async fn deliver(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    if_match: Option<i64>,
+    body: DeliveryBody,
+) -> Result<CaseView, ApiError> {
+    let method = match body.method.as_deref() {
+        Some(m) if DELIVERY_METHODS.contains(&m) => m.to_owned(),
+        Some(_) => {
+            return Err(ApiError::field(
+                "method",
+                "unknown_value",
+                "送达方式无效，可选：post、in_person、email、online",
+            ));
+        }
+        None => return Err(ApiError::field("method", "required", "请选择送达方式")),
+    };
+    let on = body
+        .on
+        .ok_or_else(|| ApiError::field("on", "required", "请填写送达日期"))?;
+    if on > crate::time::today() {
+        return Err(ApiError::field("on", "date_in_future", "日期不能晚于今天"));
+    }
+    let tracking_no = body
+        .tracking_no
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty());
+    if tracking_no.as_ref().is_some_and(|t| t.chars().count() > 64) {
+        return Err(ApiError::field("tracking_no", "length", "不超过64个字符"));
+    }
+    act(
+        state,
+        actor,
+        id,
+        if_match,
+        Action::Deliver,
+        move |_, _, _| {
+            Ok(Step {
+                events: vec![(
+                    on,
+                    CaseEvent::Delivered {
+                        method,
+                        tracking_no,
+                    },
+                )],
+                changes: CaseChanges::default(),
+            })
+        },
+    )
+    .await
+}

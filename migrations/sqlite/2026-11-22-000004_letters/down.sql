@@ -1,0 +1,2 @@
+DROP TABLE letter_series;
+DROP TABLE letters;

@@ -1,0 +1,31 @@
+-- Issued letters. Numbers come from a gap-free series per agency, year and kind; a number once
+-- issued is never reused (a voided letter keeps its row). The PDF is kept in the database so
+-- that every instance can serve it.
+CREATE TABLE letters (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_id INTEGER NOT NULL REFERENCES cases (id),
+    agency_id INTEGER NOT NULL REFERENCES agencies (id),
+    kind TEXT NOT NULL,
+    variant TEXT,
+    year INTEGER NOT NULL,
+    seq BIGINT NOT NULL,
+    number TEXT NOT NULL,
+    issued_on DATE NOT NULL,
+    sha256 TEXT NOT NULL,
+    verify_code TEXT NOT NULL UNIQUE,
+    pdf BLOB NOT NULL,
+    voided_at TIMESTAMP,
+    void_reason TEXT,
+    created_by INTEGER REFERENCES users (id),
+    created_at TIMESTAMP NOT NULL,
+    UNIQUE (agency_id, year, kind, seq)
+);
+CREATE INDEX letters_case ON letters (case_id);
+
+CREATE TABLE letter_series (
+    agency_id INTEGER NOT NULL REFERENCES agencies (id),
+    year INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    last BIGINT NOT NULL,
+    PRIMARY KEY (agency_id, year, kind)
+);

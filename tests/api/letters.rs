@@ -1,0 +1,301 @@
+//! From an approved draft to the issued, numbered PDF letter, its public verification, the
+//! applicant's download and delivery.
+
+use serde_json::{Value, json};
+
+use crate::cases::registration;
+use crate::helpers::{TestApp, assert_problem, spawn_app};
+
+fn pdftotext(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("letter.pdf");
+    std::fs::write(&path, bytes).expect("write");
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext must be installed (poppler-utils)");
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+async fn approved_online_case(app: &TestApp, draft: Value) -> (i64, String, String) {
+    let applicant = app.token("demo-applicant").await;
+    let clerk = app.token("demo-clerk").await;
+    let handler = app.token("demo-handler").await;
+    let legal = app.token("demo-legal").await;
+    let mut body = registration("2026-03-02");
+    body["channel"] = json!("online");
+    body.as_object_mut().expect("object").remove("received_on");
+    let r = app.post("/api/v1/cases", Some(&applicant), &body).await;
+    let id = r.body["id"].as_i64().expect("id");
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/confirm"),
+            Some(&clerk),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = app
+        .post(&format!("/api/v1/cases/{id}/draft"), Some(&handler), &draft)
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/submit"),
+            Some(&handler),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/review"),
+            Some(&legal),
+            &json!({"decision": "approve", "comments": "同意"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    (id, applicant, handler)
+}
+
+#[tokio::test]
+async fn an_approved_reply_is_numbered_rendered_verified_downloaded_and_delivered() {
+    let app = spawn_app().await;
+    let (id, applicant, handler) = approved_online_case(
+        &app,
+        json!({"disposition": "disclosed", "provided": ["望江地区旧城改造项目征收补偿方案"]}),
+    )
+    .await;
+    let clerk = app.token("demo-clerk").await;
+
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/issue"),
+            Some(&clerk),
+            &json!({}),
+        )
+        .await;
+    assert_problem(&r, 403, "forbidden");
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/issue"),
+            Some(&handler),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["status"], "replied");
+    assert_eq!(r.body["disposition"], "disclosed");
+    assert_eq!(r.body["clock_state"], "stopped");
+
+    let letters = app
+        .get(&format!("/api/v1/cases/{id}/letters"), Some(&applicant))
+        .await;
+    assert_eq!(letters.status, 200, "{:?}", letters.body);
+    let letter = letters.body[0].clone();
+    assert_eq!(letter["kind"], "reply");
+    let number = letter["number"].as_str().expect("number").to_owned();
+    assert!(
+        number.starts_with("上城政办依申复〔") && number.ends_with("〕1号"),
+        "{number}"
+    );
+
+    // The applicant downloads the PDF; its text is the letter.
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/letters/{}/pdf", letter["id"])))
+        .bearer_auth(&applicant)
+        .send()
+        .await
+        .expect("pdf");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(
+        res.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+    let bytes = res.bytes().await.expect("bytes");
+    assert!(bytes.starts_with(b"%PDF"));
+    let text = pdftotext(&bytes);
+    let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    for needle in ["张三", "杭州市上城区人民政府办公室", "第三十六条"] {
+        assert!(flat.contains(needle), "{needle} in {text}");
+    }
+    assert!(flat.contains(&number), "{number} in {text}");
+    use sha2::Digest;
+    assert_eq!(letter["sha256"], hex::encode(sha2::Sha256::digest(&bytes)));
+
+    // Anyone can verify it by its code; another applicant cannot download it.
+    let v = app
+        .get(
+            &format!(
+                "/api/v1/letters/verify/{}",
+                letter["verify_code"].as_str().expect("code")
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(v.status, 200, "{:?}", v.body);
+    assert_eq!(v.body["number"], number);
+    assert_eq!(v.body["agency"], "杭州市上城区人民政府办公室");
+    let other = app
+        .get(
+            &format!("/api/v1/letters/{}/pdf", letter["id"]),
+            Some(&app.token("demo-legal").await),
+        )
+        .await;
+    assert_eq!(other.status, 200, "staff of the agency may read it");
+    let recon = app.token("demo-sysadmin").await;
+    let r = app
+        .get("/api/v1/letters/verify/NOSUCHCODE22", Some(&recon))
+        .await;
+    assert_problem(&r, 404, "not_found");
+
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/delivery"),
+            Some(&clerk),
+            &json!({"method": "post", "on": "2099-01-01"}),
+        )
+        .await;
+    assert_problem(&r, 422, "validation_failed");
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/delivery"),
+            Some(&clerk),
+            &json!({"method": "post", "tracking_no": "EMS1234567890"}),
+        )
+        .await;
+    assert_problem(&r, 422, "validation_failed");
+    let today = chrono_today();
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/delivery"),
+            Some(&clerk),
+            &json!({"method": "post", "on": today, "tracking_no": "EMS1234567890"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["status"], "closed");
+}
+
+fn chrono_today() -> String {
+    (chrono::Utc::now() + chrono::Duration::hours(8))
+        .date_naive()
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_refusal_letter_carries_the_reconsideration_first_clause_and_numbers_do_not_repeat() {
+    let app = spawn_app().await;
+    let draft = json!({
+        "disposition": "withheld_process_info",
+        "reasons": "所申请的会议讨论记录系研究征收补偿方案过程中形成的内部讨论记录，方案尚未最终形成"
+    });
+    let (a, _, handler) = approved_online_case(&app, draft.clone()).await;
+    let (b, _, _) = approved_online_case(&app, draft).await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{a}/issue"),
+            Some(&handler),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{b}/issue"),
+            Some(&handler),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let la = app
+        .get(&format!("/api/v1/cases/{a}/letters"), Some(&handler))
+        .await
+        .body[0]
+        .clone();
+    let lb = app
+        .get(&format!("/api/v1/cases/{b}/letters"), Some(&handler))
+        .await
+        .body[0]
+        .clone();
+    assert!(la["number"].as_str().expect("a").ends_with("〕1号"));
+    assert!(lb["number"].as_str().expect("b").ends_with("〕2号"));
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/letters/{}/pdf", la["id"])))
+        .bearer_auth(&handler)
+        .send()
+        .await
+        .expect("pdf");
+    let text = pdftotext(&res.bytes().await.expect("bytes"));
+    let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(flat.contains("先"), "{text}");
+    assert!(
+        flat.contains("对行政复议决定不服"),
+        "reconsideration first: {text}"
+    );
+    assert!(
+        flat.contains("内部讨论记录"),
+        "the reasons are printed: {text}"
+    );
+}
+
+#[tokio::test]
+async fn where_the_agency_requires_it_the_approver_signs_off_before_issue() {
+    let app = spawn_app().await;
+    let admin = app.token("demo-admin").await;
+    let approver = app.token("demo-approver").await;
+    let r = app
+        .send(
+            reqwest::Method::PATCH,
+            "/api/v1/agencies/ZJ-HZ-SC",
+            Some(&admin),
+            Some(&json!({"approver_signoff": true})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["approver_signoff"], true);
+    let (id, _, handler) = approved_online_case(
+        &app,
+        json!({"disposition": "disclosed", "provided": ["方案"]}),
+    )
+    .await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/issue"),
+            Some(&handler),
+            &json!({}),
+        )
+        .await;
+    assert_problem(&r, 409, "signoff_required");
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/signoff"),
+            Some(&handler),
+            &json!({}),
+        )
+        .await;
+    assert_problem(&r, 403, "forbidden");
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/signoff"),
+            Some(&approver),
+            &json!({"comments": "同意签发"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/issue"),
+            Some(&handler),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+}
