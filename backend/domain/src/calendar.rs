@@ -445,12 +445,12 @@ fn next_day(d: NaiveDate) -> Result<NaiveDate, CalendarError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
 
     /// The reference calendar the product ships, read the way the store reads it.
-    fn shipped() -> Calendar {
+    pub(crate) fn shipped() -> Calendar {
         #[derive(Deserialize)]
         struct File {
             years: Vec<YearNotice>,

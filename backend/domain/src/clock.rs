@@ -668,7 +668,6 @@ fn compute_inner(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::YearNotice;
     use proptest::prelude::*;
 
     #[test]
@@ -691,16 +690,7 @@ mod tests {
         }
     }
 
-    /// The reference calendar the product ships, read the way the store reads it.
-    fn shipped() -> Calendar {
-        #[derive(Deserialize)]
-        struct File {
-            years: Vec<YearNotice>,
-        }
-        let text = include_str!("../../../fixtures/reference/cn_holidays.toml");
-        let file: File = toml::from_str(text).expect("fixture parses");
-        Calendar::new(file.years).expect("fixture is consistent")
-    }
+    use crate::calendar::tests::shipped;
 
     fn date(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")

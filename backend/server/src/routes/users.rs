@@ -28,16 +28,6 @@ pub struct UserView {
     created_at: String,
 }
 
-fn mask_phone(p: &str) -> String {
-    let chars: Vec<char> = p.chars().collect();
-    if chars.len() <= 7 {
-        return "*".repeat(chars.len());
-    }
-    let head: String = chars[..3].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}****{tail}")
-}
-
 pub fn view(state: &AppState, u: user::User, agency_code: Option<String>) -> UserView {
     let role = Role::parse(&u.role).ok();
     UserView {
@@ -50,7 +40,7 @@ pub fn view(state: &AppState, u: user::User, agency_code: Option<String>) -> Use
         phone_masked: u
             .phone_enc
             .and_then(|enc| state.pii.decrypt(&enc).ok())
-            .map(|p| mask_phone(&p)),
+            .map(|p| crate::services::cases::views::mask_phone(&p)),
         email: u.email,
         active: u.active,
         created_at: format!("{}Z", u.created_at.format("%Y-%m-%dT%H:%M:%S")),
