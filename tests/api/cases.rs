@@ -525,14 +525,17 @@ async fn a_fee_notice_pauses_the_clock_until_payment() {
     let events = app
         .get(&format!("/api/v1/cases/{id}/events"), Some(&handler))
         .await;
+    let events = events.body.as_array().expect("events");
     let fee = events
-        .body
-        .as_array()
-        .expect("events")
-        .last()
-        .expect("event")
+        .iter()
+        .find(|e| e["kind"] == "fee_noticed")
+        .expect("fee event")
         .clone();
-    assert_eq!(fee["kind"], "fee_noticed");
+    assert_eq!(
+        events.last().expect("last")["kind"],
+        "notice_issued",
+        "the 收费通知书"
+    );
     assert_eq!(fee["data"]["amount_yuan"], 83460);
 
     let r = app
@@ -681,7 +684,8 @@ async fn a_stale_version_gets_409_and_changes_nothing() {
     let events = app
         .get(&format!("/api/v1/cases/{id}/events"), Some(&handler))
         .await;
-    assert_eq!(events.body.as_array().expect("events").len(), 2);
+    // registered, consultation_opened and its letter: nothing of the losers.
+    assert_eq!(events.body.as_array().expect("events").len(), 3);
 }
 
 #[tokio::test]
@@ -709,7 +713,12 @@ async fn events_form_a_hash_chain() {
     let kinds: Vec<&str> = events.iter().filter_map(|e| e["kind"].as_str()).collect();
     assert_eq!(
         kinds,
-        ["registered", "correction_requested", "correction_received"]
+        [
+            "registered",
+            "correction_requested",
+            "notice_issued",
+            "correction_received"
+        ]
     );
     assert_eq!(events[0]["prev_hash"], "0".repeat(64));
     for pair in events.windows(2) {

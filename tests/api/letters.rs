@@ -95,8 +95,16 @@ async fn an_approved_reply_is_numbered_rendered_verified_downloaded_and_delivere
         .get(&format!("/api/v1/cases/{id}/letters"), Some(&applicant))
         .await;
     assert_eq!(letters.status, 200, "{:?}", letters.body);
-    let letter = letters.body[0].clone();
-    assert_eq!(letter["kind"], "reply");
+    let all = letters.body.as_array().expect("letters");
+    assert_eq!(
+        all[0]["kind"], "receipt",
+        "the 受理回执 came with the confirmation"
+    );
+    let letter = all
+        .iter()
+        .find(|l| l["kind"] == "reply")
+        .expect("reply")
+        .clone();
     let number = letter["number"].as_str().expect("number").to_owned();
     assert!(
         number.starts_with("上城政办依申复〔") && number.ends_with("〕1号"),
@@ -214,16 +222,24 @@ async fn a_refusal_letter_carries_the_reconsideration_first_clause_and_numbers_d
         )
         .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
-    let la = app
-        .get(&format!("/api/v1/cases/{a}/letters"), Some(&handler))
-        .await
-        .body[0]
-        .clone();
-    let lb = app
-        .get(&format!("/api/v1/cases/{b}/letters"), Some(&handler))
-        .await
-        .body[0]
-        .clone();
+    let reply = |v: Value| {
+        v.as_array()
+            .expect("letters")
+            .iter()
+            .find(|l| l["kind"] == "reply")
+            .expect("reply")
+            .clone()
+    };
+    let la = reply(
+        app.get(&format!("/api/v1/cases/{a}/letters"), Some(&handler))
+            .await
+            .body,
+    );
+    let lb = reply(
+        app.get(&format!("/api/v1/cases/{b}/letters"), Some(&handler))
+            .await
+            .body,
+    );
     assert!(la["number"].as_str().expect("a").ends_with("〕1号"));
     assert!(lb["number"].as_str().expect("b").ends_with("〕2号"));
     let res = app
@@ -298,4 +314,45 @@ async fn where_the_agency_requires_it_the_approver_signs_off_before_issue() {
         )
         .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
+}
+
+#[tokio::test]
+async fn procedural_notices_are_issued_with_their_actions() {
+    let app = spawn_app().await;
+    let clerk = app.token("demo-clerk").await;
+    let handler = app.token("demo-handler").await;
+    let id = crate::cases::register(&app, &clerk, "2026-03-02").await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/corrections"),
+            Some(&handler),
+            &json!({"items": ["请写明所需文件的名称或文号"], "on": "2026-03-04"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let letters = app
+        .get(&format!("/api/v1/cases/{id}/letters"), Some(&handler))
+        .await;
+    let notice = letters.body[0].clone();
+    assert_eq!(notice["kind"], "correction_notice");
+    assert!(
+        notice["number"]
+            .as_str()
+            .expect("number")
+            .starts_with("上城政办依申补〔2026〕")
+    );
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/letters/{}/pdf", notice["id"])))
+        .bearer_auth(&handler)
+        .send()
+        .await
+        .expect("pdf");
+    let text = pdftotext(&res.bytes().await.expect("bytes"));
+    let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(flat.contains("请写明所需文件的名称或文号"), "{text}");
+    assert!(
+        !flat.contains("行政诉讼"),
+        "procedural notices carry no remedy clause: {text}"
+    );
 }

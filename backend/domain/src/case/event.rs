@@ -111,6 +111,12 @@ pub enum CaseEvent {
         approved: bool,
         comments: String,
     },
+    /// A procedural notice (回执, 补正告知书, 延期告知书, 征求意见书, 收费通知书) was issued.
+    NoticeIssued {
+        letter_id: i64,
+        kind: String,
+        number: String,
+    },
     /// The approver signed the approved reply off (签发).
     SignedOff {
         comments: Option<String>,
@@ -149,6 +155,7 @@ impl CaseEvent {
             Self::Drafted { .. } => "drafted",
             Self::SubmittedForReview {} => "submitted_for_review",
             Self::Reviewed { .. } => "reviewed",
+            Self::NoticeIssued { .. } => "notice_issued",
             Self::SignedOff { .. } => "signed_off",
             Self::LetterIssued { .. } => "letter_issued",
             Self::Delivered { .. } => "delivered",
@@ -187,6 +194,7 @@ impl CaseEvent {
             Self::Reviewed {
                 approved: false, ..
             } => "法制审核退回修改".into(),
+            Self::NoticeIssued { number, .. } => format!("出具文书（{number}）"),
             Self::SignedOff { .. } => "负责人签发".into(),
             Self::LetterIssued { number, .. } => format!("出具答复书（{number}）"),
             Self::Delivered { .. } => "答复书已送达".into(),
@@ -295,6 +303,7 @@ pub fn clock_input<'a>(
             | CaseEvent::SubmittedForReview {}
             | CaseEvent::Reviewed { .. }
             | CaseEvent::SignedOff { .. }
+            | CaseEvent::NoticeIssued { .. }
             | CaseEvent::Delivered { .. } => {}
         }
     }

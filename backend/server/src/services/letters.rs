@@ -176,6 +176,76 @@ fn random_code() -> Result<String, ApiError> {
     Ok(yishen_domain::case::query_code_from(&bytes))
 }
 
+/// Numbers, renders and stores a letter of `kind` for a case, inside the caller's
+/// transaction; `extra` adds the kind's own values to the case's common ones. Returns the
+/// letter's id and number.
+#[allow(clippy::too_many_arguments)]
+pub fn issue_letter(
+    conn: &mut yishen_store::DbConn,
+    templates: &yishen_letters::Templates,
+    case: &yishen_store::models::case::Case,
+    kind: LetterKind,
+    variant: Option<&str>,
+    extra: BTreeMap<String, String>,
+    on: NaiveDate,
+    actor_id: Option<i64>,
+) -> Result<(i64, String), ApiError> {
+    let agency = agency::find(conn, case.agency_id)?
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("agency of case vanished")))?;
+    let applicant = case_store::applicant(conn, case.id)?
+        .map(|a| a.name)
+        .unwrap_or_else(|| case.applicant_name.clone());
+    let mut values = fields(case, &agency, &applicant, &DraftInput::default(), on, None);
+    values.extend(extra);
+    let year = on.year();
+    let seq = letter::next_seq(conn, agency.id, year, kind.code())?;
+    let prefix = agency
+        .letter_prefix
+        .clone()
+        .unwrap_or_else(|| agency.code.clone());
+    let number = letter_number(&prefix, kind, year, seq);
+    let data = LetterData {
+        kind,
+        variant: variant.map(str::to_owned),
+        number: number.clone(),
+        fields: values,
+    };
+    let pdf = templates.render(&data).map_err(|e| ApiError::Conflict {
+        code: "letter_incomplete",
+        detail: format!("{}无法生成：{e}", kind.label()),
+    })?;
+    let sha = hex::encode(Sha256::digest(&pdf));
+    let verify_code = random_code()?;
+    let id = letter::insert(
+        conn,
+        &letter::NewLetter {
+            case_id: case.id,
+            agency_id: agency.id,
+            kind: kind.code(),
+            variant,
+            year,
+            seq,
+            number: &number,
+            issued_on: on,
+            sha256: &sha,
+            verify_code: &verify_code,
+            pdf: &pdf,
+            created_by: actor_id,
+            created_at: yishen_store::now(),
+        },
+    )?;
+    Ok((id, number))
+}
+
+/// The event that records a procedural notice.
+pub fn notice_event(letter_id: i64, kind: LetterKind, number: String) -> CaseEvent {
+    CaseEvent::NoticeIssued {
+        letter_id,
+        kind: kind.code().to_owned(),
+        number,
+    }
+}
+
 /// Numbers, renders and stores the reply letter; the case is answered on `on`.
 pub async fn issue(
     state: &AppState,

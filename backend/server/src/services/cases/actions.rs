@@ -12,10 +12,16 @@ use yishen_domain::fees::{self, FeeMode};
 use yishen_store::models::case::{self as case_store, CaseChanges};
 use yishen_store::models::consultation;
 
+use std::collections::BTreeMap;
+
+use yishen_domain::clock::REPLY_LIMIT;
+use yishen_letters::LetterKind;
+
 use super::views::CaseView;
 use super::{Step, act, is_applicant};
 use crate::auth::Actor;
 use crate::error::{ApiError, FieldIssue};
+use crate::services::letters;
 use crate::state::AppState;
 
 const ITEM_MAX: usize = 500;
@@ -82,8 +88,40 @@ fn cal_err(e: yishen_domain::clock::ClockError) -> ApiError {
     }
 }
 
+/// A due date for a letter, or what the letter says while the year has no calendar data.
+fn due_text(cal: &yishen_domain::Calendar, from: NaiveDate, n: u32) -> String {
+    cal.add_working_days(from, n)
+        .map(letters::chinese_date)
+        .unwrap_or_else(|_| "待当年节假日安排公布后确定".to_owned())
+}
+
 fn add_wd(cal: &yishen_domain::Calendar, from: NaiveDate, n: u32) -> Result<NaiveDate, ApiError> {
     Ok(cal.add_working_days(from, n)?)
+}
+
+/// Issues a procedural notice of the case in the action's transaction; returns its event.
+fn notice(
+    conn: &mut yishen_store::DbConn,
+    templates: &yishen_letters::Templates,
+    loaded: &super::Loaded,
+    kind: LetterKind,
+    extra: Vec<(&str, String)>,
+    on: NaiveDate,
+    actor_id: i64,
+) -> Result<(NaiveDate, CaseEvent), ApiError> {
+    let extra: BTreeMap<String, String> =
+        extra.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    let (id, number) = letters::issue_letter(
+        conn,
+        templates,
+        &loaded.case,
+        kind,
+        None,
+        extra,
+        on,
+        Some(actor_id),
+    )?;
+    Ok((on, letters::notice_event(id, kind, number)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -102,16 +140,33 @@ pub async fn confirm(
     body: ConfirmBody,
 ) -> Result<CaseView, ApiError> {
     let received_on = on_field("received_on", body.received_on)?;
+    let templates = state.templates.clone();
     act(
         state,
         actor,
         id,
         if_match,
         Action::Confirm,
-        move |_, loaded, _| {
+        move |conn, loaded, actor| {
             super::check_on("received_on", received_on, loaded.today, loaded.last_on())?;
+            // The 受理回执 tells the applicant the receipt date and the due date.
+            let receipt = notice(
+                conn,
+                &templates,
+                loaded,
+                LetterKind::Receipt,
+                vec![
+                    ("received_date", letters::chinese_date(received_on)),
+                    (
+                        "due_date",
+                        due_text(&loaded.calendar, received_on, REPLY_LIMIT),
+                    ),
+                ],
+                received_on,
+                actor.id,
+            )?;
             Ok(Step {
-                events: vec![(received_on, CaseEvent::Confirmed { received_on })],
+                events: vec![(received_on, CaseEvent::Confirmed { received_on }), receipt],
                 changes: CaseChanges {
                     received_on: Some(Some(received_on)),
                     ..Default::default()
@@ -175,7 +230,8 @@ pub async fn request_correction(
         .map(|r| r.trim().to_owned())
         .filter(|r| !r.is_empty());
     let period_asked = body.due_in_working_days;
-    act(state, actor, id, if_match, Action::RequestCorrection, move |_, loaded, _| {
+    let templates = state.templates.clone();
+    act(state, actor, id, if_match, Action::RequestCorrection, move |conn, loaded, actor| {
         if loaded
             .events
             .iter()
@@ -210,16 +266,31 @@ pub async fn request_correction(
             ));
         }
         let deadline = add_wd(&loaded.calendar, on, period)?;
+        let letter = notice(
+            conn,
+            &templates,
+            loaded,
+            LetterKind::CorrectionNotice,
+            vec![
+                ("items", items.join("\n")),
+                ("deadline", letters::chinese_date(deadline)),
+            ],
+            on,
+            actor.id,
+        )?;
         Ok(Step {
-            events: vec![(
-                on,
-                CaseEvent::CorrectionRequested {
-                    items,
-                    period,
-                    deadline,
-                    late_reason,
-                },
-            )],
+            events: vec![
+                (
+                    on,
+                    CaseEvent::CorrectionRequested {
+                        items,
+                        period,
+                        deadline,
+                        late_reason,
+                    },
+                ),
+                letter,
+            ],
             changes: CaseChanges {
                 correction_deadline: Some(Some(deadline)),
                 ..Default::default()
@@ -282,6 +353,10 @@ pub struct ConsultationBody {
     pub party_kind: Option<String>,
     pub party_name: Option<String>,
     pub on: Option<NaiveDate>,
+    /// What information the letter asks about (default: 政府信息).
+    pub info_description: Option<String>,
+    /// Third parties: which interest may be harmed, e.g. 商业秘密 or 个人隐私 (default: 合法权益).
+    pub interest: Option<String>,
 }
 
 /// Opens a consultation; the working days after `on` are excluded until it closes (条例33).
@@ -317,14 +392,36 @@ pub async fn open_consultation(
         "被征求意见的第三方或机关名称",
     )?;
     let on = on_or_today(body.on)?;
+    let info = body
+        .info_description
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "政府信息".to_owned());
+    let interest = body
+        .interest
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "合法权益".to_owned());
+    let templates = state.templates.clone();
     let view = act(
         state,
         actor,
         id,
         if_match,
         Action::OpenConsultation,
-        move |conn, loaded, _| {
+        move |conn, loaded, actor| {
             let reply_by = add_wd(&loaded.calendar, on, CONSULTATION_WINDOW)?;
+            let (kind_letter, mut extra) = match kind {
+                PartyKind::ThirdParty => (
+                    LetterKind::ThirdPartyConsultation,
+                    vec![("interest", interest)],
+                ),
+                PartyKind::Agency => (LetterKind::AgencyConsultation, Vec::new()),
+            };
+            extra.push(("party_name", name.clone()));
+            extra.push(("info_description", info));
+            extra.push(("reply_by", letters::chinese_date(reply_by)));
+            let letter = notice(conn, &templates, loaded, kind_letter, extra, on, actor.id)?;
             let cid = consultation::insert(
                 conn,
                 &consultation::NewConsultation {
@@ -336,15 +433,18 @@ pub async fn open_consultation(
                 },
             )?;
             Ok(Step {
-                events: vec![(
-                    on,
-                    CaseEvent::ConsultationOpened {
-                        consultation_id: cid,
-                        party_kind: kind,
-                        party_name: name,
-                        reply_by,
-                    },
-                )],
+                events: vec![
+                    (
+                        on,
+                        CaseEvent::ConsultationOpened {
+                            consultation_id: cid,
+                            party_kind: kind,
+                            party_name: name,
+                            reply_by,
+                        },
+                    ),
+                    letter,
+                ],
                 changes: CaseChanges::default(),
             })
         },
@@ -484,13 +584,14 @@ pub async fn extend(
         "延期理由",
     )?;
     let on = on_or_today(body.on)?;
+    let templates = state.templates.clone();
     act(
         state,
         actor,
         id,
         if_match,
         Action::Extend,
-        move |_, loaded, _| {
+        move |conn, loaded, actor| {
             if loaded
                 .events
                 .iter()
@@ -502,8 +603,8 @@ pub async fn extend(
                 });
             }
             let clock = loaded.clock().map_err(cal_err)?;
-            match clock.due_on {
-                Some(due) if on <= due => {}
+            let new_due = match clock.due_on {
+                Some(due) if on <= due => due_text(&loaded.calendar, due, days),
                 Some(due) => {
                     return Err(ApiError::Conflict {
                         code: "extension_after_due_date",
@@ -516,15 +617,32 @@ pub async fn extend(
                         detail: "答复期限尚未起算或已中止，不能延期".into(),
                     });
                 }
-            }
+            };
+            // 条例33: the applicant must be told of the extension.
+            let letter = notice(
+                conn,
+                &templates,
+                loaded,
+                LetterKind::ExtensionNotice,
+                vec![
+                    ("reasons", reason.clone()),
+                    ("extension_days", days.to_string()),
+                    ("due_date", new_due),
+                ],
+                on,
+                actor.id,
+            )?;
             Ok(Step {
-                events: vec![(
-                    on,
-                    CaseEvent::ExtensionGranted {
-                        working_days: days,
-                        reason,
-                    },
-                )],
+                events: vec![
+                    (
+                        on,
+                        CaseEvent::ExtensionGranted {
+                            working_days: days,
+                            reason,
+                        },
+                    ),
+                    letter,
+                ],
                 changes: CaseChanges::default(),
             })
         },
@@ -540,6 +658,11 @@ pub struct FeeNoticeBody {
     /// Pages, for `per_page`.
     pub pages: Option<u32>,
     pub on: Option<NaiveDate>,
+    /// Why a fee is charged at all (条例42: the number or frequency clearly beyond a
+    /// reasonable range); printed in the notice.
+    pub reasons: Option<String>,
+    /// How and where to pay, as the notice prints it.
+    pub payment_method: Option<String>,
 }
 
 /// The fee notice (信息处理费): the payment window opens and, by the agency's setting, the
@@ -584,13 +707,26 @@ pub async fn notice_fee(
         (_, p) => p,
     };
     let on = on_or_today(body.on)?;
+    let fee_reasons = body
+        .reasons
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty())
+        .unwrap_or_else(|| {
+            "您申请公开政府信息的数量、频次明显超过合理范围（条例第四十二条）".to_owned()
+        });
+    let payment_method = body
+        .payment_method
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty())
+        .unwrap_or_else(|| "按本机关告知的非税收入缴款方式缴纳".to_owned());
+    let templates = state.templates.clone();
     act(
         state,
         actor,
         id,
         if_match,
         Action::NoticeFee,
-        move |conn, loaded, _| {
+        move |conn, loaded, actor| {
             if loaded
                 .events
                 .iter()
@@ -630,17 +766,40 @@ pub async fn notice_fee(
                 });
             }
             let pay_by = add_wd(&loaded.calendar, on, FEE_PAYMENT_WINDOW)?;
+            let basis = match (ordinal, pages) {
+                (Some(k), _) => format!("按件计收（办法第四条），本件为申请人当月第{k}件申请"),
+                (None, Some(p)) => format!("按量计收（办法第五条），共{p}页"),
+                (None, None) => String::new(),
+            };
+            let letter = notice(
+                conn,
+                &templates,
+                loaded,
+                LetterKind::FeeNotice,
+                vec![
+                    ("reasons", fee_reasons),
+                    ("fee_basis", basis),
+                    ("amount", amount.to_string()),
+                    ("payment_method", payment_method),
+                    ("deadline", letters::chinese_date(pay_by)),
+                ],
+                on,
+                actor.id,
+            )?;
             Ok(Step {
-                events: vec![(
-                    on,
-                    CaseEvent::FeeNoticed {
-                        mode,
-                        pages,
-                        ordinal,
-                        amount_yuan: amount,
-                        pay_by,
-                    },
-                )],
+                events: vec![
+                    (
+                        on,
+                        CaseEvent::FeeNoticed {
+                            mode,
+                            pages,
+                            ordinal,
+                            amount_yuan: amount,
+                            pay_by,
+                        },
+                    ),
+                    letter,
+                ],
                 changes: CaseChanges {
                     fee_deadline: Some(Some(pay_by)),
                     ..Default::default()
