@@ -684,8 +684,8 @@ async fn a_stale_version_gets_409_and_changes_nothing() {
     let events = app
         .get(&format!("/api/v1/cases/{id}/events"), Some(&handler))
         .await;
-    // registered, consultation_opened and its letter: nothing of the losers.
-    assert_eq!(events.body.as_array().expect("events").len(), 3);
+    // registered with its receipt, consultation_opened with its letter: nothing of the losers.
+    assert_eq!(events.body.as_array().expect("events").len(), 4);
 }
 
 #[tokio::test]
@@ -715,6 +715,7 @@ async fn events_form_a_hash_chain() {
         kinds,
         [
             "registered",
+            "notice_issued",
             "correction_requested",
             "notice_issued",
             "correction_received"
@@ -724,7 +725,8 @@ async fn events_form_a_hash_chain() {
     for pair in events.windows(2) {
         assert_eq!(pair[1]["prev_hash"], pair[0]["hash"]);
     }
-    assert_eq!(events[1]["actor"], "演示承办人");
+    assert_eq!(events[1]["actor"], "演示登记员");
+    assert_eq!(events[2]["actor"], "演示承办人");
     assert!(
         events
             .iter()

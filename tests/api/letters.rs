@@ -333,8 +333,16 @@ async fn procedural_notices_are_issued_with_their_actions() {
     let letters = app
         .get(&format!("/api/v1/cases/{id}/letters"), Some(&handler))
         .await;
-    let notice = letters.body[0].clone();
-    assert_eq!(notice["kind"], "correction_notice");
+    let all = letters.body.as_array().expect("letters");
+    assert_eq!(
+        all[0]["kind"], "receipt",
+        "a registered application gets its 受理回执 at once"
+    );
+    let notice = all
+        .iter()
+        .find(|l| l["kind"] == "correction_notice")
+        .expect("correction notice")
+        .clone();
     assert!(
         notice["number"]
             .as_str()

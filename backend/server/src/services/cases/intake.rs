@@ -13,7 +13,7 @@ use yishen_domain::case::{
 use yishen_domain::{Calendar, Disposition, Role};
 use yishen_store::DbConn;
 use yishen_store::models::agency::{self, Agency};
-use yishen_store::models::case::{self as case_store, CaseApplicant, NewCase};
+use yishen_store::models::case::{self as case_store, CaseApplicant, CaseScope, NewCase};
 
 use super::views::{self, CaseView};
 use super::{chain_events, clock_cache, insert_chain};
@@ -391,6 +391,7 @@ pub async fn create(
     };
     let actor = actor.clone();
     let pii = state.pii.clone();
+    let templates = state.templates.clone();
     let scope = policy::case_scope(&actor)?;
     state
         .write(move |conn| {
@@ -425,6 +426,39 @@ pub async fn create(
                 },
             )?;
             tracing::info!(case_id = inserted.id, tracking_no = %inserted.tracking_no, "case filed");
+            // A registered application gets its 受理回执 at once; an online one when confirmed.
+            if status == Status::Received {
+                let loaded = super::load(conn, &CaseScope::All, inserted.id, today)?;
+                if let Some(received_on) = loaded.case.received_on {
+                    let due = calendar
+                        .add_working_days(received_on, yishen_domain::clock::REPLY_LIMIT)
+                        .map(crate::services::letters::chinese_date)
+                        .unwrap_or_else(|_| "待当年节假日安排公布后确定".to_owned());
+                    let extra = [("due_date".to_owned(), due)].into_iter().collect();
+                    let (letter_id, number) = crate::services::letters::issue_letter(
+                        conn,
+                        &templates,
+                        &loaded.case,
+                        yishen_letters::LetterKind::Receipt,
+                        None,
+                        extra,
+                        received_on,
+                        Some(actor.id),
+                    )?;
+                    let step = super::Step {
+                        events: vec![(
+                            received_on,
+                            crate::services::letters::notice_event(
+                                letter_id,
+                                yishen_letters::LetterKind::Receipt,
+                                number,
+                            ),
+                        )],
+                        changes: Default::default(),
+                    };
+                    super::finish(conn, &loaded, step, Status::Received, Some(actor.id))?;
+                }
+            }
             let mut view = views::load_view(conn, &pii, &scope, inserted.id)?;
             view.query_code = Some(inserted.query_code);
             Ok(view)
