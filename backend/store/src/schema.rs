@@ -125,9 +125,8 @@ diesel::table! {
 }
 
 diesel::table! {
-    case_sequences (agency_id, year) {
-        agency_id -> BigInt,
-        year -> Integer,
+    counters (name) {
+        name -> Text,
         last -> BigInt,
     }
 }
@@ -165,15 +164,6 @@ diesel::table! {
         void_reason -> Nullable<Text>,
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    letter_series (agency_id, year, kind) {
-        agency_id -> BigInt,
-        year -> Integer,
-        kind -> Text,
-        last -> BigInt,
     }
 }
 
@@ -237,11 +227,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     cases,
     case_applicants,
     case_drafts,
-    case_sequences,
+    counters,
     case_events,
     consultations,
     letters,
-    letter_series,
     reconsiderations,
     litigations,
 );

@@ -1,2 +1,1 @@
-DROP TABLE letter_series;
 DROP TABLE letters;

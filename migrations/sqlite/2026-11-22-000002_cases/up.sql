@@ -67,13 +67,12 @@ CREATE INDEX case_applicants_phone ON case_applicants (phone_hash) WHERE phone_h
 CREATE INDEX case_applicants_email ON case_applicants (email_hash) WHERE email_hash IS NOT NULL;
 CREATE INDEX case_applicants_address ON case_applicants (address_hash) WHERE address_hash IS NOT NULL;
 
--- The next tracking sequence per agency and year, advanced inside the intake transaction
--- so that numbers are gap-free: a failed intake rolls its number back.
-CREATE TABLE case_sequences (
-    agency_id INTEGER NOT NULL REFERENCES agencies (id),
-    year INTEGER NOT NULL,
-    last BIGINT NOT NULL,
-    PRIMARY KEY (agency_id, year)
+-- Gap-free number series (case tracking numbers per agency and year, letter numbers per
+-- agency, year and kind), one row per series, advanced inside the transaction that uses the
+-- number so that a failed action rolls it back.
+CREATE TABLE counters (
+    name TEXT PRIMARY KEY NOT NULL,
+    last BIGINT NOT NULL
 );
 
 -- The event log, hash-chained per case. `recorded_at` is text so the hashed bytes are

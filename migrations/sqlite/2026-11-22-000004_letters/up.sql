@@ -1,4 +1,4 @@
--- Issued letters. Numbers come from a gap-free series per agency, year and kind; a number once
+-- Issued letters. Numbers come from a gap-free series (`counters`) per agency, year and kind; a number once
 -- issued is never reused (a voided letter keeps its row). The PDF is kept in the database so
 -- that every instance can serve it.
 CREATE TABLE letters (
@@ -21,11 +21,3 @@ CREATE TABLE letters (
     UNIQUE (agency_id, year, kind, seq)
 );
 CREATE INDEX letters_case ON letters (case_id);
-
-CREATE TABLE letter_series (
-    agency_id INTEGER NOT NULL REFERENCES agencies (id),
-    year INTEGER NOT NULL,
-    kind TEXT NOT NULL,
-    last BIGINT NOT NULL,
-    PRIMARY KEY (agency_id, year, kind)
-);

@@ -11,7 +11,7 @@ use yishen_domain::case::Status;
 use crate::auth::Actor;
 use crate::error::{ApiError, FieldIssue};
 use crate::extract::{ApiJson, ApiQuery};
-use crate::routes::users::MAX_PER_PAGE;
+use crate::routes::users::page_limits;
 use crate::services::cases::actions::{
     self, CloseConsultationBody, ConfirmBody, ConsultationBody, CorrectionBody,
     CorrectionResponseBody, ExtensionBody, FeeNoticeBody, OnBody, WithdrawBody,
@@ -119,15 +119,7 @@ pub async fn list(
             "due_within 须在0至200个工作日之间",
         )]));
     }
-    let per_page = q.per_page.unwrap_or(50);
-    if per_page == 0 || per_page > MAX_PER_PAGE {
-        return Err(ApiError::InvalidQuery(vec![FieldIssue::new(
-            "per_page",
-            "out_of_range",
-            format!("每页条数须在1至{MAX_PER_PAGE}之间"),
-        )]));
-    }
-    let page = q.page.unwrap_or(1).max(1);
+    let (limit, offset) = page_limits(q.page, q.per_page)?;
     let (items, total) = read::list(
         &state,
         &actor,
@@ -136,8 +128,8 @@ pub async fn list(
             agency: q.agency,
             overdue: q.overdue.unwrap_or(false),
             due_within: q.due_within,
-            limit: i64::from(per_page),
-            offset: i64::from(page - 1) * i64::from(per_page),
+            limit,
+            offset,
         },
     )
     .await?;

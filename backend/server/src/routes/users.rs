@@ -105,20 +105,26 @@ pub const MAX_PER_PAGE: u32 = 200;
 impl Page {
     /// `(limit, offset)`, or a problem naming the field.
     pub fn limits(&self) -> Result<(i64, i64), ApiError> {
-        let per_page = self.per_page.unwrap_or(50);
-        if per_page == 0 || per_page > MAX_PER_PAGE {
-            return Err(ApiError::InvalidQuery(vec![crate::error::FieldIssue::new(
-                "per_page",
-                "out_of_range",
-                format!("每页条数须在1至{MAX_PER_PAGE}之间"),
-            )]));
-        }
-        let page = self.page.unwrap_or(1).max(1);
-        Ok((
-            i64::from(per_page),
-            i64::from(page - 1) * i64::from(per_page),
-        ))
+        page_limits(self.page, self.per_page)
     }
+}
+
+/// `(limit, offset)` of a 1-based `page` of `per_page` items (default 50, at most
+/// [`MAX_PER_PAGE`]), or a problem naming the field.
+pub fn page_limits(page: Option<u32>, per_page: Option<u32>) -> Result<(i64, i64), ApiError> {
+    let per_page = per_page.unwrap_or(50);
+    if per_page == 0 || per_page > MAX_PER_PAGE {
+        return Err(ApiError::InvalidQuery(vec![crate::error::FieldIssue::new(
+            "per_page",
+            "out_of_range",
+            format!("每页条数须在1至{MAX_PER_PAGE}之间"),
+        )]));
+    }
+    let page = page.unwrap_or(1).max(1);
+    Ok((
+        i64::from(per_page),
+        i64::from(page - 1) * i64::from(per_page),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]

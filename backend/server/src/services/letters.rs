@@ -76,14 +76,12 @@ fn list(v: &[String]) -> String {
         .join("\n")
 }
 
-/// Every value a letter of this case may print; the template takes what it needs.
+/// The values every letter of this case may print; the template takes what it needs.
 fn fields(
     case: &yishen_store::models::case::Case,
     agency: &agency::Agency,
     applicant_name: &str,
-    draft: &DraftInput,
     issue_on: NaiveDate,
-    prior_reply: Option<String>,
 ) -> BTreeMap<String, String> {
     let mut f = BTreeMap::new();
     let mut put = |k: &str, v: String| {
@@ -121,6 +119,15 @@ fn fields(
     // The 附注 line: the office that handles the application (the agency's own contact
     // details are not yet an agency setting).
     put("contact", format!("{}政府信息公开工作机构", agency.name));
+    f
+}
+
+/// The values a reply takes from its approved draft.
+fn draft_fields(draft: &DraftInput, prior_reply: Option<String>) -> BTreeMap<String, String> {
+    let mut f = BTreeMap::new();
+    let mut put = |k: &str, v: String| {
+        f.insert(k.to_owned(), v);
+    };
     if let Some(r) = &draft.reasons {
         put("reasons", r.clone());
     }
@@ -170,12 +177,6 @@ fn fields(
     f
 }
 
-fn random_code() -> Result<String, ApiError> {
-    let mut bytes = [0u8; 12];
-    getrandom::fill(&mut bytes).map_err(|e| ApiError::Internal(anyhow::anyhow!("random: {e}")))?;
-    Ok(yishen_domain::case::query_code_from(&bytes))
-}
-
 /// Numbers, renders and stores a letter of `kind` for a case, inside the caller's
 /// transaction; `extra` adds the kind's own values to the case's common ones. Returns the
 /// letter's id and number.
@@ -195,7 +196,7 @@ pub fn issue_letter(
     let applicant = case_store::applicant(conn, case.id)?
         .map(|a| a.name)
         .unwrap_or_else(|| case.applicant_name.clone());
-    let mut values = fields(case, &agency, &applicant, &DraftInput::default(), on, None);
+    let mut values = fields(case, &agency, &applicant, on);
     values.extend(extra);
     let year = on.year();
     let seq = letter::next_seq(conn, agency.id, year, kind.code())?;
@@ -215,7 +216,7 @@ pub fn issue_letter(
         detail: format!("{}无法生成：{e}", kind.label()),
     })?;
     let sha = hex::encode(Sha256::digest(&pdf));
-    let verify_code = random_code()?;
+    let verify_code = super::cases::intake::random_code()?;
     let id = letter::insert(
         conn,
         &letter::NewLetter {
@@ -281,11 +282,6 @@ pub async fn issue(
             })?;
             let draft: DraftInput =
                 serde_json::from_str(&stored.data).map_err(anyhow::Error::from)?;
-            let agency = agency::find(conn, loaded.case.agency_id)?
-                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("agency of case vanished")))?;
-            let applicant = case_store::applicant(conn, loaded.case.id)?
-                .map(|a| a.name)
-                .unwrap_or_else(|| loaded.case.applicant_name.clone());
             let prior_reply = match draft.prior_case.as_deref() {
                 Some(t) => case_store::find_by_tracking_no(conn, t.trim())?.map(|(c, _, _)| {
                     let lts = letter::for_case(conn, c.id).unwrap_or_default();
@@ -297,42 +293,15 @@ pub async fn issue(
                 None => None,
             };
             let kind = letter_for(disposition);
-            let year = on.year();
-            let seq = letter::next_seq(conn, agency.id, year, kind.code())?;
-            let prefix = agency
-                .letter_prefix
-                .clone()
-                .unwrap_or_else(|| agency.code.clone());
-            let number = letter_number(&prefix, kind, year, seq);
-            let data = LetterData {
-                kind,
-                variant: Some(disposition.as_str().to_owned()),
-                number: number.clone(),
-                fields: fields(&loaded.case, &agency, &applicant, &draft, on, prior_reply),
-            };
-            let pdf = templates.render(&data).map_err(|e| ApiError::Conflict {
-                code: "letter_incomplete",
-                detail: format!("答复书无法生成：{e}"),
-            })?;
-            let sha = hex::encode(Sha256::digest(&pdf));
-            let verify_code = random_code()?;
-            let letter_id = letter::insert(
+            let (letter_id, number) = issue_letter(
                 conn,
-                &letter::NewLetter {
-                    case_id: loaded.case.id,
-                    agency_id: agency.id,
-                    kind: kind.code(),
-                    variant: Some(disposition.as_str()),
-                    year,
-                    seq,
-                    number: &number,
-                    issued_on: on,
-                    sha256: &sha,
-                    verify_code: &verify_code,
-                    pdf: &pdf,
-                    created_by: Some(actor.id),
-                    created_at: yishen_store::now(),
-                },
+                &templates,
+                &loaded.case,
+                kind,
+                Some(disposition.as_str()),
+                draft_fields(&draft, prior_reply),
+                on,
+                Some(actor.id),
             )?;
             Ok(Step {
                 events: vec![(

@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::DbConn;
-use crate::schema::{agencies, case_sequences, cases};
+use crate::schema::{agencies, cases};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = cases)]
@@ -110,42 +110,10 @@ pub enum CaseScope {
 /// A case with its agency's code and name.
 pub type CaseWithAgency = (Case, String, String);
 
-/// Takes the next number of the agency's series for `year`. Runs inside the intake
-/// transaction: the increment is rolled back with it, so the series has no gaps.
+/// Takes the next number of the agency's tracking series for `year` (gap-free, in the
+/// caller's transaction).
 pub fn next_seq(conn: &mut DbConn, agency_id: i64, year: i32) -> QueryResult<i64> {
-    let key = case_sequences::table
-        .filter(case_sequences::agency_id.eq(agency_id))
-        .filter(case_sequences::year.eq(year));
-    // UPDATE … RETURNING takes the row lock on PostgreSQL; SQLite writes are serialised.
-    let bumped: Option<i64> = diesel::update(key)
-        .set(case_sequences::last.eq(case_sequences::last + 1))
-        .returning(case_sequences::last)
-        .get_result(conn)
-        .optional()?;
-    if let Some(n) = bumped {
-        return Ok(n);
-    }
-    // A savepoint, so that losing the race to create the row leaves the outer transaction
-    // usable on PostgreSQL.
-    let created = conn.transaction(|c| {
-        diesel::insert_into(case_sequences::table)
-            .values((
-                case_sequences::agency_id.eq(agency_id),
-                case_sequences::year.eq(year),
-                case_sequences::last.eq(1i64),
-            ))
-            .execute(c)
-    });
-    match created {
-        Ok(_) => return Ok(1),
-        Err(e) if crate::is_unique_violation(&e) => {}
-        Err(e) => return Err(e),
-    }
-    // Another transaction created the row first: take the next number after its.
-    diesel::update(key)
-        .set(case_sequences::last.eq(case_sequences::last + 1))
-        .returning(case_sequences::last)
-        .get_result(conn)
+    super::counter::next(conn, &format!("case/{agency_id}/{year}"))
 }
 
 pub fn insert(conn: &mut DbConn, new: &NewCase<'_>) -> QueryResult<i64> {

@@ -1,10 +1,10 @@
-//! Issued letters and their numbering series (`letters`, `letter_series`).
+//! Issued letters and their numbering series (`letters`; the series live in `counters`).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::DbConn;
-use crate::schema::{agencies, letter_series, letters};
+use crate::schema::{agencies, letters};
 
 /// A letter without its PDF bytes (for lists).
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -41,41 +41,10 @@ pub struct NewLetter<'a> {
     pub created_at: NaiveDateTime,
 }
 
-/// Takes the next number of the agency's series for `year` and `kind`, inside the caller's
-/// transaction (rolled back with it, so the series has no gaps).
+/// Takes the next number of the agency's series for `year` and `kind` (gap-free, in the
+/// caller's transaction).
 pub fn next_seq(conn: &mut DbConn, agency_id: i64, year: i32, kind: &str) -> QueryResult<i64> {
-    let bump = |c: &mut DbConn| {
-        diesel::update(
-            letter_series::table
-                .filter(letter_series::agency_id.eq(agency_id))
-                .filter(letter_series::year.eq(year))
-                .filter(letter_series::kind.eq(kind)),
-        )
-        .set(letter_series::last.eq(letter_series::last + 1))
-        .returning(letter_series::last)
-        .get_result::<i64>(c)
-        .optional()
-    };
-    if let Some(n) = bump(conn)? {
-        return Ok(n);
-    }
-    let created = conn.transaction(|c| {
-        diesel::insert_into(letter_series::table)
-            .values((
-                letter_series::agency_id.eq(agency_id),
-                letter_series::year.eq(year),
-                letter_series::kind.eq(kind),
-                letter_series::last.eq(1i64),
-            ))
-            .execute(c)
-    });
-    match created {
-        Ok(_) => Ok(1),
-        Err(e) if crate::is_unique_violation(&e) => {
-            bump(conn)?.ok_or(diesel::result::Error::NotFound)
-        }
-        Err(e) => Err(e),
-    }
+    super::counter::next(conn, &format!("letter/{agency_id}/{year}/{kind}"))
 }
 
 pub fn insert(conn: &mut DbConn, new: &NewLetter<'_>) -> QueryResult<i64> {

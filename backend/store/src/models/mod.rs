@@ -6,6 +6,7 @@ pub mod calendar_year;
 pub mod case;
 pub mod case_event;
 pub mod consultation;
+pub mod counter;
 pub mod draft;
 pub mod letter;
 pub mod outcome;

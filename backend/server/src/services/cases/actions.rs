@@ -124,6 +124,31 @@ fn notice(
     Ok((on, letters::notice_event(id, kind, number)))
 }
 
+/// The 受理回执: tells the applicant the receipt date and the due date.
+pub(super) fn receipt(
+    conn: &mut yishen_store::DbConn,
+    templates: &yishen_letters::Templates,
+    loaded: &super::Loaded,
+    received_on: NaiveDate,
+    actor_id: i64,
+) -> Result<(NaiveDate, CaseEvent), ApiError> {
+    notice(
+        conn,
+        templates,
+        loaded,
+        LetterKind::Receipt,
+        vec![
+            ("received_date", letters::chinese_date(received_on)),
+            (
+                "due_date",
+                due_text(&loaded.calendar, received_on, REPLY_LIMIT),
+            ),
+        ],
+        received_on,
+        actor_id,
+    )
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmBody {
@@ -149,22 +174,7 @@ pub async fn confirm(
         Action::Confirm,
         move |conn, loaded, actor| {
             super::check_on("received_on", received_on, loaded.today, loaded.last_on())?;
-            // The 受理回执 tells the applicant the receipt date and the due date.
-            let receipt = notice(
-                conn,
-                &templates,
-                loaded,
-                LetterKind::Receipt,
-                vec![
-                    ("received_date", letters::chinese_date(received_on)),
-                    (
-                        "due_date",
-                        due_text(&loaded.calendar, received_on, REPLY_LIMIT),
-                    ),
-                ],
-                received_on,
-                actor.id,
-            )?;
+            let receipt = receipt(conn, &templates, loaded, received_on, actor.id)?;
             Ok(Step {
                 events: vec![(received_on, CaseEvent::Confirmed { received_on }), receipt],
                 changes: CaseChanges {

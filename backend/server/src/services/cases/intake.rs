@@ -195,7 +195,8 @@ pub struct Inserted {
     pub query_code: String,
 }
 
-fn random_query_code() -> Result<String, ApiError> {
+/// A random code in the query-code alphabet (query codes, letter verification codes).
+pub fn random_code() -> Result<String, ApiError> {
     let mut bytes = [0u8; QUERY_CODE_LEN];
     getrandom::fill(&mut bytes).map_err(|e| ApiError::Internal(anyhow::anyhow!("random: {e}")))?;
     Ok(query_code_from(&bytes))
@@ -233,7 +234,7 @@ pub fn insert_case(
             code: "tracking_series_exhausted",
             detail: format!("{}年的受理编号已用尽", place.year),
         })?;
-    let query_code = random_query_code()?;
+    let query_code = random_code()?;
     let a = &intake.applicant;
     let id_hash = pii.match_hash(&format!("{}:{}", a.id_type().as_str(), a.id_number()));
     let rules = HandlingRules::from_settings(&agency.settings);
@@ -430,30 +431,10 @@ pub async fn create(
             if status == Status::Received {
                 let loaded = super::load(conn, &CaseScope::All, inserted.id, today)?;
                 if let Some(received_on) = loaded.case.received_on {
-                    let due = calendar
-                        .add_working_days(received_on, yishen_domain::clock::REPLY_LIMIT)
-                        .map(crate::services::letters::chinese_date)
-                        .unwrap_or_else(|_| "待当年节假日安排公布后确定".to_owned());
-                    let extra = [("due_date".to_owned(), due)].into_iter().collect();
-                    let (letter_id, number) = crate::services::letters::issue_letter(
-                        conn,
-                        &templates,
-                        &loaded.case,
-                        yishen_letters::LetterKind::Receipt,
-                        None,
-                        extra,
-                        received_on,
-                        Some(actor.id),
-                    )?;
+                    let receipt =
+                        super::actions::receipt(conn, &templates, &loaded, received_on, actor.id)?;
                     let step = super::Step {
-                        events: vec![(
-                            received_on,
-                            crate::services::letters::notice_event(
-                                letter_id,
-                                yishen_letters::LetterKind::Receipt,
-                                number,
-                            ),
-                        )],
+                        events: vec![receipt],
                         changes: Default::default(),
                     };
                     super::finish(conn, &loaded, step, Status::Received, Some(actor.id))?;
