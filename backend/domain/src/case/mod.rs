@@ -3,6 +3,7 @@
 //! events that are its history. Parsing happens here so that the server and the importer
 //! accept exactly the same input.
 
+pub mod checks;
 pub mod event;
 pub mod intake;
 pub mod rules;

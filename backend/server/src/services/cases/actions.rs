@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use yishen_domain::Disposition;
-use yishen_domain::case::{Action, CaseEvent, ConsultationOpinion, PartyKind};
+use yishen_domain::case::{Action, CaseEvent, ConsultationOpinion, PartyKind, checks};
 use yishen_domain::clock::{self, CONSULTATION_WINDOW, FEE_PAYMENT_WINDOW, MAX_EXTENSION};
 use yishen_domain::fees::{self, FeeMode};
 use yishen_store::models::case::{self as case_store, CaseChanges};
@@ -85,6 +85,14 @@ fn cal_err(e: yishen_domain::clock::ClockError) -> ApiError {
             ApiError::CalendarYearNotCovered { year }
         }
         other => ApiError::Internal(anyhow::anyhow!("clock: {other}")),
+    }
+}
+
+/// A legal refusal as a 409 that says why.
+fn refused(e: checks::Refusal) -> ApiError {
+    ApiError::Conflict {
+        code: e.code(),
+        detail: e.to_string(),
     }
 }
 
@@ -242,16 +250,7 @@ pub async fn request_correction(
     let period_asked = body.due_in_working_days;
     let templates = state.templates.clone();
     act(state, actor, id, if_match, Action::RequestCorrection, move |conn, loaded, actor| {
-        if loaded
-            .events
-            .iter()
-            .any(|(_, e)| matches!(e, CaseEvent::CorrectionRequested { .. }))
-        {
-            return Err(ApiError::Conflict {
-                code: "correction_already_requested",
-                detail: "补正告知应一次性发出（条例第三十条），本案已发出过补正告知".into(),
-            });
-        }
+        checks::may_request_correction(&loaded.events).map_err(refused)?;
         let period = period_asked.unwrap_or(loaded.rules.correction_period_days);
         let max = yishen_domain::case::rules::MAX_CORRECTION_PERIOD;
         if period == 0 || period > max {
@@ -518,44 +517,55 @@ pub async fn close_consultation(
         ));
     }
     let on = on_or_today(body.on)?;
-    act(state, actor, id, if_match, Action::CloseConsultation, move |conn, loaded, _| {
-        let c = consultation::for_case(conn, loaded.case.id)?
-            .into_iter()
-            .find(|c| c.id == cid)
-            .ok_or(ApiError::NotFound("征求意见记录"))?;
-        if c.closed_on.is_some() {
-            return Err(ApiError::Conflict {
-                code: "consultation_closed",
-                detail: "该征求意见已经结束".into(),
-            });
-        }
-        if opinion == ConsultationOpinion::NoReply && on <= c.reply_by {
-            return Err(ApiError::field(
-                "opinion",
-                "window_not_expired",
-                format!("答复期限至{}届满（条例第三十二条、第三十四条），届满前不能按逾期未答复结束", c.reply_by),
-            ));
-        }
-        // 条例34: an agency's silence counts as consent; the record says so.
-        let note = match (c.party_kind.as_str(), opinion, note) {
-            ("agency", ConsultationOpinion::NoReply, None) => {
-                Some("被征求意见机关逾期未提出意见，视为同意公开（条例第三十四条）".to_owned())
+    act(
+        state,
+        actor,
+        id,
+        if_match,
+        Action::CloseConsultation,
+        move |conn, loaded, _| {
+            let c = consultation::for_case(conn, loaded.case.id)?
+                .into_iter()
+                .find(|c| c.id == cid)
+                .ok_or(ApiError::NotFound("征求意见记录"))?;
+            if c.closed_on.is_some() {
+                return Err(ApiError::Conflict {
+                    code: "consultation_closed",
+                    detail: "该征求意见已经结束".into(),
+                });
             }
-            (_, _, n) => n,
-        };
-        consultation::close(conn, loaded.case.id, cid, on, opinion.as_str(), note.as_deref())?;
-        Ok(Step {
-            events: vec![(
+            if opinion == ConsultationOpinion::NoReply {
+                checks::may_record_no_reply(on, c.reply_by)
+                    .map_err(|e| ApiError::field("opinion", e.code(), e.to_string()))?;
+            }
+            // 条例34: an agency's silence counts as consent; the record says so.
+            let note = match (c.party_kind.as_str(), opinion, note) {
+                ("agency", ConsultationOpinion::NoReply, None) => {
+                    Some("被征求意见机关逾期未提出意见，视为同意公开（条例第三十四条）".to_owned())
+                }
+                (_, _, n) => n,
+            };
+            consultation::close(
+                conn,
+                loaded.case.id,
+                cid,
                 on,
-                CaseEvent::ConsultationClosed {
-                    consultation_id: cid,
-                    opinion,
-                    note,
-                },
-            )],
-            changes: CaseChanges::default(),
-        })
-    })
+                opinion.as_str(),
+                note.as_deref(),
+            )?;
+            Ok(Step {
+                events: vec![(
+                    on,
+                    CaseEvent::ConsultationClosed {
+                        consultation_id: cid,
+                        opinion,
+                        note,
+                    },
+                )],
+                changes: CaseChanges::default(),
+            })
+        },
+    )
     .await
 }
 
@@ -602,32 +612,9 @@ pub async fn extend(
         if_match,
         Action::Extend,
         move |conn, loaded, actor| {
-            if loaded
-                .events
-                .iter()
-                .any(|(_, e)| matches!(e, CaseEvent::ExtensionGranted { .. }))
-            {
-                return Err(ApiError::Conflict {
-                    code: "extension_already_granted",
-                    detail: "答复期限只能延长一次（条例第三十三条第二款）".into(),
-                });
-            }
             let clock = loaded.clock().map_err(cal_err)?;
-            let new_due = match clock.due_on {
-                Some(due) if on <= due => due_text(&loaded.calendar, due, days),
-                Some(due) => {
-                    return Err(ApiError::Conflict {
-                        code: "extension_after_due_date",
-                        detail: format!("延期应在答复期限届满（{due}）前决定并告知申请人"),
-                    });
-                }
-                None => {
-                    return Err(ApiError::Conflict {
-                        code: "clock_not_running",
-                        detail: "答复期限尚未起算或已中止，不能延期".into(),
-                    });
-                }
-            };
+            let due = checks::may_extend(&loaded.events, on, clock.due_on).map_err(refused)?;
+            let new_due = due_text(&loaded.calendar, due, days);
             // 条例33: the applicant must be told of the extension.
             let letter = notice(
                 conn,
@@ -737,16 +724,7 @@ pub async fn notice_fee(
         if_match,
         Action::NoticeFee,
         move |conn, loaded, actor| {
-            if loaded
-                .events
-                .iter()
-                .any(|(_, e)| matches!(e, CaseEvent::FeeNoticed { .. }))
-            {
-                return Err(ApiError::Conflict {
-                    code: "fee_already_noticed",
-                    detail: "本申请已发出过收费通知".into(),
-                });
-            }
+            checks::may_notice_fee(&loaded.events).map_err(refused)?;
             let (ordinal, amount) = match mode {
                 FeeMode::PerPage => (None, fees::per_page(pages.unwrap_or(0))),
                 FeeMode::PerApplication => {

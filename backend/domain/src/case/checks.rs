@@ -1,0 +1,127 @@
+//! The legal preconditions of the handling actions, beyond state and role (which
+//! [`super::state`] decides): what the regulation allows once, before a date, or after a
+//! window. The server asks here and only turns a refusal into a response.
+
+use chrono::NaiveDate;
+
+use super::event::CaseEvent;
+
+/// Why an action is refused by the law.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("补正告知应一次性发出（条例第三十条），本案已发出过补正告知")]
+    CorrectionAlreadyRequested,
+    #[error("答复期限只能延长一次（条例第三十三条第二款）")]
+    ExtensionAlreadyGranted,
+    #[error("延期应在答复期限届满（{due}）前决定并告知申请人")]
+    ExtensionAfterDueDate { due: NaiveDate },
+    #[error("答复期限尚未起算或已中止，不能延期")]
+    ClockNotRunning,
+    #[error("答复期限至{reply_by}届满（条例第三十二条、第三十四条），届满前不能按逾期未答复结束")]
+    ConsultationWindowOpen { reply_by: NaiveDate },
+    #[error("本申请已发出过收费通知")]
+    FeeAlreadyNoticed,
+}
+
+impl Refusal {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::CorrectionAlreadyRequested => "correction_already_requested",
+            Self::ExtensionAlreadyGranted => "extension_already_granted",
+            Self::ExtensionAfterDueDate { .. } => "extension_after_due_date",
+            Self::ClockNotRunning => "clock_not_running",
+            Self::ConsultationWindowOpen { .. } => "window_not_expired",
+            Self::FeeAlreadyNoticed => "fee_already_noticed",
+        }
+    }
+}
+
+fn any(events: &[(NaiveDate, CaseEvent)], f: impl Fn(&CaseEvent) -> bool) -> bool {
+    events.iter().any(|(_, e)| f(e))
+}
+
+/// 条例30: the 补正 notice is one-time.
+pub fn may_request_correction(events: &[(NaiveDate, CaseEvent)]) -> Result<(), Refusal> {
+    if any(events, |e| {
+        matches!(e, CaseEvent::CorrectionRequested { .. })
+    }) {
+        Err(Refusal::CorrectionAlreadyRequested)
+    } else {
+        Ok(())
+    }
+}
+
+/// 条例33: one extension, decided on or before the due date of a running count. Returns the
+/// due date it extends.
+pub fn may_extend(
+    events: &[(NaiveDate, CaseEvent)],
+    on: NaiveDate,
+    due_on: Option<NaiveDate>,
+) -> Result<NaiveDate, Refusal> {
+    if any(events, |e| matches!(e, CaseEvent::ExtensionGranted { .. })) {
+        return Err(Refusal::ExtensionAlreadyGranted);
+    }
+    match due_on {
+        Some(due) if on <= due => Ok(due),
+        Some(due) => Err(Refusal::ExtensionAfterDueDate { due }),
+        None => Err(Refusal::ClockNotRunning),
+    }
+}
+
+/// 条例32, 34: silence can be recorded only once the party's reply window has passed.
+pub fn may_record_no_reply(on: NaiveDate, reply_by: NaiveDate) -> Result<(), Refusal> {
+    if on <= reply_by {
+        Err(Refusal::ConsultationWindowOpen { reply_by })
+    } else {
+        Ok(())
+    }
+}
+
+/// One fee notice per application (办法第三条: one charging method per application).
+pub fn may_notice_fee(events: &[(NaiveDate, CaseEvent)]) -> Result<(), Refusal> {
+    if any(events, |e| matches!(e, CaseEvent::FeeNoticed { .. })) {
+        Err(Refusal::FeeAlreadyNoticed)
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().expect("date")
+    }
+
+    #[test]
+    fn once_only_and_dated_rules() {
+        let granted = vec![(
+            d("2026-03-10"),
+            CaseEvent::ExtensionGranted {
+                working_days: 5,
+                reason: "档案较多".into(),
+            },
+        )];
+        assert_eq!(
+            may_extend(&granted, d("2026-03-11"), Some(d("2026-03-30"))),
+            Err(Refusal::ExtensionAlreadyGranted)
+        );
+        assert_eq!(
+            may_extend(&[], d("2026-03-30"), Some(d("2026-03-30"))),
+            Ok(d("2026-03-30"))
+        );
+        assert_eq!(
+            may_extend(&[], d("2026-03-31"), Some(d("2026-03-30"))).map_err(|e| e.code()),
+            Err("extension_after_due_date")
+        );
+        assert_eq!(
+            may_extend(&[], d("2026-03-31"), None),
+            Err(Refusal::ClockNotRunning)
+        );
+        assert!(may_record_no_reply(d("2026-03-25"), d("2026-03-25")).is_err());
+        assert!(may_record_no_reply(d("2026-03-26"), d("2026-03-25")).is_ok());
+        assert!(may_request_correction(&[]).is_ok());
+        assert!(may_notice_fee(&[]).is_ok());
+    }
+}
