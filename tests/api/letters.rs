@@ -189,6 +189,18 @@ async fn an_approved_reply_is_numbered_rendered_verified_downloaded_and_delivere
         .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["status"], "closed");
+    // The applicant now sees until when to seek reconsideration or sue (复议法20, 行诉法46).
+    let w = &r.body["remedy_windows"];
+    assert_eq!(w["delivered_on"], today);
+    let delivered: chrono::NaiveDate = today.parse().expect("date");
+    assert_eq!(
+        w["reconsideration_by"],
+        (delivered + chrono::Days::new(60)).to_string()
+    );
+    assert_eq!(
+        w["litigation_by"],
+        (delivered + chrono::Months::new(6)).to_string()
+    );
 }
 
 fn chrono_today() -> String {
@@ -363,4 +375,240 @@ async fn procedural_notices_are_issued_with_their_actions() {
         !flat.contains("行政诉讼"),
         "procedural notices carry no remedy clause: {text}"
     );
+}
+
+async fn pdf_text(app: &TestApp, path: &str, token: &str) -> (u16, String) {
+    let res = app
+        .client
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("pdf");
+    let status = res.status().as_u16();
+    let bytes = res.bytes().await.expect("bytes");
+    if status != 200 {
+        return (status, String::from_utf8_lossy(&bytes).into_owned());
+    }
+    let text: String = pdftotext(&bytes)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    (status, text)
+}
+
+#[tokio::test]
+async fn a_draft_previews_and_a_wrong_reply_is_voided_without_reusing_its_number() {
+    let app = spawn_app().await;
+    let (id, applicant, handler) = approved_online_case(
+        &app,
+        json!({"disposition": "disclosed", "provided": ["望江地区旧城改造项目征收补偿方案"]}),
+    )
+    .await;
+    let approver = app.token("demo-approver").await;
+    let legal = app.token("demo-legal").await;
+
+    // The preview is the letter as it would be issued, unnumbered, stored nowhere.
+    let (status, text) = pdf_text(&app, &format!("/api/v1/cases/{id}/draft/preview"), &legal).await;
+    assert_eq!(status, 200, "{text}");
+    for needle in [
+        "样稿",
+        "张三",
+        "望江地区旧城改造项目征收补偿方案",
+        "联系人：陈晓，联系电话：0571-87000000",
+        "杭州市上城区人民政府申请行政复议",
+    ] {
+        assert!(text.contains(needle), "{needle} in {text}");
+    }
+    let (status, _) = pdf_text(
+        &app,
+        &format!("/api/v1/cases/{id}/draft/preview"),
+        &applicant,
+    )
+    .await;
+    assert_eq!(status, 403);
+    let letters = app
+        .get(&format!("/api/v1/cases/{id}/letters"), Some(&handler))
+        .await;
+    assert!(
+        letters
+            .body
+            .as_array()
+            .expect("list")
+            .iter()
+            .all(|l| l["kind"] != "reply"),
+        "a preview stores nothing"
+    );
+
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/issue"),
+            Some(&handler),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let letters = app
+        .get(&format!("/api/v1/cases/{id}/letters"), Some(&handler))
+        .await;
+    let first = letters
+        .body
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|l| l["kind"] == "reply")
+        .expect("reply")
+        .clone();
+    let lid = first["id"].as_i64().expect("id");
+
+    // Only the approver voids, with a reason; the case goes back to drafting.
+    let r = app
+        .post(
+            &format!("/api/v1/letters/{lid}/void"),
+            Some(&handler),
+            &json!({"reason": "写错"}),
+        )
+        .await;
+    assert_problem(&r, 403, "forbidden");
+    let r = app
+        .post(
+            &format!("/api/v1/letters/{lid}/void"),
+            Some(&approver),
+            &json!({"reason": "  "}),
+        )
+        .await;
+    let p = assert_problem(&r, 422, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "reason");
+    let r = app
+        .post(
+            &format!("/api/v1/letters/{lid}/void"),
+            Some(&approver),
+            &json!({"reason": "答复书所列信息名称有误"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["status"], "drafting");
+    assert_eq!(r.body["disposition"], Value::Null);
+    assert_ne!(r.body["clock_state"], "stopped", "{:?}", r.body);
+    let r = app
+        .post(
+            &format!("/api/v1/letters/{lid}/void"),
+            Some(&approver),
+            &json!({"reason": "再次作废"}),
+        )
+        .await;
+    assert_problem(&r, 409, "action_not_allowed_in_state");
+
+    // The void letter stays: listed, downloadable, verifiable as void.
+    let v = app
+        .get(
+            &format!(
+                "/api/v1/letters/verify/{}",
+                first["verify_code"].as_str().expect("code")
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(v.status, 200);
+    assert_eq!(v.body["voided"], true);
+    let (status, _) = pdf_text(&app, &format!("/api/v1/letters/{lid}/pdf"), &handler).await;
+    assert_eq!(status, 200);
+
+    // Reviewed again and reissued, the reply takes the next number, never the void one.
+    for (path, token, body) in [
+        ("submit", &handler, json!({})),
+        (
+            "review",
+            &legal,
+            json!({"decision": "approve", "comments": "已更正"}),
+        ),
+        ("issue", &handler, json!({})),
+    ] {
+        let r = app
+            .post(&format!("/api/v1/cases/{id}/{path}"), Some(token), &body)
+            .await;
+        assert_eq!(r.status, 200, "{path}: {:?}", r.body);
+    }
+    let letters = app
+        .get(&format!("/api/v1/cases/{id}/letters"), Some(&handler))
+        .await;
+    let replies: Vec<&Value> = letters
+        .body
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|l| l["kind"] == "reply")
+        .collect();
+    assert_eq!(replies.len(), 2);
+    assert_eq!(replies[0]["voided"], true);
+    assert_eq!(replies[1]["voided"], false);
+    assert_ne!(replies[0]["number"], replies[1]["number"]);
+    assert!(replies[1]["number"].as_str().expect("n").ends_with("〕2号"));
+    let events = app
+        .get(&format!("/api/v1/cases/{id}/events"), Some(&handler))
+        .await;
+    assert!(
+        events.body.to_string().contains("letter_voided"),
+        "{:?}",
+        events.body
+    );
+}
+
+#[tokio::test]
+async fn a_letter_needs_the_agencys_reconsideration_body_and_prints_its_contact() {
+    let app = spawn_app().await;
+    let admin = app.token("demo-admin").await;
+    let sysadmin = app.token("demo-sysadmin").await;
+    let r = app
+        .send(
+            reqwest::Method::PATCH,
+            "/api/v1/agencies/ZJ-HZ-SC",
+            Some(&admin),
+            Some(&json!({"contact_phone": "12345", "contact_person": "王"})),
+        )
+        .await;
+    let p = assert_problem(&r, 422, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "contact_phone");
+    let r = app
+        .send(
+            reqwest::Method::PATCH,
+            "/api/v1/agencies/ZJ-HZ-SC",
+            Some(&sysadmin),
+            Some(&json!({"reconsideration_body_name": null, "contact_person": "李文", "contact_phone": null})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["contact_person"], "李文");
+    assert_eq!(r.body["contact_phone"], Value::Null);
+    assert_eq!(r.body["correction_period_days"], 15, "the rules are kept");
+
+    let handler = app.token("demo-handler").await;
+    let clerk = app.token("demo-clerk").await;
+    let r = app
+        .post("/api/v1/cases", Some(&clerk), &registration("2026-03-02"))
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let id = r.body["id"].as_i64().expect("id");
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/draft"),
+            Some(&handler),
+            &json!({"disposition": "disclosed", "provided": ["方案"], "office_note": "科室备注"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let codes: Vec<&str> = r.body["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"remedy_body_unset"), "{codes:?}");
+    assert_eq!(
+        r.body["case"]["draft"]["data"]["office_note"], "科室备注",
+        "extra fields are kept"
+    );
+    let (status, text) =
+        pdf_text(&app, &format!("/api/v1/cases/{id}/draft/preview"), &handler).await;
+    assert_eq!(status, 409, "{text}");
 }

@@ -2,6 +2,7 @@
 //! the annual report's table 三 it is counted in (legal.md §3.6). This is the one list: the
 //! letter, the remedy clause and the statistics all follow from the code.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 macro_rules! dispositions {
@@ -81,6 +82,41 @@ pub enum Remedy {
     ReconsiderationFirst,
     /// No reply letter (the applicant withdrew, or the application lapsed).
     None,
+}
+
+/// The applicant's remedy windows once the reply is delivered (送达).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RemedyWindows {
+    /// 复议法第二十条: sixty (calendar, 复议法88) days from knowing of the reply; the day of
+    /// delivery itself is not counted.
+    pub reconsideration_by: NaiveDate,
+    /// 行政诉讼法第四十六条: six months for a direct suit; `None` where reconsideration
+    /// comes first (复议法23①(四)), when the suit follows the reconsideration decision
+    /// (行政诉讼法第四十五条: fifteen days from receiving it).
+    pub litigation_by: Option<NaiveDate>,
+    pub note: &'static str,
+}
+
+impl Remedy {
+    /// The windows that open on `delivered_on`; `None` for a disposition without remedy.
+    /// A last day that falls on a rest day is extended under the 民事诉讼法's rules on
+    /// periods (复议法88), which the note says rather than computes.
+    pub fn windows(self, delivered_on: NaiveDate) -> Option<RemedyWindows> {
+        let reconsideration_by = delivered_on.checked_add_days(chrono::Days::new(60))?;
+        match self {
+            Remedy::None => None,
+            Remedy::General => Some(RemedyWindows {
+                reconsideration_by,
+                litigation_by: delivered_on.checked_add_months(chrono::Months::new(6)),
+                note: "可在期限内申请行政复议，或者直接向人民法院提起行政诉讼；期限最后一日为法定节假日的，依法顺延",
+            }),
+            Remedy::ReconsiderationFirst => Some(RemedyWindows {
+                reconsideration_by,
+                litigation_by: None,
+                note: "须先申请行政复议；对复议决定不服的，可自收到复议决定书之日起十五日内提起行政诉讼；期限最后一日为法定节假日的，依法顺延",
+            }),
+        }
+    }
 }
 
 /// What a draft of a disposition must contain (CONTRACT.md draft fields).
@@ -172,5 +208,22 @@ mod tests {
         assert!(Disposition::UnavailableNotHeld.needs().search_record);
         assert!(Disposition::WithheldThirdParty.needs().reasons);
         assert!(!Disposition::Disclosed.needs().reasons);
+    }
+
+    #[test]
+    fn remedy_windows_follow_the_remedy() {
+        let d = NaiveDate::from_ymd_opt(2026, 3, 31).expect("date");
+        let w = Disposition::Disclosed.remedy().windows(d).expect("windows");
+        assert_eq!(
+            w.reconsideration_by,
+            NaiveDate::from_ymd_opt(2026, 5, 30).expect("d")
+        );
+        assert_eq!(w.litigation_by, NaiveDate::from_ymd_opt(2026, 9, 30));
+        let w = Disposition::WithheldStateSecret
+            .remedy()
+            .windows(d)
+            .expect("windows");
+        assert_eq!(w.litigation_by, None);
+        assert!(Disposition::OtherWithdrawn.remedy().windows(d).is_none());
     }
 }

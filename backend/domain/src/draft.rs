@@ -42,9 +42,9 @@ pub struct CompetentAgency {
 
 /// `POST /api/v1/cases/{id}/draft` (CONTRACT.md draft fields). A draft may carry more: the
 /// articles it cites, the remedy clause as written, the letter date, the applicant's name and
-/// the request as the letter states them, all checked against the case.
+/// the request as the letter states them, all checked against the case. Fields this version
+/// does not know (an office's own annotations) are kept with the draft, untouched.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct DraftInput {
     pub disposition: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,6 +72,8 @@ pub struct DraftInput {
     pub applicant_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_summary: Option<String>,
+    #[serde(flatten)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// A draft whose shape is valid (its content is judged by [`prereview`]).
@@ -177,6 +179,8 @@ pub struct CaseFacts {
     pub third_party_consulted: bool,
     /// The `prior_case` names a concluded case of the same agency.
     pub prior_case_found: Option<bool>,
+    /// The agency has named its reconsideration body, which the remedy clause must state.
+    pub reconsideration_body_known: bool,
 }
 
 fn blocking(
@@ -447,6 +451,17 @@ pub fn prereview(draft: &Draft, facts: &CaseFacts) -> Vec<Finding> {
         }
     }
 
+    // Not telling the applicant which body hears the reconsideration stretches the applicant's
+    // time limit to a year (复议法20 ¶3): the letter may not go out without it.
+    if d.remedy() != Remedy::None && !facts.reconsideration_body_known {
+        out.push(blocking(
+            "remedy_body_unset",
+            "行政复议法第二十条第三款",
+            None,
+            "本机关尚未设置行政复议机关，答复书无法告知复议机关；请机关管理员在机关设置中填写",
+        ));
+    }
+
     if let Some(text) = i.remedy_clause.as_deref() {
         let direct_suit = text.contains("或者")
             && text.contains("行政诉讼")
@@ -520,6 +535,7 @@ mod tests {
             content: "请公开2025年本区旧城改造项目的征收补偿方案".into(),
             third_party_consulted: false,
             prior_case_found: None,
+            reconsideration_body_known: true,
         }
     }
 
@@ -605,6 +621,26 @@ mod tests {
         let d = draft(serde_json::json!({"disposition": "disclosed"}));
         assert_eq!(codes(&prereview(&d, &f)), ["overdue"]);
         assert_eq!(prereview(&d, &f)[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn a_letter_must_name_the_reconsideration_body() {
+        let mut f = facts();
+        f.reconsideration_body_known = false;
+        let d = draft(serde_json::json!({"disposition": "disclosed"}));
+        assert_eq!(codes(&prereview(&d, &f)), ["remedy_body_unset"]);
+        assert_eq!(prereview(&d, &f)[0].severity, Severity::Blocking);
+    }
+
+    #[test]
+    fn unknown_draft_fields_are_kept() {
+        let input: DraftInput = serde_json::from_value(serde_json::json!({
+            "disposition": "disclosed", "office_note": {"by": "科室"}
+        }))
+        .expect("shape");
+        assert_eq!(input.extra["office_note"]["by"], "科室");
+        let back = serde_json::to_value(&input).expect("json");
+        assert_eq!(back["office_note"]["by"], "科室");
     }
 
     #[test]

@@ -20,8 +20,9 @@ use crate::routes::{agencies, auth, calendar, cases, fees, health, letters, trac
         cases::confirm, cases::request_correction, cases::receive_correction,
         cases::open_consultation, cases::close_consultation, cases::extend,
         cases::fee_notice, cases::fee_payment, cases::withdraw, cases::draft, cases::submit,
-        cases::review, cases::sign_off, cases::issue, cases::delivery, track::track,
-        letters::for_case, letters::pdf, letters::verify,
+        cases::review, cases::sign_off, cases::issue, cases::delivery, cases::draft_preview,
+        track::track,
+        letters::for_case, letters::pdf, letters::verify, letters::void,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldIssue)),
     modifiers(&BearerAuth)

@@ -105,6 +105,9 @@ pub struct DemoAgency {
     pub reconsideration_body_name: Option<String>,
     pub court_name: Option<String>,
     pub letter_prefix: Option<String>,
+    /// The agency's settings JSON (handling rules, letter contact), as a TOML table.
+    #[serde(default)]
+    pub settings: toml::Table,
 }
 
 #[derive(Debug, Deserialize)]
@@ -156,6 +159,10 @@ pub fn sync_demo_agencies(conn: &mut DbConn) -> Result<usize, StoreError> {
         };
         let path = agency::child_path(parent.as_ref(), &a.code);
         let now = crate::now();
+        let settings = serde_json::to_string(&a.settings).map_err(|e| StoreError::Fixture {
+            file: DEMO_AGENCIES_FILE,
+            message: format!("{}: settings: {e}", a.code),
+        })?;
         agency::insert(
             conn,
             &agency::NewAgency {
@@ -166,7 +173,7 @@ pub fn sync_demo_agencies(conn: &mut DbConn) -> Result<usize, StoreError> {
                 reconsideration_body_name: a.reconsideration_body_name.as_deref(),
                 court_name: a.court_name.as_deref(),
                 letter_prefix: a.letter_prefix.as_deref(),
-                settings: "{}",
+                settings: &settings,
                 created_at: now,
                 updated_at: now,
             },

@@ -128,6 +128,12 @@ pub enum CaseEvent {
         number: String,
         disposition: Disposition,
     },
+    /// The approver voided the issued reply before delivery; its number stays used.
+    LetterVoided {
+        letter_id: i64,
+        number: String,
+        reason: String,
+    },
     /// 送达: how and when the reply reached the applicant.
     Delivered {
         method: String,
@@ -158,6 +164,7 @@ impl CaseEvent {
             Self::NoticeIssued { .. } => "notice_issued",
             Self::SignedOff { .. } => "signed_off",
             Self::LetterIssued { .. } => "letter_issued",
+            Self::LetterVoided { .. } => "letter_voided",
             Self::Delivered { .. } => "delivered",
         }
     }
@@ -197,6 +204,7 @@ impl CaseEvent {
             Self::NoticeIssued { number, .. } => format!("出具文书（{number}）"),
             Self::SignedOff { .. } => "负责人签发".into(),
             Self::LetterIssued { number, .. } => format!("出具答复书（{number}）"),
+            Self::LetterVoided { number, .. } => format!("答复书{number}作废，重新办理"),
             Self::Delivered { .. } => "答复书已送达".into(),
         }
     }
@@ -298,6 +306,10 @@ pub fn clock_input<'a>(
             // 条例33 is met on the day the reply is made.
             CaseEvent::LetterIssued { .. } => {
                 input.stopped_on = Some(on);
+            }
+            // A void reply answered nothing: the clock runs on from where it stood.
+            CaseEvent::LetterVoided { .. } => {
+                input.stopped_on = None;
             }
             CaseEvent::Drafted { .. }
             | CaseEvent::SubmittedForReview {}

@@ -14,7 +14,7 @@ pub use intake::{
     Applicant, ApplicantCategory, ApplicantInput, ApplicantKind, Channel, DeliveryPreference,
     FormPreference, IdType, IntakeIssue, RequestText,
 };
-pub use rules::HandlingRules;
+pub use rules::{AgencySettings, HandlingRules};
 pub use state::{Action, Status, TransitionError};
 
 use std::fmt;

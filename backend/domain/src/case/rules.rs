@@ -35,3 +35,64 @@ impl HandlingRules {
         serde_json::from_str(json).unwrap_or_default()
     }
 }
+
+/// Longest contact person name an agency may set for its letters' 附注.
+pub const MAX_CONTACT_PERSON: usize = 20;
+
+/// Everything kept in an agency's settings JSON: the handling rules and the contact details
+/// its letters print in the 附注 (letters.md §1: `（联系人：…，联系电话：…）`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AgencySettings {
+    #[serde(flatten)]
+    pub rules: HandlingRules,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_person: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_phone: Option<String>,
+}
+
+impl AgencySettings {
+    /// Reads an agency's settings JSON; unknown or missing keys keep defaults.
+    pub fn from_settings(json: &str) -> Self {
+        serde_json::from_str(json).unwrap_or_default()
+    }
+
+    /// The 附注 line's content, or `None` when the agency has set no contact.
+    pub fn letter_note(&self) -> Option<String> {
+        match (&self.contact_person, &self.contact_phone) {
+            (Some(p), Some(t)) => Some(format!("联系人：{p}，联系电话：{t}")),
+            (Some(p), None) => Some(format!("联系人：{p}")),
+            (None, Some(t)) => Some(format!("联系电话：{t}")),
+            (None, None) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_keep_rules_and_contacts_side_by_side() {
+        let s = AgencySettings {
+            rules: HandlingRules {
+                correction_period_days: 10,
+                ..Default::default()
+            },
+            contact_person: Some("王敏".into()),
+            contact_phone: Some("0571-87001234".into()),
+        };
+        let json = serde_json::to_string(&s).expect("json");
+        assert_eq!(
+            HandlingRules::from_settings(&json).correction_period_days,
+            10
+        );
+        assert_eq!(AgencySettings::from_settings(&json), s);
+        assert_eq!(
+            s.letter_note().as_deref(),
+            Some("联系人：王敏，联系电话：0571-87001234")
+        );
+        assert_eq!(AgencySettings::default().letter_note(), None);
+    }
+}

@@ -70,6 +70,9 @@ pub enum Action {
     /// The approver's sign-off of an approved reply, where the agency requires it.
     SignOff,
     Issue,
+    /// Voiding an issued reply before it is delivered (a wrong letter): the number stays
+    /// used, the case goes back to drafting and its clock runs again.
+    VoidReply,
     Deliver,
     Withdraw,
     /// The correction or fee window expired (a system job; 条例30, fee rules).
@@ -125,6 +128,7 @@ impl Action {
             Action::Return => "退回修改",
             Action::SignOff => "签发答复",
             Action::Issue => "出具答复书",
+            Action::VoidReply => "作废答复书",
             Action::Deliver => "登记送达",
             Action::Withdraw => "撤回申请",
             Action::Abandon => "按视为放弃申请结案",
@@ -145,7 +149,7 @@ impl Action {
             Action::RecordPayment => &[Clerk, Handler],
             Action::Draft | Action::SubmitForReview | Action::Issue => &[Handler],
             Action::Approve | Action::Return => &[LegalAdviser],
-            Action::SignOff => &[Approver],
+            Action::SignOff | Action::VoidReply => &[Approver],
             Action::Deliver => &[Clerk, Handler],
             Action::Withdraw => &[Applicant, Clerk],
             Action::Abandon => &[],
@@ -165,7 +169,7 @@ impl Action {
             Action::SubmitForReview => &[S::Drafting],
             Action::Approve | Action::Return => &[S::InReview],
             Action::Issue | Action::SignOff => &[S::Approved],
-            Action::Deliver => &[S::Replied],
+            Action::Deliver | Action::VoidReply => &[S::Replied],
             Action::Withdraw => &[
                 S::Submitted,
                 S::Received,
@@ -193,7 +197,7 @@ impl Action {
                 other => other,
             },
             Action::CloseConsultation | Action::RecordPayment | Action::SignOff => from,
-            Action::Draft | Action::Return => S::Drafting,
+            Action::Draft | Action::Return | Action::VoidReply => S::Drafting,
             Action::SubmitForReview => S::InReview,
             Action::Approve => S::Approved,
             Action::Issue => S::Replied,
@@ -301,6 +305,7 @@ mod tests {
             Action::Return,
             Action::SignOff,
             Action::Issue,
+            Action::VoidReply,
             Action::Deliver,
             Action::Withdraw,
             Action::Abandon,

@@ -12,8 +12,9 @@ use crate::error::{ApiError, FieldIssue};
 use crate::extract::{ApiJson, Fields, parsed};
 use crate::services::agencies::{self, AgencyUpdate, NewAgencyInput};
 use crate::state::AppState;
-use yishen_domain::case::HandlingRules;
-use yishen_domain::case::rules::MAX_CORRECTION_PERIOD;
+use yishen_domain::Phone;
+use yishen_domain::case::AgencySettings;
+use yishen_domain::case::rules::{MAX_CONTACT_PERSON, MAX_CORRECTION_PERIOD};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AgencyView {
@@ -29,6 +30,9 @@ pub struct AgencyView {
     fee_pause_excluded: bool,
     /// Whether approved replies need the approver's sign-off before they are issued.
     approver_signoff: bool,
+    /// The contact printed in the letters' 附注.
+    contact_person: Option<String>,
+    contact_phone: Option<String>,
 }
 
 fn parent_code(path: &str) -> Option<String> {
@@ -37,11 +41,13 @@ fn parent_code(path: &str) -> Option<String> {
 }
 
 fn view(a: agency::Agency) -> AgencyView {
-    let rules = HandlingRules::from_settings(&a.settings);
+    let s = AgencySettings::from_settings(&a.settings);
     AgencyView {
-        correction_period_days: rules.correction_period_days,
-        fee_pause_excluded: rules.fee_pause_excluded,
-        approver_signoff: rules.approver_signoff,
+        correction_period_days: s.rules.correction_period_days,
+        fee_pause_excluded: s.rules.fee_pause_excluded,
+        approver_signoff: s.rules.approver_signoff,
+        contact_person: s.contact_person,
+        contact_phone: s.contact_phone,
         parent_code: parent_code(&a.path),
         code: a.code,
         name: a.name,
@@ -159,6 +165,32 @@ pub struct UpdateAgency {
     correction_period_days: Option<u32>,
     fee_pause_excluded: Option<bool>,
     approver_signoff: Option<bool>,
+    /// 附注 contact person of the letters; null or "" clears it.
+    #[serde(default, deserialize_with = "crate::extract::nullable")]
+    contact_person: Option<Option<String>>,
+    /// 附注 contact phone (mobile or fixed line with area code); null or "" clears it.
+    #[serde(default, deserialize_with = "crate::extract::nullable")]
+    contact_phone: Option<Option<String>>,
+}
+
+/// A clearable text setting: absent keeps it, null or blank clears it.
+fn clearable<T>(
+    raw: Option<Option<String>>,
+    f: &mut Fields,
+    parse: impl FnOnce(&str) -> Result<T, FieldIssue>,
+) -> Option<Option<T>> {
+    match raw {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(s)) if s.trim().is_empty() => Some(None),
+        Some(Some(s)) => match parse(s.trim()) {
+            Ok(v) => Some(Some(v)),
+            Err(issue) => {
+                f.push(issue);
+                None
+            }
+        },
+    }
 }
 
 /// Changes an agency's settings (its administrator) or name (system administrator).
@@ -192,6 +224,22 @@ pub async fn update(
             format!("补正期限须在1至{MAX_CORRECTION_PERIOD}个工作日之间"),
         ));
     }
+    let contact_person = clearable(b.contact_person, &mut f, |p| {
+        if p.chars().count() > MAX_CONTACT_PERSON {
+            Err(FieldIssue::new(
+                "contact_person",
+                "too_long",
+                format!("联系人不超过{MAX_CONTACT_PERSON}个字"),
+            ))
+        } else {
+            Ok(p.to_owned())
+        }
+    });
+    let contact_phone = clearable(b.contact_phone, &mut f, |t| {
+        Phone::parse(t)
+            .map(|_| t.to_owned())
+            .map_err(|_| FieldIssue::new("contact_phone", "invalid", "联系电话格式不正确"))
+    });
     f.finish()?;
     let a = agencies::update(
         &state,
@@ -205,6 +253,8 @@ pub async fn update(
             correction_period_days: b.correction_period_days,
             fee_pause_excluded: b.fee_pause_excluded,
             approver_signoff: b.approver_signoff,
+            contact_person,
+            contact_phone,
         },
     )
     .await?;

@@ -25,7 +25,7 @@ use crate::state::AppState;
 use yishen_domain::draft::DraftInput;
 
 /// The version in `If-Match` (`"3"`, `W/"3"` or `3`), if sent.
-fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
+pub(crate) fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
     let Some(v) = req.headers().get(header::IF_MATCH) else {
         return Ok(None);
     };
@@ -40,7 +40,7 @@ fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
     })
 }
 
-fn with_etag(view: CaseView, status: actix_web::http::StatusCode) -> HttpResponse {
+pub(crate) fn with_etag(view: CaseView, status: actix_web::http::StatusCode) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::ETAG, format!("\"{}\"", view.version)))
         .json(view)
@@ -331,3 +331,24 @@ action!(
     /// The approver signs the approved reply off (where the agency requires it).
     sign_off, "/api/v1/cases/{id}/signoff", SignOffBody, drafting::sign_off
 );
+
+/// The current draft rendered as the letter it would become (样稿: no number, nothing stored).
+#[utoipa::path(tag = "cases", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, content_type = "application/pdf"), (status = 403, body = crate::error::Problem),
+              (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
+#[get("/api/v1/cases/{id}/draft/preview")]
+pub async fn draft_preview(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let bytes = crate::services::letters::preview(&state, &actor, id.into_inner()).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "inline; filename=\"draft.pdf\"",
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(bytes))
+}

@@ -1,11 +1,13 @@
 //! Letters: a case's letters, a letter's PDF, and public verification by code.
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use crate::auth::Actor;
 use crate::error::ApiError;
-use crate::services::letters::{self, LetterView, VerifiedLetter};
+use crate::extract::ApiJson;
+use crate::services::cases::views::CaseView;
+use crate::services::letters::{self, LetterView, VerifiedLetter, VoidBody};
 use crate::state::AppState;
 
 /// The letters issued on a case.
@@ -52,5 +54,27 @@ pub async fn verify(
 ) -> Result<web::Json<VerifiedLetter>, ApiError> {
     Ok(web::Json(
         letters::verify(&state, &code.into_inner()).await?,
+    ))
+}
+
+/// Voids an issued reply before delivery (approver); the case returns to drafting.
+#[utoipa::path(tag = "letters", params(("id" = i64, Path)), request_body = VoidBody,
+    security(("bearer" = [])),
+    responses((status = 200, body = CaseView), (status = 403, body = crate::error::Problem),
+              (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)))]
+#[post("/api/v1/letters/{id}/void")]
+pub async fn void(
+    state: web::Data<AppState>,
+    actor: Actor,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: ApiJson<VoidBody>,
+) -> Result<HttpResponse, ApiError> {
+    let if_match = crate::routes::cases::if_match(&req)?;
+    let view = letters::void(&state, &actor, id.into_inner(), if_match, body.0).await?;
+    Ok(crate::routes::cases::with_etag(
+        view,
+        actix_web::http::StatusCode::OK,
     ))
 }

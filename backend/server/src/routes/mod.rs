@@ -51,6 +51,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(cases::fee_payment)
         .service(cases::withdraw)
         .service(cases::draft)
+        .service(cases::draft_preview)
         .service(cases::submit)
         .service(cases::review)
         .service(cases::sign_off)
@@ -59,5 +60,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(letters::for_case)
         .service(letters::verify)
         .service(letters::pdf)
+        .service(letters::void)
         .service(track::track);
 }

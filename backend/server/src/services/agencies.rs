@@ -1,7 +1,7 @@
 //! The agency tree: creation by the system administrator, settings by the agency's own
 //! administrator.
 
-use yishen_domain::case::HandlingRules;
+use yishen_domain::case::AgencySettings;
 use yishen_domain::{AgencyCode, OfficialName};
 use yishen_store::models::agency;
 
@@ -78,6 +78,9 @@ pub struct AgencyUpdate {
     pub correction_period_days: Option<u32>,
     pub fee_pause_excluded: Option<bool>,
     pub approver_signoff: Option<bool>,
+    /// The letters' 附注 contact; `Some(None)` clears it.
+    pub contact_person: Option<Option<String>>,
+    pub contact_phone: Option<Option<String>>,
 }
 
 pub async fn update(
@@ -95,18 +98,26 @@ pub async fn update(
             let settings = if input.correction_period_days.is_some()
                 || input.fee_pause_excluded.is_some()
                 || input.approver_signoff.is_some()
+                || input.contact_person.is_some()
+                || input.contact_phone.is_some()
             {
-                let mut rules = HandlingRules::from_settings(&a.settings);
+                let mut s = AgencySettings::from_settings(&a.settings);
                 if let Some(d) = input.correction_period_days {
-                    rules.correction_period_days = d;
+                    s.rules.correction_period_days = d;
                 }
                 if let Some(f) = input.fee_pause_excluded {
-                    rules.fee_pause_excluded = f;
+                    s.rules.fee_pause_excluded = f;
                 }
-                if let Some(s) = input.approver_signoff {
-                    rules.approver_signoff = s;
+                if let Some(v) = input.approver_signoff {
+                    s.rules.approver_signoff = v;
                 }
-                Some(serde_json::to_string(&rules).map_err(anyhow::Error::from)?)
+                if let Some(p) = input.contact_person {
+                    s.contact_person = p;
+                }
+                if let Some(t) = input.contact_phone {
+                    s.contact_phone = t;
+                }
+                Some(serde_json::to_string(&s).map_err(anyhow::Error::from)?)
             } else {
                 None
             };

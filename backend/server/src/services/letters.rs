@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use yishen_domain::Disposition;
-use yishen_domain::case::{Action, CaseEvent, Channel};
+use yishen_domain::case::{Action, AgencySettings, CaseEvent, Channel};
 use yishen_domain::draft::DraftInput;
 use yishen_letters::{LetterData, LetterKind};
 use yishen_store::models::case::{self as case_store, CaseChanges};
@@ -102,13 +102,11 @@ fn fields(
             .unwrap_or("")
             .to_owned(),
     );
-    put(
-        "reconsideration_body",
-        agency
-            .reconsideration_body_name
-            .clone()
-            .unwrap_or_else(|| "本级人民政府".to_owned()),
-    );
+    // Pre-review blocks a reply while the agency has no reconsideration body
+    // (`remedy_body_unset`); without it the remedy clause cannot be rendered.
+    if let Some(body) = &agency.reconsideration_body_name {
+        put("reconsideration_body", body.clone());
+    }
     put(
         "court",
         agency
@@ -116,9 +114,13 @@ fn fields(
             .clone()
             .unwrap_or_else(|| "有管辖权的人民法院".to_owned()),
     );
-    // The 附注 line: the office that handles the application (the agency's own contact
-    // details are not yet an agency setting).
-    put("contact", format!("{}政府信息公开工作机构", agency.name));
+    // The 附注 line: the contact the agency set, else the agency itself.
+    put(
+        "contact",
+        AgencySettings::from_settings(&agency.settings)
+            .letter_note()
+            .unwrap_or_else(|| format!("联系机构：{}", agency.name)),
+    );
     f
 }
 
@@ -177,6 +179,23 @@ fn draft_fields(draft: &DraftInput, prior_reply: Option<String>) -> BTreeMap<Str
     f
 }
 
+/// The values a letter of this case prints: the case's common ones plus `extra`.
+fn case_values(
+    conn: &mut yishen_store::DbConn,
+    case: &yishen_store::models::case::Case,
+    extra: BTreeMap<String, String>,
+    on: NaiveDate,
+) -> Result<(agency::Agency, BTreeMap<String, String>), ApiError> {
+    let agency = agency::find(conn, case.agency_id)?
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("agency of case vanished")))?;
+    let applicant = case_store::applicant(conn, case.id)?
+        .map(|a| a.name)
+        .unwrap_or_else(|| case.applicant_name.clone());
+    let mut values = fields(case, &agency, &applicant, on);
+    values.extend(extra);
+    Ok((agency, values))
+}
+
 /// Numbers, renders and stores a letter of `kind` for a case, inside the caller's
 /// transaction; `extra` adds the kind's own values to the case's common ones. Returns the
 /// letter's id and number.
@@ -191,13 +210,7 @@ pub fn issue_letter(
     on: NaiveDate,
     actor_id: Option<i64>,
 ) -> Result<(i64, String), ApiError> {
-    let agency = agency::find(conn, case.agency_id)?
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("agency of case vanished")))?;
-    let applicant = case_store::applicant(conn, case.id)?
-        .map(|a| a.name)
-        .unwrap_or_else(|| case.applicant_name.clone());
-    let mut values = fields(case, &agency, &applicant, on);
-    values.extend(extra);
+    let (agency, values) = case_values(conn, case, extra, on)?;
     let year = on.year();
     let seq = letter::next_seq(conn, agency.id, year, kind.code())?;
     let prefix = agency
@@ -247,6 +260,72 @@ pub fn notice_event(letter_id: i64, kind: LetterKind, number: String) -> CaseEve
     }
 }
 
+/// The reply a case's stored draft makes: its disposition, the letter kind and the values
+/// the draft adds to the case's.
+fn reply_values(
+    conn: &mut yishen_store::DbConn,
+    case_id: i64,
+) -> Result<(Disposition, LetterKind, BTreeMap<String, String>), ApiError> {
+    let stored = draft_store::find(conn, case_id)?.ok_or(ApiError::Conflict {
+        code: "no_draft",
+        detail: "本案还没有答复稿".into(),
+    })?;
+    let disposition = Disposition::parse(&stored.disposition).ok_or_else(|| {
+        ApiError::Internal(anyhow::anyhow!("stored disposition {}", stored.disposition))
+    })?;
+    let draft: DraftInput = serde_json::from_str(&stored.data).map_err(anyhow::Error::from)?;
+    let prior_reply = match draft.prior_case.as_deref() {
+        Some(t) => case_store::find_by_tracking_no(conn, t.trim())?.map(|(c, _, _)| {
+            let lts = letter::for_case(conn, c.id).unwrap_or_default();
+            match lts.iter().rev().find(|l| l.voided_at.is_none()) {
+                Some(l) => format!("{}（{}）", chinese_date(l.issued_on), l.number),
+                None => c.tracking_no,
+            }
+        }),
+        None => None,
+    };
+    Ok((
+        disposition,
+        letter_for(disposition),
+        draft_fields(&draft, prior_reply),
+    ))
+}
+
+/// Renders the case's current draft as the letter it would become, without a number and
+/// without storing anything (样稿), for the handler, the legal adviser and the approver.
+pub async fn preview(state: &AppState, actor: &Actor, id: i64) -> Result<Vec<u8>, ApiError> {
+    use yishen_domain::Role;
+    if !matches!(
+        actor.role,
+        Role::Handler | Role::LegalAdviser | Role::Approver
+    ) {
+        return Err(ApiError::Forbidden(
+            "只有承办人、法制审核人员和负责人可以预览答复稿".into(),
+        ));
+    }
+    let scope = policy::case_scope(actor)?;
+    let templates = state.templates.clone();
+    state
+        .read(move |conn| {
+            let (case, _, _) =
+                case_store::find(conn, id, &scope)?.ok_or(ApiError::NotFound("案件"))?;
+            let (disposition, kind, extra) = reply_values(conn, case.id)?;
+            let on = crate::time::today();
+            let (_, values) = case_values(conn, &case, extra, on)?;
+            let data = LetterData {
+                kind,
+                variant: Some(disposition.as_str().to_owned()),
+                number: "样稿（出具时编号）".to_owned(),
+                fields: values,
+            };
+            templates.render(&data).map_err(|e| ApiError::Conflict {
+                code: "letter_incomplete",
+                detail: format!("答复稿尚不能生成文书：{e}"),
+            })
+        })
+        .await
+}
+
 /// Numbers, renders and stores the reply letter; the case is answered on `on`.
 pub async fn issue(
     state: &AppState,
@@ -273,33 +352,14 @@ pub async fn issue(
                     detail: "本机关的答复须经负责人签发后才能出具".into(),
                 });
             }
-            let stored = draft_store::find(conn, loaded.case.id)?.ok_or(ApiError::Conflict {
-                code: "no_draft",
-                detail: "没有经审核的答复稿".into(),
-            })?;
-            let disposition = Disposition::parse(&stored.disposition).ok_or_else(|| {
-                ApiError::Internal(anyhow::anyhow!("stored disposition {}", stored.disposition))
-            })?;
-            let draft: DraftInput =
-                serde_json::from_str(&stored.data).map_err(anyhow::Error::from)?;
-            let prior_reply = match draft.prior_case.as_deref() {
-                Some(t) => case_store::find_by_tracking_no(conn, t.trim())?.map(|(c, _, _)| {
-                    let lts = letter::for_case(conn, c.id).unwrap_or_default();
-                    match lts.last() {
-                        Some(l) => format!("{}（{}）", chinese_date(l.issued_on), l.number),
-                        None => c.tracking_no,
-                    }
-                }),
-                None => None,
-            };
-            let kind = letter_for(disposition);
+            let (disposition, kind, extra) = reply_values(conn, loaded.case.id)?;
             let (letter_id, number) = issue_letter(
                 conn,
                 &templates,
                 &loaded.case,
                 kind,
                 Some(disposition.as_str()),
-                draft_fields(&draft, prior_reply),
+                extra,
                 on,
                 Some(actor.id),
             )?;
@@ -316,6 +376,85 @@ pub async fn issue(
                 changes: CaseChanges {
                     disposition: Some(Some(disposition.as_str().to_owned())),
                     concluded_on: Some(Some(on)),
+                    ..Default::default()
+                },
+            })
+        },
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoidBody {
+    /// Why the issued reply is void (kept with the letter and on the case).
+    pub reason: Option<String>,
+}
+
+/// Longest void reason.
+const MAX_VOID_REASON: usize = 500;
+
+/// Voids an issued reply before delivery (approver): the letter keeps its number and PDF and
+/// is marked void, the case goes back to drafting, and the clock runs on. The next reply takes
+/// a new number.
+pub async fn void(
+    state: &AppState,
+    actor: &Actor,
+    letter_id: i64,
+    if_match: Option<i64>,
+    body: VoidBody,
+) -> Result<CaseView, ApiError> {
+    let reason = body
+        .reason
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| ApiError::field("reason", "required", "请填写作废理由"))?;
+    if reason.chars().count() > MAX_VOID_REASON {
+        return Err(ApiError::field(
+            "reason",
+            "length",
+            format!("作废理由不超过{MAX_VOID_REASON}个字"),
+        ));
+    }
+    let scope = policy::case_scope(actor)?;
+    let case_id = state
+        .read(move |conn| {
+            let meta = letter::find(conn, letter_id)?.ok_or(ApiError::NotFound("文书"))?;
+            case_store::find(conn, meta.case_id, &scope)?.ok_or(ApiError::NotFound("文书"))?;
+            Ok(meta.case_id)
+        })
+        .await?;
+    act(
+        state,
+        actor,
+        case_id,
+        if_match,
+        Action::VoidReply,
+        move |conn, loaded, _| {
+            let current = loaded.events.iter().rev().find_map(|(_, e)| match e {
+                CaseEvent::LetterIssued { letter_id, .. } => Some(*letter_id),
+                _ => None,
+            });
+            let meta = letter::find(conn, letter_id)?.ok_or(ApiError::NotFound("文书"))?;
+            if current != Some(letter_id) || meta.voided_at.is_some() {
+                return Err(ApiError::Conflict {
+                    code: "not_the_current_reply",
+                    detail: "只能作废本案当前有效且尚未送达的答复书".into(),
+                });
+            }
+            letter::void(conn, letter_id, &reason, yishen_store::now())?;
+            Ok(Step {
+                events: vec![(
+                    loaded.today,
+                    CaseEvent::LetterVoided {
+                        letter_id,
+                        number: meta.number,
+                        reason,
+                    },
+                )],
+                changes: CaseChanges {
+                    disposition: Some(None),
+                    concluded_on: Some(None),
                     ..Default::default()
                 },
             })

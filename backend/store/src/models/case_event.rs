@@ -52,6 +52,17 @@ pub fn for_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<CaseEventRow
         .load(conn)
 }
 
+/// The date of the case's latest event of `kind`, if any.
+pub fn last_on(conn: &mut DbConn, case_id: i64, kind: &str) -> QueryResult<Option<NaiveDate>> {
+    case_events::table
+        .filter(case_events::case_id.eq(case_id))
+        .filter(case_events::kind.eq(kind))
+        .order(case_events::seq.desc())
+        .select(case_events::occurred_on)
+        .first(conn)
+        .optional()
+}
+
 /// The events of several cases, by case then sequence.
 pub fn for_cases(conn: &mut DbConn, case_ids: &[i64]) -> QueryResult<Vec<CaseEventRow>> {
     case_events::table

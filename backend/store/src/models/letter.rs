@@ -54,6 +54,14 @@ pub fn insert(conn: &mut DbConn, new: &NewLetter<'_>) -> QueryResult<i64> {
         .get_result(conn)
 }
 
+/// Marks a letter void with the reason; the row, its number and its PDF stay. Returns the
+/// rows changed (0 when it was already void).
+pub fn void(conn: &mut DbConn, id: i64, reason: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(letters::table.find(id).filter(letters::voided_at.is_null()))
+        .set((letters::voided_at.eq(at), letters::void_reason.eq(reason)))
+        .execute(conn)
+}
+
 pub fn for_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<LetterMeta>> {
     letters::table
         .filter(letters::case_id.eq(case_id))

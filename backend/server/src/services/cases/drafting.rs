@@ -8,7 +8,7 @@ use yishen_domain::case::{Action, CaseEvent, TrackingNo};
 use yishen_domain::draft::{CaseFacts, Draft, DraftInput, Finding, Severity, prereview};
 use yishen_store::DbConn;
 use yishen_store::models::case::{self as case_store, CaseChanges};
-use yishen_store::models::{consultation, draft as draft_store};
+use yishen_store::models::{agency, consultation, draft as draft_store};
 
 use super::views::CaseView;
 use super::{Loaded, Step, act};
@@ -54,6 +54,8 @@ fn facts(conn: &mut DbConn, loaded: &Loaded, draft: &Draft) -> Result<CaseFacts,
         content: loaded.case.content.clone(),
         third_party_consulted,
         prior_case_found,
+        reconsideration_body_known: agency::find(conn, loaded.case.agency_id)?
+            .is_some_and(|a| a.reconsideration_body_name.is_some()),
     })
 }
 

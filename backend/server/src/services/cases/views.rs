@@ -84,12 +84,23 @@ pub struct CaseView {
     pub concluded_on: Option<NaiveDate>,
     pub consultations: Vec<ConsultationView>,
     pub draft: Option<DraftView>,
+    /// Once the reply is delivered: until when the applicant may seek reconsideration or sue.
+    pub remedy_windows: Option<RemedyWindowsView>,
     /// For optimistic locking: send it back as `If-Match`.
     pub version: i64,
     pub created_at: String,
     /// Shown once, in the answer to the intake: the code for tracking without an account.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query_code: Option<String>,
+}
+
+/// The applicant's remedy windows after delivery (复议法20, 行政诉讼法46).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RemedyWindowsView {
+    pub delivered_on: NaiveDate,
+    pub reconsideration_by: NaiveDate,
+    pub litigation_by: Option<NaiveDate>,
+    pub note: &'static str,
 }
 
 /// One line of the work queue.
@@ -163,6 +174,7 @@ fn status_label(s: &str) -> &'static str {
     Status::parse(s).map(Status::label).unwrap_or("")
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn case_view(
     pii: &Pii,
     case: Case,
@@ -171,9 +183,19 @@ pub fn case_view(
     applicant: &CaseApplicant,
     consultations: Vec<consultation::Consultation>,
     draft: Option<yishen_store::models::draft::CaseDraft>,
+    delivered_on: Option<NaiveDate>,
 ) -> Result<CaseView, ApiError> {
     let channel = Channel::parse(&case.channel);
     let disposition = case.disposition.as_deref().and_then(Disposition::parse);
+    let remedy_windows = match (disposition, delivered_on) {
+        (Some(d), Some(on)) => d.remedy().windows(on).map(|w| RemedyWindowsView {
+            delivered_on: on,
+            reconsideration_by: w.reconsideration_by,
+            litigation_by: w.litigation_by,
+            note: w.note,
+        }),
+        _ => None,
+    };
     Ok(CaseView {
         id: case.id,
         tracking_no: case.tracking_no,
@@ -221,6 +243,7 @@ pub fn case_view(
             blocking: d.blocking,
             updated_at: format!("{}Z", d.updated_at.format("%Y-%m-%dT%H:%M:%S")),
         }),
+        remedy_windows,
         version: case.version,
         created_at: format!("{}Z", case.created_at.format("%Y-%m-%dT%H:%M:%S")),
         query_code: None,
@@ -240,7 +263,21 @@ pub fn load_view(
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("case {id} has no applicant row")))?;
     let consultations = consultation::for_case(conn, id)?;
     let draft = yishen_store::models::draft::find(conn, id)?;
-    case_view(pii, case, code, name, &applicant, consultations, draft)
+    let delivered_on = if case.status == "closed" {
+        yishen_store::models::case_event::last_on(conn, id, "delivered")?
+    } else {
+        None
+    };
+    case_view(
+        pii,
+        case,
+        code,
+        name,
+        &applicant,
+        consultations,
+        draft,
+        delivered_on,
+    )
 }
 
 pub fn summary(case: Case, agency_code: String, today: NaiveDate) -> CaseSummary {
