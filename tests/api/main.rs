@@ -14,3 +14,4 @@ mod fees;
 mod helpers;
 mod http_basics;
 mod letters;
+mod report;

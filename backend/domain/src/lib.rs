@@ -3,6 +3,7 @@
 //! persist or present the results.
 
 pub mod account;
+pub mod annual;
 pub mod audit;
 pub mod calendar;
 pub mod case;

@@ -28,6 +28,25 @@ code_enum!(
 );
 
 code_enum!(
+    /// What a corrected reply did wrong, as the reconsideration body found it: the defects
+    /// bodies and courts correct most (why-agencies-lose.md).
+    CorrectionDefect {
+        Overdue => "overdue", "逾期答复";
+        InsufficientSearch => "insufficient_search", "检索不充分";
+        ReasonsNotGiven => "reasons_not_given", "未说明理由";
+        WrongGround => "wrong_ground", "适用理由或依据错误";
+        Procedure => "procedure", "程序违法";
+    }
+);
+
+code_enum!(
+    LitigationInstance {
+        First => "first", "一审";
+        Second => "second", "二审";
+    }
+);
+
+code_enum!(
     /// Table 四's buckets.
     OutcomeBucket {
         Upheld => "upheld", "结果维持";

@@ -4,7 +4,9 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{agencies, auth, calendar, cases, fees, health, letters, track, users};
+use crate::routes::{
+    agencies, auth, calendar, cases, fees, health, letters, outcomes, stats, track, users,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,6 +25,9 @@ use crate::routes::{agencies, auth, calendar, cases, fees, health, letters, trac
         cases::review, cases::sign_off, cases::issue, cases::delivery, cases::draft_preview,
         track::track,
         letters::for_case, letters::pdf, letters::verify, letters::void,
+        outcomes::record_reconsideration, outcomes::record_litigation, outcomes::for_case,
+        outcomes::decide_reconsideration, outcomes::decide_litigation,
+        stats::annual_report, stats::cell_cases,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldIssue)),
     modifiers(&BearerAuth)

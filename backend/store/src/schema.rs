@@ -191,6 +191,9 @@ diesel::table! {
         decided_on -> Nullable<Date>,
         reasons -> Nullable<Text>,
         created_at -> Timestamp,
+        defect -> Nullable<Text>,
+        created_by -> Nullable<BigInt>,
+        updated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -204,6 +207,10 @@ diesel::table! {
         outcome -> Nullable<Text>,
         decided_on -> Nullable<Date>,
         created_at -> Timestamp,
+        instance -> Text,
+        reasons -> Nullable<Text>,
+        created_by -> Nullable<BigInt>,
+        updated_at -> Nullable<Timestamp>,
     }
 }
 

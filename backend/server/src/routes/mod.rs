@@ -8,6 +8,8 @@ pub mod cases;
 pub mod fees;
 pub mod health;
 pub mod letters;
+pub mod outcomes;
+pub mod stats;
 pub mod track;
 pub mod users;
 
@@ -61,5 +63,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(letters::verify)
         .service(letters::pdf)
         .service(letters::void)
+        .service(outcomes::record_reconsideration)
+        .service(outcomes::record_litigation)
+        .service(outcomes::for_case)
+        .service(outcomes::decide_reconsideration)
+        .service(outcomes::decide_litigation)
+        .service(stats::annual_report)
+        .service(stats::cell_cases)
         .service(track::track);
 }

@@ -10,12 +10,12 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use yishen_domain::Disposition;
 use yishen_domain::case::{ApplicantInput, CaseEvent, Status};
-use yishen_domain::outcome::{LitigationOutcome, ReconsiderationDecision};
 use yishen_store::models::agency::{self, Agency};
 use yishen_store::models::outcome::{self, NewLitigation, NewReconsideration};
 
 use crate::error::{ApiError, FieldIssue};
 use crate::services::cases::intake::{self, IntakeBody, ParsedIntake, Placement};
+use crate::services::outcomes::{self, LitigationIn, ReconsiderationIn};
 use crate::state::AppState;
 
 /// Lines per transaction.
@@ -40,26 +40,6 @@ struct ImportLine {
     reasons: Option<String>,
     reconsideration: Option<ReconsiderationIn>,
     litigation: Option<LitigationIn>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ReconsiderationIn {
-    body_name: Option<String>,
-    filed_on: Option<NaiveDate>,
-    decision: Option<String>,
-    decided_on: Option<NaiveDate>,
-    reasons: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LitigationIn {
-    court: Option<String>,
-    via_reconsideration: Option<bool>,
-    filed_on: Option<NaiveDate>,
-    outcome: Option<String>,
-    decided_on: Option<NaiveDate>,
 }
 
 /// A line that passed every check.
@@ -98,25 +78,6 @@ pub struct ImportReport {
     pub read: usize,
     pub imported: usize,
     pub errors: Vec<LineError>,
-}
-
-fn name(
-    field: &str,
-    v: Option<String>,
-    issues: &mut Vec<FieldIssue>,
-    what: &str,
-) -> Option<String> {
-    match v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()) {
-        None => {
-            issues.push(FieldIssue::new(field, "required", format!("请填写{what}")));
-            None
-        }
-        Some(s) if s.chars().count() > 200 => {
-            issues.push(FieldIssue::new(field, "length", "不超过200个字符"));
-            None
-        }
-        Some(s) => Some(s),
-    }
 }
 
 fn prepare(line: ImportLine, today: NaiveDate) -> Result<Prepared, Vec<FieldIssue>> {
@@ -200,107 +161,12 @@ fn prepare(line: ImportLine, today: NaiveDate) -> Result<Prepared, Vec<FieldIssu
             format!("不超过{REASONS_MAX}个字符"),
         ));
     }
-    let now = yishen_store::now();
-    let reconsideration = line.reconsideration.and_then(|r| {
-        let body_name = name(
-            "reconsideration.body_name",
-            r.body_name,
-            &mut issues,
-            "复议机关名称",
-        );
-        let filed_on = r.filed_on.or_else(|| {
-            issues.push(FieldIssue::new(
-                "reconsideration.filed_on",
-                "required",
-                "请填写申请复议之日",
-            ));
-            None
-        });
-        let decision = r.decision.as_deref().and_then(|d| {
-            let v = ReconsiderationDecision::parse(d);
-            if v.is_none() {
-                issues.push(FieldIssue::new(
-                    "reconsideration.decision",
-                    "unknown_value",
-                    format!("复议结果无效，可选：{}", ReconsiderationDecision::codes()),
-                ));
-            }
-            v
-        });
-        if r.decided_on.is_some() && r.decision.is_none() {
-            issues.push(FieldIssue::new(
-                "reconsideration.decided_on",
-                "needs_decision",
-                "有决定日期时须写明复议结果",
-            ));
-        }
-        if let (Some(f), Some(d)) = (filed_on, r.decided_on)
-            && d < f
-        {
-            issues.push(FieldIssue::new(
-                "reconsideration.decided_on",
-                "before_filing",
-                "决定日期不能早于申请日期",
-            ));
-        }
-        Some(NewReconsideration {
-            case_id: 0,
-            body_name: body_name?,
-            filed_on: filed_on?,
-            decision: decision.map(|d| d.as_str().to_owned()),
-            decided_on: r.decided_on,
-            reasons: r.reasons,
-            created_at: now,
-        })
-    });
-    let litigation = line.litigation.and_then(|l| {
-        let court = name("litigation.court", l.court, &mut issues, "法院名称");
-        let via = l.via_reconsideration.or_else(|| {
-            issues.push(FieldIssue::new(
-                "litigation.via_reconsideration",
-                "required",
-                "请写明是否经复议后起诉",
-            ));
-            None
-        });
-        let filed_on = l.filed_on.or_else(|| {
-            issues.push(FieldIssue::new(
-                "litigation.filed_on",
-                "required",
-                "请填写起诉之日",
-            ));
-            None
-        });
-        let outcome = l.outcome.as_deref().and_then(|o| {
-            let v = LitigationOutcome::parse(o);
-            if v.is_none() {
-                issues.push(FieldIssue::new(
-                    "litigation.outcome",
-                    "unknown_value",
-                    format!("诉讼结果无效，可选：{}", LitigationOutcome::codes()),
-                ));
-            }
-            v
-        });
-        if let (Some(f), Some(d)) = (filed_on, l.decided_on)
-            && d < f
-        {
-            issues.push(FieldIssue::new(
-                "litigation.decided_on",
-                "before_filing",
-                "裁判日期不能早于起诉日期",
-            ));
-        }
-        Some(NewLitigation {
-            case_id: 0,
-            court: court?,
-            via_reconsideration: via?,
-            filed_on: filed_on?,
-            outcome: outcome.map(|o| o.as_str().to_owned()),
-            decided_on: l.decided_on,
-            created_at: now,
-        })
-    });
+    let reconsideration = line
+        .reconsideration
+        .and_then(|r| outcomes::parse_reconsideration(r, "reconsideration.", today, &mut issues));
+    let litigation = line
+        .litigation
+        .and_then(|l| outcomes::parse_litigation(l, "litigation.", today, &mut issues));
     let external_id = line
         .external_id
         .map(|e| e.trim().to_owned())

@@ -8,3 +8,5 @@ pub mod calendar;
 pub mod cases;
 pub mod import;
 pub mod letters;
+pub mod outcomes;
+pub mod report;

@@ -11,4 +11,5 @@ pub mod draft;
 pub mod letter;
 pub mod outcome;
 pub mod refresh_token;
+pub mod report;
 pub mod user;

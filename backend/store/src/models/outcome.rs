@@ -18,6 +18,9 @@ pub struct Reconsideration {
     pub decided_on: Option<NaiveDate>,
     pub reasons: Option<String>,
     pub created_at: NaiveDateTime,
+    pub defect: Option<String>,
+    pub created_by: Option<i64>,
+    pub updated_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -32,6 +35,19 @@ pub struct NewReconsideration {
     pub decided_on: Option<NaiveDate>,
     pub reasons: Option<String>,
     pub created_at: NaiveDateTime,
+    pub defect: Option<String>,
+    pub created_by: Option<i64>,
+}
+
+/// A later decision on a pending reconsideration.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = reconsiderations)]
+pub struct ReconsiderationChanges {
+    pub decision: Option<Option<String>>,
+    pub decided_on: Option<Option<NaiveDate>>,
+    pub reasons: Option<Option<String>>,
+    pub defect: Option<Option<String>>,
+    pub updated_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -45,6 +61,10 @@ pub struct Litigation {
     pub outcome: Option<String>,
     pub decided_on: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
+    pub instance: String,
+    pub reasons: Option<String>,
+    pub created_by: Option<i64>,
+    pub updated_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -59,6 +79,55 @@ pub struct NewLitigation {
     pub outcome: Option<String>,
     pub decided_on: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
+    pub instance: String,
+    pub reasons: Option<String>,
+    pub created_by: Option<i64>,
+}
+
+/// A later judgment on a pending suit.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = litigations)]
+pub struct LitigationChanges {
+    pub outcome: Option<Option<String>>,
+    pub decided_on: Option<Option<NaiveDate>>,
+    pub reasons: Option<Option<String>>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+pub fn find_reconsideration(conn: &mut DbConn, id: i64) -> QueryResult<Option<Reconsideration>> {
+    reconsiderations::table
+        .find(id)
+        .select(Reconsideration::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_litigation(conn: &mut DbConn, id: i64) -> QueryResult<Option<Litigation>> {
+    litigations::table
+        .find(id)
+        .select(Litigation::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn update_reconsideration(
+    conn: &mut DbConn,
+    id: i64,
+    changes: &ReconsiderationChanges,
+) -> QueryResult<usize> {
+    diesel::update(reconsiderations::table.find(id))
+        .set(changes)
+        .execute(conn)
+}
+
+pub fn update_litigation(
+    conn: &mut DbConn,
+    id: i64,
+    changes: &LitigationChanges,
+) -> QueryResult<usize> {
+    diesel::update(litigations::table.find(id))
+        .set(changes)
+        .execute(conn)
 }
 
 pub fn insert_reconsideration(conn: &mut DbConn, new: &NewReconsideration) -> QueryResult<usize> {
@@ -71,6 +140,23 @@ pub fn insert_litigation(conn: &mut DbConn, new: &NewLitigation) -> QueryResult<
     diesel::insert_into(litigations::table)
         .values(new)
         .execute(conn)
+}
+
+pub fn insert_reconsideration_returning(
+    conn: &mut DbConn,
+    new: &NewReconsideration,
+) -> QueryResult<i64> {
+    diesel::insert_into(reconsiderations::table)
+        .values(new)
+        .returning(reconsiderations::id)
+        .get_result(conn)
+}
+
+pub fn insert_litigation_returning(conn: &mut DbConn, new: &NewLitigation) -> QueryResult<i64> {
+    diesel::insert_into(litigations::table)
+        .values(new)
+        .returning(litigations::id)
+        .get_result(conn)
 }
 
 pub fn reconsiderations_for(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<Reconsideration>> {

@@ -1,0 +1,123 @@
+//! Statistics: the annual report (CONTRACT.md) and the cases behind its cells.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::auth::Actor;
+use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::routes::users::page_limits;
+use crate::services::report::{self, AnnualReport, CellCases};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AnnualParams {
+    /// The agency's code.
+    agency: Option<String>,
+    year: Option<i32>,
+    /// Include every agency below it.
+    subtree: Option<bool>,
+    /// `json` (default), `csv` or `xlsx`.
+    format: Option<String>,
+}
+
+fn agency_and_year(agency: Option<String>, year: Option<i32>) -> Result<(String, i32), ApiError> {
+    let agency = agency
+        .map(|a| a.trim().to_owned())
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| ApiError::field("agency", "required", "请指定机关代码"))?;
+    let year = year.ok_or_else(|| ApiError::field("year", "required", "请指定年度"))?;
+    Ok((agency, year))
+}
+
+/// The annual report's tables 三 and 四 with their identity checks.
+#[utoipa::path(tag = "stats", params(AnnualParams), security(("bearer" = [])),
+    responses((status = 200, body = AnnualReport), (status = 403, body = crate::error::Problem),
+              (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[get("/api/v1/stats/annual-report")]
+pub async fn annual_report(
+    state: web::Data<AppState>,
+    actor: Actor,
+    query: ApiQuery<AnnualParams>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.0;
+    let format = q.format.unwrap_or_else(|| "json".to_owned());
+    if !["json", "csv", "xlsx"].contains(&format.as_str()) {
+        return Err(ApiError::field(
+            "format",
+            "unknown_value",
+            "格式无效，可选：json、csv、xlsx",
+        ));
+    }
+    let (agency, year) = agency_and_year(q.agency, q.year)?;
+    let subtree = q.subtree.unwrap_or(false);
+    let r = report::annual_report(&state, &actor, agency, year, subtree).await?;
+    let file = format!("annual-report-{}-{}", r.agency, r.year);
+    Ok(match format.as_str() {
+        "csv" => HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}.csv\""),
+            ))
+            .body(report::to_csv(&r)),
+        "xlsx" => HttpResponse::Ok()
+            .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}.xlsx\""),
+            ))
+            .body(report::to_xlsx(&r)?),
+        _ => HttpResponse::Ok().json(r),
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CellParams {
+    agency: Option<String>,
+    year: Option<i32>,
+    subtree: Option<bool>,
+    /// A row key of table 三 (`new`, `carried_over`, `disclosed`, …, `carried_forward`).
+    row: Option<String>,
+    /// An applicant category or `total`.
+    column: Option<String>,
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+/// The cases behind one cell of table 三.
+#[utoipa::path(tag = "stats", params(CellParams), security(("bearer" = [])),
+    responses((status = 200, body = CellCases), (status = 403, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)))]
+#[get("/api/v1/stats/annual-report/cases")]
+pub async fn cell_cases(
+    state: web::Data<AppState>,
+    actor: Actor,
+    query: ApiQuery<CellParams>,
+) -> Result<web::Json<CellCases>, ApiError> {
+    let q = query.0;
+    let (agency, year) = agency_and_year(q.agency, q.year)?;
+    let row = q
+        .row
+        .ok_or_else(|| ApiError::field("row", "required", "请指定行"))?;
+    let column = q.column.unwrap_or_else(|| "total".to_owned());
+    let (limit, offset) = page_limits(q.page, q.per_page)?;
+    Ok(web::Json(
+        report::cell_cases(
+            &state,
+            &actor,
+            agency,
+            year,
+            q.subtree.unwrap_or(false),
+            row,
+            column,
+            limit,
+            offset,
+        )
+        .await?,
+    ))
+}

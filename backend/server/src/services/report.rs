@@ -1,0 +1,421 @@
+//! The statutory annual report (国办公开办函〔2021〕30号) for an agency, optionally with its
+//! subtree: tables 三 and 四 as JSON, CSV or XLSX, with the template's identities checked, and
+//! the cases behind any cell of table 三. The arithmetic is `yishen_domain::annual`; the
+//! queries are `yishen_store::models::report`; this module authorizes and formats.
+
+use chrono::NaiveDate;
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
+use serde::Serialize;
+use utoipa::ToSchema;
+use yishen_domain::Role;
+use yishen_domain::annual::{self, Cell, Check, Table3, Table4};
+use yishen_domain::case::ApplicantCategory;
+use yishen_store::models::agency::{self, Agency};
+use yishen_store::models::report::{self, ReportScope};
+
+use crate::auth::Actor;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The earliest report year: the 2019 regulation and the 2021 format.
+pub const FIRST_YEAR: i32 = 2019;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnnualReport {
+    pub agency: String,
+    pub agency_name: String,
+    pub year: i32,
+    pub subtree: bool,
+    #[schema(value_type = Object)]
+    pub table3: Table3,
+    #[schema(value_type = Object)]
+    pub table4: Table4,
+    #[schema(value_type = Vec<Object>)]
+    pub checks: Vec<Check>,
+}
+
+/// Whose cases the actor may report on: its own agency (staff), its subtree (reconsideration
+/// bodies), anything (system administrator).
+fn scope_for(actor: &Actor, target: &Agency, subtree: bool) -> Result<ReportScope, ApiError> {
+    let allowed = match (actor.role, &actor.agency) {
+        (Role::Sysadmin, _) => true,
+        (Role::ReconsiderationBody, Some(a)) => target.path.starts_with(&a.path),
+        (Role::Applicant, _) | (_, None) => false,
+        (_, Some(a)) => a.id == target.id && !subtree,
+    };
+    if !allowed {
+        return Err(ApiError::Forbidden(
+            "只能查看本机关（复议机关为其下级机关）的年度报告".into(),
+        ));
+    }
+    Ok(if subtree {
+        ReportScope::Subtree(target.path.clone())
+    } else {
+        ReportScope::Agency(target.id)
+    })
+}
+
+fn bounds(year: i32) -> Result<(NaiveDate, NaiveDate), ApiError> {
+    let this_year = chrono::Datelike::year(&crate::time::today());
+    if !(FIRST_YEAR..=this_year).contains(&year) {
+        return Err(ApiError::field(
+            "year",
+            "out_of_range",
+            format!("年度须在{FIRST_YEAR}至{this_year}之间"),
+        ));
+    }
+    annual::year_bounds(year).ok_or_else(|| ApiError::field("year", "out_of_range", "年度无效"))
+}
+
+fn target(conn: &mut yishen_store::DbConn, code: &str) -> Result<Agency, ApiError> {
+    agency::find_by_code(conn, code)?.ok_or(ApiError::NotFound("机关"))
+}
+
+pub async fn annual_report(
+    state: &AppState,
+    actor: &Actor,
+    agency_code: String,
+    year: i32,
+    subtree: bool,
+) -> Result<AnnualReport, ApiError> {
+    let (first, last) = bounds(year)?;
+    let actor = actor.clone();
+    state
+        .read(move |conn| {
+            let a = target(conn, &agency_code)?;
+            let scope = scope_for(&actor, &a, subtree)?;
+            compute(conn, &a, &scope, year, subtree, first, last)
+        })
+        .await
+}
+
+/// The report for an agency without an actor (the `yishen report annual` command).
+pub async fn annual_report_unchecked(
+    state: &AppState,
+    agency_code: String,
+    year: i32,
+    subtree: bool,
+) -> Result<AnnualReport, ApiError> {
+    let (first, last) = annual::year_bounds(year)
+        .ok_or_else(|| ApiError::field("year", "out_of_range", "年度无效"))?;
+    state
+        .read(move |conn| {
+            let a = target(conn, &agency_code)?;
+            let scope = if subtree {
+                ReportScope::Subtree(a.path.clone())
+            } else {
+                ReportScope::Agency(a.id)
+            };
+            compute(conn, &a, &scope, year, subtree, first, last)
+        })
+        .await
+}
+
+fn compute(
+    conn: &mut yishen_store::DbConn,
+    a: &Agency,
+    scope: &ReportScope,
+    year: i32,
+    subtree: bool,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<AnnualReport, ApiError> {
+    let counts = report::table3_counts(conn, scope, first, last)?;
+    let (table3, mut checks) = annual::table3(&counts);
+    let (recs, direct, after) = report::outcome_facts(conn, scope, first, last)?;
+    let table4 = annual::table4(year, &recs, &direct, &after);
+    for (name, five) in [
+        ("行政复议", table4.reconsideration),
+        ("未经复议直接起诉", table4.litigation_direct),
+        ("复议后起诉", table4.litigation_after_reconsideration),
+    ] {
+        let v = five.values();
+        checks.push(Check {
+            name: format!("表四{name}：总计 = 四项之和"),
+            ok: v[0] + v[1] + v[2] + v[3] == v[4],
+        });
+    }
+    Ok(AnnualReport {
+        agency: a.code.clone(),
+        agency_name: a.name.clone(),
+        year,
+        subtree,
+        table3,
+        table4,
+        checks,
+    })
+}
+
+/// One case behind a cell.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CellCaseView {
+    pub id: i64,
+    pub tracking_no: String,
+    pub agency_code: String,
+    pub applicant_category: String,
+    pub received_on: Option<NaiveDate>,
+    pub concluded_on: Option<NaiveDate>,
+    pub disposition: Option<String>,
+    pub status: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CellCases {
+    pub row: String,
+    pub row_label: &'static str,
+    pub column: String,
+    pub total: i64,
+    pub items: Vec<CellCaseView>,
+}
+
+/// The cases behind the cell at `row` × `column` of table 三.
+#[allow(clippy::too_many_arguments)]
+pub async fn cell_cases(
+    state: &AppState,
+    actor: &Actor,
+    agency_code: String,
+    year: i32,
+    subtree: bool,
+    row: String,
+    column: String,
+    limit: i64,
+    offset: i64,
+) -> Result<CellCases, ApiError> {
+    let (first, last) = bounds(year)?;
+    let cell = Cell::of_row(&row).ok_or_else(|| {
+        ApiError::field(
+            "row",
+            "unknown_value",
+            "行无效，可选：new、carried_over、disclosed … carried_forward（见年度报告的 key）",
+        )
+    })?;
+    let row_label = annual::ROWS
+        .iter()
+        .find(|(k, _)| *k == row)
+        .map(|(_, l)| *l)
+        .unwrap_or("");
+    let category = match column.as_str() {
+        "total" => None,
+        c if ApplicantCategory::parse(c).is_some() => Some(c.to_owned()),
+        _ => {
+            return Err(ApiError::field(
+                "column",
+                "unknown_value",
+                format!("列无效，可选：{}、total", ApplicantCategory::codes()),
+            ));
+        }
+    };
+    let actor = actor.clone();
+    state
+        .read(move |conn| {
+            let a = target(conn, &agency_code)?;
+            let scope = scope_for(&actor, &a, subtree)?;
+            let (items, total) = report::cell_cases(
+                conn,
+                &scope,
+                first,
+                last,
+                &cell,
+                category.as_deref(),
+                limit,
+                offset,
+            )?;
+            Ok(CellCases {
+                row,
+                row_label,
+                column,
+                total,
+                items: items
+                    .into_iter()
+                    .map(|c| CellCaseView {
+                        id: c.id,
+                        tracking_no: c.tracking_no,
+                        agency_code: c.agency_code,
+                        applicant_category: c.applicant_category,
+                        received_on: c.received_on,
+                        concluded_on: c.concluded_on,
+                        disposition: c.disposition,
+                        status: c.status,
+                    })
+                    .collect(),
+            })
+        })
+        .await
+}
+
+/// Table 三's column headers, in order.
+fn column_labels() -> [&'static str; 7] {
+    [
+        "自然人",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "总计",
+    ]
+}
+
+const TABLE4_HEADERS: [&str; 5] = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese): table 三 with a header
+/// line, a blank line, table 四 as three labelled lines, and the checks.
+pub fn to_csv(r: &AnnualReport) -> String {
+    let mut out = String::from("\u{feff}");
+    let scope = if r.subtree {
+        "（含下级机关）"
+    } else {
+        ""
+    };
+    out.push_str(&format!(
+        "{}{}{}年度政府信息公开工作年度报告\n",
+        csv_field(&r.agency_name),
+        scope,
+        r.year
+    ));
+    out.push_str("三、收到和处理政府信息公开申请情况\n");
+    out.push_str(&format!("项目,{}\n", column_labels().join(",")));
+    for row in &r.table3.rows {
+        let values: Vec<String> = row.values.iter().map(i64::to_string).collect();
+        out.push_str(&format!("{},{}\n", csv_field(row.label), values.join(",")));
+    }
+    out.push_str("\n四、政府信息公开行政复议、行政诉讼情况\n");
+    out.push_str(&format!("类别,{}\n", TABLE4_HEADERS.join(",")));
+    for (label, five) in [
+        ("行政复议", r.table4.reconsideration),
+        ("行政诉讼（未经复议直接起诉）", r.table4.litigation_direct),
+        (
+            "行政诉讼（复议后起诉）",
+            r.table4.litigation_after_reconsideration,
+        ),
+    ] {
+        let values: Vec<String> = five.values().iter().map(i64::to_string).collect();
+        out.push_str(&format!("{label},{}\n", values.join(",")));
+    }
+    out.push_str("\n勾稽关系校验,结果\n");
+    for c in &r.checks {
+        out.push_str(&format!(
+            "{},{}\n",
+            csv_field(&c.name),
+            if c.ok { "通过" } else { "不符" }
+        ));
+    }
+    out
+}
+
+/// XLSX laid out like the official tables: merged three-row header of table 三 (with the
+/// identity note in the corner), the 15-number table 四 with its two header rows, and a
+/// sheet of checks.
+pub fn to_xlsx(r: &AnnualReport) -> Result<Vec<u8>, ApiError> {
+    xlsx(r).map_err(|e| ApiError::Internal(anyhow::anyhow!("xlsx: {e}")))
+}
+
+fn xlsx(r: &AnnualReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut wb = Workbook::new();
+    let head = Format::new()
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_text_wrap()
+        .set_border(FormatBorder::Thin);
+    let cell = Format::new().set_border(FormatBorder::Thin);
+    let label = Format::new().set_border(FormatBorder::Thin).set_text_wrap();
+    let title = Format::new().set_bold().set_font_size(14);
+
+    let ws = wb.add_worksheet();
+    ws.set_name("表三")?;
+    ws.set_column_width(0, 60)?;
+    for c in 1..=7u16 {
+        ws.set_column_width(c, 12)?;
+    }
+    let scope = if r.subtree {
+        "（含下级机关）"
+    } else {
+        ""
+    };
+    ws.write_with_format(
+        0,
+        0,
+        format!(
+            "{}{}{}年度 三、收到和处理政府信息公开申请情况",
+            r.agency_name, scope, r.year
+        ),
+        &title,
+    )?;
+    ws.merge_range(
+        1,
+        0,
+        3,
+        0,
+        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+        &head,
+    )?;
+    ws.merge_range(1, 1, 1, 7, "申请人情况", &head)?;
+    ws.merge_range(2, 1, 3, 1, "自然人", &head)?;
+    ws.merge_range(2, 2, 2, 6, "法人或其他组织", &head)?;
+    ws.merge_range(2, 7, 3, 7, "总计", &head)?;
+    for (i, l) in column_labels()[1..6].iter().enumerate() {
+        ws.write_with_format(3, 2 + i as u16, *l, &head)?;
+    }
+    for (i, row) in r.table3.rows.iter().enumerate() {
+        let y = 4 + i as u32;
+        ws.write_with_format(y, 0, row.label, &label)?;
+        for (j, v) in row.values.iter().enumerate() {
+            ws.write_number_with_format(y, 1 + j as u16, *v as f64, &cell)?;
+        }
+    }
+
+    let ws = wb.add_worksheet();
+    ws.set_name("表四")?;
+    ws.write_with_format(
+        0,
+        0,
+        format!(
+            "{}{}{}年度 四、政府信息公开行政复议、行政诉讼情况",
+            r.agency_name, scope, r.year
+        ),
+        &title,
+    )?;
+    ws.merge_range(1, 0, 1, 4, "行政复议", &head)?;
+    ws.merge_range(1, 5, 1, 14, "行政诉讼", &head)?;
+    for (i, h) in TABLE4_HEADERS.iter().enumerate() {
+        ws.merge_range(2, i as u16, 3, i as u16, h, &head)?;
+    }
+    ws.merge_range(2, 5, 2, 9, "未经复议直接起诉", &head)?;
+    ws.merge_range(2, 10, 2, 14, "复议后起诉", &head)?;
+    for block in [5u16, 10] {
+        for (i, h) in TABLE4_HEADERS.iter().enumerate() {
+            ws.write_with_format(3, block + i as u16, *h, &head)?;
+        }
+    }
+    let values = r
+        .table4
+        .reconsideration
+        .values()
+        .into_iter()
+        .chain(r.table4.litigation_direct.values())
+        .chain(r.table4.litigation_after_reconsideration.values());
+    for (i, v) in values.enumerate() {
+        ws.set_column_width(i as u16, 10)?;
+        ws.write_number_with_format(4, i as u16, v as f64, &cell)?;
+    }
+
+    let ws = wb.add_worksheet();
+    ws.set_name("勾稽关系校验")?;
+    ws.set_column_width(0, 50)?;
+    ws.write_with_format(0, 0, "校验项", &head)?;
+    ws.write_with_format(0, 1, "结果", &head)?;
+    for (i, c) in r.checks.iter().enumerate() {
+        ws.write_with_format(1 + i as u32, 0, c.name.as_str(), &label)?;
+        ws.write_with_format(1 + i as u32, 1, if c.ok { "通过" } else { "不符" }, &cell)?;
+    }
+    wb.save_to_buffer()
+}

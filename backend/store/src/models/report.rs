@@ -1,0 +1,223 @@
+//! The annual report's queries: the year's cases streamed into the domain's table-三 counter,
+//! the cases behind any one cell, and the outcome records for table 四. The cell filters here
+//! and the domain's [`Table3Counter`] state the same definitions (yishen_domain::annual); the
+//! report tests open every cell and compare its list with its number.
+
+use chrono::NaiveDate;
+use diesel::connection::DefaultLoadingMode;
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+use yishen_domain::annual::{Cell, OutcomeFact, Table3Counter, Table3Counts};
+
+use crate::DbConn;
+use crate::schema::{agencies, cases, litigations, reconsiderations};
+
+/// Whose cases a report covers.
+#[derive(Debug, Clone)]
+pub enum ReportScope {
+    Agency(i64),
+    /// The agency at this path and every agency below it.
+    Subtree(String),
+}
+
+type BoxedJoined<'a> = diesel::helper_types::IntoBoxed<
+    'a,
+    diesel::helper_types::InnerJoin<cases::table, agencies::table>,
+    <DbConn as diesel::Connection>::Backend,
+>;
+
+fn scoped<'a>(scope: &ReportScope) -> BoxedJoined<'a> {
+    let q = cases::table.inner_join(agencies::table).into_boxed();
+    match scope {
+        ReportScope::Agency(id) => q.filter(cases::agency_id.eq(*id)),
+        ReportScope::Subtree(path) => q.filter(agencies::path.like(format!("{path}%"))),
+    }
+}
+
+/// The cases of `cell` in `year` (all applicant categories).
+fn cell_query<'a>(
+    scope: &ReportScope,
+    first: NaiveDate,
+    last: NaiveDate,
+    cell: &Cell,
+) -> BoxedJoined<'a> {
+    let q = scoped(scope);
+    match cell {
+        Cell::New => q
+            .filter(cases::received_on.ge(first))
+            .filter(cases::received_on.le(last)),
+        Cell::CarriedOver => q.filter(cases::received_on.lt(first)).filter(
+            cases::concluded_on
+                .is_null()
+                .or(cases::concluded_on.ge(first)),
+        ),
+        Cell::Total => q
+            .filter(cases::received_on.is_not_null())
+            .filter(cases::concluded_on.ge(first))
+            .filter(cases::concluded_on.le(last)),
+        Cell::Concluded(ds) => q
+            .filter(cases::received_on.is_not_null())
+            .filter(cases::concluded_on.ge(first))
+            .filter(cases::concluded_on.le(last))
+            .filter(cases::disposition.eq_any(ds.iter().map(|d| d.as_str()).collect::<Vec<_>>())),
+        Cell::CarriedForward => q.filter(cases::received_on.le(last)).filter(
+            cases::concluded_on
+                .is_null()
+                .or(cases::concluded_on.gt(last)),
+        ),
+    }
+}
+
+/// Streams the year's relevant cases (received by 31 December and not concluded before
+/// 1 January: the union of every cell) into the domain's counter, one row at a time so a
+/// million cases need no more memory than a few.
+pub fn table3_counts(
+    conn: &mut DbConn,
+    scope: &ReportScope,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> QueryResult<Table3Counts> {
+    let mut counter = Table3Counter::new(first, last);
+    let rows = scoped(scope)
+        .filter(cases::received_on.le(last))
+        .filter(
+            cases::concluded_on
+                .is_null()
+                .or(cases::concluded_on.ge(first)),
+        )
+        .select((
+            cases::applicant_category,
+            cases::disposition,
+            cases::received_on,
+            cases::concluded_on,
+        ))
+        .load_iter::<(String, Option<String>, Option<NaiveDate>, Option<NaiveDate>), DefaultLoadingMode>(conn)?;
+    for row in rows {
+        let (category, disposition, received_on, concluded_on) = row?;
+        if let Some(received_on) = received_on {
+            counter.add(&category, disposition.as_deref(), received_on, concluded_on);
+        }
+    }
+    Ok(counter.finish())
+}
+
+/// One case behind a cell.
+#[derive(Debug, Clone, Queryable)]
+pub struct CellCase {
+    pub id: i64,
+    pub tracking_no: String,
+    pub agency_code: String,
+    pub applicant_category: String,
+    pub received_on: Option<NaiveDate>,
+    pub concluded_on: Option<NaiveDate>,
+    pub disposition: Option<String>,
+    pub status: String,
+}
+
+/// The cases behind a cell (`category` `None` = the 总计 column), a page of them and the count.
+#[allow(clippy::too_many_arguments)]
+pub fn cell_cases(
+    conn: &mut DbConn,
+    scope: &ReportScope,
+    first: NaiveDate,
+    last: NaiveDate,
+    cell: &Cell,
+    category: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<CellCase>, i64)> {
+    let with_category = |q: BoxedJoined<'static>| match category {
+        Some(c) => q.filter(cases::applicant_category.eq(c.to_owned())),
+        None => q,
+    };
+    let total = with_category(cell_query(scope, first, last, cell))
+        .select(count_star())
+        .first(conn)?;
+    let items = with_category(cell_query(scope, first, last, cell))
+        .select((
+            cases::id,
+            cases::tracking_no,
+            agencies::code,
+            cases::applicant_category,
+            cases::received_on,
+            cases::concluded_on,
+            cases::disposition,
+            cases::status,
+        ))
+        .order(cases::id.asc())
+        .limit(limit)
+        .offset(offset)
+        .load(conn)?;
+    Ok((items, total))
+}
+
+/// The outcome records of the scope's cases that may count in the year ending `last`:
+/// reconsiderations, direct first-instance suits, and first-instance suits after
+/// reconsideration. A second-instance record continues the same suit and is not counted
+/// again.
+pub fn outcome_facts(
+    conn: &mut DbConn,
+    scope: &ReportScope,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> QueryResult<(Vec<OutcomeFact>, Vec<OutcomeFact>, Vec<OutcomeFact>)> {
+    let recs = reconsiderations::table
+        .inner_join(cases::table.inner_join(agencies::table))
+        .into_boxed();
+    let recs = match scope {
+        ReportScope::Agency(id) => recs.filter(cases::agency_id.eq(*id)),
+        ReportScope::Subtree(path) => recs.filter(agencies::path.like(format!("{path}%"))),
+    };
+    let recs: Vec<(NaiveDate, Option<String>, Option<NaiveDate>)> = recs
+        .filter(reconsiderations::filed_on.le(last))
+        .filter(
+            reconsiderations::filed_on
+                .ge(first)
+                .or(reconsiderations::decided_on.is_null())
+                .or(reconsiderations::decided_on.ge(first)),
+        )
+        .select((
+            reconsiderations::filed_on,
+            reconsiderations::decision,
+            reconsiderations::decided_on,
+        ))
+        .load(conn)?;
+    let suits = litigations::table
+        .inner_join(cases::table.inner_join(agencies::table))
+        .into_boxed();
+    let suits = match scope {
+        ReportScope::Agency(id) => suits.filter(cases::agency_id.eq(*id)),
+        ReportScope::Subtree(path) => suits.filter(agencies::path.like(format!("{path}%"))),
+    };
+    let suits: Vec<(bool, NaiveDate, Option<String>, Option<NaiveDate>)> = suits
+        .filter(litigations::instance.eq("first"))
+        .filter(litigations::filed_on.le(last))
+        .filter(
+            litigations::filed_on
+                .ge(first)
+                .or(litigations::decided_on.is_null())
+                .or(litigations::decided_on.ge(first)),
+        )
+        .select((
+            litigations::via_reconsideration,
+            litigations::filed_on,
+            litigations::outcome,
+            litigations::decided_on,
+        ))
+        .load(conn)?;
+    let fact = |filed_on, decision, decided_on| OutcomeFact {
+        filed_on,
+        decision,
+        decided_on,
+    };
+    let recs = recs.into_iter().map(|(f, d, on)| fact(f, d, on)).collect();
+    let (mut direct, mut after) = (Vec::new(), Vec::new());
+    for (via, f, o, on) in suits {
+        if via {
+            after.push(fact(f, o, on));
+        } else {
+            direct.push(fact(f, o, on));
+        }
+    }
+    Ok((recs, direct, after))
+}
