@@ -15,3 +15,4 @@ mod helpers;
 mod http_basics;
 mod letters;
 mod report;
+mod stats;

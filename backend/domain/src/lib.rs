@@ -14,6 +14,7 @@ pub mod fees;
 pub mod identity;
 pub mod outcome;
 pub mod role;
+pub mod stats;
 
 pub use account::{
     AgencyCode, DisplayName, Email, FieldError, OfficialName, Password, Phone, Username,

@@ -1,0 +1,1 @@
+//! Placeholder: demo data generation.

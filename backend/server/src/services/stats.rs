@@ -1,0 +1,1 @@
+//! Placeholder: statistics for reconsideration bodies.
