@@ -104,6 +104,18 @@ const USCC_WEIGHTS: [u32; 17] = [
 ];
 
 impl Uscc {
+    /// The check character for the first 17 characters (GB 32100-2015), or `None` when they
+    /// are not 17 characters of the code's set. Used by `parse` and by demo-data generators.
+    pub fn check_char(first17: &str) -> Option<char> {
+        let values: Option<Vec<u32>> = first17
+            .chars()
+            .map(|c| USCC_CHARS.find(c).map(|i| i as u32))
+            .collect();
+        let values = values.filter(|v| v.len() == 17)?;
+        let sum: u32 = values.iter().zip(USCC_WEIGHTS).map(|(v, w)| v * w).sum();
+        USCC_CHARS.chars().nth(((31 - sum % 31) % 31) as usize)
+    }
+
     pub fn parse(raw: &str) -> Result<Self, IdentityError> {
         let s = raw.trim().to_ascii_uppercase();
         let values: Option<Vec<u32>> = s

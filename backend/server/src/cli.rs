@@ -56,6 +56,12 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Demonstration data.
+    #[command(about = "演示数据")]
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
     /// Reports.
     #[command(about = "统计报表")]
     Report {
@@ -75,6 +81,18 @@ pub enum AuditCommand {
     /// Checks every case's event chain; exit 1 naming the first broken event.
     #[command(about = "核验全部案件的事件哈希链；完整时退出码为0，否则为1并指出第一个被破坏的事件")]
     Verify,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Adds the demo agencies and N generated historical cases with outcomes.
+    #[command(about = "加入演示机关，并生成指定数量的历史案件（含复议、诉讼结果）")]
+    Generate {
+        #[arg(long, help = "案件数量")]
+        cases: usize,
+        #[arg(long, default_value_t = 2026, help = "随机种子（相同种子生成相同数据）")]
+        seed: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -143,6 +161,9 @@ pub async fn run(cli: Cli, settings: Settings) -> ExitCode {
         Command::Jobs {
             command: JobsCommand::RunOnce,
         } => jobs_run_once(settings).await,
+        Command::Demo {
+            command: DemoCommand::Generate { cases, seed },
+        } => demo_generate(settings, cases, seed).await,
         Command::Report {
             command:
                 ReportCommand::Annual {
@@ -298,6 +319,29 @@ async fn audit_verify(settings: Settings) -> ExitCode {
             eprintln!("错误：{e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+async fn demo_generate(settings: Settings, cases: usize, seed: u64) -> anyhow::Result<()> {
+    let state = startup::build_state(settings).await?;
+    let started = std::time::Instant::now();
+    let r = crate::services::demo::generate(&state, cases, seed)
+        .await
+        .map_err(problem)?;
+    for e in r.errors.iter().take(5) {
+        eprintln!("{e}");
+    }
+    println!(
+        "生成 {} 件，导入 {} 件，出错 {} 件，用时 {:.1} 秒",
+        r.read,
+        r.imported,
+        r.errors.len(),
+        started.elapsed().as_secs_f64()
+    );
+    if r.errors.is_empty() {
+        Ok(())
+    } else {
+        anyhow::bail!("{} 件未能导入", r.errors.len())
     }
 }
 
