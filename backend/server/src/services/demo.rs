@@ -305,9 +305,18 @@ impl Generator {
         let suit_chance = if decided_reconsideration { 250 } else { 8 };
         if !lapsed && self.rng.u32(0..1000) < suit_chance {
             let via = decided_reconsideration;
-            let filed = concluded
-                .checked_add_days(Days::new(self.rng.u64(30..150)))
+            // After a reconsideration, the suit follows its decision within 15 days
+            // (行政诉讼法第四十五条).
+            let start = l["reconsideration"]["decided_on"]
+                .as_str()
+                .and_then(|d| d.parse::<NaiveDate>().ok())
                 .unwrap_or(concluded);
+            let wait = if via {
+                self.rng.u64(3..15)
+            } else {
+                self.rng.u64(30..150)
+            };
+            let filed = start.checked_add_days(Days::new(wait)).unwrap_or(start);
             if filed <= self.today {
                 let mut s = json!({"court": "杭州铁路运输法院", "via_reconsideration": via,
                                    "filed_on": filed.to_string()});
