@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::cases::registration;
 use crate::helpers::{TestApp, assert_problem, spawn_app};
 
-fn pdftotext(bytes: &[u8]) -> String {
+pub(crate) fn pdftotext(bytes: &[u8]) -> String {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("letter.pdf");
     std::fs::write(&path, bytes).expect("write");
@@ -134,6 +134,21 @@ async fn an_approved_reply_is_numbered_rendered_verified_downloaded_and_delivere
         assert!(flat.contains(needle), "{needle} in {text}");
     }
     assert!(flat.contains(&number), "{number} in {text}");
+    // The verification code is printed on the letter, in groups of four.
+    let code: Vec<char> = letter["verify_code"]
+        .as_str()
+        .expect("code")
+        .chars()
+        .collect();
+    let printed = code
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-");
+    assert!(
+        flat.contains(&format!("文书核验码：{printed}")),
+        "{printed} in {text}"
+    );
     use sha2::Digest;
     assert_eq!(letter["sha256"], hex::encode(sha2::Sha256::digest(&bytes)));
 

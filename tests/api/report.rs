@@ -467,3 +467,93 @@ async fn outcomes_are_recorded_by_the_right_people_and_decided_later() {
     assert_eq!(r.body["reconsiderations"].as_array().expect("r").len(), 1);
     assert_eq!(r.body["litigations"][0]["bucket"], "尚未审结");
 }
+
+#[tokio::test]
+async fn the_guidance_manual_explains_corrected_replies_without_naming_applicants() {
+    let app = spawn_app().await;
+    import_corpus(&app).await;
+    let recon = app.token("demo-reconsideration").await;
+    let path =
+        "/api/v1/stats/guidance-manual?agency=ZJ-HZ&subtree=true&from=2025-01-01&to=2025-12-31";
+    let r = app.get(&format!("{path}&format=json"), Some(&recon)).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let entries = r.body["entries"].as_array().expect("entries");
+    assert_eq!(
+        entries.len(),
+        1,
+        "only the revoked reply of 2025: {entries:?}"
+    );
+    let e = &entries[0];
+    assert!(
+        e["reply"].as_str().expect("reply").contains("予以公开"),
+        "{e}"
+    );
+    assert!(
+        e["reply"]
+            .as_str()
+            .expect("reply")
+            .contains("依据条例相关规定处理"),
+        "{e}"
+    );
+    assert!(e["decision"].as_str().expect("d").contains("撤销"), "{e}");
+    assert!(
+        e["why"].as_str().expect("why").contains("未说明理由"),
+        "{e}"
+    );
+    assert!(
+        e["lesson"]
+            .as_str()
+            .expect("l")
+            .contains("不能笼统援引第十四条"),
+        "{e}"
+    );
+
+    let md = app
+        .client
+        .get(app.url(path))
+        .bearer_auth(&recon)
+        .send()
+        .await
+        .expect("md");
+    assert_eq!(
+        md.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("text/markdown; charset=utf-8")
+    );
+    let md = md.text().await.expect("text");
+    assert!(
+        md.contains("## 案例一") && md.contains("### 经验教训"),
+        "{md}"
+    );
+    assert!(!md.contains("李四"), "applicants are never named");
+
+    let pdf = app
+        .client
+        .get(app.url(&format!("{path}&format=pdf")))
+        .bearer_auth(&recon)
+        .send()
+        .await
+        .expect("pdf")
+        .bytes()
+        .await
+        .expect("bytes");
+    let text: String = crate::letters::pdftotext(&pdf)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(text.contains("案例指导手册"), "{text}");
+    assert!(text.contains("未说明理由"), "{text}");
+
+    let admin = app.token("demo-admin").await;
+    let r = app.get(path, Some(&admin)).await;
+    assert_problem(&r, 403, "forbidden");
+    let r = app
+        .get(
+            "/api/v1/stats/guidance-manual?agency=ZJ-HZ&subtree=true&from=2025-12-31&to=2025-01-01",
+            Some(&recon),
+        )
+        .await;
+    let p = assert_problem(&r, 422, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "to");
+}

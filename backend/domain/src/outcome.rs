@@ -56,6 +56,30 @@ code_enum!(
     }
 );
 
+impl CorrectionDefect {
+    /// The lesson the case-guidance manual draws from a correction of this kind, from the
+    /// grounds on which agencies lose (why-agencies-lose.md) and the articles they breach.
+    pub fn lesson(self) -> &'static str {
+        match self {
+            Self::Overdue => {
+                "严格按条例第三十三条在二十个工作日内答复；确需延长的，须经负责人同意并告知申请人。收发室签收即为收到（条例第三十一条），诉讼中补作答复不能消除逾期的违法。"
+            }
+            Self::InsufficientSearch => {
+                "答复“信息不存在”前，应对档案室、业务科室和电子系统逐一检索，并在答复中说明检索的范围、方式和结果；申请人提供线索的，应据以检索并留存记录（条例第三十六条第（四）项，指导案例101号）。"
+            }
+            Self::ReasonsNotGiven => {
+                "不予公开须说明具体理由和依据，不能笼统援引第十四条；涉及商业秘密、个人隐私的应调查核实并征求第三方意见；能够区分处理的，应当部分公开（条例第三十六条第（三）项、第三十七条）。"
+            }
+            Self::WrongGround => {
+                "核对所援引的条款与处理决定是否一致：会议纪要不当然属于过程性信息，执法决定本身属于主动公开事项（条例第十六条、第二十条）；答复应逐项对应申请内容。"
+            }
+            Self::Procedure => {
+                "申请内容不明确的，应一次性告知补正（条例第三十条）；涉及第三方权益的，应书面征求意见（条例第三十二条）；不得以信访程序代替信息公开答复。"
+            }
+        }
+    }
+}
+
 impl ReconsiderationDecision {
     /// 结果维持 = 68; 结果纠正 = 63–67; 其他结果 = 69 and termination (CONTRACT.md).
     pub fn bucket(self) -> OutcomeBucket {

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::font::Font;
+use crate::font::Fonts;
 use crate::template::{Parts, Segment, Text};
 use crate::{LetterData, LetterError};
 
@@ -34,7 +34,7 @@ const CONTINUES: &[char] = &['，', '。', '；', '：', '、'];
 fn fill(
     text: &Text,
     fields: &BTreeMap<String, String>,
-    font: &Font,
+    fonts: &Fonts,
 ) -> Result<String, LetterError> {
     let mut out = String::new();
     for (i, segment) in text.0.iter().enumerate() {
@@ -48,7 +48,7 @@ fn fill(
                     .ok_or_else(|| LetterError::MissingField {
                         field: name.clone(),
                     })?;
-                check_glyphs(name, &value, font)?;
+                check_glyphs(name, &value, fonts)?;
                 let mut value = value.trim();
                 let next = match text.0.get(i + 1) {
                     Some(Segment::Text(t)) => t.chars().next(),
@@ -64,11 +64,11 @@ fn fill(
     Ok(out)
 }
 
-fn check_glyphs(field: &str, value: &str, font: &Font) -> Result<(), LetterError> {
+pub(crate) fn check_glyphs(field: &str, value: &str, fonts: &Fonts) -> Result<(), LetterError> {
     match value
         .chars()
         .filter(|c| !c.is_control())
-        .find(|c| !font.has(*c))
+        .find(|c| !fonts.has(*c))
     {
         Some(ch) => Err(LetterError::MissingGlyph {
             field: field.to_owned(),
@@ -79,7 +79,7 @@ fn check_glyphs(field: &str, value: &str, font: &Font) -> Result<(), LetterError
 }
 
 /// The non-blank lines of `text`, trimmed.
-fn lines(text: &str) -> impl Iterator<Item = String> + '_ {
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = String> + '_ {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
@@ -89,35 +89,35 @@ fn lines(text: &str) -> impl Iterator<Item = String> + '_ {
 fn one_line(
     text: &Text,
     fields: &BTreeMap<String, String>,
-    font: &Font,
+    fonts: &Fonts,
 ) -> Result<String, LetterError> {
-    Ok(lines(&fill(text, fields, font)?).collect())
+    Ok(lines(&fill(text, fields, fonts)?).collect())
 }
 
 pub(crate) fn compose(
     parts: &Parts,
     data: &LetterData,
-    font: &Font,
+    fonts: &Fonts,
 ) -> Result<Letter, LetterError> {
     let fields = &data.fields;
-    check_glyphs("number", &data.number, font)?;
+    check_glyphs("number", &data.number, fonts)?;
     let mut paragraphs = Vec::new();
     for text in &parts.paragraphs {
-        paragraphs.extend(lines(&fill(text, fields, font)?));
+        paragraphs.extend(lines(&fill(text, fields, fonts)?));
     }
     let mut attachments = Vec::new();
     for text in &parts.attachments {
-        attachments.extend(lines(&fill(text, fields, font)?));
+        attachments.extend(lines(&fill(text, fields, fonts)?));
     }
     Ok(Letter {
-        title: one_line(parts.title, fields, font)?,
+        title: one_line(parts.title, fields, fonts)?,
         number: lines(&data.number).collect(),
-        salutation: one_line(parts.salutation, fields, font)?,
+        salutation: one_line(parts.salutation, fields, fonts)?,
         paragraphs,
         attachments,
-        signature: one_line(parts.signature, fields, font)?,
-        date: one_line(parts.date, fields, font)?,
-        note: parts.note.map(|n| one_line(n, fields, font)).transpose()?,
+        signature: one_line(parts.signature, fields, fonts)?,
+        date: one_line(parts.date, fields, fonts)?,
+        note: parts.note.map(|n| one_line(n, fields, fonts)).transpose()?,
     })
 }
 
@@ -171,14 +171,23 @@ mod tests {
     }
 
     #[test]
-    fn a_character_the_font_lacks_is_refused() {
-        // U+20000 (CJK Extension B) is not in the face.
+    fn a_character_no_font_has_is_refused() {
+        // U+20000 (CJK Extension B) is in none of the faces.
         assert_eq!(
             fill_str("{applicant_name}：", &[("applicant_name", "张\u{20000}")]),
             Err(LetterError::MissingGlyph {
                 field: "applicant_name".into(),
                 ch: '\u{20000}'
             })
+        );
+    }
+
+    #[test]
+    fn a_character_only_the_fallback_has_is_accepted() {
+        // 堃 and 喆 are not in FandolFang (GB2312) but are in Noto Serif SC.
+        assert_eq!(
+            fill_str("{applicant_name}：", &[("applicant_name", "张堃喆")]).ok(),
+            Some("张堃喆：".into())
         );
     }
 }

@@ -30,7 +30,7 @@ pub enum TemplateError {
     MissingRemedy { file: String, clause: String },
     #[error("{file}: this kind carries no remedy clause, remove [remedy]")]
     UnexpectedRemedy { file: String },
-    #[error("{file}: the font has no glyph for {ch:?} (U+{code:04X})", code = u32::from(*ch))]
+    #[error("{file}: no font has a glyph for {ch:?} (U+{code:04X})", code = u32::from(*ch))]
     MissingGlyph { file: String, ch: char },
     #[error("the font {file} cannot be parsed")]
     Font { file: String },
@@ -49,6 +49,6 @@ pub enum LetterError {
     Template(#[from] TemplateError),
     #[error("the field {field:?} is missing or blank")]
     MissingField { field: String },
-    #[error("the field {field:?} holds {ch:?} (U+{code:04X}), which the font cannot print", code = u32::from(*ch))]
+    #[error("the field {field:?} holds {ch:?} (U+{code:04X}), which no font can print", code = u32::from(*ch))]
     MissingGlyph { field: String, ch: char },
 }

@@ -2,7 +2,8 @@
 //!
 //! printpdf 0.12 in manual mode places a string at a point and nothing more — no measuring,
 //! no wrapping, no pagination (stack.md §1 pitfall 3) — so this module does all of it by
-//! hand: it measures glyph advances from the font's `hmtx`, breaks lines on the standard's
+//! hand: it measures each character's advance in the face it will be drawn in (the body's
+//! 仿宋 or its fallback, the title's face: [`crate::font`]), breaks lines on the standard's
 //! character grid (28 characters of 三号 per line, 22 lines per page), keeps Latin runs such
 //! as URLs and phone numbers whole, applies 避头尾 (closing punctuation never starts a line,
 //! opening punctuation never ends one: a closing mark is pushed into the line when a slight
@@ -12,7 +13,7 @@
 //! [`Page::text_lines`] prints it for previews and tests.
 
 use crate::compose::Letter;
-use crate::font::Font;
+use crate::font::{Fonts, Role};
 
 const MM: f32 = 72.0 / 25.4;
 pub(crate) const PAGE_WIDTH: f32 = 210.0 * MM;
@@ -37,7 +38,8 @@ const PAGE_NUMBER_SIZE: f32 = 14.0;
 const BODY_SPACING: f32 = (AREA_WIDTH - CHARS_PER_LINE * BODY_SIZE) / (CHARS_PER_LINE - 1.0);
 /// One 字 of the body grid: the unit of indents.
 const BODY_CHAR: f32 = BODY_SIZE + BODY_SPACING;
-/// How far the ideographic em box reaches above the baseline, in ems.
+/// How far the ideographic em box reaches above the baseline, in ems (880/1000 in
+/// FandolFang and both Noto Serif SC faces alike).
 const ASCENT: f32 = 0.88;
 /// Blank lines between the body and the signature, room for the seal.
 const SEAL_LINES: usize = 2;
@@ -62,6 +64,8 @@ pub(crate) struct PlacedLine {
     pub(crate) x: f32,
     pub(crate) y: f32,
     pub(crate) size: f32,
+    /// Which faces it is set in.
+    pub(crate) role: Role,
     /// PDF character spacing (`Tc`), in pt.
     pub(crate) spacing: f32,
     /// The grid line (0..22) it sits on.
@@ -106,6 +110,7 @@ enum Align {
 #[derive(Debug, Clone, Copy)]
 struct Style {
     size: f32,
+    role: Role,
     /// Character spacing on the grid, in pt.
     spacing: f32,
     first_indent: f32,
@@ -117,6 +122,7 @@ impl Style {
     fn body(first_indent: f32, rest_indent: f32) -> Self {
         Style {
             size: BODY_SIZE,
+            role: Role::Body,
             spacing: BODY_SPACING,
             first_indent,
             rest_indent,
@@ -124,9 +130,10 @@ impl Style {
         }
     }
 
-    fn centred(size: f32, spacing: f32) -> Self {
+    fn centred(size: f32, role: Role, spacing: f32) -> Self {
         Style {
             size,
+            role,
             spacing,
             first_indent: 0.0,
             rest_indent: 0.0,
@@ -148,7 +155,7 @@ struct Token<'a> {
     space: bool,
 }
 
-fn tokens<'a>(font: &Font, text: &'a str, style: &Style, widest: f32) -> Vec<Token<'a>> {
+fn tokens<'a>(fonts: &Fonts, text: &'a str, style: &Style, widest: f32) -> Vec<Token<'a>> {
     let mut out = Vec::new();
     let mut chars = text.char_indices().peekable();
     while let Some((start, ch)) = chars.next() {
@@ -167,21 +174,21 @@ fn tokens<'a>(font: &Font, text: &'a str, style: &Style, widest: f32) -> Vec<Tok
             end = i + c.len_utf8();
             chars.next();
         }
-        push_token(font, &text[start..end], style, widest, &mut out);
+        push_token(fonts, &text[start..end], style, widest, &mut out);
     }
     out
 }
 
-fn push_token<'a>(font: &Font, s: &'a str, style: &Style, widest: f32, out: &mut Vec<Token<'a>>) {
+fn push_token<'a>(fonts: &Fonts, s: &'a str, style: &Style, widest: f32, out: &mut Vec<Token<'a>>) {
     let width: f32 = s
         .chars()
-        .map(|c| font.advance(c) * style.size + style.spacing)
+        .map(|c| fonts.advance(style.role, c) * style.size + style.spacing)
         .sum();
     let glyphs = s.chars().count();
     if glyphs > 1 && width - style.spacing > widest {
         // A run longer than a line (a very long URL) has to break somewhere: anywhere.
         for (i, c) in s.char_indices() {
-            push_token(font, &s[i..i + c.len_utf8()], style, widest, out);
+            push_token(fonts, &s[i..i + c.len_utf8()], style, widest, out);
         }
         return;
     }
@@ -276,6 +283,7 @@ struct Laid {
     /// From the type area's left edge.
     x: f32,
     size: f32,
+    role: Role,
     spacing: f32,
     indent_chars: usize,
 }
@@ -288,9 +296,9 @@ struct Entry {
 }
 
 /// Breaks `text` into placed lines in `style`.
-fn lay(font: &Font, text: &str, style: Style, width: f32) -> Vec<Laid> {
+fn lay(fonts: &Fonts, text: &str, style: Style, width: f32) -> Vec<Laid> {
     let widest = width - style.first_indent.max(style.rest_indent);
-    let toks = tokens(font, text, &style, widest);
+    let toks = tokens(fonts, text, &style, widest);
     let mut ranges = break_tokens(
         &toks,
         width - style.first_indent,
@@ -354,6 +362,7 @@ fn lay(font: &Font, text: &str, style: Style, width: f32) -> Vec<Laid> {
                 text: line.iter().map(|t| t.text).collect(),
                 x,
                 size: style.size,
+                role: style.role,
                 spacing,
                 indent_chars: match style.align {
                     Align::Justify => (indent / BODY_CHAR).round() as usize,
@@ -364,14 +373,16 @@ fn lay(font: &Font, text: &str, style: Style, width: f32) -> Vec<Laid> {
         .collect()
 }
 
-fn width_of(font: &Font, text: &str, size: f32, spacing: f32) -> f32 {
+fn width_of(fonts: &Fonts, role: Role, text: &str, size: f32, spacing: f32) -> f32 {
     let glyphs = text.chars().count();
-    text.chars().map(|c| font.advance(c) * size).sum::<f32>()
+    text.chars()
+        .map(|c| fonts.advance(role, c) * size)
+        .sum::<f32>()
         + spacing * glyphs.saturating_sub(1) as f32
 }
 
 /// Lays `letter` out on as many pages as it needs.
-pub(crate) fn lay_out(letter: &Letter, font: &Font) -> Vec<Page> {
+pub(crate) fn lay_out(letter: &Letter, fonts: &Fonts) -> Vec<Page> {
     let mut entries: Vec<Entry> = Vec::new();
     let push = |entries: &mut Vec<Entry>, lines: Vec<Laid>| {
         entries.extend(lines.into_iter().map(|line| Entry {
@@ -391,9 +402,9 @@ pub(crate) fn lay_out(letter: &Letter, font: &Font) -> Vec<Page> {
     push(
         &mut entries,
         lay(
-            font,
+            fonts,
             &letter.title,
-            Style::centred(TITLE_SIZE, 0.0),
+            Style::centred(TITLE_SIZE, Role::Title, 0.0),
             AREA_WIDTH,
         ),
     );
@@ -401,9 +412,9 @@ pub(crate) fn lay_out(letter: &Letter, font: &Font) -> Vec<Page> {
         push(
             &mut entries,
             lay(
-                font,
+                fonts,
                 &letter.number,
-                Style::centred(BODY_SIZE, BODY_SPACING),
+                Style::centred(BODY_SIZE, Role::Body, BODY_SPACING),
                 AREA_WIDTH,
             ),
         );
@@ -411,12 +422,12 @@ pub(crate) fn lay_out(letter: &Letter, font: &Font) -> Vec<Page> {
     blank(&mut entries, false);
     push(
         &mut entries,
-        lay(font, &letter.salutation, Style::body(0.0, 0.0), AREA_WIDTH),
+        lay(fonts, &letter.salutation, Style::body(0.0, 0.0), AREA_WIDTH),
     );
     for paragraph in &letter.paragraphs {
         push(
             &mut entries,
-            lay(font, paragraph, Style::body(indent2, 0.0), AREA_WIDTH),
+            lay(fonts, paragraph, Style::body(indent2, 0.0), AREA_WIDTH),
         );
     }
 
@@ -425,7 +436,8 @@ pub(crate) fn lay_out(letter: &Letter, font: &Font) -> Vec<Page> {
     if !letter.attachments.is_empty() {
         blank(&mut entries, false);
         let label = "附件：";
-        let label_width = width_of(font, label, BODY_SIZE, BODY_SPACING) + BODY_SPACING;
+        let label_width =
+            width_of(fonts, Role::Body, label, BODY_SIZE, BODY_SPACING) + BODY_SPACING;
         let several = letter.attachments.len() > 1;
         for (i, name) in letter.attachments.iter().enumerate() {
             let (text, first) = match (i, several) {
@@ -435,12 +447,12 @@ pub(crate) fn lay_out(letter: &Letter, font: &Font) -> Vec<Page> {
             };
             let number = if several {
                 let digits = format!("{}. ", i + 1);
-                width_of(font, &digits, BODY_SIZE, BODY_SPACING) + BODY_SPACING
+                width_of(fonts, Role::Body, &digits, BODY_SIZE, BODY_SPACING) + BODY_SPACING
             } else {
                 0.0
             };
             let lines = lay(
-                font,
+                fonts,
                 &text,
                 Style::body(first, indent2 + label_width + number),
                 AREA_WIDTH,
@@ -459,8 +471,14 @@ pub(crate) fn lay_out(letter: &Letter, font: &Font) -> Vec<Page> {
     for _ in 0..SEAL_LINES {
         blank(&mut entries, true);
     }
-    let sig_width = width_of(font, &letter.signature, BODY_SIZE, BODY_SPACING);
-    let date_width = width_of(font, &letter.date, BODY_SIZE, BODY_SPACING);
+    let sig_width = width_of(
+        fonts,
+        Role::Body,
+        &letter.signature,
+        BODY_SIZE,
+        BODY_SPACING,
+    );
+    let date_width = width_of(fonts, Role::Body, &letter.date, BODY_SIZE, BODY_SPACING);
     let mut sig_x = AREA_WIDTH - indent2 - sig_width;
     let mut date_x = sig_x + indent2;
     if date_x + date_width > AREA_WIDTH - indent2 + EPS {
@@ -473,6 +491,7 @@ pub(crate) fn lay_out(letter: &Letter, font: &Font) -> Vec<Page> {
                 text: text.clone(),
                 x: x.max(0.0),
                 size: BODY_SIZE,
+                role: Role::Body,
                 spacing: BODY_SPACING,
                 indent_chars: 0,
             }),
@@ -482,7 +501,7 @@ pub(crate) fn lay_out(letter: &Letter, font: &Font) -> Vec<Page> {
     // 附注 (7.3.6): 居左空二字, on the line after the date.
     if let Some(note) = &letter.note {
         entries.extend(
-            lay(font, note, Style::body(indent2, indent2), AREA_WIDTH)
+            lay(fonts, note, Style::body(indent2, indent2), AREA_WIDTH)
                 .into_iter()
                 .map(|line| Entry {
                     line: Some(line),
@@ -495,7 +514,7 @@ pub(crate) fn lay_out(letter: &Letter, font: &Font) -> Vec<Page> {
     let count = pages.len();
     if count > 1 {
         for (i, page) in pages.iter_mut().enumerate() {
-            page.footer = Some(page_number(font, i + 1));
+            page.footer = Some(page_number(fonts, i + 1));
         }
     }
     pages
@@ -543,6 +562,7 @@ fn paginate(entries: &[Entry]) -> Vec<Page> {
                 x: AREA_LEFT + line.x,
                 y,
                 size: line.size,
+                role: line.role,
                 spacing: line.spacing,
                 slot,
                 indent_chars: line.indent_chars,
@@ -554,21 +574,23 @@ fn paginate(entries: &[Entry]) -> Vec<Page> {
 }
 
 /// "— n —" in 四号, 7 mm below the type area; odd pages 右空一字, even pages 左空一字 (7.5).
-fn page_number(font: &Font, n: usize) -> PlacedLine {
+fn page_number(fonts: &Fonts, n: usize) -> PlacedLine {
     let text = format!("— {n} —");
-    let width = width_of(font, &text, PAGE_NUMBER_SIZE, 0.0);
+    let width = width_of(fonts, Role::PageNumber, &text, PAGE_NUMBER_SIZE, 0.0);
     let x = if n % 2 == 1 {
         AREA_LEFT + AREA_WIDTH - PAGE_NUMBER_SIZE - width
     } else {
         AREA_LEFT + PAGE_NUMBER_SIZE
     };
-    // The dash sits about 0.4 em above the baseline; its top is 7 mm under the type area.
-    let y = AREA_TOP - AREA_HEIGHT - 7.0 * MM - 0.4 * PAGE_NUMBER_SIZE;
+    // The dash of Noto Serif SC (the 宋体 of page numbers) tops out 0.29 em above the
+    // baseline; that top is 7 mm under the type area.
+    let y = AREA_TOP - AREA_HEIGHT - 7.0 * MM - 0.29 * PAGE_NUMBER_SIZE;
     PlacedLine {
         text,
         x,
         y,
         size: PAGE_NUMBER_SIZE,
+        role: Role::PageNumber,
         spacing: 0.0,
         slot: LINES_PER_PAGE,
         indent_chars: 0,
@@ -579,12 +601,12 @@ fn page_number(font: &Font, n: usize) -> PlacedLine {
 mod tests {
     use super::*;
 
-    fn font() -> &'static Font {
+    fn fonts() -> &'static Fonts {
         crate::font::tests::shared()
     }
 
     fn lines(text: &str) -> Vec<String> {
-        lay(font(), text, Style::body(2.0 * BODY_CHAR, 0.0), AREA_WIDTH)
+        lay(fonts(), text, Style::body(2.0 * BODY_CHAR, 0.0), AREA_WIDTH)
             .into_iter()
             .map(|l| l.text)
             .collect()
@@ -598,6 +620,27 @@ mod tests {
             got.iter().map(|l| l.chars().count()).collect::<Vec<_>>(),
             [26, 28, 5]
         );
+    }
+
+    #[test]
+    fn fallback_characters_keep_the_grid() {
+        // 堃喆 are set in Noto Serif SC, the rest in FandolFang: both one em.
+        let text = "张堃喆".repeat(20);
+        let got = lines(&text);
+        assert_eq!(
+            got.iter().map(|l| l.chars().count()).collect::<Vec<_>>(),
+            [26, 28, 6]
+        );
+        let laid = lay(
+            fonts(),
+            &text,
+            Style::body(2.0 * BODY_CHAR, 0.0),
+            AREA_WIDTH,
+        );
+        for line in &laid[..laid.len() - 1] {
+            let end = line.x + width_of(fonts(), line.role, &line.text, line.size, line.spacing);
+            assert!((end - AREA_WIDTH).abs() < 0.05, "{line:?} ends at {end}");
+        }
     }
 
     #[test]
@@ -649,13 +692,13 @@ mod tests {
     #[test]
     fn justified_lines_end_at_the_right_edge() {
         let laid = lay(
-            font(),
+            fonts(),
             &format!("{}。{}", "政".repeat(25), "府".repeat(50)),
             Style::body(2.0 * BODY_CHAR, 0.0),
             AREA_WIDTH,
         );
         for line in &laid[..laid.len() - 1] {
-            let end = line.x + width_of(font(), &line.text, line.size, line.spacing);
+            let end = line.x + width_of(fonts(), line.role, &line.text, line.size, line.spacing);
             assert!((end - AREA_WIDTH).abs() < 0.05, "{line:?} ends at {end}");
         }
     }
@@ -663,9 +706,9 @@ mod tests {
     #[test]
     fn long_titles_wrap_into_balanced_lines() {
         let laid = lay(
-            font(),
+            fonts(),
             "杭州市上城区住房和城乡建设局关于政府信息公开申请的答复书",
-            Style::centred(TITLE_SIZE, 0.0),
+            Style::centred(TITLE_SIZE, Role::Title, 0.0),
             AREA_WIDTH,
         );
         assert_eq!(laid.len(), 2);
@@ -683,6 +726,7 @@ mod tests {
                     text: format!("第{i}行"),
                     x: 0.0,
                     size: BODY_SIZE,
+                    role: Role::Body,
                     spacing: BODY_SPACING,
                     indent_chars: 0,
                 }),
@@ -695,6 +739,7 @@ mod tests {
                     text: t.into(),
                     x: 0.0,
                     size: BODY_SIZE,
+                    role: Role::Body,
                     spacing: BODY_SPACING,
                     indent_chars: 0,
                 }),

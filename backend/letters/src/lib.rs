@@ -11,8 +11,9 @@
 //!
 //! Modules: `kind` (the letter kinds), `schema` (the fields each kind may and must use),
 //! `template` (the TOML templates and their checker), `compose` (filling), `font` (the
-//! embedded face and its metrics), `layout` (hand-written line breaking and pagination: printpdf
-//! leaves both to the caller), `pdf` (drawing with printpdf).
+//! embedded faces — 仿宋 body, its fallback, the title's — and their metrics), `layout`
+//! (hand-written line breaking and pagination: printpdf leaves both to the caller), `pdf`
+//! (drawing with printpdf).
 
 use std::collections::BTreeMap;
 
@@ -28,7 +29,7 @@ mod template;
 pub use error::{LetterError, TemplateError};
 pub use kind::LetterKind;
 
-use font::Font;
+use font::Fonts;
 use template::Template;
 
 /// Everything a letter prints; values are plain strings already formatted (dates as
@@ -46,12 +47,34 @@ pub struct LetterData {
     pub fields: BTreeMap<String, String>,
 }
 
-/// The checked templates of every kind, and the font they are set in.
+/// A document that is not a letter — the case-guidance manual — set on the letters' grid
+/// with their fonts: a title, blocks of text, and the compiler's name and date at the end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub title: String,
+    pub blocks: Vec<Block>,
+    /// Who compiled it (printed where a letter's signature goes); may be empty.
+    pub signature: String,
+    /// When (2026年3月2日); may be empty.
+    pub date: String,
+}
+
+/// One block of a [`Document`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// A heading, set as its own paragraph.
+    Heading(String),
+    /// A paragraph; line breaks inside it start new paragraphs.
+    Paragraph(String),
+}
+
+/// The checked templates of every kind, and the fonts they are set in (parsed once, shared by
+/// every letter rendered).
 #[derive(Debug, Clone)]
 pub struct Templates {
     /// One per kind, in the order of [`LetterKind::ALL`] (which is declaration order).
     templates: Vec<Template>,
-    font: Font,
+    fonts: Fonts,
 }
 
 /// The shipped templates, by kind.
@@ -84,15 +107,15 @@ impl Templates {
     /// placeholder checked against the list each kind may use; an error names the file and
     /// the unknown/missing placeholder.
     pub fn shipped() -> Result<Self, TemplateError> {
-        let font = Font::load()?;
+        let fonts = Fonts::load()?;
         let templates = LetterKind::ALL
             .into_iter()
             .map(|kind| {
                 let file = format!("pdf-templates/{}", kind.file_name());
-                Template::check(kind, &file, shipped_source(kind), &font)
+                Template::check(kind, &file, shipped_source(kind), &fonts)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Templates { templates, font })
+        Ok(Templates { templates, fonts })
     }
 
     fn template(&self, kind: LetterKind) -> &Template {
@@ -122,8 +145,8 @@ impl Templates {
     ) -> Result<(compose::Letter, Vec<layout::Page>), LetterError> {
         let disposition = Template::resolve(data.kind, data.variant.as_deref())?;
         let parts = self.template(data.kind).parts(disposition)?;
-        let letter = compose::compose(&parts, data, &self.font)?;
-        let pages = layout::lay_out(&letter, &self.font);
+        let letter = compose::compose(&parts, data, &self.fonts)?;
+        let pages = layout::lay_out(&letter, &self.fonts);
         Ok((letter, pages))
     }
 
@@ -131,7 +154,7 @@ impl Templates {
     /// error naming it.
     pub fn render(&self, data: &LetterData) -> Result<Vec<u8>, LetterError> {
         let (letter, pages) = self.lay_out(data)?;
-        Ok(pdf::write(&letter.title, &pages, &self.font))
+        Ok(pdf::write(&letter.title, &pages, &self.fonts))
     }
 
     /// The letter's text as filled (title, number, salutation, paragraphs, signature, date),
@@ -151,6 +174,32 @@ impl Templates {
             lines.extend(page.text_lines());
         }
         Ok(lines.join("\n"))
+    }
+
+    /// Renders a [`Document`]. A character no font has is an error naming the block
+    /// (`blocks[3]`) or `title`.
+    pub fn render_document(&self, doc: &Document) -> Result<Vec<u8>, LetterError> {
+        compose::check_glyphs("title", &doc.title, &self.fonts)?;
+        compose::check_glyphs("signature", &doc.signature, &self.fonts)?;
+        compose::check_glyphs("date", &doc.date, &self.fonts)?;
+        let mut paragraphs = Vec::new();
+        for (i, b) in doc.blocks.iter().enumerate() {
+            let (Block::Heading(text) | Block::Paragraph(text)) = b;
+            compose::check_glyphs(&format!("blocks[{i}]"), text, &self.fonts)?;
+            paragraphs.extend(compose::lines(text));
+        }
+        let letter = compose::Letter {
+            title: doc.title.clone(),
+            number: String::new(),
+            salutation: String::new(),
+            paragraphs,
+            attachments: Vec::new(),
+            signature: doc.signature.clone(),
+            date: doc.date.clone(),
+            note: None,
+        };
+        let pages = layout::lay_out(&letter, &self.fonts);
+        Ok(pdf::write(&letter.title, &pages, &self.fonts))
     }
 
     /// How many pages the letter takes.
@@ -182,5 +231,29 @@ mod tests {
         if let Err(e) = Templates::shipped() {
             panic!("{e}");
         }
+    }
+
+    #[test]
+    fn documents_render_and_refuse_what_no_font_has() {
+        let templates = Templates::shipped().expect("shipped templates load");
+        let mut doc = Document {
+            title: "杭州市人民政府办公厅政府信息公开案例指导手册".into(),
+            blocks: vec![
+                Block::Heading("案例1　杭州市上城区人民政府办公室（ZJ-HZ-SC-2025-000001）".into()),
+                Block::Paragraph("基本案情：申请人申请公开旧城改造项目的征收补偿方案。".into()),
+            ],
+            signature: "杭州市人民政府办公厅".into(),
+            date: "2026年11月22日".into(),
+        };
+        let pdf = templates.render_document(&doc).expect("renders");
+        assert!(pdf.starts_with(b"%PDF"));
+        doc.blocks.push(Block::Paragraph("\u{20000}".into()));
+        assert_eq!(
+            templates.render_document(&doc),
+            Err(LetterError::MissingGlyph {
+                field: "blocks[2]".into(),
+                ch: '\u{20000}',
+            })
+        );
     }
 }

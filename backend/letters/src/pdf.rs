@@ -1,25 +1,54 @@
-//! Drawing laid-out pages with printpdf 0.12: one text object per line, the font subset.
+//! Drawing laid-out pages with printpdf 0.12: one text object per line, the faces subset.
 //!
 //! Each line is its own `BT … ET` with an absolute cursor, because `SetTextCursor` is written
-//! as the relative `Td`; the justification of a line is its character spacing (`Tc`). The
-//! font is always subset (`subset_fonts: true`): a whole CJK face would add megabytes and
-//! most of a second to every letter (stack.md §1).
+//! as the relative `Td`; the justification of a line is its character spacing (`Tc`). Within
+//! a line the font switches (`Tf`) wherever the face changes — a body line in FandolFang
+//! shows a rare name character in Noto Serif SC — and each run continues from where the
+//! previous one left the pen, so the positions are those layout measured with the same faces
+//! ([`crate::font::Fonts::runs`]).
+//!
+//! Text goes in as glyph ids from [`crate::font`]'s character maps, each with its character
+//! as the text the ToUnicode map gives back (printpdf's `cid` field), rather than as strings
+//! printpdf would look up again glyph by glyph in its slow cmap scan. Only the faces a letter
+//! uses are added to it, and they are always subset (`subset_fonts: true`): a whole CJK face
+//! would add megabytes and most of a second to every letter (stack.md §1).
 
-use printpdf::{Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem};
+use std::collections::BTreeMap;
 
-use crate::font::Font;
+use printpdf::{
+    Codepoint, FontId, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem,
+};
+
+use crate::font::{Face, Fonts};
 use crate::layout::{PAGE_HEIGHT, PAGE_WIDTH, Page, PlacedLine};
 
-pub(crate) fn write(title: &str, pages: &[Page], font: &Font) -> Vec<u8> {
+/// A line with its text split into runs of one face.
+type Runs<'a> = (&'a PlacedLine, Vec<(Face, &'a str)>);
+
+pub(crate) fn write(title: &str, pages: &[Page], fonts: &Fonts) -> Vec<u8> {
+    let pages: Vec<Vec<Runs>> = pages
+        .iter()
+        .map(|page| {
+            page.lines
+                .iter()
+                .chain(&page.footer)
+                .map(|line| (line, fonts.runs(line.role, &line.text)))
+                .collect()
+        })
+        .collect();
+
     let mut doc = PdfDocument::new(title);
-    let font_id = doc.add_font(&font.parsed);
-    let draw = |line: &PlacedLine, ops: &mut Vec<Op>| {
+    let mut ids: BTreeMap<Face, FontId> = BTreeMap::new();
+    for (_, runs) in pages.iter().flatten() {
+        for &(face, _) in runs {
+            ids.entry(face)
+                .or_insert_with(|| doc.add_font(fonts.font(face)));
+        }
+    }
+
+    let draw = |(line, runs): &Runs, ops: &mut Vec<Op>| {
         ops.extend([
             Op::StartTextSection,
-            Op::SetFont {
-                font: PdfFontHandle::External(font_id.clone()),
-                size: Pt(line.size),
-            },
             Op::SetCharacterSpacing {
                 multiplier: line.spacing,
             },
@@ -29,17 +58,35 @@ pub(crate) fn write(title: &str, pages: &[Page], font: &Font) -> Vec<u8> {
                     y: Pt(line.y),
                 },
             },
-            Op::ShowText {
-                items: vec![TextItem::Text(line.text.clone())],
-            },
-            Op::EndTextSection,
         ]);
+        for &(face, text) in runs {
+            if let Some(id) = ids.get(&face) {
+                ops.push(Op::SetFont {
+                    font: PdfFontHandle::External(id.clone()),
+                    size: Pt(line.size),
+                });
+                let glyphs = text
+                    .chars()
+                    .filter_map(|ch| {
+                        fonts.glyph(face, ch).map(|gid| Codepoint {
+                            gid,
+                            offset: 0.0,
+                            cid: Some(ch.to_string()),
+                        })
+                    })
+                    .collect();
+                ops.push(Op::ShowText {
+                    items: vec![TextItem::GlyphIds(glyphs)],
+                });
+            }
+        }
+        ops.push(Op::EndTextSection);
     };
     let pdf_pages = pages
         .iter()
-        .map(|page| {
+        .map(|lines| {
             let mut ops = Vec::new();
-            for line in page.lines.iter().chain(&page.footer) {
+            for line in lines {
                 draw(line, &mut ops);
             }
             PdfPage::new(Pt(PAGE_WIDTH).into(), Pt(PAGE_HEIGHT).into(), ops)

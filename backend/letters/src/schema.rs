@@ -22,6 +22,7 @@ const APPLICANT_LETTER: &[&str] = &[
     "request_content",
     "issue_date",
     "contact",
+    "verify_code",
 ];
 
 /// Fields of the consultation letters: addressed to the consulted party, and on purpose
@@ -35,6 +36,7 @@ const CONSULTATION_LETTER: &[&str] = &[
     "info_description",
     "issue_date",
     "contact",
+    "verify_code",
 ];
 
 /// The placeholders a template of `kind` may use.

@@ -5,7 +5,7 @@
 //! placeholder would print a letter with a hole in it, and a dropped placeholder would print
 //! one without the reasons the law requires. So every template is checked when it loads —
 //! syntax, the placeholders against [`crate::schema`], one section per variant, the remedy
-//! clauses the variants need, and a glyph in the font for every character — and the error
+//! clauses the variants need, and a glyph in the fonts for every character — and the error
 //! names the file and what is wrong. They are embedded with `include_str!`, so a binary
 //! never depends on its working directory.
 
@@ -15,7 +15,7 @@ use serde::Deserialize;
 use yishen_domain::Disposition;
 use yishen_domain::disposition::Remedy;
 
-use crate::font::Font;
+use crate::font::Fonts;
 use crate::{LetterKind, TemplateError, schema};
 
 /// One piece of a template string.
@@ -182,7 +182,7 @@ impl Template {
         kind: LetterKind,
         file: &str,
         source: &str,
-        font: &Font,
+        fonts: &Fonts,
     ) -> Result<Self, TemplateError> {
         let raw: RawTemplate = toml::from_str(source).map_err(|e| TemplateError::Parse {
             file: file.to_owned(),
@@ -225,7 +225,7 @@ impl Template {
             remedy_first,
             variants,
         };
-        template.validate(font)?;
+        template.validate(fonts)?;
         Ok(template)
     }
 
@@ -245,7 +245,7 @@ impl Template {
             )
     }
 
-    fn validate(&self, font: &Font) -> Result<(), TemplateError> {
+    fn validate(&self, fonts: &Fonts) -> Result<(), TemplateError> {
         let file = || self.file.clone();
         let allowed = schema::allowed(self.kind);
         for text in self.every_text() {
@@ -258,7 +258,7 @@ impl Template {
             let printable = text.literals().flat_map(str::chars);
             if let Some(ch) = printable
                 .filter(|c| !c.is_control())
-                .find(|c| !font.has(*c))
+                .find(|c| !fonts.has(*c))
             {
                 return Err(TemplateError::MissingGlyph { file: file(), ch });
             }
@@ -405,7 +405,7 @@ impl Template {
 mod tests {
     use super::*;
 
-    fn font() -> &'static Font {
+    fn fonts() -> &'static Fonts {
         crate::font::tests::shared()
     }
 
@@ -420,7 +420,7 @@ date = "{issue_date}"
 
     #[test]
     fn a_minimal_template_passes() {
-        let t = Template::check(LetterKind::Receipt, "mem.toml", RECEIPT, font());
+        let t = Template::check(LetterKind::Receipt, "mem.toml", RECEIPT, fonts());
         let t = match t {
             Ok(t) => t,
             Err(e) => panic!("{e}"),
@@ -444,7 +444,7 @@ date = "{issue_date}"
     #[test]
     fn an_unknown_placeholder_is_rejected_with_file_and_name() {
         let source = RECEIPT.replace("{tracking_no}", "{tracking_number}");
-        let err = Template::check(LetterKind::Receipt, "mem.toml", &source, font()).err();
+        let err = Template::check(LetterKind::Receipt, "mem.toml", &source, fonts()).err();
         assert_eq!(
             err,
             Some(TemplateError::UnknownPlaceholder {
@@ -457,10 +457,27 @@ date = "{issue_date}"
     }
 
     #[test]
+    fn template_text_no_font_can_print_is_rejected() {
+        // A title character outside the title face's GB2312 cut falls back to Noto Serif SC
+        // Regular and passes; one in no face at all is refused.
+        let source = RECEIPT.replace("接收回执", "接收回执（堃）");
+        assert!(Template::check(LetterKind::Receipt, "mem.toml", &source, fonts()).is_ok());
+        let source = RECEIPT.replace("接收回执", "接收回执\u{20000}");
+        let err = Template::check(LetterKind::Receipt, "mem.toml", &source, fonts()).err();
+        assert_eq!(
+            err,
+            Some(TemplateError::MissingGlyph {
+                file: "mem.toml".into(),
+                ch: '\u{20000}'
+            })
+        );
+    }
+
+    #[test]
     fn a_placeholder_of_another_kind_is_unknown_here() {
         // `reasons` is a reply field, not a receipt one.
         let source = RECEIPT.replace("登记编号为", "{reasons}，登记编号为");
-        let err = Template::check(LetterKind::Receipt, "mem.toml", &source, font()).err();
+        let err = Template::check(LetterKind::Receipt, "mem.toml", &source, fonts()).err();
         assert!(
             matches!(err, Some(TemplateError::UnknownPlaceholder { placeholder, .. }) if placeholder == "reasons")
         );
@@ -469,7 +486,7 @@ date = "{issue_date}"
     #[test]
     fn a_missing_required_placeholder_is_rejected() {
         let source = RECEIPT.replace("，登记编号为{tracking_no}", "");
-        let err = Template::check(LetterKind::Receipt, "mem.toml", &source, font()).err();
+        let err = Template::check(LetterKind::Receipt, "mem.toml", &source, fonts()).err();
         assert_eq!(
             err,
             Some(TemplateError::MissingPlaceholder {
@@ -489,14 +506,14 @@ date = "{issue_date}"
             "{}：",
         ] {
             let source = RECEIPT.replace("{applicant_name}：", bad);
-            let err = Template::check(LetterKind::Receipt, "mem.toml", &source, font()).err();
+            let err = Template::check(LetterKind::Receipt, "mem.toml", &source, fonts()).err();
             assert!(
                 matches!(err, Some(TemplateError::Syntax { .. })),
                 "{bad}: {err:?}"
             );
         }
         let source = format!("{RECEIPT}\nfooter = \"x\"\n");
-        let err = Template::check(LetterKind::Receipt, "mem.toml", &source, font()).err();
+        let err = Template::check(LetterKind::Receipt, "mem.toml", &source, fonts()).err();
         assert!(matches!(err, Some(TemplateError::Parse { .. })), "{err:?}");
     }
 
@@ -505,19 +522,19 @@ date = "{issue_date}"
         let source = format!(
             "{RECEIPT}\n[remedy]\ngeneral = \"向{{reconsideration_body}}或{{court}}\"\n[variants.disclosed]\nparagraphs = [\"x\"]\n"
         );
-        let err = Template::check(LetterKind::Reply, "mem.toml", &source, font()).err();
+        let err = Template::check(LetterKind::Reply, "mem.toml", &source, fonts()).err();
         assert!(
             matches!(err, Some(TemplateError::MissingVariant { .. })),
             "{err:?}"
         );
         let source = format!("{RECEIPT}\n[variants.disclosed]\nparagraphs = [\"x\"]\n");
-        let err = Template::check(LetterKind::Receipt, "mem.toml", &source, font()).err();
+        let err = Template::check(LetterKind::Receipt, "mem.toml", &source, fonts()).err();
         assert!(
             matches!(err, Some(TemplateError::UnexpectedVariant { .. })),
             "{err:?}"
         );
         let source = format!("{RECEIPT}\n[remedy]\ngeneral = \"x\"\n");
-        let err = Template::check(LetterKind::Receipt, "mem.toml", &source, font()).err();
+        let err = Template::check(LetterKind::Receipt, "mem.toml", &source, fonts()).err();
         assert!(
             matches!(err, Some(TemplateError::UnexpectedRemedy { .. })),
             "{err:?}"

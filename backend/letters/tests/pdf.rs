@@ -42,7 +42,8 @@ fn sample() -> BTreeMap<&'static str, &'static str> {
             "2025年望江街道老旧小区改造项目的竣工验收报告",
         ),
         ("issue_date", "2026年3月20日"),
-        ("contact", "王明，0571-87001234"),
+        ("contact", "联系人：王明，联系电话：0571-87001234"),
+        ("verify_code", "K7M2-Q9PX-4HTW"),
         ("reconsideration_body", BODY),
         ("court", COURT),
         ("due_date", "2026年3月30日"),
@@ -367,7 +368,11 @@ fn procedural_notices_print_their_content_and_no_remedy() {
         assert_has(&text, title, what);
         assert_has(&text, NUMBER, what);
         assert_has(&text, "杭州市上城区住房和城乡建设局2026年3月20日", what);
-        assert_has(&text, "（联系人及联系电话：王明，0571-87001234）", what);
+        assert_has(
+            &text,
+            "（联系人：王明，联系电话：0571-87001234；文书核验码：K7M2-Q9PX-4HTW）",
+            what,
+        );
         for sentence in sentences {
             assert_has(&text, sentence, what);
         }
@@ -386,16 +391,17 @@ fn procedural_notices_print_their_content_and_no_remedy() {
     }
 }
 
-#[test]
-fn the_font_is_embedded_as_a_subset() {
-    let pdf = render(&data(LetterKind::Reply, Some("withheld_process_info")));
-    let out = poppler("pdffonts", &[], &pdf, "fonts");
+/// The fonts `pdffonts` lists, without the subset tags, after checking that each is
+/// embedded, subset (tagged ABCDEF+Name) and has a ToUnicode map.
+fn embedded_subsets(pdf: &[u8], name: &str) -> Vec<String> {
+    let out = poppler("pdffonts", &[], pdf, name);
     let rows: Vec<&str> = out
         .lines()
         .skip(2)
         .filter(|l| !l.trim().is_empty())
         .collect();
     assert!(!rows.is_empty(), "no fonts:\n{out}");
+    let mut names = Vec::new();
     for row in rows {
         let cols: Vec<&str> = row.split_whitespace().collect();
         let name = cols.first().copied().unwrap_or_default();
@@ -412,11 +418,136 @@ fn the_font_is_embedded_as_a_subset() {
             ["yes", "yes", "yes"],
             "emb/sub/uni: {row}\n{out}"
         );
+        names.push(name[7..].to_owned());
     }
+    names.sort();
+    names
+}
+
+/// The text pieces of a PDF with the font each is set in (family without the subset tag, and
+/// whether poppler reports it bold), from `pdftohtml -xml`.
+fn text_by_font(pdf: &[u8], name: &str) -> Vec<(String, bool, String)> {
+    let xml = poppler("pdftohtml", &["-xml", "-i", "-stdout", "-q"], pdf, name);
+    let attr = |line: &str, key: &str| -> Option<String> {
+        let start = line.find(&format!(" {key}=\""))? + key.len() + 3;
+        let len = line[start..].find('"')?;
+        Some(line[start..start + len].to_owned())
+    };
+    let mut families = BTreeMap::new();
+    let mut pieces = Vec::new();
+    for line in xml.lines().map(str::trim) {
+        if line.starts_with("<fontspec") {
+            if let (Some(id), Some(family)) = (attr(line, "id"), attr(line, "family")) {
+                let family = family
+                    .split_once('+')
+                    .map_or(family.clone(), |(_, f)| f.to_owned());
+                families.insert(id, family);
+            }
+        } else if line.starts_with("<text") {
+            let font = attr(line, "font").unwrap_or_default();
+            let inner = line
+                .split_once('>')
+                .map(|(_, rest)| rest.trim_end_matches("</text>"))
+                .unwrap_or_default();
+            let bold = inner.contains("<b>");
+            let text = inner.replace("<b>", "").replace("</b>", "");
+            let family = families.get(&font).cloned().unwrap_or_default();
+            pieces.push((family, bold, text));
+        }
+    }
+    assert!(!pieces.is_empty(), "no text in:\n{xml}");
+    pieces
+}
+
+#[test]
+fn the_fonts_are_embedded_as_subsets() {
+    // The applicant 张堃喆 needs the fallback: 堃喆 are not in FandolFang.
+    let pdf = render(&data(LetterKind::Reply, Some("withheld_process_info")));
+    assert_eq!(
+        embedded_subsets(&pdf, "fonts"),
+        [
+            "FandolFang-Regular",
+            "NotoSerifCJKsc-Bold",
+            "NotoSerifCJKsc-Regular"
+        ]
+    );
     assert!(
-        pdf.len() < 200_000,
+        pdf.len() < 150_000,
         "a one-page letter is {} bytes",
         pdf.len()
+    );
+}
+
+#[test]
+fn the_fallback_face_is_embedded_only_when_needed() {
+    let mut d = data(LetterKind::Receipt, None);
+    d.fields.insert("applicant_name".into(), "王明".into());
+    let pdf = render(&d);
+    assert_eq!(
+        embedded_subsets(&pdf, "no-fallback"),
+        ["FandolFang-Regular", "NotoSerifCJKsc-Bold"]
+    );
+}
+
+#[test]
+fn the_title_is_noto_serif_bold_and_the_body_fandolfang() {
+    let pdf = render(&data(LetterKind::Receipt, None));
+    let pieces = text_by_font(&pdf, "faces");
+    let face_of = |needle: &str| {
+        pieces
+            .iter()
+            .find(|(_, _, text)| text.contains(needle))
+            .map(|(family, bold, _)| (family.as_str(), *bold))
+            .unwrap_or_else(|| panic!("{needle:?} not found in {pieces:?}"))
+    };
+    assert_eq!(
+        face_of("政府信息公开申请接收回执"),
+        ("NotoSerifCJKsc", true)
+    );
+    assert_eq!(face_of(NUMBER), ("FandolFang", false));
+    assert_eq!(face_of("本机关于2026年3月2日收到您"), ("FandolFang", false));
+    assert_eq!(
+        face_of("杭州市上城区住房和城乡建设局"),
+        ("FandolFang", false)
+    );
+    assert_eq!(face_of("2026年3月20日"), ("FandolFang", false));
+}
+
+#[test]
+fn a_name_character_fandolfang_lacks_prints_through_the_fallback() {
+    // None of these is in FandolFang (GB2312); all are in Noto Serif CJK SC (䶮 is in
+    // CJK Extension A).
+    let name = "张堃喆昇珺玥䶮";
+    let mut d = data(LetterKind::Receipt, None);
+    d.fields.insert("applicant_name".into(), name.into());
+    let text = extracted(&d, "fallback");
+    assert_has(&text, &format!("{name}："), "fallback");
+    let pieces = text_by_font(&render(&d), "fallback-faces");
+    let fallback: String = pieces
+        .iter()
+        .filter(|(family, bold, _)| family == "NotoSerifCJKsc" && !bold)
+        .map(|(_, _, text)| text.as_str())
+        .collect();
+    assert_eq!(fallback, "堃喆昇珺玥䶮", "{pieces:?}");
+    assert!(
+        pieces
+            .iter()
+            .any(|(family, _, text)| family == "FandolFang" && text.contains('张')),
+        "{pieces:?}"
+    );
+}
+
+#[test]
+fn a_character_no_font_has_is_refused() {
+    let mut d = data(LetterKind::Receipt, None);
+    d.fields
+        .insert("applicant_name".into(), "张\u{20000}".into());
+    assert_eq!(
+        templates().render(&d).err(),
+        Some(LetterError::MissingGlyph {
+            field: "applicant_name".into(),
+            ch: '\u{20000}'
+        })
     );
 }
 
@@ -427,7 +558,13 @@ fn long_reasons_run_onto_a_second_page_with_page_numbers() {
     d.fields
         .insert("reasons".into(), format!("{long}故不予公开"));
     assert!(templates().page_count(&d).unwrap_or(0) >= 2);
-    let raw = poppler("pdftotext", &["-enc", "UTF-8"], &render(&d), "long");
+    let pdf = render(&d);
+    assert!(
+        pdf.len() < 150_000,
+        "the long letter is {} bytes",
+        pdf.len()
+    );
+    let raw = poppler("pdftotext", &["-enc", "UTF-8"], &pdf, "long");
     let pages: Vec<&str> = raw
         .split('\u{c}')
         .filter(|p| !p.trim().is_empty())

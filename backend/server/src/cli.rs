@@ -90,7 +90,11 @@ pub enum DemoCommand {
     Generate {
         #[arg(long, help = "案件数量")]
         cases: usize,
-        #[arg(long, default_value_t = 2026, help = "随机种子（相同种子生成相同数据）")]
+        #[arg(
+            long,
+            default_value_t = 2026,
+            help = "随机种子（相同种子生成相同数据）"
+        )]
         seed: u64,
     },
 }

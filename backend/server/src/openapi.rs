@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    agencies, auth, calendar, cases, fees, health, letters, outcomes, stats, track, users,
+    agencies, auth, calendar, cases, fees, health, letters, manual, outcomes, stats, track, users,
 };
 
 #[derive(OpenApi)]
@@ -27,7 +27,8 @@ use crate::routes::{
         letters::for_case, letters::pdf, letters::verify, letters::void,
         outcomes::record_reconsideration, outcomes::record_litigation, outcomes::for_case,
         outcomes::decide_reconsideration, outcomes::decide_litigation,
-        stats::annual_report, stats::cell_cases,
+        manual::guidance_manual, stats::annual_report, stats::cell_cases,
+        stats::reconsideration, stats::reconsideration_chart,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldIssue)),
     modifiers(&BearerAuth)

@@ -14,6 +14,7 @@ use crate::services::calendar;
 use crate::state::AppState;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DueDateQuery {
     /// The triggering date (e.g. receipt); it never counts itself.

@@ -9,6 +9,7 @@ use crate::error::{ApiError, FieldIssue};
 use crate::extract::ApiQuery;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct QuoteQuery {
     /// `per_application` (按件, with `ordinal`) or `per_page` (按量, with `pages`).

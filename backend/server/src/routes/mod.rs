@@ -8,6 +8,7 @@ pub mod cases;
 pub mod fees;
 pub mod health;
 pub mod letters;
+pub mod manual;
 pub mod outcomes;
 pub mod stats;
 pub mod track;
@@ -68,7 +69,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(outcomes::for_case)
         .service(outcomes::decide_reconsideration)
         .service(outcomes::decide_litigation)
+        .service(manual::guidance_manual)
         .service(stats::annual_report)
         .service(stats::cell_cases)
+        .service(stats::reconsideration)
+        .service(stats::reconsideration_chart)
         .service(track::track);
 }

@@ -1,4 +1,5 @@
-//! Statistics: the annual report (CONTRACT.md) and the cases behind its cells.
+//! Statistics: the annual report (CONTRACT.md) and the cases behind its cells; the
+//! reconsideration bodies' correction and timeliness statistics, as JSON and SVG charts.
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
@@ -10,9 +11,11 @@ use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::routes::users::page_limits;
 use crate::services::report::{self, AnnualReport, CellCases};
+use crate::services::stats;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AnnualParams {
     /// The agency's code.
@@ -76,6 +79,7 @@ pub async fn annual_report(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CellParams {
     agency: Option<String>,
@@ -120,4 +124,66 @@ pub async fn cell_cases(
         )
         .await?,
     ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ReconsiderationParams {
+    /// The agency's code (default: the user's own agency).
+    agency: Option<String>,
+    /// First day, `YYYY-MM-DD` (default: 1 January of this year).
+    from: Option<String>,
+    /// Last day, `YYYY-MM-DD` (default: today).
+    to: Option<String>,
+    /// Include every agency below it (default `true`; agency staff pass `false`).
+    subtree: Option<bool>,
+}
+
+async fn reconsideration_stats(
+    state: &AppState,
+    actor: &Actor,
+    q: ReconsiderationParams,
+) -> Result<stats::ReconsiderationStats, ApiError> {
+    stats::reconsideration(state, actor, q.agency, q.from, q.to, q.subtree).await
+}
+
+/// Correction rates (by agency, disposition, legal ground, month), on-time rates and working
+/// days to reply across an agency's subtree, with Wilson intervals and small cells marked.
+#[utoipa::path(tag = "stats", params(ReconsiderationParams), security(("bearer" = [])),
+    responses((status = 200, body = stats::ReconsiderationStats),
+              (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)))]
+#[get("/api/v1/stats/reconsideration")]
+pub async fn reconsideration(
+    state: web::Data<AppState>,
+    actor: Actor,
+    query: ApiQuery<ReconsiderationParams>,
+) -> Result<web::Json<stats::ReconsiderationStats>, ApiError> {
+    Ok(web::Json(
+        reconsideration_stats(&state, &actor, query.0).await?,
+    ))
+}
+
+/// A chart of the same statistics as SVG: `correction-by-agency`, `correction-by-month` or
+/// `reply-days`.
+#[utoipa::path(tag = "stats",
+    params(("name" = String, Path, description = "correction-by-agency、correction-by-month 或 reply-days"),
+           ReconsiderationParams),
+    security(("bearer" = [])),
+    responses((status = 200, content_type = "image/svg+xml"),
+              (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)))]
+#[get("/api/v1/stats/reconsideration/chart/{name}.svg")]
+pub async fn reconsideration_chart(
+    state: web::Data<AppState>,
+    actor: Actor,
+    name: web::Path<String>,
+    query: ApiQuery<ReconsiderationParams>,
+) -> Result<HttpResponse, ApiError> {
+    let chart = stats::Chart::parse(&name).ok_or(ApiError::NotFound("图表"))?;
+    let s = reconsideration_stats(&state, &actor, query.0).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("image/svg+xml; charset=utf-8")
+        .body(stats::chart_svg(&s, chart)?))
 }

@@ -12,6 +12,7 @@ use crate::services::cases::read::{self, TrackView};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TrackParams {
     tracking_no: String,

@@ -172,7 +172,9 @@ fn nth_char(s: &str, i: usize) -> char {
 impl Generator {
     fn new(cases: usize, seed: u64, today: NaiveDate) -> Self {
         let first_day = NaiveDate::from_ymd_opt(today.year() - 5, 1, 1).unwrap_or(today);
-        let span_days = u64::try_from((today - first_day).num_days()).unwrap_or(1).max(1);
+        let span_days = u64::try_from((today - first_day).num_days())
+            .unwrap_or(1)
+            .max(1);
         Self {
             rng: fastrand::Rng::with_seed(seed),
             today,
@@ -210,7 +212,11 @@ impl Generator {
         } else {
             format!("{surname}{g1}{}", nth_char(GIVEN, self.rng.usize(0..200)))
         };
-        let phone = format!("13{}{:08}", self.rng.u32(0..10), self.rng.u32(0..100_000_000));
+        let phone = format!(
+            "13{}{:08}",
+            self.rng.u32(0..10),
+            self.rng.u32(0..100_000_000)
+        );
         if category == "natural_person" {
             json!({"kind": "person", "name": name, "id_type": "resident_id",
                    "id_number": self.resident_id(), "phone": phone})
@@ -282,7 +288,8 @@ impl Generator {
                 let decided = filed
                     .checked_add_days(Days::new(self.rng.u64(20..80)))
                     .unwrap_or(filed);
-                let mut r = json!({"body_name": "杭州市上城区人民政府", "filed_on": filed.to_string()});
+                let mut r =
+                    json!({"body_name": "杭州市上城区人民政府", "filed_on": filed.to_string()});
                 if decided <= self.today {
                     let decision = pick(&mut self.rng, &DECISIONS);
                     r["decision"] = json!(decision);

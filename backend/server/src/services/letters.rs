@@ -179,6 +179,16 @@ fn draft_fields(draft: &DraftInput, prior_reply: Option<String>) -> BTreeMap<Str
     f
 }
 
+/// A code in groups of four, as printed (K7M2-Q9PX-4HTW); verification ignores the dashes.
+fn grouped(code: &str) -> String {
+    code.chars()
+        .collect::<Vec<_>>()
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// The values a letter of this case prints: the case's common ones plus `extra`.
 fn case_values(
     conn: &mut yishen_store::DbConn,
@@ -210,7 +220,10 @@ pub fn issue_letter(
     on: NaiveDate,
     actor_id: Option<i64>,
 ) -> Result<(i64, String), ApiError> {
-    let (agency, values) = case_values(conn, case, extra, on)?;
+    let (agency, mut values) = case_values(conn, case, extra, on)?;
+    // The code is printed on the letter, so anyone holding it can verify it.
+    let verify_code = super::cases::intake::random_code()?;
+    values.insert("verify_code".to_owned(), grouped(&verify_code));
     let year = on.year();
     let seq = letter::next_seq(conn, agency.id, year, kind.code())?;
     let prefix = agency
@@ -229,7 +242,6 @@ pub fn issue_letter(
         detail: format!("{}无法生成：{e}", kind.label()),
     })?;
     let sha = hex::encode(Sha256::digest(&pdf));
-    let verify_code = super::cases::intake::random_code()?;
     let id = letter::insert(
         conn,
         &letter::NewLetter {
@@ -311,7 +323,8 @@ pub async fn preview(state: &AppState, actor: &Actor, id: i64) -> Result<Vec<u8>
                 case_store::find(conn, id, &scope)?.ok_or(ApiError::NotFound("案件"))?;
             let (disposition, kind, extra) = reply_values(conn, case.id)?;
             let on = crate::time::today();
-            let (_, values) = case_values(conn, &case, extra, on)?;
+            let (_, mut values) = case_values(conn, &case, extra, on)?;
+            values.insert("verify_code".to_owned(), "出具时生成".to_owned());
             let data = LetterData {
                 kind,
                 variant: Some(disposition.as_str().to_owned()),

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod demo;
 pub mod import;
 pub mod letters;
+pub mod manual;
 pub mod outcomes;
 pub mod report;
 pub mod stats;

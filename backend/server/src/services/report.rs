@@ -36,7 +36,11 @@ pub struct AnnualReport {
 
 /// Whose cases the actor may report on: its own agency (staff), its subtree (reconsideration
 /// bodies), anything (system administrator).
-fn scope_for(actor: &Actor, target: &Agency, subtree: bool) -> Result<ReportScope, ApiError> {
+pub(crate) fn scope_for(
+    actor: &Actor,
+    target: &Agency,
+    subtree: bool,
+) -> Result<ReportScope, ApiError> {
     let allowed = match (actor.role, &actor.agency) {
         (Role::Sysadmin, _) => true,
         (Role::ReconsiderationBody, Some(a)) => target.path.starts_with(&a.path),

@@ -12,4 +12,5 @@ pub mod letter;
 pub mod outcome;
 pub mod refresh_token;
 pub mod report;
+pub mod stats;
 pub mod user;

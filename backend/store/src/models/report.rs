@@ -221,3 +221,131 @@ pub fn outcome_facts(
     }
     Ok((recs, direct, after))
 }
+
+/// A corrected reply, for the case-guidance manual: the case, and the decision or judgment
+/// that corrected it.
+#[derive(Debug, Clone, Queryable)]
+pub struct CorrectedCase {
+    pub case_id: i64,
+    pub tracking_no: String,
+    pub agency_name: String,
+    pub received_on: Option<NaiveDate>,
+    pub content: String,
+    pub disposition: Option<String>,
+    pub concluded_on: Option<NaiveDate>,
+    /// The reconsideration body or the court.
+    pub decided_by: String,
+    pub decision: Option<String>,
+    pub decided_on: Option<NaiveDate>,
+    pub reasons: Option<String>,
+    pub defect: Option<String>,
+}
+
+/// A corrected suit as loaded: the case's fields, then the court's.
+type SuitRow = (
+    i64,
+    String,
+    String,
+    Option<NaiveDate>,
+    String,
+    Option<String>,
+    Option<NaiveDate>,
+    String,
+    Option<String>,
+    Option<NaiveDate>,
+    Option<String>,
+);
+
+/// Reconsiderations with one of `corrected` decisions, and suits judged `corrected`, decided
+/// within `from..=to`, of the scope's cases, oldest decision first.
+pub fn corrected_cases(
+    conn: &mut DbConn,
+    scope: &ReportScope,
+    from: NaiveDate,
+    to: NaiveDate,
+    corrected: &[&str],
+) -> QueryResult<Vec<CorrectedCase>> {
+    let recs = reconsiderations::table
+        .inner_join(cases::table.inner_join(agencies::table))
+        .into_boxed();
+    let recs = match scope {
+        ReportScope::Agency(id) => recs.filter(cases::agency_id.eq(*id)),
+        ReportScope::Subtree(path) => recs.filter(agencies::path.like(format!("{path}%"))),
+    };
+    let mut out: Vec<CorrectedCase> = recs
+        .filter(reconsiderations::decision.eq_any(corrected.to_vec()))
+        .filter(reconsiderations::decided_on.ge(from))
+        .filter(reconsiderations::decided_on.le(to))
+        .select((
+            cases::id,
+            cases::tracking_no,
+            agencies::name,
+            cases::received_on,
+            cases::content,
+            cases::disposition,
+            cases::concluded_on,
+            reconsiderations::body_name,
+            reconsiderations::decision,
+            reconsiderations::decided_on,
+            reconsiderations::reasons,
+            reconsiderations::defect,
+        ))
+        .load(conn)?;
+    let suits = litigations::table
+        .inner_join(cases::table.inner_join(agencies::table))
+        .into_boxed();
+    let suits = match scope {
+        ReportScope::Agency(id) => suits.filter(cases::agency_id.eq(*id)),
+        ReportScope::Subtree(path) => suits.filter(agencies::path.like(format!("{path}%"))),
+    };
+    let suits: Vec<SuitRow> = suits
+        .filter(litigations::outcome.eq("corrected"))
+        .filter(litigations::decided_on.ge(from))
+        .filter(litigations::decided_on.le(to))
+        .select((
+            cases::id,
+            cases::tracking_no,
+            agencies::name,
+            cases::received_on,
+            cases::content,
+            cases::disposition,
+            cases::concluded_on,
+            litigations::court,
+            litigations::outcome,
+            litigations::decided_on,
+            litigations::reasons,
+        ))
+        .load(conn)?;
+    out.extend(suits.into_iter().map(
+        |(
+            case_id,
+            tracking_no,
+            agency_name,
+            received_on,
+            content,
+            disposition,
+            concluded_on,
+            court,
+            outcome,
+            decided_on,
+            reasons,
+        )| {
+            CorrectedCase {
+                case_id,
+                tracking_no,
+                agency_name,
+                received_on,
+                content,
+                disposition,
+                concluded_on,
+                decided_by: court,
+                decision: outcome.map(|o| format!("litigation:{o}")),
+                decided_on,
+                reasons,
+                defect: None,
+            }
+        },
+    ));
+    out.sort_by_key(|c| (c.decided_on, c.case_id));
+    Ok(out)
+}

@@ -1,0 +1,79 @@
+//! The case-guidance manual (案例指导手册) of corrected replies.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, web};
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::auth::Actor;
+use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::services::manual::{self, Manual};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ManualParams {
+    /// The agency's code.
+    agency: Option<String>,
+    /// Include every agency below it (reconsideration bodies).
+    subtree: Option<bool>,
+    /// First decision date (default: 1 January of this year).
+    from: Option<NaiveDate>,
+    /// Last decision date (default: today).
+    to: Option<NaiveDate>,
+    /// `md` (default), `pdf` or `json`.
+    format: Option<String>,
+}
+
+/// Replies corrected on reconsideration or in court, with the lessons drawn from them.
+#[utoipa::path(tag = "stats", params(ManualParams), security(("bearer" = [])),
+    responses((status = 200, body = Manual), (status = 403, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)))]
+#[get("/api/v1/stats/guidance-manual")]
+pub async fn guidance_manual(
+    state: web::Data<AppState>,
+    actor: Actor,
+    query: ApiQuery<ManualParams>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.0;
+    let format = q.format.unwrap_or_else(|| "md".to_owned());
+    if !["md", "pdf", "json"].contains(&format.as_str()) {
+        return Err(ApiError::field(
+            "format",
+            "unknown_value",
+            "格式无效，可选：md、pdf、json",
+        ));
+    }
+    let agency = q
+        .agency
+        .map(|a| a.trim().to_owned())
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| ApiError::field("agency", "required", "请指定机关代码"))?;
+    let today = crate::time::today();
+    let from = q
+        .from
+        .or_else(|| NaiveDate::from_ymd_opt(today.year(), 1, 1))
+        .unwrap_or(today);
+    let to = q.to.unwrap_or(today);
+    let m = manual::manual(&state, &actor, agency, q.subtree.unwrap_or(false), from, to).await?;
+    Ok(match format.as_str() {
+        "json" => HttpResponse::Ok().json(m),
+        "pdf" => HttpResponse::Ok()
+            .content_type("application/pdf")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"guidance-manual.pdf\"",
+            ))
+            .body(manual::to_pdf(&state, &m)?),
+        _ => HttpResponse::Ok()
+            .content_type("text/markdown; charset=utf-8")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"guidance-manual.md\"",
+            ))
+            .body(manual::to_markdown(&m)),
+    })
+}
