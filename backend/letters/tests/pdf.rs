@@ -697,3 +697,35 @@ fn a_missing_field_is_named() {
         })
     );
 }
+
+/// Every letter's model (its kind, variant, number and the fields it prints) and its laid-out
+/// text, as reviewed snapshots in `tests/snapshots/`: a wording or layout change shows up as a
+/// diff to accept (`INSTA_UPDATE=always cargo test -p yishen-letters`) or reject. The PDF
+/// bytes are not snapshotted; they vary with the font subsetter.
+#[test]
+fn letter_models_and_texts_match_their_snapshots() {
+    let mut cases: Vec<(LetterKind, Option<&str>)> = LetterKind::ALL
+        .into_iter()
+        .filter(|k| !matches!(k, LetterKind::Reply | LetterKind::NotProcessedNotice))
+        .map(|k| (k, None))
+        .collect();
+    for d in Disposition::ALL.iter().filter(|d| d.is_reply()) {
+        let kind = if d.as_str().starts_with("not_processed_") {
+            LetterKind::NotProcessedNotice
+        } else {
+            LetterKind::Reply
+        };
+        cases.push((kind, Some(d.as_str())));
+    }
+    for (kind, variant) in cases {
+        let d = data(kind, variant);
+        let text = templates()
+            .text(&d)
+            .unwrap_or_else(|e| panic!("{kind} {variant:?}: {e}"));
+        let name = match variant {
+            Some(v) => format!("{}__{v}", kind.code()),
+            None => kind.code().to_owned(),
+        };
+        insta::assert_snapshot!(name, format!("{d:#?}\n--- text ---\n{text}"));
+    }
+}
