@@ -5,6 +5,7 @@
 //! `YISHEN_TEST_DATABASE_URL` names a server and the `postgres` feature is on).
 
 mod agencies;
+mod articles;
 mod auth;
 mod authorization;
 mod calendar;

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod annual;
+pub mod articles;
 pub mod audit;
 pub mod calendar;
 pub mod case;

@@ -101,6 +101,10 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         yishen_letters::Templates::shipped()
             .map_err(|e| anyhow::anyhow!("letter templates: {e}"))?,
     );
+    let articles = Arc::new(
+        yishen_domain::articles::Articles::shipped()
+            .map_err(|e| anyhow::anyhow!("articles: {e}"))?,
+    );
     Ok(AppState {
         pool,
         keys,
@@ -110,6 +114,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         dummy_hash: Arc::new(dummy_hash),
         track_limiter,
         templates,
+        articles,
     })
 }
 

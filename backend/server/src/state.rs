@@ -24,6 +24,8 @@ pub struct AppState {
     pub track_limiter: Arc<crate::ratelimit::RateLimiter>,
     /// The letter templates, checked when the server starts.
     pub templates: Arc<yishen_letters::Templates>,
+    /// The regulation and fee-rule texts the article push cites.
+    pub articles: Arc<yishen_domain::articles::Articles>,
 }
 
 impl AppState {

@@ -2,6 +2,7 @@
 //! and shape the answer.
 
 pub mod agencies;
+pub mod articles;
 pub mod auth;
 pub mod calendar;
 pub mod cases;
@@ -60,6 +61,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(cases::sign_off)
         .service(cases::issue)
         .service(cases::delivery)
+        .service(articles::for_case)
         .service(letters::for_case)
         .service(letters::verify)
         .service(letters::pdf)

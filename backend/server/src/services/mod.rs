@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod agencies;
+pub mod articles;
 pub mod audit;
 pub mod calendar;
 pub mod cases;
