@@ -380,7 +380,7 @@ impl Articles {
                 score,
             });
         }
-        out.sort_by(|a, b| b.score.cmp(&a.score));
+        out.sort_by_key(|p| std::cmp::Reverse(p.score));
         for (n, why) in [
             (
                 33,
