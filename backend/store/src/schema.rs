@@ -214,6 +214,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    case_flags (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        kind -> Text,
+        severity -> Text,
+        summary -> Text,
+        evidence -> Text,
+        status -> Text,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        decision_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(cases -> agencies (agency_id));
@@ -225,6 +242,7 @@ diesel::joinable!(letters -> cases (case_id));
 diesel::joinable!(letters -> agencies (agency_id));
 diesel::joinable!(reconsiderations -> cases (case_id));
 diesel::joinable!(litigations -> cases (case_id));
+diesel::joinable!(case_flags -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
@@ -240,4 +258,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     letters,
     reconsiderations,
     litigations,
+    case_flags,
 );

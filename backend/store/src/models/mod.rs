@@ -8,6 +8,7 @@ pub mod case_event;
 pub mod consultation;
 pub mod counter;
 pub mod draft;
+pub mod flag;
 pub mod letter;
 pub mod outcome;
 pub mod refresh_token;
