@@ -9,6 +9,7 @@ pub mod consultation;
 pub mod counter;
 pub mod draft;
 pub mod flag;
+pub mod index_source;
 pub mod letter;
 pub mod outcome;
 pub mod refresh_token;
