@@ -29,6 +29,13 @@ pub enum StoreError {
 
 /// The current time in UTC, truncated to microseconds so that both backends store the same
 /// value (PostgreSQL keeps microseconds, SQLite whatever it is given).
+/// Refreshes the query planner's statistics (`ANALYZE`, the same statement on both backends),
+/// after bulk loads.
+pub fn analyze(conn: &mut DbConn) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    diesel::sql_query("ANALYZE").execute(conn).map(|_| ())
+}
+
 pub fn now() -> NaiveDateTime {
     Utc::now().naive_utc().trunc_subsecs(6)
 }

@@ -342,5 +342,10 @@ pub async fn import(state: &AppState, input: impl BufRead) -> Result<ImportRepor
         report.errors.extend(errs);
     }
     report.errors.sort_by_key(|e| e.line);
+    // A bulk load leaves the planner's statistics behind (PostgreSQL chose nested loops over a
+    // million imported cases until analysed); refresh them once at the end.
+    if report.imported >= BATCH {
+        state.write(|conn| Ok(yishen_store::analyze(conn)?)).await?;
+    }
     Ok(report)
 }

@@ -1,13 +1,12 @@
-//! The annual report's queries: the year's cases streamed into the domain's table-三 counter,
-//! the cases behind any one cell, and the outcome records for table 四. The cell filters here
-//! and the domain's [`Table3Counter`] state the same definitions (yishen_domain::annual); the
-//! report tests open every cell and compare its list with its number.
+//! The annual report's queries: the grouped counts of table 三, the cases behind any one cell,
+//! and the outcome records for table 四. The filters state the cell definitions of
+//! `yishen_domain::annual` once for counting and once for listing; the report tests open every
+//! cell and compare its list with its number.
 
 use chrono::NaiveDate;
-use diesel::connection::DefaultLoadingMode;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
-use yishen_domain::annual::{Cell, OutcomeFact, Table3Counter, Table3Counts};
+use yishen_domain::annual::{Cell, OutcomeFact, Table3Counts};
 
 use crate::DbConn;
 use crate::schema::{agencies, cases, litigations, reconsiderations};
@@ -68,37 +67,75 @@ fn cell_query<'a>(
     }
 }
 
-/// Streams the year's relevant cases (received by 31 December and not concluded before
-/// 1 January: the union of every cell) into the domain's counter, one row at a time so a
-/// million cases need no more memory than a few.
+/// One group of the year's cases: category, disposition, and where the receipt and the
+/// conclusion fall (receipt: 0 before the year, 1 in it; conclusion: 0 before, 1 in, 2 after
+/// the year or not yet).
+#[derive(Debug, QueryableByName)]
+struct Bucket {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    category: String,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    disposition: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    received: i32,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    concluded: i32,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// The grouped counts of table 三 for the year `first..=last`, in one pass of the database
+/// over the cases that can count in the year (received by 31 December, not concluded before
+/// 1 January), bucketed as the cell definitions of `yishen_domain::annual` say; the list
+/// queries of [`cell_query`] state the same definitions, and the report tests compare every
+/// cell's list with its count. Plain SQL because diesel cannot group by `CASE`; it is
+/// portable (dates are `YYYY-MM-DD` literals, which both backends compare as dates).
 pub fn table3_counts(
     conn: &mut DbConn,
     scope: &ReportScope,
     first: NaiveDate,
     last: NaiveDate,
 ) -> QueryResult<Table3Counts> {
-    let mut counter = Table3Counter::new(first, last);
-    let rows = scoped(scope)
-        .filter(cases::received_on.le(last))
-        .filter(
-            cases::concluded_on
-                .is_null()
-                .or(cases::concluded_on.ge(first)),
-        )
-        .select((
-            cases::applicant_category,
-            cases::disposition,
-            cases::received_on,
-            cases::concluded_on,
-        ))
-        .load_iter::<(String, Option<String>, Option<NaiveDate>, Option<NaiveDate>), DefaultLoadingMode>(conn)?;
-    for row in rows {
-        let (category, disposition, received_on, concluded_on) = row?;
-        if let Some(received_on) = received_on {
-            counter.add(&category, disposition.as_deref(), received_on, concluded_on);
+    let (f, l) = (first.format("%Y-%m-%d"), last.format("%Y-%m-%d"));
+    let scope_sql = match scope {
+        ReportScope::Agency(id) => format!("c.agency_id = {id}"),
+        // Paths are built from agency codes ([A-Z0-9-]); quotes are doubled all the same.
+        ReportScope::Subtree(path) => format!("a.path LIKE '{}%'", path.replace('\'', "''")),
+    };
+    let sql = format!(
+        "SELECT c.applicant_category AS category, c.disposition AS disposition, \
+         CASE WHEN c.received_on < '{f}' THEN 0 ELSE 1 END AS received, \
+         CASE WHEN c.concluded_on IS NULL OR c.concluded_on > '{l}' THEN 2 \
+              WHEN c.concluded_on < '{f}' THEN 0 ELSE 1 END AS concluded, \
+         COUNT(*) AS n \
+         FROM cases c INNER JOIN agencies a ON a.id = c.agency_id \
+         WHERE {scope_sql} AND c.received_on <= '{l}' \
+           AND (c.concluded_on IS NULL OR c.concluded_on >= '{f}') \
+         GROUP BY c.applicant_category, c.disposition, \
+           CASE WHEN c.received_on < '{f}' THEN 0 ELSE 1 END, \
+           CASE WHEN c.concluded_on IS NULL OR c.concluded_on > '{l}' THEN 2 \
+                WHEN c.concluded_on < '{f}' THEN 0 ELSE 1 END"
+    );
+    let buckets: Vec<Bucket> = diesel::sql_query(sql).load(conn)?;
+    let mut counts = Table3Counts::default();
+    let add = |v: &mut Vec<(String, i64)>, c: &str, n: i64| match v.iter_mut().find(|(k, _)| k == c)
+    {
+        Some((_, m)) => *m += n,
+        None => v.push((c.to_owned(), n)),
+    };
+    for b in buckets {
+        if b.received == 1 {
+            add(&mut counts.new, &b.category, b.n);
+        } else {
+            add(&mut counts.carried_over, &b.category, b.n);
+        }
+        match b.concluded {
+            1 => counts.concluded.push((b.category, b.disposition, b.n)),
+            2 => add(&mut counts.carried_forward, &b.category, b.n),
+            _ => {}
         }
     }
-    Ok(counter.finish())
+    Ok(counts)
 }
 
 /// One case behind a cell.
