@@ -16,4 +16,5 @@ mod helpers;
 mod http_basics;
 mod letters;
 mod report;
+mod similar;
 mod stats;

@@ -15,6 +15,7 @@ pub mod fees;
 pub mod identity;
 pub mod outcome;
 pub mod role;
+pub mod screening;
 pub mod stats;
 
 pub use account::{

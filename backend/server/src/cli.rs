@@ -56,6 +56,12 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The similar-case index.
+    #[command(about = "类案索引")]
+    Index {
+        #[command(subcommand)]
+        command: IndexCommand,
+    },
     /// Demonstration data.
     #[command(about = "演示数据")]
     Demo {
@@ -81,6 +87,13 @@ pub enum AuditCommand {
     /// Checks every case's event chain; exit 1 naming the first broken event.
     #[command(about = "核验全部案件的事件哈希链；完整时退出码为0，否则为1并指出第一个被破坏的事件")]
     Verify,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IndexCommand {
+    /// Recreates the similar-case index from the database (stop the server first).
+    #[command(about = "从数据库重建类案索引（须先停止服务）")]
+    Rebuild,
 }
 
 #[derive(Debug, Subcommand)]
@@ -165,6 +178,9 @@ pub async fn run(cli: Cli, settings: Settings) -> ExitCode {
         Command::Jobs {
             command: JobsCommand::RunOnce,
         } => jobs_run_once(settings).await,
+        Command::Index {
+            command: IndexCommand::Rebuild,
+        } => index_rebuild(settings).await,
         Command::Demo {
             command: DemoCommand::Generate { cases, seed },
         } => demo_generate(settings, cases, seed).await,
@@ -324,6 +340,17 @@ async fn audit_verify(settings: Settings) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn index_rebuild(settings: Settings) -> anyhow::Result<()> {
+    let state = startup::build_state(settings).await?;
+    let started = std::time::Instant::now();
+    let n = crate::services::similar::rebuild(&state).await?;
+    println!(
+        "类案索引已重建：{n} 件，用时 {:.1} 秒",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 async fn demo_generate(settings: Settings, cases: usize, seed: u64) -> anyhow::Result<()> {

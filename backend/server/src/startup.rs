@@ -115,6 +115,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         track_limiter,
         templates,
         articles,
+        similar: None,
     })
 }
 
@@ -193,11 +194,12 @@ impl Application {
     pub async fn build(settings: Settings, demo: bool) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
-        let state = build_state(settings).await?;
+        let mut state = build_state(settings).await?;
         if demo {
             let (agencies, accounts) = seed_demo(&state).await?;
             tracing::info!(agencies, accounts, "demo data ready");
         }
+        state.similar = Some(crate::services::similar::open(&state).await?);
         let server = run(listener, state.clone())?;
         spawn_jobs(state.clone());
         Ok(Self {

@@ -26,6 +26,9 @@ pub struct AppState {
     pub templates: Arc<yishen_letters::Templates>,
     /// The regulation and fee-rule texts the article push cites.
     pub articles: Arc<yishen_domain::articles::Articles>,
+    /// The similar-case index, held by the serving process (`None` in command-line runs:
+    /// tantivy allows one writer per index).
+    pub similar: Option<Arc<yishen_similar::SimilarIndex>>,
 }
 
 impl AppState {

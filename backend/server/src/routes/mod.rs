@@ -11,6 +11,7 @@ pub mod health;
 pub mod letters;
 pub mod manual;
 pub mod outcomes;
+pub mod similar;
 pub mod stats;
 pub mod track;
 pub mod users;
@@ -62,6 +63,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(cases::issue)
         .service(cases::delivery)
         .service(articles::for_case)
+        .service(similar::for_case)
+        .service(similar::search)
         .service(letters::for_case)
         .service(letters::verify)
         .service(letters::pdf)

@@ -352,7 +352,7 @@ pub async fn issue(
         return Err(ApiError::field("on", "date_in_future", "日期不能晚于今天"));
     }
     let templates = state.templates.clone();
-    act(
+    let view = act(
         state,
         actor,
         id,
@@ -394,7 +394,9 @@ pub async fn issue(
             })
         },
     )
-    .await
+    .await?;
+    crate::services::similar::refresh(state, view.id).await;
+    Ok(view)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -437,7 +439,7 @@ pub async fn void(
             Ok(meta.case_id)
         })
         .await?;
-    act(
+    let view = act(
         state,
         actor,
         case_id,
@@ -473,7 +475,9 @@ pub async fn void(
             })
         },
     )
-    .await
+    .await?;
+    crate::services::similar::refresh(state, view.id).await;
+    Ok(view)
 }
 
 /// How letters are listed.

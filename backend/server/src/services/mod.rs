@@ -13,4 +13,5 @@ pub mod letters;
 pub mod manual;
 pub mod outcomes;
 pub mod report;
+pub mod similar;
 pub mod stats;

@@ -81,6 +81,8 @@ pub async fn save(
 ) -> Result<DraftResult, ApiError> {
     let draft = Draft::parse(input).map_err(shape_error)?;
     let data = serde_json::to_string(&draft.input).map_err(anyhow::Error::from)?;
+    let similar = state.similar.clone();
+    let visible = crate::services::similar::visible(actor)?;
     let case = act(
         state,
         actor,
@@ -88,7 +90,34 @@ pub async fn save(
         if_match,
         Action::Draft,
         move |conn, loaded, actor| {
-            let findings = prereview(&draft, &facts(conn, loaded, &draft)?);
+            let mut findings = prereview(&draft, &facts(conn, loaded, &draft)?);
+            // 同案同办: similar cases answered the same way and corrected afterwards.
+            if let Some(index) = &similar {
+                let corrected = crate::services::similar::corrected_like(
+                    conn,
+                    index,
+                    loaded.case.id,
+                    &loaded.case.content,
+                    draft.disposition.as_str(),
+                    visible.clone(),
+                )?;
+                if !corrected.is_empty() {
+                    let cases: Vec<String> = corrected
+                        .iter()
+                        .map(|(no, why)| format!("{no}（{why}）"))
+                        .collect();
+                    findings.push(Finding {
+                        code: "similar_corrected",
+                        severity: Severity::Warning,
+                        message: format!(
+                            "相似案件作出同样处理后在复议或诉讼中被纠正：{}；请对照其纠错原因检查本答复",
+                            cases.join("、")
+                        ),
+                        article: "",
+                        field: None,
+                    });
+                }
+            }
             let blocking = findings
                 .iter()
                 .filter(|f| f.severity == Severity::Blocking)
@@ -119,6 +148,7 @@ pub async fn save(
         },
     )
     .await?;
+    crate::services::similar::refresh(state, case.id).await;
     let findings = case
         .draft
         .as_ref()

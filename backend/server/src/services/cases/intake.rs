@@ -394,7 +394,7 @@ pub async fn create(
     let pii = state.pii.clone();
     let templates = state.templates.clone();
     let scope = policy::case_scope(&actor)?;
-    state
+    let view = state
         .write(move |conn| {
             let agency = agency::find_by_code(conn, &intake.agency)?
                 .ok_or_else(|| ApiError::field("agency", "unknown_agency", "受理机关代码不存在"))?;
@@ -444,5 +444,7 @@ pub async fn create(
             view.query_code = Some(inserted.query_code);
             Ok(view)
         })
-        .await
+        .await?;
+    crate::services::similar::refresh(state, view.id).await;
+    Ok(view)
 }

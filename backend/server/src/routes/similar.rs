@@ -1,0 +1,49 @@
+//! Similar cases (类案推送): for a case, and by free text.
+
+use actix_web::{get, post, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::auth::Actor;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiQuery};
+use crate::services::similar::{self, SearchBody, SimilarList};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct SimilarParams {
+    /// How many (1–50, default 10).
+    limit: Option<usize>,
+}
+
+/// The decided cases most like this one that the user may see, with their dispositions,
+/// letters and outcomes.
+#[utoipa::path(tag = "similar", params(("id" = i64, Path), SimilarParams), security(("bearer" = [])),
+    responses((status = 200, body = SimilarList), (status = 403, body = crate::error::Problem),
+              (status = 404, body = crate::error::Problem)))]
+#[get("/api/v1/cases/{id}/similar")]
+pub async fn for_case(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<i64>,
+    query: ApiQuery<SimilarParams>,
+) -> Result<web::Json<SimilarList>, ApiError> {
+    Ok(web::Json(
+        similar::for_case(&state, &actor, id.into_inner(), query.0.limit).await?,
+    ))
+}
+
+/// Free-text search over the cases the user may see.
+#[utoipa::path(tag = "similar", request_body = SearchBody, security(("bearer" = [])),
+    responses((status = 200, body = SimilarList), (status = 403, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)))]
+#[post("/api/v1/similar/search")]
+pub async fn search(
+    state: web::Data<AppState>,
+    actor: Actor,
+    body: ApiJson<SearchBody>,
+) -> Result<web::Json<SimilarList>, ApiError> {
+    Ok(web::Json(similar::search(&state, &actor, body.0).await?))
+}
