@@ -331,3 +331,64 @@ fn import_reports_bad_lines_by_number_and_audit_verify_finds_tampering() {
         "{stderr}"
     );
 }
+
+#[test]
+fn demo_generate_report_annual_and_index_rebuild() {
+    let env = env();
+    let out = yishen(&env)
+        .args(["demo", "generate", "--cases", "300", "--seed", "7"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("导入 300 件"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let report = env.dir.path().join("report.xlsx");
+    let out = yishen(&env)
+        .args([
+            "report",
+            "annual",
+            "--agency",
+            "ZJ",
+            "--subtree",
+            "--year",
+            "2025",
+            "--format",
+            "xlsx",
+            "--output",
+        ])
+        .arg(&report)
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("不符 0 项"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(std::fs::read(&report).expect("xlsx").starts_with(b"PK"));
+
+    let out = yishen(&env)
+        .args(["index", "rebuild"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("类案索引已重建：300 件"),
+        "{}",
+        text(&out.stdout)
+    );
+    // Rebuilding twice gives the same index.
+    let out = yishen(&env)
+        .args(["index", "rebuild"])
+        .output()
+        .expect("run");
+    assert!(
+        text(&out.stdout).contains("类案索引已重建：300 件"),
+        "{}",
+        text(&out.stdout)
+    );
+}
