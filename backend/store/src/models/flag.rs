@@ -135,44 +135,30 @@ pub fn linked_cases(
         .into_iter()
         .map(|id| (id, LinkKind::IdNumber))
         .collect();
-    if let Some(h) = phone_hash {
-        out.extend(
-            case_applicants::table
-                .filter(case_applicants::phone_hash.eq(h))
-                .filter(case_applicants::case_id.ne(except))
-                .order(case_applicants::case_id.desc())
-                .limit(limit)
-                .select(case_applicants::case_id)
-                .load::<i64>(conn)?
-                .into_iter()
-                .map(|id| (id, LinkKind::Phone)),
-        );
+    // The three contact links read the same way, each from its own indexed column.
+    macro_rules! by_contact {
+        ($hash:expr, $column:expr, $kind:expr) => {
+            if let Some(h) = $hash {
+                out.extend(
+                    case_applicants::table
+                        .filter($column.eq(h))
+                        .filter(case_applicants::case_id.ne(except))
+                        .order(case_applicants::case_id.desc())
+                        .limit(limit)
+                        .select(case_applicants::case_id)
+                        .load::<i64>(conn)?
+                        .into_iter()
+                        .map(|id| (id, $kind)),
+                );
+            }
+        };
     }
-    if let Some(h) = email_hash {
-        out.extend(
-            case_applicants::table
-                .filter(case_applicants::email_hash.eq(h))
-                .filter(case_applicants::case_id.ne(except))
-                .order(case_applicants::case_id.desc())
-                .limit(limit)
-                .select(case_applicants::case_id)
-                .load::<i64>(conn)?
-                .into_iter()
-                .map(|id| (id, LinkKind::Email)),
-        );
-    }
-    if let Some(h) = address_hash {
-        out.extend(
-            case_applicants::table
-                .filter(case_applicants::address_hash.eq(h))
-                .filter(case_applicants::case_id.ne(except))
-                .order(case_applicants::case_id.desc())
-                .limit(limit)
-                .select(case_applicants::case_id)
-                .load::<i64>(conn)?
-                .into_iter()
-                .map(|id| (id, LinkKind::Address)),
-        );
-    }
+    by_contact!(phone_hash, case_applicants::phone_hash, LinkKind::Phone);
+    by_contact!(email_hash, case_applicants::email_hash, LinkKind::Email);
+    by_contact!(
+        address_hash,
+        case_applicants::address_hash,
+        LinkKind::Address
+    );
     Ok(out)
 }

@@ -11,6 +11,16 @@ use yishen_domain::annual::{Cell, OutcomeFact, Table3Counts};
 use crate::DbConn;
 use crate::schema::{agencies, cases, litigations, reconsiderations};
 
+/// Restricts a boxed query that joins `cases` and `agencies` to the scope.
+macro_rules! in_scope {
+    ($q:expr, $scope:expr) => {
+        match $scope {
+            ReportScope::Agency(id) => $q.filter(cases::agency_id.eq(*id)),
+            ReportScope::Subtree(path) => $q.filter(agencies::path.like(format!("{path}%"))),
+        }
+    };
+}
+
 /// Whose cases a report covers.
 #[derive(Debug, Clone)]
 pub enum ReportScope {
@@ -27,10 +37,7 @@ type BoxedJoined<'a> = diesel::helper_types::IntoBoxed<
 
 fn scoped<'a>(scope: &ReportScope) -> BoxedJoined<'a> {
     let q = cases::table.inner_join(agencies::table).into_boxed();
-    match scope {
-        ReportScope::Agency(id) => q.filter(cases::agency_id.eq(*id)),
-        ReportScope::Subtree(path) => q.filter(agencies::path.like(format!("{path}%"))),
-    }
+    in_scope!(q, scope)
 }
 
 /// The cases of `cell` in `year` (all applicant categories).
@@ -201,10 +208,7 @@ pub fn outcome_facts(
     let recs = reconsiderations::table
         .inner_join(cases::table.inner_join(agencies::table))
         .into_boxed();
-    let recs = match scope {
-        ReportScope::Agency(id) => recs.filter(cases::agency_id.eq(*id)),
-        ReportScope::Subtree(path) => recs.filter(agencies::path.like(format!("{path}%"))),
-    };
+    let recs = in_scope!(recs, scope);
     let recs: Vec<(NaiveDate, Option<String>, Option<NaiveDate>)> = recs
         .filter(reconsiderations::filed_on.le(last))
         .filter(
@@ -222,10 +226,7 @@ pub fn outcome_facts(
     let suits = litigations::table
         .inner_join(cases::table.inner_join(agencies::table))
         .into_boxed();
-    let suits = match scope {
-        ReportScope::Agency(id) => suits.filter(cases::agency_id.eq(*id)),
-        ReportScope::Subtree(path) => suits.filter(agencies::path.like(format!("{path}%"))),
-    };
+    let suits = in_scope!(suits, scope);
     let suits: Vec<(bool, NaiveDate, Option<String>, Option<NaiveDate>)> = suits
         .filter(litigations::instance.eq("first"))
         .filter(litigations::filed_on.le(last))
@@ -305,10 +306,7 @@ pub fn corrected_cases(
     let recs = reconsiderations::table
         .inner_join(cases::table.inner_join(agencies::table))
         .into_boxed();
-    let recs = match scope {
-        ReportScope::Agency(id) => recs.filter(cases::agency_id.eq(*id)),
-        ReportScope::Subtree(path) => recs.filter(agencies::path.like(format!("{path}%"))),
-    };
+    let recs = in_scope!(recs, scope);
     let mut out: Vec<CorrectedCase> = recs
         .filter(reconsiderations::decision.eq_any(corrected.to_vec()))
         .filter(reconsiderations::decided_on.ge(from))
@@ -331,10 +329,7 @@ pub fn corrected_cases(
     let suits = litigations::table
         .inner_join(cases::table.inner_join(agencies::table))
         .into_boxed();
-    let suits = match scope {
-        ReportScope::Agency(id) => suits.filter(cases::agency_id.eq(*id)),
-        ReportScope::Subtree(path) => suits.filter(agencies::path.like(format!("{path}%"))),
-    };
+    let suits = in_scope!(suits, scope);
     let suits: Vec<SuitRow> = suits
         .filter(litigations::outcome.eq("corrected"))
         .filter(litigations::decided_on.ge(from))
