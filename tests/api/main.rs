@@ -12,6 +12,7 @@ mod calendar;
 mod cases;
 mod drafting;
 mod fees;
+mod flags;
 mod helpers;
 mod http_basics;
 mod letters;

@@ -5,8 +5,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    agencies, articles, auth, calendar, cases, fees, health, letters, manual, outcomes, similar,
-    stats, track, users,
+    agencies, articles, auth, calendar, cases, fees, flags, health, letters, manual, outcomes,
+    similar, stats, track, users,
 };
 
 #[derive(OpenApi)]
@@ -25,7 +25,7 @@ use crate::routes::{
         cases::fee_notice, cases::fee_payment, cases::withdraw, cases::draft, cases::submit,
         cases::review, cases::sign_off, cases::issue, cases::delivery, cases::draft_preview,
         track::track,
-        articles::for_case, similar::for_case, similar::search, letters::for_case, letters::pdf, letters::verify, letters::void,
+        articles::for_case, flags::for_case, flags::decide, similar::for_case, similar::search, letters::for_case, letters::pdf, letters::verify, letters::void,
         outcomes::record_reconsideration, outcomes::record_litigation, outcomes::for_case,
         outcomes::decide_reconsideration, outcomes::decide_litigation,
         manual::guidance_manual, stats::annual_report, stats::cell_cases,

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod calendar;
 pub mod cases;
 pub mod fees;
+pub mod flags;
 pub mod health;
 pub mod letters;
 pub mod manual;
@@ -63,6 +64,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(cases::issue)
         .service(cases::delivery)
         .service(articles::for_case)
+        .service(flags::for_case)
+        .service(flags::decide)
         .service(similar::for_case)
         .service(similar::search)
         .service(letters::for_case)

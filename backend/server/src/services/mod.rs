@@ -8,6 +8,7 @@ pub mod audit;
 pub mod calendar;
 pub mod cases;
 pub mod demo;
+pub mod flags;
 pub mod import;
 pub mod letters;
 pub mod manual;

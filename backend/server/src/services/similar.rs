@@ -227,10 +227,7 @@ pub struct SimilarList {
 pub type LatestOutcome = (String, &'static str, Option<String>);
 
 /// The latest outcome of a case.
-pub fn latest_outcome(
-    conn: &mut DbConn,
-    case_id: i64,
-) -> Result<Option<LatestOutcome>, ApiError> {
+pub fn latest_outcome(conn: &mut DbConn, case_id: i64) -> Result<Option<LatestOutcome>, ApiError> {
     let recs = outcome::reconsiderations_for(conn, case_id)?;
     let suits = outcome::litigations_for(conn, case_id)?;
     let rec = recs.into_iter().last().map(|r| {

@@ -445,6 +445,7 @@ pub async fn create(
             Ok(view)
         })
         .await?;
+    crate::services::flags::after_intake(state, view.id).await;
     crate::services::similar::refresh(state, view.id).await;
     Ok(view)
 }
