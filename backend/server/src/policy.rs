@@ -136,6 +136,31 @@ pub fn manage_calendar(actor: &Actor) -> Result<(), ApiError> {
     }
 }
 
+/// Whose cases the actor may report on: its own agency (staff), its subtree (reconsideration
+/// bodies), anything (system administrator).
+pub fn report_scope(
+    actor: &Actor,
+    target: &yishen_store::models::agency::Agency,
+    subtree: bool,
+) -> Result<yishen_store::models::report::ReportScope, ApiError> {
+    let allowed = match (actor.role, &actor.agency) {
+        (Role::Sysadmin, _) => true,
+        (Role::ReconsiderationBody, Some(a)) => target.path.starts_with(&a.path),
+        (Role::Applicant, _) | (_, None) => false,
+        (_, Some(a)) => a.id == target.id && !subtree,
+    };
+    if !allowed {
+        return Err(ApiError::Forbidden(
+            "只能查看本机关（复议机关为其下级机关）的年度报告".into(),
+        ));
+    }
+    Ok(if subtree {
+        yishen_store::models::report::ReportScope::Subtree(target.path.clone())
+    } else {
+        yishen_store::models::report::ReportScope::Agency(target.id)
+    })
+}
+
 /// Which cases the actor sees: applicants their own, staff their agency's, reconsideration
 /// bodies their subtree's, the system administrator all.
 pub fn case_scope(actor: &Actor) -> Result<CaseScope, ApiError> {

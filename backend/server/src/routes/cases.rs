@@ -344,12 +344,10 @@ pub async fn draft_preview(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let bytes = crate::services::letters::preview(&state, &actor, id.into_inner()).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/pdf")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "inline; filename=\"draft.pdf\"",
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(bytes))
+    let mut res = super::file_response("application/pdf", true, "draft.pdf", bytes);
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    Ok(res)
 }

@@ -1,6 +1,5 @@
 //! Letters: a case's letters, a letter's PDF, and public verification by code.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use crate::auth::Actor;
@@ -35,13 +34,12 @@ pub async fn pdf(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let (_, bytes) = letters::pdf(&state, &actor, id).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/pdf")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("inline; filename=\"letter-{id}.pdf\""),
-        ))
-        .body(bytes))
+    Ok(super::file_response(
+        "application/pdf",
+        true,
+        &format!("letter-{id}.pdf"),
+        bytes,
+    ))
 }
 
 /// Public: confirms a letter by the verification code printed with it.

@@ -1,6 +1,5 @@
 //! The case-guidance manual (案例指导手册) of corrected replies.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
@@ -61,19 +60,17 @@ pub async fn guidance_manual(
     let m = manual::manual(&state, &actor, agency, q.subtree.unwrap_or(false), from, to).await?;
     Ok(match format.as_str() {
         "json" => HttpResponse::Ok().json(m),
-        "pdf" => HttpResponse::Ok()
-            .content_type("application/pdf")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"guidance-manual.pdf\"",
-            ))
-            .body(manual::to_pdf(&state, &m)?),
-        _ => HttpResponse::Ok()
-            .content_type("text/markdown; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"guidance-manual.md\"",
-            ))
-            .body(manual::to_markdown(&m)),
+        "pdf" => super::file_response(
+            "application/pdf",
+            false,
+            "guidance-manual.pdf",
+            manual::to_pdf(&state, &m)?,
+        ),
+        _ => super::file_response(
+            "text/markdown; charset=utf-8",
+            false,
+            "guidance-manual.md",
+            manual::to_markdown(&m),
+        ),
     })
 }

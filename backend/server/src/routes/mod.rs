@@ -17,7 +17,25 @@ pub mod stats;
 pub mod track;
 pub mod users;
 
-use actix_web::web;
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+
+/// A file in the answer: shown in the browser (`inline`) or downloaded, under `file`.
+pub(crate) fn file_response(
+    content_type: &str,
+    inline: bool,
+    file: &str,
+    body: impl actix_web::body::MessageBody + 'static,
+) -> HttpResponse {
+    let how = if inline { "inline" } else { "attachment" };
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("{how}; filename=\"{file}\""),
+        ))
+        .body(body)
+}
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(health::healthz)

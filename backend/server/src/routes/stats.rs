@@ -1,7 +1,6 @@
 //! Statistics: the annual report (CONTRACT.md) and the cases behind its cells; the
 //! reconsideration bodies' correction and timeliness statistics, as JSON and SVG charts.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -60,20 +59,18 @@ pub async fn annual_report(
     let r = report::annual_report(&state, &actor, agency, year, subtree).await?;
     let file = format!("annual-report-{}-{}", r.agency, r.year);
     Ok(match format.as_str() {
-        "csv" => HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}.csv\""),
-            ))
-            .body(report::to_csv(&r)),
-        "xlsx" => HttpResponse::Ok()
-            .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}.xlsx\""),
-            ))
-            .body(report::to_xlsx(&r)?),
+        "csv" => super::file_response(
+            "text/csv; charset=utf-8",
+            false,
+            &format!("{file}.csv"),
+            report::to_csv(&r),
+        ),
+        "xlsx" => super::file_response(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            false,
+            &format!("{file}.xlsx"),
+            report::to_xlsx(&r)?,
+        ),
         _ => HttpResponse::Ok().json(r),
     })
 }

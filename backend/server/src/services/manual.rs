@@ -153,7 +153,7 @@ pub async fn manual(
         .read(move |conn| {
             let a = yishen_store::models::agency::find_by_code(conn, &agency_code)?
                 .ok_or(ApiError::NotFound("机关"))?;
-            let scope = crate::services::report::scope_for(&actor, &a, subtree)?;
+            let scope = crate::policy::report_scope(&actor, &a, subtree)?;
             let corrected: Vec<&str> = ReconsiderationDecision::ALL
                 .iter()
                 .filter(|d| d.bucket() == OutcomeBucket::Corrected)

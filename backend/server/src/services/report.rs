@@ -7,7 +7,6 @@ use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
 use serde::Serialize;
 use utoipa::ToSchema;
-use yishen_domain::Role;
 use yishen_domain::annual::{self, Cell, Check, Table3, Table4};
 use yishen_domain::case::ApplicantCategory;
 use yishen_store::models::agency::{self, Agency};
@@ -15,6 +14,7 @@ use yishen_store::models::report::{self, ReportScope};
 
 use crate::auth::Actor;
 use crate::error::ApiError;
+use crate::policy;
 use crate::state::AppState;
 
 /// The earliest report year: the 2019 regulation and the 2021 format.
@@ -32,31 +32,6 @@ pub struct AnnualReport {
     pub table4: Table4,
     #[schema(value_type = Vec<Object>)]
     pub checks: Vec<Check>,
-}
-
-/// Whose cases the actor may report on: its own agency (staff), its subtree (reconsideration
-/// bodies), anything (system administrator).
-pub(crate) fn scope_for(
-    actor: &Actor,
-    target: &Agency,
-    subtree: bool,
-) -> Result<ReportScope, ApiError> {
-    let allowed = match (actor.role, &actor.agency) {
-        (Role::Sysadmin, _) => true,
-        (Role::ReconsiderationBody, Some(a)) => target.path.starts_with(&a.path),
-        (Role::Applicant, _) | (_, None) => false,
-        (_, Some(a)) => a.id == target.id && !subtree,
-    };
-    if !allowed {
-        return Err(ApiError::Forbidden(
-            "只能查看本机关（复议机关为其下级机关）的年度报告".into(),
-        ));
-    }
-    Ok(if subtree {
-        ReportScope::Subtree(target.path.clone())
-    } else {
-        ReportScope::Agency(target.id)
-    })
 }
 
 fn bounds(year: i32) -> Result<(NaiveDate, NaiveDate), ApiError> {
@@ -87,7 +62,7 @@ pub async fn annual_report(
     state
         .read(move |conn| {
             let a = target(conn, &agency_code)?;
-            let scope = scope_for(&actor, &a, subtree)?;
+            let scope = policy::report_scope(&actor, &a, subtree)?;
             compute(conn, &a, &scope, year, subtree, first, last)
         })
         .await
@@ -213,7 +188,7 @@ pub async fn cell_cases(
     state
         .read(move |conn| {
             let a = target(conn, &agency_code)?;
-            let scope = scope_for(&actor, &a, subtree)?;
+            let scope = policy::report_scope(&actor, &a, subtree)?;
             let (items, total) = report::cell_cases(
                 conn,
                 &scope,

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use yishen_domain::Role;
-use yishen_domain::outcome::{LitigationOutcome, ReconsiderationDecision};
+use yishen_domain::outcome::{LitigationOutcome, OutcomeBucket, ReconsiderationDecision};
 use yishen_similar::{CaseDoc, Filter, SimilarError, SimilarIndex};
 use yishen_store::DbConn;
 use yishen_store::models::case::CaseScope;
@@ -224,7 +224,7 @@ pub struct SimilarList {
 
 /// The latest outcome of a case: its label (who decided what), its table-四 bucket, and the
 /// defect a correcting reconsideration recorded.
-pub type LatestOutcome = (String, &'static str, Option<String>);
+pub type LatestOutcome = (String, OutcomeBucket, Option<String>);
 
 /// The latest outcome of a case.
 pub fn latest_outcome(conn: &mut DbConn, case_id: i64) -> Result<Option<LatestOutcome>, ApiError> {
@@ -242,7 +242,8 @@ pub fn latest_outcome(conn: &mut DbConn, case_id: i64) -> Result<Option<LatestOu
                 r.body_name,
                 d.map(ReconsiderationDecision::label).unwrap_or("尚未决定")
             ),
-            d.map(|d| d.bucket().label()).unwrap_or("尚未审结"),
+            d.map(ReconsiderationDecision::bucket)
+                .unwrap_or(OutcomeBucket::Pending),
             r.defect,
         )
     });
@@ -255,7 +256,8 @@ pub fn latest_outcome(conn: &mut DbConn, case_id: i64) -> Result<Option<LatestOu
                 s.court,
                 o.map(LitigationOutcome::label).unwrap_or("尚未判决")
             ),
-            o.map(|o| o.bucket().label()).unwrap_or("尚未审结"),
+            o.map(LitigationOutcome::bucket)
+                .unwrap_or(OutcomeBucket::Pending),
             None,
         )
     });
@@ -294,7 +296,7 @@ fn enrich(conn: &mut DbConn, hits: Vec<yishen_similar::Hit>) -> Result<Vec<Simil
             disposition_label: disposition.map(yishen_domain::Disposition::label),
             disposition: case.disposition,
             letter_number,
-            outcome_bucket: outcome.as_ref().map(|(_, b, _)| *b),
+            outcome_bucket: outcome.as_ref().map(|(_, b, _)| b.label()),
             outcome: outcome.map(|(l, _, _)| l),
         });
     }
@@ -427,7 +429,7 @@ pub fn corrected_like(
     let mut out = Vec::new();
     for h in hits {
         if let Some((label, bucket, defect)) = latest_outcome(conn, h.case_id)?
-            && bucket == "结果纠正"
+            && bucket == OutcomeBucket::Corrected
             && let Some((case, _, _)) = case_store::find(conn, h.case_id, &CaseScope::All)?
         {
             let why = defect

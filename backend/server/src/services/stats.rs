@@ -20,7 +20,6 @@ use yishen_store::models::stats;
 
 use crate::auth::Actor;
 use crate::error::ApiError;
-use crate::services::report::scope_for;
 use crate::state::AppState;
 
 /// The longest period one request may cover.
@@ -143,7 +142,7 @@ fn agency_code(actor: &Actor, agency: Option<String>) -> Result<String, ApiError
 }
 
 /// Computes the statistics for `agency` (its subtree unless `subtree` is false) over the
-/// period; the actor must be allowed to see them (report::scope_for).
+/// period; the actor must be allowed to see them (policy::report_scope).
 pub async fn reconsideration(
     state: &AppState,
     actor: &Actor,
@@ -159,7 +158,7 @@ pub async fn reconsideration(
     state
         .read(move |conn| {
             let a = agency::find_by_code(conn, &code)?.ok_or(ApiError::NotFound("机关"))?;
-            let scope = scope_for(&actor, &a, subtree).map_err(|e| match e {
+            let scope = crate::policy::report_scope(&actor, &a, subtree).map_err(|e| match e {
                 ApiError::Forbidden(_) => ApiError::Forbidden(FORBIDDEN.into()),
                 other => other,
             })?;
