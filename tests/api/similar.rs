@@ -139,6 +139,50 @@ async fn similar_cases_are_found_across_wording_within_what_the_user_may_see() {
         r.body
     );
 
+    // Narrowed by disposition and by years of receipt.
+    let r = app
+        .get(
+            &format!("/api/v1/cases/{id}/similar?disposition=disclosed"),
+            Some(&handler),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let items = r.body["items"].as_array().expect("items");
+    assert!(
+        !items.is_empty() && items.iter().all(|i| i["disposition"] == "disclosed"),
+        "{items:?}"
+    );
+    let r = app
+        .post(
+            "/api/v1/similar/search",
+            Some(&handler),
+            &json!({"text": "望江片区拆迁补偿的具体方案", "year_from": 2026}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(
+        numbers(&r.body),
+        vec![own.clone()],
+        "only the case received in 2026"
+    );
+    let r = app
+        .post(
+            "/api/v1/similar/search",
+            Some(&handler),
+            &json!({"text": "补偿", "year_from": 2026, "year_to": 2025}),
+        )
+        .await;
+    let p = assert_problem(&r, 422, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "year_to");
+    let r = app
+        .get(
+            &format!("/api/v1/cases/{id}/similar?disposition=nonsense"),
+            Some(&handler),
+        )
+        .await;
+    let p = assert_problem(&r, 422, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "disposition");
+
     // Answering like the corrected case draws a warning naming it.
     let r = app
         .post(

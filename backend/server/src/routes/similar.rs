@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 use crate::auth::Actor;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
-use crate::services::similar::{self, SearchBody, SimilarList};
+use crate::services::similar::{self, Narrowing, SearchBody, SimilarList};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -16,6 +16,13 @@ use crate::state::AppState;
 pub struct SimilarParams {
     /// How many (1–50, default 10).
     limit: Option<usize>,
+    /// Restrict to this agency's subtree (its code).
+    agency: Option<String>,
+    /// First and last year of receipt.
+    year_from: Option<i32>,
+    year_to: Option<i32>,
+    /// A disposition code.
+    disposition: Option<String>,
 }
 
 /// The decided cases most like this one that the user may see, with their dispositions,
@@ -30,9 +37,16 @@ pub async fn for_case(
     id: web::Path<i64>,
     query: ApiQuery<SimilarParams>,
 ) -> Result<web::Json<SimilarList>, ApiError> {
-    Ok(web::Json(
-        similar::for_case(&state, &actor, id.into_inner(), query.0.limit).await?,
-    ))
+    Ok(web::Json({
+        let q = query.0;
+        let narrowing = Narrowing {
+            agency: q.agency,
+            year_from: q.year_from,
+            year_to: q.year_to,
+            disposition: q.disposition,
+        };
+        similar::for_case(&state, &actor, id.into_inner(), q.limit, narrowing).await?
+    }))
 }
 
 /// Free-text search over the cases the user may see.
