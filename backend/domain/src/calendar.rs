@@ -17,6 +17,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
+/// A date as letters and users read it: 2026年3月2日.
+pub fn chinese_date(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
 /// Earliest and latest year a notice may be loaded for.
 pub const MIN_YEAR: i32 = 2000;
 pub const MAX_YEAR: i32 = 2100;

@@ -11,7 +11,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::identity::LinkKind;
@@ -144,11 +144,6 @@ pub enum Evidence {
     LitigationOverlap(LitigationEvidence),
 }
 
-/// A date as users read it: 2024年3月5日.
-pub(crate) fn zh_date(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
-
 /// Cue words quoted and joined: “投诉”“要求查处”.
 fn quoted(words: &[String]) -> String {
     words.iter().map(|w| format!("“{w}”")).collect()
@@ -238,8 +233,8 @@ impl Evidence {
                 if e.month.exceeded {
                     parts.push(format!(
                         "本自然月（{}至{}）{}申请{}件，超过{}件",
-                        zh_date(e.month.from),
-                        zh_date(e.month.to),
+                        crate::calendar::chinese_date(e.month.from),
+                        crate::calendar::chinese_date(e.month.to),
                         scope(e.all_agencies),
                         e.month.count,
                         e.month.limit
@@ -248,8 +243,8 @@ impl Evidence {
                 if e.year.exceeded {
                     parts.push(format!(
                         "近12个月（{}至{}）{}申请{}件，超过{}件",
-                        zh_date(e.year.from),
-                        zh_date(e.year.to),
+                        crate::calendar::chinese_date(e.year.from),
+                        crate::calendar::chinese_date(e.year.to),
                         scope(e.all_agencies),
                         e.year.count,
                         e.year.limit
@@ -264,7 +259,7 @@ impl Evidence {
             Evidence::Burst(e) => format!(
                 "{}{}一日内{}申请{}件（达到{}件）",
                 who(e.names),
-                zh_date(e.day.from),
+                crate::calendar::chinese_date(e.day.from),
                 scope(e.all_agencies),
                 e.day.count,
                 e.day.limit
@@ -285,8 +280,8 @@ impl Evidence {
             }
             Evidence::Broadcast(e) => format!(
                 "{}至{}以相近内容向{}个机关提出申请",
-                zh_date(e.from),
-                zh_date(e.to),
+                crate::calendar::chinese_date(e.from),
+                crate::calendar::chinese_date(e.to),
                 e.agencies.len()
             ),
             Evidence::Proxy(e) => format!(

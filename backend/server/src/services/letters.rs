@@ -23,10 +23,7 @@ use crate::error::ApiError;
 use crate::policy;
 use crate::state::AppState;
 
-/// A date as letters print it: 2026年3月2日.
-pub fn chinese_date(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
+pub use yishen_domain::calendar::chinese_date;
 
 /// The last character(s) of each kind's 代字, after 依申 (letters.md §1.5: 依申复, 依申补, …).
 fn series_word(kind: LetterKind) -> &'static str {
