@@ -17,5 +17,6 @@ mod helpers;
 mod http_basics;
 mod letters;
 mod report;
+mod screening;
 mod similar;
 mod stats;

@@ -99,6 +99,11 @@ pub struct ClockInput {
     pub fee_pause_excluded: bool,
     /// Approved extension in working days (1..=20, 条例33第二款).
     pub extension: Option<u32>,
+    /// The reasonable later deadline an agency set under 条例35 after finding the applicant's
+    /// reasons for a mass of applications reasonable, in working days beyond the 条例33
+    /// limit (the law sets no maximum).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub later_days: Option<u32>,
     /// The reply was issued or the case concluded on this date: the clock stops.
     pub stopped_on: Option<NaiveDate>,
 }
@@ -111,6 +116,7 @@ impl Default for ClockInput {
             pauses: Vec::new(),
             fee_pause_excluded: true,
             extension: None,
+            later_days: None,
             stopped_on: None,
         }
     }
@@ -201,9 +207,10 @@ pub struct Clock {
     /// The day the count runs from (receipt, or the last correction response, 条例30);
     /// `None` before receipt or while a correction is awaited.
     pub start_on: Option<NaiveDate>,
-    /// Working days allowed: 20 plus the extension.
+    /// Working days allowed: 20 plus the extension plus any 条例35 later deadline.
     pub limit: u32,
     pub extension: Option<u32>,
+    pub later_days: Option<u32>,
     pub due_on: Option<NaiveDate>,
     /// The due date assumes every open pause closes on `as_of`; it moves while one stays open.
     pub provisional: bool,
@@ -528,7 +535,9 @@ fn compute_inner(
     full: bool,
 ) -> Result<Clock, ClockError> {
     validate(input)?;
-    let limit = REPLY_LIMIT + input.extension.unwrap_or(0);
+    let limit = REPLY_LIMIT
+        .saturating_add(input.extension.unwrap_or(0))
+        .saturating_add(input.later_days.unwrap_or(0));
     // A reply issued "in the future" is read as of today; otherwise the clock freezes on
     // the stop date.
     let as_of = input.stopped_on.map_or(today, |s| s.min(today));
@@ -542,6 +551,7 @@ fn compute_inner(
         start_on: None,
         limit,
         extension: input.extension,
+        later_days: input.later_days,
         due_on: None,
         provisional: false,
         counted: 0,

@@ -181,6 +181,8 @@ pub struct CaseFacts {
     pub prior_case_found: Option<bool>,
     /// The agency has named its reconsideration body, which the remedy clause must state.
     pub reconsideration_body_known: bool,
+    /// The 条例35 procedure reached 不予处理: reasons were asked for and found unreasonable.
+    pub article35_not_processed: bool,
 }
 
 fn blocking(
@@ -462,6 +464,18 @@ pub fn prereview(draft: &Draft, facts: &CaseFacts) -> Vec<Finding> {
         ));
     }
 
+    // 条例35: 不予处理 for a mass of applications only after the applicant was asked for
+    // reasons and they were found unreasonable; skipping the request is a defect
+    // reconsideration corrects (legal.md §6.5).
+    if d == Disposition::NotProcessedMass && !facts.article35_not_processed {
+        out.push(blocking(
+            "article35_steps_missing",
+            "条例第三十五条",
+            Some("disposition"),
+            "以申请数量、频次明显超过合理范围为由不予处理，须先书面要求申请人说明理由，并作出理由不合理的处理决定",
+        ));
+    }
+
     if let Some(text) = i.remedy_clause.as_deref() {
         let direct_suit = text.contains("或者")
             && text.contains("行政诉讼")
@@ -536,6 +550,7 @@ mod tests {
             third_party_consulted: false,
             prior_case_found: None,
             reconsideration_body_known: true,
+            article35_not_processed: false,
         }
     }
 

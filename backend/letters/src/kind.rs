@@ -21,6 +21,8 @@ pub enum LetterKind {
     FeeNotice,
     /// 说明理由告知书 (§3.7, 条例35).
     ReasonsRequest,
+    /// 延迟答复告知书 (§3.3 related letter, 条例35): reasons found reasonable, a later deadline.
+    LaterDeadlineNotice,
     /// 不予处理告知书 (§3.7); the variant is a `not_processed_*` disposition code.
     NotProcessedNotice,
     /// 政府信息公开申请答复书 (§3.6); the variant is the disposition code.
@@ -28,7 +30,7 @@ pub enum LetterKind {
 }
 
 impl LetterKind {
-    pub const ALL: [LetterKind; 9] = [
+    pub const ALL: [LetterKind; 10] = [
         LetterKind::Receipt,
         LetterKind::CorrectionNotice,
         LetterKind::ExtensionNotice,
@@ -36,6 +38,7 @@ impl LetterKind {
         LetterKind::AgencyConsultation,
         LetterKind::FeeNotice,
         LetterKind::ReasonsRequest,
+        LetterKind::LaterDeadlineNotice,
         LetterKind::NotProcessedNotice,
         LetterKind::Reply,
     ];
@@ -50,6 +53,7 @@ impl LetterKind {
             LetterKind::AgencyConsultation => "agency_consultation",
             LetterKind::FeeNotice => "fee_notice",
             LetterKind::ReasonsRequest => "reasons_request",
+            LetterKind::LaterDeadlineNotice => "later_deadline_notice",
             LetterKind::NotProcessedNotice => "not_processed_notice",
             LetterKind::Reply => "reply",
         }
@@ -69,6 +73,7 @@ impl LetterKind {
             LetterKind::AgencyConsultation => "征求其他机关意见函",
             LetterKind::FeeNotice => "收费通知书",
             LetterKind::ReasonsRequest => "说明理由告知书",
+            LetterKind::LaterDeadlineNotice => "延迟答复告知书",
             LetterKind::NotProcessedNotice => "不予处理告知书",
             LetterKind::Reply => "政府信息公开申请答复书",
         }

@@ -95,6 +95,9 @@ fn shipped_source(kind: LetterKind) -> &'static str {
         }
         LetterKind::FeeNotice => include_str!("../../../pdf-templates/fee_notice.toml"),
         LetterKind::ReasonsRequest => include_str!("../../../pdf-templates/reasons_request.toml"),
+        LetterKind::LaterDeadlineNotice => {
+            include_str!("../../../pdf-templates/later_deadline_notice.toml")
+        }
         LetterKind::NotProcessedNotice => {
             include_str!("../../../pdf-templates/not_processed_notice.toml")
         }

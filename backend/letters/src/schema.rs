@@ -54,6 +54,7 @@ pub(crate) fn allowed(kind: LetterKind) -> Vec<&'static str> {
             &["reasons", "fee_basis", "amount", "payment_method"],
         ),
         LetterKind::ReasonsRequest => (APPLICANT_LETTER, &["reasons", "deadline"]),
+        LetterKind::LaterDeadlineNotice => (APPLICANT_LETTER, &["reasons", "due_date"]),
         LetterKind::NotProcessedNotice => (
             APPLICANT_LETTER,
             &["reasons", "prior_reply", "reconsideration_body", "court"],
@@ -114,6 +115,14 @@ pub(crate) fn required(kind: LetterKind) -> &'static [&'static str] {
             "fee_basis",
             "amount",
             "payment_method",
+        ],
+        LetterKind::LaterDeadlineNotice => &[
+            "agency_name",
+            "applicant_name",
+            "issue_date",
+            "received_date",
+            "reasons",
+            "due_date",
         ],
         LetterKind::ReasonsRequest => &[
             "agency_name",

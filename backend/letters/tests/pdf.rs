@@ -302,7 +302,7 @@ fn every_not_processed_notice_carries_r1() {
 
 #[test]
 fn procedural_notices_print_their_content_and_no_remedy() {
-    let cases: [(LetterKind, &str, &[&str]); 7] = [
+    let cases: [(LetterKind, &str, &[&str]); 8] = [
         (
             LetterKind::Receipt,
             "政府信息公开申请接收回执",
@@ -359,6 +359,11 @@ fn procedural_notices_print_their_content_and_no_remedy() {
             LetterKind::ReasonsRequest,
             "政府信息公开申请说明理由告知书",
             &["第三十五条的规定，请您于2026年3月27日前向本机关说明理由"],
+        ),
+        (
+            LetterKind::LaterDeadlineNotice,
+            "政府信息公开申请延迟答复告知书",
+            &["第三十五条的规定，本机关确定延迟答复的合理期限"],
         ),
     ];
     for (kind, title, sentences) in cases {

@@ -1,5 +1,5 @@
 //! Prometheus metrics (`/metrics`, text exposition format): requests by route and status,
-//! latency by route, and the connection pool.
+//! latency by route, the connection pool, and the time screening adds to intake.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -33,6 +33,7 @@ pub struct Metrics {
     latency: HistogramFamily,
     pool_connections: Gauge,
     pool_idle: Gauge,
+    screening: Histogram,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -54,6 +55,13 @@ impl Metrics {
         let latency: HistogramFamily = Family::new_with_constructor(latency_histogram);
         let pool_connections = Gauge::default();
         let pool_idle = Gauge::default();
+        // 0.25 ms .. ~4 s: screening at intake is meant to stay within a few milliseconds.
+        let screening = Histogram::new(exponential_buckets(0.000_25, 2.0, 15));
+        registry.register(
+            "screening_duration_seconds",
+            "Time screening a newly filed application against its identity cluster",
+            screening.clone(),
+        );
         registry.register("http_requests", "HTTP requests served", requests.clone());
         registry.register(
             "http_request_duration_seconds",
@@ -76,7 +84,12 @@ impl Metrics {
             latency,
             pool_connections,
             pool_idle,
+            screening,
         }
+    }
+
+    pub fn observe_screening(&self, took: std::time::Duration) {
+        self.screening.observe(took.as_secs_f64());
     }
 
     pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {

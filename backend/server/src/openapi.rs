@@ -6,7 +6,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
     agencies, articles, auth, calendar, cases, fees, flags, health, letters, manual, outcomes,
-    similar, stats, track, users,
+    proactive, similar, stats, track, users,
 };
 
 #[derive(OpenApi)]
@@ -22,10 +22,11 @@ use crate::routes::{
         cases::create, cases::list, cases::get_one, cases::clock, cases::events,
         cases::confirm, cases::request_correction, cases::receive_correction,
         cases::open_consultation, cases::close_consultation, cases::extend,
-        cases::fee_notice, cases::fee_payment, cases::withdraw, cases::draft, cases::submit,
+        cases::fee_notice, cases::fee_payment, cases::withdraw, cases::request_reasons,
+        cases::article35_decision, cases::draft, cases::submit,
         cases::review, cases::sign_off, cases::issue, cases::delivery, cases::draft_preview,
         track::track,
-        articles::for_case, flags::for_case, flags::decide, similar::for_case, similar::search, letters::for_case, letters::pdf, letters::verify, letters::void,
+        articles::for_case, flags::for_case, flags::decide, flags::dossier, proactive::suggestions, similar::for_case, similar::search, letters::for_case, letters::pdf, letters::verify, letters::void,
         outcomes::record_reconsideration, outcomes::record_litigation, outcomes::for_case,
         outcomes::decide_reconsideration, outcomes::decide_litigation,
         manual::guidance_manual, stats::annual_report, stats::cell_cases,

@@ -27,6 +27,22 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// The two ends of the 条例35 procedure.
+    Article35Outcome {
+        NotProcessed => "not_processed", "理由不合理，不予处理";
+        LaterDeadline => "later_deadline", "理由合理，确定延迟答复的合理期限";
+    }
+);
+
+/// A collective decision (联合会商, legal.md §6.3 第四条、第五条): when, who, and the minutes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JointConsultation {
+    pub held_on: NaiveDate,
+    pub participants: String,
+    pub minutes: String,
+}
+
 /// One thing that happened to a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -134,6 +150,29 @@ pub enum CaseEvent {
         number: String,
         reason: String,
     },
+    /// 条例35: the applicant was asked in writing to give reasons for a number or frequency of
+    /// applications clearly beyond a reasonable range (only after a person confirmed a
+    /// mass-application flag). The clock runs on: the law excludes no time for it.
+    ReasonsRequested {
+        /// The confirmed screening flag the request rests on.
+        flag_id: i64,
+        /// The counts as the notice states them.
+        reasons: String,
+        deadline: NaiveDate,
+    },
+    /// 条例35: what the agency decided about the applicant's reasons.
+    Article35Decided {
+        outcome: Article35Outcome,
+        /// The applicant's reasons as received; `None` when none came by the deadline.
+        applicant_reasons: Option<String>,
+        /// The 联合会商 that decided (legal.md §6.3), when one was held.
+        consultation: Option<JointConsultation>,
+        /// For [`Article35Outcome::LaterDeadline`]: the reasonable later deadline and the
+        /// working days it adds beyond the 条例33 limit.
+        later_due_on: Option<NaiveDate>,
+        later_days: Option<u32>,
+        note: String,
+    },
     /// 送达: how and when the reply reached the applicant.
     Delivered {
         method: String,
@@ -165,6 +204,8 @@ impl CaseEvent {
             Self::SignedOff { .. } => "signed_off",
             Self::LetterIssued { .. } => "letter_issued",
             Self::LetterVoided { .. } => "letter_voided",
+            Self::ReasonsRequested { .. } => "reasons_requested",
+            Self::Article35Decided { .. } => "article35_decided",
             Self::Delivered { .. } => "delivered",
         }
     }
@@ -206,6 +247,17 @@ impl CaseEvent {
             Self::LetterIssued { number, .. } => format!("出具答复书（{number}）"),
             Self::LetterVoided { number, .. } => format!("答复书{number}作废，重新办理"),
             Self::Delivered { .. } => "答复书已送达".into(),
+            Self::ReasonsRequested { deadline, .. } => {
+                format!("要求申请人于{deadline}前说明申请理由（条例第三十五条）")
+            }
+            Self::Article35Decided {
+                outcome,
+                later_due_on,
+                ..
+            } => match later_due_on {
+                Some(d) => format!("{}，答复期限至{d}（条例第三十五条）", outcome.label()),
+                None => format!("{}（条例第三十五条）", outcome.label()),
+            },
         }
     }
 }
@@ -224,6 +276,7 @@ pub fn clock_input<'a>(
         pauses: Vec::new(),
         fee_pause_excluded,
         extension: None,
+        later_days: None,
         stopped_on: None,
     };
     let mut consultations: Vec<(i64, usize)> = Vec::new();
@@ -284,6 +337,12 @@ pub fn clock_input<'a>(
             CaseEvent::ExtensionGranted { working_days, .. } => {
                 input.extension = Some(*working_days);
             }
+            CaseEvent::Article35Decided {
+                later_days: Some(days),
+                ..
+            } => {
+                input.later_days = Some(*days);
+            }
             CaseEvent::FeeNoticed { amount_yuan, .. } => {
                 open_fee = Some(input.pauses.len());
                 input.pauses.push(Pause {
@@ -316,6 +375,9 @@ pub fn clock_input<'a>(
             | CaseEvent::Reviewed { .. }
             | CaseEvent::SignedOff { .. }
             | CaseEvent::NoticeIssued { .. }
+            // 条例35 asking for reasons excludes no time (条例33第三款 lists the exclusions).
+            | CaseEvent::ReasonsRequested { .. }
+            | CaseEvent::Article35Decided { .. }
             | CaseEvent::Delivered { .. } => {}
         }
     }

@@ -9,7 +9,7 @@ pub mod intake;
 pub mod rules;
 pub mod state;
 
-pub use event::{CaseEvent, ConsultationOpinion, PartyKind};
+pub use event::{Article35Outcome, CaseEvent, ConsultationOpinion, JointConsultation, PartyKind};
 pub use intake::{
     Applicant, ApplicantCategory, ApplicantInput, ApplicantKind, Channel, DeliveryPreference,
     FormPreference, IdType, IntakeIssue, RequestText,

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::screening::ScreeningThresholds;
+
 /// Default 补正 period in working days: 条例30 requires only a "合理的补正期限".
 pub const DEFAULT_CORRECTION_PERIOD: u32 = 15;
 pub const MAX_CORRECTION_PERIOD: u32 = 60;
@@ -39,9 +41,9 @@ impl HandlingRules {
 /// Longest contact person name an agency may set for its letters' 附注.
 pub const MAX_CONTACT_PERSON: usize = 20;
 
-/// Everything kept in an agency's settings JSON: the handling rules and the contact details
-/// its letters print in the 附注 (letters.md §1: `（联系人：…，联系电话：…）`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Everything kept in an agency's settings JSON: the handling rules, the screening thresholds
+/// and the contact details its letters print in the 附注 (letters.md §1: `（联系人：…，联系电话：…）`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AgencySettings {
     #[serde(flatten)]
@@ -50,6 +52,10 @@ pub struct AgencySettings {
     pub contact_person: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_phone: Option<String>,
+    /// The agency's own screening thresholds; `None` uses the defaults. Validated when set
+    /// ([`ScreeningThresholds::from_json`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub screening: Option<ScreeningThresholds>,
 }
 
 impl AgencySettings {
@@ -82,6 +88,7 @@ mod tests {
             },
             contact_person: Some("王敏".into()),
             contact_phone: Some("0571-87001234".into()),
+            screening: None,
         };
         let json = serde_json::to_string(&s).expect("json");
         assert_eq!(

@@ -75,6 +75,12 @@ pub enum Action {
     VoidReply,
     Deliver,
     Withdraw,
+    /// 条例35: asking the applicant for reasons (说明理由告知书), offered only by a confirmed
+    /// mass-application flag.
+    RequestReasons,
+    /// 条例35: the decision on the reasons — 不予处理 (then drafted and reviewed as a reply)
+    /// or a reasonable later deadline.
+    DecideArticle35,
     /// The correction or fee window expired (a system job; 条例30, fee rules).
     Abandon,
 }
@@ -131,6 +137,8 @@ impl Action {
             Action::VoidReply => "作废答复书",
             Action::Deliver => "登记送达",
             Action::Withdraw => "撤回申请",
+            Action::RequestReasons => "要求申请人说明理由",
+            Action::DecideArticle35 => "作出条例第三十五条处理决定",
             Action::Abandon => "按视为放弃申请结案",
         }
     }
@@ -152,6 +160,9 @@ impl Action {
             Action::SignOff | Action::VoidReply => &[Approver],
             Action::Deliver => &[Clerk, Handler],
             Action::Withdraw => &[Applicant, Clerk],
+            Action::RequestReasons => &[Handler],
+            // A decision of the agency, taken collectively or by its head (legal.md §6.3).
+            Action::DecideArticle35 => &[Approver],
             Action::Abandon => &[],
         }
     }
@@ -170,6 +181,8 @@ impl Action {
             Action::Approve | Action::Return => &[S::InReview],
             Action::Issue | Action::SignOff => &[S::Approved],
             Action::Deliver | Action::VoidReply => &[S::Replied],
+            Action::RequestReasons => &[S::Received, S::InProgress, S::Drafting],
+            Action::DecideArticle35 => &[S::Received, S::InProgress, S::Drafting],
             Action::Withdraw => &[
                 S::Submitted,
                 S::Received,
@@ -192,11 +205,17 @@ impl Action {
         match self {
             Action::Confirm | Action::ReceiveCorrection => S::Received,
             Action::RequestCorrection => S::AwaitingCorrection,
-            Action::OpenConsultation | Action::Extend | Action::NoticeFee => match from {
+            Action::OpenConsultation
+            | Action::Extend
+            | Action::NoticeFee
+            | Action::RequestReasons => match from {
                 S::Received => S::InProgress,
                 other => other,
             },
-            Action::CloseConsultation | Action::RecordPayment | Action::SignOff => from,
+            Action::CloseConsultation
+            | Action::RecordPayment
+            | Action::SignOff
+            | Action::DecideArticle35 => from,
             Action::Draft | Action::Return | Action::VoidReply => S::Drafting,
             Action::SubmitForReview => S::InReview,
             Action::Approve => S::Approved,
@@ -308,6 +327,8 @@ mod tests {
             Action::VoidReply,
             Action::Deliver,
             Action::Withdraw,
+            Action::RequestReasons,
+            Action::DecideArticle35,
             Action::Abandon,
         ];
         for s in [S::Closed, S::Withdrawn, S::Abandoned] {

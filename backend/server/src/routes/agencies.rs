@@ -15,6 +15,7 @@ use crate::state::AppState;
 use yishen_domain::Phone;
 use yishen_domain::case::AgencySettings;
 use yishen_domain::case::rules::{MAX_CONTACT_PERSON, MAX_CORRECTION_PERIOD};
+use yishen_domain::screening::ScreeningThresholds;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AgencyView {
@@ -33,6 +34,9 @@ pub struct AgencyView {
     /// The contact printed in the letters' 附注.
     contact_person: Option<String>,
     contact_phone: Option<String>,
+    /// The screening thresholds in force (the agency's own over the defaults; docs/screening.md).
+    #[schema(value_type = Object)]
+    screening: serde_json::Value,
 }
 
 fn parent_code(path: &str) -> Option<String> {
@@ -48,6 +52,7 @@ fn view(a: agency::Agency) -> AgencyView {
         approver_signoff: s.rules.approver_signoff,
         contact_person: s.contact_person,
         contact_phone: s.contact_phone,
+        screening: serde_json::to_value(s.screening.unwrap_or_default()).unwrap_or_default(),
         parent_code: parent_code(&a.path),
         code: a.code,
         name: a.name,
@@ -171,6 +176,11 @@ pub struct UpdateAgency {
     /// 附注 contact phone (mobile or fixed line with area code); null or "" clears it.
     #[serde(default, deserialize_with = "crate::extract::nullable")]
     contact_phone: Option<Option<String>>,
+    /// Screening thresholds (any subset of the keys in docs/screening.md); null restores the
+    /// defaults.
+    #[serde(default, deserialize_with = "crate::extract::nullable")]
+    #[schema(value_type = Option<Object>)]
+    screening: Option<Option<serde_json::Value>>,
 }
 
 /// A clearable text setting: absent keeps it, null or blank clears it.
@@ -240,6 +250,17 @@ pub async fn update(
             .map(|_| t.to_owned())
             .map_err(|_| FieldIssue::new("contact_phone", "invalid", "联系电话格式不正确"))
     });
+    let screening = match b.screening {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(v)) => match ScreeningThresholds::from_json(&v.to_string()) {
+            Ok(t) => Some(Some(t)),
+            Err(e) => {
+                f.push(FieldIssue::new("screening", e.code(), e.to_string()));
+                None
+            }
+        },
+    };
     f.finish()?;
     let a = agencies::update(
         &state,
@@ -255,6 +276,7 @@ pub async fn update(
             approver_signoff: b.approver_signoff,
             contact_person,
             contact_phone,
+            screening,
         },
     )
     .await?;

@@ -16,6 +16,7 @@ use crate::services::cases::actions::{
     self, CloseConsultationBody, ConfirmBody, ConsultationBody, CorrectionBody,
     CorrectionResponseBody, ExtensionBody, FeeNoticeBody, OnBody, WithdrawBody,
 };
+use crate::services::cases::article35::{self, Article35DecisionBody, ReasonsRequestBody};
 use crate::services::cases::drafting::{self, DraftResult, ReviewBody, SignOffBody};
 use crate::services::cases::intake::{self, IntakeBody};
 use crate::services::cases::read::{self, ClockView, EventView, QueueQuery};
@@ -224,6 +225,18 @@ action!(
 action!(
     /// The fee was paid on `on`.
     fee_payment, "/api/v1/cases/{id}/fee-payment", OnBody, actions::record_payment
+);
+action!(
+    /// 条例35 step one: the 说明理由告知书 (handler), only after a person confirmed a
+    /// mass-application screening flag.
+    request_reasons, "/api/v1/cases/{id}/article35/reasons-request", ReasonsRequestBody,
+    article35::request_reasons
+);
+action!(
+    /// 条例35 step two (approver): 不予处理 (then drafted as a reply) or a reasonable later
+    /// deadline with its 延迟答复告知书.
+    article35_decision, "/api/v1/cases/{id}/article35/decision", Article35DecisionBody,
+    article35::decide
 );
 action!(
     /// The applicant withdraws the application.

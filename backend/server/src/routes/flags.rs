@@ -1,10 +1,13 @@
-//! Screening flags of a case, and a person's decision on one.
+//! Screening flags of a case, a person's decision on one, and the applicant dossier.
 
-use actix_web::{get, post, web};
+use actix_web::{HttpResponse, get, post, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::auth::Actor;
 use crate::error::ApiError;
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery};
+use crate::services::dossier::{self as dossiers, Dossier};
 use crate::services::flags::{self, DecisionBody, FlagList, FlagView};
 use crate::state::AppState;
 
@@ -39,4 +42,47 @@ pub async fn decide(
     Ok(web::Json(
         flags::decide(&state, &actor, id.into_inner(), body.0).await?,
     ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DossierParams {
+    /// `json` (default) or `pdf`.
+    format: Option<String>,
+}
+
+/// The applicant dossier for the 联合会商 meeting: counts by month, linked cases, request texts
+/// side by side, and the flags with their evidence. Never identity numbers, phones or
+/// addresses, and nothing of another applicant.
+#[utoipa::path(tag = "flags", params(("id" = i64, Path), DossierParams), security(("bearer" = [])),
+    responses((status = 200, body = Dossier), (status = 403, body = crate::error::Problem),
+              (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+#[get("/api/v1/cases/{id}/dossier")]
+pub async fn dossier(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<i64>,
+    query: ApiQuery<DossierParams>,
+) -> Result<HttpResponse, ApiError> {
+    let format = query.0.format.unwrap_or_else(|| "json".to_owned());
+    if !["json", "pdf"].contains(&format.as_str()) {
+        return Err(ApiError::field(
+            "format",
+            "unknown_value",
+            "格式无效，可选：json、pdf",
+        ));
+    }
+    let d = dossiers::dossier(&state, &actor, id.into_inner()).await?;
+    Ok(if format == "pdf" {
+        let file = format!("dossier-{}.pdf", d.case.tracking_no);
+        super::file_response(
+            "application/pdf",
+            false,
+            &file,
+            dossiers::to_pdf(&state, &d)?,
+        )
+    } else {
+        HttpResponse::Ok().json(d)
+    })
 }

@@ -12,6 +12,7 @@ pub mod health;
 pub mod letters;
 pub mod manual;
 pub mod outcomes;
+pub mod proactive;
 pub mod similar;
 pub mod stats;
 pub mod track;
@@ -74,6 +75,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(cases::fee_notice)
         .service(cases::fee_payment)
         .service(cases::withdraw)
+        .service(cases::request_reasons)
+        .service(cases::article35_decision)
         .service(cases::draft)
         .service(cases::draft_preview)
         .service(cases::submit)
@@ -84,6 +87,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(articles::for_case)
         .service(flags::for_case)
         .service(flags::decide)
+        .service(flags::dossier)
+        .service(proactive::suggestions)
         .service(similar::for_case)
         .service(similar::search)
         .service(letters::for_case)

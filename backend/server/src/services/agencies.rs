@@ -9,6 +9,7 @@ use crate::auth::Actor;
 use crate::error::ApiError;
 use crate::policy;
 use crate::state::AppState;
+use yishen_domain::screening::ScreeningThresholds;
 
 #[derive(Debug)]
 pub struct NewAgencyInput {
@@ -81,6 +82,8 @@ pub struct AgencyUpdate {
     /// The letters' 附注 contact; `Some(None)` clears it.
     pub contact_person: Option<Option<String>>,
     pub contact_phone: Option<Option<String>>,
+    /// The screening thresholds; `Some(None)` returns to the defaults.
+    pub screening: Option<Option<ScreeningThresholds>>,
 }
 
 pub async fn update(
@@ -100,6 +103,7 @@ pub async fn update(
                 || input.approver_signoff.is_some()
                 || input.contact_person.is_some()
                 || input.contact_phone.is_some()
+                || input.screening.is_some()
             {
                 let mut s = AgencySettings::from_settings(&a.settings);
                 if let Some(d) = input.correction_period_days {
@@ -116,6 +120,9 @@ pub async fn update(
                 }
                 if let Some(t) = input.contact_phone {
                     s.contact_phone = t;
+                }
+                if let Some(t) = input.screening {
+                    s.screening = t;
                 }
                 Some(serde_json::to_string(&s).map_err(anyhow::Error::from)?)
             } else {

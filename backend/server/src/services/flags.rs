@@ -1,24 +1,28 @@
 //! Screening at intake (滥用申请权甄别): after a case is filed, its applicant's identity
-//! cluster is gathered through the keyed hashes it shares (identity number, phone, e-mail,
-//! normalised address), the cluster's earlier applications are compared with the new request
-//! (MinHash over the request core, `yishen_similar`), and `yishen_domain::screening` decides
-//! which flags the evidence supports. Flags are stored `open`; only a person confirms or
+//! cluster is gathered through the keyed hashes its members share, transitively (identity
+//! number, phone, e-mail, normalised address), the cluster's earlier applications are compared
+//! with the new request (MinHash over the request core, `yishen_similar`), and
+//! `yishen_domain::screening` decides which flags the evidence supports. When a cluster's
+//! history changes (a filing that merges clusters, a reply, a reconsideration or suit) its
+//! open cases are screened again. Flags are stored `open`; only a person confirms or
 //! dismisses one, with a reason, and no flag changes a case by itself.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use yishen_domain::Role;
+use yishen_domain::case::{AgencySettings, Status};
 use yishen_domain::screening::{
     self, Answer, Application, Evidence, FlagStatus, IdentityLinks, PastApplication, Proceeding,
     ProceedingKind, ReviewDecision, ScreeningInput, ScreeningThresholds, review,
 };
+use yishen_domain::{Disposition, Role};
+use yishen_similar::Signature;
 use yishen_store::DbConn;
-use yishen_store::models::case::{self as case_store, CaseScope};
-use yishen_store::models::flag::{self as flag_store, NewCaseFlag};
-use yishen_store::models::{agency, outcome};
+use yishen_store::models::agency;
+use yishen_store::models::case::{self as case_store};
+use yishen_store::models::flag::{self as flag_store, ClusterLimits, NewCaseFlag};
 
 use crate::auth::Actor;
 use crate::error::ApiError;
@@ -26,140 +30,220 @@ use crate::pii::Pii;
 use crate::policy;
 use crate::state::AppState;
 
-/// Earlier applications read per link kind: enough for every threshold of the rules.
-const HISTORY_PER_LINK: i64 = 500;
+/// How far one screening follows a cluster: enough for every threshold of the rules (the
+/// largest counts a year of applications) while keeping intake's work bounded.
+const CLUSTER_LIMITS: ClusterLimits = ClusterLimits {
+    max_members: 2_000,
+    per_hash: 500,
+    max_lookups: 64,
+};
 
-/// A case as screening sees it, with its disposition and conclusion date.
-type Screened = (Application, Option<String>, Option<NaiveDate>);
+/// Open cases re-screened at most when a cluster's history changes (newest first).
+const RESCREEN_MAX: usize = 50;
 
-fn application(
-    conn: &mut DbConn,
-    pii: &Pii,
-    case_id: i64,
-    today: NaiveDate,
-) -> Result<Option<Screened>, ApiError> {
-    let Some((case, code, _)) = case_store::find(conn, case_id, &CaseScope::All)? else {
-        return Ok(None);
-    };
-    let Some(a) = case_store::applicant(conn, case_id)? else {
-        return Ok(None);
-    };
-    Ok(Some((
-        Application {
-            id: case.id,
-            tracking_no: Some(case.tracking_no),
-            agency: code,
-            received_on: case.received_on.unwrap_or(today),
-            text: case.content,
-            name_key: pii.match_hash(&format!("name:{}", a.name.trim())),
-            links: IdentityLinks {
-                id_hash: Some(a.id_number_hash),
-                phone_hash: a.phone_hash,
-                email_hash: a.email_hash,
-                address_hash: a.address_hash,
-            },
-        },
-        case.disposition,
-        case.concluded_on,
-    )))
+/// One application of a loaded cluster, as screening and the dossier see it.
+pub(crate) struct Member {
+    pub app: Application,
+    pub status: Status,
+    pub disposition: Option<Disposition>,
+    pub concluded_on: Option<NaiveDate>,
+    pub agency_id: i64,
+    pub agency_path: String,
+    pub agency_name: String,
+    pub applicant_name: String,
+    pub proceedings: Vec<Proceeding>,
+    signature: Signature,
 }
 
-/// Screens case `case_id` against its cluster and stores what the rules find (new flags open;
-/// a dismissed flag reopens only on new evidence; a confirmed one is left alone).
-pub fn screen_case(
+impl Member {
+    fn answered(&self) -> Option<Answer> {
+        match (self.disposition, self.concluded_on) {
+            (Some(d), Some(on)) if d.is_reply() => Some(Answer {
+                on,
+                agency: self.app.agency.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// How similar this request is to `other`'s (MinHash estimate of the Jaccard similarity
+    /// of their request cores).
+    pub fn similarity(&self, other: &Member) -> f64 {
+        f64::from(yishen_similar::jaccard_estimate(
+            &self.signature,
+            &other.signature,
+        ))
+    }
+}
+
+/// A case's identity cluster with everything screening needs, read in a few batch queries.
+pub(crate) struct LoadedCluster {
+    /// Ascending by case id.
+    pub members: Vec<Member>,
+    /// The hashes that joined the members (for the dossier's link summary).
+    pub cluster: screening::Cluster,
+}
+
+impl LoadedCluster {
+    pub fn member(&self, case_id: i64) -> Option<&Member> {
+        self.members
+            .binary_search_by_key(&case_id, |m| m.app.id)
+            .ok()
+            .and_then(|i| self.members.get(i))
+    }
+}
+
+/// Reads the identity cluster of `case_id` (transitively joined by shared keyed hashes).
+pub(crate) fn load_cluster(
     conn: &mut DbConn,
     pii: &Pii,
     case_id: i64,
     today: NaiveDate,
-) -> Result<usize, ApiError> {
-    let Some((new, _, _)) = application(conn, pii, case_id, today)? else {
-        return Ok(0);
-    };
-    let links = &new.links;
-    let linked: BTreeSet<i64> = flag_store::linked_cases(
-        conn,
-        links.id_hash.as_deref().unwrap_or(""),
-        links.phone_hash.as_deref(),
-        links.email_hash.as_deref(),
-        links.address_hash.as_deref(),
-        case_id,
-        HISTORY_PER_LINK,
-    )?
-    .into_iter()
-    .map(|(id, _)| id)
-    .collect();
-    let core = yishen_similar::minhash(&screening::text::request_core(&new.text));
-    let mut history = Vec::with_capacity(linked.len());
-    for id in linked {
-        let Some((app, disposition, concluded_on)) = application(conn, pii, id, today)? else {
-            continue;
-        };
-        let answered = match (disposition, concluded_on) {
-            (Some(d), Some(on))
-                if yishen_domain::Disposition::parse(&d).is_some_and(|d| d.is_reply()) =>
-            {
-                Some(Answer {
-                    on,
-                    agency: app.agency.clone(),
-                })
-            }
-            _ => None,
-        };
-        let mut proceedings: Vec<Proceeding> = outcome::reconsiderations_for(conn, id)?
-            .into_iter()
-            .map(|r| Proceeding {
-                kind: ProceedingKind::Reconsideration,
-                filed_on: r.filed_on,
-                decided_on: r.decided_on,
-            })
-            .collect();
-        proceedings.extend(
-            outcome::litigations_for(conn, id)?
-                .into_iter()
-                .map(|l| Proceeding {
-                    kind: ProceedingKind::Litigation,
-                    filed_on: l.filed_on,
-                    decided_on: l.decided_on,
-                }),
-        );
-        let similarity = f64::from(yishen_similar::jaccard_estimate(
-            &core,
-            &yishen_similar::minhash(&screening::text::request_core(&app.text)),
-        ));
-        history.push(PastApplication {
-            application: app,
-            answered,
-            proceedings,
-            similarity: Some(similarity),
+) -> Result<Option<LoadedCluster>, ApiError> {
+    let links = flag_store::cluster_members(conn, case_id, CLUSTER_LIMITS)?;
+    if links.is_empty() {
+        return Ok(None);
+    }
+    let ids: Vec<i64> = links.iter().map(|l| l.case_id).collect();
+    let mut proceedings: HashMap<i64, Vec<Proceeding>> = HashMap::new();
+    for p in flag_store::proceedings(conn, &ids)? {
+        proceedings.entry(p.case_id).or_default().push(Proceeding {
+            kind: if p.litigation {
+                ProceedingKind::Litigation
+            } else {
+                ProceedingKind::Reconsideration
+            },
+            filed_on: p.filed_on,
+            decided_on: p.decided_on,
         });
     }
-    let thresholds = thresholds_for(conn, &new.agency)?;
+    let links: HashMap<i64, IdentityLinks> = links
+        .into_iter()
+        .map(|l| {
+            (
+                l.case_id,
+                IdentityLinks {
+                    id_hash: Some(l.id_number_hash),
+                    phone_hash: l.phone_hash,
+                    email_hash: l.email_hash,
+                    address_hash: l.address_hash,
+                },
+            )
+        })
+        .collect();
+    let mut members = Vec::with_capacity(ids.len());
+    for row in flag_store::history_rows(conn, &ids)? {
+        let status = Status::parse(&row.status)
+            .ok_or_else(|| anyhow::anyhow!("case {} has status {}", row.case_id, row.status))?;
+        let signature = yishen_similar::minhash(&screening::text::request_core(&row.content));
+        members.push(Member {
+            app: Application {
+                id: row.case_id,
+                tracking_no: Some(row.tracking_no),
+                agency: row.agency_code,
+                received_on: row.received_on.unwrap_or(today),
+                text: row.content,
+                name_key: pii.match_hash(&format!("name:{}", row.applicant_name.trim())),
+                links: links.get(&row.case_id).cloned().unwrap_or_default(),
+            },
+            status,
+            disposition: row.disposition.as_deref().and_then(Disposition::parse),
+            concluded_on: row.concluded_on,
+            agency_id: row.agency_id,
+            agency_path: row.agency_path,
+            agency_name: row.agency_name,
+            applicant_name: row.applicant_name,
+            proceedings: proceedings.remove(&row.case_id).unwrap_or_default(),
+            signature,
+        });
+    }
+    let pairs: Vec<(i64, IdentityLinks)> = members
+        .iter()
+        .map(|m| (m.app.id, m.app.links.clone()))
+        .collect();
+    let cluster = screening::clusters(&pairs)
+        .into_iter()
+        .find(|c| c.members.binary_search(&case_id).is_ok())
+        .unwrap_or(screening::Cluster {
+            members: vec![case_id],
+            links: Vec::new(),
+        });
+    Ok(Some(LoadedCluster { members, cluster }))
+}
+
+/// Screens one member of a loaded cluster against the others and stores what the rules find
+/// (new flags open; a dismissed flag reopens only on new evidence; a confirmed one is left
+/// alone; an open flag whose evidence is gone is withdrawn).
+fn screen_member(
+    conn: &mut DbConn,
+    loaded: &LoadedCluster,
+    case_id: i64,
+    thresholds: &mut HashMap<String, ScreeningThresholds>,
+) -> Result<usize, ApiError> {
+    let Some(new) = loaded.member(case_id) else {
+        return Ok(0);
+    };
+    let history: Vec<PastApplication> = loaded
+        .members
+        .iter()
+        .filter(|m| m.app.id != case_id)
+        .map(|m| PastApplication {
+            application: m.app.clone(),
+            answered: m.answered(),
+            proceedings: m.proceedings.clone(),
+            similarity: Some(new.similarity(m)),
+        })
+        .collect();
+    if !thresholds.contains_key(&new.app.agency) {
+        let t = thresholds_for(conn, &new.app.agency)?;
+        thresholds.insert(new.app.agency.clone(), t);
+    }
+    let t = thresholds.get(&new.app.agency).cloned().unwrap_or_default();
     let flags = screening::screen(
         &ScreeningInput {
-            application: new,
+            application: new.app.clone(),
             history,
         },
-        &thresholds,
+        &t,
     );
+    store_flags(conn, case_id, flags)
+}
+
+fn store_flags(
+    conn: &mut DbConn,
+    case_id: i64,
+    flags: Vec<screening::Flag>,
+) -> Result<usize, ApiError> {
+    use screening::FlagUpdate;
     let stored = flag_store::for_case(conn, case_id)?;
     let now = yishen_store::now();
     let mut written = 0;
+    let fired: BTreeSet<&str> = flags.iter().map(|f| f.kind().as_str()).collect();
+    let decoded = |p: &flag_store::CaseFlag| -> Option<(FlagStatus, Evidence)> {
+        Some((
+            FlagStatus::parse(&p.status)?,
+            serde_json::from_str(&p.evidence).ok()?,
+        ))
+    };
+    // A stored flag whose rule no longer fires (the history changed): an open one is
+    // withdrawn, a decided one kept with the decision.
+    for p in stored.iter().filter(|p| !fired.contains(p.kind.as_str())) {
+        let previous = decoded(p);
+        let update = screening::refresh(previous.as_ref().map(|(s, e)| (*s, e)), None);
+        if update == FlagUpdate::Withdraw {
+            flag_store::delete(conn, p.id)?;
+            written += 1;
+        }
+    }
     for flag in flags {
         let kind = flag.kind().as_str();
         let evidence = serde_json::to_string(&flag.evidence).map_err(anyhow::Error::from)?;
         let previous = stored.iter().find(|s| s.kind == kind);
+        let decoded_previous = previous.and_then(decoded);
         let update = screening::refresh(
-            previous
-                .and_then(|p| {
-                    let status = FlagStatus::parse(&p.status)?;
-                    let ev: Evidence = serde_json::from_str(&p.evidence).ok()?;
-                    Some((status, ev))
-                })
-                .as_ref()
-                .map(|(s, e)| (*s, e)),
+            decoded_previous.as_ref().map(|(s, e)| (*s, e)),
             Some(flag.clone()),
         );
-        use screening::FlagUpdate;
         match (update, previous) {
             (FlagUpdate::Create(f), None) => {
                 flag_store::insert(
@@ -198,29 +282,109 @@ pub fn screen_case(
     Ok(written)
 }
 
-/// The agency's thresholds: its settings' `screening` object over the defaults.
-fn thresholds_for(conn: &mut DbConn, agency_code: &str) -> Result<ScreeningThresholds, ApiError> {
-    let settings = agency::find_by_code(conn, agency_code)?
-        .map(|a| a.settings)
-        .unwrap_or_default();
-    let value: serde_json::Value = serde_json::from_str(&settings).unwrap_or_default();
-    Ok(match value.get("screening") {
-        Some(s) => ScreeningThresholds::from_json(&s.to_string()).unwrap_or_default(),
-        None => ScreeningThresholds::default(),
-    })
+/// Screens case `case_id` against its identity cluster and stores what the rules find.
+pub fn screen_case(
+    conn: &mut DbConn,
+    pii: &Pii,
+    case_id: i64,
+    today: NaiveDate,
+) -> Result<usize, ApiError> {
+    let Some(loaded) = load_cluster(conn, pii, case_id, today)? else {
+        return Ok(0);
+    };
+    screen_member(conn, &loaded, case_id, &mut HashMap::new())
 }
 
-/// Screens a newly filed case in its own transaction, right after intake. A failure is
-/// logged: the application is filed whatever screening finds.
-pub async fn after_intake(state: &AppState, case_id: i64) {
+/// Which other members a change to the cluster of `case_id` can affect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryChange {
+    /// A new application was filed: it is history only for members received the same day
+    /// (the rules never look ahead), unless it joined clusters that were apart, which
+    /// changes every member's history.
+    Filed,
+    /// A reply was issued or voided, or a reconsideration or suit was recorded or decided:
+    /// later members' evidence (repeats, pending proceedings) may change.
+    Answered,
+}
+
+/// Re-screens the open cases of the cluster of `case_id` (at most [`RESCREEN_MAX`], newest
+/// first; `case_id` itself too unless the change is its own filing). Returns flags written.
+pub fn rescreen_cluster(
+    conn: &mut DbConn,
+    pii: &Pii,
+    case_id: i64,
+    change: HistoryChange,
+    today: NaiveDate,
+) -> Result<usize, ApiError> {
+    let Some(loaded) = load_cluster(conn, pii, case_id, today)? else {
+        return Ok(0);
+    };
+    let filed_on = loaded.member(case_id).map(|m| m.app.received_on);
+    let merged = change == HistoryChange::Filed && {
+        let without: Vec<(i64, IdentityLinks)> = loaded
+            .members
+            .iter()
+            .filter(|m| m.app.id != case_id)
+            .map(|m| (m.app.id, m.app.links.clone()))
+            .collect();
+        screening::clusters(&without).len() > 1
+    };
+    let mut open: Vec<&Member> = loaded
+        .members
+        .iter()
+        .filter(|m| !m.status.is_terminal() && m.status != Status::Replied)
+        .filter(|m| match change {
+            HistoryChange::Answered => true,
+            HistoryChange::Filed => {
+                m.app.id != case_id && (merged || Some(m.app.received_on) == filed_on)
+            }
+        })
+        .collect();
+    open.sort_by_key(|m| std::cmp::Reverse((m.app.received_on, m.app.id)));
+    let mut thresholds = HashMap::new();
+    let mut written = 0;
+    for m in open.into_iter().take(RESCREEN_MAX) {
+        written += screen_member(conn, &loaded, m.app.id, &mut thresholds)?;
+    }
+    Ok(written)
+}
+
+/// Re-screens the cluster of `case_id` in its own transaction after its history changed. A
+/// failure is logged: the action that changed the history stands.
+pub async fn after_change(state: &AppState, case_id: i64, change: HistoryChange) {
     let pii = state.pii.clone();
     let today = crate::time::today();
     let result = state
+        .write(move |conn| rescreen_cluster(conn, &pii, case_id, change, today))
+        .await;
+    if let Err(e) = result {
+        tracing::error!(case_id, error = ?e, "re-screening failed");
+    }
+}
+
+/// The agency's thresholds: its own (set through the agencies PATCH) or the defaults.
+fn thresholds_for(conn: &mut DbConn, agency_code: &str) -> Result<ScreeningThresholds, ApiError> {
+    Ok(agency::find_by_code(conn, agency_code)?
+        .and_then(|a| AgencySettings::from_settings(&a.settings).screening)
+        .unwrap_or_default())
+}
+
+/// Screens a newly filed case in its own transaction, right after intake, then re-screens the
+/// members whose history the filing changed. A failure is logged: the application is filed
+/// whatever screening finds. The screening's own time is observed in the
+/// `yishen_screening_seconds` histogram (docs/screening.md has the benchmark).
+pub async fn after_intake(state: &AppState, case_id: i64) {
+    let pii = state.pii.clone();
+    let today = crate::time::today();
+    let started = std::time::Instant::now();
+    let result = state
         .write(move |conn| screen_case(conn, &pii, case_id, today))
         .await;
+    state.metrics.observe_screening(started.elapsed());
     if let Err(e) = result {
         tracing::error!(case_id, error = ?e, "screening failed");
     }
+    after_change(state, case_id, HistoryChange::Filed).await;
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -246,7 +410,7 @@ pub struct FlagList {
     pub items: Vec<FlagView>,
 }
 
-fn view(f: flag_store::CaseFlag) -> FlagView {
+pub(crate) fn view(f: flag_store::CaseFlag) -> FlagView {
     let offers = match (
         screening::FlagKind::parse(&f.kind),
         FlagStatus::parse(&f.status),
@@ -266,7 +430,7 @@ fn view(f: flag_store::CaseFlag) -> FlagView {
     }
 }
 
-fn staff_only(actor: &Actor) -> Result<(), ApiError> {
+pub(crate) fn staff_only(actor: &Actor) -> Result<(), ApiError> {
     if actor.role == Role::Applicant {
         return Err(ApiError::Forbidden("甄别提示仅供工作人员使用".into()));
     }

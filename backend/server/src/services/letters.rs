@@ -21,6 +21,7 @@ use super::cases::{Step, act};
 use crate::auth::Actor;
 use crate::error::ApiError;
 use crate::policy;
+use crate::services::flags::HistoryChange;
 use crate::state::AppState;
 
 pub use yishen_domain::calendar::chinese_date;
@@ -34,6 +35,7 @@ fn series_word(kind: LetterKind) -> &'static str {
         LetterKind::ThirdPartyConsultation | LetterKind::AgencyConsultation => "征",
         LetterKind::FeeNotice => "费",
         LetterKind::ReasonsRequest => "理",
+        LetterKind::LaterDeadlineNotice => "迟",
         LetterKind::NotProcessedNotice => "不处",
         LetterKind::Reply => "复",
     }
@@ -393,6 +395,7 @@ pub async fn issue(
     )
     .await?;
     crate::services::similar::refresh(state, view.id).await;
+    crate::services::flags::after_change(state, view.id, HistoryChange::Answered).await;
     Ok(view)
 }
 
@@ -474,6 +477,7 @@ pub async fn void(
     )
     .await?;
     crate::services::similar::refresh(state, view.id).await;
+    crate::services::flags::after_change(state, view.id, HistoryChange::Answered).await;
     Ok(view)
 }
 

@@ -19,6 +19,7 @@ use yishen_store::models::outcome::{
 use crate::auth::Actor;
 use crate::error::{ApiError, FieldIssue};
 use crate::policy;
+use crate::services::flags::HistoryChange;
 use crate::state::AppState;
 
 const NAME_MAX: usize = 200;
@@ -398,7 +399,7 @@ pub async fn record_reconsideration(
     };
     let scope = policy::case_scope(actor)?;
     new.created_by = Some(actor.id);
-    state
+    let view = state
         .write(move |conn| {
             let (case, _, _) =
                 case_store::find(conn, case_id, &scope)?.ok_or(ApiError::NotFound("案件"))?;
@@ -409,7 +410,10 @@ pub async fn record_reconsideration(
                 .ok_or_else(|| anyhow::anyhow!("reconsideration {id} vanished"))?;
             Ok(reconsideration_view(r))
         })
-        .await
+        .await?;
+    // The cluster's pending proceedings are evidence for its open cases.
+    crate::services::flags::after_change(state, view.case_id, HistoryChange::Answered).await;
+    Ok(view)
 }
 
 pub async fn record_litigation(
@@ -427,7 +431,7 @@ pub async fn record_litigation(
     let scope = policy::case_scope(actor)?;
     new.created_by = Some(actor.id);
     let actor = actor.clone();
-    state
+    let view = state
         .write(move |conn| {
             let (case, _, _) =
                 case_store::find(conn, case_id, &scope)?.ok_or(ApiError::NotFound("案件"))?;
@@ -439,7 +443,10 @@ pub async fn record_litigation(
                 .ok_or_else(|| anyhow::anyhow!("litigation {id} vanished"))?;
             Ok(litigation_view(l))
         })
-        .await
+        .await?;
+    // The cluster's pending proceedings are evidence for its open cases.
+    crate::services::flags::after_change(state, view.case_id, HistoryChange::Answered).await;
+    Ok(view)
 }
 
 /// A later decision: the outcome fields of the record (its filing stays).
@@ -463,7 +470,7 @@ pub async fn decide_reconsideration(
     may_record_reconsideration(actor)?;
     let scope = policy::case_scope(actor)?;
     let today = crate::time::today();
-    state
+    let view = state
         .write(move |conn| {
             let r = outcome::find_reconsideration(conn, id)?
                 .ok_or(ApiError::NotFound("行政复议记录"))?;
@@ -506,7 +513,10 @@ pub async fn decide_reconsideration(
                 .ok_or_else(|| anyhow::anyhow!("reconsideration {id} vanished"))?;
             Ok(reconsideration_view(r))
         })
-        .await
+        .await?;
+    // The cluster's pending proceedings are evidence for its open cases.
+    crate::services::flags::after_change(state, view.case_id, HistoryChange::Answered).await;
+    Ok(view)
 }
 
 pub async fn decide_litigation(
@@ -518,7 +528,7 @@ pub async fn decide_litigation(
     let scope = policy::case_scope(actor)?;
     let today = crate::time::today();
     let actor = actor.clone();
-    state
+    let view = state
         .write(move |conn| {
             let l =
                 outcome::find_litigation(conn, id)?.ok_or(ApiError::NotFound("行政诉讼记录"))?;
@@ -570,7 +580,10 @@ pub async fn decide_litigation(
                 .ok_or_else(|| anyhow::anyhow!("litigation {id} vanished"))?;
             Ok(litigation_view(l))
         })
-        .await
+        .await?;
+    // The cluster's pending proceedings are evidence for its open cases.
+    crate::services::flags::after_change(state, view.case_id, HistoryChange::Answered).await;
+    Ok(view)
 }
 
 /// A case's reconsiderations and suits, for whoever may see the case.

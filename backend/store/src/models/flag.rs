@@ -1,11 +1,12 @@
 //! Screening flags (`case_flags`) and the lookups that build identity clusters: the cases
-//! whose applicant shares a keyed hash (identity number, phone, e-mail, normalised address).
+//! whose applicants are joined, directly or through one another, by a keyed hash (identity
+//! number, phone, e-mail, normalised address), and what screening reads of them in batches.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::DbConn;
-use crate::schema::{case_applicants, case_flags, cases};
+use crate::schema::{agencies, case_applicants, case_flags, cases, litigations, reconsiderations};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = case_flags)]
@@ -85,6 +86,11 @@ pub fn refresh(
         .execute(conn)
 }
 
+/// Removes an open flag whose rule no longer fires.
+pub fn delete(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
+    diesel::delete(case_flags::table.find(id)).execute(conn)
+}
+
 /// A person's decision on a flag.
 pub fn decide(
     conn: &mut DbConn,
@@ -105,8 +111,8 @@ pub fn decide(
         .execute(conn)
 }
 
-/// Which keyed hash linked two applications.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which keyed hash links applications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LinkKind {
     IdNumber,
     Phone,
@@ -114,51 +120,249 @@ pub enum LinkKind {
     Address,
 }
 
-/// The cases (other than `except`) whose applicant shares one of the hashes, with the link,
-/// at most `limit` per link kind, newest first.
-pub fn linked_cases(
+/// The keyed hashes of one case's applicant.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct MemberLinks {
+    pub case_id: i64,
+    pub id_number_hash: String,
+    pub phone_hash: Option<String>,
+    pub email_hash: Option<String>,
+    pub address_hash: Option<String>,
+}
+
+impl MemberLinks {
+    fn hashes(&self) -> impl Iterator<Item = (LinkKind, &str)> {
+        [
+            (LinkKind::IdNumber, Some(self.id_number_hash.as_str())),
+            (LinkKind::Phone, self.phone_hash.as_deref()),
+            (LinkKind::Email, self.email_hash.as_deref()),
+            (LinkKind::Address, self.address_hash.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(k, h)| h.filter(|h| !h.is_empty()).map(|h| (k, h)))
+    }
+}
+
+/// How far a cluster lookup may go. A cluster is followed transitively (A shares a phone
+/// with B, B an address with C: all three are one applicant), so the bounds keep one intake's
+/// work finite however large a cluster grows.
+#[derive(Debug, Clone, Copy)]
+pub struct ClusterLimits {
+    /// Members read at most (the newest per hash first).
+    pub max_members: usize,
+    /// Cases read per hash looked up.
+    pub per_hash: i64,
+    /// Distinct hashes looked up at most.
+    pub max_lookups: usize,
+}
+
+fn member_links(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<MemberLinks>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        out.extend(
+            case_applicants::table
+                .filter(case_applicants::case_id.eq_any(chunk))
+                .select((
+                    case_applicants::case_id,
+                    case_applicants::id_number_hash,
+                    case_applicants::phone_hash,
+                    case_applicants::email_hash,
+                    case_applicants::address_hash,
+                ))
+                .load::<MemberLinks>(conn)?,
+        );
+    }
+    Ok(out)
+}
+
+fn cases_with(conn: &mut DbConn, kind: LinkKind, hash: &str, limit: i64) -> QueryResult<Vec<i64>> {
+    // Each link reads from its own indexed column, newest first.
+    macro_rules! by_contact {
+        ($column:expr) => {
+            case_applicants::table
+                .filter($column.eq(hash))
+                .order(case_applicants::case_id.desc())
+                .limit(limit)
+                .select(case_applicants::case_id)
+                .load::<i64>(conn)
+        };
+    }
+    match kind {
+        LinkKind::IdNumber => cases::table
+            .filter(cases::id_number_hash.eq(hash))
+            .order(cases::id.desc())
+            .limit(limit)
+            .select(cases::id)
+            .load::<i64>(conn),
+        LinkKind::Phone => by_contact!(case_applicants::phone_hash),
+        LinkKind::Email => by_contact!(case_applicants::email_hash),
+        LinkKind::Address => by_contact!(case_applicants::address_hash),
+    }
+}
+
+/// The identity cluster of case `case_id`, the case included: every case reachable from it
+/// through shared keyed hashes (identity number, phone, e-mail, normalised address), followed
+/// breadth-first within `limits`. Empty when the case has no applicant row.
+pub fn cluster_members(
     conn: &mut DbConn,
-    id_number_hash: &str,
-    phone_hash: Option<&str>,
-    email_hash: Option<&str>,
-    address_hash: Option<&str>,
-    except: i64,
+    case_id: i64,
+    limits: ClusterLimits,
+) -> QueryResult<Vec<MemberLinks>> {
+    use std::collections::{BTreeMap, HashSet, VecDeque};
+    let mut members: BTreeMap<i64, MemberLinks> = BTreeMap::new();
+    let mut seen: HashSet<(LinkKind, String)> = HashSet::new();
+    let mut queue: VecDeque<(LinkKind, String)> = VecDeque::new();
+    fn enqueue(
+        m: &MemberLinks,
+        seen: &mut HashSet<(LinkKind, String)>,
+        queue: &mut VecDeque<(LinkKind, String)>,
+    ) {
+        for (kind, hash) in m.hashes() {
+            if seen.insert((kind, hash.to_owned())) {
+                queue.push_back((kind, hash.to_owned()));
+            }
+        }
+    }
+    for m in member_links(conn, &[case_id])? {
+        enqueue(&m, &mut seen, &mut queue);
+        members.insert(m.case_id, m);
+    }
+    let mut lookups = 0;
+    while let Some((kind, hash)) = queue.pop_front() {
+        if lookups >= limits.max_lookups || members.len() >= limits.max_members {
+            break;
+        }
+        lookups += 1;
+        let room = limits.max_members - members.len();
+        let fresh: Vec<i64> = cases_with(conn, kind, &hash, limits.per_hash)?
+            .into_iter()
+            .filter(|id| !members.contains_key(id))
+            .take(room)
+            .collect();
+        if fresh.is_empty() {
+            continue;
+        }
+        for m in member_links(conn, &fresh)? {
+            enqueue(&m, &mut seen, &mut queue);
+            members.insert(m.case_id, m);
+        }
+    }
+    Ok(members.into_values().collect())
+}
+
+/// What screening and the dossier read of each case of a cluster, in one query.
+#[derive(Debug, Clone, Queryable)]
+pub struct HistoryRow {
+    pub case_id: i64,
+    pub tracking_no: String,
+    pub agency_id: i64,
+    pub agency_path: String,
+    pub agency_code: String,
+    pub agency_name: String,
+    pub status: String,
+    pub received_on: Option<NaiveDate>,
+    pub content: String,
+    pub disposition: Option<String>,
+    pub concluded_on: Option<NaiveDate>,
+    pub applicant_name: String,
+}
+
+/// The cases `ids`, ascending by id.
+pub fn history_rows(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<HistoryRow>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        out.extend(
+            cases::table
+                .inner_join(agencies::table)
+                .inner_join(case_applicants::table)
+                .filter(cases::id.eq_any(chunk))
+                .select((
+                    cases::id,
+                    cases::tracking_no,
+                    cases::agency_id,
+                    agencies::path,
+                    agencies::code,
+                    agencies::name,
+                    cases::status,
+                    cases::received_on,
+                    cases::content,
+                    cases::disposition,
+                    cases::concluded_on,
+                    case_applicants::name,
+                ))
+                .load::<HistoryRow>(conn)?,
+        );
+    }
+    out.sort_by_key(|r| r.case_id);
+    Ok(out)
+}
+
+/// The cases filed with agency `agency_id` and received within `from..=to`, newest first, at
+/// most `limit` (for the 条例44 suggestions).
+pub fn agency_case_ids(
+    conn: &mut DbConn,
+    agency_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
     limit: i64,
-) -> QueryResult<Vec<(i64, LinkKind)>> {
-    let mut out: Vec<(i64, LinkKind)> = cases::table
-        .filter(cases::id_number_hash.eq(id_number_hash))
-        .filter(cases::id.ne(except))
+) -> QueryResult<Vec<i64>> {
+    cases::table
+        .filter(cases::agency_id.eq(agency_id))
+        .filter(cases::received_on.ge(from))
+        .filter(cases::received_on.le(to))
         .order(cases::id.desc())
         .limit(limit)
         .select(cases::id)
-        .load::<i64>(conn)?
-        .into_iter()
-        .map(|id| (id, LinkKind::IdNumber))
-        .collect();
-    // The three contact links read the same way, each from its own indexed column.
-    macro_rules! by_contact {
-        ($hash:expr, $column:expr, $kind:expr) => {
-            if let Some(h) = $hash {
-                out.extend(
-                    case_applicants::table
-                        .filter($column.eq(h))
-                        .filter(case_applicants::case_id.ne(except))
-                        .order(case_applicants::case_id.desc())
-                        .limit(limit)
-                        .select(case_applicants::case_id)
-                        .load::<i64>(conn)?
-                        .into_iter()
-                        .map(|id| (id, $kind)),
-                );
-            }
-        };
+        .load(conn)
+}
+
+/// A reconsideration (`litigation == false`) or suit about one of the cases.
+#[derive(Debug, Clone, Queryable)]
+pub struct ProceedingRow {
+    pub case_id: i64,
+    pub filed_on: NaiveDate,
+    pub decided_on: Option<NaiveDate>,
+    pub litigation: bool,
+}
+
+/// The reconsiderations and suits about the cases `ids`.
+pub fn proceedings(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<ProceedingRow>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        out.extend(
+            reconsiderations::table
+                .filter(reconsiderations::case_id.eq_any(chunk))
+                .select((
+                    reconsiderations::case_id,
+                    reconsiderations::filed_on,
+                    reconsiderations::decided_on,
+                ))
+                .load::<(i64, NaiveDate, Option<NaiveDate>)>(conn)?
+                .into_iter()
+                .map(|(case_id, filed_on, decided_on)| ProceedingRow {
+                    case_id,
+                    filed_on,
+                    decided_on,
+                    litigation: false,
+                }),
+        );
+        out.extend(
+            litigations::table
+                .filter(litigations::case_id.eq_any(chunk))
+                .select((
+                    litigations::case_id,
+                    litigations::filed_on,
+                    litigations::decided_on,
+                ))
+                .load::<(i64, NaiveDate, Option<NaiveDate>)>(conn)?
+                .into_iter()
+                .map(|(case_id, filed_on, decided_on)| ProceedingRow {
+                    case_id,
+                    filed_on,
+                    decided_on,
+                    litigation: true,
+                }),
+        );
     }
-    by_contact!(phone_hash, case_applicants::phone_hash, LinkKind::Phone);
-    by_contact!(email_hash, case_applicants::email_hash, LinkKind::Email);
-    by_contact!(
-        address_hash,
-        case_applicants::address_hash,
-        LinkKind::Address
-    );
     Ok(out)
 }

@@ -30,7 +30,7 @@ const REASON_MAX: usize = 1000;
 const PARTY_MAX: usize = 100;
 const MAX_PAGES: u32 = 1_000_000;
 
-fn text(
+pub(super) fn text(
     field: &str,
     v: Option<&str>,
     min: usize,
@@ -53,7 +53,7 @@ fn text(
 }
 
 /// The date of an act: given (paper events recorded afterwards) or today; never in the future.
-fn on_or_today(on: Option<NaiveDate>) -> Result<NaiveDate, ApiError> {
+pub(super) fn on_or_today(on: Option<NaiveDate>) -> Result<NaiveDate, ApiError> {
     on_field("on", on)
 }
 
@@ -79,7 +79,7 @@ fn applicant_on(actor: &Actor, on: Option<NaiveDate>) -> Result<NaiveDate, ApiEr
     Ok(on.unwrap_or(today))
 }
 
-fn cal_err(e: yishen_domain::clock::ClockError) -> ApiError {
+pub(super) fn cal_err(e: yishen_domain::clock::ClockError) -> ApiError {
     match e {
         yishen_domain::clock::ClockError::YearNotCovered { year } => {
             ApiError::CalendarYearNotCovered { year }
@@ -108,7 +108,7 @@ fn add_wd(cal: &yishen_domain::Calendar, from: NaiveDate, n: u32) -> Result<Naiv
 }
 
 /// Issues a procedural notice of the case in the action's transaction; returns its event.
-fn notice(
+pub(super) fn notice(
     conn: &mut yishen_store::DbConn,
     templates: &yishen_letters::Templates,
     loaded: &super::Loaded,

@@ -6,6 +6,7 @@
 //! with an optimistic version check, so that a stale or concurrent write changes nothing.
 
 pub mod actions;
+pub mod article35;
 pub mod drafting;
 pub mod intake;
 pub mod jobs;
