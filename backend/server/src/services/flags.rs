@@ -282,19 +282,6 @@ fn store_flags(
     Ok(written)
 }
 
-/// Screens case `case_id` against its identity cluster and stores what the rules find.
-pub fn screen_case(
-    conn: &mut DbConn,
-    pii: &Pii,
-    case_id: i64,
-    today: NaiveDate,
-) -> Result<usize, ApiError> {
-    let Some(loaded) = load_cluster(conn, pii, case_id, today)? else {
-        return Ok(0);
-    };
-    screen_member(conn, &loaded, case_id, &mut HashMap::new())
-}
-
 /// Which other members a change to the cluster of `case_id` can affect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HistoryChange {
@@ -319,6 +306,16 @@ pub fn rescreen_cluster(
     let Some(loaded) = load_cluster(conn, pii, case_id, today)? else {
         return Ok(0);
     };
+    rescreen_loaded(conn, &loaded, case_id, change, &mut HashMap::new())
+}
+
+fn rescreen_loaded(
+    conn: &mut DbConn,
+    loaded: &LoadedCluster,
+    case_id: i64,
+    change: HistoryChange,
+    thresholds: &mut HashMap<String, ScreeningThresholds>,
+) -> Result<usize, ApiError> {
     let filed_on = loaded.member(case_id).map(|m| m.app.received_on);
     let merged = change == HistoryChange::Filed && {
         let without: Vec<(i64, IdentityLinks)> = loaded
@@ -341,12 +338,33 @@ pub fn rescreen_cluster(
         })
         .collect();
     open.sort_by_key(|m| std::cmp::Reverse((m.app.received_on, m.app.id)));
-    let mut thresholds = HashMap::new();
     let mut written = 0;
     for m in open.into_iter().take(RESCREEN_MAX) {
-        written += screen_member(conn, &loaded, m.app.id, &mut thresholds)?;
+        written += screen_member(conn, loaded, m.app.id, thresholds)?;
     }
     Ok(written)
+}
+
+/// Intake's screening of a new case: the case itself, then the members its filing affects,
+/// from one read of the cluster.
+pub fn screen_filed(
+    conn: &mut DbConn,
+    pii: &Pii,
+    case_id: i64,
+    today: NaiveDate,
+) -> Result<usize, ApiError> {
+    let Some(loaded) = load_cluster(conn, pii, case_id, today)? else {
+        return Ok(0);
+    };
+    let mut thresholds = HashMap::new();
+    Ok(screen_member(conn, &loaded, case_id, &mut thresholds)?
+        + rescreen_loaded(
+            conn,
+            &loaded,
+            case_id,
+            HistoryChange::Filed,
+            &mut thresholds,
+        )?)
 }
 
 /// Re-screens the cluster of `case_id` in its own transaction after its history changed. A
@@ -369,8 +387,8 @@ fn thresholds_for(conn: &mut DbConn, agency_code: &str) -> Result<ScreeningThres
         .unwrap_or_default())
 }
 
-/// Screens a newly filed case in its own transaction, right after intake, then re-screens the
-/// members whose history the filing changed. A failure is logged: the application is filed
+/// Screens a newly filed case and re-screens the members whose history the filing changed, in
+/// one transaction right after intake. A failure is logged: the application is filed
 /// whatever screening finds. The screening's own time is observed in the
 /// `yishen_screening_seconds` histogram (docs/screening.md has the benchmark).
 pub async fn after_intake(state: &AppState, case_id: i64) {
@@ -378,13 +396,12 @@ pub async fn after_intake(state: &AppState, case_id: i64) {
     let today = crate::time::today();
     let started = std::time::Instant::now();
     let result = state
-        .write(move |conn| screen_case(conn, &pii, case_id, today))
+        .write(move |conn| screen_filed(conn, &pii, case_id, today))
         .await;
     state.metrics.observe_screening(started.elapsed());
     if let Err(e) = result {
         tracing::error!(case_id, error = ?e, "screening failed");
     }
-    after_change(state, case_id, HistoryChange::Filed).await;
 }
 
 #[derive(Debug, Serialize, ToSchema)]
