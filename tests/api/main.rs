@@ -19,3 +19,4 @@ mod letters;
 mod report;
 mod similar;
 mod stats;
+mod web;

@@ -255,6 +255,7 @@ fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
                 web::PathConfig::default().error_handler(|_, _| ApiError::NotFound("资源").into()),
             )
             .configure(crate::routes::configure)
+            .configure(crate::web::configure)
             .route("/api/docs", web::get().to(docs_redirect))
             .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi.clone()))
             .default_service(web::to(route_not_found))
