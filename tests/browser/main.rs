@@ -147,16 +147,42 @@ impl Walk {
             .expect("click");
     }
 
-    async fn text(&self, css: &str) -> String {
+    /// Clicks a button that submits a form or follows a link, and waits for the next page.
+    async fn submit(&self, css: &str) {
         self.c
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css(css))
+            .execute("window.__yishenOld = true;", vec![])
             .await
-            .expect(css)
-            .text()
-            .await
-            .expect("text")
+            .expect("mark the page");
+        self.click(css).await;
+        for _ in 0..200 {
+            let loaded = self
+                .c
+                .execute(
+                    "return window.__yishenOld === undefined && document.readyState === 'complete';",
+                    vec![],
+                )
+                .await;
+            if matches!(loaded, Ok(serde_json::Value::Bool(true))) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no new page after clicking {css}");
+    }
+
+    async fn text(&self, css: &str) -> String {
+        let mut last = None;
+        for _ in 0..100 {
+            match self.c.find(Locator::Css(css)).await {
+                Ok(e) => match e.text().await {
+                    Ok(t) => return t,
+                    Err(err) => last = Some(err.to_string()),
+                },
+                Err(err) => last = Some(err.to_string()),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css}: {last:?}");
     }
 
     async fn body(&self) -> String {
@@ -179,13 +205,13 @@ impl Walk {
         self.goto("/login").await;
         self.fill("#username", username).await;
         self.fill("#password", password).await;
-        self.click("form.form button[type=submit]").await;
+        self.submit("form.form button[type=submit]").await;
         let who = self.text(".who").await;
         assert!(!who.is_empty(), "logged in as {username}");
     }
 
     async fn logout(&self) {
-        self.click(".logout button").await;
+        self.submit(".logout button").await;
         assert_eq!(self.path().await, "/login");
     }
 }
@@ -212,7 +238,7 @@ async fn an_application_goes_from_a_phone_to_an_issued_letter_and_into_the_annua
     w.fill("#display_name", "李四").await;
     w.fill("#phone", "13900139000").await;
     w.shot("register-phone").await;
-    w.click("form.form button[type=submit]").await;
+    w.submit("form.form button[type=submit]").await;
     assert_eq!(w.path().await, "/my");
     w.shot("my-empty-phone").await;
 
@@ -222,7 +248,7 @@ async fn an_application_goes_from_a_phone_to_an_issued_letter_and_into_the_annua
     w.fill("#applicant-id_number", "11010519491231002X").await;
     w.fill("#applicant-phone", "13900139000").await;
     w.fill("#content", "太短").await;
-    w.click("form.form button[type=submit]").await;
+    w.submit("form.form button[type=submit]").await;
     // Inline validation: the message stands next to the field.
     let err = w.text("#content-err").await;
     assert!(err.contains("10"), "content too short: {err}");
@@ -233,12 +259,12 @@ async fn an_application_goes_from_a_phone_to_an_issued_letter_and_into_the_annua
         "请公开2025年本区旧城改造项目的征收补偿方案及其批准文件",
     )
     .await;
-    w.click("form.form button[type=submit]").await;
+    w.submit("form.form button[type=submit]").await;
     let tracking_no = w.text("#tracking-no").await;
     let query_code = w.text("#query-code").await;
     assert!(!tracking_no.is_empty() && !query_code.is_empty());
     w.shot("applied-phone").await;
-    w.click("a.button").await;
+    w.submit("a.button").await;
     let case_path = w.path().await;
     let id: i64 = case_path
         .rsplit('/')
@@ -259,7 +285,7 @@ async fn an_application_goes_from_a_phone_to_an_issued_letter_and_into_the_annua
     w.shot("queue-clerk").await;
     w.goto(&format!("/work/cases/{id}")).await;
     w.shot("case-clerk").await;
-    w.click("#form-confirm button[type=submit]").await;
+    w.submit("#form-confirm button[type=submit]").await;
     assert_eq!(w.text("#case-status").await, "已收到");
     w.logout().await;
 
@@ -288,7 +314,7 @@ async fn an_application_goes_from_a_phone_to_an_issued_letter_and_into_the_annua
     w.fill("#draft-provided", "望江地区旧城改造项目征收补偿方案")
         .await;
     w.shot("draft-form-handler").await;
-    w.click("#draft button[type=submit]").await;
+    w.submit("#draft button[type=submit]").await;
     let findings = w.text("#findings").await;
     assert!(findings.contains("答复书预审"), "{findings}");
     w.shot("draft-prereview-handler").await;
@@ -297,7 +323,7 @@ async fn an_application_goes_from_a_phone_to_an_issued_letter_and_into_the_annua
             .await
             .expect("preview link");
     assert!(preview.attr("href").await.expect("href").is_some());
-    w.click("#findings form button[type=submit]").await;
+    w.submit("#findings form button[type=submit]").await;
     assert_eq!(w.text("#case-status").await, "法制审核中");
     w.logout().await;
 
@@ -306,14 +332,14 @@ async fn an_application_goes_from_a_phone_to_an_issued_letter_and_into_the_annua
     w.goto(&format!("/work/cases/{id}")).await;
     w.fill("#review-comments", "同意，依法予以公开。").await;
     w.shot("review-legal").await;
-    w.click("#review button[value=approve]").await;
+    w.submit("#review button[value=approve]").await;
     assert_eq!(w.text("#case-status").await, "已审核待答复");
     w.logout().await;
 
     // The handler issues the letter.
     w.login("demo-handler", DESKTOP).await;
     w.goto(&format!("/work/cases/{id}")).await;
-    w.click("#issue button[type=submit]").await;
+    w.submit("#issue button[type=submit]").await;
     assert_eq!(w.text("#case-status").await, "已答复待送达");
     w.shot("issued-handler").await;
     w.logout().await;
@@ -351,7 +377,7 @@ async fn an_application_goes_from_a_phone_to_an_issued_letter_and_into_the_annua
     w.goto("/track").await;
     w.fill("#tracking_no", &tracking_no).await;
     w.fill("#query_code", &query_code).await;
-    w.click("form.form button[type=submit]").await;
+    w.submit("form.form button[type=submit]").await;
     assert!(w.body().await.contains("已答复待送达"));
     w.shot("track-phone").await;
 
@@ -362,7 +388,7 @@ async fn an_application_goes_from_a_phone_to_an_issued_letter_and_into_the_annua
     w.goto("/stats/annual?agency=ZJ-HZ&year=2026&subtree=1")
         .await;
     w.shot("annual-reconsideration").await;
-    w.click("a[data-row='new'][data-column='total']").await;
+    w.submit("a[data-row='new'][data-column='total']").await;
     assert!(w.path().await.starts_with("/stats/annual/cell"));
     let listed = w.body().await;
     assert!(
