@@ -110,9 +110,30 @@ struct Walk {
 }
 
 impl Walk {
+    /// Saves a PNG of the whole page: the window grows to the page's height for the shot.
     async fn shot(&mut self, name: &str) {
         self.n += 1;
+        let (width, height) = self.c.get_window_size().await.expect("size");
+        let full = self
+            .c
+            .execute(
+                "window.scrollTo(0, 0); return document.documentElement.scrollHeight;",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_u64())
+            .unwrap_or(height)
+            .clamp(height, 6000);
+        self.c
+            .set_window_size(width as u32, full as u32)
+            .await
+            .expect("resize");
         let png = self.c.screenshot().await.expect("screenshot");
+        self.c
+            .set_window_size(width as u32, height as u32)
+            .await
+            .expect("resize back");
         assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
         std::fs::write(self.dir.join(format!("{:02}-{name}.png", self.n)), png).expect("save");
     }
