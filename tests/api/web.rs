@@ -266,10 +266,43 @@ async fn pages_fit_a_phone_and_label_every_field() {
         assert_eq!(status, 200, "{path}");
         pages.push((path.to_owned(), html));
     }
-    let (cookie, _) = web_login(&app, &c, "demo-clerk", DEMO_PASSWORD).await;
-    let (status, html) = page(&app, &c, &cookie, "/work").await;
-    assert_eq!(status, 200);
-    pages.push(("/work".into(), html));
+    // A case for the staff pages: the handler's page carries every drafting form.
+    let applicant = app.token("demo-applicant").await;
+    let clerk = app.token("demo-clerk").await;
+    let mut body = crate::cases::registration("2026-03-02");
+    body["channel"] = serde_json::json!("online");
+    body.as_object_mut().expect("object").remove("received_on");
+    let r = app.post("/api/v1/cases", Some(&applicant), &body).await;
+    let id = r.body["id"].as_i64().expect("id");
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/confirm"),
+            Some(&clerk),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let case = format!("/work/cases/{id}");
+    for (user, paths) in [
+        ("demo-clerk", vec!["/work", case.as_str()]),
+        ("demo-handler", vec![case.as_str()]),
+        ("demo-approver", vec![case.as_str()]),
+        (
+            "demo-reconsideration",
+            vec!["/stats", "/stats/annual?year=2026", case.as_str()],
+        ),
+        (
+            "demo-sysadmin",
+            vec!["/admin/agencies", "/admin/users", "/admin/calendar"],
+        ),
+    ] {
+        let (cookie, _) = web_login(&app, &c, user, DEMO_PASSWORD).await;
+        for path in paths {
+            let (status, html) = page(&app, &c, &cookie, path).await;
+            assert_eq!(status, 200, "{user} {path}");
+            pages.push((format!("{user} {path}"), html));
+        }
+    }
     for (path, html) in &pages {
         assert!(html.contains("<html lang=\"zh-CN\">"), "{path}");
         assert!(
@@ -283,4 +316,21 @@ async fn pages_fit_a_phone_and_label_every_field() {
     let css = c.get(app.url("/static/app.css")).send().await.expect("css");
     assert_eq!(css.status().as_u16(), 200);
     assert!(css.headers().get("cache-control").is_some());
+}
+
+#[tokio::test]
+async fn an_unknown_page_is_a_chinese_page_and_an_unknown_api_route_a_problem() {
+    let app = spawn_app().await;
+    let c = browser();
+    let res = c.get(app.url("/no-such-page")).send().await.expect("get");
+    assert_eq!(res.status().as_u16(), 404);
+    assert!(
+        res.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"))
+    );
+    assert!(res.text().await.expect("html").contains("页面不存在"));
+    let r = app.get("/api/v1/no-such-route", None).await;
+    crate::helpers::assert_problem(&r, 404, "route_not_found");
 }

@@ -121,6 +121,23 @@ impl ResponseError for PageError {
     }
 }
 
+/// The page for an address that does not exist.
+pub fn not_found() -> HttpResponse {
+    let page = ErrorPage {
+        l: Chrome {
+            title: "页面不存在".into(),
+            ..Chrome::default()
+        },
+        detail: "请核对网址，或从首页进入。".into(),
+        issues: Vec::new(),
+        request_id: crate::error::current_request_id(),
+    };
+    let body = page
+        .render()
+        .unwrap_or_else(|_| "<!doctype html><title>页面不存在</title>".into());
+    html_response(StatusCode::NOT_FOUND, body)
+}
+
 /// An HTML answer with the headers every page carries.
 pub fn html_response(status: StatusCode, body: String) -> HttpResponse {
     HttpResponse::build(status)
