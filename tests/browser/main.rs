@@ -206,6 +206,18 @@ impl Walk {
         panic!("{css}: {last:?}");
     }
 
+    /// Waits until the element shows some text (hidden elements show none).
+    async fn shown_text(&self, css: &str) -> String {
+        for _ in 0..100 {
+            let t = self.text(css).await;
+            if !t.trim().is_empty() {
+                return t;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} never showed any text");
+    }
+
     async fn body(&self) -> String {
         self.text("main").await
     }
@@ -330,6 +342,10 @@ async fn an_application_goes_from_a_phone_to_an_issued_letter_and_into_the_annua
         !provided.is_displayed().await.expect("hidden"),
         "provided hidden"
     );
+    // Pre-review as you go: without reasons and a search record, the live check objects.
+    let live = w.shown_text("#live-findings").await;
+    assert!(live.contains("须修改"), "{live}");
+    w.shot("draft-live-prereview-handler").await;
     w.select("#draft-disposition", "disclosed").await;
     assert!(provided.is_displayed().await.expect("shown"));
     w.fill("#draft-provided", "望江地区旧城改造项目征收补偿方案")

@@ -16,6 +16,42 @@
     syncPicker(select);
     select.addEventListener("change", function () { syncPicker(select); });
   });
+  // Pre-review as the handler types: the draft form is checked on the server, not saved.
+  document.querySelectorAll("form[data-check]").forEach(function (form) {
+    var box = form.querySelector(".live-findings");
+    var list = form.querySelector("#live-findings");
+    if (!box || !list || !window.fetch) { return; }
+    var timer = null;
+    function check() {
+      var body = new URLSearchParams(new FormData(form));
+      if (!body.get("disposition")) { box.hidden = true; return; }
+      window.fetch(form.getAttribute("data-check"), {
+        method: "POST", credentials: "same-origin", body: body,
+        headers: { "content-type": "application/x-www-form-urlencoded" }
+      }).then(function (r) { return r.ok ? r.json() : null; }).then(function (findings) {
+        if (!findings) { return; }
+        list.textContent = "";
+        if (findings.length === 0) {
+          var ok = document.createElement("li");
+          ok.textContent = "未发现问题。";
+          list.appendChild(ok);
+        }
+        findings.forEach(function (f) {
+          var li = document.createElement("li");
+          li.className = f.blocking ? "blocking" : "warning";
+          var tag = document.createElement("strong");
+          tag.textContent = f.blocking ? "须修改 " : "提示 ";
+          li.appendChild(tag);
+          li.appendChild(document.createTextNode(f.message + (f.article ? "（" + f.article + "）" : "")));
+          list.appendChild(li);
+        });
+        box.hidden = false;
+      }).catch(function () {});
+    }
+    function later() { window.clearTimeout(timer); timer = window.setTimeout(check, 500); }
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
+  });
   // Ask before irreversible steps.
   document.querySelectorAll("[data-confirm]").forEach(function (button) {
     button.addEventListener("click", function (e) {

@@ -212,6 +212,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(work::draft_preview),
         )
         .route(
+            "/work/cases/{id}/draft/check",
+            web::post().to(work::draft_check),
+        )
+        .route(
             "/work/cases/{id}/consultations/{cid}/close",
             web::post().to(work::close_consultation),
         )

@@ -591,6 +591,44 @@ pub async fn close_consultation(post: Post, path: Path<(i64, i64)>) -> PageResul
     }
 }
 
+/// One finding of a live check, as the drafting page's script shows it.
+#[derive(serde::Serialize)]
+struct LiveFinding {
+    blocking: bool,
+    message: String,
+    article: String,
+}
+
+/// Pre-review of the draft form as it stands, without saving: JSON for the page's script.
+/// Fields the draft cannot be read without come back as blocking findings.
+pub async fn draft_check(post: Post, id: Path<i64>) -> PageResult {
+    let Post { ctx, form } = post;
+    let actor = ctx.actor_in(&STAFF)?;
+    let live: Vec<LiveFinding> =
+        match drafting::check(&ctx.state, actor, id.into_inner(), draft_input(&form)).await {
+            Ok(findings) => findings
+                .into_iter()
+                .map(|f| LiveFinding {
+                    blocking: f.severity == yishen_domain::draft::Severity::Blocking,
+                    message: f.message,
+                    article: f.article.to_owned(),
+                })
+                .collect(),
+            Err(ApiError::Validation(issues)) => issues
+                .into_iter()
+                .map(|i| LiveFinding {
+                    blocking: true,
+                    message: i.message,
+                    article: String::new(),
+                })
+                .collect(),
+            Err(e) => return Err(e.into()),
+        };
+    Ok(actix_web::HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(live))
+}
+
 /// The draft rendered as the letter it would become (样稿).
 pub async fn draft_preview(ctx: Ctx, id: Path<i64>) -> PageResult {
     let actor = ctx.actor_in(&STAFF)?;
