@@ -86,6 +86,13 @@ async fn browser(driver: &Driver) -> Client {
         .expect("a chromium session")
 }
 
+/// Today in Asia/Shanghai, `YYYY-MM-DD`.
+fn today() -> String {
+    (chrono::Utc::now() + chrono::Duration::hours(8))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
 /// Where screenshots go: `<target>/browser-screenshots/`, found from the test binary's path
 /// (`<target>/debug/deps/browser-…`) unless `CARGO_TARGET_DIR` says otherwise.
 fn screenshot_dir() -> PathBuf {
@@ -433,6 +440,44 @@ async fn an_application_goes_from_a_phone_to_an_issued_letter_and_into_the_annua
         "the cell lists the case: {listed}"
     );
     w.shot("annual-cell-reconsideration").await;
+
+    // It records the applicant's reconsideration against the reply on the case page.
+    w.goto(&format!("/work/cases/{id}")).await;
+    w.c.execute(
+        "document.querySelectorAll('#outcomes details').forEach(d => d.open = true);",
+        vec![],
+    )
+    .await
+    .expect("open the outcome forms");
+    w.fill("#rc-body", "杭州市上城区人民政府").await;
+    // Date fields follow the browser's locale when typed into: set the value itself.
+    w.c.execute(
+        "document.getElementById('rc-filed').value = arguments[0];",
+        vec![serde_json::json!(today())],
+    )
+    .await
+    .expect("filing date");
+    w.shot("outcome-form-reconsideration").await;
+    w.submit("form[action$='/reconsiderations'] button[type=submit]")
+        .await;
+    let outcomes = w.text("#outcomes").await;
+    assert!(
+        outcomes.contains("行政复议：杭州市上城区人民政府"),
+        "{outcomes}"
+    );
+    w.logout().await;
+
+    // The system administrator's pages.
+    w.login("demo-sysadmin", DESKTOP).await;
+    for (path, name) in [
+        ("/admin/agencies", "admin-agencies"),
+        ("/admin/users", "admin-users"),
+        ("/admin/calendar", "admin-calendar"),
+    ] {
+        w.goto(path).await;
+        assert!(w.body().await.len() > 20, "{path}");
+        w.shot(name).await;
+    }
 
     w.c.close().await.expect("close");
 }
