@@ -106,6 +106,12 @@ fn screenshot_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("target"));
     let dir = target.join("browser-screenshots");
     std::fs::create_dir_all(&dir).expect("screenshot dir");
+    // Only this run's pictures: earlier runs may have numbered them differently.
+    for entry in std::fs::read_dir(&dir).expect("list").flatten() {
+        if entry.path().extension().is_some_and(|e| e == "png") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
     dir
 }
 
