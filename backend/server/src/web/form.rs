@@ -124,3 +124,43 @@ impl Errs {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_read_trimmed_text_lines_dates_and_numbers_naming_the_field() {
+        let f =
+            Form::parse(b"a=+x+&b=&items=one%0D%0A%0D%0Atwo&on=2026-03-02&n=7&bad=3x&on2=3%2F2");
+        assert_eq!(f.text("a").as_deref(), Some("x"));
+        assert_eq!(f.text("b"), None);
+        assert_eq!(f.lines("items"), vec!["one", "two"]);
+        assert_eq!(
+            f.date("on").ok().flatten(),
+            NaiveDate::from_ymd_opt(2026, 3, 2)
+        );
+        assert_eq!(f.number::<u32>("n").ok().flatten(), Some(7));
+        let Err(ApiError::Validation(v)) = f.number::<u32>("bad") else {
+            panic!("a bad number is a field error");
+        };
+        assert_eq!(v[0].field, "bad");
+        let Err(ApiError::Validation(v)) = f.date("on2") else {
+            panic!("a bad date is a field error");
+        };
+        assert_eq!(v[0].field, "on2");
+    }
+
+    #[test]
+    fn field_errors_belong_to_their_field_and_its_parts_only() {
+        let errs = Errs(vec![
+            FieldIssue::new("applicant.name", "required", "请填写姓名"),
+            FieldIssue::new("items[1]", "length", "过长"),
+        ]);
+        assert_eq!(errs.get("applicant.name"), Some("请填写姓名"));
+        assert_eq!(errs.get("applicant"), Some("请填写姓名"));
+        assert_eq!(errs.get("items"), Some("过长"));
+        assert_eq!(errs.get("applicant.phone"), None);
+        assert_eq!(errs.get("item"), None);
+    }
+}

@@ -96,7 +96,7 @@ pub async fn queue(ctx: Ctx, q: actix_web::web::Query<HashMap<String, String>>) 
     )
     .await?;
     let ids: Vec<i64> = items.iter().map(|c| c.id).collect();
-    let flags = ctx
+    let (mut flags, soon) = ctx
         .state
         .read(move |conn| {
             let mut out = HashMap::new();
@@ -108,16 +108,21 @@ pub async fn queue(ctx: Ctx, q: actix_web::web::Query<HashMap<String, String>>) 
                     .collect();
                 out.insert(id, kinds);
             }
-            Ok(out)
+            // "Due soon" is the pre-review's threshold, in working days; without the
+            // calendar for the days ahead nothing is marked rather than guessed.
+            let soon = yishen_store::reference::load_calendar(conn)
+                .ok()
+                .and_then(|c| {
+                    c.add_working_days(crate::time::today(), yishen_domain::draft::DUE_SOON_DAYS)
+                        .ok()
+                });
+            Ok((out, soon))
         })
         .await?;
-    let today = crate::time::today();
-    let soon = today + chrono::Days::new(7);
-    let mut flags = flags;
     let rows = items
         .into_iter()
         .map(|c| QueueRow {
-            due_soon: !c.overdue && c.due_on.is_some_and(|d| d <= soon),
+            due_soon: !c.overdue && c.due_on.zip(soon).is_some_and(|(d, s)| d <= s),
             flags: flags.remove(&c.id).unwrap_or_default(),
             case: c,
         })
