@@ -202,6 +202,8 @@ pub async fn annual_xlsx(ctx: Ctx, q: Params) -> PageResult {
 struct Cell {
     l: Chrome,
     c: CellCases,
+    /// The Chinese names of each listed case's disposition and status.
+    labels: Vec<(&'static str, &'static str)>,
     back: String,
 }
 
@@ -227,7 +229,24 @@ pub async fn cell(ctx: Ctx, q: Params) -> PageResult {
         .find(|(k, _)| *k == column)
         .map(|(_, l)| *l)
         .unwrap_or("");
+    let labels = c
+        .items
+        .iter()
+        .map(|i| {
+            (
+                i.disposition
+                    .as_deref()
+                    .and_then(yishen_domain::Disposition::parse)
+                    .map(yishen_domain::Disposition::label)
+                    .unwrap_or(""),
+                yishen_domain::case::Status::parse(&i.status)
+                    .map(yishen_domain::case::Status::label)
+                    .unwrap_or(""),
+            )
+        })
+        .collect();
     ctx.page(&Cell {
+        labels,
         l: ctx.chrome(&format!("{year}年度报告：{} × {column_label}", c.row_label)),
         c,
         back: format!("/stats/annual?{}", base_query(&agency, year, subtree)),
