@@ -20,3 +20,4 @@ mod report;
 mod screening;
 mod similar;
 mod stats;
+mod web;

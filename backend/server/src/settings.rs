@@ -61,6 +61,9 @@ pub struct Settings {
     /// Seconds between runs of the window-expiry job; 0 turns the in-server job off (run
     /// `yishen jobs run-once` from cron instead).
     pub jobs_interval_secs: u64,
+    /// Marks the web pages' session cookie `Secure` (set it when the pages are served over
+    /// HTTPS, directly or behind a proxy).
+    pub cookie_secure: bool,
 }
 
 impl Default for Settings {
@@ -80,6 +83,7 @@ impl Default for Settings {
             body_limit: 1024 * 1024,
             track_per_minute: 10,
             jobs_interval_secs: 3600,
+            cookie_secure: false,
         }
     }
 }
@@ -101,6 +105,7 @@ struct FileSettings {
     refresh_token_days: Option<u64>,
     track_per_minute: Option<u32>,
     jobs_interval_secs: Option<u64>,
+    cookie_secure: Option<bool>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -174,6 +179,18 @@ impl Settings {
                 message: format!("not a number: `{v}`"),
             })?;
         }
+        if let Some(v) = var("YISHEN_COOKIE_SECURE") {
+            s.cookie_secure = match v.as_str() {
+                "true" | "1" => true,
+                "false" | "0" | "" => false,
+                other => {
+                    return Err(SettingsError::Invalid {
+                        var: "YISHEN_COOKIE_SECURE",
+                        message: format!("expected `true` or `false`, got `{other}`"),
+                    });
+                }
+            };
+        }
         if s.pool_size == 0 {
             return Err(SettingsError::Invalid {
                 var: "YISHEN_POOL_SIZE",
@@ -232,6 +249,9 @@ impl Settings {
         }
         if let Some(v) = f.jobs_interval_secs {
             self.jobs_interval_secs = v;
+        }
+        if let Some(v) = f.cookie_secure {
+            self.cookie_secure = v;
         }
         Ok(())
     }

@@ -164,8 +164,13 @@ async fn request_context(
     Ok(res)
 }
 
-async fn route_not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::RouteNotFound)
+/// Unknown addresses: a problem+json answer under `/api/`, a Chinese page elsewhere.
+async fn route_not_found(req: actix_web::HttpRequest) -> HttpResponse {
+    if req.path().starts_with("/api/") {
+        actix_web::ResponseError::error_response(&ApiError::RouteNotFound)
+    } else {
+        crate::web::not_found()
+    }
 }
 
 async fn docs_redirect() -> HttpResponse {
@@ -255,6 +260,7 @@ fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
                 web::PathConfig::default().error_handler(|_, _| ApiError::NotFound("资源").into()),
             )
             .configure(crate::routes::configure)
+            .configure(crate::web::configure)
             .route("/api/docs", web::get().to(docs_redirect))
             .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi.clone()))
             .default_service(web::to(route_not_found))

@@ -8,6 +8,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use yishen_domain::Role;
+use yishen_store::DbConn;
 use yishen_store::models::{agency, user};
 
 use crate::error::ApiError;
@@ -45,40 +46,44 @@ fn bearer(req: &HttpRequest) -> Option<String> {
         .then(|| token.trim().to_owned())
 }
 
+/// The active account `id` as an actor, or `None` when it is unknown or deactivated. Shared
+/// by the bearer-token extractor and the web pages' session extractor.
+pub(crate) fn active_actor(conn: &mut DbConn, id: i64) -> Result<Option<Actor>, ApiError> {
+    let Some((u, _)) = user::find(conn, id)? else {
+        return Ok(None);
+    };
+    if !u.active {
+        return Ok(None);
+    }
+    let role = Role::parse(&u.role)
+        .map_err(|_| anyhow::anyhow!("user {} has unknown role {}", u.id, u.role))?;
+    let agency = match u.agency_id {
+        Some(aid) => agency::find(conn, aid)?.map(|a| ActorAgency {
+            id: a.id,
+            code: a.code,
+            path: a.path,
+        }),
+        None => None,
+    };
+    Ok(Some(Actor {
+        id: u.id,
+        username: u.username,
+        role,
+        agency,
+    }))
+}
+
 async fn load(state: web::Data<AppState>, token: String) -> Result<Actor, ApiError> {
     let id = state
         .keys
         .verify_access(&token)
         .ok_or(ApiError::InvalidToken)?;
     state
-        .read(move |conn| {
-            let Some((u, _)) = user::find(conn, id)? else {
-                return Err(ApiError::InvalidToken);
-            };
-            if !u.active {
-                return Err(ApiError::InvalidToken);
-            }
-            let role = Role::parse(&u.role)
-                .map_err(|_| anyhow::anyhow!("user {} has unknown role {}", u.id, u.role))?;
-            let agency = match u.agency_id {
-                Some(aid) => agency::find(conn, aid)?.map(|a| ActorAgency {
-                    id: a.id,
-                    code: a.code,
-                    path: a.path,
-                }),
-                None => None,
-            };
-            Ok(Actor {
-                id: u.id,
-                username: u.username,
-                role,
-                agency,
-            })
-        })
+        .read(move |conn| active_actor(conn, id)?.ok_or(ApiError::InvalidToken))
         .await
 }
 
-fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
+pub(crate) fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
     req.app_data::<web::Data<AppState>>()
         .cloned()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state missing")))

@@ -15,11 +15,31 @@ use crate::state::AppState;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
-    username: String,
-    password: String,
-    display_name: String,
-    phone: Option<String>,
-    email: Option<String>,
+    pub(crate) username: String,
+    pub(crate) password: String,
+    pub(crate) display_name: String,
+    pub(crate) phone: Option<String>,
+    pub(crate) email: Option<String>,
+}
+
+/// Parses a self-registration (the API's and the registration page's), naming every bad field.
+pub(crate) fn new_applicant(b: RegisterRequest) -> Result<NewAccount, ApiError> {
+    let mut f = Fields::default();
+    let username = f.take("username", Username::parse(&b.username));
+    let password = f.take("password", Password::parse(&b.password, username.as_ref()));
+    let display_name = f.take("display_name", DisplayName::parse(&b.display_name));
+    let phone = f.optional("phone", b.phone.as_deref(), Phone::parse);
+    let email = f.optional("email", b.email.as_deref(), Email::parse);
+    f.finish()?;
+    Ok(NewAccount {
+        username: parsed(username)?,
+        password: parsed(password)?,
+        display_name: parsed(display_name)?,
+        role: Role::Applicant,
+        agency: None,
+        phone,
+        email,
+    })
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -72,28 +92,8 @@ pub async fn register(
     state: web::Data<AppState>,
     body: ApiJson<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.0;
-    let mut f = Fields::default();
-    let username = f.take("username", Username::parse(&b.username));
-    let password = f.take("password", Password::parse(&b.password, username.as_ref()));
-    let display_name = f.take("display_name", DisplayName::parse(&b.display_name));
-    let phone = f.optional("phone", b.phone.as_deref(), Phone::parse);
-    let email = f.optional("email", b.email.as_deref(), Email::parse);
-    f.finish()?;
-    let id = accounts::create(
-        &state,
-        Creator::SelfRegistration,
-        NewAccount {
-            username: parsed(username)?,
-            password: parsed(password)?,
-            display_name: parsed(display_name)?,
-            role: Role::Applicant,
-            agency: None,
-            phone,
-            email,
-        },
-    )
-    .await?;
+    let account = new_applicant(body.0)?;
+    let id = accounts::create(&state, Creator::SelfRegistration, account).await?;
     Ok(HttpResponse::Created().json(load_view(&state, id).await?))
 }
 

@@ -156,14 +156,37 @@ pub async fn list(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
-    username: String,
-    password: String,
-    display_name: String,
-    role: String,
+    pub(crate) username: String,
+    pub(crate) password: String,
+    pub(crate) display_name: String,
+    pub(crate) role: String,
     /// Agency code; required for staff roles.
-    agency: Option<String>,
-    phone: Option<String>,
-    email: Option<String>,
+    pub(crate) agency: Option<String>,
+    pub(crate) phone: Option<String>,
+    pub(crate) email: Option<String>,
+}
+
+/// Parses an administrator's new account (the API's and the admin page's), naming every bad
+/// field.
+pub(crate) fn new_account(b: CreateUser) -> Result<NewAccount, ApiError> {
+    let mut f = Fields::default();
+    let username = f.take("username", Username::parse(&b.username));
+    let password = f.take("password", Password::parse(&b.password, username.as_ref()));
+    let display_name = f.take("display_name", DisplayName::parse(&b.display_name));
+    let role = f.take("role", Role::parse(&b.role));
+    let agency = f.optional("agency", b.agency.as_deref(), AgencyCode::parse);
+    let phone = f.optional("phone", b.phone.as_deref(), Phone::parse);
+    let email = f.optional("email", b.email.as_deref(), Email::parse);
+    f.finish()?;
+    Ok(NewAccount {
+        username: parsed(username)?,
+        password: parsed(password)?,
+        display_name: parsed(display_name)?,
+        role: parsed(role)?,
+        agency,
+        phone,
+        email,
+    })
 }
 
 /// Creates an account (administrators).
@@ -183,29 +206,8 @@ pub async fn create(
             "只有系统管理员和机关管理员可以创建工作人员账号".into(),
         ));
     }
-    let mut f = Fields::default();
-    let username = f.take("username", Username::parse(&b.username));
-    let password = f.take("password", Password::parse(&b.password, username.as_ref()));
-    let display_name = f.take("display_name", DisplayName::parse(&b.display_name));
-    let role = f.take("role", Role::parse(&b.role));
-    let agency = f.optional("agency", b.agency.as_deref(), AgencyCode::parse);
-    let phone = f.optional("phone", b.phone.as_deref(), Phone::parse);
-    let email = f.optional("email", b.email.as_deref(), Email::parse);
-    f.finish()?;
-    let id = accounts::create(
-        &state,
-        Creator::Admin(actor),
-        NewAccount {
-            username: parsed(username)?,
-            password: parsed(password)?,
-            display_name: parsed(display_name)?,
-            role: parsed(role)?,
-            agency,
-            phone,
-            email,
-        },
-    )
-    .await?;
+    let account = new_account(b)?;
+    let id = accounts::create(&state, Creator::Admin(actor), account).await?;
     Ok(HttpResponse::Created().json(load_view(&state, id).await?))
 }
 

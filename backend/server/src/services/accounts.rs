@@ -3,7 +3,7 @@
 
 use chrono::Duration as ChronoDuration;
 use yishen_domain::{AgencyCode, DisplayName, Email, Password, Phone, Role, Username};
-use yishen_store::models::{agency, refresh_token, user};
+use yishen_store::models::{agency, refresh_token, user, web_session};
 
 use crate::auth::password::{self, off_thread};
 use crate::auth::{Actor, tokens};
@@ -121,6 +121,20 @@ pub async fn create(
 
 /// Checks a username and password; on success opens a new session (token family).
 pub async fn login(state: &AppState, username: &str, password: &str) -> Result<Session, ApiError> {
+    let (user_id, role) = check_credentials(state, username, password).await?;
+    let family = uuid::Uuid::new_v4().to_string();
+    let session = open_session(state, user_id, &role, family).await?;
+    tracing::info!(user_id, "login");
+    Ok(session)
+}
+
+/// Checks a username and password of an active account; answers its id and role. The API's
+/// token login and the web pages' cookie login both come through here.
+pub async fn check_credentials(
+    state: &AppState,
+    username: &str,
+    password: &str,
+) -> Result<(i64, String), ApiError> {
     let name = Username::parse(username).ok();
     let found = match name {
         Some(n) => {
@@ -145,10 +159,7 @@ pub async fn login(state: &AppState, username: &str, password: &str) -> Result<S
         tracing::info!(user_id = u.id, "login refused");
         return Err(ApiError::InvalidCredentials);
     }
-    let family = uuid::Uuid::new_v4().to_string();
-    let session = open_session(state, u.id, &u.role, family).await?;
-    tracing::info!(user_id = u.id, "login");
-    Ok(session)
+    Ok((u.id, u.role))
 }
 
 async fn open_session(
@@ -316,6 +327,7 @@ pub async fn change_password(
                 },
             )?;
             refresh_token::revoke_user(conn, id, now, "password_changed")?;
+            web_session::revoke_user(conn, id, now)?;
             Ok(())
         })
         .await
@@ -373,6 +385,7 @@ pub async fn update(
             )?;
             if changes.active == Some(false) || changes.password.is_some() {
                 refresh_token::revoke_user(conn, id, now, "account_changed")?;
+                web_session::revoke_user(conn, id, now)?;
             }
             Ok(())
         })

@@ -16,3 +16,4 @@ pub mod refresh_token;
 pub mod report;
 pub mod stats;
 pub mod user;
+pub mod web_session;

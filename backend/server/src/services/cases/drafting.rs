@@ -166,6 +166,25 @@ pub async fn save(
     Ok(DraftResult { case, findings })
 }
 
+/// Pre-reviews a draft without saving it, for whoever may see the case (the drafting page
+/// checks as the handler types). The similar-case warning needs the index and comes with the
+/// saved draft only.
+pub async fn check(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    input: DraftInput,
+) -> Result<Vec<Finding>, ApiError> {
+    let draft = Draft::parse(input).map_err(shape_error)?;
+    let scope = crate::policy::case_scope(actor)?;
+    state
+        .read(move |conn| {
+            let loaded = super::load(conn, &scope, id, crate::time::today())?;
+            Ok(prereview(&draft, &facts(conn, &loaded, &draft)?))
+        })
+        .await
+}
+
 /// Sends the draft to legal review; refused while pre-review finds a blocking defect.
 pub async fn submit(
     state: &AppState,

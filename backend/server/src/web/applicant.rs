@@ -1,0 +1,477 @@
+//! Applicants' pages: filing an application, "my applications", one application with its
+//! deadline and the clock ledger in plain words, answering a 补正 request, fee notices,
+//! letter downloads, withdrawal, and tracking without an account.
+
+use askama::Template;
+use chrono::NaiveDate;
+use yishen_domain::Role;
+use yishen_domain::case::ApplicantInput;
+use yishen_domain::clock::ClockState;
+use yishen_store::models::agency;
+
+use super::{Chrome, Ctx, Errs, PageError, PageResult, Post, see_other};
+use crate::error::ApiError;
+use crate::services::cases::actions::{self, CorrectionResponseBody, WithdrawBody};
+use crate::services::cases::intake::{self, IntakeBody};
+use crate::services::cases::read::{self, ClockView, QueueQuery, TrackView};
+use crate::services::cases::views::{CaseSummary, CaseView};
+use crate::services::letters::{self, LetterView};
+
+/// One span of the clock ledger: consecutive days with the same treatment.
+#[derive(Debug)]
+pub struct LedgerSpan {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub counted: bool,
+    pub text: String,
+}
+
+/// The clock in plain words: one sentence, the open windows and the ledger by spans.
+#[derive(Debug, Default)]
+pub struct ClockWords {
+    pub headline: String,
+    pub windows: Vec<String>,
+    pub spans: Vec<LedgerSpan>,
+}
+
+fn ymd(d: NaiveDate) -> String {
+    d.format("%Y年%-m月%-d日").to_string()
+}
+
+/// Puts a case's clock into words for the applicant and the staff.
+pub fn clock_words(view: &ClockView) -> ClockWords {
+    let c = match view {
+        ClockView::Uncovered { detail, .. } => {
+            return ClockWords {
+                headline: detail.clone(),
+                ..ClockWords::default()
+            };
+        }
+        ClockView::Computed(c) => c,
+    };
+    let due = c.due_on.map(ymd).unwrap_or_default();
+    let headline = match c.state {
+        ClockState::NotStarted => {
+            "申请尚未确认收到；机关确认收到后开始计算20个工作日的答复期限。".to_owned()
+        }
+        ClockState::AwaitingCorrection => match c.correction_deadline {
+            Some(d) => format!(
+                "等待补正，期限暂停计算；请在{}前提交补正后的申请，补正后重新计算答复期限。",
+                ymd(d)
+            ),
+            None => "等待补正，期限暂停计算。".to_owned(),
+        },
+        ClockState::Running => format!(
+            "答复期限为{due}：共{}个工作日，已用{}个，还剩{}个。{}",
+            c.limit,
+            c.counted,
+            c.remaining,
+            if c.provisional {
+                "（有未结束的暂停期间，期限可能顺延）"
+            } else {
+                ""
+            }
+        ),
+        ClockState::Paused => format!(
+            "征求意见或缴费期间不计入答复期限，目前暂停计算；已用{}个工作日，暂按{due}计。",
+            c.counted
+        ),
+        ClockState::Stopped => "已答复或已办结，期限停止计算。".to_owned(),
+        ClockState::Overdue => format!("已超过答复期限（{due}）{}个工作日。", c.overdue_by),
+    };
+    let windows = c
+        .windows
+        .iter()
+        .filter(|w| w.closed_on.is_none())
+        .map(|w| format!("{}（{}至{}）", w.note, ymd(w.opened_on), ymd(w.deadline)))
+        .collect();
+    let mut spans: Vec<LedgerSpan> = Vec::new();
+    let mut first_number: Option<u32> = None;
+    let mut last_number: Option<u32> = None;
+    for day in &c.ledger {
+        let same = spans
+            .last()
+            .is_some_and(|s| s.counted == day.counted && (day.counted || s.text == day.reason));
+        if same {
+            if let Some(s) = spans.last_mut() {
+                s.to = day.date;
+            }
+            if day.day_number.is_some() {
+                last_number = day.day_number;
+            }
+        } else {
+            close_span(&mut spans, first_number, last_number);
+            first_number = day.day_number;
+            last_number = day.day_number;
+            spans.push(LedgerSpan {
+                from: day.date,
+                to: day.date,
+                counted: day.counted,
+                text: day.reason.clone(),
+            });
+        }
+    }
+    close_span(&mut spans, first_number, last_number);
+    ClockWords {
+        headline,
+        windows,
+        spans,
+    }
+}
+
+fn close_span(spans: &mut [LedgerSpan], first: Option<u32>, last: Option<u32>) {
+    if let Some(s) = spans.last_mut()
+        && s.counted
+        && let (Some(a), Some(b)) = (first, last)
+    {
+        s.text = if a == b {
+            format!("计入答复期限：第{a}个工作日")
+        } else {
+            format!("计入答复期限：第{a}至{b}个工作日")
+        };
+    }
+}
+
+/// `(value, label)` options of the application form.
+pub const CATEGORIES: [(&str, &str); 6] = [
+    ("natural_person", "自然人"),
+    ("business", "商业企业"),
+    ("research", "科研机构"),
+    ("nonprofit", "社会公益组织"),
+    ("legal_service", "法律服务机构"),
+    ("other_org", "其他"),
+];
+pub const ID_TYPES: [(&str, &str); 4] = [
+    ("resident_id", "居民身份证"),
+    ("passport", "护照"),
+    ("uscc", "统一社会信用代码"),
+    ("other", "其他证件"),
+];
+pub const DELIVERIES: [(&str, &str); 4] = [
+    ("online", "网上获取"),
+    ("post", "邮寄"),
+    ("email", "电子邮件"),
+    ("pickup", "当面领取"),
+];
+
+#[derive(Template)]
+#[template(path = "apply.html")]
+struct Apply {
+    l: Chrome,
+    errs: Errs,
+    agencies: Vec<(String, String)>,
+    v: ApplyValues,
+    categories: &'static [(&'static str, &'static str)],
+    id_types: &'static [(&'static str, &'static str)],
+    deliveries: &'static [(&'static str, &'static str)],
+}
+
+/// What the applicant typed, kept when the form comes back with errors.
+#[derive(Debug, Default)]
+struct ApplyValues {
+    agency: String,
+    kind: String,
+    category: String,
+    name: String,
+    id_type: String,
+    phone: String,
+    email: String,
+    address: String,
+    content: String,
+    description: String,
+    purpose: String,
+    electronic: bool,
+    paper: bool,
+    delivery: String,
+}
+
+impl ApplyValues {
+    fn selected(&self, field: &str, value: &str) -> bool {
+        let v = match field {
+            "agency" => &self.agency,
+            "kind" => &self.kind,
+            "category" => &self.category,
+            "id_type" => &self.id_type,
+            "delivery" => &self.delivery,
+            _ => return false,
+        };
+        v == value
+    }
+}
+
+async fn agency_options(ctx: &Ctx) -> Result<Vec<(String, String)>, ApiError> {
+    ctx.state
+        .read(|conn| {
+            Ok(agency::list(conn)?
+                .into_iter()
+                .map(|a| (a.code, a.name))
+                .collect())
+        })
+        .await
+}
+
+pub async fn apply_form(ctx: Ctx) -> PageResult {
+    ctx.actor_in(&[Role::Applicant])?;
+    let agencies = agency_options(&ctx).await?;
+    ctx.page(&Apply {
+        l: ctx.chrome("提交政府信息公开申请"),
+        errs: Errs::default(),
+        agencies,
+        v: ApplyValues {
+            kind: "person".into(),
+            category: "natural_person".into(),
+            id_type: "resident_id".into(),
+            electronic: true,
+            delivery: "online".into(),
+            ..ApplyValues::default()
+        },
+        categories: &CATEGORIES,
+        id_types: &ID_TYPES,
+        deliveries: &DELIVERIES,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "applied.html")]
+struct Applied {
+    l: Chrome,
+    case: CaseView,
+}
+
+pub async fn apply(post: Post) -> PageResult {
+    let Post { ctx, form } = post;
+    let actor = ctx.actor_in(&[Role::Applicant])?.clone();
+    let mut forms = Vec::new();
+    if form.checked("form_electronic") {
+        forms.push("electronic".to_owned());
+    }
+    if form.checked("form_paper") {
+        forms.push("paper".to_owned());
+    }
+    let body = IntakeBody {
+        agency: form.text("agency"),
+        channel: Some("online".into()),
+        received_on: None,
+        applicant: Some(ApplicantInput {
+            kind: form.text("kind"),
+            category: form.text("category"),
+            name: form.text("applicant.name"),
+            id_type: form.text("applicant.id_type"),
+            id_number: form.text("applicant.id_number"),
+            phone: form.text("applicant.phone"),
+            email: form.text("applicant.email"),
+            address: form.text("applicant.address"),
+        }),
+        content: form.text("content"),
+        description: form.text("description"),
+        purpose: form.text("purpose"),
+        forms: Some(forms),
+        delivery: form.text("delivery"),
+    };
+    match intake::create(&ctx.state, &actor, body).await {
+        Ok(case) => ctx.page(&Applied {
+            l: ctx.chrome("申请已提交"),
+            case,
+        }),
+        Err(e) => {
+            let errs = Errs::from_api(e)?;
+            let agencies = agency_options(&ctx).await?;
+            // Identity numbers are never echoed back into the page.
+            let v = ApplyValues {
+                agency: form.text("agency").unwrap_or_default(),
+                kind: form.text("kind").unwrap_or_default(),
+                category: form.text("category").unwrap_or_default(),
+                name: form.text("applicant.name").unwrap_or_default(),
+                id_type: form.text("applicant.id_type").unwrap_or_default(),
+                phone: form.text("applicant.phone").unwrap_or_default(),
+                email: form.text("applicant.email").unwrap_or_default(),
+                address: form.text("applicant.address").unwrap_or_default(),
+                content: form.text("content").unwrap_or_default(),
+                description: form.text("description").unwrap_or_default(),
+                purpose: form.text("purpose").unwrap_or_default(),
+                electronic: form.checked("form_electronic"),
+                paper: form.checked("form_paper"),
+                delivery: form.text("delivery").unwrap_or_default(),
+            };
+            ctx.page_status(
+                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+                &Apply {
+                    l: ctx.chrome("提交政府信息公开申请"),
+                    errs,
+                    agencies,
+                    v,
+                    categories: &CATEGORIES,
+                    id_types: &ID_TYPES,
+                    deliveries: &DELIVERIES,
+                },
+            )
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "my.html")]
+struct My {
+    l: Chrome,
+    items: Vec<CaseSummary>,
+}
+
+pub async fn my_cases(ctx: Ctx) -> PageResult {
+    let actor = ctx.actor_in(&[Role::Applicant])?;
+    let (items, _) = read::list(
+        &ctx.state,
+        actor,
+        QueueQuery {
+            limit: 200,
+            ..QueueQuery::default()
+        },
+    )
+    .await?;
+    ctx.page(&My {
+        l: ctx.chrome("我的申请"),
+        items,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "my_case.html")]
+struct MyCase {
+    l: Chrome,
+    case: CaseView,
+    clock: ClockWords,
+    letters: Vec<LetterView>,
+    timeline: Vec<(NaiveDate, String)>,
+    errs: Errs,
+}
+
+async fn my_case_page(ctx: &Ctx, id: i64, errs: Errs) -> PageResult {
+    let actor = ctx.actor_in(&[Role::Applicant])?;
+    let case = read::get(&ctx.state, actor, id).await?;
+    let clock = clock_words(&read::clock(&ctx.state, actor, id).await?);
+    let letters = letters::for_case(&ctx.state, actor, id).await?;
+    let timeline = read::events(&ctx.state, actor, id)
+        .await?
+        .into_iter()
+        .map(|e| (e.on, e.summary))
+        .collect();
+    let status = if errs.any() {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        actix_web::http::StatusCode::OK
+    };
+    ctx.page_status(
+        status,
+        &MyCase {
+            l: ctx.chrome(&format!("申请 {}", case.tracking_no)),
+            case,
+            clock,
+            letters,
+            timeline,
+            errs,
+        },
+    )
+}
+
+pub async fn my_case(ctx: Ctx, id: actix_web::web::Path<i64>) -> PageResult {
+    my_case_page(&ctx, id.into_inner(), Errs::default()).await
+}
+
+pub async fn answer_correction(post: Post, id: actix_web::web::Path<i64>) -> PageResult {
+    let Post { ctx, form } = post;
+    let id = id.into_inner();
+    let actor = ctx.actor_in(&[Role::Applicant])?.clone();
+    let body = CorrectionResponseBody {
+        content: form.text("content"),
+        on: None,
+    };
+    match actions::receive_correction(&ctx.state, &actor, id, None, body).await {
+        Ok(_) => Ok(see_other(&format!("/my/cases/{id}"))),
+        Err(e) => my_case_page(&ctx, id, Errs::from_api(e)?).await,
+    }
+}
+
+pub async fn withdraw(post: Post, id: actix_web::web::Path<i64>) -> PageResult {
+    let Post { ctx, form } = post;
+    let id = id.into_inner();
+    let actor = ctx.actor_in(&[Role::Applicant])?.clone();
+    let body = WithdrawBody {
+        reason: form.text("reason"),
+        on: None,
+    };
+    match actions::withdraw(&ctx.state, &actor, id, None, body).await {
+        Ok(_) => Ok(see_other(&format!("/my/cases/{id}"))),
+        Err(e) => my_case_page(&ctx, id, Errs::from_api(e)?).await,
+    }
+}
+
+/// A letter's PDF, for anyone who may see its case.
+pub async fn letter_pdf(ctx: Ctx, id: actix_web::web::Path<i64>) -> PageResult {
+    let actor = ctx.actor()?;
+    let (number, bytes) = letters::pdf(&ctx.state, actor, id.into_inner()).await?;
+    let file: String = number
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut res =
+        crate::routes::file_response("application/pdf", false, &format!("{file}.pdf"), bytes);
+    res.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("private, no-store"),
+    );
+    Ok(res)
+}
+
+#[derive(Template)]
+#[template(path = "track.html")]
+struct Track {
+    l: Chrome,
+    errs: Errs,
+    tracking_no: String,
+    found: Option<TrackView>,
+}
+
+pub async fn track_form(ctx: Ctx) -> PageResult {
+    ctx.page(&Track {
+        l: ctx.chrome("查询办理进度"),
+        errs: Errs::default(),
+        tracking_no: String::new(),
+        found: None,
+    })
+}
+
+pub async fn track(post: Post, req: actix_web::HttpRequest) -> PageResult {
+    let Post { ctx, form } = post;
+    let tracking_no = form.text("tracking_no").unwrap_or_default();
+    let code = form.text("query_code").unwrap_or_default();
+    let client = req
+        .peer_addr()
+        .map(|a| a.ip())
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+    if !ctx.state.track_limiter.allow(client) {
+        return Err(PageError::Api(ApiError::RateLimited));
+    }
+    let (found, errs) = match read::track(&ctx.state, &tracking_no, &code).await {
+        Ok(v) => (Some(v), Errs::default()),
+        Err(ApiError::NotFound(_)) => (
+            None,
+            Errs(vec![crate::error::FieldIssue::new(
+                "query_code",
+                "not_found",
+                "受理编号或查询码有误，请核对后再试",
+            )]),
+        ),
+        Err(e) => return Err(e.into()),
+    };
+    ctx.page(&Track {
+        l: ctx.chrome("查询办理进度"),
+        errs,
+        tracking_no,
+        found,
+    })
+}

@@ -1,0 +1,300 @@
+//! Browser sessions: the `yishen_session` cookie (HttpOnly, SameSite=Strict, Path=/, Secure
+//! by setting) carries a random id whose SHA-256 is the `web_sessions` row; the row holds the
+//! session's CSRF token. Before login a `yishen_csrf` cookie carries the token for the login,
+//! register and tracking forms. Every POST goes through [`Post`], which checks the token.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use yishen_domain::Role;
+use yishen_store::models::web_session;
+
+use super::{Chrome, Form, PageError};
+use crate::auth::Actor;
+use crate::auth::extractor::{active_actor, app_state};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "yishen_session";
+pub const ANON_CSRF_COOKIE: &str = "yishen_csrf";
+/// How long a browser session lasts.
+const SESSION_HOURS: i64 = 12;
+/// Largest form body accepted.
+const FORM_LIMIT: usize = 256 * 1024;
+
+fn random_token() -> Result<String, ApiError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("random: {e}"))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
+fn session_hash(id: &str) -> String {
+    hex::encode(Sha256::digest(id.as_bytes()))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn cookie<'a>(
+    state: &AppState,
+    name: &'a str,
+    value: String,
+    max_age: CookieDuration,
+) -> Cookie<'a> {
+    Cookie::build(name, value)
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .path("/")
+        .secure(state.settings.cookie_secure)
+        .max_age(max_age)
+        .finish()
+}
+
+/// The request as a page sees it: the state, the logged-in actor if any, and the CSRF token
+/// forms must carry.
+pub struct Ctx {
+    pub state: web::Data<AppState>,
+    pub actor: Option<Actor>,
+    pub display_name: Option<String>,
+    pub csrf: String,
+    session_hash: Option<String>,
+    /// A pre-login CSRF token minted for this request, to be set as a cookie.
+    new_anon_csrf: Option<String>,
+}
+
+impl Ctx {
+    async fn load(req: HttpRequest) -> Result<Self, ApiError> {
+        let state = app_state(&req)?;
+        if let Some(c) = req.cookie(SESSION_COOKIE) {
+            let hash = session_hash(c.value());
+            let h = hash.clone();
+            let found = state
+                .read(move |conn| {
+                    let now = yishen_store::now();
+                    let Some(s) = web_session::find_live(conn, &h, now)? else {
+                        return Ok(None);
+                    };
+                    let Some(actor) = active_actor(conn, s.user_id)? else {
+                        return Ok(None);
+                    };
+                    let name = yishen_store::models::user::find(conn, s.user_id)?
+                        .map(|(u, _)| u.display_name);
+                    Ok(Some((actor, name, s.csrf_token)))
+                })
+                .await?;
+            if let Some((actor, name, csrf)) = found {
+                return Ok(Self {
+                    state,
+                    actor: Some(actor),
+                    display_name: name,
+                    csrf,
+                    session_hash: Some(hash),
+                    new_anon_csrf: None,
+                });
+            }
+        }
+        let (csrf, new_anon_csrf) = match req.cookie(ANON_CSRF_COOKIE) {
+            Some(c) if c.value().len() >= 32 => (c.value().to_owned(), None),
+            _ => {
+                let t = random_token()?;
+                (t.clone(), Some(t))
+            }
+        };
+        Ok(Self {
+            state,
+            actor: None,
+            display_name: None,
+            csrf,
+            session_hash: None,
+            new_anon_csrf,
+        })
+    }
+
+    /// The logged-in actor, or a redirect to the login page.
+    pub fn actor(&self) -> Result<&Actor, PageError> {
+        self.actor.as_ref().ok_or(PageError::Login)
+    }
+
+    /// The logged-in actor when it has one of `roles`.
+    pub fn actor_in(&self, roles: &[Role]) -> Result<&Actor, PageError> {
+        let a = self.actor()?;
+        if roles.contains(&a.role) {
+            Ok(a)
+        } else {
+            Err(PageError::Api(ApiError::Forbidden(
+                "您的账号角色不能使用此页面".into(),
+            )))
+        }
+    }
+
+    /// The layout's context for a page titled `title`.
+    pub fn chrome(&self, title: &str) -> Chrome {
+        let nav = match self.actor.as_ref().map(|a| a.role) {
+            None => vec![
+                ("/track", "查询办理进度"),
+                ("/login", "登录"),
+                ("/register", "注册"),
+            ],
+            Some(Role::Applicant) => vec![
+                ("/apply", "提交申请"),
+                ("/my", "我的申请"),
+                ("/track", "进度查询"),
+            ],
+            Some(Role::ReconsiderationBody) => vec![
+                ("/stats", "统计分析"),
+                ("/stats/annual", "年度报告"),
+                ("/work", "案件"),
+            ],
+            Some(Role::Sysadmin) => vec![
+                ("/admin/agencies", "机关"),
+                ("/admin/users", "账号"),
+                ("/admin/calendar", "节假日"),
+            ],
+            Some(Role::AgencyAdmin) => vec![
+                ("/work", "工作台"),
+                ("/admin/users", "账号"),
+                ("/admin/agencies", "机关"),
+            ],
+            Some(_) => vec![("/work", "工作台"), ("/stats/annual", "年度报告")],
+        };
+        Chrome {
+            title: title.to_owned(),
+            csrf: self.csrf.clone(),
+            user: self.actor.as_ref().map(|a| {
+                self.display_name
+                    .clone()
+                    .unwrap_or_else(|| a.username.clone())
+            }),
+            role_label: self.actor.as_ref().map(|a| a.role.label()).unwrap_or(""),
+            nav,
+        }
+    }
+
+    /// Renders a page, setting the pre-login CSRF cookie when one was minted.
+    pub fn page<T: askama::Template>(&self, t: &T) -> Result<HttpResponse, PageError> {
+        self.page_status(actix_web::http::StatusCode::OK, t)
+    }
+
+    pub fn page_status<T: askama::Template>(
+        &self,
+        status: actix_web::http::StatusCode,
+        t: &T,
+    ) -> Result<HttpResponse, PageError> {
+        let mut res = super::html_response(status, t.render()?);
+        if let Some(token) = &self.new_anon_csrf {
+            let c = cookie(
+                &self.state,
+                ANON_CSRF_COOKIE,
+                token.clone(),
+                CookieDuration::hours(SESSION_HOURS),
+            );
+            res.add_cookie(&c)
+                .map_err(|e| ApiError::Internal(anyhow::anyhow!("cookie: {e}")))?;
+        }
+        Ok(res)
+    }
+
+    /// Opens a session for `user_id` and sets its cookie on `res`.
+    pub async fn open_session(&self, user_id: i64, res: &mut HttpResponse) -> Result<(), ApiError> {
+        let id = random_token()?;
+        let csrf = random_token()?;
+        let hash = session_hash(&id);
+        self.state
+            .write(move |conn| {
+                let now = yishen_store::now();
+                web_session::insert(
+                    conn,
+                    &web_session::NewWebSession {
+                        session_hash: &hash,
+                        user_id,
+                        csrf_token: &csrf,
+                        created_at: now,
+                        expires_at: now + chrono::Duration::hours(SESSION_HOURS),
+                    },
+                )?;
+                Ok(())
+            })
+            .await?;
+        let c = cookie(
+            &self.state,
+            SESSION_COOKIE,
+            id,
+            CookieDuration::hours(SESSION_HOURS),
+        );
+        res.add_cookie(&c)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("cookie: {e}")))?;
+        tracing::info!(user_id, "web login");
+        Ok(())
+    }
+
+    /// Revokes this session (logout) and clears its cookie on `res`.
+    pub async fn close_session(&self, res: &mut HttpResponse) -> Result<(), ApiError> {
+        if let Some(hash) = self.session_hash.clone() {
+            self.state
+                .write(move |conn| Ok(web_session::revoke(conn, &hash, yishen_store::now())?))
+                .await?;
+        }
+        let mut c = cookie(
+            &self.state,
+            SESSION_COOKIE,
+            String::new(),
+            CookieDuration::ZERO,
+        );
+        c.make_removal();
+        res.add_cookie(&c)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("cookie: {e}")))?;
+        Ok(())
+    }
+}
+
+impl FromRequest for Ctx {
+    type Error = PageError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, PageError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ok(Ctx::load(req).await?) })
+    }
+}
+
+/// A submitted form whose CSRF token matched the session's (or the pre-login cookie's).
+pub struct Post {
+    pub ctx: Ctx,
+    pub form: Form,
+}
+
+impl FromRequest for Post {
+    type Error = PageError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, PageError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let body = web::Bytes::from_request(&req, payload);
+        Box::pin(async move {
+            let bytes = body
+                .await
+                .map_err(|_| PageError::Api(ApiError::PayloadTooLarge { limit: FORM_LIMIT }))?;
+            if bytes.len() > FORM_LIMIT {
+                return Err(PageError::Api(ApiError::PayloadTooLarge {
+                    limit: FORM_LIMIT,
+                }));
+            }
+            let ctx = Ctx::load(req).await?;
+            let form = Form::parse(&bytes);
+            let sent = form.raw("csrf").unwrap_or("");
+            // A minted token means the browser had none: nothing can match it.
+            if ctx.new_anon_csrf.is_some()
+                || !constant_time_eq(sent.as_bytes(), ctx.csrf.as_bytes())
+            {
+                return Err(PageError::Csrf);
+            }
+            Ok(Post { ctx, form })
+        })
+    }
+}

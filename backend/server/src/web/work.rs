@@ -1,0 +1,647 @@
+//! The staff workbench: the queue (overdue and due-soon marked, flags as badges, filters),
+//! the case page (timeline, clock ledger, flags with evidence, similar cases with their
+//! outcomes, pushed articles, letters) and one POST per action for clerks, handlers, legal
+//! advisers, approvers and reconsideration bodies. Each action form carries the case version,
+//! so a stale form is refused rather than overwriting a colleague's work.
+
+use std::collections::HashMap;
+
+use actix_web::web::Path;
+use askama::Template;
+use chrono::NaiveDate;
+use yishen_domain::case::Status;
+use yishen_domain::draft::{Access, CompetentAgency, DraftInput, WithheldPart};
+use yishen_domain::{Disposition, Role};
+
+use super::applicant::{ClockWords, clock_words};
+use super::{Chrome, Ctx, Errs, Form, PageResult, Post, see_other};
+use crate::auth::Actor;
+use crate::error::ApiError;
+use crate::services::articles::{self, PushedArticle};
+use crate::services::cases::actions::{
+    self, CloseConsultationBody, ConfirmBody, ConsultationBody, CorrectionBody,
+    CorrectionResponseBody, ExtensionBody, FeeNoticeBody, OnBody,
+};
+use crate::services::cases::drafting::{self, ReviewBody, SignOffBody};
+use crate::services::cases::read::{self, EventView, QueueQuery};
+use crate::services::cases::views::{CaseSummary, CaseView};
+use crate::services::flags::{self, DecisionBody, FlagView};
+use crate::services::letters::{self, DeliveryBody, IssueBody, LetterView};
+use crate::services::outcomes::{self, LitigationIn, OutcomesView, ReconsiderationIn};
+use crate::services::similar::{self, Narrowing, SimilarItem};
+
+const STAFF: [Role; 7] = [
+    Role::Clerk,
+    Role::Handler,
+    Role::LegalAdviser,
+    Role::Approver,
+    Role::AgencyAdmin,
+    Role::ReconsiderationBody,
+    Role::Sysadmin,
+];
+
+/// Chinese names of the screening flag kinds.
+pub fn flag_label(kind: &str) -> &'static str {
+    match kind {
+        "volume" => "申请数量大",
+        "burst" => "短期集中申请",
+        "repeat" => "重复申请",
+        "broadcast" => "向多个机关群发",
+        "proxy" => "代为申请",
+        "petition" => "信访诉求",
+        "consultation" => "咨询性质",
+        "publication" => "要求提供公开出版物",
+        "litigation_overlap" => "与诉讼关联",
+        _ => "其他提示",
+    }
+}
+
+pub struct QueueRow {
+    pub case: CaseSummary,
+    pub due_soon: bool,
+    pub flags: Vec<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "queue.html")]
+struct Queue {
+    l: Chrome,
+    rows: Vec<QueueRow>,
+    total: i64,
+    statuses: Vec<(&'static str, &'static str, &'static str)>,
+    overdue: bool,
+    due_within: String,
+}
+
+pub async fn queue(ctx: Ctx, q: actix_web::web::Query<HashMap<String, String>>) -> PageResult {
+    let actor = ctx.actor_in(&STAFF)?;
+    let status = q.get("status").cloned().unwrap_or_default();
+    let overdue = q.get("overdue").is_some_and(|v| v == "1");
+    let due_within = q.get("due_within").cloned().unwrap_or_default();
+    let statuses = match Status::parse(&status) {
+        Some(s) => vec![s],
+        None => Vec::new(),
+    };
+    let (items, total) = read::list(
+        &ctx.state,
+        actor,
+        QueueQuery {
+            statuses,
+            agency: None,
+            overdue,
+            due_within: due_within.parse().ok().filter(|n| *n <= 200),
+            limit: 100,
+            offset: 0,
+        },
+    )
+    .await?;
+    let ids: Vec<i64> = items.iter().map(|c| c.id).collect();
+    let (mut flags, soon) = ctx
+        .state
+        .read(move |conn| {
+            let mut out = HashMap::new();
+            for id in ids {
+                let kinds: Vec<&'static str> = yishen_store::models::flag::for_case(conn, id)?
+                    .into_iter()
+                    .filter(|f| f.status != "dismissed")
+                    .map(|f| flag_label(&f.kind))
+                    .collect();
+                out.insert(id, kinds);
+            }
+            // "Due soon" is the pre-review's threshold, in working days; without the
+            // calendar for the days ahead nothing is marked rather than guessed.
+            let soon = yishen_store::reference::load_calendar(conn)
+                .ok()
+                .and_then(|c| {
+                    c.add_working_days(crate::time::today(), yishen_domain::draft::DUE_SOON_DAYS)
+                        .ok()
+                });
+            Ok((out, soon))
+        })
+        .await?;
+    let rows = items
+        .into_iter()
+        .map(|c| QueueRow {
+            due_soon: !c.overdue && c.due_on.zip(soon).is_some_and(|(d, s)| d <= s),
+            flags: flags.remove(&c.id).unwrap_or_default(),
+            case: c,
+        })
+        .collect();
+    ctx.page(&Queue {
+        l: ctx.chrome("工作台：待办案件"),
+        rows,
+        total,
+        statuses: [
+            Status::Submitted,
+            Status::Received,
+            Status::AwaitingCorrection,
+            Status::InProgress,
+            Status::Drafting,
+            Status::InReview,
+            Status::Approved,
+            Status::Replied,
+            Status::Closed,
+        ]
+        .iter()
+        .map(|s| {
+            (
+                s.as_str(),
+                s.label(),
+                if s.as_str() == status { "selected" } else { "" },
+            )
+        })
+        .collect(),
+        overdue,
+        due_within,
+    })
+}
+
+/// One pre-review finding as shown.
+pub struct FindingRow {
+    pub blocking: bool,
+    pub message: String,
+    pub article: String,
+}
+
+fn finding_rows(v: &serde_json::Value) -> Vec<FindingRow> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| FindingRow {
+                    blocking: f["severity"].as_str() == Some("blocking"),
+                    message: f["message"].as_str().unwrap_or("").to_owned(),
+                    article: f["article"].as_str().unwrap_or("").to_owned(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A disposition as the picker offers it, with the fields it needs.
+pub struct DispositionOption {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub needs: String,
+}
+
+fn disposition_options() -> Vec<DispositionOption> {
+    Disposition::ALL
+        .iter()
+        .filter(|d| d.is_reply())
+        .map(|d| {
+            let n = d.needs();
+            let mut needs = Vec::new();
+            for (on, name) in [
+                (n.reasons, "reasons"),
+                (n.withheld_parts, "withheld_parts"),
+                (n.access, "access"),
+                (n.search_record, "search_record"),
+                (n.competent_agency, "competent_agency"),
+                (n.prior_case, "prior_case"),
+            ] {
+                if on {
+                    needs.push(name);
+                }
+            }
+            if matches!(d, Disposition::Disclosed | Disposition::PartiallyDisclosed) {
+                needs.push("provided");
+            }
+            DispositionOption {
+                code: d.as_str(),
+                label: d.label(),
+                needs: needs.join(" "),
+            }
+        })
+        .collect()
+}
+
+/// The current draft's values, to fill the draft form.
+#[derive(Default)]
+pub struct DraftValues {
+    pub disposition: String,
+    pub reasons: String,
+    pub parts: Vec<(String, String)>,
+    pub provided: String,
+    pub access_method: String,
+    pub access_url: String,
+    pub search_record: String,
+    pub agency_name: String,
+    pub agency_contact: String,
+    pub prior_case: String,
+}
+
+impl DraftValues {
+    fn of(case: &CaseView) -> Self {
+        let Some(d) = &case.draft else {
+            return Self::default();
+        };
+        let s = |v: &serde_json::Value| v.as_str().unwrap_or("").to_owned();
+        let mut parts: Vec<(String, String)> = d.data["withheld_parts"]
+            .as_array()
+            .map(|a| a.iter().map(|p| (s(&p["part"]), s(&p["ground"]))).collect())
+            .unwrap_or_default();
+        parts.resize(3, (String::new(), String::new()));
+        Self {
+            disposition: d.disposition.clone(),
+            reasons: s(&d.data["reasons"]),
+            parts,
+            provided: d.data["provided"]
+                .as_array()
+                .map(|a| a.iter().map(s).collect::<Vec<_>>().join("\n"))
+                .unwrap_or_default(),
+            access_method: s(&d.data["access"]["method"]),
+            access_url: s(&d.data["access"]["url"]),
+            search_record: s(&d.data["search_record"]),
+            agency_name: s(&d.data["competent_agency"]["name"]),
+            agency_contact: s(&d.data["competent_agency"]["contact"]),
+            prior_case: s(&d.data["prior_case"]),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    l: Chrome,
+    role: Role,
+    case: CaseView,
+    clock: ClockWords,
+    events: Vec<EventView>,
+    flags: Vec<FlagRow>,
+    similar: Vec<SimilarItem>,
+    articles: Vec<PushedArticle>,
+    letters: Vec<LetterView>,
+    outcomes: OutcomesView,
+    findings: Vec<FindingRow>,
+    dispositions: Vec<DispositionOption>,
+    withholding: Vec<DispositionOption>,
+    draft: DraftValues,
+    errs: Errs,
+    today: NaiveDate,
+}
+
+impl CasePage {
+    fn is(&self, role: &str) -> bool {
+        self.role.as_str() == role
+    }
+    fn status_in(&self, list: &str) -> bool {
+        list.split(' ').any(|s| s == self.case.status)
+    }
+}
+
+/// A flag with its label and its evidence as lines.
+pub struct FlagRow {
+    pub label: &'static str,
+    pub evidence: Vec<(String, String)>,
+    pub view: FlagView,
+}
+
+impl FlagRow {
+    fn of(view: FlagView) -> Self {
+        let evidence = view
+            .evidence
+            .as_object()
+            .map(|o| {
+                o.iter()
+                    .map(|(k, v)| {
+                        let text = match v {
+                            serde_json::Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        (k.clone(), text)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Self {
+            label: flag_label(&view.kind),
+            evidence,
+            view,
+        }
+    }
+}
+
+async fn case_page(ctx: &Ctx, id: i64, errs: Errs) -> PageResult {
+    let actor = ctx.actor_in(&STAFF)?;
+    let s = &ctx.state;
+    let case = read::get(s, actor, id).await?;
+    let clock = clock_words(&read::clock(s, actor, id).await?);
+    let events = read::events(s, actor, id).await?;
+    let flags = flags::for_case(s, actor, id)
+        .await?
+        .items
+        .into_iter()
+        .map(FlagRow::of)
+        .collect();
+    let similar = similar::for_case(s, actor, id, Some(5), Narrowing::default())
+        .await
+        .map(|l| l.items)
+        .unwrap_or_default();
+    let articles = articles::for_case(s, actor, id).await?.items;
+    let letters = letters::for_case(s, actor, id).await?;
+    let outcomes = outcomes::for_case(s, actor, id).await?;
+    let findings = case
+        .draft
+        .as_ref()
+        .map(|d| finding_rows(&d.findings))
+        .unwrap_or_default();
+    let draft = DraftValues::of(&case);
+    let withholding = disposition_options()
+        .into_iter()
+        .filter(|d| d.code.starts_with("withheld_"))
+        .collect();
+    let status = if errs.any() {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        actix_web::http::StatusCode::OK
+    };
+    ctx.page_status(
+        status,
+        &CasePage {
+            l: ctx.chrome(&format!("案件 {}", case.tracking_no)),
+            role: actor.role,
+            case,
+            clock,
+            events,
+            flags,
+            similar,
+            articles,
+            letters,
+            outcomes,
+            findings,
+            dispositions: disposition_options(),
+            withholding,
+            draft,
+            errs,
+            today: crate::time::today(),
+        },
+    )
+}
+
+pub async fn case_page_get(ctx: Ctx, id: Path<i64>) -> PageResult {
+    case_page(&ctx, id.into_inner(), Errs::default()).await
+}
+
+fn draft_input(form: &Form) -> DraftInput {
+    let parts: Vec<WithheldPart> = (0..3)
+        .filter_map(|i| {
+            let part = form.text(&format!("part_{i}"))?;
+            Some(WithheldPart {
+                part,
+                ground: form.text(&format!("ground_{i}")).unwrap_or_default(),
+            })
+        })
+        .collect();
+    DraftInput {
+        disposition: form.text("disposition"),
+        reasons: form.text("reasons"),
+        withheld_parts: parts,
+        provided: form.lines("provided"),
+        access: form.text("access_method").map(|method| Access {
+            method,
+            url: form.text("access_url"),
+        }),
+        search_record: form.text("search_record"),
+        competent_agency: form.text("agency_name").map(|name| CompetentAgency {
+            name,
+            contact: form.text("agency_contact"),
+        }),
+        prior_case: form.text("prior_case"),
+        ..DraftInput::default()
+    }
+}
+
+/// Runs one action; answers where to go next.
+async fn run(
+    ctx: &Ctx,
+    actor: &Actor,
+    id: i64,
+    action: &str,
+    form: &Form,
+) -> Result<String, ApiError> {
+    let s = &ctx.state;
+    let version = form.number::<i64>("version")?;
+    let back = format!("/work/cases/{id}");
+    match action {
+        "confirm" => {
+            let body = ConfirmBody {
+                received_on: form.date("received_on")?,
+            };
+            actions::confirm(s, actor, id, version, body).await?;
+        }
+        "corrections" => {
+            let body = CorrectionBody {
+                items: Some(form.lines("items")),
+                due_in_working_days: form.number("due_in_working_days")?,
+                on: form.date("on")?,
+                late_reason: form.text("late_reason"),
+            };
+            actions::request_correction(s, actor, id, version, body).await?;
+        }
+        "corrections-response" => {
+            let body = CorrectionResponseBody {
+                content: form.text("content"),
+                on: form.date("on")?,
+            };
+            actions::receive_correction(s, actor, id, version, body).await?;
+        }
+        "consultations" => {
+            let body = ConsultationBody {
+                party_kind: form.text("party_kind"),
+                party_name: form.text("party_name"),
+                on: form.date("on")?,
+                info_description: form.text("info_description"),
+                interest: form.text("interest"),
+            };
+            actions::open_consultation(s, actor, id, version, body).await?;
+        }
+        "extension" => {
+            let body = ExtensionBody {
+                working_days: form.number("working_days")?,
+                reason: form.text("reason"),
+                on: form.date("on")?,
+            };
+            actions::extend(s, actor, id, version, body).await?;
+        }
+        "fee-notice" => {
+            let body = FeeNoticeBody {
+                mode: form.text("mode"),
+                pages: form.number("pages")?,
+                on: form.date("on")?,
+                reasons: form.text("reasons"),
+                payment_method: form.text("payment_method"),
+            };
+            actions::notice_fee(s, actor, id, version, body).await?;
+        }
+        "fee-payment" => {
+            let body = OnBody {
+                on: form.date("on")?,
+            };
+            actions::record_payment(s, actor, id, version, body).await?;
+        }
+        "draft" => {
+            drafting::save(s, actor, id, version, draft_input(form)).await?;
+            return Ok(format!("{back}#draft"));
+        }
+        "submit" => {
+            drafting::submit(s, actor, id, version).await?;
+        }
+        "review" => {
+            let body = ReviewBody {
+                decision: form.text("decision"),
+                comments: form.text("comments"),
+            };
+            drafting::review(s, actor, id, version, body).await?;
+        }
+        "signoff" => {
+            let body = SignOffBody {
+                comments: form.text("comments"),
+            };
+            drafting::sign_off(s, actor, id, version, body).await?;
+        }
+        "issue" => {
+            let body = IssueBody {
+                on: form.date("on")?,
+            };
+            letters::issue(s, actor, id, version, body).await?;
+        }
+        "delivery" => {
+            let body = DeliveryBody {
+                method: form.text("method"),
+                on: form.date("on")?,
+                tracking_no: form.text("tracking_no"),
+            };
+            letters::deliver(s, actor, id, version, body).await?;
+        }
+        "flag" => {
+            let flag_id = form
+                .number::<i64>("flag_id")?
+                .ok_or(ApiError::NotFound("提示"))?;
+            let body = DecisionBody {
+                decision: form.text("decision"),
+                reason: form.text("reason"),
+            };
+            flags::decide(s, actor, flag_id, body).await?;
+        }
+        "reconsiderations" => {
+            let body = ReconsiderationIn {
+                body_name: form.text("body_name"),
+                filed_on: form.date("filed_on")?,
+                decision: form.text("decision"),
+                decided_on: form.date("decided_on")?,
+                reasons: form.text("reasons"),
+                defect: form.text("defect"),
+            };
+            outcomes::record_reconsideration(s, actor, id, body).await?;
+            return Ok(format!("{back}#outcomes"));
+        }
+        "litigations" => {
+            let body = LitigationIn {
+                court: form.text("court"),
+                via_reconsideration: Some(form.checked("via_reconsideration")),
+                instance: form.text("instance"),
+                filed_on: form.date("filed_on")?,
+                outcome: form.text("outcome"),
+                decided_on: form.date("decided_on")?,
+                reasons: form.text("reasons"),
+            };
+            outcomes::record_litigation(s, actor, id, body).await?;
+            return Ok(format!("{back}#outcomes"));
+        }
+        _ => return Err(ApiError::RouteNotFound),
+    }
+    Ok(back)
+}
+
+pub async fn act(post: Post, path: Path<(i64, String)>) -> PageResult {
+    let Post { ctx, form } = post;
+    let (id, action) = path.into_inner();
+    let actor = ctx.actor_in(&STAFF)?.clone();
+    match run(&ctx, &actor, id, &action, &form).await {
+        Ok(next) => Ok(see_other(&next)),
+        Err(e) => {
+            let mut errs = Errs::from_api(e)?;
+            // Field names repeat across forms: key them by the form that failed.
+            for issue in &mut errs.0 {
+                issue.field = format!("{action}.{}", issue.field);
+            }
+            case_page(&ctx, id, errs).await
+        }
+    }
+}
+
+pub async fn close_consultation(post: Post, path: Path<(i64, i64)>) -> PageResult {
+    let Post { ctx, form } = post;
+    let (id, cid) = path.into_inner();
+    let actor = ctx.actor_in(&STAFF)?.clone();
+    let result = async {
+        let body = CloseConsultationBody {
+            opinion: form.text("opinion"),
+            note: form.text("note"),
+            on: form.date("on")?,
+        };
+        actions::close_consultation(&ctx.state, &actor, id, cid, form.number("version")?, body)
+            .await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!("/work/cases/{id}"))),
+        Err(e) => {
+            let mut errs = Errs::from_api(e)?;
+            for issue in &mut errs.0 {
+                issue.field = format!("close.{}", issue.field);
+            }
+            case_page(&ctx, id, errs).await
+        }
+    }
+}
+
+/// One finding of a live check, as the drafting page's script shows it.
+#[derive(serde::Serialize)]
+struct LiveFinding {
+    blocking: bool,
+    message: String,
+    article: String,
+}
+
+/// Pre-review of the draft form as it stands, without saving: JSON for the page's script.
+/// Fields the draft cannot be read without come back as blocking findings.
+pub async fn draft_check(post: Post, id: Path<i64>) -> PageResult {
+    let Post { ctx, form } = post;
+    let actor = ctx.actor_in(&STAFF)?;
+    let live: Vec<LiveFinding> =
+        match drafting::check(&ctx.state, actor, id.into_inner(), draft_input(&form)).await {
+            Ok(findings) => findings
+                .into_iter()
+                .map(|f| LiveFinding {
+                    blocking: f.severity == yishen_domain::draft::Severity::Blocking,
+                    message: f.message,
+                    article: f.article.to_owned(),
+                })
+                .collect(),
+            Err(ApiError::Validation(issues)) => issues
+                .into_iter()
+                .map(|i| LiveFinding {
+                    blocking: true,
+                    message: i.message,
+                    article: String::new(),
+                })
+                .collect(),
+            Err(e) => return Err(e.into()),
+        };
+    Ok(actix_web::HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(live))
+}
+
+/// The draft rendered as the letter it would become (样稿).
+pub async fn draft_preview(ctx: Ctx, id: Path<i64>) -> PageResult {
+    let actor = ctx.actor_in(&STAFF)?;
+    let bytes = letters::preview(&ctx.state, actor, id.into_inner()).await?;
+    let mut res = crate::routes::file_response("application/pdf", true, "draft.pdf", bytes);
+    res.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-store"),
+    );
+    Ok(res)
+}

@@ -1,0 +1,336 @@
+//! The web pages over plain HTTP: session cookie flags, CSRF rejection, logout revocation,
+//! escaping, the phone viewport and labelled fields.
+
+use std::collections::HashSet;
+
+use crate::cases::VALID_ID;
+use crate::helpers::{DEMO_PASSWORD, TestApp, spawn_app};
+
+/// A browser-like client: keeps cookies, does not follow redirects.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// An `application/x-www-form-urlencoded` body.
+fn encode(pairs: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+trait FormExt {
+    fn form_body(self, pairs: &[(&str, &str)]) -> Self;
+}
+
+impl FormExt for reqwest::RequestBuilder {
+    fn form_body(self, pairs: &[(&str, &str)]) -> Self {
+        self.header("content-type", "application/x-www-form-urlencoded")
+            .body(encode(pairs))
+    }
+}
+
+/// The value of `name="csrf"` in a page.
+fn csrf(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("a csrf field");
+    let rest = &html[at + "name=\"csrf\" value=\"".len()..];
+    rest[..rest.find('"').expect("end")].to_owned()
+}
+
+/// `name=value` of a `Set-Cookie` header for `name`.
+fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
+}
+
+fn pair(set_cookie: &str) -> String {
+    set_cookie.split(';').next().expect("pair").to_owned()
+}
+
+/// Logs in through the login page; answers the session cookie pair and the raw header.
+async fn web_login(app: &TestApp, c: &reqwest::Client, user: &str, pw: &str) -> (String, String) {
+    let page = c.get(app.url("/login")).send().await.expect("get");
+    let anon = pair(&set_cookie(&page, "yishen_csrf").expect("pre-login csrf cookie"));
+    let token = csrf(&page.text().await.expect("html"));
+    let res = c
+        .post(app.url("/login"))
+        .header("cookie", &anon)
+        .form_body(&[
+            ("csrf", token.as_str()),
+            ("username", user),
+            ("password", pw),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 303, "login redirects");
+    let raw = set_cookie(&res, "yishen_session").expect("session cookie");
+    (pair(&raw), raw)
+}
+
+async fn page(app: &TestApp, c: &reqwest::Client, cookie: &str, path: &str) -> (u16, String) {
+    let res = c
+        .get(app.url(path))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("get");
+    (res.status().as_u16(), res.text().await.expect("html"))
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_strict_and_path_wide() {
+    let app = spawn_app().await;
+    let c = browser();
+    let (_, raw) = web_login(&app, &c, "demo-clerk", DEMO_PASSWORD).await;
+    let lower = raw.to_ascii_lowercase();
+    assert!(lower.contains("httponly"), "{raw}");
+    assert!(lower.contains("samesite=strict"), "{raw}");
+    assert!(lower.contains("path=/"), "{raw}");
+    // Plain-http tests run with Secure off (YISHEN_COOKIE_SECURE turns it on).
+    assert!(
+        !lower.contains("secure;") && !lower.ends_with("secure"),
+        "{raw}"
+    );
+}
+
+#[tokio::test]
+async fn a_post_without_the_right_csrf_token_is_refused_in_chinese() {
+    let app = spawn_app().await;
+    let c = browser();
+    let (cookie, _) = web_login(&app, &c, "demo-applicant", DEMO_PASSWORD).await;
+    for token in [None, Some("forged-token")] {
+        let mut form = vec![("content", "请公开本区2025年旧城改造项目征收补偿方案")];
+        if let Some(t) = token {
+            form.push(("csrf", t));
+        }
+        let res = c
+            .post(app.url("/apply"))
+            .header("cookie", &cookie)
+            .form_body(&form)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(res.status().as_u16(), 403);
+        let html = res.text().await.expect("html");
+        assert!(html.contains("表单已失效"), "{html}");
+    }
+    // Logging in needs the pre-login token too.
+    let res = c
+        .post(app.url("/login"))
+        .form_body(&[("username", "demo-clerk"), ("password", DEMO_PASSWORD)])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 403);
+}
+
+#[tokio::test]
+async fn logout_revokes_the_session_on_the_server() {
+    let app = spawn_app().await;
+    let c = browser();
+    let (cookie, _) = web_login(&app, &c, "demo-handler", DEMO_PASSWORD).await;
+    let (status, html) = page(&app, &c, &cookie, "/work").await;
+    assert_eq!(status, 200);
+    let token = csrf(&html);
+    let res = c
+        .post(app.url("/logout"))
+        .header("cookie", &cookie)
+        .form_body(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 303);
+    // The old cookie, replayed, no longer opens anything.
+    let res = c
+        .get(app.url("/work"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(
+        res.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/login")
+    );
+}
+
+#[tokio::test]
+async fn text_from_an_application_is_escaped_on_the_pages() {
+    let app = spawn_app().await;
+    let c = browser();
+    let (cookie, _) = web_login(&app, &c, "demo-applicant", DEMO_PASSWORD).await;
+    let (_, html) = page(&app, &c, &cookie, "/apply").await;
+    let token = csrf(&html);
+    let res = c
+        .post(app.url("/apply"))
+        .header("cookie", &cookie)
+        .form_body(&[
+            ("csrf", token.as_str()),
+            ("agency", "ZJ-HZ-SC"),
+            ("kind", "person"),
+            ("category", "natural_person"),
+            ("applicant.name", "王五"),
+            ("applicant.id_type", "resident_id"),
+            ("applicant.id_number", VALID_ID),
+            ("applicant.phone", "13800138000"),
+            (
+                "content",
+                "<script>alert('x')</script>请公开本区旧城改造项目征收补偿方案",
+            ),
+            ("form_electronic", "1"),
+            ("delivery", "online"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 200);
+    let (_, html) = page(&app, &c, &cookie, "/my").await;
+    let id = html
+        .split("href=\"/my/cases/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a case link")
+        .to_owned();
+    let (_, html) = page(&app, &c, &cookie, &format!("/my/cases/{id}")).await;
+    assert!(!html.contains("<script>alert"), "raw script on the page");
+    assert!(
+        escaped(&html),
+        "escaped text shown: {:?}",
+        html.lines().find(|l| l.contains("alert"))
+    );
+    // No personal data in URLs: the identity number never appears in any link.
+    assert!(!html.contains(VALID_ID));
+    let staff = browser();
+    let (cookie, _) = web_login(&app, &staff, "demo-clerk", DEMO_PASSWORD).await;
+    let (_, html) = page(&app, &staff, &cookie, &format!("/work/cases/{id}")).await;
+    assert!(!html.contains("<script>alert") && escaped(&html));
+}
+
+/// The request's `<script>` shown as text (named or numeric character references).
+fn escaped(html: &str) -> bool {
+    html.contains("&lt;script&gt;alert") || html.contains("&#60;script&#62;alert")
+}
+
+/// Every `<label for=…>` names an element id on the page, and every visible input, select
+/// and textarea has a label.
+fn check_labels(path: &str, html: &str) {
+    let ids: HashSet<&str> = html
+        .split(" id=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    let fors: Vec<&str> = html
+        .split("<label for=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    for f in &fors {
+        assert!(ids.contains(f), "{path}: label for=\"{f}\" has no field");
+    }
+    for tag in ["<input ", "<select ", "<textarea "] {
+        for chunk in html.split(tag).skip(1) {
+            let head = &chunk[..chunk.find('>').unwrap_or(chunk.len())];
+            if head.contains("type=\"hidden\"") {
+                continue;
+            }
+            let id = head
+                .split("id=\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .unwrap_or_else(|| panic!("{path}: a field without an id: {head}"));
+            assert!(fors.contains(&id), "{path}: field {id} has no label");
+        }
+    }
+}
+
+#[tokio::test]
+async fn pages_fit_a_phone_and_label_every_field() {
+    let app = spawn_app().await;
+    let c = browser();
+    let mut pages = Vec::new();
+    for path in ["/", "/login", "/register", "/track"] {
+        let res = c.get(app.url(path)).send().await.expect("get");
+        assert_eq!(res.status().as_u16(), 200, "{path}");
+        pages.push((path.to_owned(), res.text().await.expect("html")));
+    }
+    let (cookie, _) = web_login(&app, &c, "demo-applicant", DEMO_PASSWORD).await;
+    for path in ["/apply", "/my"] {
+        let (status, html) = page(&app, &c, &cookie, path).await;
+        assert_eq!(status, 200, "{path}");
+        pages.push((path.to_owned(), html));
+    }
+    // A case for the staff pages: the handler's page carries every drafting form.
+    let applicant = app.token("demo-applicant").await;
+    let clerk = app.token("demo-clerk").await;
+    let mut body = crate::cases::registration("2026-03-02");
+    body["channel"] = serde_json::json!("online");
+    body.as_object_mut().expect("object").remove("received_on");
+    let r = app.post("/api/v1/cases", Some(&applicant), &body).await;
+    let id = r.body["id"].as_i64().expect("id");
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/confirm"),
+            Some(&clerk),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let case = format!("/work/cases/{id}");
+    for (user, paths) in [
+        ("demo-clerk", vec!["/work", case.as_str()]),
+        ("demo-handler", vec![case.as_str()]),
+        ("demo-approver", vec![case.as_str()]),
+        (
+            "demo-reconsideration",
+            vec!["/stats", "/stats/annual?year=2026", case.as_str()],
+        ),
+        (
+            "demo-sysadmin",
+            vec!["/admin/agencies", "/admin/users", "/admin/calendar"],
+        ),
+    ] {
+        let (cookie, _) = web_login(&app, &c, user, DEMO_PASSWORD).await;
+        for path in paths {
+            let (status, html) = page(&app, &c, &cookie, path).await;
+            assert_eq!(status, 200, "{user} {path}");
+            pages.push((format!("{user} {path}"), html));
+        }
+    }
+    for (path, html) in &pages {
+        assert!(html.contains("<html lang=\"zh-CN\">"), "{path}");
+        assert!(
+            html.contains(
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            ),
+            "{path}"
+        );
+        check_labels(path, html);
+    }
+    let css = c.get(app.url("/static/app.css")).send().await.expect("css");
+    assert_eq!(css.status().as_u16(), 200);
+    assert!(css.headers().get("cache-control").is_some());
+}
+
+#[tokio::test]
+async fn an_unknown_page_is_a_chinese_page_and_an_unknown_api_route_a_problem() {
+    let app = spawn_app().await;
+    let c = browser();
+    let res = c.get(app.url("/no-such-page")).send().await.expect("get");
+    assert_eq!(res.status().as_u16(), 404);
+    assert!(
+        res.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"))
+    );
+    assert!(res.text().await.expect("html").contains("页面不存在"));
+    let r = app.get("/api/v1/no-such-route", None).await;
+    crate::helpers::assert_problem(&r, 404, "route_not_found");
+}

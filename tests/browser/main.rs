@@ -1,0 +1,496 @@
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+//! Browser tests: the real application on port 0, driven in headless Chromium through
+//! chromedriver (Debian's `chromium` and `chromium-driver`). The whole path of an application
+//! is walked through the web pages by each role, on a phone-sized window for the applicant
+//! and a desktop window for the staff, and a screenshot of every page is saved under
+//! `<target>/browser-screenshots/` for a person to look at. Missing Chromium or chromedriver
+//! fails the test: it is never skipped.
+
+#[allow(dead_code)]
+#[path = "../api/helpers.rs"]
+mod helpers;
+
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use helpers::{DEMO_PASSWORD, TestApp, spawn_app};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const PHONE: (u32, u32) = (390, 844);
+const DESKTOP: (u32, u32) = (1366, 900);
+
+/// chromedriver on a free port, stopped when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    /// Ends chromedriver and the browser it started (its own process group), also when the
+    /// test failed before closing the session.
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{}", self.child.id())])
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start_driver() -> Driver {
+    assert!(
+        std::path::Path::new(CHROMEDRIVER).exists() && std::path::Path::new(CHROMIUM).exists(),
+        "the browser tests need Chromium and chromedriver: apt-get install chromium chromium-driver"
+    );
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .process_group(0)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let url = format!("http://127.0.0.1:{port}");
+    let driver = Driver { child, url };
+    let http = reqwest::Client::new();
+    for _ in 0..100 {
+        if http
+            .get(format!("{}/status", driver.url))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return driver;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start on port {port}");
+}
+
+async fn browser(driver: &Driver) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": CHROMIUM,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--lang=zh-CN", format!("--window-size={},{}", PHONE.0, PHONE.1)]
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("a chromium session")
+}
+
+/// Today in Asia/Shanghai, `YYYY-MM-DD`.
+fn today() -> String {
+    (chrono::Utc::now() + chrono::Duration::hours(8))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// Where screenshots go: `<target>/browser-screenshots/`, found from the test binary's path
+/// (`<target>/debug/deps/browser-…`) unless `CARGO_TARGET_DIR` says otherwise.
+fn screenshot_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::current_exe()
+                .ok()
+                .and_then(|p| p.ancestors().nth(3).map(PathBuf::from))
+        })
+        .unwrap_or_else(|| PathBuf::from("target"));
+    let dir = target.join("browser-screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot dir");
+    // Only this run's pictures: earlier runs may have numbered them differently.
+    for entry in std::fs::read_dir(&dir).expect("list").flatten() {
+        if entry.path().extension().is_some_and(|e| e == "png") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    dir
+}
+
+struct Walk {
+    c: Client,
+    app: TestApp,
+    dir: PathBuf,
+    n: u32,
+}
+
+impl Walk {
+    /// Saves a PNG of the whole page: the window grows to the page's height for the shot.
+    async fn shot(&mut self, name: &str) {
+        self.n += 1;
+        let (width, height) = self.c.get_window_size().await.expect("size");
+        let full = self
+            .c
+            .execute(
+                "window.scrollTo(0, 0); return document.documentElement.scrollHeight;",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_u64())
+            .unwrap_or(height)
+            .clamp(height, 6000);
+        self.c
+            .set_window_size(width as u32, full as u32)
+            .await
+            .expect("resize");
+        let png = self.c.screenshot().await.expect("screenshot");
+        self.c
+            .set_window_size(width as u32, height as u32)
+            .await
+            .expect("resize back");
+        assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+        std::fs::write(self.dir.join(format!("{:02}-{name}.png", self.n)), png).expect("save");
+    }
+
+    async fn goto(&self, path: &str) {
+        self.c.goto(&self.app.url(path)).await.expect("navigate");
+    }
+
+    async fn fill(&self, css: &str, text: &str) {
+        let e = self.c.find(Locator::Css(css)).await.expect(css);
+        e.clear().await.expect("clear");
+        e.send_keys(text).await.expect("type");
+    }
+
+    async fn select(&self, css: &str, value: &str) {
+        self.c
+            .find(Locator::Css(css))
+            .await
+            .expect(css)
+            .select_by_value(value)
+            .await
+            .expect("select");
+    }
+
+    async fn click(&self, css: &str) {
+        self.c
+            .find(Locator::Css(css))
+            .await
+            .expect(css)
+            .click()
+            .await
+            .expect("click");
+    }
+
+    /// Clicks a button that submits a form or follows a link, and waits for the next page.
+    async fn submit(&self, css: &str) {
+        self.c
+            .execute("window.__yishenOld = true;", vec![])
+            .await
+            .expect("mark the page");
+        self.click(css).await;
+        for _ in 0..200 {
+            let loaded = self
+                .c
+                .execute(
+                    "return window.__yishenOld === undefined && document.readyState === 'complete';",
+                    vec![],
+                )
+                .await;
+            if matches!(loaded, Ok(serde_json::Value::Bool(true))) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no new page after clicking {css}");
+    }
+
+    async fn text(&self, css: &str) -> String {
+        let mut last = None;
+        for _ in 0..100 {
+            match self.c.find(Locator::Css(css)).await {
+                Ok(e) => match e.text().await {
+                    Ok(t) => return t,
+                    Err(err) => last = Some(err.to_string()),
+                },
+                Err(err) => last = Some(err.to_string()),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css}: {last:?}");
+    }
+
+    /// Waits until the element shows some text (hidden elements show none).
+    async fn shown_text(&self, css: &str) -> String {
+        for _ in 0..100 {
+            let t = self.text(css).await;
+            if !t.trim().is_empty() {
+                return t;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} never showed any text");
+    }
+
+    async fn body(&self) -> String {
+        self.text("main").await
+    }
+
+    async fn path(&self) -> String {
+        self.c.current_url().await.expect("url").path().to_owned()
+    }
+
+    async fn login(&self, username: &str, size: (u32, u32)) {
+        self.login_with(username, DEMO_PASSWORD, size).await;
+    }
+
+    async fn login_with(&self, username: &str, password: &str, size: (u32, u32)) {
+        self.c
+            .set_window_size(size.0, size.1)
+            .await
+            .expect("resize");
+        self.goto("/login").await;
+        self.fill("#username", username).await;
+        self.fill("#password", password).await;
+        self.submit("form.form button[type=submit]").await;
+        let who = self.text(".who").await;
+        assert!(!who.is_empty(), "logged in as {username}");
+    }
+
+    async fn logout(&self) {
+        self.submit(".logout button").await;
+        assert_eq!(self.path().await, "/login");
+    }
+}
+
+#[tokio::test]
+async fn an_application_goes_from_a_phone_to_an_issued_letter_and_into_the_annual_report() {
+    let driver = start_driver().await;
+    let app = spawn_app().await;
+    let c = browser(&driver).await;
+    let mut w = Walk {
+        c,
+        app,
+        dir: screenshot_dir(),
+        n: 0,
+    };
+
+    // The applicant registers and files on a phone-sized window.
+    w.c.set_window_size(PHONE.0, PHONE.1).await.expect("resize");
+    w.goto("/").await;
+    w.shot("home-phone").await;
+    w.goto("/register").await;
+    w.fill("#username", "li-si-2026").await;
+    w.fill("#password", "a-long-passphrase-2026").await;
+    w.fill("#display_name", "李四").await;
+    w.fill("#phone", "13900139000").await;
+    w.shot("register-phone").await;
+    w.submit("form.form button[type=submit]").await;
+    assert_eq!(w.path().await, "/my");
+    w.shot("my-empty-phone").await;
+
+    w.goto("/apply").await;
+    w.select("#agency", "ZJ-HZ-SC").await;
+    w.fill("#applicant-name", "李四").await;
+    w.fill("#applicant-id_number", "11010519491231002X").await;
+    w.fill("#applicant-phone", "13900139000").await;
+    w.fill("#content", "太短").await;
+    w.submit("form.form button[type=submit]").await;
+    // Inline validation: the message stands next to the field.
+    let err = w.text("#content-err").await;
+    assert!(err.contains("10"), "content too short: {err}");
+    w.shot("apply-validation-phone").await;
+    w.fill("#applicant-id_number", "11010519491231002X").await;
+    w.fill(
+        "#content",
+        "请公开2025年本区旧城改造项目的征收补偿方案及其批准文件",
+    )
+    .await;
+    w.submit("form.form button[type=submit]").await;
+    let tracking_no = w.text("#tracking-no").await;
+    let query_code = w.text("#query-code").await;
+    assert!(!tracking_no.is_empty() && !query_code.is_empty());
+    w.shot("applied-phone").await;
+    w.submit("a.button").await;
+    let case_path = w.path().await;
+    let id: i64 = case_path
+        .rsplit('/')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .expect("case id");
+    assert!(w.body().await.contains("尚未确认收到"));
+    w.shot("my-case-submitted-phone").await;
+    w.logout().await;
+
+    // The clerk confirms it.
+    w.login("demo-clerk", DESKTOP).await;
+    assert_eq!(w.path().await, "/work");
+    assert!(
+        w.body().await.contains(&tracking_no),
+        "the queue lists the case"
+    );
+    w.shot("queue-clerk").await;
+    w.goto(&format!("/work/cases/{id}")).await;
+    w.shot("case-clerk").await;
+    w.submit("#form-confirm button[type=submit]").await;
+    assert_eq!(w.text("#case-status").await, "已收到");
+    w.logout().await;
+
+    // The handler drafts; the picker shows only that disposition's fields; pre-review runs.
+    w.login("demo-handler", DESKTOP).await;
+    w.goto(&format!("/work/cases/{id}")).await;
+    w.select("#draft-disposition", "unavailable_not_held").await;
+    let search =
+        w.c.find(Locator::Css("#draft-search_record"))
+            .await
+            .expect("field");
+    assert!(
+        search.is_displayed().await.expect("shown"),
+        "search record shown"
+    );
+    let provided =
+        w.c.find(Locator::Css("#draft-provided"))
+            .await
+            .expect("field");
+    assert!(
+        !provided.is_displayed().await.expect("hidden"),
+        "provided hidden"
+    );
+    // Pre-review as you go: without reasons and a search record, the live check objects.
+    let live = w.shown_text("#live-findings").await;
+    assert!(live.contains("须修改"), "{live}");
+    w.shot("draft-live-prereview-handler").await;
+    w.select("#draft-disposition", "disclosed").await;
+    assert!(provided.is_displayed().await.expect("shown"));
+    w.fill("#draft-provided", "望江地区旧城改造项目征收补偿方案")
+        .await;
+    w.shot("draft-form-handler").await;
+    w.submit("#draft button[type=submit]").await;
+    let findings = w.text("#findings").await;
+    assert!(findings.contains("答复书预审"), "{findings}");
+    w.shot("draft-prereview-handler").await;
+    let preview =
+        w.c.find(Locator::Css("a[href$='/draft/preview']"))
+            .await
+            .expect("preview link");
+    assert!(preview.attr("href").await.expect("href").is_some());
+    w.submit("#findings form button[type=submit]").await;
+    assert_eq!(w.text("#case-status").await, "法制审核中");
+    w.logout().await;
+
+    // The legal adviser approves.
+    w.login("demo-legal", DESKTOP).await;
+    w.goto(&format!("/work/cases/{id}")).await;
+    w.fill("#review-comments", "同意，依法予以公开。").await;
+    w.shot("review-legal").await;
+    w.submit("#review button[value=approve]").await;
+    assert_eq!(w.text("#case-status").await, "已审核待答复");
+    w.logout().await;
+
+    // The handler issues the letter.
+    w.login("demo-handler", DESKTOP).await;
+    w.goto(&format!("/work/cases/{id}")).await;
+    w.submit("#issue button[type=submit]").await;
+    assert_eq!(w.text("#case-status").await, "已答复待送达");
+    w.shot("issued-handler").await;
+    w.logout().await;
+
+    // The applicant, on the phone again, sees the letter and downloads it.
+    w.login_with("li-si-2026", "a-long-passphrase-2026", PHONE)
+        .await;
+    w.goto(&case_path).await;
+    let body = w.body().await;
+    assert!(body.contains("答复书"), "{body}");
+    w.shot("my-case-replied-phone").await;
+    let link =
+        w.c.find(Locator::Css("ul.letters a[href^='/letters/']"))
+            .await
+            .expect("letter link");
+    let href = link.attr("href").await.expect("href").expect("a link");
+    let cookie =
+        w.c.get_named_cookie("yishen_session")
+            .await
+            .expect("session cookie");
+    let pdf = w
+        .app
+        .client
+        .get(w.app.url(&href))
+        .header("cookie", format!("yishen_session={}", cookie.value()))
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(pdf.status().as_u16(), 200);
+    let bytes = pdf.bytes().await.expect("pdf");
+    assert!(bytes.starts_with(b"%PDF"), "a PDF letter");
+    w.logout().await;
+
+    // Anyone with the tracking number and query code follows the case.
+    w.goto("/track").await;
+    w.fill("#tracking_no", &tracking_no).await;
+    w.fill("#query_code", &query_code).await;
+    w.submit("form.form button[type=submit]").await;
+    assert!(w.body().await.contains("已答复待送达"));
+    w.shot("track-phone").await;
+
+    // A reconsideration body opens the annual report and a cell of it.
+    w.login("demo-reconsideration", DESKTOP).await;
+    assert_eq!(w.path().await, "/stats");
+    w.shot("stats-reconsideration").await;
+    w.goto("/stats/annual?agency=ZJ-HZ&year=2026&subtree=1")
+        .await;
+    w.shot("annual-reconsideration").await;
+    w.submit("a[data-row='new'][data-column='total']").await;
+    assert!(w.path().await.starts_with("/stats/annual/cell"));
+    let listed = w.body().await;
+    assert!(
+        listed.contains(&tracking_no),
+        "the cell lists the case: {listed}"
+    );
+    w.shot("annual-cell-reconsideration").await;
+
+    // It records the applicant's reconsideration against the reply on the case page.
+    w.goto(&format!("/work/cases/{id}")).await;
+    w.c.execute(
+        "document.querySelectorAll('#outcomes details').forEach(d => d.open = true);",
+        vec![],
+    )
+    .await
+    .expect("open the outcome forms");
+    w.fill("#rc-body", "杭州市上城区人民政府").await;
+    // Date fields follow the browser's locale when typed into: set the value itself.
+    w.c.execute(
+        "document.getElementById('rc-filed').value = arguments[0];",
+        vec![serde_json::json!(today())],
+    )
+    .await
+    .expect("filing date");
+    w.shot("outcome-form-reconsideration").await;
+    w.submit("form[action$='/reconsiderations'] button[type=submit]")
+        .await;
+    let outcomes = w.text("#outcomes").await;
+    assert!(
+        outcomes.contains("行政复议：杭州市上城区人民政府"),
+        "{outcomes}"
+    );
+    w.logout().await;
+
+    // The system administrator's pages.
+    w.login("demo-sysadmin", DESKTOP).await;
+    for (path, name) in [
+        ("/admin/agencies", "admin-agencies"),
+        ("/admin/users", "admin-users"),
+        ("/admin/calendar", "admin-calendar"),
+    ] {
+        w.goto(path).await;
+        assert!(w.body().await.len() > 20, "{path}");
+        w.shot(name).await;
+    }
+
+    w.c.close().await.expect("close");
+}
