@@ -330,7 +330,7 @@ async fn thresholds_are_set_per_agency_and_checked() {
 
 /// Twelve applications of one person in March 2026, then a thirteenth registered: a volume
 /// flag. Returns the new case.
-async fn mass_case(app: &TestApp, clerk: &str) -> i64 {
+pub(crate) async fn mass_case(app: &TestApp, clerk: &str) -> i64 {
     let who = || applicant("周九", ID_C, "13900000031", None);
     let lines: Vec<Value> = (0..12)
         .map(|i| {
@@ -353,7 +353,7 @@ async fn mass_case(app: &TestApp, clerk: &str) -> i64 {
     .await
 }
 
-async fn confirm_volume(app: &TestApp, handler: &str, id: i64) {
+pub(crate) async fn confirm_volume(app: &TestApp, handler: &str, id: i64) {
     let volume = flags(app, handler, id)
         .await
         .into_iter()

@@ -334,3 +334,76 @@ async fn an_unknown_page_is_a_chinese_page_and_an_unknown_api_route_a_problem() 
     let r = app.get("/api/v1/no-such-route", None).await;
     crate::helpers::assert_problem(&r, 404, "route_not_found");
 }
+
+#[tokio::test]
+async fn the_case_page_offers_the_article_35_steps_and_the_dossier_once_a_mass_flag_is_confirmed() {
+    let app = spawn_app().await;
+    let clerk = app.token("demo-clerk").await;
+    let handler_token = app.token("demo-handler").await;
+    let id = crate::screening::mass_case(&app, &clerk).await;
+    let c = browser();
+    let (handler, _) = web_login(&app, &c, "demo-handler", DEMO_PASSWORD).await;
+    let path = format!("/work/cases/{id}");
+    let (status, html) = page(&app, &c, &handler, &path).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("申请人档案"), "the dossier link");
+    assert!(
+        !html.contains("form-article35-reasons"),
+        "not before a confirmation"
+    );
+    check_labels(&path, &html);
+
+    crate::screening::confirm_volume(&app, &handler_token, id).await;
+    let (_, html) = page(&app, &c, &handler, &path).await;
+    assert!(
+        html.contains("form-article35-reasons"),
+        "offered once confirmed"
+    );
+    check_labels(&path, &html);
+    let version = html
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("version")
+        .to_owned();
+    let res = c
+        .post(app.url(&format!("/work/cases/{id}/article35-reasons")))
+        .header("cookie", &handler)
+        .form_body(&[
+            ("csrf", csrf(&html).as_str()),
+            ("version", version.as_str()),
+            (
+                "reasons",
+                "您于2026年3月内累计向本机关提出政府信息公开申请13件",
+            ),
+            ("deadline", "2026-12-31"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 303, "{:?}", res.text().await);
+    let (_, html) = page(&app, &c, &handler, &path).await;
+    assert!(
+        html.contains("说明理由告知书"),
+        "the notice is among the letters"
+    );
+    assert!(!html.contains("form-article35-reasons"), "asked once");
+
+    let approver_client = browser();
+    let (approver, _) = web_login(&app, &approver_client, "demo-approver", DEMO_PASSWORD).await;
+    let (_, html) = page(&app, &approver_client, &approver, &path).await;
+    assert!(html.contains("form-article35-decision"));
+    check_labels(&path, &html);
+
+    let res = c
+        .get(app.url(&format!("/work/cases/{id}/dossier.pdf")))
+        .header("cookie", &handler)
+        .send()
+        .await
+        .expect("pdf");
+    assert_eq!(res.status().as_u16(), 200);
+    let text = crate::letters::pdftotext(&res.bytes().await.expect("bytes"));
+    let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(flat.contains("申请人档案"), "{text}");
+    assert!(!flat.contains("13900000031"), "no phone in the dossier");
+}

@@ -56,10 +56,11 @@ fn heavy_lines() -> String {
     // Five names, one phone, 200 applications.
     for i in 0..200u32 {
         let on = start + chrono::Days::new(u64::from(i * 3));
+        let name = ["林一", "林二", "林三", "林四", "林五"][(i % 5) as usize];
         let line = serde_json::json!({
             "external_id": format!("BENCH-F-{i}"), "agency": "ZJ-HZ-SC", "channel": "registered_post",
             "received_on": on.to_string(),
-            "applicant": {"kind": "person", "name": ["林一", "林二", "林三", "林四", "林五"][(i % 5) as usize],
+            "applicant": {"kind": "person", "name": name,
                           "id_type": "resident_id", "id_number": resident_id(910 + i % 5),
                           "phone": "13700000002"},
             "content": format!("请公开{}", TOPICS[(i % 8) as usize]),

@@ -212,6 +212,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(work::draft_preview),
         )
         .route(
+            "/work/cases/{id}/dossier.pdf",
+            web::get().to(work::dossier_pdf),
+        )
+        .route(
             "/work/cases/{id}/draft/check",
             web::post().to(work::draft_check),
         )

@@ -284,6 +284,13 @@ impl CasePage {
     fn is(&self, role: &str) -> bool {
         self.role.as_str() == role
     }
+    /// A confirmed mass-application flag opens the 条例35 steps.
+    fn article35(&self) -> bool {
+        self.flags.iter().any(|f| f.view.offers_article_35)
+    }
+    fn reasons_requested(&self) -> bool {
+        self.events.iter().any(|e| e.kind == "reasons_requested")
+    }
     fn status_in(&self, list: &str) -> bool {
         list.split(' ').any(|s| s == self.case.status)
     }
@@ -523,6 +530,38 @@ async fn run(
             };
             flags::decide(s, actor, flag_id, body).await?;
         }
+        "article35-reasons" => {
+            let body = crate::services::cases::article35::ReasonsRequestBody {
+                reasons: form.text("reasons"),
+                deadline: form.date("deadline")?,
+                on: form.date("on")?,
+            };
+            crate::services::cases::article35::request_reasons(s, actor, id, version, body).await?;
+        }
+        "article35-decision" => {
+            let consultation = form.date("consultation_held_on")?.map(|held_on| {
+                crate::services::cases::article35::ConsultationRecord {
+                    held_on: Some(held_on),
+                    participants: form.text("consultation_participants"),
+                    minutes: form.text("consultation_minutes"),
+                }
+            });
+            let later = form.text("outcome").as_deref() == Some("later_deadline");
+            let body = crate::services::cases::article35::Article35DecisionBody {
+                outcome: form.text("outcome"),
+                applicant_reasons: form.text("applicant_reasons"),
+                consultation,
+                due_on: if later { form.date("due_on")? } else { None },
+                delay_reasons: if later {
+                    form.text("delay_reasons")
+                } else {
+                    None
+                },
+                note: form.text("note"),
+                on: form.date("on")?,
+            };
+            crate::services::cases::article35::decide(s, actor, id, version, body).await?;
+        }
         "reconsiderations" => {
             let body = ReconsiderationIn {
                 body_name: form.text("body_name"),
@@ -632,6 +671,19 @@ pub async fn draft_check(post: Post, id: Path<i64>) -> PageResult {
     Ok(actix_web::HttpResponse::Ok()
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
         .json(live))
+}
+
+/// The applicant dossier as a PDF, for the 联合会商 meeting.
+pub async fn dossier_pdf(ctx: Ctx, id: Path<i64>) -> PageResult {
+    let actor = ctx.actor_in(&STAFF)?;
+    let d = crate::services::dossier::dossier(&ctx.state, actor, id.into_inner()).await?;
+    let bytes = crate::services::dossier::to_pdf(&ctx.state, &d)?;
+    let mut res = crate::routes::file_response("application/pdf", true, "dossier.pdf", bytes);
+    res.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-store"),
+    );
+    Ok(res)
 }
 
 /// The draft rendered as the letter it would become (样稿).
