@@ -60,11 +60,7 @@ async fn agencies_page(ctx: &Ctx, errs: Errs) -> PageResult {
                 .collect())
         })
         .await?;
-    let status = if errs.any() {
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        actix_web::http::StatusCode::OK
-    };
+    let status = errs.status();
     ctx.page_status(
         status,
         &Agencies {
@@ -215,11 +211,7 @@ async fn users_page(ctx: &Ctx, errs: Errs) -> PageResult {
     .iter()
     .map(|r| (r.as_str(), r.label()))
     .collect();
-    let status = if errs.any() {
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        actix_web::http::StatusCode::OK
-    };
+    let status = errs.status();
     ctx.page_status(
         status,
         &Users {
@@ -315,11 +307,7 @@ async fn calendar_page(ctx: &Ctx, errs: Errs, text: String) -> PageResult {
                 .collect())
         })
         .await?;
-    let status = if errs.any() {
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        actix_web::http::StatusCode::OK
-    };
+    let status = errs.status();
     ctx.page_status(
         status,
         &Calendar {

@@ -354,11 +354,7 @@ async fn my_case_page(ctx: &Ctx, id: i64, errs: Errs) -> PageResult {
         .into_iter()
         .map(|e| (e.on, e.summary))
         .collect();
-    let status = if errs.any() {
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        actix_web::http::StatusCode::OK
-    };
+    let status = errs.status();
     ctx.page_status(
         status,
         &MyCase {

@@ -86,6 +86,15 @@ impl Form {
 pub struct Errs(pub Vec<FieldIssue>);
 
 impl Errs {
+    /// The status a page re-rendered with these errors answers: 422 when a form failed.
+    pub fn status(&self) -> actix_web::http::StatusCode {
+        if self.any() {
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            actix_web::http::StatusCode::OK
+        }
+    }
+
     /// The message for a field (or any of its sub-fields: `applicant.name` belongs to
     /// `applicant.name`, `items[2]` to `items`).
     pub fn get(&self, field: &str) -> Option<&str> {

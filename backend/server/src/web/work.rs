@@ -357,11 +357,7 @@ async fn case_page(ctx: &Ctx, id: i64, errs: Errs) -> PageResult {
         .into_iter()
         .filter(|d| d.code.starts_with("withheld_"))
         .collect();
-    let status = if errs.any() {
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        actix_web::http::StatusCode::OK
-    };
+    let status = errs.status();
     ctx.page_status(
         status,
         &CasePage {
