@@ -8,6 +8,8 @@
 //! dismisses one, with a reason, and no flag changes a case by itself.
 
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -41,6 +43,43 @@ const CLUSTER_LIMITS: ClusterLimits = ClusterLimits {
 /// Open cases re-screened at most when a cluster's history changes (newest first).
 const RESCREEN_MAX: usize = 50;
 
+/// Signatures kept at most; about 600 bytes each, so some 12 MB when full.
+const SIGNATURE_CACHE_MAX: usize = 20_000;
+
+/// The MinHash signatures of cases' request cores, kept between screenings: a large
+/// cluster's members are signed again at every filing of the applicant otherwise, which is
+/// most of the cost of screening it (docs/screening.md, benchmark). Keyed by case and a hash of
+/// the text, so a corrected application is signed afresh. When full it is emptied and refills
+/// with the clusters that are screened, which are the ones that matter.
+#[derive(Debug, Default)]
+pub struct SignatureCache {
+    inner: Mutex<HashMap<i64, (u64, Arc<Signature>)>>,
+}
+
+impl SignatureCache {
+    fn get(&self, case_id: i64, text: &str) -> Arc<Signature> {
+        let key = {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            text.hash(&mut h);
+            h.finish()
+        };
+        let mut map = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((k, sig)) = map.get(&case_id)
+            && *k == key
+        {
+            return Arc::clone(sig);
+        }
+        let sig = Arc::new(yishen_similar::minhash(&screening::text::request_core(
+            text,
+        )));
+        if map.len() >= SIGNATURE_CACHE_MAX {
+            map.clear();
+        }
+        map.insert(case_id, (key, Arc::clone(&sig)));
+        sig
+    }
+}
+
 /// One application of a loaded cluster, as screening and the dossier see it.
 pub(crate) struct Member {
     pub app: Application,
@@ -52,7 +91,7 @@ pub(crate) struct Member {
     pub agency_name: String,
     pub applicant_name: String,
     pub proceedings: Vec<Proceeding>,
-    signature: Signature,
+    signature: Arc<Signature>,
 }
 
 impl Member {
@@ -97,6 +136,7 @@ impl LoadedCluster {
 pub(crate) fn load_cluster(
     conn: &mut DbConn,
     pii: &Pii,
+    signatures: &SignatureCache,
     case_id: i64,
     today: NaiveDate,
 ) -> Result<Option<LoadedCluster>, ApiError> {
@@ -135,7 +175,7 @@ pub(crate) fn load_cluster(
     for row in flag_store::history_rows(conn, &ids)? {
         let status = Status::parse(&row.status)
             .ok_or_else(|| anyhow::anyhow!("case {} has status {}", row.case_id, row.status))?;
-        let signature = yishen_similar::minhash(&screening::text::request_core(&row.content));
+        let signature = signatures.get(row.case_id, &row.content);
         members.push(Member {
             app: Application {
                 id: row.case_id,
@@ -299,11 +339,12 @@ pub enum HistoryChange {
 pub fn rescreen_cluster(
     conn: &mut DbConn,
     pii: &Pii,
+    signatures: &SignatureCache,
     case_id: i64,
     change: HistoryChange,
     today: NaiveDate,
 ) -> Result<usize, ApiError> {
-    let Some(loaded) = load_cluster(conn, pii, case_id, today)? else {
+    let Some(loaded) = load_cluster(conn, pii, signatures, case_id, today)? else {
         return Ok(0);
     };
     rescreen_loaded(conn, &loaded, case_id, change, &mut HashMap::new())
@@ -350,10 +391,11 @@ fn rescreen_loaded(
 pub fn screen_filed(
     conn: &mut DbConn,
     pii: &Pii,
+    signatures: &SignatureCache,
     case_id: i64,
     today: NaiveDate,
 ) -> Result<usize, ApiError> {
-    let Some(loaded) = load_cluster(conn, pii, case_id, today)? else {
+    let Some(loaded) = load_cluster(conn, pii, signatures, case_id, today)? else {
         return Ok(0);
     };
     let mut thresholds = HashMap::new();
@@ -371,9 +413,10 @@ pub fn screen_filed(
 /// failure is logged: the action that changed the history stands.
 pub async fn after_change(state: &AppState, case_id: i64, change: HistoryChange) {
     let pii = state.pii.clone();
+    let signatures = Arc::clone(&state.signatures);
     let today = crate::time::today();
     let result = state
-        .write(move |conn| rescreen_cluster(conn, &pii, case_id, change, today))
+        .write(move |conn| rescreen_cluster(conn, &pii, &signatures, case_id, change, today))
         .await;
     if let Err(e) = result {
         tracing::error!(case_id, error = ?e, "re-screening failed");
@@ -394,9 +437,10 @@ fn thresholds_for(conn: &mut DbConn, agency_code: &str) -> Result<ScreeningThres
 pub async fn after_intake(state: &AppState, case_id: i64) {
     let pii = state.pii.clone();
     let today = crate::time::today();
+    let signatures = Arc::clone(&state.signatures);
     let started = std::time::Instant::now();
     let result = state
-        .write(move |conn| screen_filed(conn, &pii, case_id, today))
+        .write(move |conn| screen_filed(conn, &pii, &signatures, case_id, today))
         .await;
     state.metrics.observe_screening(started.elapsed());
     if let Err(e) = result {
