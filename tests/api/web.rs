@@ -407,3 +407,37 @@ async fn the_case_page_offers_the_article_35_steps_and_the_dossier_once_a_mass_f
     assert!(flat.contains("申请人档案"), "{text}");
     assert!(!flat.contains("13900000031"), "no phone in the dossier");
 }
+
+#[tokio::test]
+async fn the_queue_is_paged() {
+    let app = spawn_app().await;
+    let lines: String = (0..60)
+        .map(|i| {
+            format!(
+                "{}\n",
+                serde_json::json!({"external_id": format!("Q-{i}"), "agency": "ZJ-HZ-SC",
+                    "channel": "in_person", "received_on": "2026-11-02",
+                    "applicant": crate::cases::person(),
+                    "content": format!("请公开本区2026年第{i}号文件")})
+            )
+        })
+        .collect();
+    let r = yishen_server::services::import::import(&app.state, std::io::Cursor::new(lines))
+        .await
+        .expect("import");
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let c = browser();
+    let (cookie, _) = web_login(&app, &c, "demo-clerk", DEMO_PASSWORD).await;
+    let (status, html) = page(&app, &c, &cookie, "/work").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("共60件"), "the total");
+    assert!(html.contains("第1页，共2页"), "the pager");
+    assert_eq!(html.matches("href=\"/work/cases/").count(), 50);
+    assert!(
+        html.contains("href=\"/work?page=2\""),
+        "a link to the next page"
+    );
+    let (_, html) = page(&app, &c, &cookie, "/work?page=2").await;
+    assert_eq!(html.matches("href=\"/work/cases/").count(), 10);
+    assert!(html.contains("href=\"/work?page=1\""), "a link back");
+}

@@ -71,7 +71,15 @@ struct Queue {
     statuses: Vec<(&'static str, &'static str, &'static str)>,
     overdue: bool,
     due_within: String,
+    /// 1-based page, and the links to the pages before and after (`None` at either end).
+    page: i64,
+    pages: i64,
+    prev: Option<String>,
+    next: Option<String>,
 }
+
+/// Cases per queue page.
+const QUEUE_PAGE: i64 = 50;
 
 pub async fn queue(ctx: Ctx, q: actix_web::web::Query<HashMap<String, String>>) -> PageResult {
     let actor = ctx.actor_in(&STAFF)?;
@@ -82,6 +90,11 @@ pub async fn queue(ctx: Ctx, q: actix_web::web::Query<HashMap<String, String>>) 
         Some(s) => vec![s],
         None => Vec::new(),
     };
+    let page: i64 = q
+        .get("page")
+        .and_then(|p| p.parse().ok())
+        .filter(|p| *p >= 1 && *p <= 100_000)
+        .unwrap_or(1);
     let (items, total) = read::list(
         &ctx.state,
         actor,
@@ -90,8 +103,8 @@ pub async fn queue(ctx: Ctx, q: actix_web::web::Query<HashMap<String, String>>) 
             agency: None,
             overdue,
             due_within: due_within.parse().ok().filter(|n| *n <= 200),
-            limit: 100,
-            offset: 0,
+            limit: QUEUE_PAGE,
+            offset: (page - 1) * QUEUE_PAGE,
         },
     )
     .await?;
@@ -127,10 +140,31 @@ pub async fn queue(ctx: Ctx, q: actix_web::web::Query<HashMap<String, String>>) 
             case: c,
         })
         .collect();
+    let pages = ((total + QUEUE_PAGE - 1) / QUEUE_PAGE).max(1);
+    let link = |p: i64| {
+        let mut url = form_urlencoded::Serializer::new(String::new());
+        if !status.is_empty() {
+            url.append_pair("status", &status);
+        }
+        if overdue {
+            url.append_pair("overdue", "1");
+        }
+        if !due_within.is_empty() {
+            url.append_pair("due_within", &due_within);
+        }
+        url.append_pair("page", &p.to_string());
+        format!("/work?{}", url.finish())
+    };
+    let prev = (page > 1).then(|| link(page - 1));
+    let next = (page < pages).then(|| link(page + 1));
     ctx.page(&Queue {
         l: ctx.chrome("工作台：待办案件"),
         rows,
         total,
+        page,
+        pages,
+        prev,
+        next,
         statuses: [
             Status::Submitted,
             Status::Received,
