@@ -215,6 +215,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let app = Application::build(settings, demo).await?;
     let base = format!("http://{host}:{}", app.port());
     println!("yishen 依申 已启动：{base}");
+    println!("网页登录：{base}/login");
     println!("接口文档（Swagger UI）：{base}/api/docs/");
     if demo {
         println!("演示账号（密码均为 {password}）：");
@@ -224,7 +225,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         );
         println!("  demo-reconsideration（复议机关，杭州市）  demo-sysadmin（系统管理员）");
         println!(
-            "登录：curl -X POST {base}/api/v1/auth/login -H 'content-type: application/json' \
+            "接口登录：curl -X POST {base}/api/v1/auth/login -H 'content-type: application/json' \
              -d '{{\"username\":\"demo-clerk\",\"password\":\"{password}\"}}'"
         );
     }
