@@ -207,13 +207,14 @@ fn serve_demo_prints_where_to_log_in_and_the_demo_accounts_work() {
         .expect("the address is printed")
         .trim()
         .to_owned();
-    let rest: Vec<String> = lines.take(6).map(|l| l.expect("line")).collect();
+    let rest: Vec<String> = lines.take(7).map(|l| l.expect("line")).collect();
     let printed = rest.join("\n");
     assert!(
         printed.contains("demo-clerk") && printed.contains("yishen-demo-2026"),
         "{printed}"
     );
     assert!(printed.contains("/api/v1/auth/login"));
+    assert!(printed.contains(&format!("{base}/login")), "{printed}");
 
     let rt = tokio_runtime();
     let status = rt.block_on(async {
