@@ -595,3 +595,72 @@ async fn charts_are_svg_with_chinese_titles_and_marked_small_cells() {
     let p = assert_problem(&r, 422, "validation_failed");
     assert_eq!(p["errors"][0]["field"], "to");
 }
+
+#[tokio::test]
+async fn the_statistics_page_prints_the_numbers_behind_its_charts() {
+    let app = spawn_app().await;
+    import_corpus(&app).await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let page = client
+        .get(app.url("/login"))
+        .send()
+        .await
+        .expect("login page");
+    let anon = page
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("yishen_csrf="))
+        .and_then(|v| v.split(';').next())
+        .expect("csrf cookie")
+        .to_owned();
+    let html = page.text().await.expect("html");
+    let at = html.find("name=\"csrf\" value=\"").expect("csrf field") + 19;
+    let token = &html[at..at + html[at..].find('"').expect("end")];
+    let res = client
+        .post(app.url("/login"))
+        .header("cookie", &anon)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "csrf={token}&username=demo-reconsideration&password={}",
+            crate::helpers::DEMO_PASSWORD
+        ))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(res.status().as_u16(), 303);
+    let session = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("yishen_session="))
+        .and_then(|v| v.split(';').next())
+        .expect("session")
+        .to_owned();
+    let html = client
+        .get(app.url(&format!("/stats?agency=ZJ-HZ&{PERIOD}")))
+        .header("cookie", &session)
+        .send()
+        .await
+        .expect("stats")
+        .text()
+        .await
+        .expect("html");
+    // The same cells as the JSON: 4 of 7 corrected at 上城区, Wilson [25.0%, 84.2%].
+    let row = html
+        .split("<tr>")
+        .find(|r| r.contains("杭州市上城区人民政府办公室"))
+        .expect("the agency's row");
+    assert!(row.contains("<td>7</td><td>4</td>"), "{row}");
+    assert!(row.contains("57.1%（25.0%–84.2%）"), "{row}");
+    assert!(
+        html.contains("样本不足"),
+        "small cells show only the interval"
+    );
+    assert!(html.contains("按期答复率"));
+}

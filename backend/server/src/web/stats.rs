@@ -40,6 +40,46 @@ struct Dashboard {
     query: String,
 }
 
+impl Dashboard {
+    /// A rate as the tables print it: the share and its 95% interval, or only the interval
+    /// where the cell is too small for a percentage to mean much (docs/stats.md).
+    fn rate(&self, r: &yishen_domain::stats::Rate) -> String {
+        let pct = |x: f64| format!("{:.1}%", x * 100.0);
+        match (r.rate, r.low, r.high) {
+            (Some(_), Some(lo), Some(hi)) if r.small => {
+                format!("样本不足（{}–{}）", pct(lo), pct(hi))
+            }
+            (Some(x), Some(lo), Some(hi)) => format!("{}（{}–{}）", pct(x), pct(lo), pct(hi)),
+            _ => "—".to_owned(),
+        }
+    }
+
+    /// The correction tables: caption, first column, rows.
+    #[allow(clippy::type_complexity)]
+    fn groups(
+        &self,
+    ) -> Vec<(
+        &'static str,
+        &'static str,
+        &[yishen_domain::stats::RateItem],
+    )> {
+        let c = &self.s.correction;
+        vec![
+            ("按机关", "机关", &c.by_agency),
+            ("按答复类型", "答复类型", &c.by_disposition),
+            ("按法律依据", "法律依据", &c.by_ground),
+            ("按月份", "月份", &c.by_month),
+        ]
+    }
+
+    fn days(&self, d: &yishen_domain::stats::ReplyDays) -> String {
+        match (d.median, d.p90) {
+            (Some(m), Some(p)) => format!("{m} / {p}"),
+            _ => "—".to_owned(),
+        }
+    }
+}
+
 async fn compute(ctx: &Ctx, actor: &Actor, q: &Params) -> Result<ReconsiderationStats, ApiError> {
     stats::reconsideration(
         &ctx.state,
