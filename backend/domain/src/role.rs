@@ -24,6 +24,17 @@ pub enum Role {
 pub struct UnknownRole;
 
 impl Role {
+    /// Every role of an agency's or a reconsideration body's staff: all but the applicant.
+    pub const STAFF: [Role; 7] = [
+        Role::Clerk,
+        Role::Handler,
+        Role::LegalAdviser,
+        Role::Approver,
+        Role::AgencyAdmin,
+        Role::ReconsiderationBody,
+        Role::Sysadmin,
+    ];
+
     pub const ALL: [Role; 8] = [
         Role::Applicant,
         Role::Clerk,

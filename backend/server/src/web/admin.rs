@@ -199,18 +199,10 @@ async fn users_page(ctx: &Ctx, errs: Errs) -> PageResult {
                 .collect())
         })
         .await?;
-    let roles = [
-        Role::Clerk,
-        Role::Handler,
-        Role::LegalAdviser,
-        Role::Approver,
-        Role::AgencyAdmin,
-        Role::ReconsiderationBody,
-        Role::Sysadmin,
-    ]
-    .iter()
-    .map(|r| (r.as_str(), r.label()))
-    .collect();
+    let roles = Role::STAFF
+        .iter()
+        .map(|r| (r.as_str(), r.label()))
+        .collect();
     let status = errs.status();
     ctx.page_status(
         status,

@@ -30,15 +30,7 @@ use crate::services::letters::{self, DeliveryBody, IssueBody, LetterView};
 use crate::services::outcomes::{self, LitigationIn, OutcomesView, ReconsiderationIn};
 use crate::services::similar::{self, Narrowing, SimilarItem};
 
-const STAFF: [Role; 7] = [
-    Role::Clerk,
-    Role::Handler,
-    Role::LegalAdviser,
-    Role::Approver,
-    Role::AgencyAdmin,
-    Role::ReconsiderationBody,
-    Role::Sysadmin,
-];
+const STAFF: [Role; 7] = Role::STAFF;
 
 /// Chinese names of the screening flag kinds.
 pub fn flag_label(kind: &str) -> &'static str {
