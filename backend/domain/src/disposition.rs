@@ -132,6 +132,15 @@ pub struct DraftNeeds {
 }
 
 impl Disposition {
+    /// The reply gives the applicant the information, whole or in part (条例36(二), 37): the
+    /// information was found disclosable (条例44).
+    pub fn provides_information(self) -> bool {
+        matches!(
+            self,
+            Disposition::Disclosed | Disposition::PartiallyDisclosed
+        )
+    }
+
     pub fn is_withholding(self) -> bool {
         self.as_str().starts_with("withheld_")
     }

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::event::CaseEvent;
+use super::event::{Article35Outcome, CaseEvent};
 
 /// Why an action is refused by the law.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -21,6 +21,14 @@ pub enum Refusal {
     ConsultationWindowOpen { reply_by: NaiveDate },
     #[error("本申请已发出过收费通知")]
     FeeAlreadyNoticed,
+    #[error("已要求申请人说明理由，不能重复发出")]
+    ReasonsAlreadyRequested,
+    #[error("须先书面要求申请人说明理由（条例第三十五条），才能作出处理决定")]
+    ReasonsNotRequested,
+    #[error("本件已作出条例第三十五条处理决定")]
+    Article35AlreadyDecided,
+    #[error("申请人说明理由的期限（{}）尚未届满，且未收到申请人的理由", crate::calendar::chinese_date(*.deadline))]
+    ReasonsDeadlineRunning { deadline: NaiveDate },
 }
 
 impl Refusal {
@@ -32,6 +40,10 @@ impl Refusal {
             Self::ClockNotRunning => "clock_not_running",
             Self::ConsultationWindowOpen { .. } => "window_not_expired",
             Self::FeeAlreadyNoticed => "fee_already_noticed",
+            Self::ReasonsAlreadyRequested => "article35_reasons_already_requested",
+            Self::ReasonsNotRequested => "article35_reasons_not_requested",
+            Self::Article35AlreadyDecided => "article35_already_decided",
+            Self::ReasonsDeadlineRunning { .. } => "article35_deadline_running",
         }
     }
 }
@@ -86,6 +98,54 @@ pub fn may_notice_fee(events: &[(NaiveDate, CaseEvent)]) -> Result<(), Refusal> 
     }
 }
 
+/// 条例35: the applicant is asked for reasons once.
+pub fn may_request_reasons(events: &[(NaiveDate, CaseEvent)]) -> Result<(), Refusal> {
+    if any(events, |e| matches!(e, CaseEvent::ReasonsRequested { .. })) {
+        Err(Refusal::ReasonsAlreadyRequested)
+    } else {
+        Ok(())
+    }
+}
+
+/// 条例35: the decision comes after the request for reasons, once. 不予处理 needs the
+/// applicant's reasons (found unreasonable) or the request's deadline passed without them;
+/// deciding it without first asking is a defect reconsideration corrects (legal.md §6.5).
+pub fn may_decide_article35(
+    events: &[(NaiveDate, CaseEvent)],
+    outcome: Article35Outcome,
+    reasons_received: bool,
+    on: NaiveDate,
+) -> Result<(), Refusal> {
+    let deadline = events
+        .iter()
+        .rev()
+        .find_map(|(_, e)| match e {
+            CaseEvent::ReasonsRequested { deadline, .. } => Some(*deadline),
+            _ => None,
+        })
+        .ok_or(Refusal::ReasonsNotRequested)?;
+    if any(events, |e| matches!(e, CaseEvent::Article35Decided { .. })) {
+        return Err(Refusal::Article35AlreadyDecided);
+    }
+    if outcome == Article35Outcome::NotProcessed && !reasons_received && on <= deadline {
+        return Err(Refusal::ReasonsDeadlineRunning { deadline });
+    }
+    Ok(())
+}
+
+/// Whether the 条例35 procedure reached 不予处理 (the draft check for `not_processed_mass`).
+pub fn article35_not_processed(events: &[(NaiveDate, CaseEvent)]) -> bool {
+    any(events, |e| {
+        matches!(
+            e,
+            CaseEvent::Article35Decided {
+                outcome: Article35Outcome::NotProcessed,
+                ..
+            }
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,5 +183,51 @@ mod tests {
         assert!(may_record_no_reply(d("2026-03-26"), d("2026-03-25")).is_ok());
         assert!(may_request_correction(&[]).is_ok());
         assert!(may_notice_fee(&[]).is_ok());
+    }
+
+    #[test]
+    fn article_35_asks_first_then_decides_once() {
+        use Article35Outcome::*;
+        assert_eq!(
+            may_decide_article35(&[], NotProcessed, true, d("2026-04-01")),
+            Err(Refusal::ReasonsNotRequested)
+        );
+        let mut events = vec![(
+            d("2026-03-20"),
+            CaseEvent::ReasonsRequested {
+                flag_id: 1,
+                reasons: "一个月内申请13件".into(),
+                deadline: d("2026-03-31"),
+            },
+        )];
+        assert_eq!(
+            may_request_reasons(&events),
+            Err(Refusal::ReasonsAlreadyRequested)
+        );
+        let running = may_decide_article35(&events, NotProcessed, false, d("2026-03-31"));
+        assert_eq!(
+            running.map_err(|e| e.code()),
+            Err("article35_deadline_running")
+        );
+        assert!(may_decide_article35(&events, NotProcessed, false, d("2026-04-01")).is_ok());
+        assert!(may_decide_article35(&events, NotProcessed, true, d("2026-03-25")).is_ok());
+        assert!(may_decide_article35(&events, LaterDeadline, false, d("2026-03-25")).is_ok());
+        assert!(!article35_not_processed(&events));
+        events.push((
+            d("2026-04-01"),
+            CaseEvent::Article35Decided {
+                outcome: NotProcessed,
+                applicant_reasons: None,
+                consultation: None,
+                later_due_on: None,
+                later_days: None,
+                note: "逾期未说明理由".into(),
+            },
+        ));
+        assert!(article35_not_processed(&events));
+        assert_eq!(
+            may_decide_article35(&events, LaterDeadline, true, d("2026-04-02")),
+            Err(Refusal::Article35AlreadyDecided)
+        );
     }
 }

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use utoipa::ToSchema;
-use yishen_domain::screening::{ARTICLE_35_STEPS, FlagKind, FlagStatus, ProceedingKind};
+use yishen_domain::screening::{ARTICLE_35_STEPS, ProceedingKind};
 use yishen_store::models::case::{self as case_store, CaseScope};
 use yishen_store::models::flag as flag_store;
 
@@ -274,19 +274,6 @@ pub async fn dossier(state: &AppState, actor: &Actor, id: i64) -> Result<Dossier
         .await
 }
 
-fn flag_label(kind: &str) -> &'static str {
-    FlagKind::parse(kind).map_or("甄别提示", FlagKind::label)
-}
-
-fn status_label(status: &str) -> &'static str {
-    match FlagStatus::parse(status) {
-        Some(FlagStatus::Open) => "待核实",
-        Some(FlagStatus::Confirmed) => "已确认",
-        Some(FlagStatus::Dismissed) => "已排除",
-        None => "",
-    }
-}
-
 /// The dossier as a PDF, set like the letters (A4, the GB/T 9704 grid, the same fonts).
 pub fn to_pdf(state: &AppState, d: &Dossier) -> Result<Vec<u8>, ApiError> {
     use yishen_letters::{Block, Document};
@@ -332,12 +319,8 @@ pub fn to_pdf(state: &AppState, d: &Dossier) -> Result<Vec<u8>, ApiError> {
         blocks.push(Block::Paragraph("本件未触发甄别规则。".to_owned()));
     }
     for f in &d.flags {
-        let mut line = format!(
-            "{}（{}）：{}",
-            flag_label(&f.kind),
-            status_label(&f.status),
-            f.summary
-        );
+        let (kind, status) = flags::labels(&f.kind, &f.status);
+        let mut line = format!("{kind}（{status}）：{}", f.summary);
         if let Some(r) = &f.decision_reason {
             line.push_str(&format!("。处理理由：{r}"));
         }

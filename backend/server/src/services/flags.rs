@@ -491,6 +491,14 @@ pub(crate) fn view(f: flag_store::CaseFlag) -> FlagView {
     }
 }
 
+/// The Chinese name of a stored flag's kind and of its status (the domain's labels).
+pub(crate) fn labels(kind: &str, status: &str) -> (&'static str, &'static str) {
+    (
+        screening::FlagKind::parse(kind).map_or("甄别提示", screening::FlagKind::label),
+        FlagStatus::parse(status).map_or("", FlagStatus::label),
+    )
+}
+
 pub(crate) fn staff_only(actor: &Actor) -> Result<(), ApiError> {
     if actor.role == Role::Applicant {
         return Err(ApiError::Forbidden("甄别提示仅供工作人员使用".into()));

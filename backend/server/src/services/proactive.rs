@@ -60,11 +60,7 @@ pub struct SuggestionList {
 }
 
 fn disclosed(d: Option<&str>) -> Option<bool> {
-    let d = Disposition::parse(d?)?;
-    Some(matches!(
-        d,
-        Disposition::Disclosed | Disposition::PartiallyDisclosed
-    ))
+    Some(Disposition::parse(d?)?.provides_information())
 }
 
 /// The suggestions for agency `code` over requests received within `from..=to` (default:

@@ -32,22 +32,6 @@ use crate::services::similar::{self, Narrowing, SimilarItem};
 
 const STAFF: [Role; 7] = Role::STAFF;
 
-/// Chinese names of the screening flag kinds.
-pub fn flag_label(kind: &str) -> &'static str {
-    match kind {
-        "volume" => "申请数量大",
-        "burst" => "短期集中申请",
-        "repeat" => "重复申请",
-        "broadcast" => "向多个机关群发",
-        "proxy" => "代为申请",
-        "petition" => "信访诉求",
-        "consultation" => "咨询性质",
-        "publication" => "要求提供公开出版物",
-        "litigation_overlap" => "与诉讼关联",
-        _ => "其他提示",
-    }
-}
-
 pub struct QueueRow {
     pub case: CaseSummary,
     pub due_soon: bool,
@@ -109,7 +93,7 @@ pub async fn queue(ctx: Ctx, q: actix_web::web::Query<HashMap<String, String>>) 
                 let kinds: Vec<&'static str> = yishen_store::models::flag::for_case(conn, id)?
                     .into_iter()
                     .filter(|f| f.status != "dismissed")
-                    .map(|f| flag_label(&f.kind))
+                    .map(|f| flags::labels(&f.kind, &f.status).0)
                     .collect();
                 out.insert(id, kinds);
             }
@@ -229,7 +213,7 @@ fn disposition_options() -> Vec<DispositionOption> {
                     needs.push(name);
                 }
             }
-            if matches!(d, Disposition::Disclosed | Disposition::PartiallyDisclosed) {
+            if d.provides_information() {
                 needs.push("provided");
             }
             DispositionOption {
@@ -325,6 +309,7 @@ impl CasePage {
 /// A flag with its label and its evidence as lines.
 pub struct FlagRow {
     pub label: &'static str,
+    pub status: &'static str,
     pub evidence: Vec<(String, String)>,
     pub view: FlagView,
 }
@@ -346,8 +331,10 @@ impl FlagRow {
                     .collect()
             })
             .unwrap_or_default();
+        let (label, status) = flags::labels(&view.kind, &view.status);
         Self {
-            label: flag_label(&view.kind),
+            label,
+            status,
             evidence,
             view,
         }

@@ -89,7 +89,7 @@ pub(super) fn cal_err(e: yishen_domain::clock::ClockError) -> ApiError {
 }
 
 /// A legal refusal as a 409 that says why.
-fn refused(e: checks::Refusal) -> ApiError {
+pub(super) fn refused(e: checks::Refusal) -> ApiError {
     ApiError::Conflict {
         code: e.code(),
         detail: e.to_string(),

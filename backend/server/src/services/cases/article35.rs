@@ -12,15 +12,15 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
-use yishen_domain::case::{Action, Article35Outcome, CaseEvent, JointConsultation};
+use yishen_domain::case::{Action, Article35Outcome, CaseEvent, JointConsultation, checks};
 use yishen_domain::screening::{FlagKind, FlagStatus, offers_article_35};
 use yishen_letters::LetterKind;
 use yishen_store::models::case::CaseChanges;
 use yishen_store::models::flag as flag_store;
 
-use super::actions::{cal_err, notice, on_or_today, text};
+use super::actions::{cal_err, notice, on_or_today, refused, text};
 use super::views::CaseView;
-use super::{Loaded, Step, act};
+use super::{Step, act};
 use crate::auth::Actor;
 use crate::error::ApiError;
 use crate::services::letters;
@@ -93,12 +93,7 @@ pub async fn request_reasons(
         Action::RequestReasons,
         move |conn, loaded, actor| {
             let flag_id = confirmed_mass_flag(conn, loaded.case.id)?;
-            if requested(loaded).is_some() {
-                return Err(ApiError::Conflict {
-                    code: "article35_reasons_already_requested",
-                    detail: "已要求申请人说明理由，不能重复发出".into(),
-                });
-            }
+            checks::may_request_reasons(&loaded.events).map_err(refused)?;
             let letter = notice(
                 conn,
                 &templates,
@@ -128,14 +123,6 @@ pub async fn request_reasons(
         },
     )
     .await
-}
-
-/// The reasons request of the case: its date and deadline.
-fn requested(loaded: &Loaded) -> Option<(NaiveDate, NaiveDate)> {
-    loaded.events.iter().rev().find_map(|(on, e)| match e {
-        CaseEvent::ReasonsRequested { deadline, .. } => Some((*on, *deadline)),
-        _ => None,
-    })
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -275,34 +262,8 @@ pub async fn decide(
         Action::DecideArticle35,
         move |conn, loaded, actor| {
             confirmed_mass_flag(conn, loaded.case.id)?;
-            let Some((_, deadline)) = requested(loaded) else {
-                return Err(ApiError::Conflict {
-                    code: "article35_reasons_not_requested",
-                    detail: "须先书面要求申请人说明理由（条例第三十五条），才能作出处理决定".into(),
-                });
-            };
-            if loaded
-                .events
-                .iter()
-                .any(|(_, e)| matches!(e, CaseEvent::Article35Decided { .. }))
-            {
-                return Err(ApiError::Conflict {
-                    code: "article35_already_decided",
-                    detail: "本件已作出条例第三十五条处理决定".into(),
-                });
-            }
-            if outcome == Article35Outcome::NotProcessed
-                && applicant_reasons.is_none()
-                && on <= deadline
-            {
-                return Err(ApiError::Conflict {
-                    code: "article35_deadline_running",
-                    detail: format!(
-                        "申请人说明理由的期限（{}）尚未届满，且未收到申请人的理由",
-                        letters::chinese_date(deadline)
-                    ),
-                });
-            }
+            checks::may_decide_article35(&loaded.events, outcome, applicant_reasons.is_some(), on)
+                .map_err(refused)?;
             let mut events = Vec::new();
             let (later_due_on, later_days) = match &later {
                 None => (None, None),

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use yishen_domain::case::{Action, Article35Outcome, CaseEvent, TrackingNo};
+use yishen_domain::case::{Action, CaseEvent, TrackingNo, checks};
 use yishen_domain::draft::{CaseFacts, Draft, DraftInput, Finding, Severity, prereview};
 use yishen_store::DbConn;
 use yishen_store::models::case::{self as case_store, CaseChanges};
@@ -56,15 +56,7 @@ fn facts(conn: &mut DbConn, loaded: &Loaded, draft: &Draft) -> Result<CaseFacts,
         prior_case_found,
         reconsideration_body_known: agency::find(conn, loaded.case.agency_id)?
             .is_some_and(|a| a.reconsideration_body_name.is_some()),
-        article35_not_processed: loaded.events.iter().any(|(_, e)| {
-            matches!(
-                e,
-                CaseEvent::Article35Decided {
-                    outcome: Article35Outcome::NotProcessed,
-                    ..
-                }
-            )
-        }),
+        article35_not_processed: checks::article35_not_processed(&loaded.events),
     })
 }
 
