@@ -597,3 +597,72 @@ async fn three_applicants_asking_for_disclosed_information_suggest_publication()
     let p = assert_problem(&r, 422, "validation_failed");
     assert_eq!(p["errors"][0]["field"], "agency");
 }
+
+#[tokio::test]
+async fn a_repeat_in_other_words_is_found_through_the_similar_case_index() {
+    let app = spawn_app().await;
+    let who = || applicant("孙八", ID_C, "13900000012", None);
+    let answered = |n: &str, content: &str| {
+        json!({"external_id": n, "agency": "ZJ-HZ-SC", "channel": "in_person",
+               "received_on": "2026-02-02", "applicant": who(), "content": content,
+               "disposition": "disclosed", "concluded_on": "2026-02-20",
+               "reasons": "予以公开"})
+    };
+    import(
+        &app,
+        &[
+            answered("R-1", "请公开幸福路拓宽工程房屋征收补偿方案及房屋评估报告"),
+            answered(
+                "R-2",
+                "请公开幸福路拓宽工程的施工招标文件、中标通知书及施工合同",
+            ),
+        ],
+    )
+    .await;
+    let clerk = app.token("demo-clerk").await;
+    let handler = app.token("demo-handler").await;
+
+    // The first request again: 拆迁 for 征收, in another order.
+    let again = register_as(
+        &app,
+        &clerk,
+        "2026-03-10",
+        who(),
+        "申请公开幸福路拓宽工程房屋评估报告及房屋拆迁补偿方案",
+    )
+    .await;
+    let found = flags(&app, &handler, again).await;
+    let repeat = found
+        .iter()
+        .find(|f| f["kind"] == "repeat")
+        .unwrap_or_else(|| panic!("a reworded repeat is flagged: {found:?}"));
+    let earlier = &repeat["evidence"]["evidence"]["earlier"][0];
+    let similarity = earlier["similarity"].as_f64().expect("similarity");
+    let restatement = earlier["restatement"].as_f64().expect("restatement");
+    assert!(
+        similarity < 0.6,
+        "character similarity alone would not find it: {similarity}"
+    );
+    assert!(restatement >= 0.75, "{restatement}");
+    assert_eq!(
+        repeat["evidence"]["evidence"]["earlier"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+
+    // The next question about the same project is not a repeat.
+    let next = register_as(
+        &app,
+        &clerk,
+        "2026-03-11",
+        who(),
+        "请公开幸福路拓宽工程的监理合同",
+    )
+    .await;
+    let found = flags(&app, &handler, next).await;
+    assert!(
+        !found.iter().any(|f| f["kind"] == "repeat"),
+        "a follow-up is not a repeat: {found:?}"
+    );
+}

@@ -5,8 +5,10 @@
 //! YISHEN_DATA_DIR=/tmp/bench cargo run --release -p yishen-server --example screening_bench -- 300
 //! ```
 //!
-//! It adds two heavy applicants through the import path — one person with 2,000 applications
-//! over two years, and a family of five names sharing a phone with 200 — then, for a sample of
+//! It adds three heavy applicants through the import path — one person with 2,000 applications
+//! over two years, one with 2,000 answered applications worded differently each time (every
+//! one asked of the similar-case index), and a family of five names sharing a phone with
+//! 200 — then, for a sample of
 //! ordinary cases and for the newest cases of the heavy clusters, times exactly the work intake
 //! does after the case is stored: [`flags::screen_filed`] (screen the case, re-screen the
 //! members its filing affects) in its own transaction, as the server runs it. Prints the median, 90th and 99th percentiles and the maximum per group.
@@ -32,6 +34,27 @@ const TOPICS: [&str; 8] = [
     "紫阳街道停车泊位设置批准文件",
 ];
 
+const PHRASINGS: [&str; 5] = [
+    "请公开",
+    "本人想了解",
+    "申请获取以下信息：",
+    "恳请贵局提供",
+    "依法申请查阅",
+];
+
+const ASPECTS: [&str; 10] = [
+    "的审批文件",
+    "的会议纪要",
+    "的资金使用明细",
+    "的实施方案",
+    "的验收材料",
+    "的公示材料",
+    "的合同文本",
+    "的统计数据",
+    "的请示及批复",
+    "的评估报告",
+];
+
 fn resident_id(seq: u32) -> String {
     let first17 = format!("330102198{:01}0101{:03}", seq % 10, seq % 1000);
     let check = ResidentId::check_char(&first17).expect("check");
@@ -50,6 +73,24 @@ fn heavy_lines() -> String {
             "applicant": {"kind": "person", "name": "陈重复", "id_type": "resident_id",
                           "id_number": resident_id(901), "phone": "13700000001"},
             "content": format!("请公开{}（第{}次申请）", TOPICS[(i % 8) as usize], i / 8 + 1),
+        });
+        out.push_str(&format!("{line}\n"));
+    }
+    // One person, 2,000 applications on many matters in other words each time, every one
+    // answered by the agency: each earlier request is a restatement candidate, the worst case
+    // for the similar-case index.
+    let reworder_start = NaiveDate::from_ymd_opt(2024, 9, 2).expect("date");
+    for i in 0..2_000u32 {
+        let on = reworder_start + chrono::Days::new(u64::from(i * 760 / 2_000));
+        let topic = TOPICS[(i % 8) as usize];
+        let line = serde_json::json!({
+            "external_id": format!("BENCH-R-{i}"), "agency": "ZJ-HZ-SC", "channel": "online",
+            "received_on": on.to_string(),
+            "applicant": {"kind": "person", "name": "赵换说", "id_type": "resident_id",
+                          "id_number": resident_id(920), "phone": "13700000003"},
+            "content": format!("{}{}{}", PHRASINGS[(i / 8 % 5) as usize], topic, ASPECTS[(i / 40 % 10) as usize]),
+            "disposition": "disclosed",
+            "concluded_on": (on + chrono::Days::new(15)).to_string(),
         });
         out.push_str(&format!("{line}\n"));
     }
@@ -97,14 +138,21 @@ async fn time_cases(
     let today = yishen_server::time::today();
     for &id in ids {
         let pii = state.pii.clone();
-        let signatures = if cold {
-            std::sync::Arc::new(flags::SignatureCache::default())
+        let cache = if cold {
+            std::sync::Arc::new(flags::ScreeningCache::default())
         } else {
-            std::sync::Arc::clone(&state.signatures)
+            std::sync::Arc::clone(&state.screening_cache)
         };
+        let index = state.similar.clone();
         let started = Instant::now();
         state
-            .write(move |conn| flags::screen_filed(conn, &pii, &signatures, id, today))
+            .write(move |conn| {
+                let lookups = flags::Lookups {
+                    cache: &cache,
+                    index: index.as_deref(),
+                };
+                flags::screen_filed(conn, &pii, lookups, id, today)
+            })
             .await
             .expect("screen");
         out.push(started.elapsed());
@@ -119,7 +167,7 @@ async fn main() -> anyhow::Result<()> {
         .map(|s| s.parse().expect("samples"))
         .unwrap_or(300);
     let settings = Settings::load(|k| std::env::var(k).ok())?;
-    let state = startup::build_state(settings).await?;
+    let mut state = startup::build_state(settings).await?;
     let total: i64 = state
         .read(|conn| {
             Ok(yishen_store::schema::cases::table
@@ -143,6 +191,8 @@ async fn main() -> anyhow::Result<()> {
                 .await?;
         println!("heavy applicants imported: {}", r.imported);
     }
+    // The similar-case index as the server holds it (built from the database the first time).
+    state.similar = Some(yishen_server::services::similar::open(&state).await?);
     let mut rng = fastrand::Rng::with_seed(7);
     let max_id: i64 = state
         .read(|conn| {
@@ -167,17 +217,28 @@ async fn main() -> anyhow::Result<()> {
     };
     let person = heavy("BENCH-H-%").await?;
     let family = heavy("BENCH-F-%").await?;
+    let reworder = heavy("BENCH-R-%").await?;
     // Warm the page cache the way a running server has it.
     let _ = time_cases(&state, &ordinary[..ordinary.len().min(20)], false).await;
     println!("| applicant | samples | p50 ms | p90 ms | p99 ms | max ms |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: |");
-    let rows: [(&str, &[i64], bool); 4] = [
+    let rows: [(&str, &[i64], bool); 6] = [
         ("ordinary (random case)", &ordinary, false),
         ("family of five names, 200 applications", &family, false),
         ("one person, ~2,000 applications", &person, false),
         (
             "one person, ~2,000 applications, signatures not yet kept",
             &person[..person.len().min(10)],
+            true,
+        ),
+        (
+            "one person, ~2,000 answered applications, each asked of the index",
+            &reworder,
+            false,
+        ),
+        (
+            "the same, nothing kept yet",
+            &reworder[..reworder.len().min(10)],
             true,
         ),
     ];

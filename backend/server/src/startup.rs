@@ -116,7 +116,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         templates,
         articles,
         similar: None,
-        signatures: Arc::default(),
+        screening_cache: Arc::default(),
     })
 }
 

@@ -29,8 +29,8 @@ pub struct AppState {
     /// The similar-case index, held by the serving process (`None` in command-line runs:
     /// tantivy allows one writer per index).
     pub similar: Option<Arc<yishen_similar::SimilarIndex>>,
-    /// Request signatures kept between screenings.
-    pub signatures: Arc<crate::services::flags::SignatureCache>,
+    /// Request signatures and restatements kept between screenings.
+    pub screening_cache: Arc<crate::services::flags::ScreeningCache>,
 }
 
 impl AppState {

@@ -230,6 +230,54 @@ pub(crate) fn expand(
     weights
 }
 
+/// One informative term of a text with the words that may stand for it in another text: the
+/// term itself, its thesaurus synonyms and the terms its resolved sense adds. The unit of
+/// [`crate::SimilarIndex::restatement`]: a restated request keeps the concepts and may change
+/// the words.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Concept {
+    /// Share of the text's informativeness (the term's tf-idf relative to the best, damped as
+    /// in queries).
+    pub weight: f32,
+    pub words: Vec<String>,
+}
+
+/// The concepts of the selected terms of `context` (see [`select_terms`]).
+pub(crate) fn concepts(
+    analyzer: &Analyzer,
+    context: &str,
+    selected: &[(String, f32)],
+    tuning: &Tuning,
+) -> Vec<Concept> {
+    let normalized = Analyzer::normalize(context);
+    let thesaurus = analyzer.thesaurus();
+    let max_score = selected
+        .iter()
+        .map(|(_, s)| *s)
+        .fold(0.0_f32, f32::max)
+        .max(f32::MIN_POSITIVE);
+    selected
+        .iter()
+        .map(|(term, score)| {
+            let mut weight = score / max_score;
+            let mut words = vec![term.clone()];
+            match thesaurus.sense(term, &normalized) {
+                Sense::Unresolved => weight *= tuning.unresolved_weight,
+                Sense::Resolved(readings) => {
+                    for reading in readings {
+                        words.extend(reading.expand.iter().cloned());
+                    }
+                }
+                Sense::Plain => {}
+            }
+            words.extend(thesaurus.synonyms(term).into_iter().map(str::to_owned));
+            words.sort();
+            words.dedup();
+            Concept { weight, words }
+        })
+        .collect()
+}
+
 /// Text-only informativeness, for callers without an index (abuse screening): term frequency
 /// damped for boilerplate, raised for government terms and longer words.
 pub(crate) fn static_informative_terms(

@@ -21,17 +21,18 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::TopDocs;
+use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
 };
 use tantivy::{
-    Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+    DocAddress, DocSet, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher,
+    TantivyDocument, Term,
 };
 
 use crate::articles::{self, Edition};
@@ -79,6 +80,32 @@ pub struct Hit {
     pub matched_terms: Vec<String>,
     /// Part of the case's text with the matched terms wrapped in 【】.
     pub snippet: String,
+}
+
+/// A text's concepts ([`feedback::Concept`]) for restatement.
+struct Concepts(Vec<feedback::Concept>);
+
+impl Concepts {
+    /// `covered` weight as a share of the whole.
+    fn fraction(&self, covered: f32) -> f32 {
+        let total: f32 = self.0.iter().map(|c| c.weight).sum();
+        if total > 0.0 {
+            (covered / total).min(1.0)
+        } else {
+            0.0
+        }
+    }
+
+    /// The share of the weight whose concept has a word that `has`.
+    fn share(&self, has: impl Fn(&str) -> bool) -> f32 {
+        self.fraction(
+            self.0
+                .iter()
+                .filter(|c| c.words.iter().any(|w| has(w)))
+                .map(|c| c.weight)
+                .sum(),
+        )
+    }
 }
 
 /// When writes become durable and visible to queries.
@@ -509,6 +536,63 @@ impl SimilarIndex {
         self.inner.run(text, None, filter, limit, tuning)
     }
 
+    /// How far each earlier request of `among` (case id, request text) and `text` restate
+    /// each other, from 0 to 1: the mean of two shares of informativeness (a text's best terms
+    /// by tf-idf over this index, boilerplate damped, as in [`SimilarIndex::search`]), a term
+    /// counting when the other side has it, a thesaurus synonym of it or a term of its
+    /// resolved sense:
+    ///
+    /// - *forward*: of `text`, found in the case's indexed text (read from the postings of
+    ///   these cases only, so it costs a look-up per term whatever the size of the index; a
+    ///   write not committed yet is read from its pending text);
+    /// - *backward*: of the earlier request, found in `text`.
+    ///
+    /// One direction alone cannot tell a repeat in other words from the next question about
+    /// the same matter: both name the same project and place, which carry most of the weight.
+    /// The other side's record nouns (招标文件 vs 监理合同) are what the backward share sees.
+    ///
+    /// Only cases that can reach `at_least` are answered: the backward share, which needs
+    /// the earlier text analysed, is computed where the forward share is at least
+    /// `2 · at_least − 1`. Cases not in the index (or deleted) are left out.
+    pub fn restatement(
+        &self,
+        text: &str,
+        among: &[(i64, &str)],
+        at_least: f32,
+    ) -> Result<Vec<(i64, f32)>, SimilarError> {
+        if among.is_empty() {
+            return Ok(Vec::new());
+        }
+        let inner = &self.inner;
+        let searcher = inner.reader.searcher();
+        let concepts = inner.concepts(&searcher, text);
+        let ids: Vec<i64> = among.iter().map(|(id, _)| *id).collect();
+        let forward = inner.forward_shares(&searcher, &concepts, &ids)?;
+        let floor = 2.0 * at_least - 1.0;
+        let own: HashSet<String> = inner
+            .analyzer
+            .term_counts(text, None)
+            .into_iter()
+            .map(|c| c.term)
+            .collect();
+        let mut out = Vec::new();
+        for (id, earlier) in among {
+            let Some(&f) = forward.get(id) else { continue };
+            if f < floor {
+                continue;
+            }
+            let backward = inner
+                .concepts(&searcher, earlier)
+                .share(|w| own.contains(w));
+            let mean = (f + backward) / 2.0;
+            if mean >= at_least {
+                out.push((*id, mean));
+            }
+        }
+        out.sort_by_key(|(id, _)| *id);
+        Ok(out)
+    }
+
     /// The `n` most informative terms of `text` by tf-idf over this index, best first.
     pub fn informative_terms(&self, text: &str, n: usize) -> Vec<(String, f32)> {
         let searcher = self.inner.reader.searcher();
@@ -655,6 +739,95 @@ impl Inner {
         lock(&self.pending)?.clear();
         *lock(&self.committed_marker)? = state.marker.clone();
         Ok(())
+    }
+
+    /// The concepts of `text` (its informative terms with their synonyms and senses).
+    fn concepts(&self, searcher: &Searcher, text: &str) -> Concepts {
+        let tuning = &self.options.tuning;
+        let selected = feedback::select_terms(
+            &self.analyzer,
+            text,
+            None,
+            tuning,
+            tuning.feedback_terms,
+            searcher.num_docs(),
+            &|t| self.doc_freq(searcher, t),
+        );
+        Concepts(feedback::concepts(&self.analyzer, text, &selected, tuning))
+    }
+
+    /// The share of `concepts` each of the cases `ids` holds in its indexed text.
+    fn forward_shares(
+        &self,
+        searcher: &Searcher,
+        concepts: &Concepts,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, f32>, SimilarError> {
+        let mut out = HashMap::with_capacity(ids.len());
+        // Written but not committed yet: read from the pending text itself.
+        let pending: HashMap<i64, Option<CaseDoc>> = {
+            let pending = lock(&self.pending)?;
+            ids.iter()
+                .filter_map(|id| pending.get(id).map(|d| (*id, d.clone())))
+                .collect()
+        };
+        for doc in pending.values().flatten() {
+            let terms: HashSet<String> = self
+                .analyzer
+                .term_counts(&doc.text, Some(Edition::for_year(doc.year)))
+                .into_iter()
+                .map(|c| c.term)
+                .collect();
+            out.insert(doc.case_id, concepts.share(|w| terms.contains(w)));
+        }
+        let committed = ids.iter().filter(|id| !pending.contains_key(id));
+        let query = TermSetQuery::new(committed.map(|id| self.id_term(*id)));
+        let mut docs: Vec<DocAddress> = searcher
+            .search(&query, &DocSetCollector)?
+            .into_iter()
+            .collect();
+        docs.sort_unstable();
+        for segment in docs.chunk_by(|a, b| a.segment_ord == b.segment_ord) {
+            let Some(first) = segment.first() else {
+                continue;
+            };
+            let reader = searcher.segment_reader(first.segment_ord);
+            let case_ids = reader.fast_fields().i64("case_id")?;
+            let postings = reader.inverted_index(self.fields.body)?;
+            // Per concept, which of this segment's candidates hold one of its words:
+            // postings are walked forward with `seek`, the candidates being in doc order.
+            let mut covered = vec![0.0_f32; segment.len()];
+            for concept in &concepts.0 {
+                let mut has = vec![false; segment.len()];
+                for word in &concept.words {
+                    let term = Term::from_field_text(self.fields.body, word);
+                    let Some(mut list) = postings
+                        .read_postings(&term, IndexRecordOption::Basic)
+                        .map_err(tantivy::TantivyError::from)?
+                    else {
+                        continue;
+                    };
+                    for (i, address) in segment.iter().enumerate() {
+                        if list.doc() <= address.doc_id
+                            && list.seek(address.doc_id) == address.doc_id
+                        {
+                            has[i] = true;
+                        }
+                    }
+                }
+                for (c, h) in covered.iter_mut().zip(has) {
+                    if h {
+                        *c += concept.weight;
+                    }
+                }
+            }
+            for (address, c) in segment.iter().zip(covered) {
+                if let Some(case_id) = case_ids.first(address.doc_id) {
+                    out.insert(case_id, concepts.fraction(c));
+                }
+            }
+        }
+        Ok(out)
     }
 
     fn doc_freq(&self, searcher: &Searcher, term: &str) -> u64 {

@@ -358,3 +358,90 @@ fn informative_terms_prefer_the_subject_over_boilerplate() {
         assert!(!terms.contains(&boilerplate.to_owned()), "{terms:?}");
     }
 }
+
+#[test]
+fn restatement_tells_a_reworded_request_from_the_next_question_about_the_same_matter() {
+    let index = SimilarIndex::open_in_ram_with(manual()).unwrap();
+    index.upsert_many(&corpus()).unwrap();
+    let earlier = [
+        (9001, "幸福路拓宽工程房屋征收补偿方案及房屋评估报告"),
+        (9002, "幸福路拓宽工程的施工招标文件、中标通知书及施工合同"),
+        (9003, "本区公租房配租名单及审核标准"),
+    ];
+    for (id, text) in earlier {
+        index
+            .upsert(&CaseDoc {
+                case_id: id,
+                agency_path: "p1/c1/d1/zsb".into(),
+                year: 2023,
+                disposition: Some("disclosed".into()),
+                text: text.into(),
+            })
+            .unwrap();
+    }
+    index.commit().unwrap();
+    let among: Vec<(i64, &str)> = earlier.to_vec();
+
+    // The same information in other words (拆迁 for 征收, in another order).
+    let again = index
+        .restatement("幸福路拓宽工程房屋评估报告及房屋拆迁补偿方案", &among, 0.5)
+        .unwrap();
+    let score =
+        |answers: &[(i64, f32)], id: i64| answers.iter().find(|(c, _)| *c == id).map(|(_, r)| *r);
+    let reworded = score(&again, 9001).expect("the reworded request is answered");
+    assert!(reworded >= 0.75, "reworded: {reworded}");
+    assert!(score(&again, 9003).is_none(), "{again:?}");
+
+    // Another record of the same project: the place carries weight both ways, but the
+    // earlier request's record nouns are missing from this one.
+    let next = index
+        .restatement("幸福路拓宽工程的监理合同", &among, 0.5)
+        .unwrap();
+    let followup = score(&next, 9002).unwrap_or(0.0);
+    assert!(
+        followup < reworded,
+        "follow-up {followup} vs reworded {reworded}"
+    );
+    assert!(followup < 0.75, "follow-up: {followup}");
+
+    // At a higher bar only what reaches it is answered.
+    let strict = index
+        .restatement("幸福路拓宽工程房屋评估报告及房屋拆迁补偿方案", &among, 0.99)
+        .unwrap();
+    assert!(strict.iter().all(|(_, r)| *r >= 0.99), "{strict:?}");
+
+    // An uncommitted write is read from its pending text; a deleted case is left out.
+    index
+        .upsert(&CaseDoc {
+            case_id: 9004,
+            agency_path: "p1/c1/d1/zsb".into(),
+            year: 2024,
+            disposition: None,
+            text: "幸福路拓宽工程征收补偿方案和评估报告".into(),
+        })
+        .unwrap();
+    index.delete(9001).unwrap();
+    let pending = index
+        .restatement(
+            "幸福路拓宽工程房屋评估报告及房屋拆迁补偿方案",
+            &[
+                (9001, earlier[0].1),
+                (9004, "幸福路拓宽工程征收补偿方案和评估报告"),
+            ],
+            0.5,
+        )
+        .unwrap();
+    assert!(
+        score(&pending, 9004).is_some_and(|r| r >= 0.75),
+        "{pending:?}"
+    );
+    index.commit().unwrap();
+    let after = index
+        .restatement(
+            "幸福路拓宽工程房屋评估报告及房屋拆迁补偿方案",
+            &[(9001, earlier[0].1)],
+            0.5,
+        )
+        .unwrap();
+    assert!(after.is_empty(), "{after:?}");
+}

@@ -32,6 +32,11 @@ pub struct CaseRef {
 pub struct SimilarCase {
     pub case: CaseRef,
     pub similarity: f64,
+    /// How far the similar-case index finds the two requests restating each other (0..=1),
+    /// present only when that, and not the character similarity, made them the same request:
+    /// a repeat in other words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restatement: Option<f64>,
 }
 
 /// A count of applications in a window of dates (both ends included).
@@ -77,6 +82,11 @@ pub struct AnsweredRequest {
     pub case: CaseRef,
     pub answered_on: NaiveDate,
     pub similarity: f64,
+    /// How far the similar-case index finds the two requests restating each other (0..=1),
+    /// present only when that, and not the character similarity, made them the same request:
+    /// a repeat in other words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restatement: Option<f64>,
     /// Filed under the same identity (else under another name of the cluster).
     pub same_applicant: bool,
 }
@@ -122,6 +132,11 @@ pub struct PendingProceeding {
     pub kind: ProceedingKind,
     pub filed_on: NaiveDate,
     pub similarity: f64,
+    /// How far the similar-case index finds the two requests restating each other (0..=1),
+    /// present only when that, and not the character similarity, made them the same request:
+    /// a repeat in other words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restatement: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -151,6 +166,20 @@ fn quoted(words: &[String]) -> String {
 
 fn max_similarity(values: impl Iterator<Item = f64>) -> f64 {
     values.fold(0.0, f64::max)
+}
+
+/// The note for earlier requests found through the similar-case index (措辞不同).
+fn reworded(restatements: impl Iterator<Item = Option<f64>>) -> String {
+    let found: Vec<f64> = restatements.flatten().collect();
+    if found.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "（其中{}件措辞不同，经相似案例比对内容相同，重合度最高{:.2}）",
+            found.len(),
+            max_similarity(found.into_iter())
+        )
+    }
 }
 
 impl Evidence {
@@ -272,9 +301,10 @@ impl Evidence {
                     String::new()
                 };
                 format!(
-                    "与本机关已答复的{}件申请内容相近（相似度最高{:.2}）{}，可能属于重复申请（条例第三十六条第（六）项）",
+                    "与本机关已答复的{}件申请内容相近（相似度最高{:.2}）{}{}，可能属于重复申请（条例第三十六条第（六）项）",
                     e.earlier.len(),
                     max_similarity(e.earlier.iter().map(|a| a.similarity)),
+                    reworded(e.earlier.iter().map(|a| a.restatement)),
                     note
                 )
             }
@@ -315,10 +345,11 @@ impl Evidence {
             Evidence::LitigationOverlap(e) => {
                 let kinds: BTreeSet<&str> = e.proceedings.iter().map(|p| p.kind.label()).collect();
                 format!(
-                    "与{}件正在{}中的申请内容相近（相似度最高{:.2}）",
+                    "与{}件正在{}中的申请内容相近（相似度最高{:.2}）{}",
                     e.proceedings.len(),
                     kinds.into_iter().collect::<Vec<_>>().join("或"),
-                    max_similarity(e.proceedings.iter().map(|p| p.similarity))
+                    max_similarity(e.proceedings.iter().map(|p| p.similarity)),
+                    reworded(e.proceedings.iter().map(|p| p.restatement))
                 )
             }
         }

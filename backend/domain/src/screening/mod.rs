@@ -202,6 +202,12 @@ pub struct PastApplication {
     /// `None` when its near-duplicate index did not return it (treated as 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub similarity: Option<f64>,
+    /// How far the similar-case index finds the new request restated by this one (0..=1:
+    /// the share of the new request's informative terms, synonyms counted, that this one
+    /// contains); `None` when it was not asked (see
+    /// [`ScreeningInput::restatement_candidates`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restatement: Option<f64>,
 }
 
 /// What [`screen`] looks at: the new application and its identity cluster's other
@@ -218,6 +224,40 @@ impl ScreeningInput {
     pub fn with_similarity(mut self, similarity: impl Fn(&str, &str) -> f64) -> Self {
         for h in &mut self.history {
             h.similarity = Some(similarity(&self.application.text, &h.application.text));
+        }
+        self
+    }
+
+    /// The history items worth asking the similar-case index about (after the similarities
+    /// are filled), with their request cores ([`text::request_core`]): those a reworded
+    /// repeat would turn into evidence — answered by this agency on or before the receipt
+    /// date (`repeat`, 条例36(六)) or with a reconsideration or suit pending then
+    /// (`litigation_overlap`) — and that character similarity does not already call
+    /// near-duplicates. Asking only these keeps the index's cost to a few look-ups for almost
+    /// every applicant.
+    pub fn restatement_candidates(&self, t: &ScreeningThresholds) -> Vec<(CaseId, String)> {
+        let new = &self.application;
+        let day = new.received_on;
+        self.history
+            .iter()
+            .filter(|h| h.application.id != new.id && h.application.received_on <= day)
+            .filter(|h| h.similarity.unwrap_or(0.0) < t.near_duplicate)
+            .filter(|h| {
+                h.answered
+                    .as_ref()
+                    .is_some_and(|a| a.agency == new.agency && a.on <= day)
+                    || h.proceedings.iter().any(|p| p.pending_on(day))
+            })
+            .map(|h| (h.application.id, text::request_core(&h.application.text)))
+            .collect()
+    }
+
+    /// Fills the restatement of the history items `restatement` knows (by case id).
+    pub fn with_restatements(mut self, restatement: impl Fn(CaseId) -> Option<f64>) -> Self {
+        for h in &mut self.history {
+            if let Some(r) = restatement(h.application.id) {
+                h.restatement = Some(r);
+            }
         }
         self
     }

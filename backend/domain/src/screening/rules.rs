@@ -48,7 +48,8 @@ fn round2(x: f64) -> f64 {
 struct Seen<'a> {
     past: &'a PastApplication,
     similarity: f64,
-    /// The same request as the new one (similar enough, specifiers agree).
+    restatement: Option<f64>,
+    /// The same request as the new one (similar enough or restated, specifiers agree).
     same_request: bool,
     same_person: bool,
 }
@@ -62,6 +63,7 @@ impl Seen<'_> {
         SimilarCase {
             case: self.app().case_ref(),
             similarity: round2(self.similarity),
+            restatement: self.restatement.map(round2),
         }
     }
 }
@@ -95,6 +97,13 @@ pub fn same_request(a: &str, b: &str, similarity: f64, t: &ScreeningThresholds) 
     similarity >= t.near_duplicate && specifiers(a).agree(&specifiers(b))
 }
 
+/// Whether the similarities say "the same words or the same request in other words": the
+/// character similarity reaches `near_duplicate`, or the similar-case index's restatement
+/// reaches `restatement`. The specifiers must agree as well (checked by the caller).
+fn near_duplicate(similarity: f64, restatement: Option<f64>, t: &ScreeningThresholds) -> bool {
+    similarity >= t.near_duplicate || restatement.is_some_and(|r| r >= t.restatement)
+}
+
 /// Screens a new application against its cluster's history. Returns the flags that fire, in
 /// [`FlagKind::ALL`] order; an empty list when nothing does. Pure: the caller stores the flags
 /// (status `open`) and nothing about the case changes.
@@ -108,11 +117,16 @@ pub fn screen(input: &ScreeningInput, t: &ScreeningThresholds) -> Vec<Flag> {
         .filter(|h| h.application.id != new.id && h.application.received_on <= day)
         .map(|past| {
             let similarity = past.similarity.unwrap_or(0.0).clamp(0.0, 1.0);
-            let same_request = similarity >= t.near_duplicate
+            let restatement = past.restatement.map(|r| r.clamp(0.0, 1.0));
+            let same_request = near_duplicate(similarity, restatement, t)
                 && new_specifiers.agree(&specifiers(&past.application.text));
+            // Evidence names the restatement only where it is what made the two the same.
+            let restatement = restatement
+                .filter(|r| same_request && similarity < t.near_duplicate && *r >= t.restatement);
             Seen {
                 past,
                 similarity,
+                restatement,
                 same_request,
                 same_person: same_person(new, &past.application),
             }
@@ -217,6 +231,7 @@ pub fn screen(input: &ScreeningInput, t: &ScreeningThresholds) -> Vec<Flag> {
                     case: s.app().case_ref(),
                     answered_on: answer.on,
                     similarity: round2(s.similarity),
+                    restatement: s.restatement.map(round2),
                     same_applicant: s.same_person,
                 })
             })
@@ -333,6 +348,7 @@ pub fn screen(input: &ScreeningInput, t: &ScreeningThresholds) -> Vec<Flag> {
                         kind: p.kind,
                         filed_on: p.filed_on,
                         similarity: round2(s.similarity),
+                        restatement: s.restatement.map(round2),
                     })
             })
             .collect();

@@ -64,6 +64,7 @@ fn past(a: Application) -> PastApplication {
         answered: None,
         proceedings: Vec::new(),
         similarity: None,
+        restatement: None,
     }
 }
 
@@ -297,6 +298,103 @@ fn repeat_fires_on_an_answered_near_duplicate_and_warns_at_three() {
         find(&run(fourth, history), FlagKind::Repeat).severity,
         Severity::Warning
     );
+}
+
+#[test]
+fn a_repeat_in_other_words_counts_when_the_index_finds_it_restated() {
+    let first = app(
+        1,
+        HERE,
+        "2024-01-05",
+        "请公开西湖区某路拓宽工程房屋征收补偿方案",
+        "p",
+        "",
+    );
+    let reworded = app(
+        2,
+        HERE,
+        "2024-03-01",
+        "申请获取某路道路拓宽项目（西湖区）拆迁补偿安置标准",
+        "p",
+        "",
+    );
+    let earlier = || vec![answered(first.clone(), "2024-01-25")];
+    let input = ScreeningInput {
+        application: reworded.clone(),
+        history: earlier(),
+    }
+    .with_similarity(jaccard);
+    assert!(input.history[0].similarity.unwrap_or(1.0) < 0.6);
+    // Character similarity alone: no repeat.
+    let t = ScreeningThresholds::default();
+    assert!(!kinds(&screen(&input, &t)).contains(&FlagKind::Repeat));
+
+    // The answered request is a candidate; the index finds it restated.
+    let candidates = input.restatement_candidates(&t);
+    assert_eq!(candidates.len(), 1);
+    assert_eq!(candidates[0].0, 1);
+    assert!(
+        !candidates[0].1.contains("请公开"),
+        "the request core: {candidates:?}"
+    );
+    let restated = input
+        .clone()
+        .with_restatements(|id| (id == 1).then_some(0.82));
+    let flags = screen(&restated, &t);
+    let Evidence::Repeat(e) = &find(&flags, FlagKind::Repeat).evidence else {
+        unreachable!()
+    };
+    assert_eq!(e.earlier[0].restatement, Some(0.82));
+    assert!(find(&flags, FlagKind::Repeat).summary.contains("措辞不同"));
+
+    // Below the agency's bar, or with specifiers that disagree (another year): no repeat.
+    let low = input.clone().with_restatements(|_| Some(0.7));
+    assert!(!kinds(&screen(&low, &t)).contains(&FlagKind::Repeat));
+    let other_year = ScreeningInput {
+        application: app(
+            3,
+            HERE,
+            "2024-03-01",
+            "申请获取某路道路拓宽项目（西湖区）2023年拆迁补偿安置标准",
+            "p",
+            "",
+        ),
+        history: vec![answered(
+            app(
+                4,
+                HERE,
+                "2024-01-05",
+                "请公开西湖区某路拓宽工程2022年房屋征收补偿方案",
+                "p",
+                "",
+            ),
+            "2024-01-25",
+        )],
+    }
+    .with_similarity(jaccard)
+    .with_restatements(|_| Some(0.95));
+    assert!(!kinds(&screen(&other_year, &t)).contains(&FlagKind::Repeat));
+
+    // Not answered yet, or already a near-duplicate by characters: not asked.
+    let open = ScreeningInput {
+        application: reworded.clone(),
+        history: vec![past(first.clone())],
+    }
+    .with_similarity(jaccard);
+    assert!(open.restatement_candidates(&t).is_empty());
+    let same = ScreeningInput {
+        application: app(
+            5,
+            HERE,
+            "2024-03-01",
+            "请公开西湖区某路拓宽工程房屋征收补偿方案",
+            "p",
+            "",
+        ),
+        history: earlier(),
+    }
+    .with_similarity(jaccard);
+    assert!(same.restatement_candidates(&t).is_empty());
 }
 
 #[test]

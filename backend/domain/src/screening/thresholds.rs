@@ -35,6 +35,14 @@ pub struct ScreeningThresholds {
     /// document numbers, place and company names — agree. Default 0.6 (the issue's figure; in
     /// the evaluation stream 211 of 213 labelled repeats have an earlier copy at 0.6 or more).
     pub near_duplicate: f64,
+    /// The other way two requests are "the same" (for `repeat` and `litigation_overlap`,
+    /// where an applicant asks again in other words): the similar-case index finds at least
+    /// this share of the new request's informative terms, synonyms counted, in the earlier
+    /// one (`yishen_similar::SimilarIndex::restatement`), and the specifiers agree. Asked only
+    /// about earlier requests answered by this agency or in a pending proceeding that are
+    /// below `near_duplicate`. Default RESTATEMENT_DEFAULT: measured on the evaluation stream
+    /// (docs/screening.md, "Reworded repeats").
+    pub restatement: f64,
     /// `repeat`: flagged when at least this many earlier near-duplicates were already answered
     /// by this agency. Default 1: 条例36(六) needs one answered application to reply
     /// "不予重复处理".
@@ -85,6 +93,7 @@ impl Default for ScreeningThresholds {
             burst_day: 10,
             volume_all_agencies: false,
             near_duplicate: 0.6,
+            restatement: 0.75,
             repeat_min: 1,
             repeat_warning: 3,
             broadcast_agencies: 3,
@@ -105,8 +114,8 @@ pub enum ThresholdError {
     Json(String),
     #[error("甄别阈值 {field} 应为正整数")]
     NotPositive { field: &'static str },
-    #[error("甄别阈值 near_duplicate 应大于0且不超过1")]
-    Similarity,
+    #[error("甄别阈值 {field} 应大于0且不超过1")]
+    Similarity { field: &'static str },
     #[error("甄别阈值 repeat_warning 不应小于 repeat_min")]
     RepeatOrder,
 }
@@ -116,7 +125,7 @@ impl ThresholdError {
         match self {
             Self::Json(_) => "screening_thresholds_json",
             Self::NotPositive { .. } => "screening_threshold_not_positive",
-            Self::Similarity => "screening_threshold_similarity",
+            Self::Similarity { .. } => "screening_threshold_similarity",
             Self::RepeatOrder => "screening_threshold_repeat_order",
         }
     }
@@ -148,8 +157,13 @@ impl ScreeningThresholds {
         if let Some((field, _)) = counts.iter().find(|(_, v)| *v == 0) {
             return Err(ThresholdError::NotPositive { field });
         }
-        if !(self.near_duplicate > 0.0 && self.near_duplicate <= 1.0) {
-            return Err(ThresholdError::Similarity);
+        for (field, value) in [
+            ("near_duplicate", self.near_duplicate),
+            ("restatement", self.restatement),
+        ] {
+            if !(value > 0.0 && value <= 1.0) {
+                return Err(ThresholdError::Similarity { field });
+            }
         }
         if self.repeat_warning < self.repeat_min {
             return Err(ThresholdError::RepeatOrder);
@@ -191,7 +205,15 @@ mod tests {
         );
         assert_eq!(
             ScreeningThresholds::from_json(r#"{"near_duplicate": 1.5}"#),
-            Err(ThresholdError::Similarity)
+            Err(ThresholdError::Similarity {
+                field: "near_duplicate"
+            })
+        );
+        assert_eq!(
+            ScreeningThresholds::from_json(r#"{"restatement": 0}"#),
+            Err(ThresholdError::Similarity {
+                field: "restatement"
+            })
         );
         assert_eq!(
             ScreeningThresholds::from_json(r#"{"repeat_min": 5, "repeat_warning": 2}"#),

@@ -20,7 +20,7 @@ use yishen_domain::screening::{
     ProceedingKind, ReviewDecision, ScreeningInput, ScreeningThresholds, review,
 };
 use yishen_domain::{Disposition, Role};
-use yishen_similar::Signature;
+use yishen_similar::{Signature, SimilarIndex};
 use yishen_store::DbConn;
 use yishen_store::models::agency;
 use yishen_store::models::case::{self as case_store};
@@ -46,24 +46,38 @@ const RESCREEN_MAX: usize = 50;
 /// Signatures kept at most; about 600 bytes each, so some 12 MB when full.
 const SIGNATURE_CACHE_MAX: usize = 20_000;
 
-/// The MinHash signatures of cases' request cores, kept between screenings: a large
-/// cluster's members are signed again at every filing of the applicant otherwise, which is
-/// most of the cost of screening it (docs/screening.md, benchmark). Keyed by case and a hash of
-/// the text, so a corrected application is signed afresh. When full it is emptied and refills
-/// with the clusters that are screened, which are the ones that matter.
-#[derive(Debug, Default)]
-pub struct SignatureCache {
-    inner: Mutex<HashMap<i64, (u64, Arc<Signature>)>>,
+/// Restatements kept at most; about 50 bytes each, so some 5 MB when full.
+const RESTATEMENT_CACHE_MAX: usize = 100_000;
+
+fn text_key(text: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
-impl SignatureCache {
-    fn get(&self, case_id: i64, text: &str) -> Arc<Signature> {
-        let key = {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            text.hash(&mut h);
-            h.finish()
-        };
-        let mut map = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+/// What screening computes about request texts and keeps between screenings:
+///
+/// - the MinHash signatures of cases' request cores: a large cluster's members are signed
+///   again at every filing of the applicant otherwise, which is most of the cost of screening
+///   it (docs/screening.md, benchmark);
+/// - the similar-case index's restatements of a case by earlier ones: a burst re-screens the
+///   day's cases against the same answered requests.
+///
+/// Keyed by case and a hash of the text, so a corrected application is computed afresh. When
+/// a map is full it is emptied and refills with the clusters that are screened, which are the
+/// ones that matter.
+#[derive(Debug, Default)]
+pub struct ScreeningCache {
+    signatures: Mutex<HashMap<i64, (u64, Arc<Signature>)>>,
+    /// (case, hash of its request core, earlier case, threshold bits) → the restatement,
+    /// `None` when below the threshold.
+    restatements: Mutex<HashMap<(i64, u64, i64, u64), Option<f64>>>,
+}
+
+impl ScreeningCache {
+    fn signature(&self, case_id: i64, text: &str) -> Arc<Signature> {
+        let key = text_key(text);
+        let mut map = self.signatures.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((k, sig)) = map.get(&case_id)
             && *k == key
         {
@@ -78,6 +92,72 @@ impl SignatureCache {
         map.insert(case_id, (key, Arc::clone(&sig)));
         sig
     }
+
+    /// Which of `among` (earlier case, request core) and the request of `case_id` (its core
+    /// `text`) restate each other at `at_least` or more by the similar-case index, from what
+    /// is kept or else from the index. A failure of the index is logged and leaves those cases
+    /// to character similarity alone.
+    fn restatements(
+        &self,
+        index: &SimilarIndex,
+        case_id: i64,
+        text: &str,
+        among: &[(i64, String)],
+        at_least: f64,
+    ) -> HashMap<i64, f64> {
+        let key = text_key(text);
+        let bar = at_least.to_bits();
+        let mut found = HashMap::new();
+        let mut missing: Vec<(i64, &str)> = Vec::new();
+        {
+            let map = self.restatements.lock().unwrap_or_else(|e| e.into_inner());
+            for (other, core) in among {
+                match map.get(&(case_id, key, *other, bar)) {
+                    Some(Some(r)) => {
+                        found.insert(*other, *r);
+                    }
+                    Some(None) => {}
+                    None => missing.push((*other, core.as_str())),
+                }
+            }
+        }
+        if missing.is_empty() {
+            return found;
+        }
+        // f32 is the index's precision; the threshold's own rounding is irrelevant.
+        #[allow(clippy::cast_possible_truncation)]
+        let result = index.restatement(text, &missing, at_least as f32);
+        match result {
+            Ok(answers) => {
+                let answered: HashMap<i64, f64> = answers
+                    .into_iter()
+                    .map(|(id, r)| (id, f64::from(r)))
+                    .collect();
+                let mut map = self.restatements.lock().unwrap_or_else(|e| e.into_inner());
+                if map.len() + missing.len() > RESTATEMENT_CACHE_MAX {
+                    map.clear();
+                }
+                for (other, _) in &missing {
+                    let r = answered.get(other).copied();
+                    map.insert((case_id, key, *other, bar), r);
+                    if let Some(r) = r {
+                        found.insert(*other, r);
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(case_id, error = %e, "restatement look-up failed"),
+        }
+        found
+    }
+}
+
+/// What screening consults besides the database: the kept signatures and restatements, and
+/// the similar-case index (absent in command-line runs, where character similarity alone
+/// decides whether two requests are the same).
+#[derive(Clone, Copy)]
+pub struct Lookups<'a> {
+    pub cache: &'a ScreeningCache,
+    pub index: Option<&'a SimilarIndex>,
 }
 
 /// One application of a loaded cluster, as screening and the dossier see it.
@@ -136,7 +216,7 @@ impl LoadedCluster {
 pub(crate) fn load_cluster(
     conn: &mut DbConn,
     pii: &Pii,
-    signatures: &SignatureCache,
+    cache: &ScreeningCache,
     case_id: i64,
     today: NaiveDate,
 ) -> Result<Option<LoadedCluster>, ApiError> {
@@ -175,7 +255,7 @@ pub(crate) fn load_cluster(
     for row in flag_store::history_rows(conn, &ids)? {
         let status = Status::parse(&row.status)
             .ok_or_else(|| anyhow::anyhow!("case {} has status {}", row.case_id, row.status))?;
-        let signature = signatures.get(row.case_id, &row.content);
+        let signature = cache.signature(row.case_id, &row.content);
         members.push(Member {
             app: Application {
                 id: row.case_id,
@@ -216,6 +296,7 @@ pub(crate) fn load_cluster(
 /// alone; an open flag whose evidence is gone is withdrawn).
 fn screen_member(
     conn: &mut DbConn,
+    lookups: Lookups<'_>,
     loaded: &LoadedCluster,
     case_id: i64,
     thresholds: &mut HashMap<String, ScreeningThresholds>,
@@ -232,6 +313,7 @@ fn screen_member(
             answered: m.answered(),
             proceedings: m.proceedings.clone(),
             similarity: Some(new.similarity(m)),
+            restatement: None,
         })
         .collect();
     if !thresholds.contains_key(&new.app.agency) {
@@ -239,13 +321,26 @@ fn screen_member(
         thresholds.insert(new.app.agency.clone(), t);
     }
     let t = thresholds.get(&new.app.agency).cloned().unwrap_or_default();
-    let flags = screening::screen(
-        &ScreeningInput {
-            application: new.app.clone(),
-            history,
-        },
-        &t,
-    );
+    let mut input = ScreeningInput {
+        application: new.app.clone(),
+        history,
+    };
+    // A repeat in other words: ask the similar-case index about the few earlier requests
+    // that would be evidence and that character similarity does not already match.
+    if let Some(index) = lookups.index {
+        let candidates = input.restatement_candidates(&t);
+        if !candidates.is_empty() {
+            let found = lookups.cache.restatements(
+                index,
+                case_id,
+                &screening::text::request_core(&new.app.text),
+                &candidates,
+                t.restatement,
+            );
+            input = input.with_restatements(|id| found.get(&id).copied());
+        }
+    }
+    let flags = screening::screen(&input, &t);
     store_flags(conn, case_id, flags)
 }
 
@@ -339,19 +434,20 @@ pub enum HistoryChange {
 pub fn rescreen_cluster(
     conn: &mut DbConn,
     pii: &Pii,
-    signatures: &SignatureCache,
+    lookups: Lookups<'_>,
     case_id: i64,
     change: HistoryChange,
     today: NaiveDate,
 ) -> Result<usize, ApiError> {
-    let Some(loaded) = load_cluster(conn, pii, signatures, case_id, today)? else {
+    let Some(loaded) = load_cluster(conn, pii, lookups.cache, case_id, today)? else {
         return Ok(0);
     };
-    rescreen_loaded(conn, &loaded, case_id, change, &mut HashMap::new())
+    rescreen_loaded(conn, lookups, &loaded, case_id, change, &mut HashMap::new())
 }
 
 fn rescreen_loaded(
     conn: &mut DbConn,
+    lookups: Lookups<'_>,
     loaded: &LoadedCluster,
     case_id: i64,
     change: HistoryChange,
@@ -381,7 +477,7 @@ fn rescreen_loaded(
     open.sort_by_key(|m| std::cmp::Reverse((m.app.received_on, m.app.id)));
     let mut written = 0;
     for m in open.into_iter().take(RESCREEN_MAX) {
-        written += screen_member(conn, loaded, m.app.id, thresholds)?;
+        written += screen_member(conn, lookups, loaded, m.app.id, thresholds)?;
     }
     Ok(written)
 }
@@ -391,32 +487,42 @@ fn rescreen_loaded(
 pub fn screen_filed(
     conn: &mut DbConn,
     pii: &Pii,
-    signatures: &SignatureCache,
+    lookups: Lookups<'_>,
     case_id: i64,
     today: NaiveDate,
 ) -> Result<usize, ApiError> {
-    let Some(loaded) = load_cluster(conn, pii, signatures, case_id, today)? else {
+    let Some(loaded) = load_cluster(conn, pii, lookups.cache, case_id, today)? else {
         return Ok(0);
     };
     let mut thresholds = HashMap::new();
-    Ok(screen_member(conn, &loaded, case_id, &mut thresholds)?
-        + rescreen_loaded(
-            conn,
-            &loaded,
-            case_id,
-            HistoryChange::Filed,
-            &mut thresholds,
-        )?)
+    Ok(
+        screen_member(conn, lookups, &loaded, case_id, &mut thresholds)?
+            + rescreen_loaded(
+                conn,
+                lookups,
+                &loaded,
+                case_id,
+                HistoryChange::Filed,
+                &mut thresholds,
+            )?,
+    )
 }
 
 /// Re-screens the cluster of `case_id` in its own transaction after its history changed. A
 /// failure is logged: the action that changed the history stands.
 pub async fn after_change(state: &AppState, case_id: i64, change: HistoryChange) {
     let pii = state.pii.clone();
-    let signatures = Arc::clone(&state.signatures);
+    let cache = Arc::clone(&state.screening_cache);
+    let index = state.similar.clone();
     let today = crate::time::today();
     let result = state
-        .write(move |conn| rescreen_cluster(conn, &pii, &signatures, case_id, change, today))
+        .write(move |conn| {
+            let lookups = Lookups {
+                cache: &cache,
+                index: index.as_deref(),
+            };
+            rescreen_cluster(conn, &pii, lookups, case_id, change, today)
+        })
         .await;
     if let Err(e) = result {
         tracing::error!(case_id, error = ?e, "re-screening failed");
@@ -437,10 +543,17 @@ fn thresholds_for(conn: &mut DbConn, agency_code: &str) -> Result<ScreeningThres
 pub async fn after_intake(state: &AppState, case_id: i64) {
     let pii = state.pii.clone();
     let today = crate::time::today();
-    let signatures = Arc::clone(&state.signatures);
+    let cache = Arc::clone(&state.screening_cache);
+    let index = state.similar.clone();
     let started = std::time::Instant::now();
     let result = state
-        .write(move |conn| screen_filed(conn, &pii, &signatures, case_id, today))
+        .write(move |conn| {
+            let lookups = Lookups {
+                cache: &cache,
+                index: index.as_deref(),
+            };
+            screen_filed(conn, &pii, lookups, case_id, today)
+        })
         .await;
     state.metrics.observe_screening(started.elapsed());
     if let Err(e) = result {
