@@ -417,15 +417,16 @@ fn screening_quality() {
 
     // Where a restated request counts as the same one: the rules measured with character
     // similarity only, then with the index's restatement at several thresholds.
-    println!("restatement threshold: repeat, litigation_overlap and abusive clusters (p/r)");
+    println!("restatement threshold: repeat, litigation_overlap, proxy and abusive clusters (p/r)");
     let show = |label: &str, o: &Outcome| {
         let (r, l) = (
             &o.kinds[&FlagKind::Repeat],
             &o.kinds[&FlagKind::LitigationOverlap],
         );
+        let p = &o.kinds[&FlagKind::Proxy];
         let c = cluster_verdicts(o);
         println!(
-            "  {label:<14} repeat {:.3}/{:.3} (tp {} fp {} fn {})  litigation {:.3}/{:.3}  clusters {:.3}/{:.3}",
+            "  {label:<14} repeat {:.3}/{:.3} (tp {} fp {} fn {})  litigation {:.3}/{:.3}  proxy {:.3}/{:.3}  clusters {:.3}/{:.3}",
             r.precision(),
             r.recall(),
             r.tp,
@@ -433,6 +434,8 @@ fn screening_quality() {
             r.fn_,
             l.precision(),
             l.recall(),
+            p.precision(),
+            p.recall(),
             c.precision(),
             c.recall()
         );

@@ -55,6 +55,10 @@ fn text_key(text: &str) -> u64 {
     h.finish()
 }
 
+/// (case, hash of its request core, earlier case, threshold bits); the value is the
+/// restatement, `None` when below the threshold.
+type RestatementKey = (i64, u64, i64, u64);
+
 /// What screening computes about request texts and keeps between screenings:
 ///
 /// - the MinHash signatures of cases' request cores: a large cluster's members are signed
@@ -69,9 +73,7 @@ fn text_key(text: &str) -> u64 {
 #[derive(Debug, Default)]
 pub struct ScreeningCache {
     signatures: Mutex<HashMap<i64, (u64, Arc<Signature>)>>,
-    /// (case, hash of its request core, earlier case, threshold bits) → the restatement,
-    /// `None` when below the threshold.
-    restatements: Mutex<HashMap<(i64, u64, i64, u64), Option<f64>>>,
+    restatements: Mutex<HashMap<RestatementKey, Option<f64>>>,
 }
 
 impl ScreeningCache {
