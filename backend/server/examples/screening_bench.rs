@@ -2,7 +2,7 @@
 //!
 //! ```sh
 //! YISHEN_DATA_DIR=/tmp/bench cargo run --release -p yishen-server --bin yishen -- demo generate --cases 1000000
-//! YISHEN_DATA_DIR=/tmp/bench cargo run --release -p yishen-server --example screening_bench -- 300
+//! YISHEN_DATA_DIR=/tmp/bench cargo run --release -p yishen-server --example screening_bench -- 300 [--no-index]
 //! ```
 //!
 //! It adds three heavy applicants through the import path — one person with 2,000 applications
@@ -191,8 +191,13 @@ async fn main() -> anyhow::Result<()> {
                 .await?;
         println!("heavy applicants imported: {}", r.imported);
     }
-    // The similar-case index as the server holds it (built from the database the first time).
-    state.similar = Some(yishen_server::services::similar::open(&state).await?);
+    // The similar-case index as the server holds it (built from the database the first time);
+    // `--no-index` measures character similarity alone, as in command-line runs.
+    if std::env::args().any(|a| a == "--no-index") {
+        println!("without the similar-case index");
+    } else {
+        state.similar = Some(yishen_server::services::similar::open(&state).await?);
+    }
     let mut rng = fastrand::Rng::with_seed(7);
     let max_id: i64 = state
         .read(|conn| {

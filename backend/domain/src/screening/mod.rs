@@ -229,13 +229,13 @@ impl ScreeningInput {
     }
 
     /// The history items worth asking the similar-case index about (after the similarities
-    /// are filled), with their request cores ([`text::request_core`]): those a reworded
+    /// are filled; ask with the request cores, [`text::request_core`]): those a reworded
     /// repeat would turn into evidence — answered by this agency on or before the receipt
     /// date (`repeat`, 条例36(六)) or with a reconsideration or suit pending then
     /// (`litigation_overlap`) — and that character similarity does not already call
     /// near-duplicates. Asking only these keeps the index's cost to a few look-ups for almost
     /// every applicant.
-    pub fn restatement_candidates(&self, t: &ScreeningThresholds) -> Vec<(CaseId, String)> {
+    pub fn restatement_candidates(&self, t: &ScreeningThresholds) -> Vec<&PastApplication> {
         let new = &self.application;
         let day = new.received_on;
         self.history
@@ -248,7 +248,6 @@ impl ScreeningInput {
                     .is_some_and(|a| a.agency == new.agency && a.on <= day)
                     || h.proceedings.iter().any(|p| p.pending_on(day))
             })
-            .map(|h| (h.application.id, text::request_core(&h.application.text)))
             .collect()
     }
 

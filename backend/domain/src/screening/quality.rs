@@ -290,8 +290,12 @@ fn replay(
         if let Some(index) = index {
             let candidates = input.restatement_candidates(thresholds);
             if !candidates.is_empty() {
+                let cores: Vec<(CaseId, String)> = candidates
+                    .iter()
+                    .map(|h| (h.application.id, text::request_core(&h.application.text)))
+                    .collect();
                 let among: Vec<(CaseId, &str)> =
-                    candidates.iter().map(|(id, t)| (*id, t.as_str())).collect();
+                    cores.iter().map(|(id, t)| (*id, t.as_str())).collect();
                 let found: HashMap<CaseId, f64> = index
                     .restatement(
                         &text::request_core(&input.application.text),

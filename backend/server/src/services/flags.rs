@@ -95,8 +95,7 @@ impl ScreeningCache {
         sig
     }
 
-    /// Which of `among` (earlier case, request core) and the request of `case_id` (its core
-    /// `text`) restate each other at `at_least` or more by the similar-case index, from what
+    /// Which of `among` and the request of `case_id` (its core `text`) restate each other at `at_least` or more by the similar-case index, from what
     /// is kept or else from the index. A failure of the index is logged and leaves those cases
     /// to character similarity alone.
     fn restatements(
@@ -104,28 +103,33 @@ impl ScreeningCache {
         index: &SimilarIndex,
         case_id: i64,
         text: &str,
-        among: &[(i64, String)],
+        among: &[&PastApplication],
         at_least: f64,
     ) -> HashMap<i64, f64> {
         let key = text_key(text);
         let bar = at_least.to_bits();
         let mut found = HashMap::new();
-        let mut missing: Vec<(i64, &str)> = Vec::new();
+        let mut missing: Vec<(i64, String)> = Vec::new();
         {
             let map = self.restatements.lock().unwrap_or_else(|e| e.into_inner());
-            for (other, core) in among {
-                match map.get(&(case_id, key, *other, bar)) {
+            for past in among {
+                let other = past.application.id;
+                match map.get(&(case_id, key, other, bar)) {
                     Some(Some(r)) => {
-                        found.insert(*other, *r);
+                        found.insert(other, *r);
                     }
                     Some(None) => {}
-                    None => missing.push((*other, core.as_str())),
+                    // Only what is not kept is read down to its request core.
+                    None => {
+                        missing.push((other, screening::text::request_core(&past.application.text)))
+                    }
                 }
             }
         }
         if missing.is_empty() {
             return found;
         }
+        let missing: Vec<(i64, &str)> = missing.iter().map(|(id, t)| (*id, t.as_str())).collect();
         // f32 is the index's precision; the threshold's own rounding is irrelevant.
         #[allow(clippy::cast_possible_truncation)]
         let result = index.restatement(text, &missing, at_least as f32);
