@@ -651,6 +651,29 @@ async fn a_repeat_in_other_words_is_found_through_the_similar_case_index() {
         Some(1)
     );
 
+    // The dossier sets the reworded request beside this one, however unlike its characters.
+    let dossier = app
+        .get(&format!("/api/v1/cases/{again}/dossier"), Some(&handler))
+        .await;
+    assert_eq!(dossier.status, 200, "{:?}", dossier.body);
+    let first = &dossier.body["side_by_side"][0];
+    assert_eq!(first["case_id"], earlier["case"]["id"], "{first}");
+    assert!(
+        first["restatement"].as_f64().is_some_and(|r| r >= 0.75),
+        "{first}"
+    );
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/cases/{again}/dossier?format=pdf")))
+        .bearer_auth(&handler)
+        .send()
+        .await
+        .expect("pdf");
+    assert_eq!(res.status(), 200);
+    let pdf = pdftotext(&res.bytes().await.expect("bytes"));
+    let flat: String = pdf.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(flat.contains("措辞不同、内容重合度"), "{pdf}");
+
     // The next question about the same project is not a repeat.
     let next = register_as(
         &app,

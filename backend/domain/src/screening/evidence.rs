@@ -246,6 +246,24 @@ impl Evidence {
         }
     }
 
+    /// The earlier cases this evidence found restated in other words by the similar-case
+    /// index, with the restatement (for the dossier's side-by-side texts).
+    pub fn restatements(&self) -> Vec<(CaseId, f64)> {
+        match self {
+            Evidence::Repeat(e) => e
+                .earlier
+                .iter()
+                .filter_map(|a| Some((a.case.id, a.restatement?)))
+                .collect(),
+            Evidence::LitigationOverlap(e) => e
+                .proceedings
+                .iter()
+                .filter_map(|p| Some((p.case.id, p.restatement?)))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The one-line Chinese summary shown on the case page.
     pub fn summary(&self) -> String {
         let scope = |all: bool| if all { "向各机关" } else { "向本机关" };

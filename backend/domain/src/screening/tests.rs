@@ -341,6 +341,10 @@ fn a_repeat_in_other_words_counts_when_the_index_finds_it_restated() {
         unreachable!()
     };
     assert_eq!(e.earlier[0].restatement, Some(0.82));
+    assert_eq!(
+        find(&flags, FlagKind::Repeat).evidence.restatements(),
+        vec![(1, 0.82)]
+    );
     assert!(find(&flags, FlagKind::Repeat).summary.contains("措辞不同"));
 
     // Below the agency's bar, or with specifiers that disagree (another year): no repeat.

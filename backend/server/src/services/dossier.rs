@@ -9,12 +9,12 @@
 //! the reader may not see are left out; their date, agency and similarity stay, because the
 //! meeting needs to know the same request went elsewhere.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use utoipa::ToSchema;
-use yishen_domain::screening::{ARTICLE_35_STEPS, ProceedingKind};
+use yishen_domain::screening::{ARTICLE_35_STEPS, Evidence, ProceedingKind};
 use yishen_store::models::case::{self as case_store, CaseScope};
 use yishen_store::models::flag as flag_store;
 
@@ -85,6 +85,9 @@ pub struct TextPair {
     pub agency_name: String,
     pub received_on: NaiveDate,
     pub similarity: f64,
+    /// When a flag found this request restated in other words by the similar-case index:
+    /// the restatement (0..=1).
+    pub restatement: Option<f64>,
     /// `None` when the case belongs to an agency the reader may not see.
     pub text: Option<String>,
 }
@@ -185,21 +188,34 @@ fn build(
                 .collect(),
         })
         .collect();
-    let mut similar: Vec<(&Member, f64)> = others
+    // Requests the flags found restated in other words rank by that, however unlike their
+    // characters are.
+    let restated: HashMap<i64, f64> = flags
+        .iter()
+        .filter_map(|f| serde_json::from_value::<Evidence>(f.evidence.clone()).ok())
+        .flat_map(|e| e.restatements())
+        .collect();
+    let mut similar: Vec<(&Member, f64, Option<f64>)> = others
         .iter()
         .filter(|m| m.app.received_on <= me.app.received_on)
-        .map(|m| (*m, me.similarity(m)))
+        .map(|m| (*m, me.similarity(m), restated.get(&m.app.id).copied()))
         .collect();
-    similar.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.app.id.cmp(&a.0.app.id)));
+    let rank = |(_, sim, r): &(&Member, f64, Option<f64>)| r.map_or(*sim, |r| r.max(*sim));
+    similar.sort_by(|a, b| {
+        rank(b)
+            .total_cmp(&rank(a))
+            .then(b.0.app.id.cmp(&a.0.app.id))
+    });
     let side_by_side = similar
         .into_iter()
         .take(SIDE_BY_SIDE)
-        .map(|(m, sim)| TextPair {
+        .map(|(m, sim, restatement)| TextPair {
             case_id: m.app.id,
             tracking_no: m.app.tracking_no.clone().unwrap_or_default(),
             agency_name: m.agency_name.clone(),
             received_on: m.app.received_on,
             similarity: round2(sim),
+            restatement,
             text: visible(scope, m).then(|| m.app.text.clone()),
         })
         .collect();
@@ -341,8 +357,12 @@ pub fn to_pdf(state: &AppState, d: &Dossier) -> Result<Vec<u8>, ApiError> {
             .text
             .as_deref()
             .unwrap_or("（该申请属其他机关办理，内容不予显示）");
+        let restated = p
+            .restatement
+            .map(|r| format!("，措辞不同、内容重合度{:.0}%", r * 100.0))
+            .unwrap_or_default();
         blocks.push(Block::Paragraph(format!(
-            "{}（{}，{}，相似度{:.0}%）：{}",
+            "{}（{}，{}，相似度{:.0}%{restated}）：{}",
             p.tracking_no,
             p.agency_name,
             date(p.received_on),
