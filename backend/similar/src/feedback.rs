@@ -146,6 +146,15 @@ pub(crate) fn select_terms(
     scored
 }
 
+/// The best score of the selected terms (positive, so it can divide).
+fn best_score(selected: &[(String, f32)]) -> f32 {
+    selected
+        .iter()
+        .map(|(_, s)| *s)
+        .fold(0.0_f32, f32::max)
+        .max(f32::MIN_POSITIVE)
+}
+
 /// Turns selected terms into query terms: own weights, then synonyms and senses.
 /// `context` is the text whose words settle the sense of ambiguous terms.
 pub(crate) fn expand(
@@ -156,11 +165,7 @@ pub(crate) fn expand(
 ) -> Vec<WeightedTerm> {
     let context = Analyzer::normalize(context);
     let thesaurus = analyzer.thesaurus();
-    let max_score = selected
-        .iter()
-        .map(|(_, s)| *s)
-        .fold(0.0_f32, f32::max)
-        .max(f32::MIN_POSITIVE);
+    let max_score = best_score(selected);
     let mut own: HashMap<&str, f32> = HashMap::new();
     let mut weights: Vec<WeightedTerm> = Vec::new();
     for (term, score) in selected {
@@ -251,11 +256,7 @@ pub(crate) fn concepts(
 ) -> Vec<Concept> {
     let normalized = Analyzer::normalize(context);
     let thesaurus = analyzer.thesaurus();
-    let max_score = selected
-        .iter()
-        .map(|(_, s)| *s)
-        .fold(0.0_f32, f32::max)
-        .max(f32::MIN_POSITIVE);
+    let max_score = best_score(selected);
     selected
         .iter()
         .map(|(term, score)| {

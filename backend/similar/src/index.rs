@@ -5,6 +5,8 @@
 //! ([`crate::feedback`]) turns a case or a text into weighted terms, the [`Filter`] restricts the
 //! candidates (agency subtree, the caller's visible agencies, years, disposition, exclusions)
 //! and each hit comes back with the terms it matched and a bracketed snippet.
+//! [`SimilarIndex::restatement`] uses the same analysis the other way round, for abuse
+//! screening: whether a few given cases ask for what a new request asks, in other words.
 //!
 //! Writes go to an in-process writer at once; whether they are committed at once, every few
 //! hundred milliseconds by a background thread, or only on [`SimilarIndex::commit`] is the
