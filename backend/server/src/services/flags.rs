@@ -1,7 +1,8 @@
 //! Screening at intake (滥用申请权甄别): after a case is filed, its applicant's identity
 //! cluster is gathered through the keyed hashes its members share, transitively (identity
 //! number, phone, e-mail, normalised address), the cluster's earlier applications are compared
-//! with the new request (MinHash over the request core, `yishen_similar`), and
+//! with the new request (MinHash over the request core, and for the few answered or litigated
+//! ones MinHash does not match, the similar-case index's restatement: `yishen_similar`), and
 //! `yishen_domain::screening` decides which flags the evidence supports. When a cluster's
 //! history changes (a filing that merges clusters, a reply, a reconsideration or suit) its
 //! open cases are screened again. Flags are stored `open`; only a person confirms or
@@ -95,9 +96,9 @@ impl ScreeningCache {
         sig
     }
 
-    /// Which of `among` and the request of `case_id` (its core `text`) restate each other at `at_least` or more by the similar-case index, from what
-    /// is kept or else from the index. A failure of the index is logged and leaves those cases
-    /// to character similarity alone.
+    /// Which of `among` and the request of `case_id` (its core `text`) restate each other at
+    /// `at_least` or more by the similar-case index, from what is kept or else from the index.
+    /// A failure of the index is logged and leaves those cases to character similarity alone.
     fn restatements(
         &self,
         index: &SimilarIndex,
