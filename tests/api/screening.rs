@@ -282,6 +282,23 @@ async fn thresholds_are_set_per_agency_and_checked() {
             reqwest::Method::PATCH,
             "/api/v1/agencies/ZJ-HZ-SC",
             Some(&admin),
+            Some(&json!({"screening": {"restatement": 1.5}})),
+        )
+        .await;
+    let p = assert_problem(&r, 422, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "screening");
+    assert_eq!(p["errors"][0]["code"], "screening_threshold_similarity");
+    assert!(
+        p["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("restatement")),
+        "{p}"
+    );
+    let r = app
+        .send(
+            reqwest::Method::PATCH,
+            "/api/v1/agencies/ZJ-HZ-SC",
+            Some(&admin),
             Some(&json!({"screening": {"volume_month": 3, "burst_day": 2}})),
         )
         .await;
