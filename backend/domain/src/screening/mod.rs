@@ -36,6 +36,8 @@ mod quality;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -249,6 +251,25 @@ impl ScreeningInput {
                     || h.proceedings.iter().any(|p| p.pending_on(day))
             })
             .collect()
+    }
+
+    /// Asks `ask` how far the [`ScreeningInput::restatement_candidates`] restate this
+    /// request, passing the new request's core ([`text::request_core`], what is compared) and
+    /// the candidates, and fills in the answers (by case id). Nothing is asked when there is
+    /// no candidate.
+    pub fn restated_by(
+        self,
+        t: &ScreeningThresholds,
+        ask: impl FnOnce(&str, &[&PastApplication]) -> HashMap<CaseId, f64>,
+    ) -> Self {
+        let found = {
+            let candidates = self.restatement_candidates(t);
+            if candidates.is_empty() {
+                return self;
+            }
+            ask(&text::request_core(&self.application.text), &candidates)
+        };
+        self.with_restatements(|id| found.get(&id).copied())
     }
 
     /// Fills the restatement of the history items `restatement` knows (by case id).

@@ -288,28 +288,22 @@ fn replay(
             history,
         };
         if let Some(index) = index {
-            let candidates = input.restatement_candidates(thresholds);
-            if !candidates.is_empty() {
+            input = input.restated_by(thresholds, |core, candidates| {
                 let cores: Vec<(CaseId, String)> = candidates
                     .iter()
                     .map(|h| (h.application.id, text::request_core(&h.application.text)))
                     .collect();
                 let among: Vec<(CaseId, &str)> =
                     cores.iter().map(|(id, t)| (*id, t.as_str())).collect();
-                let found: HashMap<CaseId, f64> = index
-                    .restatement(
-                        &text::request_core(&input.application.text),
-                        &among,
-                        thresholds.restatement as f32,
-                    )
+                asked.0 += 1;
+                asked.1 += candidates.len();
+                index
+                    .restatement(core, &among, thresholds.restatement as f32)
                     .expect("restatement")
                     .into_iter()
                     .map(|(id, r)| (id, f64::from(r)))
-                    .collect();
-                asked.0 += 1;
-                asked.1 += candidates.len();
-                input = input.with_restatements(|id| found.get(&id).copied());
-            }
+                    .collect()
+            });
         }
         let flags = screen(&input, thresholds);
         let predicted: BTreeSet<FlagKind> = flags.iter().map(Flag::kind).collect();

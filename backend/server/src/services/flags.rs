@@ -47,6 +47,9 @@ const RESCREEN_MAX: usize = 50;
 /// Signatures kept at most; about 600 bytes each, so some 12 MB when full.
 const SIGNATURE_CACHE_MAX: usize = 20_000;
 
+/// Fewer requests than this to sign are signed on the calling thread (a thread costs more).
+const SIGN_ALONE_BELOW: usize = 256;
+
 /// Restatements kept at most; about 50 bytes each, so some 5 MB when full.
 const RESTATEMENT_CACHE_MAX: usize = 100_000;
 
@@ -78,22 +81,67 @@ pub struct ScreeningCache {
 }
 
 impl ScreeningCache {
-    fn signature(&self, case_id: i64, text: &str) -> Arc<Signature> {
-        let key = text_key(text);
+    /// The signatures of the request cores of `texts` (case, text), in order. What is not
+    /// kept is signed on every core: the first screening of a large cluster after a start
+    /// signs thousands of requests, most of its cost (docs/screening.md, benchmark).
+    fn signatures(&self, texts: &[(i64, &str)]) -> Vec<Arc<Signature>> {
+        let sign = |text: &str| {
+            Arc::new(yishen_similar::minhash(&screening::text::request_core(
+                text,
+            )))
+        };
+        let keys: Vec<u64> = texts.iter().map(|(_, t)| text_key(t)).collect();
+        let mut out: Vec<Option<Arc<Signature>>> = {
+            let map = self.signatures.lock().unwrap_or_else(|e| e.into_inner());
+            texts
+                .iter()
+                .zip(&keys)
+                .map(|((id, _), key)| match map.get(id) {
+                    Some((k, sig)) if k == key => Some(Arc::clone(sig)),
+                    _ => None,
+                })
+                .collect()
+        };
+        let missing: Vec<usize> = (0..texts.len()).filter(|i| out[*i].is_none()).collect();
+        let workers = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(missing.len() / SIGN_ALONE_BELOW + 1);
+        let chunk = missing.len().div_ceil(workers.max(1)).max(1);
+        let signed: Vec<Arc<Signature>> = if workers <= 1 {
+            missing.iter().map(|&i| sign(texts[i].1)).collect()
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = missing
+                    .chunks(chunk)
+                    .map(|part| {
+                        let job =
+                            move || part.iter().map(|&i| sign(texts[i].1)).collect::<Vec<_>>();
+                        (part, scope.spawn(job))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|(part, handle)| {
+                        // A panicked worker's share is signed here instead.
+                        handle
+                            .join()
+                            .unwrap_or_else(|_| part.iter().map(|&i| sign(texts[i].1)).collect())
+                    })
+                    .collect()
+            })
+        };
         let mut map = self.signatures.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((k, sig)) = map.get(&case_id)
-            && *k == key
-        {
-            return Arc::clone(sig);
-        }
-        let sig = Arc::new(yishen_similar::minhash(&screening::text::request_core(
-            text,
-        )));
-        if map.len() >= SIGNATURE_CACHE_MAX {
+        if map.len() + missing.len() > SIGNATURE_CACHE_MAX {
             map.clear();
         }
-        map.insert(case_id, (key, Arc::clone(&sig)));
-        sig
+        for (&i, sig) in missing.iter().zip(signed) {
+            map.insert(texts[i].0, (keys[i], Arc::clone(&sig)));
+            out[i] = Some(sig);
+        }
+        out.into_iter()
+            .zip(texts)
+            .map(|(sig, (_, text))| sig.unwrap_or_else(|| sign(text)))
+            .collect()
     }
 
     /// Which of `among` and the request of `case_id` (its core `text`) restate each other at
@@ -258,11 +306,16 @@ pub(crate) fn load_cluster(
             )
         })
         .collect();
+    let rows = flag_store::history_rows(conn, &ids)?;
+    let texts: Vec<(i64, &str)> = rows
+        .iter()
+        .map(|r| (r.case_id, r.content.as_str()))
+        .collect();
+    let signatures = cache.signatures(&texts);
     let mut members = Vec::with_capacity(ids.len());
-    for row in flag_store::history_rows(conn, &ids)? {
+    for (row, signature) in rows.into_iter().zip(signatures) {
         let status = Status::parse(&row.status)
             .ok_or_else(|| anyhow::anyhow!("case {} has status {}", row.case_id, row.status))?;
-        let signature = cache.signature(row.case_id, &row.content);
         members.push(Member {
             app: Application {
                 id: row.case_id,
@@ -335,17 +388,11 @@ fn screen_member(
     // A repeat in other words: ask the similar-case index about the few earlier requests
     // that would be evidence and that character similarity does not already match.
     if let Some(index) = lookups.index {
-        let candidates = input.restatement_candidates(&t);
-        if !candidates.is_empty() {
-            let found = lookups.cache.restatements(
-                index,
-                case_id,
-                &screening::text::request_core(&new.app.text),
-                &candidates,
-                t.restatement,
-            );
-            input = input.with_restatements(|id| found.get(&id).copied());
-        }
+        input = input.restated_by(&t, |core, candidates| {
+            lookups
+                .cache
+                .restatements(index, case_id, core, candidates, t.restatement)
+        });
     }
     let flags = screening::screen(&input, &t);
     store_flags(conn, case_id, flags)
