@@ -94,7 +94,7 @@ fn year_start(day: NaiveDate) -> NaiveDate {
 /// similarity reaches `near_duplicate` and the specifiers agree. The server uses it to keep
 /// only such pairs when it groups requests for [`super::group_requests`].
 pub fn same_request(a: &str, b: &str, similarity: f64, t: &ScreeningThresholds) -> bool {
-    similarity >= t.near_duplicate && specifiers(a).agree(&specifiers(b))
+    near_duplicate(similarity, None, t) && specifiers(a).agree(&specifiers(b))
 }
 
 /// Whether the similarities say "the same words or the same request in other words": the
