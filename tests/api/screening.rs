@@ -706,3 +706,66 @@ async fn a_repeat_in_other_words_is_found_through_the_similar_case_index() {
         "a follow-up is not a repeat: {found:?}"
     );
 }
+
+async fn stored_signature(
+    app: &TestApp,
+    id: i64,
+) -> Option<yishen_store::models::signature::CaseSignature> {
+    app.state
+        .read(move |conn| Ok(yishen_store::models::signature::find(conn, id)?))
+        .await
+        .expect("read")
+}
+
+#[tokio::test]
+async fn signatures_are_stored_at_intake_and_a_stale_one_is_made_again() {
+    use yishen_server::services::signatures::{sign, text_key};
+    let app = spawn_app().await;
+    let clerk = app.token("demo-clerk").await;
+    let handler = app.token("demo-handler").await;
+    let who = || applicant("周九", ID_B, "13900000021", None);
+    let text = "请公开清波街道2025年道路工程规划许可及批后公示材料";
+    let first = register_as(&app, &clerk, "2026-03-02", who(), text).await;
+    let second = register_as(&app, &clerk, "2026-03-03", who(), text).await;
+    let stored = stored_signature(&app, first)
+        .await
+        .expect("stored at intake");
+    assert_eq!(stored.text_key, text_key(text));
+    assert_eq!(stored.signature, sign(text).to_bytes());
+
+    // A row made under another scheme (or for another text) is stale: it must not be read as
+    // this request's signature.
+    let other = sign("请公开湖滨街道公租房分配名单审核标准").to_bytes();
+    let stale = other.clone();
+    app.state
+        .write(move |conn| {
+            Ok(yishen_store::models::signature::replace(
+                conn,
+                &[yishen_store::models::signature::NewCaseSignature {
+                    case_id: first,
+                    text_key: 42,
+                    signature: &stale,
+                }],
+            )?)
+        })
+        .await
+        .expect("write");
+
+    // The dossier (a read) signs it again without writing.
+    let dossier = app
+        .get(&format!("/api/v1/cases/{second}/dossier"), Some(&handler))
+        .await;
+    assert_eq!(dossier.status, 200, "{:?}", dossier.body);
+    let pair = &dossier.body["side_by_side"][0];
+    assert_eq!(pair["case_id"], first, "{pair}");
+    assert_eq!(pair["similarity"].as_f64(), Some(1.0), "{pair}");
+    let untouched = stored_signature(&app, first).await.expect("kept");
+    assert_eq!(untouched.text_key, 42);
+
+    // Intake's screening of the next filing stores it again, under the current key.
+    register_as(&app, &clerk, "2026-03-04", who(), text).await;
+    let again = stored_signature(&app, first).await.expect("kept");
+    assert_eq!(again.text_key, text_key(text));
+    assert_eq!(again.signature, sign(text).to_bytes());
+    assert_ne!(again.signature, other);
+}

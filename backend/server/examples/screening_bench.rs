@@ -127,8 +127,9 @@ fn percentiles(label: &str, mut v: Vec<Duration>) {
     );
 }
 
-/// Times intake's screening of each case. `cold`: with an empty signature cache each time, as
-/// for the first filing of an applicant after the server starts.
+/// Times intake's screening of each case. `cold`: with an empty screening cache each time (no
+/// restatement kept in memory), as for the first filing of an applicant after the server
+/// starts; signatures are read from the database either way.
 async fn time_cases(
     state: &yishen_server::state::AppState,
     ids: &[i64],
@@ -232,7 +233,7 @@ async fn main() -> anyhow::Result<()> {
         ("family of five names, 200 applications", &family, false),
         ("one person, ~2,000 applications", &person, false),
         (
-            "one person, ~2,000 applications, signatures not yet kept",
+            "the same, first filing after a start",
             &person[..person.len().min(10)],
             true,
         ),
@@ -242,7 +243,7 @@ async fn main() -> anyhow::Result<()> {
             false,
         ),
         (
-            "the same, nothing kept yet",
+            "the same, first filing after a start",
             &reworder[..reworder.len().min(10)],
             true,
         ),

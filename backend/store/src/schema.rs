@@ -215,6 +215,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    case_signatures (case_id) {
+        case_id -> BigInt,
+        text_key -> BigInt,
+        signature -> Binary,
+    }
+}
+
+diesel::table! {
     case_flags (id) {
         id -> BigInt,
         case_id -> BigInt,
@@ -256,6 +264,7 @@ diesel::joinable!(letters -> agencies (agency_id));
 diesel::joinable!(reconsiderations -> cases (case_id));
 diesel::joinable!(litigations -> cases (case_id));
 diesel::joinable!(case_flags -> cases (case_id));
+diesel::joinable!(case_signatures -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
@@ -272,5 +281,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     reconsiderations,
     litigations,
     case_flags,
+    case_signatures,
     web_sessions,
 );

@@ -274,12 +274,11 @@ pub async fn dossier(state: &AppState, actor: &Actor, id: i64) -> Result<Dossier
     flags::staff_only(actor)?;
     let scope = policy::case_scope(actor)?;
     let pii = state.pii.clone();
-    let cache = std::sync::Arc::clone(&state.screening_cache);
     let today = crate::time::today();
     state
         .read(move |conn| {
             case_store::find(conn, id, &scope)?.ok_or(ApiError::NotFound("案件"))?;
-            let loaded = flags::load_cluster(conn, &pii, &cache, id, today)?
+            let loaded = flags::load_cluster(conn, &pii, false, id, today)?
                 .ok_or(ApiError::NotFound("案件"))?;
             let flags = flag_store::for_case(conn, id)?
                 .into_iter()

@@ -31,6 +31,7 @@ use crate::auth::Actor;
 use crate::error::ApiError;
 use crate::pii::Pii;
 use crate::policy;
+use crate::services::signatures;
 use crate::state::AppState;
 
 /// How far one screening follows a cluster: enough for every threshold of the rules (the
@@ -43,12 +44,6 @@ const CLUSTER_LIMITS: ClusterLimits = ClusterLimits {
 
 /// Open cases re-screened at most when a cluster's history changes (newest first).
 const RESCREEN_MAX: usize = 50;
-
-/// Signatures kept at most; about 600 bytes each, so some 12 MB when full.
-const SIGNATURE_CACHE_MAX: usize = 20_000;
-
-/// Fewer requests than this to sign are signed on the calling thread (a thread costs more).
-const SIGN_ALONE_BELOW: usize = 256;
 
 /// Restatements kept at most; about 50 bytes each, so some 5 MB when full.
 const RESTATEMENT_CACHE_MAX: usize = 100_000;
@@ -63,87 +58,20 @@ fn text_key(text: &str) -> u64 {
 /// restatement, `None` when below the threshold.
 type RestatementKey = (i64, u64, i64, u64);
 
-/// What screening computes about request texts and keeps between screenings:
-///
-/// - the MinHash signatures of cases' request cores: a large cluster's members are signed
-///   again at every filing of the applicant otherwise, which is most of the cost of screening
-///   it (docs/screening.md, benchmark);
-/// - the similar-case index's restatements of a case by earlier ones: a burst re-screens the
-///   day's cases against the same answered requests.
+/// What screening computes about request texts and keeps between screenings: the
+/// similar-case index's restatements of a case by earlier ones, since a burst re-screens the
+/// day's cases against the same answered requests. (Signatures are stored with the cases:
+/// [`signatures`].)
 ///
 /// Keyed by case and a hash of the text, so a corrected application is computed afresh. When
-/// a map is full it is emptied and refills with the clusters that are screened, which are the
-/// ones that matter.
+/// the map is full it is emptied and refills with the clusters that are screened, which are
+/// the ones that matter.
 #[derive(Debug, Default)]
 pub struct ScreeningCache {
-    signatures: Mutex<HashMap<i64, (u64, Arc<Signature>)>>,
     restatements: Mutex<HashMap<RestatementKey, Option<f64>>>,
 }
 
 impl ScreeningCache {
-    /// The signatures of the request cores of `texts` (case, text), in order. What is not
-    /// kept is signed on every core: the first screening of a large cluster after a start
-    /// signs thousands of requests, most of its cost (docs/screening.md, benchmark).
-    fn signatures(&self, texts: &[(i64, &str)]) -> Vec<Arc<Signature>> {
-        let sign = |text: &str| {
-            Arc::new(yishen_similar::minhash(&screening::text::request_core(
-                text,
-            )))
-        };
-        let keys: Vec<u64> = texts.iter().map(|(_, t)| text_key(t)).collect();
-        let mut out: Vec<Option<Arc<Signature>>> = {
-            let map = self.signatures.lock().unwrap_or_else(|e| e.into_inner());
-            texts
-                .iter()
-                .zip(&keys)
-                .map(|((id, _), key)| match map.get(id) {
-                    Some((k, sig)) if k == key => Some(Arc::clone(sig)),
-                    _ => None,
-                })
-                .collect()
-        };
-        let missing: Vec<usize> = (0..texts.len()).filter(|i| out[*i].is_none()).collect();
-        let workers = std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .min(missing.len() / SIGN_ALONE_BELOW + 1);
-        let chunk = missing.len().div_ceil(workers.max(1)).max(1);
-        let signed: Vec<Arc<Signature>> = if workers <= 1 {
-            missing.iter().map(|&i| sign(texts[i].1)).collect()
-        } else {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = missing
-                    .chunks(chunk)
-                    .map(|part| {
-                        let job =
-                            move || part.iter().map(|&i| sign(texts[i].1)).collect::<Vec<_>>();
-                        (part, scope.spawn(job))
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|(part, handle)| {
-                        // A panicked worker's share is signed here instead.
-                        handle
-                            .join()
-                            .unwrap_or_else(|_| part.iter().map(|&i| sign(texts[i].1)).collect())
-                    })
-                    .collect()
-            })
-        };
-        let mut map = self.signatures.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() + missing.len() > SIGNATURE_CACHE_MAX {
-            map.clear();
-        }
-        for (&i, sig) in missing.iter().zip(signed) {
-            map.insert(texts[i].0, (keys[i], Arc::clone(&sig)));
-            out[i] = Some(sig);
-        }
-        out.into_iter()
-            .zip(texts)
-            .map(|(sig, (_, text))| sig.unwrap_or_else(|| sign(text)))
-            .collect()
-    }
-
     /// Which of `among` and the request of `case_id` (its core `text`) restate each other at
     /// `at_least` or more by the similar-case index, from what is kept or else from the index.
     /// A failure of the index is logged and leaves those cases to character similarity alone.
@@ -268,10 +196,11 @@ impl LoadedCluster {
 }
 
 /// Reads the identity cluster of `case_id` (transitively joined by shared keyed hashes).
+/// `persist`: store the signatures that had to be made (callers in a write transaction).
 pub(crate) fn load_cluster(
     conn: &mut DbConn,
     pii: &Pii,
-    cache: &ScreeningCache,
+    persist: bool,
     case_id: i64,
     today: NaiveDate,
 ) -> Result<Option<LoadedCluster>, ApiError> {
@@ -307,11 +236,7 @@ pub(crate) fn load_cluster(
         })
         .collect();
     let rows = flag_store::history_rows(conn, &ids)?;
-    let texts: Vec<(i64, &str)> = rows
-        .iter()
-        .map(|r| (r.case_id, r.content.as_str()))
-        .collect();
-    let signatures = cache.signatures(&texts);
+    let signatures = signatures::of_rows(conn, &rows, persist)?;
     let mut members = Vec::with_capacity(ids.len());
     for (row, signature) in rows.into_iter().zip(signatures) {
         let status = Status::parse(&row.status)
@@ -493,7 +418,7 @@ pub fn rescreen_cluster(
     change: HistoryChange,
     today: NaiveDate,
 ) -> Result<usize, ApiError> {
-    let Some(loaded) = load_cluster(conn, pii, lookups.cache, case_id, today)? else {
+    let Some(loaded) = load_cluster(conn, pii, true, case_id, today)? else {
         return Ok(0);
     };
     rescreen_loaded(conn, lookups, &loaded, case_id, change, &mut HashMap::new())
@@ -545,7 +470,7 @@ pub fn screen_filed(
     case_id: i64,
     today: NaiveDate,
 ) -> Result<usize, ApiError> {
-    let Some(loaded) = load_cluster(conn, pii, lookups.cache, case_id, today)? else {
+    let Some(loaded) = load_cluster(conn, pii, true, case_id, today)? else {
         return Ok(0);
     };
     let mut thresholds = HashMap::new();

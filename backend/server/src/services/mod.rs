@@ -16,5 +16,6 @@ pub mod manual;
 pub mod outcomes;
 pub mod proactive;
 pub mod report;
+pub mod signatures;
 pub mod similar;
 pub mod stats;

@@ -21,6 +21,7 @@ use yishen_store::models::flag::{self as flag_store, ClusterLimits};
 use crate::auth::Actor;
 use crate::error::ApiError;
 use crate::policy;
+use crate::services::signatures;
 use crate::state::AppState;
 
 /// Requests read per suggestion run (newest first): a busy agency's year.
@@ -94,10 +95,7 @@ pub async fn suggestions(
                 .unwrap_or_default();
             let ids = flag_store::agency_case_ids(conn, a.id, from, to, REQUESTS_MAX)?;
             let rows = flag_store::history_rows(conn, &ids)?;
-            let signatures: Vec<yishen_similar::Signature> = rows
-                .iter()
-                .map(|r| yishen_similar::minhash(&screening::text::request_core(&r.content)))
-                .collect();
+            let signatures = signatures::of_rows(conn, &rows, false)?;
             // Candidate pairs share a band key; each is confirmed by its estimate.
             let mut buckets: HashMap<u64, Vec<usize>> = HashMap::new();
             for (i, s) in signatures.iter().enumerate() {

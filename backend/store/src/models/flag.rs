@@ -6,7 +6,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::DbConn;
-use crate::schema::{agencies, case_applicants, case_flags, cases, litigations, reconsiderations};
+use crate::schema::{
+    agencies, case_applicants, case_flags, case_signatures, cases, litigations, reconsiderations,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = case_flags)]
@@ -265,9 +267,13 @@ pub struct HistoryRow {
     pub disposition: Option<String>,
     pub concluded_on: Option<NaiveDate>,
     pub applicant_name: String,
+    /// The stored signature of the request core and the key it was made under
+    /// (`case_signatures`), if any.
+    pub signature_key: Option<i64>,
+    pub signature: Option<Vec<u8>>,
 }
 
-/// The cases `ids`, ascending by id.
+/// The cases `ids`, ascending by id, with their stored signatures.
 pub fn history_rows(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<HistoryRow>> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
@@ -275,6 +281,7 @@ pub fn history_rows(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<HistoryRo
             cases::table
                 .inner_join(agencies::table)
                 .inner_join(case_applicants::table)
+                .left_join(case_signatures::table)
                 .filter(cases::id.eq_any(chunk))
                 .select((
                     cases::id,
@@ -289,6 +296,8 @@ pub fn history_rows(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<HistoryRo
                     cases::disposition,
                     cases::concluded_on,
                     case_applicants::name,
+                    case_signatures::text_key.nullable(),
+                    case_signatures::signature.nullable(),
                 ))
                 .load::<HistoryRow>(conn)?,
         );

@@ -14,6 +14,7 @@ pub mod letter;
 pub mod outcome;
 pub mod refresh_token;
 pub mod report;
+pub mod signature;
 pub mod stats;
 pub mod user;
 pub mod web_session;

@@ -322,6 +322,8 @@ pub fn insert_case(
         },
     )?;
     insert_chain(conn, id, actor_id, &chain)?;
+    // Screening reads the signature of every member of a cluster; made once, here.
+    crate::services::signatures::store(conn, id, intake.content.as_str())?;
     Ok(Inserted {
         id,
         tracking_no: tracking_no.as_str().to_owned(),

@@ -1,0 +1,130 @@
+//! The MinHash signatures of request cores, kept in `case_signatures`: written when a case
+//! is stored, read with a cluster's history rows by screening and with an agency's requests
+//! by the proactive-disclosure suggestions. Without them the first screening of a large
+//! cluster after a start signed thousands of texts, most of its cost (docs/screening.md,
+//! intake benchmark).
+//!
+//! A stored signature carries a key: a stable hash of the text and of [`SCHEME`]. A row whose
+//! key does not match (the signing changed, or a case from before signatures were stored) is
+//! signed again and, where the caller writes, stored again.
+
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+use yishen_domain::screening;
+use yishen_similar::Signature;
+use yishen_store::DbConn;
+use yishen_store::models::flag::HistoryRow;
+use yishen_store::models::signature::{self as signature_store, NewCaseSignature};
+
+/// The signing scheme: bump it when `request_core` or `minhash` changes what a text signs
+/// to, so that stored signatures are recognised as stale.
+const SCHEME: &[u8] = b"request-core-minhash-1";
+
+/// Fewer requests than this to sign are signed on the calling thread (a thread costs more).
+const SIGN_ALONE_BELOW: usize = 256;
+
+/// The key a signature of `content` is stored under.
+pub fn text_key(content: &str) -> i64 {
+    let digest = Sha256::new()
+        .chain_update(SCHEME)
+        .chain_update([0])
+        .chain_update(content.as_bytes())
+        .finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_le_bytes(first)
+}
+
+/// The signature of the request core of `content`.
+pub fn sign(content: &str) -> Signature {
+    yishen_similar::minhash(&screening::text::request_core(content))
+}
+
+/// Signs `content` and stores it for case `case_id` (intake and import, in their transaction).
+pub fn store(conn: &mut DbConn, case_id: i64, content: &str) -> diesel::QueryResult<usize> {
+    let bytes = sign(content).to_bytes();
+    signature_store::replace(
+        conn,
+        &[NewCaseSignature {
+            case_id,
+            text_key: text_key(content),
+            signature: &bytes,
+        }],
+    )
+}
+
+/// The signatures of `rows`, in order: the stored one where its key matches, else signed now
+/// (in parallel when there are many). With `persist`, what was signed is stored, so the next
+/// reader finds it; read-only callers pass `false`.
+pub fn of_rows(
+    conn: &mut DbConn,
+    rows: &[HistoryRow],
+    persist: bool,
+) -> diesel::QueryResult<Vec<Arc<Signature>>> {
+    let keys: Vec<i64> = rows.iter().map(|r| text_key(&r.content)).collect();
+    let mut out: Vec<Option<Arc<Signature>>> = rows
+        .iter()
+        .zip(&keys)
+        .map(|(r, key)| match (&r.signature, r.signature_key) {
+            (Some(bytes), Some(k)) if k == *key => Signature::from_bytes(bytes).ok().map(Arc::new),
+            _ => None,
+        })
+        .collect();
+    let missing: Vec<usize> = (0..rows.len()).filter(|i| out[*i].is_none()).collect();
+    if missing.is_empty() {
+        return Ok(out.into_iter().flatten().collect());
+    }
+    let texts: Vec<&str> = missing.iter().map(|&i| rows[i].content.as_str()).collect();
+    let signed = sign_all(&texts);
+    if persist {
+        let bytes: Vec<Vec<u8>> = signed.iter().map(|s| s.to_bytes()).collect();
+        let new: Vec<NewCaseSignature<'_>> = missing
+            .iter()
+            .zip(&bytes)
+            .map(|(&i, b)| NewCaseSignature {
+                case_id: rows[i].case_id,
+                text_key: keys[i],
+                signature: b,
+            })
+            .collect();
+        signature_store::replace(conn, &new)?;
+    }
+    for (&i, sig) in missing.iter().zip(signed) {
+        out[i] = Some(Arc::new(sig));
+    }
+    Ok(out
+        .into_iter()
+        .zip(rows)
+        .map(|(sig, r)| sig.unwrap_or_else(|| Arc::new(sign(&r.content))))
+        .collect())
+}
+
+/// Signs `texts` in order, on every core when there are many.
+fn sign_all(texts: &[&str]) -> Vec<Signature> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(texts.len() / SIGN_ALONE_BELOW + 1);
+    if workers <= 1 {
+        return texts.iter().map(|t| sign(t)).collect();
+    }
+    let chunk = texts.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = texts
+            .chunks(chunk)
+            .map(|part| {
+                let job = move || part.iter().map(|t| sign(t)).collect::<Vec<_>>();
+                (part, scope.spawn(job))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|(part, handle)| {
+                // A panicked worker's share is signed here instead.
+                handle
+                    .join()
+                    .unwrap_or_else(|_| part.iter().map(|t| sign(t)).collect())
+            })
+            .collect()
+    })
+}
