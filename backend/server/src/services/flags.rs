@@ -154,7 +154,7 @@ pub(crate) struct Member {
     pub agency_name: String,
     pub applicant_name: String,
     pub proceedings: Vec<Proceeding>,
-    signature: Arc<Signature>,
+    signature: Signature,
 }
 
 impl Member {
@@ -236,7 +236,7 @@ pub(crate) fn load_cluster(
         })
         .collect();
     let rows = flag_store::history_rows(conn, &ids)?;
-    let signatures = signatures::of_rows(conn, &rows, persist)?;
+    let signatures = signatures::of_rows(conn, &rows, persist);
     let mut members = Vec::with_capacity(ids.len());
     for (row, signature) in rows.into_iter().zip(signatures) {
         let status = Status::parse(&row.status)

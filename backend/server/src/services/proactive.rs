@@ -95,7 +95,7 @@ pub async fn suggestions(
                 .unwrap_or_default();
             let ids = flag_store::agency_case_ids(conn, a.id, from, to, REQUESTS_MAX)?;
             let rows = flag_store::history_rows(conn, &ids)?;
-            let signatures = signatures::of_rows(conn, &rows, false)?;
+            let signatures = signatures::of_rows(conn, &rows, false);
             // Candidate pairs share a band key; each is confirmed by its estimate.
             let mut buckets: HashMap<u64, Vec<usize>> = HashMap::new();
             for (i, s) in signatures.iter().enumerate() {

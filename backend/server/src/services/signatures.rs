@@ -8,8 +8,7 @@
 //! key does not match (the signing changed, or a case from before signatures were stored) is
 //! signed again and, where the caller writes, stored again.
 
-use std::sync::Arc;
-
+use diesel::Connection;
 use sha2::{Digest, Sha256};
 use yishen_domain::screening;
 use yishen_similar::Signature;
@@ -57,23 +56,19 @@ pub fn store(conn: &mut DbConn, case_id: i64, content: &str) -> diesel::QueryRes
 /// The signatures of `rows`, in order: the stored one where its key matches, else signed now
 /// (in parallel when there are many). With `persist`, what was signed is stored, so the next
 /// reader finds it; read-only callers pass `false`.
-pub fn of_rows(
-    conn: &mut DbConn,
-    rows: &[HistoryRow],
-    persist: bool,
-) -> diesel::QueryResult<Vec<Arc<Signature>>> {
+pub fn of_rows(conn: &mut DbConn, rows: &[HistoryRow], persist: bool) -> Vec<Signature> {
     let keys: Vec<i64> = rows.iter().map(|r| text_key(&r.content)).collect();
-    let mut out: Vec<Option<Arc<Signature>>> = rows
+    let mut out: Vec<Option<Signature>> = rows
         .iter()
         .zip(&keys)
         .map(|(r, key)| match (&r.signature, r.signature_key) {
-            (Some(bytes), Some(k)) if k == *key => Signature::from_bytes(bytes).ok().map(Arc::new),
+            (Some(bytes), Some(k)) if k == *key => Signature::from_bytes(bytes).ok(),
             _ => None,
         })
         .collect();
     let missing: Vec<usize> = (0..rows.len()).filter(|i| out[*i].is_none()).collect();
     if missing.is_empty() {
-        return Ok(out.into_iter().flatten().collect());
+        return out.into_iter().flatten().collect();
     }
     let texts: Vec<&str> = missing.iter().map(|&i| rows[i].content.as_str()).collect();
     let signed = sign_all(&texts);
@@ -88,16 +83,19 @@ pub fn of_rows(
                 signature: b,
             })
             .collect();
-        signature_store::replace(conn, &new)?;
+        // Storing is a saving, not part of the action: in a savepoint, so that a clash with
+        // another transaction storing the same rows (PostgreSQL) costs the saving only.
+        if let Err(e) = conn.transaction(|conn| signature_store::replace(conn, &new)) {
+            tracing::warn!(error = %e, rows = new.len(), "signatures not stored");
+        }
     }
     for (&i, sig) in missing.iter().zip(signed) {
-        out[i] = Some(Arc::new(sig));
+        out[i] = Some(sig);
     }
-    Ok(out
-        .into_iter()
+    out.into_iter()
         .zip(rows)
-        .map(|(sig, r)| sig.unwrap_or_else(|| Arc::new(sign(&r.content))))
-        .collect())
+        .map(|(sig, r)| sig.unwrap_or_else(|| sign(&r.content)))
+        .collect()
 }
 
 /// Signs `texts` in order, on every core when there are many.
