@@ -518,7 +518,7 @@ fn thresholds_for(conn: &mut DbConn, agency_code: &str) -> Result<ScreeningThres
 /// Screens a newly filed case and re-screens the members whose history the filing changed, in
 /// one transaction right after intake. A failure is logged: the application is filed
 /// whatever screening finds. The screening's own time is observed in the
-/// `yishen_screening_seconds` histogram (docs/screening.md has the benchmark).
+/// `yishen_screening_duration_seconds` histogram (docs/screening.md has the benchmark).
 pub async fn after_intake(state: &AppState, case_id: i64) {
     let pii = state.pii.clone();
     let today = crate::time::today();
