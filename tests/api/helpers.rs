@@ -25,6 +25,20 @@ impl Drop for TestDb {
     }
 }
 
+/// The test server's URL without TLS (and without GSS encryption) unless it says otherwise.
+/// A test's app may still be closing its pool's connections on a server worker thread when the
+/// test process exits; with TLS, libpq's `PQfinish` then races OpenSSL's exit-time clean-up and
+/// the process can die of SIGSEGV after every test passed (the same race as diesel-rs/diesel
+/// issue 3441). The tests talk to a server on this machine, where TLS protects nothing.
+#[cfg(feature = "postgres")]
+fn without_tls(url: String) -> String {
+    if url.contains("sslmode=") {
+        return url;
+    }
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}sslmode=disable&gssencmode=disable")
+}
+
 /// The database URL for a new test and its guard.
 fn test_database(data_dir: &std::path::Path) -> (Option<String>, TestDb) {
     match std::env::var("YISHEN_TEST_DATABASE_URL")
@@ -37,6 +51,7 @@ fn test_database(data_dir: &std::path::Path) -> (Option<String>, TestDb) {
         ),
         #[cfg(feature = "postgres")]
         Some(admin_url) => {
+            let admin_url = without_tls(admin_url);
             let name = format!("yishen_test_{}", uuid::Uuid::new_v4().simple());
             yishen_store::conn::pg_admin::create_database(&admin_url, &name)
                 .expect("create the test database");
