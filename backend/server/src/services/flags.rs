@@ -9,7 +9,6 @@
 //! dismisses one, with a reason, and no flag changes a case by itself.
 
 use std::collections::{BTreeSet, HashMap};
-use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
@@ -48,15 +47,9 @@ const RESCREEN_MAX: usize = 50;
 /// Restatements kept at most; about 50 bytes each, so some 5 MB when full.
 const RESTATEMENT_CACHE_MAX: usize = 100_000;
 
-fn text_key(text: &str) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
-}
-
 /// (case, hash of its request core, earlier case, threshold bits); the value is the
 /// restatement, `None` when below the threshold.
-type RestatementKey = (i64, u64, i64, u64);
+type RestatementKey = (i64, i64, i64, u64);
 
 /// What screening computes about request texts and keeps between screenings: the
 /// similar-case index's restatements of a case by earlier ones, since a burst re-screens the
@@ -83,7 +76,7 @@ impl ScreeningCache {
         among: &[&PastApplication],
         at_least: f64,
     ) -> HashMap<i64, f64> {
-        let key = text_key(text);
+        let key = signatures::text_key(text);
         let bar = at_least.to_bits();
         let mut found = HashMap::new();
         let mut missing: Vec<(i64, String)> = Vec::new();

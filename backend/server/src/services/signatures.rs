@@ -23,7 +23,8 @@ const SCHEME: &[u8] = b"request-core-minhash-1";
 /// Fewer requests than this to sign are signed on the calling thread (a thread costs more).
 const SIGN_ALONE_BELOW: usize = 256;
 
-/// The key a signature of `content` is stored under.
+/// A stable key of `content`: what its signature is stored under, and what screening's
+/// in-memory restatements are keyed by.
 pub fn text_key(content: &str) -> i64 {
     let digest = Sha256::new()
         .chain_update(SCHEME)
