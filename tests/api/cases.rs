@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, problem_fields, spawn_app};
+use crate::helpers::{TestApp, assert_problem, problem_fields, spawn_app, spawn_app_on};
 
 pub const VALID_ID: &str = "11010519491231002X";
 
@@ -256,6 +256,12 @@ async fn bad_identities_and_texts_are_named_and_nothing_is_written() {
     let r = app.post("/api/v1/cases", Some(&clerk), &org).await;
     let p = assert_problem(&r, 422, "validation_failed");
     assert_eq!(p["errors"][0]["code"], "uscc_check_character");
+    // By post without a postal address: named on the address.
+    org["applicant"]["id_number"] = json!("91350100M000100Y43");
+    let r = app.post("/api/v1/cases", Some(&clerk), &org).await;
+    let p = assert_problem(&r, 422, "validation_failed");
+    assert_eq!(problem_fields(&p), vec!["applicant.address"]);
+    org["delivery"] = json!("email");
     org["applicant"]["id_number"] = json!("91350100M000100Y43");
     let r = app.post("/api/v1/cases", Some(&clerk), &org).await;
     assert_eq!(r.status, 201, "{:?}", r.body);
@@ -886,17 +892,14 @@ async fn expired_correction_windows_close_the_case_once() {
 
 #[tokio::test]
 async fn a_year_without_calendar_data_is_an_explicit_state_until_it_is_loaded() {
-    let app = spawn_app().await;
+    // Today is mid-December 2026: the 20th working day after a receipt today falls in 2027.
+    let app = spawn_app_on("2026-12-15").await;
     let clerk = app.token("demo-clerk").await;
     let sysadmin = app.token("demo-sysadmin").await;
-    // Received mid-December 2026: the 20th working day falls in 2027.
     let r = app
         .post("/api/v1/cases", Some(&clerk), &registration("2026-12-15"))
         .await;
-    if r.status == 422 {
-        // Only while 2026-12-15 is still in the future; nothing to check then.
-        return;
-    }
+    assert_eq!(r.status, 201, "{:?}", r.body);
     let id = r.body["id"].as_i64().expect("id");
     assert_eq!(r.body["clock_state"], "calendar_year_not_covered");
     assert!(r.body["due_on"].is_null());
@@ -905,6 +908,45 @@ async fn a_year_without_calendar_data_is_an_explicit_state_until_it_is_loaded() 
         .await;
     assert_eq!(clock.body["state"], "calendar_year_not_covered");
     assert_eq!(clock.body["missing_year"], 2027);
+    // A case due in December 2026: an extension would end in 2027, whose date cannot be known
+    // yet, so no notice is sent with a guess; the refusal names the year.
+    let approver = app.token("demo-approver").await;
+    let due_in_2026 = register(&app, &clerk, "2026-11-20").await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{due_in_2026}/extension"),
+            Some(&approver),
+            &json!({"working_days": 20, "reason": "涉及档案较多，需调取历史档案核查"}),
+        )
+        .await;
+    let p = assert_problem(&r, 409, "calendar_year_not_covered");
+    assert!(
+        p["detail"].as_str().expect("detail").contains("2027"),
+        "{p:?}"
+    );
+    let letters = app
+        .get(
+            &format!("/api/v1/cases/{due_in_2026}/letters"),
+            Some(&clerk),
+        )
+        .await;
+    assert!(
+        !letters.body.to_string().contains("extension_notice"),
+        "nothing half-written: {:?}",
+        letters.body
+    );
+    // Today's own year is covered; from 1 November the missing next year is announced.
+    let ready = app.get("/readyz", None).await;
+    assert_eq!(
+        ready.body["calendar_covers_today"], true,
+        "{:?}",
+        ready.body
+    );
+    let warning = ready.body["warning"].as_str().expect("a warning");
+    assert!(
+        warning.contains("明年（2027年）的节假日安排尚未载入"),
+        "{warning}"
+    );
     let put = app
         .send(
             reqwest::Method::PUT,
@@ -913,9 +955,89 @@ async fn a_year_without_calendar_data_is_an_explicit_state_until_it_is_loaded() 
             Some(&crate::calendar::notice_2027()),
         )
         .await;
-    assert_eq!(put.status, 204, "{:?}", put.body);
+    assert_eq!(put.status, 200, "{:?}", put.body);
     let c = case(&app, &clerk, id).await;
     assert_eq!(c["due_on"], due_date(&app, "2026-12-15", 20).await);
+    let ready = app.get("/readyz", None).await;
+    assert!(ready.body.get("warning").is_none(), "{:?}", ready.body);
+}
+
+#[tokio::test]
+async fn in_a_year_without_holiday_data_the_service_runs_and_says_so() {
+    let app = spawn_app_on("2027-06-15").await;
+    let ready = app.get("/readyz", None).await;
+    assert_eq!(ready.status, 200, "the service runs: {:?}", ready.body);
+    assert_eq!(ready.body["today"], "2027-06-15");
+    assert_eq!(ready.body["calendar_covers_today"], false);
+    let warning = ready.body["warning"].as_str().expect("a warning");
+    assert!(warning.contains("2027年的节假日安排尚未载入"), "{warning}");
+
+    // The admin pages and the staff queue say so too.
+    let c = crate::web::browser();
+    for (user, path) in [
+        ("demo-sysadmin", "/admin/calendar"),
+        ("demo-sysadmin", "/admin/agencies"),
+        ("demo-admin", "/admin/users"),
+        ("demo-clerk", "/work"),
+    ] {
+        let (cookie, _) =
+            crate::web::web_login(&app, &c, user, crate::helpers::DEMO_PASSWORD).await;
+        let (status, html) = crate::web::page(&app, &c, &cookie, path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            html.contains("2027年的节假日安排尚未载入"),
+            "{path}: {html}"
+        );
+    }
+
+    // A walk-in application received today: its deadline waits for the year's notice.
+    let clerk = app.token("demo-clerk").await;
+    let r = app
+        .post("/api/v1/cases", Some(&clerk), &registration("2027-06-15"))
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let id = r.body["id"].as_i64().expect("id");
+    assert_eq!(r.body["tracking_no"], "ZJ-HZ-SC-2027-000001");
+    assert_eq!(r.body["clock_state"], "calendar_year_not_covered");
+    assert!(r.body["due_on"].is_null());
+    let clock = app
+        .get(&format!("/api/v1/cases/{id}/clock"), Some(&clerk))
+        .await;
+    assert_eq!(clock.body["missing_year"], 2027);
+    // A notice whose date would fall in 2027 is refused, naming the year.
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/corrections"),
+            Some(&clerk),
+            &json!({"items": ["请写明所需文件的名称或文号"]}),
+        )
+        .await;
+    let p = assert_problem(&r, 409, "calendar_year_not_covered");
+    assert!(
+        p["detail"].as_str().expect("detail").contains("2027"),
+        "{p:?}"
+    );
+
+    let sysadmin = app.token("demo-sysadmin").await;
+    let put = app
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/calendar/2027",
+            Some(&sysadmin),
+            Some(&crate::calendar::notice_2027()),
+        )
+        .await;
+    assert_eq!(put.status, 200, "{:?}", put.body);
+    let ready = app.get("/readyz", None).await;
+    assert_eq!(ready.body["calendar_covers_today"], true);
+    assert!(ready.body.get("warning").is_none());
+    let c2 = case(&app, &clerk, id).await;
+    assert_eq!(c2["clock_state"], "running", "{c2:?}");
+    assert_eq!(c2["due_on"], due_date(&app, "2027-06-15", 20).await);
+    let (cookie, _) =
+        crate::web::web_login(&app, &c, "demo-sysadmin", crate::helpers::DEMO_PASSWORD).await;
+    let (_, html) = crate::web::page(&app, &c, &cookie, "/admin/calendar").await;
+    assert!(!html.contains("尚未载入"), "the notice is gone once loaded");
 }
 
 #[tokio::test]

@@ -6,6 +6,11 @@ use yishen_server::startup::Application;
 
 pub const DEMO_PASSWORD: &str = "yishen-demo-2026";
 
+/// The legal "today" of every test app: a day well inside the years whose holiday notices
+/// are shipped, and early enough that a reply due date plus an extension stays in that year.
+/// No test reads the wall clock for a legal date.
+pub const TODAY: &str = "2026-09-15";
+
 /// A database that lives as long as the test.
 pub enum TestDb {
     Sqlite,
@@ -75,8 +80,14 @@ pub struct TestApp {
     _data_dir: tempfile::TempDir,
 }
 
-/// Boots the application with the demo agencies and accounts.
+/// Boots the application with the demo agencies and accounts, its legal date pinned to
+/// [`TODAY`].
 pub async fn spawn_app() -> TestApp {
+    spawn_app_on(TODAY).await
+}
+
+/// Boots the application with its legal date pinned to `today` (`YYYY-MM-DD`).
+pub async fn spawn_app_on(today: &str) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let (database_url, db) = test_database(data_dir.path());
     let settings = Settings {
@@ -86,6 +97,7 @@ pub async fn spawn_app() -> TestApp {
         demo_password: Secret::new(DEMO_PASSWORD),
         log: std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()),
         pool_size: 4,
+        today: Some(today.parse().expect("a date")),
         ..Settings::default()
     };
     yishen_server::telemetry::init(&settings);

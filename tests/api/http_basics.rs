@@ -23,6 +23,9 @@ async fn health_and_readiness_report_the_database_and_calendar() {
         r.body["calendar_years"],
         json!([2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026])
     );
+    assert_eq!(r.body["today"], crate::helpers::TODAY);
+    assert_eq!(r.body["calendar_covers_today"], true);
+    assert!(r.body.get("warning").is_none(), "{:?}", r.body);
 }
 
 #[tokio::test]

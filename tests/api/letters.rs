@@ -194,7 +194,7 @@ async fn an_approved_reply_is_numbered_rendered_verified_downloaded_and_delivere
         )
         .await;
     assert_problem(&r, 422, "validation_failed");
-    let today = chrono_today();
+    let today = crate::helpers::TODAY;
     let r = app
         .post(
             &format!("/api/v1/cases/{id}/delivery"),
@@ -216,12 +216,6 @@ async fn an_approved_reply_is_numbered_rendered_verified_downloaded_and_delivere
         w["litigation_by"],
         (delivered + chrono::Months::new(6)).to_string()
     );
-}
-
-fn chrono_today() -> String {
-    (chrono::Utc::now() + chrono::Duration::hours(8))
-        .date_naive()
-        .to_string()
 }
 
 #[tokio::test]

@@ -48,6 +48,8 @@ async fn flags(app: &TestApp, token: &str, id: i64) -> Vec<Value> {
 async fn register_as(app: &TestApp, clerk: &str, on: &str, who: Value, content: &str) -> i64 {
     let mut body = registration(on);
     body["applicant"] = who;
+    // Not every applicant here gives a postal address: the reply is collected in person.
+    body["delivery"] = json!("pickup");
     body["content"] = json!(content);
     let r = app.post("/api/v1/cases", Some(clerk), &body).await;
     assert_eq!(r.status, 201, "{:?}", r.body);
@@ -417,7 +419,7 @@ async fn article_35_asks_for_reasons_first_and_only_on_a_confirmed_mass_flag() {
     let not_processed = json!({"outcome": "not_processed",
                                "note": "申请理由不合理，经联合会商确认不予处理",
                                "applicant_reasons": "为了研究城市更新",
-                               "consultation": {"held_on": "2026-11-20",
+                               "consultation": {"held_on": "2026-09-10",
                                                 "participants": "办公室、法规处、专家二人",
                                                 "minutes": "申请数量明显超过合理范围，理由不合理"}});
     let r = app.post(&decision, Some(&approver), &not_processed).await;

@@ -7,7 +7,7 @@ use crate::cases::VALID_ID;
 use crate::helpers::{DEMO_PASSWORD, TestApp, spawn_app};
 
 /// A browser-like client: keeps cookies, does not follow redirects.
-fn browser() -> reqwest::Client {
+pub(crate) fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -54,7 +54,12 @@ fn pair(set_cookie: &str) -> String {
 }
 
 /// Logs in through the login page; answers the session cookie pair and the raw header.
-async fn web_login(app: &TestApp, c: &reqwest::Client, user: &str, pw: &str) -> (String, String) {
+pub(crate) async fn web_login(
+    app: &TestApp,
+    c: &reqwest::Client,
+    user: &str,
+    pw: &str,
+) -> (String, String) {
     let page = c.get(app.url("/login")).send().await.expect("get");
     let anon = pair(&set_cookie(&page, "yishen_csrf").expect("pre-login csrf cookie"));
     let token = csrf(&page.text().await.expect("html"));
@@ -74,7 +79,12 @@ async fn web_login(app: &TestApp, c: &reqwest::Client, user: &str, pw: &str) -> 
     (pair(&raw), raw)
 }
 
-async fn page(app: &TestApp, c: &reqwest::Client, cookie: &str, path: &str) -> (u16, String) {
+pub(crate) async fn page(
+    app: &TestApp,
+    c: &reqwest::Client,
+    cookie: &str,
+    path: &str,
+) -> (u16, String) {
     let res = c
         .get(app.url(path))
         .header("cookie", cookie)
@@ -416,7 +426,7 @@ async fn the_queue_is_paged() {
             format!(
                 "{}\n",
                 serde_json::json!({"external_id": format!("Q-{i}"), "agency": "ZJ-HZ-SC",
-                    "channel": "in_person", "received_on": "2026-11-02",
+                    "channel": "in_person", "received_on": "2026-09-01",
                     "applicant": crate::cases::person(),
                     "content": format!("请公开本区2026年第{i}号文件")})
             )

@@ -52,7 +52,11 @@ async fn start_driver() -> Driver {
         .and_then(|l| l.local_addr())
         .expect("free port")
         .port();
+    // The browser keeps the real wall clock even when this test runs under libfaketime
+    // (.ci/faketime-runner): Chromium stalls under it, and only the app's dates matter here.
     let child = Command::new(CHROMEDRIVER)
+        .env_remove("LD_PRELOAD")
+        .env_remove("FAKETIME")
         .arg(format!("--port={port}"))
         .process_group(0)
         .stdout(Stdio::null())
@@ -93,11 +97,9 @@ async fn browser(driver: &Driver) -> Client {
         .expect("a chromium session")
 }
 
-/// Today in Asia/Shanghai, `YYYY-MM-DD`.
+/// The test app's legal today, `YYYY-MM-DD`.
 fn today() -> String {
-    (chrono::Utc::now() + chrono::Duration::hours(8))
-        .format("%Y-%m-%d")
-        .to_string()
+    helpers::TODAY.to_owned()
 }
 
 /// Where screenshots go: `<target>/browser-screenshots/`, found from the test binary's path

@@ -171,43 +171,106 @@ impl fmt::Debug for Phone {
     }
 }
 
+/// Mainland area codes of three digits (GB/T 2261 numbering plan: 010 and 02x); every
+/// other area code has four digits.
+fn area_len(digits: &str) -> usize {
+    if digits.starts_with("010") || digits.starts_with("02") {
+        3
+    } else {
+        4
+    }
+}
+
 impl Phone {
+    /// A mainland mobile (`13800138000`) or fixed-line number (`0571-87654321`, with an
+    /// extension `0571-87654321-801`), written as people write them: spaces or dashes in any
+    /// place, the area code in brackets, full-width digits and dashes, `+86`/`0086` in front
+    /// (with the area code's 0 dropped), an extension after `转`, `分机`, `ext` or a last dash.
+    /// The normal form is the one shown above.
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let s: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+        let s = crate::input::fold_width(raw);
+        let s = s.trim();
         if s.is_empty() {
             return Err(FieldError::Empty);
         }
-        let s = s
-            .strip_prefix("+86")
-            .or_else(|| s.strip_prefix("0086"))
-            .unwrap_or(&s)
-            .trim_start_matches('-')
-            .to_owned();
-        let digits = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit());
-        // Mobile: 1[3-9]xxxxxxxxx.
-        if s.len() == 11
-            && digits(&s)
-            && s.starts_with('1')
-            && matches!(s.as_bytes()[1], b'3'..=b'9')
+        // The extension, when named.
+        // ASCII lower case keeps every byte offset, so `lower`'s offsets index `s`.
+        let lower = s.to_ascii_lowercase();
+        let (main, ext) = ["转", "分机", "ext.", "ext"]
+            .iter()
+            .find_map(|k| {
+                lower
+                    .find(k)
+                    .map(|i| (&s[..i], Some(s[i + k.len()..].trim())))
+            })
+            .unwrap_or((s, None));
+        let main = main.trim();
+        let (main, international) = ["+86", "0086", "(+86)", "(86)"]
+            .iter()
+            .find_map(|p| main.strip_prefix(p).map(|rest| (rest, true)))
+            .unwrap_or((main, false));
+        if !main
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '.' | '/'))
         {
-            return Ok(Self(s));
+            return Err(FieldError::Phone);
         }
-        // Fixed line: 0 + 2–3 digit area code, 7–8 digit number, optional 1–6 digit extension.
-        let parts: Vec<&str> = s.split('-').collect();
-        let (area, number, ext) = match parts.as_slice() {
-            [a, n] => (*a, *n, None),
-            [a, n, e] => (*a, *n, Some(*e)),
-            _ => return Err(FieldError::Phone),
+        let ext = match ext {
+            Some(e) if !e.is_empty() && e.len() <= 6 && e.bytes().all(|b| b.is_ascii_digit()) => {
+                Some(e.to_owned())
+            }
+            Some(_) => return Err(FieldError::Phone),
+            None => None,
         };
-        let area_ok = digits(area) && area.starts_with('0') && (3..=4).contains(&area.len());
-        let number_ok =
-            digits(number) && (7..=8).contains(&number.len()) && !number.starts_with('0');
-        let ext_ok = ext.is_none_or(|e| digits(e) && e.len() <= 6);
-        if area_ok && number_ok && ext_ok {
-            Ok(Self(s))
-        } else {
-            Err(FieldError::Phone)
+        let groups: Vec<&str> = main
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|g| !g.is_empty())
+            .collect();
+        // After +86 the area code's leading 0 is dropped (`+86 571 …`, `+86 10 …`).
+        let with_zero = |d: String| {
+            let mobile = d.len() == 11 && d.starts_with('1');
+            if international && !d.starts_with('0') && !mobile {
+                format!("0{d}")
+            } else {
+                d
+            }
+        };
+        if let Some(p) = Self::from_digits(&with_zero(groups.concat()), ext.as_deref()) {
+            return Ok(p);
         }
+        // `0571-87654321-801`: the last group is an extension.
+        if ext.is_none()
+            && let [rest @ .., last] = groups.as_slice()
+            && rest.len() >= 2
+            && last.len() <= 6
+        {
+            return Self::from_digits(&with_zero(rest.concat()), Some(last))
+                .ok_or(FieldError::Phone);
+        }
+        Err(FieldError::Phone)
+    }
+
+    fn from_digits(d: &str, ext: Option<&str>) -> Option<Self> {
+        // Mobile: 1[3-9] and nine more digits; no extension.
+        if d.len() == 11 && d.starts_with('1') && matches!(d.as_bytes()[1], b'3'..=b'9') {
+            return ext.is_none().then(|| Self(d.to_owned()));
+        }
+        // Fixed line: the area code, then a 7–8 digit number not starting with 0.
+        if !d.starts_with('0') {
+            return None;
+        }
+        let n = area_len(d);
+        if d.len() <= n {
+            return None;
+        }
+        let (area, number) = d.split_at(n);
+        if !(7..=8).contains(&number.len()) || number.starts_with('0') {
+            return None;
+        }
+        Some(Self(match ext {
+            Some(e) => format!("{area}-{number}-{e}"),
+            None => format!("{area}-{number}"),
+        }))
     }
 }
 
@@ -333,6 +396,58 @@ mod tests {
         assert_eq!(Phone::parse("12800138000"), Err(FieldError::Phone));
         assert_eq!(Phone::parse("1380013800"), Err(FieldError::Phone));
         assert_eq!(Phone::parse("571-87654321"), Err(FieldError::Phone));
+    }
+
+    #[test]
+    fn phones_as_people_write_them_have_one_normal_form() {
+        let normal = |s: &str| Phone::parse(s).map(|p| p.into_inner());
+        for written in [
+            "0571-87654321",
+            "057187654321",
+            "0571 8765 4321",
+            "(0571)87654321",
+            "（０５７１）８７６５４３２１",
+            "0571－87654321",
+            "0571—8765 4321",
+            "+86 571 8765 4321",
+            "+86-571-87654321",
+            "0086 571 87654321",
+            " 0571-87654321 ",
+        ] {
+            assert_eq!(normal(written), Ok("0571-87654321".into()), "{written}");
+        }
+        for written in [
+            "0571-87654321转801",
+            "0571-87654321-801",
+            "057187654321 分机 801",
+            "0571-87654321 ext. 801",
+        ] {
+            assert_eq!(normal(written), Ok("0571-87654321-801".into()), "{written}");
+        }
+        for written in [
+            "13800138000",
+            "138 0013 8000",
+            "138-0013-8000",
+            "+86 138 0013 8000",
+            "１３８００１３８０００",
+            "+8613800138000",
+        ] {
+            assert_eq!(normal(written), Ok("13800138000".into()), "{written}");
+        }
+        assert_eq!(normal("02187654321"), Ok("021-87654321".into()));
+        assert_eq!(normal("+86 10 8765 4321"), Ok("010-87654321".into()));
+        assert_eq!(normal("0571-8765432"), Ok("0571-8765432".into()));
+        for bad in [
+            "13800138000转1",
+            "0571-87654321转abc",
+            "0571-8765432x",
+            "87654321",
+            "0571-0765432",
+            "电话0571",
+        ] {
+            assert_eq!(normal(bad), Err(FieldError::Phone), "{bad}");
+        }
+        assert_eq!(normal("  "), Err(FieldError::Empty));
     }
 
     #[test]

@@ -61,8 +61,9 @@ impl ResidentId {
         ID_CHECK.get((sum % 11) as usize).copied()
     }
 
+    /// Full-width digits, a lower-case `x` and spaces between groups are accepted.
     pub fn parse(raw: &str) -> Result<Self, IdentityError> {
-        let s: String = raw.trim().to_ascii_uppercase();
+        let s: String = crate::input::compact_code(raw).to_ascii_uppercase();
         let chars: Vec<char> = s.chars().collect();
         if chars.len() != 18
             || !chars[..17].iter().all(char::is_ascii_digit)
@@ -116,8 +117,9 @@ impl Uscc {
         USCC_CHARS.chars().nth(((31 - sum % 31) % 31) as usize)
     }
 
+    /// Full-width characters, lower case and spaces between groups are accepted.
     pub fn parse(raw: &str) -> Result<Self, IdentityError> {
-        let s = raw.trim().to_ascii_uppercase();
+        let s = crate::input::compact_code(raw).to_ascii_uppercase();
         let values: Option<Vec<u32>> = s
             .chars()
             .map(|c| USCC_CHARS.find(c).map(|i| i as u32))
@@ -165,6 +167,16 @@ mod tests {
             Err(IdentityError::ResidentIdFormat)
         );
         assert!(!format!("{:?}", ResidentId::parse("11010519491231002X")).contains("1101"));
+        for written in [
+            "１１０１０５１９４９１２３１００２ｘ",
+            " 110105 19491231 002x ",
+        ] {
+            assert_eq!(
+                ResidentId::parse(written).map(|id| id.as_str().to_owned()),
+                Ok("11010519491231002X".into()),
+                "{written}"
+            );
+        }
     }
 
     #[test]
@@ -180,5 +192,9 @@ mod tests {
             Err(IdentityError::UsccFormat)
         );
         assert_eq!(Uscc::parse("9135"), Err(IdentityError::UsccFormat));
+        assert_eq!(
+            Uscc::parse("９１３５０１００ｍ０００１００ｙ４３").map(|c| c.as_str().to_owned()),
+            Ok(valid.to_owned())
+        );
     }
 }

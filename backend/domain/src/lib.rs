@@ -13,6 +13,7 @@ pub mod disposition;
 pub mod draft;
 pub mod fees;
 pub mod identity;
+pub mod input;
 pub mod outcome;
 pub mod role;
 pub mod screening;

@@ -136,7 +136,7 @@ async fn time_cases(
     cold: bool,
 ) -> Vec<Duration> {
     let mut out = Vec::with_capacity(ids.len());
-    let today = yishen_server::time::today();
+    let today = state.clock.today();
     for &id in ids {
         let pii = state.pii.clone();
         let cache = if cold {

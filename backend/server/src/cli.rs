@@ -229,6 +229,12 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
              -d '{{\"username\":\"demo-clerk\",\"password\":\"{password}\"}}'"
         );
     }
+    if let Some(day) = app.state().clock.pinned() {
+        println!("注意：法定日期固定为 {day}（YISHEN_TODAY，仅供测试和演示使用）");
+    }
+    if let Some(gap) = crate::services::calendar::gap(app.state()).await? {
+        println!("注意：{}", gap.warning());
+    }
     app.run_until_stopped().await?;
     Ok(())
 }

@@ -96,6 +96,10 @@ pub enum ApiError {
     Conflict { code: &'static str, detail: String },
     #[error("calendar year {year} not covered")]
     CalendarYearNotCovered { year: i32 },
+    /// An action whose deadline (and the date its notice would print) falls in a year without
+    /// holiday data: refused (409), since the date cannot be known and must not be guessed.
+    #[error("notice date in calendar year {year}, not covered")]
+    NoticeDateNotCovered { year: i32 },
     #[error("too many requests")]
     RateLimited,
     #[error("service unavailable")]
@@ -120,7 +124,9 @@ impl ApiError {
             Self::RouteNotFound => "route_not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict { code, .. } => code,
-            Self::CalendarYearNotCovered { .. } => "calendar_year_not_covered",
+            Self::CalendarYearNotCovered { .. } | Self::NoticeDateNotCovered { .. } => {
+                "calendar_year_not_covered"
+            }
             Self::RateLimited => "rate_limited",
             Self::Unavailable => "service_unavailable",
             Self::Internal(_) => "internal_error",
@@ -142,7 +148,9 @@ impl ApiError {
             Self::RouteNotFound => "接口不存在",
             Self::MethodNotAllowed => "不支持的请求方法",
             Self::Conflict { .. } => "与现有数据冲突",
-            Self::CalendarYearNotCovered { .. } => "该年度节假日安排尚未载入",
+            Self::CalendarYearNotCovered { .. } | Self::NoticeDateNotCovered { .. } => {
+                "该年度节假日安排尚未载入"
+            }
             Self::RateLimited => "请求过于频繁",
             Self::Unavailable => "服务暂不可用",
             Self::Internal(_) => "服务器内部错误",
@@ -169,6 +177,10 @@ impl ApiError {
             Self::Conflict { detail, .. } => detail.clone(),
             Self::CalendarYearNotCovered { year } => format!(
                 "{year}年的节假日安排尚未载入，系统不推测工作日；请系统管理员在国务院办公厅通知发布后载入"
+            ),
+            Self::NoticeDateNotCovered { year } => format!(
+                "本次办理涉及的期限落在{year}年，而{year}年的节假日安排尚未载入，系统不推测工作日，\
+                 告知书也不能写明日期；请系统管理员载入国务院办公厅{year}年节假日安排通知后再办理"
             ),
             Self::RateLimited => "请稍后再试".into(),
             Self::Unavailable => "数据库暂时无法访问，请稍后再试".into(),
@@ -249,6 +261,7 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::CalendarYearNotCovered { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::NoticeDateNotCovered { .. } => StatusCode::CONFLICT,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

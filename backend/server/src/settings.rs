@@ -64,6 +64,9 @@ pub struct Settings {
     /// Marks the web pages' session cookie `Secure` (set it when the pages are served over
     /// HTTPS, directly or behind a proxy).
     pub cookie_secure: bool,
+    /// Pins the legal "today" to one day (`YISHEN_TODAY`, `YYYY-MM-DD`): for tests and demos
+    /// only, so that deadlines are computed on a day whose calendar is known. Logged at start.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl Default for Settings {
@@ -84,6 +87,7 @@ impl Default for Settings {
             track_per_minute: 10,
             jobs_interval_secs: 3600,
             cookie_secure: false,
+            today: None,
         }
     }
 }
@@ -106,6 +110,7 @@ struct FileSettings {
     track_per_minute: Option<u32>,
     jobs_interval_secs: Option<u64>,
     cookie_secure: Option<bool>,
+    today: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -191,6 +196,9 @@ impl Settings {
                 }
             };
         }
+        if let Some(v) = var("YISHEN_TODAY").filter(|v| !v.is_empty()) {
+            s.today = Some(parse_today(&v)?);
+        }
         if s.pool_size == 0 {
             return Err(SettingsError::Invalid {
                 var: "YISHEN_POOL_SIZE",
@@ -253,7 +261,16 @@ impl Settings {
         if let Some(v) = f.cookie_secure {
             self.cookie_secure = v;
         }
+        if let Some(v) = f.today {
+            self.today = Some(parse_today(&v)?);
+        }
         Ok(())
+    }
+
+    /// The clock for legal dates: the wall clock unless `today` pins it.
+    pub fn clock(&self) -> crate::time::Clock {
+        self.today
+            .map_or_else(crate::time::Clock::system, crate::time::Clock::fixed)
     }
 
     /// The database URL in effect.
@@ -265,6 +282,13 @@ impl Settings {
                 .into_owned()
         })
     }
+}
+
+fn parse_today(v: &str) -> Result<chrono::NaiveDate, SettingsError> {
+    chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| SettingsError::Invalid {
+        var: "YISHEN_TODAY",
+        message: format!("expected a date as YYYY-MM-DD, got `{v}`"),
+    })
 }
 
 #[cfg(test)]
@@ -315,6 +339,18 @@ mod tests {
         assert_eq!(s.pool_size, 5);
         std::fs::write(&path, "unknown = 1\n").expect("write");
         assert!(load(&[("YISHEN_CONFIG", &p)]).is_err());
+    }
+
+    #[test]
+    fn today_pins_the_clock_and_a_bad_date_is_named() {
+        let s = load(&[("YISHEN_TODAY", "2026-09-15")]).expect("valid");
+        assert_eq!(
+            s.clock().today(),
+            chrono::NaiveDate::from_ymd_opt(2026, 9, 15).expect("date")
+        );
+        assert_eq!(load(&[]).expect("defaults").clock().pinned(), None);
+        let err = load(&[("YISHEN_TODAY", "2026-02-30")]).expect_err("invalid");
+        assert!(err.to_string().contains("YISHEN_TODAY"));
     }
 
     #[test]

@@ -87,6 +87,10 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     };
     let pii = Pii::new(&Pii::parse_key(&data_key)?)?;
     let keys = TokenKeys::new(jwt_secret.as_bytes(), settings.access_token_ttl);
+    let clock = settings.clock();
+    if let Some(day) = clock.pinned() {
+        tracing::warn!(%day, "the legal date is pinned (YISHEN_TODAY): for tests and demos only");
+    }
     let settings = Arc::new(settings);
     let s = settings.clone();
     let pool = web::block(move || open_database(&s)).await??;
@@ -110,6 +114,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         keys,
         pii,
         settings,
+        clock,
         metrics: Arc::new(Metrics::new()),
         dummy_hash: Arc::new(dummy_hash),
         track_limiter,
@@ -204,6 +209,12 @@ impl Application {
         if demo {
             let (agencies, accounts) = seed_demo(&state).await?;
             tracing::info!(agencies, accounts, "demo data ready");
+        }
+        if let Some(gap) = crate::services::calendar::gap(&state).await? {
+            tracing::warn!(
+                year = gap.year(),
+                "the holiday calendar lacks a year that deadlines reach or will soon reach: a sysadmin must load its notice"
+            );
         }
         state.similar = Some(crate::services::similar::open(&state).await?);
         let server = run(listener, state.clone())?;

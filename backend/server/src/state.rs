@@ -16,6 +16,8 @@ pub struct AppState {
     pub keys: TokenKeys,
     pub pii: Pii,
     pub settings: Arc<Settings>,
+    /// Where "today" comes from for every legal date (pinned only in tests and demos).
+    pub clock: crate::time::Clock,
     pub metrics: Arc<Metrics>,
     /// A hash to verify against when the username is unknown, so that the answer takes
     /// as long as for a known one.

@@ -64,12 +64,16 @@ fn rand_suffix() -> String {
     format!("{n}")
 }
 
+const TODAY: &str = "2026-09-15";
+
 fn yishen(env: &Env) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_yishen"));
     c.env_clear()
         .env("YISHEN_DATA_DIR", env.dir.path())
         .env("YISHEN_DATABASE_URL", &env.database_url)
         .env("YISHEN_LOG", "warn")
+        // Legal dates on a day inside the shipped calendar, whatever the wall clock says.
+        .env("YISHEN_TODAY", TODAY)
         .env("PATH", std::env::var("PATH").unwrap_or_default());
     c
 }
@@ -228,6 +232,52 @@ fn serve_demo_prints_where_to_log_in_and_the_demo_accounts_work() {
             .as_u16()
     });
     assert_eq!(status, 200);
+}
+
+#[test]
+fn serve_says_once_when_today_has_no_holiday_data() {
+    let env = env();
+    let mut cmd = yishen(&env);
+    cmd.args(["serve", "--demo"])
+        .env("YISHEN_BIND", "127.0.0.1:0")
+        .env("YISHEN_TODAY", "2027-06-15")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut server = Server(cmd.spawn().expect("spawn"));
+    let stdout = server.0.stdout.take().expect("stdout");
+    // Read on a thread: the server keeps its stdout open, so a missing line must time out
+    // rather than block the test.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut lines = Vec::new();
+    while let Ok(line) = rx.recv_timeout(std::time::Duration::from_secs(120)) {
+        let done = line.contains("节假日安排尚未载入");
+        lines.push(line);
+        if done {
+            break;
+        }
+    }
+    let banner = lines.join("\n");
+    assert!(banner.contains("已启动"), "{banner}");
+    assert!(
+        banner.contains("法定日期固定为 2027-06-15"),
+        "the pinned date is named: {banner}"
+    );
+    assert!(
+        banner.contains("2027年的节假日安排尚未载入"),
+        "the calendar warning: {banner}"
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l.contains("尚未载入")).count(),
+        1,
+        "said once"
+    );
 }
 
 fn tokio_runtime() -> tokio::runtime::Runtime {

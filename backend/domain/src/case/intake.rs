@@ -293,7 +293,8 @@ impl Applicant {
             _ => {}
         }
 
-        let name = match clean(&input.name) {
+        // Widths, spaces and the middle dot of minority and foreign names made one form.
+        let name = match clean(&input.name).map(|n| crate::input::name(&n)) {
             None => {
                 required(&mut issues, "name", "申请人姓名或名称");
                 None
@@ -359,6 +360,7 @@ impl Applicant {
                 }
             },
             (Some(n), Some(IdType::Passport | IdType::Other)) => {
+                let n = crate::input::compact_code(&n);
                 let ok = n.chars().count() <= OTHER_ID_MAX
                     && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
                 if ok {
@@ -430,6 +432,29 @@ impl Applicant {
 
     pub fn kind(&self) -> ApplicantKind {
         self.kind
+    }
+
+    /// A reply sent by post needs a postal address, one sent by e-mail an e-mail address:
+    /// otherwise the way of obtaining the information the applicant chose (条例29(三)) cannot be honoured. Named on the
+    /// field that is missing.
+    pub fn check_delivery(
+        &self,
+        delivery: DeliveryPreference,
+        prefix: &str,
+    ) -> Option<IntakeIssue> {
+        match delivery {
+            DeliveryPreference::Post if self.address.is_none() => Some(IntakeIssue::new(
+                format!("{prefix}.address"),
+                "address_required",
+                "选择邮寄的，请填写通信地址",
+            )),
+            DeliveryPreference::Email if self.email.is_none() => Some(IntakeIssue::new(
+                format!("{prefix}.email"),
+                "email_required",
+                "选择电子邮件的，请填写电子邮件地址",
+            )),
+            _ => None,
+        }
     }
     pub fn category(&self) -> ApplicantCategory {
         self.category
@@ -539,6 +564,18 @@ mod tests {
         assert_eq!(a.category(), ApplicantCategory::NaturalPerson);
         assert_eq!(a.id_number(), "11010519491231002X");
         assert!(!format!("{a:?}").contains("1101"));
+    }
+
+    #[test]
+    fn an_applicant_as_people_type_it_is_stored_in_one_form() {
+        let mut input = person();
+        input.name = Some("  阿沛•阿旺晋美 ".into());
+        input.id_number = Some("１１０１０５ １９４９１２３１ ００２ｘ".into());
+        input.phone = Some("（0571）8765 4321 转 801".into());
+        let a = Applicant::parse(&input, "applicant").expect("valid");
+        assert_eq!(a.name(), "阿沛·阿旺晋美");
+        assert_eq!(a.id_number(), "11010519491231002X");
+        assert_eq!(a.phone().map(|p| p.as_str()), Some("0571-87654321-801"));
     }
 
     #[test]

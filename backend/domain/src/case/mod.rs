@@ -41,8 +41,10 @@ impl TrackingNo {
     }
 
     /// Checks the shape of a number given by a user (agency code, 4-digit year, 6 digits).
+    /// Full-width characters, lower case and spaces are accepted.
     pub fn parse(raw: &str) -> Option<Self> {
-        let s = raw.trim();
+        let s = crate::input::compact_code(raw).to_ascii_uppercase();
+        let s = s.as_str();
         let (rest, seq) = s.rsplit_once('-')?;
         let (code, year) = rest.rsplit_once('-')?;
         let ok = seq.len() == TRACKING_SEQ_DIGITS
@@ -81,7 +83,8 @@ pub fn query_code_from(random: &[u8; QUERY_CODE_LEN]) -> String {
 
 /// Normalises a query code typed by a person (case, spaces and hyphens ignored).
 pub fn normalise_query_code(raw: &str) -> String {
-    raw.chars()
+    crate::input::fold_width(raw)
+        .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
         .map(|c| c.to_ascii_uppercase())
         .collect()
@@ -92,6 +95,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn numbers_and_codes_as_people_type_them() {
+        assert_eq!(
+            TrackingNo::parse(" zj-hz-sc－２０２６-000001 ").map(|t| t.to_string()),
+            Some("ZJ-HZ-SC-2026-000001".to_owned())
+        );
+        assert_eq!(normalise_query_code("ab3d ef7h－jk9m"), "AB3DEF7HJK9M");
+        assert_eq!(normalise_query_code("ＡＢ３Ｄ　ＥＦ"), "AB3DEF");
+    }
+
+    #[test]
     fn tracking_numbers_have_a_fixed_shape() {
         let t = TrackingNo::new("ZJ-HZ-SC", 2026, 42).expect("valid");
         assert_eq!(t.as_str(), "ZJ-HZ-SC-2026-000042");
@@ -99,7 +112,11 @@ mod tests {
         assert!(TrackingNo::new("ZJ", 2026, 0).is_none());
         assert!(TrackingNo::new("ZJ", 2026, 1_000_000).is_none());
         assert!(TrackingNo::parse("ZJ-2026-42").is_none());
-        assert!(TrackingNo::parse("zj-2026-000042").is_none());
+        // Typed in lower case: the same number.
+        assert_eq!(
+            TrackingNo::parse("zj-2026-000042").map(|t| t.to_string()),
+            Some("ZJ-2026-000042".to_owned())
+        );
     }
 
     #[test]

@@ -17,6 +17,15 @@ pub struct Readiness {
     status: &'static str,
     database: &'static str,
     calendar_years: Vec<i32>,
+    /// The legal date in force (pinned only in tests and demos).
+    today: chrono::NaiveDate,
+    /// Whether the holiday notice of today's year is loaded.
+    calendar_covers_today: bool,
+    /// Set while today's year (or, from 1 November, next year) has no holiday notice: the
+    /// service runs, but deadlines reaching into that year are not computed until a sysadmin
+    /// loads it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warning: Option<String>,
 }
 
 /// 200 when the database answers.
@@ -33,15 +42,21 @@ pub async fn healthz(state: web::Data<AppState>) -> Result<web::Json<Health>, Ap
     Ok(web::Json(Health { status: "ok" }))
 }
 
-/// 200 when migrations are applied and the calendar is loaded.
+/// 200 when migrations are applied and the calendar is loaded; says when today's year has
+/// no holiday notice yet (the service runs, those deadlines wait for it).
 #[utoipa::path(tag = "health", responses((status = 200, body = Readiness), (status = 503, body = crate::error::Problem)))]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Readiness>, ApiError> {
     let calendar = crate::services::calendar::current(&state).await?;
+    let today = state.clock.today();
+    let covered = calendar.covers(chrono::Datelike::year(&today));
     Ok(web::Json(Readiness {
         status: "ready",
         database: state.pool.backend().as_str(),
         calendar_years: calendar.covered_years().collect(),
+        today,
+        calendar_covers_today: covered,
+        warning: crate::services::calendar::gap_on(&calendar, today).map(|g| g.warning()),
     }))
 }
 

@@ -51,7 +51,7 @@ pub async fn guidance_manual(
         .map(|a| a.trim().to_owned())
         .filter(|a| !a.is_empty())
         .ok_or_else(|| ApiError::field("agency", "required", "请指定机关代码"))?;
-    let today = crate::time::today();
+    let today = state.clock.today();
     let from = q
         .from
         .or_else(|| NaiveDate::from_ymd_opt(today.year(), 1, 1))

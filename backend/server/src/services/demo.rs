@@ -386,7 +386,7 @@ impl BufRead for LineReader {
 pub async fn generate(state: &AppState, cases: usize, seed: u64) -> Result<ImportReport, ApiError> {
     crate::startup::seed_demo(state).await?;
     let reader = LineReader {
-        generator: Generator::new(cases, seed, crate::time::today()),
+        generator: Generator::new(cases, seed, state.clock.today()),
         buf: Vec::new(),
         pos: 0,
     };

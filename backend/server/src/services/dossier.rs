@@ -274,7 +274,7 @@ pub async fn dossier(state: &AppState, actor: &Actor, id: i64) -> Result<Dossier
     flags::staff_only(actor)?;
     let scope = policy::case_scope(actor)?;
     let pii = state.pii.clone();
-    let today = crate::time::today();
+    let today = state.clock.today();
     state
         .read(move |conn| {
             case_store::find(conn, id, &scope)?.ok_or(ApiError::NotFound("案件"))?;

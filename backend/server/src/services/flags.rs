@@ -486,7 +486,7 @@ pub async fn after_change(state: &AppState, case_id: i64, change: HistoryChange)
     let pii = state.pii.clone();
     let cache = Arc::clone(&state.screening_cache);
     let index = state.similar.clone();
-    let today = crate::time::today();
+    let today = state.clock.today();
     let result = state
         .write(move |conn| {
             let lookups = Lookups {
@@ -514,7 +514,7 @@ fn thresholds_for(conn: &mut DbConn, agency_code: &str) -> Result<ScreeningThres
 /// `yishen_screening_duration_seconds` histogram (docs/screening.md has the benchmark).
 pub async fn after_intake(state: &AppState, case_id: i64) {
     let pii = state.pii.clone();
-    let today = crate::time::today();
+    let today = state.clock.today();
     let cache = Arc::clone(&state.screening_cache);
     let index = state.similar.clone();
     let started = std::time::Instant::now();

@@ -222,10 +222,10 @@ async fn write_batch(
     agencies: HashMap<String, Agency>,
 ) -> Result<(usize, Vec<LineError>, HashMap<String, Agency>), ApiError> {
     let pii = state.pii.clone();
+    let today = state.clock.today();
     state
         .write(move |conn| {
             let mut agencies = agencies;
-            let today = crate::time::today();
             let calendar = yishen_store::reference::load_calendar(conn)?;
             let mut imported = 0;
             let mut errors = Vec::new();
@@ -310,7 +310,7 @@ async fn write_batch(
 
 /// Imports a JSON Lines stream.
 pub async fn import(state: &AppState, input: impl BufRead) -> Result<ImportReport, ApiError> {
-    let today = crate::time::today();
+    let today = state.clock.today();
     let mut report = ImportReport::default();
     let mut batch = Vec::with_capacity(BATCH);
     let mut agencies = HashMap::new();

@@ -316,12 +316,13 @@ pub async fn preview(state: &AppState, actor: &Actor, id: i64) -> Result<Vec<u8>
     }
     let scope = policy::case_scope(actor)?;
     let templates = state.templates.clone();
+    let today = state.clock.today();
     state
         .read(move |conn| {
             let (case, _, _) =
                 case_store::find(conn, id, &scope)?.ok_or(ApiError::NotFound("案件"))?;
             let (disposition, kind, extra) = reply_values(conn, case.id)?;
-            let on = crate::time::today();
+            let on = today;
             let (_, mut values) = case_values(conn, &case, extra, on)?;
             values.insert("verify_code".to_owned(), "出具时生成".to_owned());
             let data = LetterData {
@@ -346,8 +347,8 @@ pub async fn issue(
     if_match: Option<i64>,
     body: IssueBody,
 ) -> Result<CaseView, ApiError> {
-    let on = body.on.unwrap_or_else(crate::time::today);
-    if on > crate::time::today() {
+    let on = body.on.unwrap_or_else(|| state.clock.today());
+    if on > state.clock.today() {
         return Err(ApiError::field("on", "date_in_future", "日期不能晚于今天"));
     }
     let templates = state.templates.clone();
@@ -606,7 +607,7 @@ pub async fn deliver(
     let on = body
         .on
         .ok_or_else(|| ApiError::field("on", "required", "请填写送达日期"))?;
-    if on > crate::time::today() {
+    if on > state.clock.today() {
         return Err(ApiError::field("on", "date_in_future", "日期不能晚于今天"));
     }
     let tracking_no = body

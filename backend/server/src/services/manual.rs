@@ -230,7 +230,7 @@ pub fn to_pdf(state: &AppState, m: &Manual) -> Result<Vec<u8>, ApiError> {
             title: m.title.clone(),
             blocks,
             signature: m.compiled_by.clone(),
-            date: crate::services::letters::chinese_date(crate::time::today()),
+            date: crate::services::letters::chinese_date(state.clock.today()),
         })
         .map_err(|e| ApiError::Conflict {
             code: "document_incomplete",

@@ -392,7 +392,7 @@ pub async fn record_reconsideration(
 ) -> Result<ReconsiderationView, ApiError> {
     may_record_reconsideration(actor)?;
     let mut issues = Vec::new();
-    let new = parse_reconsideration(body, "", crate::time::today(), &mut issues);
+    let new = parse_reconsideration(body, "", state.clock.today(), &mut issues);
     let mut new = match new {
         Some(n) if issues.is_empty() => n,
         _ => return Err(ApiError::Validation(issues)),
@@ -423,7 +423,7 @@ pub async fn record_litigation(
     body: LitigationIn,
 ) -> Result<LitigationView, ApiError> {
     let mut issues = Vec::new();
-    let new = parse_litigation(body, "", crate::time::today(), &mut issues);
+    let new = parse_litigation(body, "", state.clock.today(), &mut issues);
     let mut new = match new {
         Some(n) if issues.is_empty() => n,
         _ => return Err(ApiError::Validation(issues)),
@@ -469,7 +469,7 @@ pub async fn decide_reconsideration(
 ) -> Result<ReconsiderationView, ApiError> {
     may_record_reconsideration(actor)?;
     let scope = policy::case_scope(actor)?;
-    let today = crate::time::today();
+    let today = state.clock.today();
     let view = state
         .write(move |conn| {
             let r = outcome::find_reconsideration(conn, id)?
@@ -526,7 +526,7 @@ pub async fn decide_litigation(
     body: DecisionIn,
 ) -> Result<LitigationView, ApiError> {
     let scope = policy::case_scope(actor)?;
-    let today = crate::time::today();
+    let today = state.clock.today();
     let actor = actor.clone();
     let view = state
         .write(move |conn| {

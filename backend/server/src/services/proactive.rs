@@ -73,7 +73,7 @@ pub async fn suggestions(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> Result<SuggestionList, ApiError> {
-    let today = crate::time::today();
+    let today = state.clock.today();
     let to = to.unwrap_or(today);
     let from = from
         .or_else(|| to.checked_sub_months(Months::new(12)))

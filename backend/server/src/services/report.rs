@@ -34,8 +34,8 @@ pub struct AnnualReport {
     pub checks: Vec<Check>,
 }
 
-fn bounds(year: i32) -> Result<(NaiveDate, NaiveDate), ApiError> {
-    let this_year = chrono::Datelike::year(&crate::time::today());
+fn bounds(today: NaiveDate, year: i32) -> Result<(NaiveDate, NaiveDate), ApiError> {
+    let this_year = chrono::Datelike::year(&today);
     if !(FIRST_YEAR..=this_year).contains(&year) {
         return Err(ApiError::field(
             "year",
@@ -57,7 +57,7 @@ pub async fn annual_report(
     year: i32,
     subtree: bool,
 ) -> Result<AnnualReport, ApiError> {
-    let (first, last) = bounds(year)?;
+    let (first, last) = bounds(state.clock.today(), year)?;
     let actor = actor.clone();
     state
         .read(move |conn| {
@@ -160,7 +160,7 @@ pub async fn cell_cases(
     limit: i64,
     offset: i64,
 ) -> Result<CellCases, ApiError> {
-    let (first, last) = bounds(year)?;
+    let (first, last) = bounds(state.clock.today(), year)?;
     let cell = Cell::of_row(&row).ok_or_else(|| {
         ApiError::field(
             "row",

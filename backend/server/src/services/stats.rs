@@ -151,7 +151,7 @@ pub async fn reconsideration(
     to: Option<String>,
     subtree: Option<bool>,
 ) -> Result<ReconsiderationStats, ApiError> {
-    let (from, to) = period(from.as_deref(), to.as_deref(), crate::time::today())?;
+    let (from, to) = period(from.as_deref(), to.as_deref(), state.clock.today())?;
     let code = agency_code(actor, agency)?;
     let subtree = subtree.unwrap_or(true);
     let actor = actor.clone();

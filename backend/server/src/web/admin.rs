@@ -64,7 +64,7 @@ async fn agencies_page(ctx: &Ctx, errs: Errs) -> PageResult {
     ctx.page_status(
         status,
         &Agencies {
-            l: ctx.chrome("机关"),
+            l: ctx.chrome_with_calendar("机关").await?,
             rows,
             errs,
             may_create: actor.role == Role::Sysadmin,
@@ -207,7 +207,7 @@ async fn users_page(ctx: &Ctx, errs: Errs) -> PageResult {
     ctx.page_status(
         status,
         &Users {
-            l: ctx.chrome("账号"),
+            l: ctx.chrome_with_calendar("账号").await?,
             rows,
             errs,
             roles,
@@ -303,7 +303,7 @@ async fn calendar_page(ctx: &Ctx, errs: Errs, text: String) -> PageResult {
     ctx.page_status(
         status,
         &Calendar {
-            l: ctx.chrome("节假日安排"),
+            l: ctx.chrome_with_calendar("节假日安排").await?,
             rows,
             errs,
             text,

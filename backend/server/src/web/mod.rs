@@ -30,6 +30,8 @@ pub struct Chrome {
     pub user: Option<String>,
     pub role_label: &'static str,
     pub nav: Vec<(&'static str, &'static str)>,
+    /// A notice for the whole page (e.g. today's year has no holiday notice).
+    pub alert: Option<String>,
 }
 
 /// A page failure, shown as a Chinese page; internals are logged, never shown.

@@ -173,7 +173,19 @@ impl Ctx {
             }),
             role_label: self.actor.as_ref().map(|a| a.role.label()).unwrap_or(""),
             nav,
+            alert: None,
         }
+    }
+
+    /// The page chrome, with the calendar notice while today's year (or, from 1 November, next year) has no
+    /// holiday data
+    /// (admin pages and the staff queue: those who must act on it or whose deadlines wait).
+    pub async fn chrome_with_calendar(&self, title: &str) -> Result<Chrome, PageError> {
+        let mut chrome = self.chrome(title);
+        if let Some(gap) = crate::services::calendar::gap(&self.state).await? {
+            chrome.alert = Some(gap.warning());
+        }
+        Ok(chrome)
     }
 
     /// Renders a page, setting the pre-login CSRF cookie when one was minted.

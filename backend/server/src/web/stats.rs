@@ -179,7 +179,11 @@ fn annual_rows(r: &AnnualReport, base: &str) -> Vec<AnnualRow> {
         .collect()
 }
 
-fn annual_params(actor: &Actor, q: &Params) -> Result<(String, i32, bool), ApiError> {
+fn annual_params(
+    today: chrono::NaiveDate,
+    actor: &Actor,
+    q: &Params,
+) -> Result<(String, i32, bool), ApiError> {
     let agency = param(q, "agency")
         .or_else(|| actor.agency.as_ref().map(|a| a.code.clone()))
         .ok_or_else(|| ApiError::field("agency", "required", "请指定机关代码"))?;
@@ -187,7 +191,7 @@ fn annual_params(actor: &Actor, q: &Params) -> Result<(String, i32, bool), ApiEr
         Some(y) => y
             .parse()
             .map_err(|_| ApiError::field("year", "invalid", "年度应为四位数字"))?,
-        None => crate::time::today().year() - 1,
+        None => today.year() - 1,
     };
     let subtree = match param(q, "subtree") {
         Some(v) => v == "1" || v == "true",
@@ -206,7 +210,7 @@ fn base_query(agency: &str, year: i32, subtree: bool) -> String {
 
 pub async fn annual(ctx: Ctx, q: Params) -> PageResult {
     let actor = ctx.actor()?;
-    let (agency, year, subtree) = annual_params(actor, &q)?;
+    let (agency, year, subtree) = annual_params(ctx.state.clock.today(), actor, &q)?;
     let r = report::annual_report(&ctx.state, actor, agency.clone(), year, subtree).await?;
     let base = base_query(&agency, year, subtree);
     ctx.page(&Annual {
@@ -225,7 +229,7 @@ pub async fn annual(ctx: Ctx, q: Params) -> PageResult {
 
 pub async fn annual_xlsx(ctx: Ctx, q: Params) -> PageResult {
     let actor = ctx.actor()?;
-    let (agency, year, subtree) = annual_params(actor, &q)?;
+    let (agency, year, subtree) = annual_params(ctx.state.clock.today(), actor, &q)?;
     let r = report::annual_report(&ctx.state, actor, agency.clone(), year, subtree).await?;
     let bytes = report::to_xlsx(&r)?;
     let file = format!("annual-report-{agency}-{year}.xlsx");
@@ -249,7 +253,7 @@ struct Cell {
 
 pub async fn cell(ctx: Ctx, q: Params) -> PageResult {
     let actor = ctx.actor()?;
-    let (agency, year, subtree) = annual_params(actor, &q)?;
+    let (agency, year, subtree) = annual_params(ctx.state.clock.today(), actor, &q)?;
     let row = param(&q, "row").ok_or_else(|| ApiError::field("row", "required", "请指定行"))?;
     let column = param(&q, "column").unwrap_or_else(|| "total".to_owned());
     let c = report::cell_cases(

@@ -85,6 +85,7 @@ pub async fn queue(ctx: Ctx, q: actix_web::web::Query<HashMap<String, String>>) 
     )
     .await?;
     let ids: Vec<i64> = items.iter().map(|c| c.id).collect();
+    let today = ctx.state.clock.today();
     let (mut flags, soon) = ctx
         .state
         .read(move |conn| {
@@ -99,12 +100,9 @@ pub async fn queue(ctx: Ctx, q: actix_web::web::Query<HashMap<String, String>>) 
             }
             // "Due soon" is the pre-review's threshold, in working days; without the
             // calendar for the days ahead nothing is marked rather than guessed.
-            let soon = yishen_store::reference::load_calendar(conn)
-                .ok()
-                .and_then(|c| {
-                    c.add_working_days(crate::time::today(), yishen_domain::draft::DUE_SOON_DAYS)
-                        .ok()
-                });
+            let soon = yishen_store::reference::load_calendar(conn)?
+                .add_working_days(today, yishen_domain::draft::DUE_SOON_DAYS)
+                .ok();
             Ok((out, soon))
         })
         .await?;
@@ -134,7 +132,7 @@ pub async fn queue(ctx: Ctx, q: actix_web::web::Query<HashMap<String, String>>) 
     let prev = (page > 1).then(|| link(page - 1));
     let next = (page < pages).then(|| link(page + 1));
     ctx.page(&Queue {
-        l: ctx.chrome("工作台：待办案件"),
+        l: ctx.chrome_with_calendar("工作台：待办案件").await?,
         rows,
         total,
         page,
@@ -389,7 +387,7 @@ async fn case_page(ctx: &Ctx, id: i64, errs: Errs) -> PageResult {
             withholding,
             draft,
             errs,
-            today: crate::time::today(),
+            today: ctx.state.clock.today(),
         },
     )
 }

@@ -53,12 +53,11 @@ pub(super) fn text(
 }
 
 /// The date of an act: given (paper events recorded afterwards) or today; never in the future.
-pub(super) fn on_or_today(on: Option<NaiveDate>) -> Result<NaiveDate, ApiError> {
-    on_field("on", on)
+pub(super) fn on_or_today(today: NaiveDate, on: Option<NaiveDate>) -> Result<NaiveDate, ApiError> {
+    on_field(today, "on", on)
 }
 
-fn on_field(field: &str, on: Option<NaiveDate>) -> Result<NaiveDate, ApiError> {
-    let today = crate::time::today();
+fn on_field(today: NaiveDate, field: &str, on: Option<NaiveDate>) -> Result<NaiveDate, ApiError> {
     match on {
         Some(d) if d > today => Err(ApiError::field(field, "date_in_future", "日期不能晚于今天")),
         Some(d) => Ok(d),
@@ -67,8 +66,11 @@ fn on_field(field: &str, on: Option<NaiveDate>) -> Result<NaiveDate, ApiError> {
 }
 
 /// Applicants act online, on the day itself: they cannot backdate.
-fn applicant_on(actor: &Actor, on: Option<NaiveDate>) -> Result<NaiveDate, ApiError> {
-    let today = crate::time::today();
+fn applicant_on(
+    today: NaiveDate,
+    actor: &Actor,
+    on: Option<NaiveDate>,
+) -> Result<NaiveDate, ApiError> {
     if is_applicant(actor) && on.is_some_and(|d| d != today) {
         return Err(ApiError::field(
             "on",
@@ -82,7 +84,7 @@ fn applicant_on(actor: &Actor, on: Option<NaiveDate>) -> Result<NaiveDate, ApiEr
 pub(super) fn cal_err(e: yishen_domain::clock::ClockError) -> ApiError {
     match e {
         yishen_domain::clock::ClockError::YearNotCovered { year } => {
-            ApiError::CalendarYearNotCovered { year }
+            ApiError::NoticeDateNotCovered { year }
         }
         other => ApiError::Internal(anyhow::anyhow!("clock: {other}")),
     }
@@ -103,8 +105,14 @@ fn due_text(cal: &yishen_domain::Calendar, from: NaiveDate, n: u32) -> String {
         .unwrap_or_else(|_| "待当年节假日安排公布后确定".to_owned())
 }
 
+/// A date a notice will print: refused (409) when its year has no holiday data.
 fn add_wd(cal: &yishen_domain::Calendar, from: NaiveDate, n: u32) -> Result<NaiveDate, ApiError> {
-    Ok(cal.add_working_days(from, n)?)
+    cal.add_working_days(from, n).map_err(|e| match e {
+        yishen_domain::CalendarError::YearNotCovered { year } => {
+            ApiError::NoticeDateNotCovered { year }
+        }
+        other => other.into(),
+    })
 }
 
 /// Issues a procedural notice of the case in the action's transaction; returns its event.
@@ -172,7 +180,7 @@ pub async fn confirm(
     if_match: Option<i64>,
     body: ConfirmBody,
 ) -> Result<CaseView, ApiError> {
-    let received_on = on_field("received_on", body.received_on)?;
+    let received_on = on_field(state.clock.today(), "received_on", body.received_on)?;
     let templates = state.templates.clone();
     act(
         state,
@@ -242,7 +250,7 @@ pub async fn request_correction(
     if !bad.is_empty() {
         return Err(ApiError::Validation(bad));
     }
-    let on = on_or_today(body.on)?;
+    let on = on_or_today(state.clock.today(), body.on)?;
     let late_reason = body
         .late_reason
         .map(|r| r.trim().to_owned())
@@ -328,7 +336,7 @@ pub async fn receive_correction(
     let content =
         yishen_domain::case::RequestText::parse(body.content.as_deref().unwrap_or(""), "content")
             .map_err(|i| ApiError::Validation(vec![super::intake::issue(i)]))?;
-    let on = applicant_on(actor, body.on)?;
+    let on = applicant_on(state.clock.today(), actor, body.on)?;
     act(
         state,
         actor,
@@ -400,7 +408,7 @@ pub async fn open_consultation(
         PARTY_MAX,
         "被征求意见的第三方或机关名称",
     )?;
-    let on = on_or_today(body.on)?;
+    let on = on_or_today(state.clock.today(), body.on)?;
     let info = body
         .info_description
         .map(|t| t.trim().to_owned())
@@ -516,7 +524,7 @@ pub async fn close_consultation(
             format!("不超过{REASON_MAX}个字符"),
         ));
     }
-    let on = on_or_today(body.on)?;
+    let on = on_or_today(state.clock.today(), body.on)?;
     act(
         state,
         actor,
@@ -603,7 +611,7 @@ pub async fn extend(
         REASON_MAX,
         "延期理由",
     )?;
-    let on = on_or_today(body.on)?;
+    let on = on_or_today(state.clock.today(), body.on)?;
     let templates = state.templates.clone();
     act(
         state,
@@ -614,7 +622,9 @@ pub async fn extend(
         move |conn, loaded, actor| {
             let clock = loaded.clock().map_err(cal_err)?;
             let due = checks::may_extend(&loaded.events, on, clock.due_on).map_err(refused)?;
-            let new_due = due_text(&loaded.calendar, due, days);
+            // The notice tells the applicant the new date (条例33): a date that cannot be
+            // known yet (its year's holidays not loaded) is refused, never printed as a guess.
+            let new_due = letters::chinese_date(add_wd(&loaded.calendar, due, days)?);
             // 条例33: the applicant must be told of the extension.
             let letter = notice(
                 conn,
@@ -703,7 +713,7 @@ pub async fn notice_fee(
         }
         (_, p) => p,
     };
-    let on = on_or_today(body.on)?;
+    let on = on_or_today(state.clock.today(), body.on)?;
     let fee_reasons = body
         .reasons
         .map(|r| r.trim().to_owned())
@@ -812,7 +822,7 @@ pub async fn record_payment(
     if_match: Option<i64>,
     body: OnBody,
 ) -> Result<CaseView, ApiError> {
-    let on = on_or_today(body.on)?;
+    let on = on_or_today(state.clock.today(), body.on)?;
     act(
         state,
         actor,
@@ -853,7 +863,7 @@ pub async fn withdraw(
     if_match: Option<i64>,
     body: WithdrawBody,
 ) -> Result<CaseView, ApiError> {
-    let on = applicant_on(actor, body.on)?;
+    let on = applicant_on(state.clock.today(), actor, body.on)?;
     let reason = body
         .reason
         .map(|r| r.trim().to_owned())

@@ -73,7 +73,7 @@ pub async fn request_reasons(
         "申请数量、频次情况",
     )?;
     let reasons = reasons.trim_end_matches('。').to_owned();
-    let on = on_or_today(body.on)?;
+    let on = on_or_today(state.clock.today(), body.on)?;
     let deadline = body
         .deadline
         .ok_or_else(|| ApiError::field("deadline", "required", "请填写说明理由的期限"))?;
@@ -153,12 +153,15 @@ pub struct Article35DecisionBody {
     pub on: Option<NaiveDate>,
 }
 
-fn consultation(c: Option<ConsultationRecord>) -> Result<Option<JointConsultation>, ApiError> {
+fn consultation(
+    today: NaiveDate,
+    c: Option<ConsultationRecord>,
+) -> Result<Option<JointConsultation>, ApiError> {
     let Some(c) = c else { return Ok(None) };
     let held_on = c
         .held_on
         .ok_or_else(|| ApiError::field("consultation.held_on", "required", "请填写会商日期"))?;
-    if held_on > crate::time::today() {
+    if held_on > today {
         return Err(ApiError::field(
             "consultation.held_on",
             "date_in_future",
@@ -219,8 +222,8 @@ pub async fn decide(
         REASONS_MAX,
         "处理决定的理由",
     )?;
-    let consultation = consultation(body.consultation)?;
-    let on = on_or_today(body.on)?;
+    let consultation = consultation(state.clock.today(), body.consultation)?;
+    let on = on_or_today(state.clock.today(), body.on)?;
     let later = match outcome {
         Article35Outcome::NotProcessed => {
             if body.due_on.is_some() || body.delay_reasons.is_some() {

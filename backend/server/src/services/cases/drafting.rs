@@ -169,9 +169,10 @@ pub async fn check(
 ) -> Result<Vec<Finding>, ApiError> {
     let draft = Draft::parse(input).map_err(shape_error)?;
     let scope = crate::policy::case_scope(actor)?;
+    let today = state.clock.today();
     state
         .read(move |conn| {
-            let loaded = super::load(conn, &scope, id, crate::time::today())?;
+            let loaded = super::load(conn, &scope, id, today)?;
             Ok(prereview(&draft, &facts(conn, &loaded, &draft)?))
         })
         .await

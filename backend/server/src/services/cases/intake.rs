@@ -155,6 +155,11 @@ pub fn parse(body: &IntakeBody) -> Result<ParsedIntake, Vec<FieldIssue>> {
             v
         }
     };
+    if let (Some(a), Some(d)) = (&applicant, delivery)
+        && let Some(i) = a.check_delivery(d, "applicant")
+    {
+        issues.push(issue(i));
+    }
     match (agency, channel, applicant, content) {
         (Some(agency), Some(channel), Some(applicant), Some(content)) if issues.is_empty() => {
             Ok(ParsedIntake {
@@ -338,7 +343,7 @@ pub async fn create(
     body: IntakeBody,
 ) -> Result<CaseView, ApiError> {
     let intake = parse(&body).map_err(ApiError::Validation)?;
-    let today = crate::time::today();
+    let today = state.clock.today();
     let events = match (actor.role, intake.channel) {
         (Role::Applicant, Channel::Online) => {
             if intake.received_on.is_some() {

@@ -22,7 +22,7 @@ pub struct JobReport {
 
 /// Closes every case whose correction or fee window has passed.
 pub async fn run_once(state: &AppState) -> Result<JobReport, ApiError> {
-    let today = crate::time::today();
+    let today = state.clock.today();
     let (corrections, fees) = state
         .read(move |conn| {
             Ok((
@@ -53,9 +53,9 @@ pub async fn run_once(state: &AppState) -> Result<JobReport, ApiError> {
 
 /// Closes one case as abandoned, unless someone acted on it meanwhile.
 async fn abandon(state: &AppState, id: i64, disposition: Disposition) -> Result<bool, ApiError> {
+    let today = state.clock.today();
     state
         .write(move |conn| {
-            let today = crate::time::today();
             let loaded = load(conn, &CaseScope::All, id, today)?;
             let still_expired = match disposition {
                 Disposition::OtherCorrectionOverdue => {

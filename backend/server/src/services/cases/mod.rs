@@ -308,9 +308,9 @@ where
     let scope = policy::case_scope(actor)?;
     let actor = actor.clone();
     let pii = state.pii.clone();
+    let today = state.clock.today();
     state
         .write(move |conn| {
-            let today = crate::time::today();
             let loaded = load(conn, &scope, id, today)?;
             policy::act_on_case(&actor, loaded.case.agency_id)?;
             if let Some(v) = if_match
@@ -373,8 +373,11 @@ pub fn finish(
 
 /// Recomputes the cached clock of every open case, e.g. after a calendar year was loaded,
 /// so that the queue follows the new working days at once.
-pub fn recompute_open(conn: &mut DbConn, calendar: &Calendar) -> Result<usize, ApiError> {
-    let today = crate::time::today();
+pub fn recompute_open(
+    conn: &mut DbConn,
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> Result<usize, ApiError> {
     let ids = case_store::open_ids(conn)?;
     for chunk in ids.chunks(500) {
         let rows = case_event::for_cases(conn, chunk)?;

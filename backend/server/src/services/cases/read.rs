@@ -42,9 +42,9 @@ pub async fn list(
     q: QueueQuery,
 ) -> Result<(Vec<CaseSummary>, i64), ApiError> {
     let scope = policy::case_scope(actor)?;
+    let today = state.clock.today();
     state
         .read(move |conn| {
-            let today = crate::time::today();
             let mut filter = QueueFilter {
                 statuses: q.statuses.iter().map(|s| s.as_str().to_owned()).collect(),
                 ..Default::default()
@@ -98,9 +98,10 @@ pub enum ClockView {
 
 pub async fn clock(state: &AppState, actor: &Actor, id: i64) -> Result<ClockView, ApiError> {
     let scope = policy::case_scope(actor)?;
+    let today = state.clock.today();
     state
         .read(move |conn| {
-            let loaded = load(conn, &scope, id, crate::time::today())?;
+            let loaded = load(conn, &scope, id, today)?;
             match loaded.clock() {
                 Ok(c) => Ok(ClockView::Computed(c)),
                 Err(ClockError::YearNotCovered { year }) => Ok(ClockView::Uncovered {
