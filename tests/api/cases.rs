@@ -1101,3 +1101,48 @@ async fn agencies_set_the_correction_period_and_whether_fee_days_are_excluded() 
         "fee days count when the agency says so"
     );
 }
+
+#[tokio::test]
+async fn the_queue_finds_cases_by_what_people_type() {
+    let app = spawn_app().await;
+    let clerk = app.token("demo-clerk").await;
+    let first = app
+        .post("/api/v1/cases", Some(&clerk), &registration("2026-09-01"))
+        .await;
+    assert_eq!(first.status, 201, "{:?}", first.body);
+    let tracking = first.body["tracking_no"].as_str().expect("no").to_owned();
+    let mut other = registration("2026-09-02");
+    other["applicant"] = json!({
+        "kind": "person", "name": " 阿沛·阿旺晋美 ", "id_type": "passport", "id_number": "E12345678",
+        "phone": "(0571) 8765 4321", "address": "杭州市上城区某某路2号"
+    });
+    let second = app.post("/api/v1/cases", Some(&clerk), &other).await;
+    assert_eq!(second.status, 201, "{:?}", second.body);
+    assert_eq!(second.body["applicant"]["name"], "阿沛·阿旺晋美");
+    let found = |q: &str| {
+        let q = form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>();
+        let app = &app;
+        let clerk = clerk.clone();
+        async move {
+            let r = app.get(&format!("/api/v1/cases?q={q}"), Some(&clerk)).await;
+            assert_eq!(r.status, 200, "{:?}", r.body);
+            r.body["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .filter_map(|c| c["tracking_no"].as_str().map(str::to_owned))
+                .collect::<Vec<_>>()
+        }
+    };
+    let second_no = second.body["tracking_no"].as_str().expect("no").to_owned();
+    assert_eq!(
+        found(&tracking.to_lowercase()).await,
+        vec![tracking.clone()]
+    );
+    assert_eq!(found("11010519491231002x").await, vec![tracking.clone()]);
+    assert_eq!(found("138 0013 8000").await, vec![tracking.clone()]);
+    assert_eq!(found("057187654321").await, vec![second_no.clone()]);
+    assert_eq!(found("0571－87654321").await, vec![second_no.clone()]);
+    assert_eq!(found("阿沛•阿旺晋美").await, vec![second_no.clone()]);
+    assert!(found("李四").await.is_empty());
+}

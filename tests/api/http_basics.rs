@@ -56,6 +56,33 @@ async fn metrics_are_prometheus_text_and_count_requests() {
 }
 
 #[tokio::test]
+async fn metrics_count_overdue_and_due_soon_cases_per_agency() {
+    let app = spawn_app().await;
+    let clerk = app.token("demo-clerk").await;
+    // Today is 2026-09-15: received 08-03 is overdue, 08-19 is due 09-16 (soon), 09-14 not yet.
+    for on in ["2026-08-03", "2026-08-19", "2026-09-14"] {
+        crate::cases::register(&app, &clerk, on).await;
+    }
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        text.contains("yishen_cases_overdue{agency=\"ZJ-HZ-SC\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("yishen_cases_due_soon{agency=\"ZJ-HZ-SC\"} 1"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
 async fn openapi_and_offline_swagger_ui_are_served() {
     let app = spawn_app().await;
     let r = app.get("/api/openapi.json", None).await;

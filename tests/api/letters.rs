@@ -621,3 +621,163 @@ async fn a_letter_needs_the_agencys_reconsideration_body_and_prints_its_contact(
         pdf_text(&app, &format!("/api/v1/cases/{id}/draft/preview"), &handler).await;
     assert_eq!(status, 409, "{text}");
 }
+
+#[tokio::test]
+async fn the_applicant_sees_only_what_is_addressed_to_them() {
+    let app = spawn_app().await;
+    let applicant = app.token("demo-applicant").await;
+    let clerk = app.token("demo-clerk").await;
+    let handler = app.token("demo-handler").await;
+    let legal = app.token("demo-legal").await;
+    let mut body = registration("2026-03-02");
+    body["channel"] = json!("online");
+    body.as_object_mut().expect("object").remove("received_on");
+    let r = app.post("/api/v1/cases", Some(&applicant), &body).await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let id = r.body["id"].as_i64().expect("id");
+    let tracking = r.body["tracking_no"].as_str().expect("no").to_owned();
+    let code = r.body["query_code"].as_str().expect("code").to_owned();
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/confirm"),
+            Some(&clerk),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    // A third-party consultation names the third party; a draft is returned with comments.
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/consultations"),
+            Some(&handler),
+            &json!({"party_kind": "third_party", "party_name": "某某房地产开发有限公司"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/draft"),
+            Some(&handler),
+            &json!({"disposition": "disclosed", "provided": ["望江地区旧城改造项目征收补偿方案"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    for (path, who, body) in [
+        ("submit", &handler, json!({})),
+        (
+            "review",
+            &legal,
+            json!({"decision": "return", "comments": "请补充检索范围的说明"}),
+        ),
+    ] {
+        let r = app
+            .post(&format!("/api/v1/cases/{id}/{path}"), Some(who), &body)
+            .await;
+        assert_eq!(r.status, 200, "{path}: {:?}", r.body);
+    }
+    let internal = [
+        "某某房地产开发有限公司",
+        "请补充检索范围的说明",
+        "拟写答复",
+        "法制审核",
+        "征求",
+    ];
+
+    // Staff see the whole record.
+    let staff = app
+        .get(&format!("/api/v1/cases/{id}/events"), Some(&handler))
+        .await;
+    let staff_kinds: Vec<&str> = staff
+        .body
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    for k in [
+        "consultation_opened",
+        "drafted",
+        "submitted_for_review",
+        "reviewed",
+    ] {
+        assert!(staff_kinds.contains(&k), "{k} in {staff_kinds:?}");
+    }
+
+    // The applicant: events, the case, the letters and tracking show nothing internal.
+    let events = app
+        .get(&format!("/api/v1/cases/{id}/events"), Some(&applicant))
+        .await;
+    assert_eq!(events.status, 200, "{:?}", events.body);
+    let kinds: Vec<&str> = events
+        .body
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert!(
+        kinds.contains(&"submitted") && kinds.contains(&"confirmed"),
+        "{kinds:?}"
+    );
+    for k in [
+        "consultation_opened",
+        "drafted",
+        "submitted_for_review",
+        "reviewed",
+    ] {
+        assert!(!kinds.contains(&k), "{k} shown to the applicant: {kinds:?}");
+    }
+    let case = app
+        .get(&format!("/api/v1/cases/{id}"), Some(&applicant))
+        .await;
+    assert_eq!(case.status, 200);
+    assert!(case.body["draft"].is_null(), "{:?}", case.body["draft"]);
+    assert_eq!(case.body["consultations"], json!([]));
+    assert!(case.body["disposition"].is_null());
+    let letters = app
+        .get(&format!("/api/v1/cases/{id}/letters"), Some(&applicant))
+        .await;
+    let letter_kinds: Vec<&str> = letters
+        .body
+        .as_array()
+        .expect("letters")
+        .iter()
+        .filter_map(|l| l["kind"].as_str())
+        .collect();
+    assert_eq!(letter_kinds, vec!["receipt"]);
+    let track = app
+        .get(
+            &format!("/api/v1/track?tracking_no={tracking}&query_code={code}"),
+            None,
+        )
+        .await;
+    assert_eq!(track.status, 200, "{:?}", track.body);
+    for body in [&events.body, &case.body, &letters.body, &track.body] {
+        let text = body.to_string();
+        for word in internal {
+            assert!(
+                !text.contains(word),
+                "{word} shown to the applicant: {text}"
+            );
+        }
+    }
+    // The consultation letter itself is not theirs to download.
+    let all = app
+        .get(&format!("/api/v1/cases/{id}/letters"), Some(&handler))
+        .await;
+    let consultation = all
+        .body
+        .as_array()
+        .expect("letters")
+        .iter()
+        .find(|l| l["kind"] == "third_party_consultation")
+        .expect("the consultation letter")
+        .clone();
+    let r = app
+        .get(
+            &format!("/api/v1/letters/{}/pdf", consultation["id"]),
+            Some(&applicant),
+        )
+        .await;
+    assert_problem(&r, 404, "not_found");
+}

@@ -451,3 +451,67 @@ async fn the_queue_is_paged() {
     assert_eq!(html.matches("href=\"/work/cases/").count(), 10);
     assert!(html.contains("href=\"/work?page=1\""), "a link back");
 }
+
+#[tokio::test]
+async fn each_queue_opens_on_its_roles_work_and_the_search_box_posts() {
+    let app = spawn_app().await;
+    // A closed case from 2021 and two open ones received this month.
+    let lines = [
+        serde_json::json!({"external_id": "OLD-1", "agency": "ZJ-HZ-SC", "channel": "in_person",
+            "received_on": "2021-03-01", "applicant": crate::cases::person(),
+            "content": "请公开本区2020年度财政预算执行情况报告", "disposition": "disclosed",
+            "concluded_on": "2021-03-20"}),
+        serde_json::json!({"external_id": "NEW-1", "agency": "ZJ-HZ-SC", "channel": "in_person",
+            "received_on": "2026-09-01", "applicant": crate::cases::person(),
+            "content": "请公开本区2026年老旧小区改造项目清单"}),
+        serde_json::json!({"external_id": "NEW-2", "agency": "ZJ-HZ-SC", "channel": "in_person",
+            "received_on": "2026-08-20", "applicant": {"kind": "person", "name": "李四",
+            "id_type": "resident_id", "id_number": VALID_ID, "phone": "0571-87654321"},
+            "content": "请公开本区2026年道路维修工程招标文件"}),
+    ]
+    .iter()
+    .map(|l| format!("{l}\n"))
+    .collect::<String>();
+    let r = yishen_server::services::import::import(&app.state, std::io::Cursor::new(lines))
+        .await
+        .expect("import");
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let c = browser();
+    let (clerk, _) = web_login(&app, &c, "demo-clerk", DEMO_PASSWORD).await;
+    let (_, html) = page(&app, &c, &clerk, "/work").await;
+    assert!(
+        html.contains("共2件"),
+        "the closed case is out of the default view: {html}"
+    );
+    assert!(!html.contains("财政预算执行情况"));
+    let (_, all) = page(&app, &c, &clerk, "/work?status=all").await;
+    assert!(all.contains("共3件"), "{all}");
+    // The old closed case is never marked due soon or overdue.
+    let old_row = all
+        .split("<tr")
+        .find(|r| r.contains("财政预算执行情况"))
+        .expect("the old case's row");
+    assert!(
+        !old_row.contains("即将到期") && !old_row.contains("已逾期"),
+        "{old_row}"
+    );
+
+    // The search box posts: the phone never appears in an address.
+    let (_, html) = page(&app, &c, &clerk, "/work").await;
+    let res = c
+        .post(app.url("/work/search"))
+        .header("cookie", &clerk)
+        .form_body(&[("csrf", csrf(&html).as_str()), ("q", "0571 8765 4321")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 200);
+    let found = res.text().await.expect("html");
+    assert!(found.contains("共1件"), "{found}");
+    assert!(found.contains("道路维修工程"), "{found}");
+
+    // The legal adviser's queue opens on drafts awaiting review: none yet.
+    let (legal, _) = web_login(&app, &c, "demo-legal", DEMO_PASSWORD).await;
+    let (_, html) = page(&app, &c, &legal, "/work").await;
+    assert!(html.contains("共0件"), "{html}");
+}

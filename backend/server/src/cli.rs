@@ -2,6 +2,7 @@
 #![allow(clippy::print_stdout)]
 
 use std::io::BufRead;
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -214,27 +215,37 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let password = settings.demo_password.expose().to_owned();
     let app = Application::build(settings, demo).await?;
     let base = format!("http://{host}:{}", app.port());
-    println!("yishen 依申 已启动：{base}");
-    println!("网页登录：{base}/login");
-    println!("接口文档（Swagger UI）：{base}/api/docs/");
+    let gap = crate::services::calendar::gap(app.state()).await?;
+    let mut banner = vec![
+        format!("yishen 依申 已启动：{base}"),
+        format!("网页登录：{base}/login"),
+        format!("接口文档（Swagger UI）：{base}/api/docs/"),
+    ];
     if demo {
-        println!("演示账号（密码均为 {password}）：");
-        println!("  demo-applicant（申请人）");
-        println!(
-            "  demo-clerk、demo-handler、demo-legal、demo-approver、demo-admin（杭州市上城区人民政府办公室）"
-        );
-        println!("  demo-reconsideration（复议机关，杭州市）  demo-sysadmin（系统管理员）");
-        println!(
-            "接口登录：curl -X POST {base}/api/v1/auth/login -H 'content-type: application/json' \
-             -d '{{\"username\":\"demo-clerk\",\"password\":\"{password}\"}}'"
-        );
+        banner.extend([
+            format!("演示账号（密码均为 {password}）："),
+            "  demo-applicant（申请人）".to_owned(),
+            "  demo-clerk、demo-handler、demo-legal、demo-approver、demo-admin（杭州市上城区人民政府办公室）".to_owned(),
+            "  demo-reconsideration（复议机关，杭州市）  demo-sysadmin（系统管理员）".to_owned(),
+            format!(
+                "接口登录：curl -X POST {base}/api/v1/auth/login -H 'content-type: application/json' \
+                 -d '{{\"username\":\"demo-clerk\",\"password\":\"{password}\"}}'"
+            ),
+        ]);
     }
     if let Some(day) = app.state().clock.pinned() {
-        println!("注意：法定日期固定为 {day}（YISHEN_TODAY，仅供测试和演示使用）");
+        banner.push(format!(
+            "注意：法定日期固定为 {day}（YISHEN_TODAY，仅供测试和演示使用）"
+        ));
     }
-    if let Some(gap) = crate::services::calendar::gap(app.state()).await? {
-        println!("注意：{}", gap.warning());
+    if let Some(gap) = gap {
+        banner.push(format!("注意：{}", gap.warning()));
     }
+    // Written at once, and a closed standard output (a supervisor that stopped reading) must
+    // not stop the service: the banner is a courtesy, the log has the same facts.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{}", banner.join("\n")).and_then(|()| out.flush());
+    drop(out);
     app.run_until_stopped().await?;
     Ok(())
 }

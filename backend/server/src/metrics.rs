@@ -1,5 +1,6 @@
 //! Prometheus metrics (`/metrics`, text exposition format): requests by route and status,
-//! latency by route, the connection pool, and the time screening adds to intake.
+//! latency by route, the connection pool, the time screening adds to intake, and the open
+//! cases overdue or due soon per agency (read from the database at each scrape).
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -20,6 +21,11 @@ struct RouteLabels {
     route: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct AgencyLabels {
+    agency: String,
+}
+
 type HistogramFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
 
 fn latency_histogram() -> Histogram {
@@ -34,6 +40,8 @@ pub struct Metrics {
     pool_connections: Gauge,
     pool_idle: Gauge,
     screening: Histogram,
+    overdue: Family<AgencyLabels, Gauge>,
+    due_soon: Family<AgencyLabels, Gauge>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -78,6 +86,18 @@ impl Metrics {
             "Idle database connections",
             pool_idle.clone(),
         );
+        let overdue = Family::<AgencyLabels, Gauge>::default();
+        let due_soon = Family::<AgencyLabels, Gauge>::default();
+        registry.register(
+            "cases_overdue",
+            "Open cases past their reply deadline, by agency code",
+            overdue.clone(),
+        );
+        registry.register(
+            "cases_due_soon",
+            "Open cases due within the due-soon threshold (working days), by agency code",
+            due_soon.clone(),
+        );
         Self {
             registry,
             requests,
@@ -85,6 +105,8 @@ impl Metrics {
             pool_connections,
             pool_idle,
             screening,
+            overdue,
+            due_soon,
         }
     }
 
@@ -105,6 +127,21 @@ impl Metrics {
                 route: route.to_owned(),
             })
             .observe(seconds);
+    }
+
+    /// Replaces the deadline gauges with counts read at scrape time (agencies without such
+    /// cases disappear rather than keep a stale value).
+    pub fn set_deadlines(&self, overdue: &[(String, i64)], due_soon: &[(String, i64)]) {
+        for (family, counts) in [(&self.overdue, overdue), (&self.due_soon, due_soon)] {
+            family.clear();
+            for (agency, n) in counts {
+                family
+                    .get_or_create(&AgencyLabels {
+                        agency: agency.clone(),
+                    })
+                    .set(*n);
+            }
+        }
     }
 
     pub fn render(&self, pool: yishen_store::PoolState) -> Result<String, std::fmt::Error> {

@@ -384,6 +384,88 @@ pub fn clock_input<'a>(
     input
 }
 
+/// Who an event is addressed to (DESIGN.md, "one record, two audiences"): the applicant sees
+/// the steps taken towards them (filing, receipt, 补正, extension, fees, the reply, delivery);
+/// drafts, reviews, sign-offs, consultations and the agency's deliberations are internal
+/// process information (过程性信息, 条例16) and stay with staff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Applicant,
+    Internal,
+}
+
+/// Letters of these kinds go to third parties or other agencies, not to the applicant.
+const CONSULTATION_LETTERS: [&str; 2] = ["third_party_consultation", "agency_consultation"];
+
+/// Whether a letter of this kind (its stable code) is addressed to the applicant, and is not
+/// void: a reply voided before it went out never reached them.
+pub fn letter_for_applicant(kind: &str, voided: bool) -> bool {
+    !voided && !CONSULTATION_LETTERS.contains(&kind)
+}
+
+impl CaseEvent {
+    /// Who this event is addressed to. Every kind decides here, once: the API, the pages,
+    /// public tracking and notifications all ask this.
+    pub fn audience(&self) -> Audience {
+        match self {
+            Self::Submitted { .. }
+            | Self::Registered { .. }
+            | Self::Confirmed { .. }
+            | Self::CorrectionRequested { .. }
+            | Self::CorrectionReceived { .. }
+            | Self::ExtensionGranted { .. }
+            | Self::FeeNoticed { .. }
+            | Self::FeePaid {}
+            | Self::Withdrawn { .. }
+            | Self::Abandoned { .. }
+            | Self::LetterIssued { .. }
+            | Self::ReasonsRequested { .. }
+            | Self::Delivered { .. } => Audience::Applicant,
+            Self::NoticeIssued { kind, .. } => {
+                if letter_for_applicant(kind, false) {
+                    Audience::Applicant
+                } else {
+                    Audience::Internal
+                }
+            }
+            // A historical import, drafts and their review, sign-off, consultations, a reply
+            // voided before it went out, and the 条例35 deliberation (the applicant hears its
+            // outcome through the notice or reply sent to them).
+            Self::Imported { .. }
+            | Self::ConsultationOpened { .. }
+            | Self::ConsultationClosed { .. }
+            | Self::Drafted { .. }
+            | Self::SubmittedForReview {}
+            | Self::Reviewed { .. }
+            | Self::SignedOff { .. }
+            | Self::LetterVoided { .. }
+            | Self::Article35Decided { .. } => Audience::Internal,
+        }
+    }
+
+    /// The event as the applicant may see it: `None` when it is internal; otherwise the event
+    /// without the parts that are the agency's own (the reason a 补正 notice went out late).
+    pub fn for_applicant(&self) -> Option<Self> {
+        if self.audience() == Audience::Internal {
+            return None;
+        }
+        Some(match self {
+            Self::CorrectionRequested {
+                items,
+                period,
+                deadline,
+                ..
+            } => Self::CorrectionRequested {
+                items: items.clone(),
+                period: *period,
+                deadline: *deadline,
+                late_reason: None,
+            },
+            other => other.clone(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -453,5 +535,47 @@ mod tests {
         assert_eq!(input.pauses[0].closed_on, Some(d("2026-03-06")));
         assert_eq!(input.pauses[1].kind, PauseKind::Fee);
         assert_eq!(input.pauses[1].closed_on, None);
+    }
+
+    #[test]
+    fn applicants_see_what_is_addressed_to_them_and_nothing_internal() {
+        let drafted = CaseEvent::Drafted {
+            disposition: Disposition::WithheldProcessInfo,
+            blocking: 0,
+            warnings: 1,
+        };
+        assert_eq!(drafted.for_applicant(), None);
+        let reviewed = CaseEvent::Reviewed {
+            approved: false,
+            comments: "理由不充分".into(),
+        };
+        assert_eq!(reviewed.audience(), Audience::Internal);
+        let third_party = CaseEvent::NoticeIssued {
+            letter_id: 1,
+            kind: "third_party_consultation".into(),
+            number: "上政征〔2026〕1号".into(),
+        };
+        assert_eq!(third_party.for_applicant(), None);
+        let receipt = CaseEvent::NoticeIssued {
+            letter_id: 2,
+            kind: "receipt".into(),
+            number: "上政回〔2026〕1号".into(),
+        };
+        assert_eq!(receipt.for_applicant(), Some(receipt.clone()));
+        let late = CaseEvent::CorrectionRequested {
+            items: vec!["文件名称".into()],
+            period: 15,
+            deadline: NaiveDate::from_ymd_opt(2026, 3, 25).unwrap_or_default(),
+            late_reason: Some("材料经转办后送达".into()),
+        };
+        match late.for_applicant() {
+            Some(CaseEvent::CorrectionRequested {
+                items, late_reason, ..
+            }) => {
+                assert_eq!(items, vec!["文件名称".to_owned()]);
+                assert_eq!(late_reason, None);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -7,9 +7,12 @@ pub mod checks;
 pub mod event;
 pub mod intake;
 pub mod rules;
+pub mod search;
 pub mod state;
 
-pub use event::{Article35Outcome, CaseEvent, ConsultationOpinion, JointConsultation, PartyKind};
+pub use event::{
+    Article35Outcome, Audience, CaseEvent, ConsultationOpinion, JointConsultation, PartyKind,
+};
 pub use intake::{
     Applicant, ApplicantCategory, ApplicantInput, ApplicantKind, Channel, DeliveryPreference,
     FormPreference, IdType, IntakeIssue, RequestText,

@@ -78,6 +78,9 @@ pub struct QueueParams {
     overdue: Option<bool>,
     /// Only cases due within this many working days (0: today or earlier).
     due_within: Option<u32>,
+    /// A tracking number, an applicant's name, phone or identity number (exact match; written
+    /// as people write them: spaces, full-width digits, lower-case x).
+    q: Option<String>,
     page: Option<u32>,
     per_page: Option<u32>,
 }
@@ -130,6 +133,10 @@ pub async fn list(
             agency: q.agency,
             overdue: q.overdue.unwrap_or(false),
             due_within: q.due_within,
+            search: q
+                .q
+                .as_deref()
+                .and_then(yishen_domain::case::search::CaseSearch::parse),
             limit,
             offset,
         },

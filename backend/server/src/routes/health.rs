@@ -64,6 +64,26 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Readiness>, 
 #[utoipa::path(tag = "health", responses((status = 200, content_type = "text/plain")))]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let today = state.clock.today();
+    let (overdue, due_soon) = state
+        .read(move |conn| {
+            use yishen_store::models::case::count_due_by_agency;
+            let overdue = count_due_by_agency(conn, None, today)?;
+            // "Due soon" is the queue's threshold in working days; without the calendar for
+            // the days ahead nothing is counted rather than guessed.
+            let calendar = yishen_store::reference::load_calendar(conn)?;
+            let due_soon = match calendar
+                .add_working_days(today, yishen_domain::draft::DUE_SOON_DAYS)
+                .ok()
+                .and_then(|d| d.succ_opt())
+            {
+                Some(after) => count_due_by_agency(conn, Some(today), after)?,
+                None => Vec::new(),
+            };
+            Ok((overdue, due_soon))
+        })
+        .await?;
+    state.metrics.set_deadlines(&overdue, &due_soon);
     let body = state
         .metrics
         .render(state.pool.state())

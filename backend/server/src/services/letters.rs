@@ -4,6 +4,7 @@
 //! year and kind, inside the same transaction as the case's `letter_issued` event.
 
 use std::collections::BTreeMap;
+use yishen_domain::case::event::letter_for_applicant;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -516,11 +517,13 @@ pub async fn for_case(
     id: i64,
 ) -> Result<Vec<LetterView>, ApiError> {
     let scope = policy::case_scope(actor)?;
+    let applicant = actor.role == yishen_domain::Role::Applicant;
     state
         .read(move |conn| {
             case_store::find(conn, id, &scope)?.ok_or(ApiError::NotFound("案件"))?;
             Ok(letter::for_case(conn, id)?
                 .into_iter()
+                .filter(|l| !applicant || letter_for_applicant(&l.kind, l.voided_at.is_some()))
                 .map(letter_view)
                 .collect())
         })
@@ -530,10 +533,15 @@ pub async fn for_case(
 /// The PDF of a letter of a case the actor may see, with its number.
 pub async fn pdf(state: &AppState, actor: &Actor, id: i64) -> Result<(String, Vec<u8>), ApiError> {
     let scope = policy::case_scope(actor)?;
+    let applicant = actor.role == yishen_domain::Role::Applicant;
     state
         .read(move |conn| {
             let meta = letter::find(conn, id)?.ok_or(ApiError::NotFound("文书"))?;
             case_store::find(conn, meta.case_id, &scope)?.ok_or(ApiError::NotFound("文书"))?;
+            // A consultation letter is addressed to its party, not to the applicant.
+            if applicant && !letter_for_applicant(&meta.kind, meta.voided_at.is_some()) {
+                return Err(ApiError::NotFound("文书"));
+            }
             let bytes = letter::pdf(conn, id)?.ok_or(ApiError::NotFound("文书"))?;
             Ok((meta.number, bytes))
         })

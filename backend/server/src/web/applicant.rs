@@ -341,6 +341,8 @@ struct MyCase {
     clock: ClockWords,
     letters: Vec<LetterView>,
     timeline: Vec<(NaiveDate, String)>,
+    /// What the last 补正 notice asks for, listed on the page itself.
+    correction_items: Vec<String>,
     errs: Errs,
 }
 
@@ -349,11 +351,20 @@ async fn my_case_page(ctx: &Ctx, id: i64, errs: Errs) -> PageResult {
     let case = read::get(&ctx.state, actor, id).await?;
     let clock = clock_words(&read::clock(&ctx.state, actor, id).await?);
     let letters = letters::for_case(&ctx.state, actor, id).await?;
-    let timeline = read::events(&ctx.state, actor, id)
-        .await?
-        .into_iter()
-        .map(|e| (e.on, e.summary))
-        .collect();
+    let events = read::events(&ctx.state, actor, id).await?;
+    let correction_items = events
+        .iter()
+        .rev()
+        .find(|e| e.kind == "correction_requested")
+        .and_then(|e| e.data["items"].as_array())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let timeline = events.into_iter().map(|e| (e.on, e.summary)).collect();
     let status = errs.status();
     ctx.page_status(
         status,
@@ -363,6 +374,7 @@ async fn my_case_page(ctx: &Ctx, id: i64, errs: Errs) -> PageResult {
             clock,
             letters,
             timeline,
+            correction_items,
             errs,
         },
     )

@@ -208,6 +208,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/letters/{id}/pdf", web::get().to(applicant::letter_pdf))
         .route("/work", web::get().to(work::queue))
+        .route("/work/search", web::post().to(work::search))
         .route("/work/cases/{id}", web::get().to(work::case_page_get))
         .route(
             "/work/cases/{id}/draft/preview",

@@ -47,6 +47,8 @@ struct Queue {
     statuses: Vec<(&'static str, &'static str, &'static str)>,
     overdue: bool,
     due_within: String,
+    /// What was typed into the search box (shown back to the one who typed it).
+    search: String,
     /// 1-based page, and the links to the pages before and after (`None` at either end).
     page: i64,
     pages: i64,
@@ -57,14 +59,69 @@ struct Queue {
 /// Cases per queue page.
 const QUEUE_PAGE: i64 = 50;
 
+/// What each role's queue opens on when no status is chosen: the work that is theirs
+/// (docs/web.md). Closed, withdrawn and abandoned cases are never in a default view.
+fn default_statuses(role: Role) -> Vec<Status> {
+    match role {
+        // Online applications to confirm, registered ones to pass on, replies to deliver.
+        Role::Clerk => vec![Status::Submitted, Status::Received, Status::Replied],
+        Role::Handler => vec![
+            Status::Received,
+            Status::AwaitingCorrection,
+            Status::InProgress,
+            Status::Drafting,
+        ],
+        Role::LegalAdviser => vec![Status::InReview],
+        Role::Approver => vec![Status::Approved, Status::InProgress, Status::Drafting],
+        _ => OPEN_STATUSES.to_vec(),
+    }
+}
+
+/// Every status in which a case still needs something from the agency.
+const OPEN_STATUSES: [Status; 8] = [
+    Status::Submitted,
+    Status::Received,
+    Status::AwaitingCorrection,
+    Status::InProgress,
+    Status::Drafting,
+    Status::InReview,
+    Status::Approved,
+    Status::Replied,
+];
+
 pub async fn queue(ctx: Ctx, q: actix_web::web::Query<HashMap<String, String>>) -> PageResult {
+    queue_page(&ctx, &q, None).await
+}
+
+/// The search box posts, so that a phone or identity number never travels in an address
+/// (browser history, proxy logs).
+pub async fn search(post: Post) -> PageResult {
+    let Post { ctx, form } = post;
+    let text = form.text("q").unwrap_or_default();
+    queue_page(&ctx, &HashMap::new(), Some(text)).await
+}
+
+async fn queue_page(
+    ctx: &Ctx,
+    q: &HashMap<String, String>,
+    search_text: Option<String>,
+) -> PageResult {
     let actor = ctx.actor_in(&STAFF)?;
     let status = q.get("status").cloned().unwrap_or_default();
     let overdue = q.get("overdue").is_some_and(|v| v == "1");
     let due_within = q.get("due_within").cloned().unwrap_or_default();
-    let statuses = match Status::parse(&status) {
-        Some(s) => vec![s],
-        None => Vec::new(),
+    let search = search_text
+        .as_deref()
+        .and_then(yishen_domain::case::search::CaseSearch::parse);
+    // A search looks through every case; otherwise the chosen status, "all", "open", or the
+    // role's own work.
+    let statuses = match (search.is_some(), status.as_str()) {
+        (true, _) | (false, "all") => Vec::new(),
+        (false, "open") => OPEN_STATUSES.to_vec(),
+        (false, s) => match Status::parse(s) {
+            Some(s) => vec![s],
+            None => default_statuses(actor.role),
+        },
     };
     let page: i64 = q
         .get("page")
@@ -79,6 +136,7 @@ pub async fn queue(ctx: Ctx, q: actix_web::web::Query<HashMap<String, String>>) 
             agency: None,
             overdue,
             due_within: due_within.parse().ok().filter(|n| *n <= 200),
+            search,
             limit: QUEUE_PAGE,
             offset: (page - 1) * QUEUE_PAGE,
         },
@@ -109,7 +167,10 @@ pub async fn queue(ctx: Ctx, q: actix_web::web::Query<HashMap<String, String>>) 
     let rows = items
         .into_iter()
         .map(|c| QueueRow {
-            due_soon: !c.overdue && c.due_on.zip(soon).is_some_and(|(d, s)| d <= s),
+            // Only a running clock can be due soon: a closed or stopped case never is.
+            due_soon: !c.overdue
+                && matches!(c.clock_state.as_str(), "running" | "paused")
+                && c.due_on.zip(soon).is_some_and(|(d, s)| d <= s),
             flags: flags.remove(&c.id).unwrap_or_default(),
             case: c,
         })
@@ -131,15 +192,13 @@ pub async fn queue(ctx: Ctx, q: actix_web::web::Query<HashMap<String, String>>) 
     };
     let prev = (page > 1).then(|| link(page - 1));
     let next = (page < pages).then(|| link(page + 1));
-    ctx.page(&Queue {
-        l: ctx.chrome_with_calendar("工作台：待办案件").await?,
-        rows,
-        total,
-        page,
-        pages,
-        prev,
-        next,
-        statuses: [
+    let mut options: Vec<(&'static str, &'static str, &'static str)> = vec![
+        ("", "我的待办", ""),
+        ("open", "全部未办结", ""),
+        ("all", "全部（含已办结）", ""),
+    ];
+    options.extend(
+        [
             Status::Submitted,
             Status::Received,
             Status::AwaitingCorrection,
@@ -149,18 +208,29 @@ pub async fn queue(ctx: Ctx, q: actix_web::web::Query<HashMap<String, String>>) 
             Status::Approved,
             Status::Replied,
             Status::Closed,
+            Status::Withdrawn,
+            Status::Abandoned,
         ]
         .iter()
-        .map(|s| {
-            (
-                s.as_str(),
-                s.label(),
-                if s.as_str() == status { "selected" } else { "" },
-            )
-        })
-        .collect(),
+        .map(|s| (s.as_str(), s.label(), "")),
+    );
+    for o in &mut options {
+        if o.0 == status {
+            o.2 = "selected";
+        }
+    }
+    ctx.page(&Queue {
+        l: ctx.chrome_with_calendar("工作台：待办案件").await?,
+        rows,
+        total,
+        page,
+        pages,
+        prev,
+        next,
+        statuses: options,
         overdue,
         due_within,
+        search: search_text.unwrap_or_default(),
     })
 }
 

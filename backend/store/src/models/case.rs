@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::DbConn;
-use crate::schema::{agencies, cases};
+use crate::schema::{agencies, case_applicants, cases};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = cases)]
@@ -185,6 +185,24 @@ pub struct QueueFilter {
     pub due_before: Option<NaiveDate>,
     /// Only cases whose clock is running and whose due date is on or before this date.
     pub due_through: Option<NaiveDate>,
+    /// One case or one applicant's cases, matched exactly.
+    pub search: Option<SearchKey>,
+}
+
+/// What the queue's search box matches, already in stored form: identity numbers and phones
+/// as their keyed hashes (never a plain column).
+#[derive(Clone, PartialEq, Eq)]
+pub enum SearchKey {
+    TrackingNo(String),
+    IdNumberHash(String),
+    PhoneHash(String),
+    Name(String),
+}
+
+impl std::fmt::Debug for SearchKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SearchKey(<redacted>)")
+    }
 }
 
 /// States whose clock may run (the open, received states).
@@ -225,6 +243,21 @@ pub fn list(
                 .filter(cases::status.eq_any(CLOCKED_STATUSES))
                 .filter(cases::clock_state.ne("awaiting_correction"))
                 .filter(cases::due_on.le(d));
+        }
+        match &filter.search {
+            None => {}
+            Some(SearchKey::TrackingNo(t)) => q = q.filter(cases::tracking_no.eq(t.clone())),
+            Some(SearchKey::IdNumberHash(h)) => q = q.filter(cases::id_number_hash.eq(h.clone())),
+            Some(SearchKey::Name(n)) => q = q.filter(cases::applicant_name.eq(n.clone())),
+            Some(SearchKey::PhoneHash(h)) => {
+                q = q.filter(
+                    cases::id.eq_any(
+                        case_applicants::table
+                            .filter(case_applicants::phone_hash.eq(h.clone()))
+                            .select(case_applicants::case_id),
+                    ),
+                )
+            }
         }
         q
     };
@@ -280,6 +313,34 @@ pub fn set_clock_cache(
     diesel::update(cases::table.find(id))
         .set((cases::due_on.eq(due_on), cases::clock_state.eq(clock_state)))
         .execute(conn)
+}
+
+/// Open cases with a running clock due in `[from, before)`, counted per agency code (for the
+/// overdue and due-soon gauges of `/metrics`); the same conditions as the queue's filters.
+pub fn count_due_by_agency(
+    conn: &mut DbConn,
+    from: Option<NaiveDate>,
+    before: NaiveDate,
+) -> QueryResult<Vec<(String, i64)>> {
+    let base = cases::table
+        .inner_join(agencies::table)
+        .filter(cases::status.eq_any(CLOCKED_STATUSES))
+        .filter(cases::clock_state.ne("awaiting_correction"))
+        .filter(cases::due_on.lt(before));
+    // Two plain queries: diesel cannot group a boxed query.
+    match from {
+        Some(from) => base
+            .filter(cases::due_on.ge(from))
+            .group_by(agencies::code)
+            .select((agencies::code, diesel::dsl::count_star()))
+            .order(agencies::code.asc())
+            .load(conn),
+        None => base
+            .group_by(agencies::code)
+            .select((agencies::code, diesel::dsl::count_star()))
+            .order(agencies::code.asc())
+            .load(conn),
+    }
 }
 
 /// Ids of the cases whose clock may still run (for recomputing after a calendar change).

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
-use yishen_domain::case::{CaseEvent, Status, TrackingNo, normalise_query_code};
+use yishen_domain::case::{Status, TrackingNo, normalise_query_code};
 use yishen_domain::clock::{Clock, ClockError};
 use yishen_store::models::agency;
 use yishen_store::models::case::{self as case_store, QueueFilter};
@@ -32,6 +32,8 @@ pub struct QueueQuery {
     pub agency: Option<String>,
     pub overdue: bool,
     pub due_within: Option<u32>,
+    /// The search box: one case, or one applicant's cases.
+    pub search: Option<yishen_domain::case::search::CaseSearch>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -43,10 +45,12 @@ pub async fn list(
 ) -> Result<(Vec<CaseSummary>, i64), ApiError> {
     let scope = policy::case_scope(actor)?;
     let today = state.clock.today();
+    let search = q.search.as_ref().map(|s| search_key(&state.pii, s));
     state
         .read(move |conn| {
             let mut filter = QueueFilter {
                 statuses: q.statuses.iter().map(|s| s.as_str().to_owned()).collect(),
+                search,
                 ..Default::default()
             };
             if let Some(code) = &q.agency {
@@ -78,6 +82,24 @@ pub async fn list(
             Ok((items, total))
         })
         .await
+}
+
+/// The stored form of a search: identity numbers and phones as the keyed hashes the intake
+/// stored (`{id_type}:{number}` and the phone's normal form).
+fn search_key(
+    pii: &crate::pii::Pii,
+    s: &yishen_domain::case::search::CaseSearch,
+) -> yishen_store::models::case::SearchKey {
+    use yishen_domain::case::search::CaseSearch;
+    use yishen_store::models::case::SearchKey;
+    match s {
+        CaseSearch::TrackingNo(t) => SearchKey::TrackingNo(t.as_str().to_owned()),
+        CaseSearch::Identity { id_type, number } => {
+            SearchKey::IdNumberHash(pii.match_hash(&format!("{}:{number}", id_type.as_str())))
+        }
+        CaseSearch::Phone(p) => SearchKey::PhoneHash(pii.match_hash(p.as_str())),
+        CaseSearch::Name(n) => SearchKey::Name(n.clone()),
+    }
 }
 
 /// The clock of a case, or the explicit state that a year it needs has no calendar data.
@@ -138,14 +160,28 @@ pub struct EventView {
 
 pub async fn events(state: &AppState, actor: &Actor, id: i64) -> Result<Vec<EventView>, ApiError> {
     let scope = policy::case_scope(actor)?;
+    let role = actor.role;
     state
         .read(move |conn| {
             case_store::find(conn, id, &scope)?.ok_or(ApiError::NotFound("案件"))?;
             let rows = yishen_store::models::case_event::for_case(conn, id)?;
             let decoded = decode_events(&rows)?;
+            let applicant = role == yishen_domain::Role::Applicant;
             let mut names = std::collections::HashMap::new();
             let mut out = Vec::with_capacity(rows.len());
             for (row, (_, event)) in rows.into_iter().zip(decoded) {
+                // The applicant sees what was addressed to them, as addressed to them; the
+                // hashes are still the record's, for staff to verify.
+                let (event, data) = if applicant {
+                    let Some(e) = event.for_applicant() else {
+                        continue;
+                    };
+                    let data = serde_json::to_value(&e).map_err(anyhow::Error::from)?;
+                    (e, data)
+                } else {
+                    let data = serde_json::from_str(&row.data).map_err(anyhow::Error::from)?;
+                    (event, data)
+                };
                 let actor = match row.actor_id {
                     None => None,
                     Some(a) => {
@@ -161,7 +197,7 @@ pub async fn events(state: &AppState, actor: &Actor, id: i64) -> Result<Vec<Even
                     on: row.occurred_on,
                     summary: event.summary(),
                     actor,
-                    data: serde_json::from_str(&row.data).map_err(anyhow::Error::from)?,
+                    data,
                     recorded_at: row.recorded_at,
                     prev_hash: row.prev_hash,
                     hash: row.hash,
@@ -211,9 +247,10 @@ pub async fn track(
                 return Err(not_found());
             }
             let rows = yishen_store::models::case_event::for_case(conn, case.id)?;
+            // Public tracking shows what the applicant may see, never internal steps.
             let timeline = decode_events(&rows)?
                 .into_iter()
-                .filter(|(_, e)| !matches!(e, CaseEvent::Imported { .. }))
+                .filter_map(|(on, e)| e.for_applicant().map(|e| (on, e)))
                 .map(|(on, e)| TrackStep {
                     on,
                     summary: e.summary(),

@@ -261,13 +261,29 @@ pub fn load_view(
         case_store::find(conn, id, scope)?.ok_or(ApiError::NotFound("案件"))?;
     let applicant = case_store::applicant(conn, id)?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("case {id} has no applicant row")))?;
-    let consultations = consultation::for_case(conn, id)?;
-    let draft = yishen_store::models::draft::find(conn, id)?;
+    // The applicant sees what is addressed to them (DESIGN.md, one record, two audiences):
+    // not the consultations (they name third parties), not the draft, and the disposition
+    // only once the reply is out.
+    let applicant_scope = matches!(scope, CaseScope::Applicant(_));
+    let consultations = if applicant_scope {
+        Vec::new()
+    } else {
+        consultation::for_case(conn, id)?
+    };
+    let draft = if applicant_scope {
+        None
+    } else {
+        yishen_store::models::draft::find(conn, id)?
+    };
     let delivered_on = if case.status == "closed" {
         yishen_store::models::case_event::last_on(conn, id, "delivered")?
     } else {
         None
     };
+    let mut case = case;
+    if applicant_scope && case.concluded_on.is_none() {
+        case.disposition = None;
+    }
     case_view(
         pii,
         case,
