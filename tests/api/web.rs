@@ -442,13 +442,17 @@ async fn the_queue_is_paged() {
     assert_eq!(status, 200);
     assert!(html.contains("共60件"), "the total");
     assert!(html.contains("第1页，共2页"), "the pager");
-    assert_eq!(html.matches("href=\"/work/cases/").count(), 50);
+    let case_links = |html: &str| {
+        html.matches("href=\"/work/cases/").count()
+            - html.matches("href=\"/work/cases/new\"").count()
+    };
+    assert_eq!(case_links(&html), 50);
     assert!(
         html.contains("href=\"/work?page=2\""),
         "a link to the next page"
     );
     let (_, html) = page(&app, &c, &cookie, "/work?page=2").await;
-    assert_eq!(html.matches("href=\"/work/cases/").count(), 10);
+    assert_eq!(case_links(&html), 10);
     assert!(html.contains("href=\"/work?page=1\""), "a link back");
 }
 
@@ -514,4 +518,197 @@ async fn each_queue_opens_on_its_roles_work_and_the_search_box_posts() {
     let (legal, _) = web_login(&app, &c, "demo-legal", DEMO_PASSWORD).await;
     let (_, html) = page(&app, &c, &legal, "/work").await;
     assert!(html.contains("共0件"), "{html}");
+}
+
+/// The value of the hidden `name="submission"` field of a filing form.
+fn submission(html: &str) -> String {
+    let at = html
+        .find("name=\"submission\" value=\"")
+        .expect("a submission token");
+    let rest = &html[at + "name=\"submission\" value=\"".len()..];
+    rest[..rest.find('"').expect("end")].to_owned()
+}
+
+#[tokio::test]
+async fn a_clerk_registers_a_walk_in_application_once_and_prints_the_receipt() {
+    let app = spawn_app().await;
+    let c = browser();
+    let (clerk, _) = web_login(&app, &c, "demo-clerk", DEMO_PASSWORD).await;
+    let (_, queue) = page(&app, &c, &clerk, "/work").await;
+    assert!(
+        queue.contains("href=\"/work/cases/new\""),
+        "a link to the page"
+    );
+    let (status, html) = page(&app, &c, &clerk, "/work/cases/new").await;
+    assert_eq!(status, 200);
+    for rule in [
+        "第三十一条第（一）项",
+        "第三十一条第（二）项",
+        "第三十一条第（三）项",
+    ] {
+        assert!(
+            html.contains(rule),
+            "the receipt rules beside the date: {rule}"
+        );
+    }
+    let channel_select = html
+        .split("id=\"channel\"")
+        .nth(1)
+        .and_then(|s| s.split("</select>").next())
+        .expect("the channel select");
+    assert!(
+        !channel_select.contains("value=\"online\""),
+        "online applications are filed by applicants"
+    );
+    check_labels("/work/cases/new", &html);
+    let token = submission(&html);
+    let fields = |received_on: &'static str, token: &str, csrf_token: &str| {
+        vec![
+            ("csrf".to_owned(), csrf_token.to_owned()),
+            ("submission".to_owned(), token.to_owned()),
+            ("channel".to_owned(), "registered_post".to_owned()),
+            ("received_on".to_owned(), received_on.to_owned()),
+            ("agency".to_owned(), "ZJ-HZ-SC".to_owned()),
+            ("kind".to_owned(), "person".to_owned()),
+            ("category".to_owned(), "natural_person".to_owned()),
+            ("applicant.name".to_owned(), "买买提・艾力".to_owned()),
+            ("applicant.id_type".to_owned(), "resident_id".to_owned()),
+            (
+                "applicant.id_number".to_owned(),
+                "１１０１０５１９４９１２３１００２ｘ".to_owned(),
+            ),
+            ("applicant.phone".to_owned(), "0571 8765 4321".to_owned()),
+            (
+                "applicant.address".to_owned(),
+                "杭州市上城区某某路8号".to_owned(),
+            ),
+            (
+                "content".to_owned(),
+                "请公开本区2026年老旧小区加装电梯补助资金发放名单".to_owned(),
+            ),
+            ("form_paper".to_owned(), "1".to_owned()),
+            ("delivery".to_owned(), "post".to_owned()),
+        ]
+    };
+    let post = |pairs: Vec<(String, String)>| {
+        let c = c.clone();
+        let url = app.url("/work/cases/new");
+        let clerk = clerk.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = pairs
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let res = c
+                .post(url)
+                .header("cookie", &clerk)
+                .form_body(&pairs)
+                .send()
+                .await
+                .expect("post");
+            let status = res.status().as_u16();
+            let location = res
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            (status, location, res.text().await.expect("html"))
+        }
+    };
+    let csrf_token = csrf(&html);
+    // A date in the future is named on its field and nothing is registered.
+    let (status, _, bad) = post(fields("2026-09-30", &token, &csrf_token)).await;
+    assert_eq!(status, 422, "{bad}");
+    assert!(bad.contains("received_on-err"), "{bad}");
+    assert!(bad.contains("买买提・艾力"), "what was typed is kept");
+
+    let (status, _, done) = post(fields("2026-09-14", &token, &csrf_token)).await;
+    assert_eq!(status, 200, "{done}");
+    assert!(done.contains("id=\"tracking-no\""), "{done}");
+    assert!(done.contains("id=\"query-code\""), "the query code, once");
+    assert!(
+        done.contains("id=\"print-receipt\""),
+        "the receipt to print"
+    );
+    // The same form again (a reload): no second case, the first one opens.
+    let (status, location, _) = post(fields("2026-09-14", &token, &csrf_token)).await;
+    assert_eq!(status, 303);
+    assert!(
+        location
+            .as_deref()
+            .is_some_and(|l| l.starts_with("/work/cases/")),
+        "{location:?}"
+    );
+    let clerk_token = app.token("demo-clerk").await;
+    let r = app.get("/api/v1/cases", Some(&clerk_token)).await;
+    assert_eq!(r.body["total"], 1, "{:?}", r.body);
+    let case = &r.body["items"][0];
+    assert_eq!(case["applicant_name"], "买买提·艾力");
+    assert_eq!(case["received_on"], "2026-09-14");
+}
+
+#[tokio::test]
+async fn the_application_form_starts_from_the_profile_and_files_once() {
+    let app = spawn_app().await;
+    let c = browser();
+    let (cookie, _) = web_login(&app, &c, "demo-applicant", DEMO_PASSWORD).await;
+    let me = app
+        .get("/api/v1/me", Some(&app.token("demo-applicant").await))
+        .await;
+    let (_, html) = page(&app, &c, &cookie, "/apply").await;
+    let name = me.body["display_name"].as_str().expect("name");
+    assert!(
+        html.contains(&format!(
+            "name=\"applicant.name\" required value=\"{name}\""
+        )),
+        "the profile's name is filled in"
+    );
+    let token = submission(&html);
+    let csrf_token = csrf(&html);
+    let pairs = [
+        ("csrf", csrf_token.as_str()),
+        ("submission", token.as_str()),
+        ("agency", "ZJ-HZ-SC"),
+        ("kind", "person"),
+        ("category", "natural_person"),
+        ("applicant.name", "王五"),
+        ("applicant.id_type", "resident_id"),
+        ("applicant.id_number", VALID_ID),
+        ("applicant.phone", "138-0013-8000"),
+        ("content", "请公开本区2026年老旧小区改造项目清单及资金安排"),
+        ("form_electronic", "1"),
+        ("delivery", "post"),
+    ];
+    // 邮寄 without an address: named on the address.
+    let res = c
+        .post(app.url("/apply"))
+        .header("cookie", &cookie)
+        .form_body(&pairs)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(
+        res.text()
+            .await
+            .expect("html")
+            .contains("applicant.address-err")
+    );
+    let mut good = pairs.to_vec();
+    good.push(("applicant.address", "杭州市上城区某某路9号"));
+    for attempt in 0..2 {
+        let res = c
+            .post(app.url("/apply"))
+            .header("cookie", &cookie)
+            .form_body(&good)
+            .send()
+            .await
+            .expect("post");
+        let expected = if attempt == 0 { 200 } else { 303 };
+        assert_eq!(res.status().as_u16(), expected, "attempt {attempt}");
+    }
+    let r = app
+        .get("/api/v1/cases", Some(&app.token("demo-applicant").await))
+        .await;
+    assert_eq!(r.body["total"], 1, "filed once: {:?}", r.body);
 }

@@ -482,6 +482,34 @@ async fn an_application_goes_from_a_phone_to_an_issued_letter_and_into_the_annua
     );
     w.logout().await;
 
+    // The clerk registers a walk-in application as people write it, on a phone and at the
+    // desk, prints the receipt and finds the case again by the phone number.
+    for (size, tag) in [(PHONE, "phone"), (DESKTOP, "desktop")] {
+        w.login("demo-clerk", size).await;
+        w.goto("/work/cases/new").await;
+        w.shot(&format!("register-case-{tag}")).await;
+        w.select("#channel", "in_person").await;
+        w.fill("#applicant-name", "阿沛·阿旺晋美").await;
+        w.fill("#applicant-id_number", "110105 19491231 002x").await;
+        w.fill("#applicant-phone", "0571 8765 4321").await;
+        w.fill("#applicant-address", "杭州市上城区某某路8号").await;
+        w.fill(
+            "#content",
+            "请公开本区2026年老旧小区加装电梯补助资金发放名单",
+        )
+        .await;
+        w.submit("form.form button[type=submit]").await;
+        assert!(!w.text("#tracking-no").await.is_empty(), "registered");
+        w.shot(&format!("registered-{tag}")).await;
+        w.goto("/work").await;
+        w.fill("#f-q", "057187654321").await;
+        w.submit("form[action='/work/search'] button[type=submit]")
+            .await;
+        assert!(w.body().await.contains("阿沛·阿旺晋美"), "found by phone");
+        w.shot(&format!("queue-search-{tag}")).await;
+        w.logout().await;
+    }
+
     // The system administrator's pages.
     w.login("demo-sysadmin", DESKTOP).await;
     for (path, name) in [

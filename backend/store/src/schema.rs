@@ -254,6 +254,13 @@ diesel::table! {
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(web_sessions -> users (user_id));
+diesel::table! {
+    case_submissions (token) {
+        token -> Text,
+        case_id -> BigInt,
+    }
+}
+
 diesel::joinable!(cases -> agencies (agency_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(case_applicants -> cases (case_id));
@@ -265,6 +272,7 @@ diesel::joinable!(reconsiderations -> cases (case_id));
 diesel::joinable!(litigations -> cases (case_id));
 diesel::joinable!(case_flags -> cases (case_id));
 diesel::joinable!(case_signatures -> cases (case_id));
+diesel::joinable!(case_submissions -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
@@ -282,5 +290,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     litigations,
     case_flags,
     case_signatures,
+    case_submissions,
     web_sessions,
 );

@@ -156,46 +156,113 @@ pub const DELIVERIES: [(&str, &str); 4] = [
 
 #[derive(Template)]
 #[template(path = "apply.html")]
-struct Apply {
-    l: Chrome,
-    errs: Errs,
-    agencies: Vec<(String, String)>,
-    v: ApplyValues,
-    categories: &'static [(&'static str, &'static str)],
-    id_types: &'static [(&'static str, &'static str)],
-    deliveries: &'static [(&'static str, &'static str)],
+pub(crate) struct Apply {
+    pub l: Chrome,
+    pub errs: Errs,
+    pub agencies: Vec<(String, String)>,
+    pub v: ApplyValues,
+    pub categories: &'static [(&'static str, &'static str)],
+    pub id_types: &'static [(&'static str, &'static str)],
+    pub deliveries: &'static [(&'static str, &'static str)],
+    /// Where the form posts: `/apply` (applicants) or `/work/cases/new` (clerks).
+    pub action: &'static str,
+    /// For a clerk's registration: the channels with their 条例31 receipt rule.
+    pub channels: Vec<(&'static str, &'static str, &'static str)>,
 }
 
-/// What the applicant typed, kept when the form comes back with errors.
+/// What was typed, kept when the form comes back with errors, and the form's one-time token.
 #[derive(Debug, Default)]
-struct ApplyValues {
-    agency: String,
-    kind: String,
-    category: String,
-    name: String,
-    id_type: String,
-    phone: String,
-    email: String,
-    address: String,
-    content: String,
-    description: String,
-    purpose: String,
-    electronic: bool,
-    paper: bool,
-    delivery: String,
+pub(crate) struct ApplyValues {
+    pub agency: String,
+    pub kind: String,
+    pub category: String,
+    pub name: String,
+    pub id_type: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub content: String,
+    pub description: String,
+    pub purpose: String,
+    pub electronic: bool,
+    pub paper: bool,
+    pub delivery: String,
+    pub channel: String,
+    pub received_on: String,
+    /// Submitting the same form twice files once (Post/Redirect/Get and this token).
+    pub token: String,
 }
 
 impl ApplyValues {
-    fn selected(&self, field: &str, value: &str) -> bool {
+    pub fn selected(&self, field: &str, value: &str) -> bool {
         let v = match field {
             "agency" => &self.agency,
             "kind" => &self.kind,
             "category" => &self.category,
             "id_type" => &self.id_type,
             "delivery" => &self.delivery,
+            "channel" => &self.channel,
             _ => return false,
         };
         v == value
+    }
+
+    /// What the form posted, for showing it again (identity numbers are never echoed back).
+    pub fn from_form(form: &super::Form) -> Self {
+        Self {
+            agency: form.text("agency").unwrap_or_default(),
+            kind: form.text("kind").unwrap_or_default(),
+            category: form.text("category").unwrap_or_default(),
+            name: form.text("applicant.name").unwrap_or_default(),
+            id_type: form.text("applicant.id_type").unwrap_or_default(),
+            phone: form.text("applicant.phone").unwrap_or_default(),
+            email: form.text("applicant.email").unwrap_or_default(),
+            address: form.text("applicant.address").unwrap_or_default(),
+            content: form.text("content").unwrap_or_default(),
+            description: form.text("description").unwrap_or_default(),
+            purpose: form.text("purpose").unwrap_or_default(),
+            electronic: form.checked("form_electronic"),
+            paper: form.checked("form_paper"),
+            delivery: form.text("delivery").unwrap_or_default(),
+            channel: form.text("channel").unwrap_or_default(),
+            received_on: form.text("received_on").unwrap_or_default(),
+            token: form.text("submission").unwrap_or_default(),
+        }
+    }
+
+    /// The intake the form describes.
+    pub fn intake(
+        form: &super::Form,
+        channel: String,
+        received_on: Option<NaiveDate>,
+    ) -> IntakeBody {
+        let mut forms = Vec::new();
+        if form.checked("form_electronic") {
+            forms.push("electronic".to_owned());
+        }
+        if form.checked("form_paper") {
+            forms.push("paper".to_owned());
+        }
+        IntakeBody {
+            agency: form.text("agency"),
+            channel: Some(channel),
+            received_on,
+            applicant: Some(ApplicantInput {
+                kind: form.text("kind"),
+                category: form.text("category"),
+                name: form.text("applicant.name"),
+                id_type: form.text("applicant.id_type"),
+                id_number: form.text("applicant.id_number"),
+                phone: form.text("applicant.phone"),
+                email: form.text("applicant.email"),
+                address: form.text("applicant.address"),
+            }),
+            content: form.text("content"),
+            description: form.text("description"),
+            purpose: form.text("purpose"),
+            forms: Some(forms),
+            delivery: form.text("delivery"),
+        }
     }
 }
 
@@ -211,8 +278,24 @@ async fn agency_options(ctx: &Ctx) -> Result<Vec<(String, String)>, ApiError> {
 }
 
 pub async fn apply_form(ctx: Ctx) -> PageResult {
-    ctx.actor_in(&[Role::Applicant])?;
+    let actor = ctx.actor_in(&[Role::Applicant])?;
     let agencies = agency_options(&ctx).await?;
+    // The form starts from the applicant's profile.
+    let id = actor.id;
+    let pii = ctx.state.pii.clone();
+    let (name, phone, email) = ctx
+        .state
+        .read(move |conn| {
+            let Some((u, _)) = yishen_store::models::user::find(conn, id)? else {
+                return Ok((String::new(), String::new(), String::new()));
+            };
+            let phone = match u.phone_enc {
+                Some(enc) => pii.decrypt(&enc)?,
+                None => String::new(),
+            };
+            Ok((u.display_name, phone, u.email.unwrap_or_default()))
+        })
+        .await?;
     ctx.page(&Apply {
         l: ctx.chrome("提交政府信息公开申请"),
         errs: Errs::default(),
@@ -223,11 +306,17 @@ pub async fn apply_form(ctx: Ctx) -> PageResult {
             id_type: "resident_id".into(),
             electronic: true,
             delivery: "online".into(),
+            name,
+            phone,
+            email,
+            token: super::session::random_token()?,
             ..ApplyValues::default()
         },
         categories: &CATEGORIES,
         id_types: &ID_TYPES,
         deliveries: &DELIVERIES,
+        action: "/apply",
+        channels: Vec::new(),
     })
 }
 
@@ -241,68 +330,34 @@ struct Applied {
 pub async fn apply(post: Post) -> PageResult {
     let Post { ctx, form } = post;
     let actor = ctx.actor_in(&[Role::Applicant])?.clone();
-    let mut forms = Vec::new();
-    if form.checked("form_electronic") {
-        forms.push("electronic".to_owned());
-    }
-    if form.checked("form_paper") {
-        forms.push("paper".to_owned());
-    }
-    let body = IntakeBody {
-        agency: form.text("agency"),
-        channel: Some("online".into()),
-        received_on: None,
-        applicant: Some(ApplicantInput {
-            kind: form.text("kind"),
-            category: form.text("category"),
-            name: form.text("applicant.name"),
-            id_type: form.text("applicant.id_type"),
-            id_number: form.text("applicant.id_number"),
-            phone: form.text("applicant.phone"),
-            email: form.text("applicant.email"),
-            address: form.text("applicant.address"),
-        }),
-        content: form.text("content"),
-        description: form.text("description"),
-        purpose: form.text("purpose"),
-        forms: Some(forms),
-        delivery: form.text("delivery"),
-    };
-    match intake::create(&ctx.state, &actor, body).await {
-        Ok(case) => ctx.page(&Applied {
+    let body = ApplyValues::intake(&form, "online".into(), None);
+    let token = form.text("submission");
+    match intake::create_once(&ctx.state, &actor, body, token).await {
+        Ok(intake::Filed::New(case)) => ctx.page(&Applied {
             l: ctx.chrome("申请已提交"),
             case,
         }),
+        // The same form again (a reload, a double click): the application it filed.
+        Ok(intake::Filed::Again(id)) => Ok(see_other(&format!("/my/cases/{id}"))),
+        Err(ApiError::Conflict {
+            code: "already_submitted",
+            ..
+        }) => Ok(see_other("/my")),
         Err(e) => {
             let errs = Errs::from_api(e)?;
             let agencies = agency_options(&ctx).await?;
-            // Identity numbers are never echoed back into the page.
-            let v = ApplyValues {
-                agency: form.text("agency").unwrap_or_default(),
-                kind: form.text("kind").unwrap_or_default(),
-                category: form.text("category").unwrap_or_default(),
-                name: form.text("applicant.name").unwrap_or_default(),
-                id_type: form.text("applicant.id_type").unwrap_or_default(),
-                phone: form.text("applicant.phone").unwrap_or_default(),
-                email: form.text("applicant.email").unwrap_or_default(),
-                address: form.text("applicant.address").unwrap_or_default(),
-                content: form.text("content").unwrap_or_default(),
-                description: form.text("description").unwrap_or_default(),
-                purpose: form.text("purpose").unwrap_or_default(),
-                electronic: form.checked("form_electronic"),
-                paper: form.checked("form_paper"),
-                delivery: form.text("delivery").unwrap_or_default(),
-            };
             ctx.page_status(
                 actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
                 &Apply {
                     l: ctx.chrome("提交政府信息公开申请"),
                     errs,
                     agencies,
-                    v,
+                    v: ApplyValues::from_form(&form),
                     categories: &CATEGORIES,
                     id_types: &ID_TYPES,
                     deliveries: &DELIVERIES,
+                    action: "/apply",
+                    channels: Vec::new(),
                 },
             )
         }

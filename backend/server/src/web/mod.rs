@@ -8,6 +8,7 @@ pub mod admin;
 pub mod applicant;
 pub mod auth;
 pub mod form;
+pub mod intake;
 pub mod session;
 pub mod stats;
 pub mod work;
@@ -209,6 +210,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/letters/{id}/pdf", web::get().to(applicant::letter_pdf))
         .route("/work", web::get().to(work::queue))
         .route("/work/search", web::post().to(work::search))
+        .route("/work/cases/new", web::get().to(intake::new_form))
+        .route("/work/cases/new", web::post().to(intake::register))
         .route("/work/cases/{id}", web::get().to(work::case_page_get))
         .route(
             "/work/cases/{id}/draft/preview",

@@ -27,7 +27,7 @@ const SESSION_HOURS: i64 = 12;
 /// Largest form body accepted.
 const FORM_LIMIT: usize = 256 * 1024;
 
-fn random_token() -> Result<String, ApiError> {
+pub(crate) fn random_token() -> Result<String, ApiError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("random: {e}"))?;
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
@@ -160,6 +160,11 @@ impl Ctx {
                 ("/work", "工作台"),
                 ("/admin/users", "账号"),
                 ("/admin/agencies", "机关"),
+            ],
+            Some(Role::Clerk) => vec![
+                ("/work", "工作台"),
+                ("/work/cases/new", "登记申请"),
+                ("/stats/annual", "年度报告"),
             ],
             Some(_) => vec![("/work", "工作台"), ("/stats/annual", "年度报告")],
         };

@@ -16,5 +16,6 @@ pub mod refresh_token;
 pub mod report;
 pub mod signature;
 pub mod stats;
+pub mod submission;
 pub mod user;
 pub mod web_session;

@@ -336,12 +336,51 @@ pub fn insert_case(
     })
 }
 
+/// What a filing form's submission did.
+#[derive(Debug)]
+pub enum Filed {
+    /// A new case (its view carries the query code, shown once).
+    New(CaseView),
+    /// The same form was submitted before (a reload, a double click): the case it filed.
+    Again(i64),
+}
+
 /// Files or registers an application.
 pub async fn create(
     state: &AppState,
     actor: &Actor,
     body: IntakeBody,
 ) -> Result<CaseView, ApiError> {
+    match create_once(state, actor, body, None).await? {
+        Filed::New(view) => Ok(view),
+        Filed::Again(id) => Err(ApiError::Internal(anyhow::anyhow!(
+            "case {id} found again without a submission token"
+        ))),
+    }
+}
+
+/// Files or registers an application from a form carrying a one-time `token`: submitting the
+/// same form again finds the case it filed instead of filing a second one.
+pub async fn create_once(
+    state: &AppState,
+    actor: &Actor,
+    body: IntakeBody,
+    token: Option<String>,
+) -> Result<Filed, ApiError> {
+    if let Some(t) = token.clone() {
+        let scope = policy::case_scope(actor)?;
+        let earlier = state
+            .read(move |conn| {
+                Ok(match yishen_store::models::submission::find(conn, &t)? {
+                    Some(id) => case_store::find(conn, id, &scope)?.map(|_| id),
+                    None => None,
+                })
+            })
+            .await?;
+        if let Some(id) = earlier {
+            return Ok(Filed::Again(id));
+        }
+    }
     let intake = parse(&body).map_err(ApiError::Validation)?;
     let today = state.clock.today();
     let events = match (actor.role, intake.channel) {
@@ -434,6 +473,18 @@ pub async fn create(
                 },
             )?;
             tracing::info!(case_id = inserted.id, tracking_no = %inserted.tracking_no, "case filed");
+            if let Some(t) = &token {
+                yishen_store::models::submission::insert(conn, t, inserted.id).map_err(|e| {
+                    if yishen_store::is_unique_violation(&e) {
+                        ApiError::Conflict {
+                            code: "already_submitted",
+                            detail: "这份申请已经提交过，请在“我的申请”或待办案件中查看".into(),
+                        }
+                    } else {
+                        e.into()
+                    }
+                })?;
+            }
             // A registered application gets its 受理回执 at once; an online one when confirmed.
             if status == Status::Received {
                 let loaded = super::load(conn, &CaseScope::All, inserted.id, today)?;
@@ -454,5 +505,5 @@ pub async fn create(
         .await?;
     crate::services::flags::after_intake(state, view.id).await;
     crate::services::similar::refresh(state, view.id).await;
-    Ok(view)
+    Ok(Filed::New(view))
 }

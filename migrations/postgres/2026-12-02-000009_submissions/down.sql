@@ -1,0 +1,2 @@
+DROP INDEX cases_applicant_name;
+DROP TABLE case_submissions;

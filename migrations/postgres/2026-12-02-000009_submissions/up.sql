@@ -1,0 +1,10 @@
+-- The one-time token of each filing form submitted from the web pages, with the case it
+-- filed: a reload or a double click submits the same token again and finds the first case
+-- instead of filing a second one.
+CREATE TABLE case_submissions (
+    token TEXT PRIMARY KEY,
+    case_id BIGINT NOT NULL REFERENCES cases (id)
+);
+-- The queue's search by applicant name matches exactly; without an index it would read every
+-- case.
+CREATE INDEX cases_applicant_name ON cases (applicant_name);
