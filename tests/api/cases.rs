@@ -1146,3 +1146,51 @@ async fn the_queue_finds_cases_by_what_people_type() {
     assert_eq!(found("阿沛•阿旺晋美").await, vec![second_no.clone()]);
     assert!(found("李四").await.is_empty());
 }
+
+#[tokio::test]
+async fn a_clerk_assigns_the_handler_and_the_handlers_queue_opens_on_it() {
+    let app = spawn_app().await;
+    let clerk = app.token("demo-clerk").await;
+    let handler = app.token("demo-handler").await;
+    let approver = app.token("demo-approver").await;
+    let handler_id = app.get("/api/v1/me", Some(&handler)).await.body["id"].clone();
+    let approver_id = app.get("/api/v1/me", Some(&approver)).await.body["id"].clone();
+    let id = register(&app, &clerk, "2026-09-01").await;
+    let other = register(&app, &clerk, "2026-09-02").await;
+    let mine = app.get("/api/v1/cases?assignee=me", Some(&handler)).await;
+    assert_eq!(mine.body["total"], 0, "{:?}", mine.body);
+    let path = format!("/api/v1/cases/{id}/assign");
+    let r = app
+        .post(&path, Some(&handler), &json!({"user_id": handler_id}))
+        .await;
+    assert_problem(&r, 403, "forbidden");
+    let r = app
+        .post(&path, Some(&clerk), &json!({"user_id": approver_id}))
+        .await;
+    let p = assert_problem(&r, 422, "validation_failed");
+    assert_eq!(problem_fields(&p), vec!["user_id"]);
+    let r = app
+        .post(&path, Some(&clerk), &json!({"user_id": handler_id}))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["assignee"]["user_id"], handler_id);
+    let r = app
+        .post(&path, Some(&clerk), &json!({"user_id": handler_id}))
+        .await;
+    assert_problem(&r, 409, "already_assigned");
+    let mine = app.get("/api/v1/cases?assignee=me", Some(&handler)).await;
+    assert_eq!(mine.body["total"], 1, "{:?}", mine.body);
+    assert_eq!(mine.body["items"][0]["id"], id);
+    assert_ne!(mine.body["items"][0]["id"], other);
+    let events = app
+        .get(&format!("/api/v1/cases/{id}/events"), Some(&clerk))
+        .await;
+    assert!(
+        events.body.to_string().contains("\"assigned\""),
+        "an event of the record"
+    );
+    let r = app
+        .get("/api/v1/cases?assignee=someone", Some(&handler))
+        .await;
+    assert_problem(&r, 400, "invalid_query");
+}

@@ -712,3 +712,53 @@ async fn the_application_form_starts_from_the_profile_and_files_once() {
         .await;
     assert_eq!(r.body["total"], 1, "filed once: {:?}", r.body);
 }
+
+#[tokio::test]
+async fn the_handlers_queue_shows_what_the_clerk_assigned_to_them() {
+    let app = spawn_app().await;
+    let clerk_token = app.token("demo-clerk").await;
+    let id = crate::cases::register(&app, &clerk_token, "2026-09-01").await;
+    crate::cases::register(&app, &clerk_token, "2026-09-02").await;
+    let c = browser();
+    let (handler, _) = web_login(&app, &c, "demo-handler", DEMO_PASSWORD).await;
+    let (_, html) = page(&app, &c, &handler, "/work").await;
+    assert!(html.contains("共0件"), "nothing assigned yet: {html}");
+    let (clerk, _) = web_login(&app, &c, "demo-clerk", DEMO_PASSWORD).await;
+    let (_, html) = page(&app, &c, &clerk, &format!("/work/cases/{id}")).await;
+    assert!(html.contains("id=\"form-assign\""), "the clerk may assign");
+    check_labels("/work/cases/{id}", &html);
+    let option = html
+        .split("id=\"assign-user\"")
+        .nth(1)
+        .and_then(|s| s.split("<option value=\"").nth(2))
+        .and_then(|s| s.split('"').next())
+        .expect("a handler to pick")
+        .to_owned();
+    let version = html
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("version")
+        .to_owned();
+    let res = c
+        .post(app.url(&format!("/work/cases/{id}/assign")))
+        .header("cookie", &clerk)
+        .form_body(&[
+            ("csrf", csrf(&html).as_str()),
+            ("version", version.as_str()),
+            ("user_id", option.as_str()),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 303);
+    let (_, html) = page(&app, &c, &handler, "/work").await;
+    assert!(html.contains("共1件"), "{html}");
+    assert!(html.contains(&format!("href=\"/work/cases/{id}\"")));
+    let (_, case_html) = page(&app, &c, &handler, &format!("/work/cases/{id}")).await;
+    assert!(
+        !case_html.contains("id=\"form-assign\""),
+        "a handler does not assign"
+    );
+    assert!(case_html.contains("演示承办人") || case_html.contains("承办人"));
+}

@@ -91,6 +91,7 @@ diesel::table! {
         last_event_hash -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        assignee_id -> Nullable<BigInt>,
     }
 }
 

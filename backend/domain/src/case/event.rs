@@ -178,6 +178,11 @@ pub enum CaseEvent {
         method: String,
         tracking_no: Option<String>,
     },
+    /// The handler responsible for the case was named (or changed).
+    Assigned {
+        user_id: i64,
+        name: String,
+    },
 }
 
 impl CaseEvent {
@@ -207,6 +212,7 @@ impl CaseEvent {
             Self::ReasonsRequested { .. } => "reasons_requested",
             Self::Article35Decided { .. } => "article35_decided",
             Self::Delivered { .. } => "delivered",
+            Self::Assigned { .. } => "assigned",
         }
     }
 
@@ -247,6 +253,7 @@ impl CaseEvent {
             Self::LetterIssued { number, .. } => format!("出具答复书（{number}）"),
             Self::LetterVoided { number, .. } => format!("答复书{number}作废，重新办理"),
             Self::Delivered { .. } => "答复书已送达".into(),
+            Self::Assigned { name, .. } => format!("指定承办人：{name}"),
             Self::ReasonsRequested { deadline, .. } => {
                 format!("要求申请人于{deadline}前说明申请理由（条例第三十五条）")
             }
@@ -378,7 +385,8 @@ pub fn clock_input<'a>(
             // 条例35 asking for reasons excludes no time (条例33第三款 lists the exclusions).
             | CaseEvent::ReasonsRequested { .. }
             | CaseEvent::Article35Decided { .. }
-            | CaseEvent::Delivered { .. } => {}
+            | CaseEvent::Delivered { .. }
+            | CaseEvent::Assigned { .. } => {}
         }
     }
     input
@@ -439,7 +447,8 @@ impl CaseEvent {
             | Self::Reviewed { .. }
             | Self::SignedOff { .. }
             | Self::LetterVoided { .. }
-            | Self::Article35Decided { .. } => Audience::Internal,
+            | Self::Article35Decided { .. }
+            | Self::Assigned { .. } => Audience::Internal,
         }
     }
 

@@ -83,6 +83,8 @@ pub enum Action {
     DecideArticle35,
     /// The correction or fee window expired (a system job; 条例30, fee rules).
     Abandon,
+    /// Naming the handler responsible for an open case (by a clerk or the agency admin).
+    Assign,
 }
 
 /// Why an action is refused.
@@ -140,6 +142,7 @@ impl Action {
             Action::RequestReasons => "要求申请人说明理由",
             Action::DecideArticle35 => "作出条例第三十五条处理决定",
             Action::Abandon => "按视为放弃申请结案",
+            Action::Assign => "指定承办人",
         }
     }
 
@@ -164,6 +167,7 @@ impl Action {
             // A decision of the agency, taken collectively or by its head (legal.md §6.3).
             Action::DecideArticle35 => &[Approver],
             Action::Abandon => &[],
+            Action::Assign => &[Clerk, AgencyAdmin],
         }
     }
 
@@ -198,6 +202,15 @@ impl Action {
                 S::Received,
                 S::Drafting,
             ],
+            Action::Assign => &[
+                S::Received,
+                S::AwaitingCorrection,
+                S::InProgress,
+                S::Drafting,
+                S::InReview,
+                S::Approved,
+                S::Replied,
+            ],
         }
     }
 
@@ -215,7 +228,8 @@ impl Action {
             Action::CloseConsultation
             | Action::RecordPayment
             | Action::SignOff
-            | Action::DecideArticle35 => from,
+            | Action::DecideArticle35
+            | Action::Assign => from,
             Action::Draft | Action::Return | Action::VoidReply => S::Drafting,
             Action::SubmitForReview => S::InReview,
             Action::Approve => S::Approved,

@@ -17,6 +17,7 @@ use crate::services::cases::actions::{
     CorrectionResponseBody, ExtensionBody, FeeNoticeBody, OnBody, WithdrawBody,
 };
 use crate::services::cases::article35::{self, Article35DecisionBody, ReasonsRequestBody};
+use crate::services::cases::assign::AssignBody;
 use crate::services::cases::drafting::{self, DraftResult, ReviewBody, SignOffBody};
 use crate::services::cases::intake::{self, IntakeBody};
 use crate::services::cases::read::{self, ClockView, EventView, QueueQuery};
@@ -78,6 +79,8 @@ pub struct QueueParams {
     overdue: Option<bool>,
     /// Only cases due within this many working days (0: today or earlier).
     due_within: Option<u32>,
+    /// `me`: only the cases assigned to the caller.
+    assignee: Option<String>,
     /// A tracking number, an applicant's name, phone or identity number (exact match; written
     /// as people write them: spaces, full-width digits, lower-case x).
     q: Option<String>,
@@ -137,6 +140,17 @@ pub async fn list(
                 .q
                 .as_deref()
                 .and_then(yishen_domain::case::search::CaseSearch::parse),
+            assigned_to_me: match q.assignee.as_deref() {
+                None => false,
+                Some("me") => true,
+                Some(_) => {
+                    return Err(ApiError::InvalidQuery(vec![FieldIssue::new(
+                        "assignee",
+                        "unknown_value",
+                        "assignee 只能为 me",
+                    )]));
+                }
+            },
             limit,
             offset,
         },
@@ -224,6 +238,12 @@ action!(
 action!(
     /// An extension of at most 20 working days, once, by the approver (条例33).
     extend, "/api/v1/cases/{id}/extension", ExtensionBody, actions::extend
+);
+action!(
+    /// Names the handler responsible (clerk or agency admin): an active handler of the
+    /// case's agency.
+    assign_case, "/api/v1/cases/{id}/assign", AssignBody,
+    crate::services::cases::assign::assign
 );
 action!(
     /// The fee notice; the payment window opens.

@@ -72,6 +72,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(cases::open_consultation)
         .service(cases::close_consultation)
         .service(cases::extend)
+        .service(cases::assign_case)
         .service(cases::fee_notice)
         .service(cases::fee_payment)
         .service(cases::withdraw)

@@ -115,6 +115,8 @@ async fn queue_page(
         .and_then(yishen_domain::case::search::CaseSearch::parse);
     // A search looks through every case; otherwise the chosen status, "all", "open", or the
     // role's own work.
+    // A handler's own work is what was assigned to them.
+    let mine = search.is_none() && status.is_empty() && actor.role == Role::Handler;
     let statuses = match (search.is_some(), status.as_str()) {
         (true, _) | (false, "all") => Vec::new(),
         (false, "open") => OPEN_STATUSES.to_vec(),
@@ -137,6 +139,7 @@ async fn queue_page(
             overdue,
             due_within: due_within.parse().ok().filter(|n| *n <= 200),
             search,
+            assigned_to_me: mine,
             limit: QUEUE_PAGE,
             offset: (page - 1) * QUEUE_PAGE,
         },
@@ -356,6 +359,8 @@ struct CasePage {
     draft: DraftValues,
     errs: Errs,
     today: NaiveDate,
+    /// The agency's active handlers, for the clerk's or admin's assignment form.
+    handlers: Vec<(i64, String)>,
 }
 
 impl CasePage {
@@ -428,6 +433,20 @@ async fn case_page(ctx: &Ctx, id: i64, errs: Errs) -> PageResult {
     let articles = articles::for_case(s, actor, id).await?.items;
     let letters = letters::for_case(s, actor, id).await?;
     let outcomes = outcomes::for_case(s, actor, id).await?;
+    let handlers = match (actor.role, actor.agency.as_ref()) {
+        (Role::Clerk | Role::AgencyAdmin, Some(a)) => {
+            let agency_id = a.id;
+            s.read(move |conn| {
+                Ok(yishen_store::models::user::active_with_role(
+                    conn,
+                    agency_id,
+                    Role::Handler.as_str(),
+                )?)
+            })
+            .await?
+        }
+        _ => Vec::new(),
+    };
     let findings = case
         .draft
         .as_ref()
@@ -458,6 +477,7 @@ async fn case_page(ctx: &Ctx, id: i64, errs: Errs) -> PageResult {
             draft,
             errs,
             today: ctx.state.clock.today(),
+            handlers,
         },
     )
 }
@@ -507,6 +527,12 @@ async fn run(
     let version = form.number::<i64>("version")?;
     let back = format!("/work/cases/{id}");
     match action {
+        "assign" => {
+            let body = crate::services::cases::assign::AssignBody {
+                user_id: form.number("user_id")?,
+            };
+            crate::services::cases::assign::assign(s, actor, id, version, body).await?;
+        }
         "confirm" => {
             let body = ConfirmBody {
                 received_on: form.date("received_on")?,

@@ -42,6 +42,8 @@ pub struct Case {
     pub last_event_hash: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The handler responsible, once named.
+    pub assignee_id: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -92,6 +94,7 @@ pub struct CaseChanges {
     pub fee_deadline: Option<Option<NaiveDate>>,
     pub disposition: Option<Option<String>>,
     pub concluded_on: Option<Option<NaiveDate>>,
+    pub assignee_id: Option<Option<i64>>,
 }
 
 /// Which cases a reader may see.
@@ -187,6 +190,8 @@ pub struct QueueFilter {
     pub due_through: Option<NaiveDate>,
     /// One case or one applicant's cases, matched exactly.
     pub search: Option<SearchKey>,
+    /// Only the cases assigned to this user.
+    pub assignee: Option<i64>,
 }
 
 /// What the queue's search box matches, already in stored form: identity numbers and phones
@@ -243,6 +248,9 @@ pub fn list(
                 .filter(cases::status.eq_any(CLOCKED_STATUSES))
                 .filter(cases::clock_state.ne("awaiting_correction"))
                 .filter(cases::due_on.le(d));
+        }
+        if let Some(u) = filter.assignee {
+            q = q.filter(cases::assignee_id.eq(u));
         }
         match &filter.search {
             None => {}

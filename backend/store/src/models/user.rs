@@ -113,6 +113,22 @@ pub fn list(
     Ok((items, total))
 }
 
+/// The active accounts of one role at an agency, by name (e.g. the handlers a case may be
+/// assigned to).
+pub fn active_with_role(
+    conn: &mut DbConn,
+    agency_id: i64,
+    role: &str,
+) -> QueryResult<Vec<(i64, String)>> {
+    users::table
+        .filter(users::agency_id.eq(agency_id))
+        .filter(users::role.eq(role))
+        .filter(users::active.eq(true))
+        .order((users::display_name.asc(), users::id.asc()))
+        .select((users::id, users::display_name))
+        .load(conn)
+}
+
 pub fn update(conn: &mut DbConn, id: i64, changes: &UserChanges) -> QueryResult<usize> {
     diesel::update(users::table.find(id))
         .set(changes)

@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod article35;
+pub mod assign;
 pub mod drafting;
 pub mod intake;
 pub mod jobs;

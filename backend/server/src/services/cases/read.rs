@@ -34,6 +34,8 @@ pub struct QueueQuery {
     pub due_within: Option<u32>,
     /// The search box: one case, or one applicant's cases.
     pub search: Option<yishen_domain::case::search::CaseSearch>,
+    /// Only the cases assigned to the caller.
+    pub assigned_to_me: bool,
     pub limit: i64,
     pub offset: i64,
 }
@@ -46,11 +48,13 @@ pub async fn list(
     let scope = policy::case_scope(actor)?;
     let today = state.clock.today();
     let search = q.search.as_ref().map(|s| search_key(&state.pii, s));
+    let actor_id = actor.id;
     state
         .read(move |conn| {
             let mut filter = QueueFilter {
                 statuses: q.statuses.iter().map(|s| s.as_str().to_owned()).collect(),
                 search,
+                assignee: q.assigned_to_me.then_some(actor_id),
                 ..Default::default()
             };
             if let Some(code) = &q.agency {

@@ -82,6 +82,8 @@ pub struct CaseView {
     pub disposition: Option<String>,
     pub disposition_label: Option<&'static str>,
     pub concluded_on: Option<NaiveDate>,
+    /// The handler responsible (staff only).
+    pub assignee: Option<AssigneeView>,
     pub consultations: Vec<ConsultationView>,
     pub draft: Option<DraftView>,
     /// Once the reply is delivered: until when the applicant may seek reconsideration or sue.
@@ -92,6 +94,12 @@ pub struct CaseView {
     /// Shown once, in the answer to the intake: the code for tracking without an account.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query_code: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssigneeView {
+    pub user_id: i64,
+    pub name: String,
 }
 
 /// The applicant's remedy windows after delivery (复议法20, 行政诉讼法46).
@@ -184,6 +192,7 @@ pub fn case_view(
     consultations: Vec<consultation::Consultation>,
     draft: Option<yishen_store::models::draft::CaseDraft>,
     delivered_on: Option<NaiveDate>,
+    assignee: Option<AssigneeView>,
 ) -> Result<CaseView, ApiError> {
     let channel = Channel::parse(&case.channel);
     let disposition = case.disposition.as_deref().and_then(Disposition::parse);
@@ -220,6 +229,7 @@ pub fn case_view(
         disposition_label: disposition.map(Disposition::label),
         disposition: case.disposition,
         concluded_on: case.concluded_on,
+        assignee,
         consultations: consultations
             .into_iter()
             .map(|c| ConsultationView {
@@ -284,6 +294,15 @@ pub fn load_view(
     if applicant_scope && case.concluded_on.is_none() {
         case.disposition = None;
     }
+    let assignee = match case.assignee_id {
+        Some(u) if !applicant_scope => {
+            yishen_store::models::user::find(conn, u)?.map(|(user, _)| AssigneeView {
+                user_id: user.id,
+                name: user.display_name,
+            })
+        }
+        _ => None,
+    };
     case_view(
         pii,
         case,
@@ -293,6 +312,7 @@ pub fn load_view(
         consultations,
         draft,
         delivered_on,
+        assignee,
     )
 }
 

@@ -8,3 +8,7 @@ CREATE TABLE case_submissions (
 -- The queue's search by applicant name matches exactly; without an index it would read every
 -- case.
 CREATE INDEX cases_applicant_name ON cases (applicant_name);
+-- The handler responsible for an open case, named by a clerk or the agency admin (the
+-- `assigned` event carries the same); the handler's queue opens on it.
+ALTER TABLE cases ADD COLUMN assignee_id INTEGER REFERENCES users (id);
+CREATE INDEX cases_assignee_status ON cases (assignee_id, status) WHERE assignee_id IS NOT NULL;

@@ -1,2 +1,0 @@
-DROP INDEX cases_applicant_name;
-DROP TABLE case_submissions;
