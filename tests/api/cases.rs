@@ -1194,3 +1194,77 @@ async fn a_clerk_assigns_the_handler_and_the_handlers_queue_opens_on_it() {
         .await;
     assert_problem(&r, 400, "invalid_query");
 }
+
+#[tokio::test]
+async fn a_handler_asks_for_an_extension_and_the_approver_decides() {
+    let app = spawn_app().await;
+    let clerk = app.token("demo-clerk").await;
+    let handler = app.token("demo-handler").await;
+    let approver = app.token("demo-approver").await;
+    let id = register(&app, &clerk, "2026-09-01").await;
+    let ask = format!("/api/v1/cases/{id}/extension-request");
+    let refuse = format!("/api/v1/cases/{id}/extension-request/refusal");
+    let body = json!({"working_days": 15, "reason": "涉及档案较多，需调取历史档案核查"});
+    let r = app.post(&ask, Some(&approver), &body).await;
+    assert_problem(&r, 403, "forbidden");
+    let r = app
+        .post(
+            &ask,
+            Some(&handler),
+            &json!({"working_days": 25, "reason": "档案较多需核查"}),
+        )
+        .await;
+    let p = assert_problem(&r, 422, "validation_failed");
+    assert_eq!(problem_fields(&p), vec!["working_days"]);
+    let r = app.post(&ask, Some(&handler), &body).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = app.post(&ask, Some(&handler), &body).await;
+    assert_problem(&r, 409, "extension_already_requested");
+    let r = app
+        .post(
+            &refuse,
+            Some(&approver),
+            &json!({"reason": "档案可在期限内调取完毕"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = app
+        .post(
+            &refuse,
+            Some(&approver),
+            &json!({"reason": "档案可在期限内调取完毕"}),
+        )
+        .await;
+    assert_problem(&r, 409, "no_extension_requested");
+    // Asked again, and granted: the notice goes out and the due date moves.
+    let r = app.post(&ask, Some(&handler), &body).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/extension"),
+            Some(&approver),
+            &json!({"working_days": 15, "reason": "涉及档案较多，需调取历史档案核查"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["due_on"], due_date(&app, "2026-09-01", 35).await);
+    let r = app.post(&ask, Some(&handler), &body).await;
+    assert_problem(&r, 409, "extension_already_granted");
+    let events = app
+        .get(&format!("/api/v1/cases/{id}/events"), Some(&handler))
+        .await;
+    let kinds: Vec<&str> = events
+        .body
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    for k in [
+        "extension_requested",
+        "extension_refused",
+        "extension_granted",
+    ] {
+        assert!(kinds.contains(&k), "{k} in {kinds:?}");
+    }
+}

@@ -762,3 +762,94 @@ async fn the_handlers_queue_shows_what_the_clerk_assigned_to_them() {
     );
     assert!(case_html.contains("演示承办人") || case_html.contains("承办人"));
 }
+
+/// Posts a case page form: the page's CSRF token and the case's version go with it.
+async fn post_case_form(
+    app: &TestApp,
+    c: &reqwest::Client,
+    cookie: &str,
+    id: i64,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> u16 {
+    let (_, html) = page(app, c, cookie, &format!("/work/cases/{id}")).await;
+    let version = html
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("version")
+        .to_owned();
+    let token = csrf(&html);
+    let mut pairs = vec![("csrf", token.as_str()), ("version", version.as_str())];
+    pairs.extend_from_slice(fields);
+    c.post(app.url(&format!("/work/cases/{id}/{action}")))
+        .header("cookie", cookie)
+        .form_body(&pairs)
+        .send()
+        .await
+        .expect("post")
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn the_handler_asks_for_an_extension_and_the_approver_sees_it_on_the_case() {
+    let app = spawn_app().await;
+    let clerk_token = app.token("demo-clerk").await;
+    let id = crate::cases::register(&app, &clerk_token, "2026-09-01").await;
+    let c = browser();
+    let (handler, _) = web_login(&app, &c, "demo-handler", DEMO_PASSWORD).await;
+    let (_, html) = page(&app, &c, &handler, &format!("/work/cases/{id}")).await;
+    assert!(html.contains("id=\"form-extension-request\""));
+    assert!(
+        !html.contains("id=\"form-extension\""),
+        "only the approver grants"
+    );
+    check_labels("/work/cases/{id} (handler)", &html);
+    let status = post_case_form(
+        &app,
+        &c,
+        &handler,
+        id,
+        "extension-request",
+        &[
+            ("working_days", "10"),
+            ("reason", "涉及档案较多，需调取历史档案核查"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (approver, _) = web_login(&app, &c, "demo-approver", DEMO_PASSWORD).await;
+    let (_, html) = page(&app, &c, &approver, &format!("/work/cases/{id}")).await;
+    assert!(html.contains("id=\"pending-extension\""), "{html}");
+    assert!(html.contains("涉及档案较多，需调取历史档案核查"));
+    assert!(html.contains("id=\"form-extension-refusal\""));
+    check_labels("/work/cases/{id} (approver)", &html);
+    let status = post_case_form(
+        &app,
+        &c,
+        &approver,
+        id,
+        "extension",
+        &[
+            ("working_days", "10"),
+            ("reason", "涉及档案较多，需调取历史档案核查"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (_, html) = page(&app, &c, &approver, &format!("/work/cases/{id}")).await;
+    assert!(!html.contains("id=\"pending-extension\""));
+    assert!(
+        html.contains("延期答复告知书"),
+        "the notice is among the letters"
+    );
+    // The demo agency does not require sign-off: no sign-off form is offered anywhere.
+    assert!(!html.contains("id=\"signoff\""));
+    let (admin, _) = web_login(&app, &c, "demo-admin", DEMO_PASSWORD).await;
+    let (_, html) = page(&app, &c, &admin, "/admin/agencies").await;
+    assert!(
+        html.contains("答复书须经负责人签发后才能出具"),
+        "the setting is shown"
+    );
+}

@@ -21,7 +21,7 @@ use crate::routes::{
         fees::quote,
         cases::create, cases::list, cases::get_one, cases::clock, cases::events,
         cases::confirm, cases::request_correction, cases::receive_correction,
-        cases::open_consultation, cases::close_consultation, cases::extend, cases::assign_case,
+        cases::open_consultation, cases::close_consultation, cases::extend, cases::assign_case, cases::request_extension, cases::refuse_extension,
         cases::fee_notice, cases::fee_payment, cases::withdraw, cases::request_reasons,
         cases::article35_decision, cases::draft, cases::submit,
         cases::review, cases::sign_off, cases::issue, cases::delivery, cases::draft_preview,

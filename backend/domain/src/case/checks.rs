@@ -29,6 +29,10 @@ pub enum Refusal {
     Article35AlreadyDecided,
     #[error("申请人说明理由的期限（{}）尚未届满，且未收到申请人的理由", crate::calendar::chinese_date(*.deadline))]
     ReasonsDeadlineRunning { deadline: NaiveDate },
+    #[error("已有一项延期申请等待负责人审批")]
+    ExtensionAlreadyRequested,
+    #[error("没有等待审批的延期申请")]
+    NoExtensionRequested,
 }
 
 impl Refusal {
@@ -44,6 +48,8 @@ impl Refusal {
             Self::ReasonsNotRequested => "article35_reasons_not_requested",
             Self::Article35AlreadyDecided => "article35_already_decided",
             Self::ReasonsDeadlineRunning { .. } => "article35_deadline_running",
+            Self::ExtensionAlreadyRequested => "extension_already_requested",
+            Self::NoExtensionRequested => "no_extension_requested",
         }
     }
 }
@@ -78,6 +84,45 @@ pub fn may_extend(
         Some(due) => Err(Refusal::ExtensionAfterDueDate { due }),
         None => Err(Refusal::ClockNotRunning),
     }
+}
+
+/// The extension a handler asked for and the approver has not yet decided: the request is
+/// answered by a grant or a refusal.
+pub fn pending_extension_request(events: &[(NaiveDate, CaseEvent)]) -> Option<(u32, &str)> {
+    let mut pending = None;
+    for (_, e) in events {
+        match e {
+            CaseEvent::ExtensionRequested {
+                working_days,
+                reason,
+            } => pending = Some((*working_days, reason.as_str())),
+            CaseEvent::ExtensionGranted { .. } | CaseEvent::ExtensionRefused { .. } => {
+                pending = None
+            }
+            _ => {}
+        }
+    }
+    pending
+}
+
+/// A handler may ask for the one extension (条例33) while the count runs, once at a time.
+pub fn may_request_extension(
+    events: &[(NaiveDate, CaseEvent)],
+    on: NaiveDate,
+    due_on: Option<NaiveDate>,
+) -> Result<(), Refusal> {
+    may_extend(events, on, due_on)?;
+    if pending_extension_request(events).is_some() {
+        return Err(Refusal::ExtensionAlreadyRequested);
+    }
+    Ok(())
+}
+
+/// Only a pending request can be refused.
+pub fn may_refuse_extension(events: &[(NaiveDate, CaseEvent)]) -> Result<(), Refusal> {
+    pending_extension_request(events)
+        .map(|_| ())
+        .ok_or(Refusal::NoExtensionRequested)
 }
 
 /// 条例32, 34: silence can be recorded only once the party's reply window has passed.

@@ -178,6 +178,16 @@ pub enum CaseEvent {
         method: String,
         tracking_no: Option<String>,
     },
+    /// The handler asked the approver for an extension (internal until granted: the
+    /// applicant hears of the extension through its notice).
+    ExtensionRequested {
+        working_days: u32,
+        reason: String,
+    },
+    /// The approver refused the requested extension.
+    ExtensionRefused {
+        reason: String,
+    },
     /// The handler responsible for the case was named (or changed).
     Assigned {
         user_id: i64,
@@ -213,6 +223,8 @@ impl CaseEvent {
             Self::Article35Decided { .. } => "article35_decided",
             Self::Delivered { .. } => "delivered",
             Self::Assigned { .. } => "assigned",
+            Self::ExtensionRequested { .. } => "extension_requested",
+            Self::ExtensionRefused { .. } => "extension_refused",
         }
     }
 
@@ -254,6 +266,10 @@ impl CaseEvent {
             Self::LetterVoided { number, .. } => format!("答复书{number}作废，重新办理"),
             Self::Delivered { .. } => "答复书已送达".into(),
             Self::Assigned { name, .. } => format!("指定承办人：{name}"),
+            Self::ExtensionRequested { working_days, .. } => {
+                format!("承办人申请延长答复期限{working_days}个工作日")
+            }
+            Self::ExtensionRefused { .. } => "负责人不同意延期".into(),
             Self::ReasonsRequested { deadline, .. } => {
                 format!("要求申请人于{deadline}前说明申请理由（条例第三十五条）")
             }
@@ -386,7 +402,9 @@ pub fn clock_input<'a>(
             | CaseEvent::ReasonsRequested { .. }
             | CaseEvent::Article35Decided { .. }
             | CaseEvent::Delivered { .. }
-            | CaseEvent::Assigned { .. } => {}
+            | CaseEvent::Assigned { .. }
+            | CaseEvent::ExtensionRequested { .. }
+            | CaseEvent::ExtensionRefused { .. } => {}
         }
     }
     input
@@ -448,7 +466,9 @@ impl CaseEvent {
             | Self::SignedOff { .. }
             | Self::LetterVoided { .. }
             | Self::Article35Decided { .. }
-            | Self::Assigned { .. } => Audience::Internal,
+            | Self::Assigned { .. }
+            | Self::ExtensionRequested { .. }
+            | Self::ExtensionRefused { .. } => Audience::Internal,
         }
     }
 

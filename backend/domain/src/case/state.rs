@@ -85,6 +85,10 @@ pub enum Action {
     Abandon,
     /// Naming the handler responsible for an open case (by a clerk or the agency admin).
     Assign,
+    /// The handler asks the approver for an extension (条例33: the head of the office decides).
+    RequestExtension,
+    /// The approver refuses a requested extension.
+    RefuseExtension,
 }
 
 /// Why an action is refused.
@@ -143,6 +147,8 @@ impl Action {
             Action::DecideArticle35 => "作出条例第三十五条处理决定",
             Action::Abandon => "按视为放弃申请结案",
             Action::Assign => "指定承办人",
+            Action::RequestExtension => "申请延长答复期限",
+            Action::RefuseExtension => "不同意延期",
         }
     }
 
@@ -168,6 +174,8 @@ impl Action {
             Action::DecideArticle35 => &[Approver],
             Action::Abandon => &[],
             Action::Assign => &[Clerk, AgencyAdmin],
+            Action::RequestExtension => &[Handler],
+            Action::RefuseExtension => &[Approver],
         }
     }
 
@@ -177,7 +185,11 @@ impl Action {
             Action::Confirm => &[S::Submitted],
             Action::RequestCorrection => &[S::Received, S::InProgress],
             Action::ReceiveCorrection => &[S::AwaitingCorrection],
-            Action::OpenConsultation | Action::CloseConsultation | Action::Extend => HANDLING,
+            Action::OpenConsultation
+            | Action::CloseConsultation
+            | Action::Extend
+            | Action::RequestExtension
+            | Action::RefuseExtension => HANDLING,
             Action::NoticeFee => &[S::Received, S::InProgress, S::Drafting],
             Action::RecordPayment => HANDLING,
             Action::Draft => &[S::Received, S::InProgress, S::Drafting],
@@ -229,7 +241,9 @@ impl Action {
             | Action::RecordPayment
             | Action::SignOff
             | Action::DecideArticle35
-            | Action::Assign => from,
+            | Action::Assign
+            | Action::RequestExtension
+            | Action::RefuseExtension => from,
             Action::Draft | Action::Return | Action::VoidReply => S::Drafting,
             Action::SubmitForReview => S::InReview,
             Action::Approve => S::Approved,

@@ -14,7 +14,8 @@ use crate::extract::{ApiJson, ApiQuery};
 use crate::routes::users::page_limits;
 use crate::services::cases::actions::{
     self, CloseConsultationBody, ConfirmBody, ConsultationBody, CorrectionBody,
-    CorrectionResponseBody, ExtensionBody, FeeNoticeBody, OnBody, WithdrawBody,
+    CorrectionResponseBody, ExtensionBody, ExtensionRefusalBody, ExtensionRequestBody,
+    FeeNoticeBody, OnBody, WithdrawBody,
 };
 use crate::services::cases::article35::{self, Article35DecisionBody, ReasonsRequestBody};
 use crate::services::cases::assign::AssignBody;
@@ -238,6 +239,17 @@ action!(
 action!(
     /// An extension of at most 20 working days, once, by the approver (条例33).
     extend, "/api/v1/cases/{id}/extension", ExtensionBody, actions::extend
+);
+action!(
+    /// The handler asks the approver for an extension (条例33); the approver grants it with
+    /// `POST …/extension` or refuses it.
+    request_extension, "/api/v1/cases/{id}/extension-request", ExtensionRequestBody,
+    actions::request_extension
+);
+action!(
+    /// The approver refuses a pending extension request, saying why.
+    refuse_extension, "/api/v1/cases/{id}/extension-request/refusal", ExtensionRefusalBody,
+    actions::refuse_extension
 );
 action!(
     /// Names the handler responsible (clerk or agency admin): an active handler of the

@@ -73,6 +73,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(cases::close_consultation)
         .service(cases::extend)
         .service(cases::assign_case)
+        .service(cases::request_extension)
+        .service(cases::refuse_extension)
         .service(cases::fee_notice)
         .service(cases::fee_payment)
         .service(cases::withdraw)

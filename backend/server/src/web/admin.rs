@@ -24,6 +24,10 @@ pub struct AgencyRow {
     pub letter_prefix: String,
     pub contact_person: String,
     pub contact_phone: String,
+    /// The handling rules the agency admin sets (docs/cases.md).
+    pub approver_signoff: bool,
+    pub correction_period_days: u32,
+    pub fee_pause_excluded: bool,
 }
 
 #[derive(Template)]
@@ -46,7 +50,11 @@ async fn agencies_page(ctx: &Ctx, errs: Errs) -> PageResult {
                     let settings: serde_json::Value =
                         serde_json::from_str(&a.settings).unwrap_or_default();
                     let s = |k: &str| settings[k].as_str().unwrap_or("").to_owned();
+                    let rules = yishen_domain::case::HandlingRules::from_settings(&a.settings);
                     AgencyRow {
+                        approver_signoff: rules.approver_signoff,
+                        correction_period_days: rules.correction_period_days,
+                        fee_pause_excluded: rules.fee_pause_excluded,
                         depth: a.path.matches('/').count().saturating_sub(2),
                         contact_person: s("contact_person"),
                         contact_phone: s("contact_phone"),
@@ -148,6 +156,9 @@ pub async fn update_agency(post: Post, code: Path<String>) -> PageResult {
                 letter_prefix: Some(letter_prefix),
                 contact_person: Some(form.text("contact_person")),
                 contact_phone: Some(form.text("contact_phone")),
+                approver_signoff: Some(form.checked("approver_signoff")),
+                fee_pause_excluded: Some(form.checked("fee_pause_excluded")),
+                correction_period_days: form.number("correction_period_days")?,
                 ..AgencyUpdate::default()
             },
         )

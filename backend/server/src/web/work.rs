@@ -361,6 +361,12 @@ struct CasePage {
     today: NaiveDate,
     /// The agency's active handlers, for the clerk's or admin's assignment form.
     handlers: Vec<(i64, String)>,
+    /// The extension the handler asked for and the approver has not decided yet.
+    pending_extension: Option<(u32, String)>,
+    /// Whether the one extension (条例33) was granted.
+    extended: bool,
+    /// Whether the approved reply still awaits the sign-off the agency requires.
+    needs_signoff: bool,
 }
 
 impl CasePage {
@@ -433,6 +439,39 @@ async fn case_page(ctx: &Ctx, id: i64, errs: Errs) -> PageResult {
     let articles = articles::for_case(s, actor, id).await?.items;
     let letters = letters::for_case(s, actor, id).await?;
     let outcomes = outcomes::for_case(s, actor, id).await?;
+    // The record as typed events: the domain says whether an extension request is pending.
+    let typed = events
+        .iter()
+        .map(|e| {
+            serde_json::from_value::<yishen_domain::case::CaseEvent>(e.data.clone())
+                .map(|ev| (e.on, ev))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("event of case {id}: {e}")))?;
+    let pending_extension = yishen_domain::case::checks::pending_extension_request(&typed)
+        .map(|(d, r)| (d, r.to_owned()));
+    let extended = typed
+        .iter()
+        .any(|(_, e)| matches!(e, yishen_domain::case::CaseEvent::ExtensionGranted { .. }));
+    // The sign-off form appears only where the agency requires it, until it is given for the
+    // draft last submitted.
+    let code = case.agency_code.clone();
+    let requires_signoff = s
+        .read(move |conn| {
+            Ok(yishen_store::models::agency::find_by_code(conn, &code)?
+                .map(|a| yishen_domain::case::HandlingRules::from_settings(&a.settings))
+                .is_some_and(|r| r.approver_signoff))
+        })
+        .await?;
+    let last_submitted = typed
+        .iter()
+        .rposition(|(_, e)| matches!(e, yishen_domain::case::CaseEvent::SubmittedForReview {}));
+    let signed = last_submitted.is_some_and(|i| {
+        typed[i..]
+            .iter()
+            .any(|(_, e)| matches!(e, yishen_domain::case::CaseEvent::SignedOff { .. }))
+    });
+    let needs_signoff = requires_signoff && !signed;
     let handlers = match (actor.role, actor.agency.as_ref()) {
         (Role::Clerk | Role::AgencyAdmin, Some(a)) => {
             let agency_id = a.id;
@@ -478,6 +517,9 @@ async fn case_page(ctx: &Ctx, id: i64, errs: Errs) -> PageResult {
             errs,
             today: ctx.state.clock.today(),
             handlers,
+            pending_extension,
+            extended,
+            needs_signoff,
         },
     )
 }
@@ -527,6 +569,19 @@ async fn run(
     let version = form.number::<i64>("version")?;
     let back = format!("/work/cases/{id}");
     match action {
+        "extension-request" => {
+            let body = actions::ExtensionRequestBody {
+                working_days: form.number("working_days")?,
+                reason: form.text("reason"),
+            };
+            actions::request_extension(s, actor, id, version, body).await?;
+        }
+        "extension-refusal" => {
+            let body = actions::ExtensionRefusalBody {
+                reason: form.text("reason"),
+            };
+            actions::refuse_extension(s, actor, id, version, body).await?;
+        }
         "assign" => {
             let body = crate::services::cases::assign::AssignBody {
                 user_id: form.number("user_id")?,

@@ -585,6 +585,108 @@ pub struct ExtensionBody {
     pub on: Option<NaiveDate>,
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionRequestBody {
+    pub working_days: Option<u32>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionRefusalBody {
+    /// Why the approver does not agree (kept on the case, internal).
+    pub reason: Option<String>,
+}
+
+fn extension_days(days: Option<u32>) -> Result<u32, ApiError> {
+    let days =
+        days.ok_or_else(|| ApiError::field("working_days", "required", "请填写延长的工作日数"))?;
+    if days == 0 || days > MAX_EXTENSION {
+        return Err(ApiError::field(
+            "working_days",
+            "out_of_range",
+            format!("延长的期限最长不得超过{MAX_EXTENSION}个工作日（条例第三十三条第二款）"),
+        ));
+    }
+    Ok(days)
+}
+
+/// The handler asks the approver for the extension (条例33: the head of the office decides);
+/// the request is internal until granted.
+pub async fn request_extension(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    if_match: Option<i64>,
+    body: ExtensionRequestBody,
+) -> Result<CaseView, ApiError> {
+    let days = extension_days(body.working_days)?;
+    let reason = text(
+        "reason",
+        body.reason.as_deref(),
+        REASON_MIN,
+        REASON_MAX,
+        "延期理由",
+    )?;
+    let on = state.clock.today();
+    act(
+        state,
+        actor,
+        id,
+        if_match,
+        Action::RequestExtension,
+        move |_conn, loaded, _actor| {
+            let clock = loaded.clock().map_err(cal_err)?;
+            checks::may_request_extension(&loaded.events, on, clock.due_on).map_err(refused)?;
+            Ok(Step {
+                events: vec![(
+                    on,
+                    CaseEvent::ExtensionRequested {
+                        working_days: days,
+                        reason,
+                    },
+                )],
+                changes: CaseChanges::default(),
+            })
+        },
+    )
+    .await
+}
+
+/// The approver refuses a pending extension request, saying why.
+pub async fn refuse_extension(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    if_match: Option<i64>,
+    body: ExtensionRefusalBody,
+) -> Result<CaseView, ApiError> {
+    let reason = text(
+        "reason",
+        body.reason.as_deref(),
+        2,
+        REASON_MAX,
+        "不同意延期的理由",
+    )?;
+    let on = state.clock.today();
+    act(
+        state,
+        actor,
+        id,
+        if_match,
+        Action::RefuseExtension,
+        move |_conn, loaded, _actor| {
+            checks::may_refuse_extension(&loaded.events).map_err(refused)?;
+            Ok(Step {
+                events: vec![(on, CaseEvent::ExtensionRefused { reason })],
+                changes: CaseChanges::default(),
+            })
+        },
+    )
+    .await
+}
+
 /// An extension approved by the office's head (条例33): at most 20 working days, once,
 /// before the due date.
 pub async fn extend(
@@ -594,16 +696,7 @@ pub async fn extend(
     if_match: Option<i64>,
     body: ExtensionBody,
 ) -> Result<CaseView, ApiError> {
-    let days = body
-        .working_days
-        .ok_or_else(|| ApiError::field("working_days", "required", "请填写延长的工作日数"))?;
-    if days == 0 || days > MAX_EXTENSION {
-        return Err(ApiError::field(
-            "working_days",
-            "out_of_range",
-            format!("延长的期限最长不得超过{MAX_EXTENSION}个工作日（条例第三十三条第二款）"),
-        ));
-    }
+    let days = extension_days(body.working_days)?;
     let reason = text(
         "reason",
         body.reason.as_deref(),
