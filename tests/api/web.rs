@@ -853,3 +853,60 @@ async fn the_handler_asks_for_an_extension_and_the_approver_sees_it_on_the_case(
         "the setting is shown"
     );
 }
+
+#[tokio::test]
+async fn the_adviser_reads_the_draft_and_the_handler_sees_the_return_comments_until_the_next_draft()
+{
+    let app = spawn_app().await;
+    let clerk_token = app.token("demo-clerk").await;
+    let id = crate::cases::register(&app, &clerk_token, "2026-09-01").await;
+    let c = browser();
+    let (handler, _) = web_login(&app, &c, "demo-handler", DEMO_PASSWORD).await;
+    let draft = [
+        ("disposition", "disclosed"),
+        ("provided", "望江地区旧城改造项目征收补偿方案"),
+    ];
+    assert_eq!(
+        post_case_form(&app, &c, &handler, id, "draft", &draft).await,
+        303
+    );
+    assert_eq!(
+        post_case_form(&app, &c, &handler, id, "submit", &[]).await,
+        303
+    );
+    let (legal, _) = web_login(&app, &c, "demo-legal", DEMO_PASSWORD).await;
+    let (_, html) = page(&app, &c, &legal, &format!("/work/cases/{id}")).await;
+    let text = html
+        .split("id=\"draft-text\"")
+        .nth(1)
+        .expect("the draft's text on the adviser's page");
+    assert!(text.contains("望江地区旧城改造项目征收补偿方案"), "{text}");
+    assert!(html.contains("/draft/preview"), "the PDF preview");
+    assert!(html.contains("id=\"review\""));
+    let comments = "请在附件说明中列明所提供文件的名称和文号";
+    let status = post_case_form(
+        &app,
+        &c,
+        &legal,
+        id,
+        "review",
+        &[("decision", "return"), ("comments", comments)],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (_, html) = page(&app, &c, &handler, &format!("/work/cases/{id}")).await;
+    let shown = html
+        .split("id=\"returned-comments\"")
+        .nth(1)
+        .expect("the return comments on the handler's page");
+    assert!(shown.contains(comments));
+    assert_eq!(
+        post_case_form(&app, &c, &handler, id, "draft", &draft).await,
+        303
+    );
+    let (_, html) = page(&app, &c, &handler, &format!("/work/cases/{id}")).await;
+    assert!(
+        !html.contains("id=\"returned-comments\""),
+        "gone with the next draft"
+    );
+}

@@ -367,9 +367,17 @@ struct CasePage {
     extended: bool,
     /// Whether the approved reply still awaits the sign-off the agency requires.
     needs_signoff: bool,
+    /// The legal adviser's comments on a returned draft, shown until the next draft.
+    returned_with: Option<String>,
 }
 
 impl CasePage {
+    /// The label of a disposition code, for the draft as read by the reviewer.
+    fn disposition_label(&self, code: &str) -> &'static str {
+        Disposition::parse(code)
+            .map(Disposition::label)
+            .unwrap_or("")
+    }
     fn is(&self, role: &str) -> bool {
         self.role.as_str() == role
     }
@@ -472,6 +480,15 @@ async fn case_page(ctx: &Ctx, id: i64, errs: Errs) -> PageResult {
             .any(|(_, e)| matches!(e, yishen_domain::case::CaseEvent::SignedOff { .. }))
     });
     let needs_signoff = requires_signoff && !signed;
+    let returned_with = typed.iter().rev().find_map(|(_, e)| match e {
+        yishen_domain::case::CaseEvent::Drafted { .. } => Some(None),
+        yishen_domain::case::CaseEvent::Reviewed {
+            approved: false,
+            comments,
+        } => Some(Some(comments.clone())),
+        _ => None,
+    });
+    let returned_with = returned_with.flatten().filter(|c| !c.trim().is_empty());
     let handlers = match (actor.role, actor.agency.as_ref()) {
         (Role::Clerk | Role::AgencyAdmin, Some(a)) => {
             let agency_id = a.id;
@@ -520,6 +537,7 @@ async fn case_page(ctx: &Ctx, id: i64, errs: Errs) -> PageResult {
             pending_extension,
             extended,
             needs_signoff,
+            returned_with,
         },
     )
 }
