@@ -93,20 +93,12 @@ pub async fn register(post: Post) -> PageResult {
         Some(d) => match d.parse() {
             Ok(d) => Some(d),
             Err(_) => {
-                let errs = Errs::from_api(ApiError::field(
+                let e = ApiError::field(
                     "received_on",
                     "invalid_date",
                     "日期格式应为年-月-日，如2026-03-02",
-                ))?;
-                return ctx.page_status(
-                    actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-                    &form_page(
-                        ctx.chrome("登记申请"),
-                        errs,
-                        own_agency(&ctx).await?,
-                        ApplyValues::from_form(&form),
-                    ),
                 );
+                return again(&ctx, &form, e).await;
             }
         },
     };
@@ -129,17 +121,20 @@ pub async fn register(post: Post) -> PageResult {
             code: "already_submitted",
             ..
         }) => Ok(see_other("/work")),
-        Err(e) => {
-            let errs = Errs::from_api(e)?;
-            ctx.page_status(
-                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-                &form_page(
-                    ctx.chrome("登记申请"),
-                    errs,
-                    own_agency(&ctx).await?,
-                    ApplyValues::from_form(&form),
-                ),
-            )
-        }
+        Err(e) => again(&ctx, &form, e).await,
     }
+}
+
+/// The form again, with what was typed and the problems next to their fields.
+async fn again(ctx: &Ctx, form: &super::Form, e: ApiError) -> PageResult {
+    let errs = Errs::from_api(e)?;
+    ctx.page_status(
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+        &form_page(
+            ctx.chrome("登记申请"),
+            errs,
+            own_agency(ctx).await?,
+            ApplyValues::from_form(form),
+        ),
+    )
 }

@@ -201,21 +201,10 @@ async fn queue_page(
         ("all", "全部（含已办结）", ""),
     ];
     options.extend(
-        [
-            Status::Submitted,
-            Status::Received,
-            Status::AwaitingCorrection,
-            Status::InProgress,
-            Status::Drafting,
-            Status::InReview,
-            Status::Approved,
-            Status::Replied,
-            Status::Closed,
-            Status::Withdrawn,
-            Status::Abandoned,
-        ]
-        .iter()
-        .map(|s| (s.as_str(), s.label(), "")),
+        OPEN_STATUSES
+            .iter()
+            .chain(&[Status::Closed, Status::Withdrawn, Status::Abandoned])
+            .map(|s| (s.as_str(), s.label(), "")),
     );
     for o in &mut options {
         if o.0 == status {

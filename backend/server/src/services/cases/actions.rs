@@ -599,7 +599,8 @@ pub struct ExtensionRefusalBody {
     pub reason: Option<String>,
 }
 
-fn extension_days(days: Option<u32>) -> Result<u32, ApiError> {
+/// The days (at most 20, 条例33第二款) and the reason of an extension asked for or granted.
+fn extension_terms(days: Option<u32>, reason: Option<&str>) -> Result<(u32, String), ApiError> {
     let days =
         days.ok_or_else(|| ApiError::field("working_days", "required", "请填写延长的工作日数"))?;
     if days == 0 || days > MAX_EXTENSION {
@@ -609,7 +610,8 @@ fn extension_days(days: Option<u32>) -> Result<u32, ApiError> {
             format!("延长的期限最长不得超过{MAX_EXTENSION}个工作日（条例第三十三条第二款）"),
         ));
     }
-    Ok(days)
+    let reason = text("reason", reason, REASON_MIN, REASON_MAX, "延期理由")?;
+    Ok((days, reason))
 }
 
 /// The handler asks the approver for the extension (条例33: the head of the office decides);
@@ -621,14 +623,7 @@ pub async fn request_extension(
     if_match: Option<i64>,
     body: ExtensionRequestBody,
 ) -> Result<CaseView, ApiError> {
-    let days = extension_days(body.working_days)?;
-    let reason = text(
-        "reason",
-        body.reason.as_deref(),
-        REASON_MIN,
-        REASON_MAX,
-        "延期理由",
-    )?;
+    let (days, reason) = extension_terms(body.working_days, body.reason.as_deref())?;
     let on = state.clock.today();
     act(
         state,
@@ -696,14 +691,7 @@ pub async fn extend(
     if_match: Option<i64>,
     body: ExtensionBody,
 ) -> Result<CaseView, ApiError> {
-    let days = extension_days(body.working_days)?;
-    let reason = text(
-        "reason",
-        body.reason.as_deref(),
-        REASON_MIN,
-        REASON_MAX,
-        "延期理由",
-    )?;
+    let (days, reason) = extension_terms(body.working_days, body.reason.as_deref())?;
     let on = on_or_today(state.clock.today(), body.on)?;
     let templates = state.templates.clone();
     act(
