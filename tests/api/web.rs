@@ -910,3 +910,99 @@ async fn the_adviser_reads_the_draft_and_the_handler_sees_the_return_comments_un
         "gone with the next draft"
     );
 }
+
+#[tokio::test]
+async fn downloads_carry_chinese_file_names() {
+    let app = spawn_app().await;
+    let clerk_token = app.token("demo-clerk").await;
+    let id = crate::cases::register(&app, &clerk_token, "2026-09-01").await;
+    let letters = app
+        .get(&format!("/api/v1/cases/{id}/letters"), Some(&clerk_token))
+        .await;
+    let receipt = &letters.body[0];
+    let number = receipt["number"].as_str().expect("number");
+    let c = browser();
+    let (clerk, _) = web_login(&app, &c, "demo-clerk", DEMO_PASSWORD).await;
+    let res = c
+        .get(app.url(&format!("/letters/{}/pdf", receipt["id"])))
+        .header("cookie", &clerk)
+        .send()
+        .await
+        .expect("pdf");
+    assert_eq!(res.status().as_u16(), 200);
+    let disposition = res
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .expect("a file name")
+        .to_owned();
+    let encoded: String = form_urlencoded::byte_serialize(format!("{number}.pdf").as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
+    assert!(
+        disposition.contains(&format!("filename*=UTF-8''{encoded}")),
+        "{disposition} vs {encoded}"
+    );
+}
+
+#[tokio::test]
+async fn an_admin_reactivates_an_account_changes_its_role_and_sets_a_new_password() {
+    let app = spawn_app().await;
+    let handler_id = app
+        .get("/api/v1/me", Some(&app.token("demo-handler").await))
+        .await
+        .body["id"]
+        .as_i64()
+        .expect("id");
+    let c = browser();
+    let (admin, _) = web_login(&app, &c, "demo-admin", DEMO_PASSWORD).await;
+    let post = |path: String, pairs: Vec<(&'static str, String)>| {
+        let c = c.clone();
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            let (_, html) = page(app, &c, &admin, "/admin/users").await;
+            let token = csrf(&html);
+            let mut all: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
+            all.extend(pairs.iter().map(|(k, v)| (*k, v.as_str())));
+            c.post(app.url(&path))
+                .header("cookie", &admin)
+                .form_body(&all)
+                .send()
+                .await
+                .expect("post")
+                .status()
+                .as_u16()
+        }
+    };
+    let deactivate = format!("/admin/users/{handler_id}/deactivate");
+    let update = format!("/admin/users/{handler_id}/update");
+    assert_eq!(post(deactivate, vec![]).await, 303);
+    assert_eq!(app.login("demo-handler", DEMO_PASSWORD).await.status, 401);
+    let (_, html) = page(&app, &c, &admin, "/admin/users").await;
+    assert!(html.contains("重新启用"));
+    assert_eq!(
+        post(update.clone(), vec![("activate", "1".into())]).await,
+        303
+    );
+    assert_eq!(app.login("demo-handler", DEMO_PASSWORD).await.status, 200);
+    // A password too simple is named and nothing changes.
+    let status = post(update.clone(), vec![("password", "123".into())]).await;
+    assert_eq!(status, 422);
+    let new_password = "a-new-long-passphrase-2026";
+    let status = post(
+        update,
+        vec![
+            ("role", "legal_adviser".into()),
+            ("password", new_password.into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert_eq!(app.login("demo-handler", DEMO_PASSWORD).await.status, 401);
+    let r = app.login("demo-handler", new_password).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let token = r.body["access_token"].as_str().expect("token").to_owned();
+    let me = app.get("/api/v1/me", Some(&token)).await;
+    assert_eq!(me.body["role"], "legal_adviser");
+}

@@ -396,7 +396,7 @@ pub async fn draft_preview(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let bytes = crate::services::letters::preview(&state, &actor, id.into_inner()).await?;
-    let mut res = super::file_response("application/pdf", true, "draft.pdf", bytes);
+    let mut res = super::file_response("application/pdf", true, "答复书样稿.pdf", bytes);
     res.headers_mut().insert(
         header::CACHE_CONTROL,
         header::HeaderValue::from_static("no-store"),

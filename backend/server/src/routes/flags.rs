@@ -75,7 +75,7 @@ pub async fn dossier(
     }
     let d = dossiers::dossier(&state, &actor, id.into_inner()).await?;
     Ok(if format == "pdf" {
-        let file = format!("dossier-{}.pdf", d.case.tracking_no);
+        let file = format!("申请人档案-{}.pdf", d.case.tracking_no);
         super::file_response(
             "application/pdf",
             false,

@@ -33,11 +33,11 @@ pub async fn pdf(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let (_, bytes) = letters::pdf(&state, &actor, id).await?;
+    let (number, bytes) = letters::pdf(&state, &actor, id).await?;
     Ok(super::file_response(
         "application/pdf",
         true,
-        &format!("letter-{id}.pdf"),
+        &format!("{number}.pdf"),
         bytes,
     ))
 }

@@ -63,13 +63,13 @@ pub async fn guidance_manual(
         "pdf" => super::file_response(
             "application/pdf",
             false,
-            "guidance-manual.pdf",
+            "政府信息公开案例指导手册.pdf",
             manual::to_pdf(&state, &m)?,
         ),
         _ => super::file_response(
             "text/markdown; charset=utf-8",
             false,
-            "guidance-manual.md",
+            "政府信息公开案例指导手册.md",
             manual::to_markdown(&m),
         ),
     })

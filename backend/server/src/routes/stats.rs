@@ -57,7 +57,7 @@ pub async fn annual_report(
     let (agency, year) = agency_and_year(q.agency, q.year)?;
     let subtree = q.subtree.unwrap_or(false);
     let r = report::annual_report(&state, &actor, agency, year, subtree).await?;
-    let file = format!("annual-report-{}-{}", r.agency, r.year);
+    let file = format!("政府信息公开工作年度报告-{}-{}", r.agency, r.year);
     Ok(match format.as_str() {
         "csv" => super::file_response(
             "text/csv; charset=utf-8",

@@ -176,6 +176,7 @@ pub struct UserRow {
     pub username: String,
     pub display_name: String,
     pub role_label: &'static str,
+    pub role: String,
     pub agency: String,
     pub active: bool,
 }
@@ -202,6 +203,7 @@ async fn users_page(ctx: &Ctx, errs: Errs) -> PageResult {
                 .map(|(u, code)| UserRow {
                     id: u.id,
                     role_label: Role::parse(&u.role).map(Role::label).unwrap_or(""),
+                    role: u.role,
                     username: u.username,
                     display_name: u.display_name,
                     agency: code.unwrap_or_default(),
@@ -265,6 +267,36 @@ pub async fn deactivate_user(post: Post, id: Path<i64>) -> PageResult {
         ..AccountChanges::default()
     };
     match accounts::update(&ctx.state, &actor, id.into_inner(), changes).await {
+        Ok(()) => Ok(see_other("/admin/users")),
+        Err(e) => users_page(&ctx, Errs::from_api(e)?).await,
+    }
+}
+
+/// Changes an account from the list: reactivation, another role, or a new password set by
+/// the administrator (the account's sessions end). The policy decides what this admin may
+/// change; a refusal comes back on the list.
+pub async fn update_user(post: Post, id: Path<i64>) -> PageResult {
+    let Post { ctx, form } = post;
+    let actor = ctx.actor_in(&ADMINS)?.clone();
+    let result = async {
+        let mut f = Fields::default();
+        let role = form
+            .text("role")
+            .and_then(|r| f.take("role", Role::parse(&r)));
+        let password = form
+            .text("password")
+            .and_then(|p| f.take("password", yishen_domain::Password::parse(&p, None)));
+        f.finish()?;
+        let changes = AccountChanges {
+            role,
+            password,
+            active: form.checked("activate").then_some(true),
+            ..AccountChanges::default()
+        };
+        accounts::update(&ctx.state, &actor, id.into_inner(), changes).await
+    }
+    .await;
+    match result {
         Ok(()) => Ok(see_other("/admin/users")),
         Err(e) => users_page(&ctx, Errs::from_api(e)?).await,
     }

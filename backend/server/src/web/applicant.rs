@@ -471,18 +471,9 @@ pub async fn withdraw(post: Post, id: actix_web::web::Path<i64>) -> PageResult {
 pub async fn letter_pdf(ctx: Ctx, id: actix_web::web::Path<i64>) -> PageResult {
     let actor = ctx.actor()?;
     let (number, bytes) = letters::pdf(&ctx.state, actor, id.into_inner()).await?;
-    let file: String = number
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    // Saved under the letter's own number (文号), e.g. 上城政办依申复〔2026〕1号.pdf.
     let mut res =
-        crate::routes::file_response("application/pdf", false, &format!("{file}.pdf"), bytes);
+        crate::routes::file_response("application/pdf", false, &format!("{number}.pdf"), bytes);
     res.headers_mut().insert(
         actix_web::http::header::CACHE_CONTROL,
         actix_web::http::header::HeaderValue::from_static("private, no-store"),

@@ -250,6 +250,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/admin/users/{id}/deactivate",
             web::post().to(admin::deactivate_user),
         )
+        .route(
+            "/admin/users/{id}/update",
+            web::post().to(admin::update_user),
+        )
         .route("/admin/calendar", web::get().to(admin::calendar))
         .route("/admin/calendar", web::post().to(admin::put_calendar));
 }

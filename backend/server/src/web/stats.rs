@@ -232,7 +232,7 @@ pub async fn annual_xlsx(ctx: Ctx, q: Params) -> PageResult {
     let (agency, year, subtree) = annual_params(ctx.state.clock.today(), actor, &q)?;
     let r = report::annual_report(&ctx.state, actor, agency.clone(), year, subtree).await?;
     let bytes = report::to_xlsx(&r)?;
-    let file = format!("annual-report-{agency}-{year}.xlsx");
+    let file = format!("政府信息公开工作年度报告-{agency}-{year}.xlsx");
     Ok(crate::routes::file_response(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         false,

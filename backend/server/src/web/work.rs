@@ -843,7 +843,7 @@ pub async fn dossier_pdf(ctx: Ctx, id: Path<i64>) -> PageResult {
     let actor = ctx.actor_in(&STAFF)?;
     let d = crate::services::dossier::dossier(&ctx.state, actor, id.into_inner()).await?;
     let bytes = crate::services::dossier::to_pdf(&ctx.state, &d)?;
-    let mut res = crate::routes::file_response("application/pdf", true, "dossier.pdf", bytes);
+    let mut res = crate::routes::file_response("application/pdf", true, "申请人档案.pdf", bytes);
     res.headers_mut().insert(
         actix_web::http::header::CACHE_CONTROL,
         actix_web::http::header::HeaderValue::from_static("no-store"),
@@ -855,7 +855,7 @@ pub async fn dossier_pdf(ctx: Ctx, id: Path<i64>) -> PageResult {
 pub async fn draft_preview(ctx: Ctx, id: Path<i64>) -> PageResult {
     let actor = ctx.actor_in(&STAFF)?;
     let bytes = letters::preview(&ctx.state, actor, id.into_inner()).await?;
-    let mut res = crate::routes::file_response("application/pdf", true, "draft.pdf", bytes);
+    let mut res = crate::routes::file_response("application/pdf", true, "答复书样稿.pdf", bytes);
     res.headers_mut().insert(
         actix_web::http::header::CACHE_CONTROL,
         actix_web::http::header::HeaderValue::from_static("no-store"),
