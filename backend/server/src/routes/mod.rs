@@ -64,17 +64,6 @@ fn content_disposition(how: &str, file: &str) -> String {
     format!("{how}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn chinese_file_names_are_encoded_with_an_ascii_stand_in() {
-        assert_eq!(
-            super::content_disposition("attachment", "答复书 1.pdf"),
-            "attachment; filename=\"___1.pdf\"; filename*=UTF-8''%E7%AD%94%E5%A4%8D%E4%B9%A6%201.pdf"
-        );
-    }
-}
-
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
@@ -146,4 +135,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(stats::reconsideration)
         .service(stats::reconsideration_chart)
         .service(track::track);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn chinese_file_names_are_encoded_with_an_ascii_stand_in() {
+        assert_eq!(
+            super::content_disposition("attachment", "答复书 1.pdf"),
+            "attachment; filename=\"___1.pdf\"; filename*=UTF-8''%E7%AD%94%E5%A4%8D%E4%B9%A6%201.pdf"
+        );
+    }
 }
