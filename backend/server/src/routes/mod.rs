@@ -143,7 +143,7 @@ mod tests {
     fn chinese_file_names_are_encoded_with_an_ascii_stand_in() {
         assert_eq!(
             super::content_disposition("attachment", "答复书 1.pdf"),
-            "attachment; filename=\"___1.pdf\"; filename*=UTF-8''%E7%AD%94%E5%A4%8D%E4%B9%A6%201.pdf"
+            "attachment; filename=\"____1.pdf\"; filename*=UTF-8''%E7%AD%94%E5%A4%8D%E4%B9%A6%201.pdf"
         );
     }
 }
