@@ -38,7 +38,7 @@ impl CalendarGap {
     pub fn warning(self) -> String {
         match self {
             Self::ThisYear(year) => format!(
-                "{year}年的节假日安排尚未载入：落在{year}年的法定期限暂不计算（显示为“日历年度未覆盖”），\
+                "{year}年的节假日安排尚未载入：落在{year}年的法定期限暂不计算，案件页面注明“节假日安排尚未载入”；\
                  请系统管理员在“节假日”页面载入国务院办公厅{year}年节假日安排通知。"
             ),
             Self::NextYear(year) => format!(
