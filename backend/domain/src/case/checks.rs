@@ -86,6 +86,36 @@ pub fn may_extend(
     }
 }
 
+/// Whether the approved draft was signed off (签发) after its last approval.
+pub fn signed_off(events: &[(NaiveDate, CaseEvent)]) -> bool {
+    let mut signed = false;
+    for (_, e) in events {
+        match e {
+            CaseEvent::Reviewed { approved: true, .. } => signed = false,
+            CaseEvent::SignedOff { .. } => signed = true,
+            _ => {}
+        }
+    }
+    signed
+}
+
+/// The legal adviser's comments on a returned draft, until the handler saves the next draft.
+pub fn return_comments(events: &[(NaiveDate, CaseEvent)]) -> Option<&str> {
+    events
+        .iter()
+        .rev()
+        .find_map(|(_, e)| match e {
+            CaseEvent::Drafted { .. } => Some(None),
+            CaseEvent::Reviewed {
+                approved: false,
+                comments,
+            } => Some(Some(comments.as_str())),
+            _ => None,
+        })
+        .flatten()
+        .filter(|c| !c.trim().is_empty())
+}
+
 /// The extension a handler asked for and the approver has not yet decided: the request is
 /// answered by a grant or a refusal.
 pub fn pending_extension_request(events: &[(NaiveDate, CaseEvent)]) -> Option<(u32, &str)> {

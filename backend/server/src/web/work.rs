@@ -451,7 +451,7 @@ async fn case_page(ctx: &Ctx, id: i64, errs: Errs) -> PageResult {
         .iter()
         .any(|(_, e)| matches!(e, yishen_domain::case::CaseEvent::ExtensionGranted { .. }));
     // The sign-off form appears only where the agency requires it, until it is given for the
-    // draft last submitted.
+    // approved draft.
     let code = case.agency_code.clone();
     let requires_signoff = s
         .read(move |conn| {
@@ -460,24 +460,8 @@ async fn case_page(ctx: &Ctx, id: i64, errs: Errs) -> PageResult {
                 .is_some_and(|r| r.approver_signoff))
         })
         .await?;
-    let last_submitted = typed
-        .iter()
-        .rposition(|(_, e)| matches!(e, yishen_domain::case::CaseEvent::SubmittedForReview {}));
-    let signed = last_submitted.is_some_and(|i| {
-        typed[i..]
-            .iter()
-            .any(|(_, e)| matches!(e, yishen_domain::case::CaseEvent::SignedOff { .. }))
-    });
-    let needs_signoff = requires_signoff && !signed;
-    let returned_with = typed.iter().rev().find_map(|(_, e)| match e {
-        yishen_domain::case::CaseEvent::Drafted { .. } => Some(None),
-        yishen_domain::case::CaseEvent::Reviewed {
-            approved: false,
-            comments,
-        } => Some(Some(comments.clone())),
-        _ => None,
-    });
-    let returned_with = returned_with.flatten().filter(|c| !c.trim().is_empty());
+    let needs_signoff = requires_signoff && !yishen_domain::case::checks::signed_off(&typed);
+    let returned_with = yishen_domain::case::checks::return_comments(&typed).map(str::to_owned);
     let handlers = match (actor.role, actor.agency.as_ref()) {
         (Role::Clerk | Role::AgencyAdmin, Some(a)) => {
             let agency_id = a.id;

@@ -354,13 +354,5 @@ pub async fn sign_off(
 
 /// Whether the approved draft was signed off after its last approval.
 pub fn signed_off(loaded: &Loaded) -> bool {
-    let mut signed = false;
-    for (_, e) in &loaded.events {
-        match e {
-            CaseEvent::Reviewed { approved: true, .. } => signed = false,
-            CaseEvent::SignedOff { .. } => signed = true,
-            _ => {}
-        }
-    }
-    signed
+    yishen_domain::case::checks::signed_off(&loaded.events)
 }
