@@ -781,3 +781,136 @@ async fn the_applicant_sees_only_what_is_addressed_to_them() {
         .await;
     assert_problem(&r, 404, "not_found");
 }
+
+#[tokio::test]
+async fn a_decision_ordering_a_new_reply_reopens_the_case_and_the_new_reply_is_numbered_anew() {
+    let app = spawn_app().await;
+    let today = crate::helpers::TODAY;
+    let draft = json!({"disposition": "disclosed", "provided": ["望江地区旧城改造项目征收补偿方案"]});
+    let (id, applicant, handler) = approved_online_case(&app, draft.clone()).await;
+    let clerk = app.token("demo-clerk").await;
+    let legal = app.token("demo-legal").await;
+    let recon = app.token("demo-reconsideration").await;
+    let r = app
+        .post(&format!("/api/v1/cases/{id}/issue"), Some(&handler), &json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/delivery"),
+            Some(&clerk),
+            &json!({"method": "in_person", "on": today}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["status"], "closed");
+
+    let record = |decision: &str, within: Option<u32>| {
+        let mut b = json!({
+            "body_name": "杭州市上城区人民政府",
+            "filed_on": today,
+            "decision": decision,
+            "decided_on": today,
+        });
+        if let Some(n) = within {
+            b["new_reply_within"] = json!(n);
+        }
+        b
+    };
+    // 维持 orders nothing; 责令履行 of an answered case must say by when.
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/reconsiderations"),
+            Some(&recon),
+            &record("upheld", Some(15)),
+        )
+        .await;
+    let p = assert_problem(&r, 422, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "new_reply_within");
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/reconsiderations"),
+            Some(&recon),
+            &record("ordered_to_perform", None),
+        )
+        .await;
+    let p = assert_problem(&r, 422, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "new_reply_within");
+    let outcomes = app
+        .get(&format!("/api/v1/cases/{id}/outcomes"), Some(&recon))
+        .await;
+    assert_eq!(
+        outcomes.body["reconsiderations"].as_array().map(Vec::len),
+        Some(0),
+        "a refused record writes nothing"
+    );
+
+    // 撤销并责令在十五个工作日内重新答复: the case opens again, due on the decision's date.
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/reconsiderations"),
+            Some(&recon),
+            &record("revoked", Some(15)),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let due = app
+        .get(
+            &format!("/api/v1/calendar/due-date?from={today}&working_days=15"),
+            None,
+        )
+        .await
+        .body["due_on"]
+        .clone();
+    let case = app.get(&format!("/api/v1/cases/{id}"), Some(&handler)).await;
+    assert_eq!(case.body["status"], "in_progress", "{:?}", case.body);
+    assert_eq!(case.body["due_on"], due);
+    assert_eq!(case.body["clock_state"], "running");
+    // The applicant is told: the order is addressed to them as much as to the agency.
+    let events = app
+        .get(&format!("/api/v1/cases/{id}/events"), Some(&applicant))
+        .await;
+    let ordered = events
+        .body
+        .as_array()
+        .expect("events")
+        .iter()
+        .find(|e| e["kind"] == "new_reply_ordered")
+        .expect("the order is on the applicant's record")
+        .clone();
+    assert!(
+        ordered["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("责令重新答复") && s.contains(due.as_str().unwrap_or("?"))),
+        "{ordered:?}"
+    );
+
+    // The new reply goes the whole way again and takes the next number.
+    for (path, token, body) in [
+        ("draft", &handler, draft.clone()),
+        ("submit", &handler, json!({})),
+        ("review", &legal, json!({"decision": "approve", "comments": "同意"})),
+        ("issue", &handler, json!({})),
+    ] {
+        let r = app
+            .post(&format!("/api/v1/cases/{id}/{path}"), Some(token), &body)
+            .await;
+        assert_eq!(r.status, 200, "{path}: {:?}", r.body);
+    }
+    let letters = app
+        .get(&format!("/api/v1/cases/{id}/letters"), Some(&handler))
+        .await;
+    let numbers: Vec<String> = letters
+        .body
+        .as_array()
+        .expect("letters")
+        .iter()
+        .filter(|l| l["kind"] == "reply")
+        .map(|l| l["number"].as_str().expect("number").to_owned())
+        .collect();
+    assert_eq!(numbers.len(), 2, "{numbers:?}");
+    assert_ne!(numbers[0], numbers[1]);
+    let case = app.get(&format!("/api/v1/cases/{id}"), Some(&handler)).await;
+    assert_eq!(case.body["status"], "replied");
+    assert_eq!(case.body["clock_state"], "stopped");
+}

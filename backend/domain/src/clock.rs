@@ -106,6 +106,22 @@ pub struct ClockInput {
     pub later_days: Option<u32>,
     /// The reply was issued or the case concluded on this date: the clock stops.
     pub stopped_on: Option<NaiveDate>,
+    /// A new reply ordered by a reconsideration body or a court: from then on the period the
+    /// decision set is the limit, not the 条例33 count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_reply: Option<NewReplyOrder>,
+}
+
+/// A decision that set aside a reply (撤销并责令重作, 确认违法并责令, 责令履行: 行政复议法
+/// 第六十四条至第六十六条, or the matching judgment) and ordered a new one within a period
+/// the decision itself sets. The order replaces the 条例33 limit: the agency answers by
+/// `due_on`, whatever the original count said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewReplyOrder {
+    /// The day the decision was made (the period runs from it).
+    pub ordered_on: NaiveDate,
+    /// The last day for the new reply, as the decision's period gives it.
+    pub due_on: NaiveDate,
 }
 
 impl Default for ClockInput {
@@ -118,6 +134,7 @@ impl Default for ClockInput {
             extension: None,
             later_days: None,
             stopped_on: None,
+            new_reply: None,
         }
     }
 }
@@ -229,6 +246,8 @@ pub struct Clock {
     /// not loaded: the ledger stops at the last covered day and `counted` and `overdue_by`
     /// are lower bounds.
     pub uncovered_year: Option<i32>,
+    /// Set when a decision ordered a new reply: `due_on` is then the decision's deadline.
+    pub new_reply: Option<NewReplyOrder>,
 }
 
 /// Why a clock cannot be computed.
@@ -562,12 +581,17 @@ fn compute_inner(
         windows: Vec::new(),
         ledger: Vec::new(),
         uncovered_year: None,
+        new_reply: None,
     };
 
     // 条例31: no receipt, no clock.
     let Some(received) = input.received_on else {
         return Ok(clock);
     };
+    // 行政复议法 第六十四条至第六十六条: the decision's period replaces the 条例33 count.
+    if let Some(order) = &input.new_reply {
+        return Ok(new_reply_clock(clock, order, calendar, stopped));
+    }
     clock.correction_notice_latest =
         Some(calendar.add_working_days(received, CORRECTION_NOTICE_WITHIN)?);
     clock.windows = windows(input, calendar, as_of)?;
@@ -675,10 +699,74 @@ fn compute_inner(
     Ok(clock)
 }
 
+/// The clock of a case whose reply was set aside with an order to answer anew: it runs from
+/// the decision to the deadline the decision set, in working days where the calendar covers
+/// them (the counts are left at zero where it does not; the deadline itself is a date).
+fn new_reply_clock(
+    mut clock: Clock,
+    order: &NewReplyOrder,
+    calendar: &Calendar,
+    stopped: bool,
+) -> Clock {
+    let as_of = clock.as_of;
+    clock.start_on = Some(order.ordered_on);
+    clock.due_on = Some(order.due_on);
+    clock.new_reply = Some(order.clone());
+    clock.extension = None;
+    clock.later_days = None;
+    let total = calendar
+        .working_days_between(order.ordered_on, order.due_on)
+        .unwrap_or(0);
+    let used = calendar
+        .working_days_between(order.ordered_on, as_of.min(order.due_on))
+        .unwrap_or(0);
+    clock.limit = total;
+    clock.counted = used;
+    clock.remaining = total.saturating_sub(used);
+    clock.overdue_by = if as_of > order.due_on {
+        calendar
+            .working_days_between(order.due_on, as_of)
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    clock.state = if stopped {
+        ClockState::Stopped
+    } else if as_of > order.due_on {
+        ClockState::Overdue
+    } else {
+        ClockState::Running
+    };
+    clock.running = matches!(clock.state, ClockState::Running | ClockState::Overdue);
+    clock
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn an_ordered_new_reply_runs_to_the_decisions_deadline() {
+        let cal = shipped();
+        let mut input = received("2026-03-02");
+        input.stopped_on = None;
+        input.new_reply = Some(NewReplyOrder {
+            ordered_on: date("2026-06-01"),
+            due_on: date("2026-06-22"),
+        });
+        let c = compute(&input, &cal, date("2026-06-10")).expect("clock");
+        assert_eq!(c.state, ClockState::Running);
+        assert_eq!(c.due_on, Some(date("2026-06-22")));
+        // 2026-06-19 (Fri) is 端午节: 06-02..06-22 holds 14 working days.
+        assert_eq!(c.limit, 14);
+        let late = compute(&input, &cal, date("2026-06-24")).expect("clock");
+        assert_eq!(late.state, ClockState::Overdue);
+        assert_eq!(late.overdue_by, 2);
+        input.stopped_on = Some(date("2026-06-15"));
+        let done = compute(&input, &cal, date("2026-06-24")).expect("clock");
+        assert_eq!(done.state, ClockState::Stopped);
+    }
 
     #[test]
     fn the_summary_agrees_with_the_full_clock() {

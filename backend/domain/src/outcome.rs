@@ -1,8 +1,10 @@
 //! What reconsideration bodies and courts decided about a reply (CONTRACT.md codes), and the
 //! annual-report bucket each falls in (国办公开办函〔2021〕30号 table 四).
 
+use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::{Calendar, CalendarError};
 use crate::case::intake::code_enum;
 
 code_enum!(
@@ -80,7 +82,70 @@ impl CorrectionDefect {
     }
 }
 
+code_enum!(
+    /// How the period of an order to answer anew is counted, as the decision words it.
+    PeriodUnit {
+        WorkingDays => "working_days", "个工作日";
+        Days => "days", "日";
+    }
+);
+
+/// The period a decision sets for the new reply (行政复议法 第六十四条 "在一定期限内重新作出",
+/// 第六十六条 "在一定期限内履行"): the law leaves its length to the decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewReplyPeriod {
+    count: u32,
+    unit: PeriodUnit,
+}
+
+/// The longest period accepted, as a guard against typing errors (a year).
+pub const NEW_REPLY_PERIOD_MAX: u32 = 365;
+
+impl NewReplyPeriod {
+    pub fn new(count: u32, unit: PeriodUnit) -> Result<Self, String> {
+        if (1..=NEW_REPLY_PERIOD_MAX).contains(&count) {
+            Ok(Self { count, unit })
+        } else {
+            Err(format!(
+                "重新答复的期限须在1至{NEW_REPLY_PERIOD_MAX}{}之间",
+                unit.label()
+            ))
+        }
+    }
+
+    /// The period in words, e.g. 15个工作日.
+    pub fn words(self) -> String {
+        format!("{}{}", self.count, self.unit.label())
+    }
+
+    /// The last day of the period running from `from` (the day of the decision is not
+    /// counted; working days on the holiday calendar).
+    pub fn due_on(self, from: NaiveDate, calendar: &Calendar) -> Result<NaiveDate, CalendarError> {
+        match self.unit {
+            PeriodUnit::WorkingDays => calendar.add_working_days(from, self.count),
+            PeriodUnit::Days => from
+                .checked_add_days(Days::new(u64::from(self.count)))
+                .ok_or(CalendarError::DateOutOfRange),
+        }
+    }
+}
+
 impl ReconsiderationDecision {
+    /// Whether the decision may order a new reply: 撤销 (第六十四条, 可以责令重作), 确认违法
+    /// with an order, 责令履行 (第六十六条).
+    pub fn may_order_new_reply(self) -> bool {
+        matches!(
+            self,
+            Self::Revoked | Self::ConfirmedIllegal | Self::OrderedToPerform
+        )
+    }
+
+    /// Whether the decision is itself the order (第六十六条: 在一定期限内履行), so that its
+    /// period must be recorded.
+    pub fn requires_new_reply(self) -> bool {
+        self == Self::OrderedToPerform
+    }
+
     /// 结果维持 = 68; 结果纠正 = 63–67; 其他结果 = 69 and termination (CONTRACT.md).
     pub fn bucket(self) -> OutcomeBucket {
         match self {
@@ -96,6 +161,11 @@ impl ReconsiderationDecision {
 }
 
 impl LitigationOutcome {
+    /// Only a judgment correcting the reply may order a new one.
+    pub fn may_order_new_reply(self) -> bool {
+        self == Self::Corrected
+    }
+
     pub fn bucket(self) -> OutcomeBucket {
         match self {
             Self::Upheld => OutcomeBucket::Upheld,

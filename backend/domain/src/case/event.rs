@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::intake::{Channel, code_enum};
-use crate::clock::{ClockInput, Correction, Pause, PauseKind};
+use crate::clock::{ClockInput, Correction, NewReplyOrder, Pause, PauseKind};
 use crate::disposition::Disposition;
 use crate::fees::FeeMode;
 
@@ -193,6 +193,19 @@ pub enum CaseEvent {
         user_id: i64,
         name: String,
     },
+    /// A reconsideration body or a court set the reply aside and ordered a new one within a
+    /// period (行政复议法 第六十四条至第六十六条, or a judgment to the same effect): the case is
+    /// open again and the new reply is due by `due_on`.
+    NewReplyOrdered {
+        /// 行政复议 or 行政诉讼, and the body or court that decided.
+        by: String,
+        /// The decision as the body named it (e.g. 撤销或者部分撤销（复议法第六十四条）).
+        decision: String,
+        decided_on: NaiveDate,
+        /// The period as the decision sets it, in words (e.g. 15个工作日).
+        period: String,
+        due_on: NaiveDate,
+    },
 }
 
 impl CaseEvent {
@@ -225,6 +238,7 @@ impl CaseEvent {
             Self::Assigned { .. } => "assigned",
             Self::ExtensionRequested { .. } => "extension_requested",
             Self::ExtensionRefused { .. } => "extension_refused",
+            Self::NewReplyOrdered { .. } => "new_reply_ordered",
         }
     }
 
@@ -270,6 +284,12 @@ impl CaseEvent {
                 format!("承办人申请延长答复期限{working_days}个工作日")
             }
             Self::ExtensionRefused { .. } => "负责人不同意延期".into(),
+            Self::NewReplyOrdered {
+                by,
+                decision,
+                due_on,
+                ..
+            } => format!("{by}决定{decision}，责令重新答复，期限至{due_on}"),
             Self::ReasonsRequested { deadline, .. } => {
                 format!("要求申请人于{deadline}前说明申请理由（条例第三十五条）")
             }
@@ -301,6 +321,7 @@ pub fn clock_input<'a>(
         extension: None,
         later_days: None,
         stopped_on: None,
+        new_reply: None,
     };
     let mut consultations: Vec<(i64, usize)> = Vec::new();
     let mut open_fee: Option<usize> = None;
@@ -393,6 +414,16 @@ pub fn clock_input<'a>(
             CaseEvent::LetterVoided { .. } => {
                 input.stopped_on = None;
             }
+            // The earlier reply was set aside: the clock runs again, to the decision's date.
+            CaseEvent::NewReplyOrdered {
+                decided_on, due_on, ..
+            } => {
+                input.stopped_on = None;
+                input.new_reply = Some(NewReplyOrder {
+                    ordered_on: *decided_on,
+                    due_on: *due_on,
+                });
+            }
             CaseEvent::Drafted { .. }
             | CaseEvent::SubmittedForReview {}
             | CaseEvent::Reviewed { .. }
@@ -446,7 +477,8 @@ impl CaseEvent {
             | Self::Abandoned { .. }
             | Self::LetterIssued { .. }
             | Self::ReasonsRequested { .. }
-            | Self::Delivered { .. } => Audience::Applicant,
+            | Self::Delivered { .. }
+            | Self::NewReplyOrdered { .. } => Audience::Applicant,
             Self::NoticeIssued { kind, .. } => {
                 if letter_for_applicant(kind, false) {
                     Audience::Applicant

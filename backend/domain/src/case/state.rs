@@ -8,6 +8,7 @@
 //! drafting ─submit→ in_review ─approve→ approved ─issue→ replied ─deliver→ closed
 //!                     in_review ─return→ drafting
 //! any open state ─withdraw→ withdrawn;  correction or fee window expired → abandoned
+//! replied / closed ─decision ordering a new reply→ in_progress (then as above)
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -89,6 +90,9 @@ pub enum Action {
     RequestExtension,
     /// The approver refuses a requested extension.
     RefuseExtension,
+    /// A reconsideration body or a court set the reply aside and ordered a new one (行政复议法
+    /// 第六十四条至第六十六条): the case opens again for a new reply.
+    OrderNewReply,
 }
 
 /// Why an action is refused.
@@ -149,6 +153,7 @@ impl Action {
             Action::Assign => "指定承办人",
             Action::RequestExtension => "申请延长答复期限",
             Action::RefuseExtension => "不同意延期",
+            Action::OrderNewReply => "登记责令重新答复的决定",
         }
     }
 
@@ -176,6 +181,15 @@ impl Action {
             Action::Assign => &[Clerk, AgencyAdmin],
             Action::RequestExtension => &[Handler],
             Action::RefuseExtension => &[Approver],
+            // Reconsideration bodies record their decisions; the agency records judgments.
+            Action::OrderNewReply => &[
+                ReconsiderationBody,
+                Sysadmin,
+                Handler,
+                LegalAdviser,
+                Approver,
+                AgencyAdmin,
+            ],
         }
     }
 
@@ -223,6 +237,16 @@ impl Action {
                 S::Approved,
                 S::Replied,
             ],
+            // An unanswered application may be ordered answered too (责令履行, 第六十六条).
+            Action::OrderNewReply => &[
+                S::Received,
+                S::InProgress,
+                S::Drafting,
+                S::InReview,
+                S::Approved,
+                S::Replied,
+                S::Closed,
+            ],
         }
     }
 
@@ -245,6 +269,10 @@ impl Action {
             | Action::RequestExtension
             | Action::RefuseExtension => from,
             Action::Draft | Action::Return | Action::VoidReply => S::Drafting,
+            Action::OrderNewReply => match from {
+                S::Replied | S::Closed => S::InProgress,
+                other => other,
+            },
             Action::SubmitForReview => S::InReview,
             Action::Approve => S::Approved,
             Action::Issue => S::Replied,

@@ -161,6 +161,24 @@ fn prepare(line: ImportLine, today: NaiveDate) -> Result<Prepared, Vec<FieldIssu
             format!("不超过{REASONS_MAX}个字符"),
         ));
     }
+    // A history records what was decided; an order to answer anew is acted on in the pages.
+    let orders = line
+        .reconsideration
+        .as_ref()
+        .map(|r| r.new_reply_within.is_some() || r.new_reply_unit.is_some())
+        .unwrap_or(false)
+        || line
+            .litigation
+            .as_ref()
+            .map(|l| l.new_reply_within.is_some() || l.new_reply_unit.is_some())
+            .unwrap_or(false);
+    if orders {
+        issues.push(FieldIssue::new(
+            "new_reply_within",
+            "not_allowed",
+            "导入的历史案件不登记责令重新答复；请在案件页登记该决定",
+        ));
+    }
     let reconsideration = line
         .reconsideration
         .and_then(|r| outcomes::parse_reconsideration(r, "reconsideration.", today, &mut issues));

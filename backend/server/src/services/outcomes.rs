@@ -7,8 +7,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use yishen_domain::Role;
+use yishen_domain::case::{Action, CaseEvent};
 use yishen_domain::outcome::{
-    CorrectionDefect, LitigationInstance, LitigationOutcome, OutcomeBucket, ReconsiderationDecision,
+    CorrectionDefect, LitigationInstance, LitigationOutcome, NewReplyPeriod, OutcomeBucket,
+    PeriodUnit, ReconsiderationDecision,
 };
 use yishen_store::models::case as case_store;
 use yishen_store::models::outcome::{
@@ -39,6 +41,13 @@ pub struct ReconsiderationIn {
     /// For a corrected reply: `overdue`, `insufficient_search`, `reasons_not_given`,
     /// `wrong_ground`, `procedure`.
     pub defect: Option<String>,
+    /// With `revoked`, `confirmed_illegal` (optional) or `ordered_to_perform` (required): the
+    /// period the decision sets for a new reply; the case opens again (not in imports).
+    #[serde(default)]
+    pub new_reply_within: Option<u32>,
+    /// `working_days` (default) or `days`.
+    #[serde(default)]
+    pub new_reply_unit: Option<String>,
 }
 
 /// A suit as recorded (`POST …/litigations`, and the import line's object).
@@ -54,6 +63,136 @@ pub struct LitigationIn {
     pub outcome: Option<String>,
     pub decided_on: Option<NaiveDate>,
     pub reasons: Option<String>,
+    /// With `corrected`: the period the judgment sets for a new reply; the case opens again
+    /// (not in imports).
+    #[serde(default)]
+    pub new_reply_within: Option<u32>,
+    /// `working_days` (default) or `days`.
+    #[serde(default)]
+    pub new_reply_unit: Option<String>,
+}
+
+/// The order to answer anew a decision carries, checked against the decision: only 撤销,
+/// 确认违法 and 责令履行 (a corrected judgment) may carry one ([`period_needed`] says when
+/// 责令履行 must).
+fn new_reply_period(
+    within: Option<u32>,
+    unit: Option<&str>,
+    may: bool,
+    issues: &mut Vec<FieldIssue>,
+) -> Option<NewReplyPeriod> {
+    let unit = match unit.map(str::trim).filter(|u| !u.is_empty()) {
+        None => PeriodUnit::WorkingDays,
+        Some(u) => match PeriodUnit::parse(u) {
+            Some(u) => u,
+            None => {
+                issues.push(FieldIssue::new(
+                    "new_reply_unit",
+                    "unknown_value",
+                    format!("期限单位无效，可选：{}", PeriodUnit::codes()),
+                ));
+                return None;
+            }
+        },
+    };
+    match within {
+        None => None,
+        Some(_) if !may => {
+            issues.push(FieldIssue::new(
+                "new_reply_within",
+                "not_allowed",
+                "只有撤销、确认违法、责令履行（或判决纠正）的决定才能责令重新答复",
+            ));
+            None
+        }
+        Some(n) => match NewReplyPeriod::new(n, unit) {
+            Ok(p) => Some(p),
+            Err(message) => {
+                issues.push(FieldIssue::new("new_reply_within", "out_of_range", message));
+                None
+            }
+        },
+    }
+}
+
+/// 责令履行 of a case already answered must say by when the new reply is due: without a period
+/// the case could not open again.
+fn period_needed(
+    conn: &mut yishen_store::DbConn,
+    scope: &yishen_store::models::case::CaseScope,
+    case_id: i64,
+    requires: bool,
+    period: Option<NewReplyPeriod>,
+) -> Result<(), ApiError> {
+    if !requires || period.is_some() {
+        return Ok(());
+    }
+    let (case, _, _) = case_store::find(conn, case_id, scope)?.ok_or(ApiError::NotFound("案件"))?;
+    let answered = matches!(
+        yishen_domain::case::Status::parse(&case.status),
+        Some(yishen_domain::case::Status::Replied | yishen_domain::case::Status::Closed)
+    );
+    if answered {
+        return Err(ApiError::field(
+            "new_reply_within",
+            "required",
+            "责令履行的决定须写明重新答复的期限（复议法第六十六条），案件据此重新办理",
+        ));
+    }
+    Ok(())
+}
+
+/// Opens the case again for a new reply (inside the recording transaction): the decision's
+/// period gives the deadline on the holiday calendar; a date in a year without holiday data
+/// is refused (409) rather than guessed.
+#[allow(clippy::too_many_arguments)]
+fn order_new_reply(
+    conn: &mut yishen_store::DbConn,
+    scope: &yishen_store::models::case::CaseScope,
+    actor: &Actor,
+    case_id: i64,
+    by: String,
+    decision: &'static str,
+    decided_on: NaiveDate,
+    period: NewReplyPeriod,
+    today: NaiveDate,
+) -> Result<(), ApiError> {
+    use crate::services::cases::{self, Step};
+    let loaded = cases::load(conn, scope, case_id, today)?;
+    let to = Action::OrderNewReply
+        .apply(loaded.status()?, Some(actor.role))
+        .map_err(|e| match e {
+            yishen_domain::case::TransitionError::NotAllowedInState { .. } => {
+                ApiError::Conflict {
+                    code: "action_not_allowed_in_state",
+                    detail: "案件尚未收到或已撤回、视为放弃，不能登记责令重新答复".into(),
+                }
+            }
+            other => cases::transition_error(other),
+        })?;
+    let due_on = period
+        .due_on(decided_on, &loaded.calendar)
+        .map_err(|e| match e {
+            yishen_domain::CalendarError::YearNotCovered { year } => {
+                ApiError::NoticeDateNotCovered { year }
+            }
+            other => other.into(),
+        })?;
+    let on = today.max(loaded.last_on().unwrap_or(today));
+    let step = Step {
+        events: vec![(
+            on,
+            CaseEvent::NewReplyOrdered {
+                by,
+                decision: decision.to_owned(),
+                decided_on,
+                period: period.words(),
+                due_on,
+            },
+        )],
+        changes: Default::default(),
+    };
+    cases::finish(conn, &loaded, step, to, Some(actor.id))
 }
 
 fn name(
@@ -391,20 +530,38 @@ pub async fn record_reconsideration(
     body: ReconsiderationIn,
 ) -> Result<ReconsiderationView, ApiError> {
     may_record_reconsideration(actor)?;
+    let today = state.clock.today();
     let mut issues = Vec::new();
-    let new = parse_reconsideration(body, "", state.clock.today(), &mut issues);
+    let decision = body
+        .decision
+        .as_deref()
+        .and_then(|d| ReconsiderationDecision::parse(d.trim()));
+    let period = new_reply_period(
+        body.new_reply_within,
+        body.new_reply_unit.as_deref(),
+        decision.is_some_and(ReconsiderationDecision::may_order_new_reply),
+        &mut issues,
+    );
+    let new = parse_reconsideration(body, "", today, &mut issues);
     let mut new = match new {
         Some(n) if issues.is_empty() => n,
         _ => return Err(ApiError::Validation(issues)),
     };
     let scope = policy::case_scope(actor)?;
     new.created_by = Some(actor.id);
+    let actor = actor.clone();
     let view = state
         .write(move |conn| {
             let (case, _, _) =
                 case_store::find(conn, case_id, &scope)?.ok_or(ApiError::NotFound("案件"))?;
             not_before_receipt(new.filed_on, case.received_on)?;
             new.case_id = case.id;
+            let requires = decision.is_some_and(ReconsiderationDecision::requires_new_reply);
+            period_needed(conn, &scope, case.id, requires, period)?;
+            if let (Some(period), Some(d), Some(on)) = (period, decision, new.decided_on) {
+                let by = format!("行政复议机关{}", new.body_name);
+                order_new_reply(conn, &scope, &actor, case.id, by, d.label(), on, period, today)?;
+            }
             let id = outcome::insert_reconsideration_returning(conn, &new)?;
             let r = outcome::find_reconsideration(conn, id)?
                 .ok_or_else(|| anyhow::anyhow!("reconsideration {id} vanished"))?;
@@ -422,8 +579,19 @@ pub async fn record_litigation(
     case_id: i64,
     body: LitigationIn,
 ) -> Result<LitigationView, ApiError> {
+    let today = state.clock.today();
     let mut issues = Vec::new();
-    let new = parse_litigation(body, "", state.clock.today(), &mut issues);
+    let outcome_code = body
+        .outcome
+        .as_deref()
+        .and_then(|o| LitigationOutcome::parse(o.trim()));
+    let period = new_reply_period(
+        body.new_reply_within,
+        body.new_reply_unit.as_deref(),
+        outcome_code.is_some_and(LitigationOutcome::may_order_new_reply),
+        &mut issues,
+    );
+    let new = parse_litigation(body, "", today, &mut issues);
     let mut new = match new {
         Some(n) if issues.is_empty() => n,
         _ => return Err(ApiError::Validation(issues)),
@@ -438,6 +606,10 @@ pub async fn record_litigation(
             may_record_litigation(&actor, case.agency_id)?;
             not_before_receipt(new.filed_on, case.received_on)?;
             new.case_id = case.id;
+            if let (Some(period), Some(on)) = (period, new.decided_on) {
+                let by = format!("人民法院（{}）", new.court);
+                order_new_reply(conn, &scope, &actor, case.id, by, "判决纠正", on, period, today)?;
+            }
             let id = outcome::insert_litigation_returning(conn, &new)?;
             let l = outcome::find_litigation(conn, id)?
                 .ok_or_else(|| anyhow::anyhow!("litigation {id} vanished"))?;
@@ -459,6 +631,12 @@ pub struct DecisionIn {
     pub reasons: Option<String>,
     /// Reconsiderations only: the defect a corrected reply had.
     pub defect: Option<String>,
+    /// The period the decision sets for a new reply (as on the record).
+    #[serde(default)]
+    pub new_reply_within: Option<u32>,
+    /// `working_days` (default) or `days`.
+    #[serde(default)]
+    pub new_reply_unit: Option<String>,
 }
 
 pub async fn decide_reconsideration(
@@ -470,18 +648,29 @@ pub async fn decide_reconsideration(
     may_record_reconsideration(actor)?;
     let scope = policy::case_scope(actor)?;
     let today = state.clock.today();
+    let actor = actor.clone();
     let view = state
         .write(move |conn| {
             let r = outcome::find_reconsideration(conn, id)?
                 .ok_or(ApiError::NotFound("行政复议记录"))?;
             case_store::find(conn, r.case_id, &scope)?.ok_or(ApiError::NotFound("行政复议记录"))?;
+            let decision = body
+                .decision
+                .as_deref()
+                .and_then(|d| ReconsiderationDecision::parse(d.trim()));
+            let mut issues = Vec::new();
+            let period = new_reply_period(
+                body.new_reply_within,
+                body.new_reply_unit.as_deref(),
+                decision.is_some_and(ReconsiderationDecision::may_order_new_reply),
+                &mut issues,
+            );
             if body.decision.is_none() {
                 return Err(ApiError::field("decision", "required", "请填写复议结果"));
             }
             if body.decided_on.is_none() {
                 return Err(ApiError::field("decided_on", "required", "请填写决定日期"));
             }
-            let mut issues = Vec::new();
             let parsed = parse_reconsideration(
                 ReconsiderationIn {
                     body_name: Some(r.body_name.clone()),
@@ -490,6 +679,7 @@ pub async fn decide_reconsideration(
                     decided_on: body.decided_on,
                     reasons: body.reasons,
                     defect: body.defect,
+                    ..ReconsiderationIn::default()
                 },
                 "",
                 today,
@@ -498,6 +688,12 @@ pub async fn decide_reconsideration(
             let Some(p) = parsed.filter(|_| issues.is_empty()) else {
                 return Err(ApiError::Validation(issues));
             };
+            let requires = decision.is_some_and(ReconsiderationDecision::requires_new_reply);
+            period_needed(conn, &scope, r.case_id, requires, period)?;
+            if let (Some(period), Some(d), Some(on)) = (period, decision, p.decided_on) {
+                let by = format!("行政复议机关{}", r.body_name);
+                order_new_reply(conn, &scope, &actor, r.case_id, by, d.label(), on, period, today)?;
+            }
             outcome::update_reconsideration(
                 conn,
                 id,
@@ -542,13 +738,23 @@ pub async fn decide_litigation(
                     "纠错原因只记录在行政复议决定上",
                 ));
             }
+            let mut issues = Vec::new();
+            let outcome_code = body
+                .decision
+                .as_deref()
+                .and_then(|o| LitigationOutcome::parse(o.trim()));
+            let period = new_reply_period(
+                body.new_reply_within,
+                body.new_reply_unit.as_deref(),
+                outcome_code.is_some_and(LitigationOutcome::may_order_new_reply),
+                &mut issues,
+            );
             if body.decision.is_none() {
                 return Err(ApiError::field("decision", "required", "请填写裁判结果"));
             }
             if body.decided_on.is_none() {
                 return Err(ApiError::field("decided_on", "required", "请填写裁判日期"));
             }
-            let mut issues = Vec::new();
             let parsed = parse_litigation(
                 LitigationIn {
                     court: Some(l.court.clone()),
@@ -558,6 +764,7 @@ pub async fn decide_litigation(
                     outcome: body.decision,
                     decided_on: body.decided_on,
                     reasons: body.reasons,
+                    ..LitigationIn::default()
                 },
                 "",
                 today,
@@ -566,6 +773,10 @@ pub async fn decide_litigation(
             let Some(p) = parsed.filter(|_| issues.is_empty()) else {
                 return Err(ApiError::Validation(issues));
             };
+            if let (Some(period), Some(on)) = (period, p.decided_on) {
+                let by = format!("人民法院（{}）", l.court);
+                order_new_reply(conn, &scope, &actor, l.case_id, by, "判决纠正", on, period, today)?;
+            }
             outcome::update_litigation(
                 conn,
                 id,

@@ -61,6 +61,14 @@ pub fn clock_words(view: &ClockView) -> ClockWords {
             ),
             None => "等待补正，期限暂停计算。".to_owned(),
         },
+        ClockState::Running if c.new_reply.is_some() => format!(
+            "原答复已被复议机关或人民法院决定撤销或责令履行，须于{due}前重新作出答复（自决定之日起{}个工作日，已用{}个，还剩{}个）。",
+            c.limit, c.counted, c.remaining
+        ),
+        ClockState::Overdue if c.new_reply.is_some() => format!(
+            "已超过复议机关或人民法院决定的重新答复期限（{due}）{}个工作日。",
+            c.overdue_by
+        ),
         ClockState::Running => format!(
             "答复期限为{due}：共{}个工作日，已用{}个，还剩{}个。{}",
             c.limit,

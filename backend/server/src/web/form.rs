@@ -71,9 +71,10 @@ impl Form {
 
     /// A whole-number field.
     pub fn number<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>, ApiError> {
+        // Numbers as typed: full-width digits and spaces are folded first.
         match self.text(name) {
             None => Ok(None),
-            Some(v) => v
+            Some(v) => yishen_domain::input::compact_code(&v)
                 .parse()
                 .map(Some)
                 .map_err(|_| ApiError::field(name, "invalid_number", "请填写整数")),
@@ -111,6 +112,19 @@ impl Errs {
 
     pub fn any(&self) -> bool {
         !self.0.is_empty()
+    }
+
+    /// The message for `field` of the form submitted as `action` (keys `action.field`).
+    pub fn get_in(&self, action: &str, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| {
+                e.field
+                    .strip_prefix(action)
+                    .and_then(|rest| rest.strip_prefix('.'))
+                    == Some(field)
+            })
+            .map(|e| e.message.as_str())
     }
 
     /// The validation errors of a service's answer, or the error itself when it is not one.

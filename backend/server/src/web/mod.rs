@@ -229,6 +229,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/work/cases/{id}/consultations/{cid}/close",
             web::post().to(work::close_consultation),
         )
+        .route(
+            "/work/cases/{id}/decide-reconsideration/{rid}",
+            web::post().to(work::decide_reconsideration),
+        )
         .route("/work/cases/{id}/{action}", web::post().to(work::act))
         .route("/stats", web::get().to(stats::dashboard))
         .route("/stats/chart/{name}", web::get().to(stats::chart))

@@ -11,6 +11,7 @@ use askama::Template;
 use chrono::NaiveDate;
 use yishen_domain::case::Status;
 use yishen_domain::draft::{Access, CompetentAgency, DraftInput, WithheldPart};
+use yishen_domain::outcome::{CorrectionDefect, LitigationOutcome, ReconsiderationDecision};
 use yishen_domain::{Disposition, Role};
 
 use super::applicant::{ClockWords, clock_words};
@@ -358,6 +359,12 @@ struct CasePage {
     needs_signoff: bool,
     /// The legal adviser's comments on a returned draft, shown until the next draft.
     returned_with: Option<String>,
+    reconsideration_decisions: Vec<(&'static str, &'static str)>,
+    litigation_outcomes: Vec<(&'static str, &'static str)>,
+    defects: Vec<(&'static str, &'static str)>,
+    /// The reconsideration body's own name, offered as the body that decided.
+    own_agency_name: String,
+    kept: Kept,
 }
 
 impl CasePage {
@@ -369,6 +376,19 @@ impl CasePage {
     }
     fn is(&self, role: &str) -> bool {
         self.role.as_str() == role
+    }
+    /// What was typed into `field` of the form `action` when it came back with errors.
+    fn kept(&self, action: &str, field: &str) -> &str {
+        match &self.kept {
+            Some((a, form)) if a == action => form.raw(field).unwrap_or(""),
+            _ => "",
+        }
+    }
+    fn kept_or<'a>(&'a self, action: &str, field: &str, default: &'a str) -> &'a str {
+        match &self.kept {
+            Some((a, form)) if a == action => form.raw(field).unwrap_or(""),
+            _ => default,
+        }
     }
     /// A confirmed mass-application flag opens the 条例35 steps.
     fn article35(&self) -> bool {
@@ -417,9 +437,22 @@ impl FlagRow {
     }
 }
 
-async fn case_page(ctx: &Ctx, id: i64, errs: Errs) -> PageResult {
+/// The form that failed, kept so that the page shows what was typed (keyed by its action).
+type Kept = Option<(String, super::Form)>;
+
+async fn case_page(ctx: &Ctx, id: i64, errs: Errs, kept: Kept) -> PageResult {
     let actor = ctx.actor_in(&STAFF)?;
     let s = &ctx.state;
+    let own_agency_name = match actor.agency_id() {
+        Some(aid) => s
+            .read(move |conn| {
+                Ok(yishen_store::models::agency::find(conn, aid)?
+                    .map(|a| a.name)
+                    .unwrap_or_default())
+            })
+            .await?,
+        None => String::new(),
+    };
     let case = read::get(s, actor, id).await?;
     let clock = clock_words(&read::clock(s, actor, id).await?);
     let events = read::events(s, actor, id).await?;
@@ -511,12 +544,26 @@ async fn case_page(ctx: &Ctx, id: i64, errs: Errs) -> PageResult {
             extended,
             needs_signoff,
             returned_with,
+            reconsideration_decisions: ReconsiderationDecision::ALL
+                .iter()
+                .map(|d| (d.as_str(), d.label()))
+                .collect(),
+            litigation_outcomes: LitigationOutcome::ALL
+                .iter()
+                .map(|o| (o.as_str(), o.label()))
+                .collect(),
+            defects: CorrectionDefect::ALL
+                .iter()
+                .map(|d| (d.as_str(), d.label()))
+                .collect(),
+            own_agency_name,
+            kept,
         },
     )
 }
 
 pub async fn case_page_get(ctx: Ctx, id: Path<i64>) -> PageResult {
-    case_page(&ctx, id.into_inner(), Errs::default()).await
+    case_page(&ctx, id.into_inner(), Errs::default(), None).await
 }
 
 fn draft_input(form: &Form) -> DraftInput {
@@ -719,6 +766,8 @@ async fn run(
                 decided_on: form.date("decided_on")?,
                 reasons: form.text("reasons"),
                 defect: form.text("defect"),
+                new_reply_within: form.number("new_reply_within")?,
+                new_reply_unit: form.text("new_reply_unit"),
             };
             outcomes::record_reconsideration(s, actor, id, body).await?;
             return Ok(format!("{back}#outcomes"));
@@ -732,6 +781,8 @@ async fn run(
                 outcome: form.text("outcome"),
                 decided_on: form.date("decided_on")?,
                 reasons: form.text("reasons"),
+                new_reply_within: form.number("new_reply_within")?,
+                new_reply_unit: form.text("new_reply_unit"),
             };
             outcomes::record_litigation(s, actor, id, body).await?;
             return Ok(format!("{back}#outcomes"));
@@ -753,7 +804,38 @@ pub async fn act(post: Post, path: Path<(i64, String)>) -> PageResult {
             for issue in &mut errs.0 {
                 issue.field = format!("{action}.{}", issue.field);
             }
-            case_page(&ctx, id, errs).await
+            case_page(&ctx, id, errs, Some((action, form))).await
+        }
+    }
+}
+
+/// The decision on a reconsideration recorded while it was pending (and, with it, an order to
+/// answer anew).
+pub async fn decide_reconsideration(post: Post, path: Path<(i64, i64)>) -> PageResult {
+    let Post { ctx, form } = post;
+    let (id, rid) = path.into_inner();
+    let actor = ctx.actor_in(&STAFF)?.clone();
+    let result = async {
+        let body = outcomes::DecisionIn {
+            decision: form.text("decision"),
+            decided_on: form.date("decided_on")?,
+            reasons: form.text("reasons"),
+            defect: form.text("defect"),
+            new_reply_within: form.number("new_reply_within")?,
+            new_reply_unit: form.text("new_reply_unit"),
+        };
+        outcomes::decide_reconsideration(&ctx.state, &actor, rid, body).await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!("/work/cases/{id}#outcomes"))),
+        Err(e) => {
+            let mut errs = Errs::from_api(e)?;
+            for issue in &mut errs.0 {
+                issue.field = format!("decide-reconsideration.{}", issue.field);
+            }
+            let kept = Some(("decide-reconsideration".to_owned(), form));
+            case_page(&ctx, id, errs, kept).await
         }
     }
 }
@@ -779,7 +861,7 @@ pub async fn close_consultation(post: Post, path: Path<(i64, i64)>) -> PageResul
             for issue in &mut errs.0 {
                 issue.field = format!("close.{}", issue.field);
             }
-            case_page(&ctx, id, errs).await
+            case_page(&ctx, id, errs, Some(("close".to_owned(), form))).await
         }
     }
 }
