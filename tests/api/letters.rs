@@ -786,13 +786,18 @@ async fn the_applicant_sees_only_what_is_addressed_to_them() {
 async fn a_decision_ordering_a_new_reply_reopens_the_case_and_the_new_reply_is_numbered_anew() {
     let app = spawn_app().await;
     let today = crate::helpers::TODAY;
-    let draft = json!({"disposition": "disclosed", "provided": ["望江地区旧城改造项目征收补偿方案"]});
+    let draft =
+        json!({"disposition": "disclosed", "provided": ["望江地区旧城改造项目征收补偿方案"]});
     let (id, applicant, handler) = approved_online_case(&app, draft.clone()).await;
     let clerk = app.token("demo-clerk").await;
     let legal = app.token("demo-legal").await;
     let recon = app.token("demo-reconsideration").await;
     let r = app
-        .post(&format!("/api/v1/cases/{id}/issue"), Some(&handler), &json!({}))
+        .post(
+            &format!("/api/v1/cases/{id}/issue"),
+            Some(&handler),
+            &json!({}),
+        )
         .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     let r = app
@@ -862,7 +867,9 @@ async fn a_decision_ordering_a_new_reply_reopens_the_case_and_the_new_reply_is_n
         .await
         .body["due_on"]
         .clone();
-    let case = app.get(&format!("/api/v1/cases/{id}"), Some(&handler)).await;
+    let case = app
+        .get(&format!("/api/v1/cases/{id}"), Some(&handler))
+        .await;
     assert_eq!(case.body["status"], "in_progress", "{:?}", case.body);
     assert_eq!(case.body["due_on"], due);
     assert_eq!(case.body["clock_state"], "running");
@@ -889,7 +896,11 @@ async fn a_decision_ordering_a_new_reply_reopens_the_case_and_the_new_reply_is_n
     for (path, token, body) in [
         ("draft", &handler, draft.clone()),
         ("submit", &handler, json!({})),
-        ("review", &legal, json!({"decision": "approve", "comments": "同意"})),
+        (
+            "review",
+            &legal,
+            json!({"decision": "approve", "comments": "同意"}),
+        ),
         ("issue", &handler, json!({})),
     ] {
         let r = app
@@ -910,7 +921,9 @@ async fn a_decision_ordering_a_new_reply_reopens_the_case_and_the_new_reply_is_n
         .collect();
     assert_eq!(numbers.len(), 2, "{numbers:?}");
     assert_ne!(numbers[0], numbers[1]);
-    let case = app.get(&format!("/api/v1/cases/{id}"), Some(&handler)).await;
+    let case = app
+        .get(&format!("/api/v1/cases/{id}"), Some(&handler))
+        .await;
     assert_eq!(case.body["status"], "replied");
     assert_eq!(case.body["clock_state"], "stopped");
 }

@@ -1006,3 +1006,102 @@ async fn an_admin_reactivates_an_account_changes_its_role_and_sets_a_new_passwor
     let me = app.get("/api/v1/me", Some(&token)).await;
     assert_eq!(me.body["role"], "legal_adviser");
 }
+
+#[tokio::test]
+async fn a_new_holiday_year_is_entered_in_a_form_and_checked_for_plausibility() {
+    let app = spawn_app().await;
+    let c = browser();
+    let (admin, _) = web_login(&app, &c, "demo-sysadmin", DEMO_PASSWORD).await;
+    let post = |pairs: Vec<(&'static str, &'static str)>| {
+        let c = c.clone();
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            let (_, html) = page(app, &c, &admin, "/admin/calendar").await;
+            let token = csrf(&html);
+            let mut all: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
+            all.extend(pairs.iter().copied());
+            let res = c
+                .post(app.url("/admin/calendar"))
+                .header("cookie", &admin)
+                .form_body(&all)
+                .send()
+                .await
+                .expect("post");
+            (res.status().as_u16(), res.text().await.expect("html"))
+        }
+    };
+    // A test arrangement for 2027 (not a published notice): dates typed as people do.
+    let mut year: Vec<(&'static str, &'static str)> = vec![
+        ("year", "２０２７"),
+        ("h0_start", "2027-01-01"),
+        ("h0_end", "2027-01-03"),
+        ("h1_start", "2027-02-06"),
+        ("h1_end", "2027/2/13"),
+        ("h1_workdays", "2月14日、2027-02-20"),
+        ("h2_start", "2027-04-03"),
+        ("h2_end", "2027-04-05"),
+        ("h3_start", "2027-05-01"),
+        ("h3_end", "2027-05-05"),
+        ("h4_start", "2027-06-09"),
+        ("h4_end", "2027-06-11"),
+        ("h5_start", "2027-09-15"),
+        ("h5_end", "2027-09-17"),
+        ("h6_start", "2027-10-01"),
+        ("h6_end", "2027-10-07"),
+        ("h6_workdays", "2027年9月26日 10月9日"),
+    ];
+    // Missing 清明节, a 调休 day on a Wednesday, a 劳动节 day outside the year: all named in
+    // Chinese, the form keeps what was typed, and nothing is loaded.
+    let mut bad = year.clone();
+    bad.retain(|(k, _)| !k.starts_with("h2_"));
+    bad.push(("h3_workdays", "2027-05-12"));
+    bad.retain(|(k, _)| *k != "h3_start");
+    bad.push(("h3_start", "2026-05-01"));
+    let (status, html) = post(bad.clone()).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("请填写清明节放假的第一天日期"), "{html}");
+    assert!(
+        html.contains("value=\"2027/2/13\""),
+        "the form keeps what was typed"
+    );
+    bad.extend([("h2_start", "2027-04-03"), ("h2_end", "2027-04-05")]);
+    let (status, html) = post(bad).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("2027-05-12不是星期六或星期日"), "{html}");
+    assert!(
+        html.contains("“劳动节”的日期2026-05-01不在2027年内"),
+        "{html}"
+    );
+    let ready = app.get("/readyz", None).await;
+    assert!(
+        ready.body["warning"]
+            .as_str()
+            .is_none_or(|w| w.contains("2027")),
+        "{:?}",
+        ready.body
+    );
+    let r = app
+        .get(
+            "/api/v1/calendar/due-date?from=2027-03-01&working_days=5",
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 422, "2027 is still not loaded");
+
+    year.push(("notice_number", "测试〔2026〕1号"));
+    let (status, html) = post(year).await;
+    assert_eq!(status, 303, "{html}");
+    // 2027-02-14 (Sun) works, 02-06..13 rest: the fifth working day after 02-05 is 02-18.
+    let r = app
+        .get(
+            "/api/v1/calendar/due-date?from=2027-02-05&working_days=5",
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["due_on"], "2027-02-18");
+    let (_, html) = page(&app, &c, &admin, "/admin/calendar").await;
+    assert!(html.contains("春节 2月6日至13日"), "{html}");
+    assert!(html.contains("管理员录入"));
+}

@@ -25,6 +25,18 @@ pub fn chinese_date(d: NaiveDate) -> String {
 /// Earliest and latest year a notice may be loaded for.
 pub const MIN_YEAR: i32 = 2000;
 pub const MAX_YEAR: i32 = 2100;
+
+/// The seven public holidays every year's notice arranges (全国年节及纪念日放假办法), in the
+/// order of the year.
+pub const STATUTORY_HOLIDAYS: [&str; 7] = [
+    "元旦",
+    "春节",
+    "清明节",
+    "劳动节",
+    "端午节",
+    "中秋节",
+    "国庆节",
+];
 /// Longest span a single count may run, in working days. The longest statutory count is
 /// 40 working days (条例33: 20 plus an extension of 20); generous room is left for
 /// windows that an agency configures.
@@ -149,6 +161,14 @@ pub enum NoticeError {
     WorkdayInsideHoliday { date: NaiveDate },
     #[error("日期{date}重复出现在放假安排中")]
     OverlappingHolidays { date: NaiveDate },
+    #[error("缺少法定节日“{name}”的放假安排（全国年节及纪念日放假办法）")]
+    MissingHoliday { name: &'static str },
+    #[error("“{name}”的日期{date}不在{year}年内")]
+    NotInYear {
+        name: String,
+        date: NaiveDate,
+        year: i32,
+    },
 }
 
 impl NoticeError {
@@ -166,6 +186,7 @@ impl NoticeError {
             | Self::WorkdayOutsideYear { index, .. } => format!("workdays[{}]", index - 1),
             Self::WorkdayInsideHoliday { .. } => "workdays".into(),
             Self::OverlappingHolidays { .. } => "holidays".into(),
+            Self::MissingHoliday { .. } | Self::NotInYear { .. } => "holidays".into(),
         }
     }
 }
@@ -264,6 +285,55 @@ impl YearNotice {
             if rest_days.contains(&w.date) {
                 errors.push(NoticeError::WorkdayInsideHoliday { date: w.date });
             }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Checks a notice entered by hand for what every real notice has: each of the seven
+    /// statutory holidays of the 全国年节及纪念日放假办法 (中秋节 and 国庆节 may share one
+    /// period), and every date inside the year, except that the 元旦 break and its 调休 may
+    /// reach back into the last days of December (as in 2019 and 2023). [`Self::check`] runs
+    /// first; these are the checks a shipped or imported notice is not held to.
+    pub fn check_plausible(&self) -> Result<(), Vec<NoticeError>> {
+        let mut errors = match self.check() {
+            Ok(()) => Vec::new(),
+            Err(e) => e,
+        };
+        let named: BTreeSet<&str> = self
+            .holidays
+            .iter()
+            .flat_map(|h| h.name.split(['、', '，', ',']).map(str::trim))
+            .collect();
+        for name in STATUTORY_HOLIDAYS {
+            if !named.contains(name) {
+                errors.push(NoticeError::MissingHoliday { name });
+            }
+        }
+        let mut outside = |name: &str, reaches_back: bool, date: NaiveDate| {
+            let ok = date.year() == self.year
+                || (date.year() == self.year - 1 && date.month() == 12 && reaches_back);
+            if !ok {
+                errors.push(NoticeError::NotInYear {
+                    name: name.to_owned(),
+                    date,
+                    year: self.year,
+                });
+            }
+        };
+        for h in &self.holidays {
+            let back = h.name.trim() == "元旦";
+            outside(&h.name, back, h.start);
+            if h.end != h.start {
+                outside(&h.name, back, h.end);
+            }
+        }
+        for w in &self.workdays {
+            let back = w.holiday.trim() == "元旦";
+            outside(&format!("{}调休上班日", w.holiday), back, w.date);
         }
         if errors.is_empty() {
             Ok(())
@@ -463,6 +533,30 @@ pub(crate) mod tests {
         let text = include_str!("../../../fixtures/reference/cn_holidays.toml");
         let file: File = toml::from_str(text).expect("fixture parses");
         Calendar::new(file.years).expect("fixture is consistent")
+    }
+
+    #[test]
+    fn every_shipped_notice_is_plausible_and_a_gap_is_named() {
+        #[derive(Deserialize)]
+        struct File {
+            years: Vec<YearNotice>,
+        }
+        let text = include_str!("../../../fixtures/reference/cn_holidays.toml");
+        let file: File = toml::from_str(text).expect("fixture parses");
+        for notice in &file.years {
+            assert_eq!(notice.check_plausible(), Ok(()), "{}", notice.year);
+        }
+        let mut n = file.years.last().expect("a year").clone();
+        n.holidays.retain(|h| h.name != "清明节");
+        n.holidays[0].start = NaiveDate::from_ymd_opt(n.year - 1, 6, 1).expect("date");
+        let errors = n.check_plausible().expect_err("implausible");
+        assert!(errors.contains(&NoticeError::MissingHoliday { name: "清明节" }));
+        assert!(
+            errors
+                .iter()
+                .any(|e| matches!(e, NoticeError::NotInYear { .. })),
+            "{errors:?}"
+        );
     }
 
     fn date(s: &str) -> NaiveDate {

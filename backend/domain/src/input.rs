@@ -79,3 +79,66 @@ mod tests {
         assert_eq!(name("张三"), "张三");
     }
 }
+
+/// A date as people write it: `2026-02-14`, `2026/2/14`, `2026.2.14`, `2026年2月14日`, or
+/// without the year (`2月14日`, `2-14`), which is then `year`. Full-width digits and spaces
+/// are folded first. `None` when it is not a real date.
+pub fn date(s: &str, year: i32) -> Option<chrono::NaiveDate> {
+    let folded = compact_code(s);
+    let trimmed = folded.trim_end_matches('日');
+    let parts: Vec<&str> = trimmed
+        .split(['-', '/', '.', '年', '月'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let numbers: Option<Vec<u32>> = parts.iter().map(|p| p.parse().ok()).collect();
+    match numbers?.as_slice() {
+        [y, m, d] => chrono::NaiveDate::from_ymd_opt(i32::try_from(*y).ok()?, *m, *d),
+        [m, d] => chrono::NaiveDate::from_ymd_opt(year, *m, *d),
+        _ => None,
+    }
+}
+
+/// A list of dates written one after another, separated by spaces, commas or the Chinese
+/// enumeration comma: each parsed with [`date`]; the pieces that are not dates come back as
+/// the error.
+pub fn dates(s: &str, year: i32) -> Result<Vec<chrono::NaiveDate>, Vec<String>> {
+    let mut ok = Vec::new();
+    let mut bad = Vec::new();
+    for piece in fold_width(s)
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '、' | '，' | ';' | '；'))
+        .filter(|p| !p.is_empty())
+    {
+        match date(piece, year) {
+            Some(d) => ok.push(d),
+            None => bad.push(piece.to_owned()),
+        }
+    }
+    if bad.is_empty() { Ok(ok) } else { Err(bad) }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_read_as_people_write_them() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        for typed in [
+            "2026-02-14",
+            "2026/2/14",
+            "2026.2.14",
+            "2026年2月14日",
+            "２０２６－０２－１４",
+            "2月14日",
+            "2-14",
+        ] {
+            assert_eq!(date(typed, 2026), Some(d("2026-02-14")), "{typed}");
+        }
+        assert_eq!(date("2026-02-30", 2026), None);
+        assert_eq!(
+            dates("2026-02-14、2月28日， 2026/5/9", 2026),
+            Ok(vec![d("2026-02-14"), d("2026-02-28"), d("2026-05-09")])
+        );
+        assert_eq!(dates("2月14日 春节", 2026), Err(vec!["春节".to_owned()]));
+    }
+}

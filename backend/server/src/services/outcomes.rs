@@ -162,12 +162,10 @@ fn order_new_reply(
     let to = Action::OrderNewReply
         .apply(loaded.status()?, Some(actor.role))
         .map_err(|e| match e {
-            yishen_domain::case::TransitionError::NotAllowedInState { .. } => {
-                ApiError::Conflict {
-                    code: "action_not_allowed_in_state",
-                    detail: "案件尚未收到或已撤回、视为放弃，不能登记责令重新答复".into(),
-                }
-            }
+            yishen_domain::case::TransitionError::NotAllowedInState { .. } => ApiError::Conflict {
+                code: "action_not_allowed_in_state",
+                detail: "案件尚未收到或已撤回、视为放弃，不能登记责令重新答复".into(),
+            },
             other => cases::transition_error(other),
         })?;
     let due_on = period
@@ -560,7 +558,17 @@ pub async fn record_reconsideration(
             period_needed(conn, &scope, case.id, requires, period)?;
             if let (Some(period), Some(d), Some(on)) = (period, decision, new.decided_on) {
                 let by = format!("行政复议机关{}", new.body_name);
-                order_new_reply(conn, &scope, &actor, case.id, by, d.label(), on, period, today)?;
+                order_new_reply(
+                    conn,
+                    &scope,
+                    &actor,
+                    case.id,
+                    by,
+                    d.label(),
+                    on,
+                    period,
+                    today,
+                )?;
             }
             let id = outcome::insert_reconsideration_returning(conn, &new)?;
             let r = outcome::find_reconsideration(conn, id)?
@@ -608,7 +616,17 @@ pub async fn record_litigation(
             new.case_id = case.id;
             if let (Some(period), Some(on)) = (period, new.decided_on) {
                 let by = format!("人民法院（{}）", new.court);
-                order_new_reply(conn, &scope, &actor, case.id, by, "判决纠正", on, period, today)?;
+                order_new_reply(
+                    conn,
+                    &scope,
+                    &actor,
+                    case.id,
+                    by,
+                    "判决纠正",
+                    on,
+                    period,
+                    today,
+                )?;
             }
             let id = outcome::insert_litigation_returning(conn, &new)?;
             let l = outcome::find_litigation(conn, id)?
@@ -692,7 +710,17 @@ pub async fn decide_reconsideration(
             period_needed(conn, &scope, r.case_id, requires, period)?;
             if let (Some(period), Some(d), Some(on)) = (period, decision, p.decided_on) {
                 let by = format!("行政复议机关{}", r.body_name);
-                order_new_reply(conn, &scope, &actor, r.case_id, by, d.label(), on, period, today)?;
+                order_new_reply(
+                    conn,
+                    &scope,
+                    &actor,
+                    r.case_id,
+                    by,
+                    d.label(),
+                    on,
+                    period,
+                    today,
+                )?;
             }
             outcome::update_reconsideration(
                 conn,
@@ -775,7 +803,17 @@ pub async fn decide_litigation(
             };
             if let (Some(period), Some(on)) = (period, p.decided_on) {
                 let by = format!("人民法院（{}）", l.court);
-                order_new_reply(conn, &scope, &actor, l.case_id, by, "判决纠正", on, period, today)?;
+                order_new_reply(
+                    conn,
+                    &scope,
+                    &actor,
+                    l.case_id,
+                    by,
+                    "判决纠正",
+                    on,
+                    period,
+                    today,
+                )?;
             }
             outcome::update_litigation(
                 conn,

@@ -307,8 +307,19 @@ pub struct YearRow {
     pub notice: String,
     pub notice_number: String,
     pub source: String,
-    pub holidays: usize,
-    pub workdays: usize,
+    /// Each holiday with its dates, e.g. 春节 2月15日至23日.
+    pub holidays: Vec<String>,
+    /// The 调休上班 days, e.g. 2月14日（星期六）.
+    pub workdays: Vec<String>,
+}
+
+/// One statutory holiday's row of the entry form, as typed.
+pub struct HolidayInput {
+    pub index: usize,
+    pub name: &'static str,
+    pub start: String,
+    pub end: String,
+    pub workdays: String,
 }
 
 #[derive(Template)]
@@ -317,31 +328,95 @@ struct Calendar {
     l: Chrome,
     rows: Vec<YearRow>,
     errs: Errs,
-    text: String,
     may_load: bool,
+    year: String,
+    title: String,
+    number: String,
+    inputs: Vec<HolidayInput>,
 }
 
-async fn calendar_page(ctx: &Ctx, errs: Errs, text: String) -> PageResult {
+fn md(d: chrono::NaiveDate) -> String {
+    d.format("%-m月%-d日").to_string()
+}
+
+fn span(start: chrono::NaiveDate, end: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    if start == end {
+        md(start)
+    } else if start.month() == end.month() && start.year() == end.year() {
+        format!("{}至{}日", md(start), end.day())
+    } else {
+        format!("{}至{}", md(start), md(end))
+    }
+}
+
+fn weekday(d: chrono::NaiveDate) -> &'static str {
+    use chrono::{Datelike, Weekday};
+    match d.weekday() {
+        Weekday::Sat => "星期六",
+        Weekday::Sun => "星期日",
+        _ => "工作日",
+    }
+}
+
+fn empty_inputs() -> Vec<HolidayInput> {
+    yishen_domain::calendar::STATUTORY_HOLIDAYS
+        .iter()
+        .enumerate()
+        .map(|(index, name)| HolidayInput {
+            index,
+            name,
+            start: String::new(),
+            end: String::new(),
+            workdays: String::new(),
+        })
+        .collect()
+}
+
+async fn calendar_page(ctx: &Ctx, errs: Errs, form: Option<&super::Form>) -> PageResult {
     let actor = ctx.actor()?;
     let rows = ctx
         .state
         .read(|conn| {
-            Ok(calendar_year::list(conn)?
+            calendar_year::list(conn)?
                 .into_iter()
                 .map(|r| {
-                    let notice: Option<YearNotice> = serde_json::from_str(&r.data).ok();
-                    YearRow {
+                    let notice: YearNotice =
+                        serde_json::from_str(&r.data).map_err(anyhow::Error::from)?;
+                    Ok(YearRow {
                         year: r.year,
-                        holidays: notice.as_ref().map(|n| n.holidays.len()).unwrap_or(0),
-                        workdays: notice.as_ref().map(|n| n.workdays.len()).unwrap_or(0),
+                        holidays: notice
+                            .holidays
+                            .iter()
+                            .map(|h| format!("{} {}", h.name, span(h.start, h.end)))
+                            .collect(),
+                        workdays: notice
+                            .workdays
+                            .iter()
+                            .map(|w| format!("{}（{}）", md(w.date), weekday(w.date)))
+                            .collect(),
                         notice: r.notice,
                         notice_number: r.notice_number.unwrap_or_default(),
                         source: r.source,
-                    }
+                    })
                 })
-                .collect())
+                .collect::<Result<Vec<_>, ApiError>>()
         })
         .await?;
+    let next_year = rows
+        .iter()
+        .map(|r| r.year + 1)
+        .max()
+        .unwrap_or_else(|| chrono::Datelike::year(&ctx.state.clock.today()));
+    let keep = |name: &str| form.and_then(|f| f.raw(name)).unwrap_or("").to_owned();
+    let mut inputs = empty_inputs();
+    if form.is_some() {
+        for h in &mut inputs {
+            h.start = keep(&format!("h{}_start", h.index));
+            h.end = keep(&format!("h{}_end", h.index));
+            h.workdays = keep(&format!("h{}_workdays", h.index));
+        }
+    }
     let status = errs.status();
     ctx.page_status(
         status,
@@ -349,34 +424,153 @@ async fn calendar_page(ctx: &Ctx, errs: Errs, text: String) -> PageResult {
             l: ctx.chrome_with_calendar("节假日安排").await?,
             rows,
             errs,
-            text,
             may_load: actor.role == Role::Sysadmin,
+            year: form.map_or_else(|| next_year.to_string(), |_| keep("year")),
+            title: form.map_or_else(String::new, |_| keep("notice")),
+            number: keep("notice_number"),
+            inputs,
         },
     )
 }
 
 pub async fn calendar(ctx: Ctx) -> PageResult {
-    calendar_page(&ctx, Errs::default(), String::new()).await
+    calendar_page(&ctx, Errs::default(), None).await
+}
+
+/// Builds the year's notice from the entry form: one row per statutory holiday (its first
+/// and last day off and its 调休上班 days), the dates read as people write them. 中秋节 and
+/// 国庆节 given the same days are one period, as the notices print them in such years.
+fn notice_from_form(form: &super::Form) -> Result<YearNotice, ApiError> {
+    use yishen_domain::calendar::{AdjustedWorkday, HolidayPeriod, STATUTORY_HOLIDAYS};
+    use yishen_domain::input;
+    let mut issues = Vec::new();
+    let year = form
+        .text("year")
+        .and_then(|y| input::compact_code(&y).parse::<i32>().ok())
+        .filter(|y| {
+            (yishen_domain::calendar::MIN_YEAR..=yishen_domain::calendar::MAX_YEAR).contains(y)
+        });
+    let Some(year) = year else {
+        return Err(ApiError::field(
+            "year",
+            "invalid_year",
+            "请填写四位数的年份，如2027",
+        ));
+    };
+    let title = form
+        .text("notice")
+        .unwrap_or_else(|| format!("国务院办公厅关于{year}年部分节假日安排的通知"));
+    let mut holidays: Vec<HolidayPeriod> = Vec::new();
+    let mut workdays = Vec::new();
+    for (i, name) in STATUTORY_HOLIDAYS.iter().enumerate() {
+        let field = |part: &str| format!("h{i}_{part}");
+        let mut day = |part: &str| -> Option<chrono::NaiveDate> {
+            let raw = form.text(&field(part));
+            match raw {
+                None => {
+                    issues.push(FieldIssue::new(
+                        field(part),
+                        "required",
+                        format!(
+                            "请填写{name}放假的{}日期",
+                            if part == "start" {
+                                "第一天"
+                            } else {
+                                "最后一天"
+                            }
+                        ),
+                    ));
+                    None
+                }
+                Some(r) => {
+                    let d = input::date(&r, year);
+                    if d.is_none() {
+                        issues.push(FieldIssue::new(
+                            field(part),
+                            "invalid_date",
+                            format!("{name}的日期“{r}”无法识别，请写成{year}-10-01的形式"),
+                        ));
+                    }
+                    d
+                }
+            }
+        };
+        let (start, end) = (day("start"), day("end"));
+        match input::dates(form.raw(&field("workdays")).unwrap_or(""), year) {
+            Ok(days) => workdays.extend(days.into_iter().map(|date| AdjustedWorkday {
+                date,
+                weekday: None,
+                holiday: (*name).to_owned(),
+                added_by: None,
+            })),
+            Err(bad) => issues.push(FieldIssue::new(
+                field("workdays"),
+                "invalid_date",
+                format!("{name}的调休上班日中“{}”无法识别", bad.join("、")),
+            )),
+        }
+        let (Some(start), Some(end)) = (start, end) else {
+            continue;
+        };
+        match holidays.last_mut() {
+            Some(prev)
+                if prev.name == "中秋节"
+                    && *name == "国庆节"
+                    && prev.start == start
+                    && prev.end == end =>
+            {
+                prev.name = "中秋节、国庆节".to_owned();
+            }
+            _ => holidays.push(HolidayPeriod {
+                name: (*name).to_owned(),
+                start,
+                end,
+                days: None,
+                note: None,
+                original_start: None,
+                original_end: None,
+                changed_by: None,
+            }),
+        }
+    }
+    if !issues.is_empty() {
+        return Err(ApiError::Validation(issues));
+    }
+    let notice = YearNotice {
+        year,
+        notice: title,
+        notice_number: form.text("notice_number"),
+        notice_date: None,
+        verified_against: None,
+        sources: Vec::new(),
+        amendments: Vec::new(),
+        holidays,
+        workdays,
+        cancelled_workdays: Vec::new(),
+    };
+    notice.check_plausible().map_err(|errors| {
+        ApiError::Validation(
+            errors
+                .iter()
+                .map(|e| FieldIssue::new("form", "implausible", e.to_string()))
+                .collect(),
+        )
+    })?;
+    Ok(notice)
 }
 
 pub async fn put_calendar(post: Post) -> PageResult {
     let Post { ctx, form } = post;
     let actor = ctx.actor()?.clone();
-    let text = form.raw("notice").unwrap_or("").to_owned();
     let result = async {
-        let notice: YearNotice = toml::from_str(&text).map_err(|e| {
-            ApiError::Validation(vec![FieldIssue::new(
-                "notice",
-                "invalid_toml",
-                format!("格式有误：{}", e.message()),
-            )])
-        })?;
+        crate::policy::manage_calendar(&actor)?;
+        let notice = notice_from_form(&form)?;
         let year = notice.year;
         crate::services::calendar::put_year(&ctx.state, &actor, year, notice).await
     }
     .await;
     match result {
         Ok(()) => Ok(see_other("/admin/calendar")),
-        Err(e) => calendar_page(&ctx, Errs::from_api(e)?, text).await,
+        Err(e) => calendar_page(&ctx, Errs::from_api(e)?, Some(&form)).await,
     }
 }

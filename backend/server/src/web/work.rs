@@ -444,13 +444,14 @@ async fn case_page(ctx: &Ctx, id: i64, errs: Errs, kept: Kept) -> PageResult {
     let actor = ctx.actor_in(&STAFF)?;
     let s = &ctx.state;
     let own_agency_name = match actor.agency_id() {
-        Some(aid) => s
-            .read(move |conn| {
+        Some(aid) => {
+            s.read(move |conn| {
                 Ok(yishen_store::models::agency::find(conn, aid)?
                     .map(|a| a.name)
                     .unwrap_or_default())
             })
-            .await?,
+            .await?
+        }
         None => String::new(),
     };
     let case = read::get(s, actor, id).await?;
