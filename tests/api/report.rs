@@ -557,3 +557,60 @@ async fn the_guidance_manual_explains_corrected_replies_without_naming_applicant
     let p = assert_problem(&r, 422, "validation_failed");
     assert_eq!(p["errors"][0]["field"], "to");
 }
+
+#[tokio::test]
+async fn every_table_four_cell_opens_the_cases_it_counts_and_lists_agencies_by_name() {
+    let app = spawn_app().await;
+    import_corpus(&app).await;
+    let c = crate::web::browser();
+    let (cookie, _) =
+        crate::web::web_login(&app, &c, "demo-admin", crate::helpers::DEMO_PASSWORD).await;
+    let (status, html) = crate::web::page(
+        &app,
+        &c,
+        &cookie,
+        "/stats/annual?agency=ZJ-HZ-SC&year=2025&subtree=0",
+    )
+    .await;
+    assert_eq!(status, 200);
+    // The agency is picked by name.
+    assert!(html.contains("<select id=\"a-agency\""), "{html}");
+    assert!(
+        html.contains("上城区人民政府办公室") || html.contains("上城区"),
+        "{html}"
+    );
+    let mut links = 0;
+    for piece in html.split("href=\"/stats/annual/outcomes?").skip(1) {
+        let href = piece
+            .split('"')
+            .next()
+            .expect("href")
+            .replace("&amp;", "&")
+            .replace("&#38;", "&");
+        let count: i64 = piece
+            .split('>')
+            .nth(1)
+            .and_then(|t| t.split('<').next())
+            .and_then(|t| t.trim().parse().ok())
+            .expect("a count");
+        let (status, cell) =
+            crate::web::page(&app, &c, &cookie, &format!("/stats/annual/outcomes?{href}")).await;
+        assert_eq!(status, 200, "{href}");
+        let total: i64 = cell
+            .split("id=\"cell-total\">")
+            .nth(1)
+            .and_then(|t| t.split('<').next())
+            .and_then(|t| t.parse().ok())
+            .expect("total");
+        assert_eq!(total, count, "{href}");
+        if count > 0 {
+            assert!(cell.contains("/work/cases/"), "{href}");
+            assert!(
+                !cell.contains("<td>ZJ-HZ-SC</td>"),
+                "names, not codes: {cell}"
+            );
+        }
+        links += 1;
+    }
+    assert_eq!(links, 15, "every table 四 cell is a link");
+}

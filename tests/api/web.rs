@@ -1105,3 +1105,49 @@ async fn a_new_holiday_year_is_entered_in_a_form_and_checked_for_plausibility() 
     assert!(html.contains("春节 2月6日至13日"), "{html}");
     assert!(html.contains("管理员录入"));
 }
+
+#[tokio::test]
+async fn an_agency_admin_is_shown_only_what_it_may_change_and_agencies_by_name() {
+    let app = spawn_app().await;
+    let c = browser();
+    let (admin, _) = web_login(&app, &c, "demo-admin", DEMO_PASSWORD).await;
+    let (_, html) = page(&app, &c, &admin, "/admin/agencies").await;
+    assert_eq!(
+        html.matches("action=\"/admin/agencies/").count(),
+        1,
+        "{html}"
+    );
+    assert!(
+        !html.contains("新增机关"),
+        "the tree is the system administrator's"
+    );
+    assert!(
+        !html.contains("name=\"name\""),
+        "renaming is the system administrator's"
+    );
+    let (_, html) = page(&app, &c, &admin, "/admin/users").await;
+    assert!(
+        html.contains("<select id=\"u-agency\" name=\"agency\">"),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches("<option value=\"ZJ-").count(),
+        1,
+        "its own agency only"
+    );
+    for role in ["sysadmin", "reconsideration_body"] {
+        assert!(
+            !html.contains(&format!("<option value=\"{role}\"")),
+            "{role} is not the agency admin's to give"
+        );
+    }
+    let (sys, _) = web_login(&app, &c, "demo-sysadmin", DEMO_PASSWORD).await;
+    let (_, html) = page(&app, &c, &sys, "/admin/agencies").await;
+    assert!(html.contains("新增机关"));
+    assert!(
+        html.contains("<select id=\"n-parent\" name=\"parent\">"),
+        "{html}"
+    );
+    let (_, html) = page(&app, &c, &sys, "/admin/users").await;
+    assert!(html.contains("<option value=\"sysadmin\""));
+}

@@ -277,6 +277,8 @@ pub struct Table4 {
 /// A reconsideration or suit as table 四 sees it.
 #[derive(Debug, Clone)]
 pub struct OutcomeFact {
+    /// The case it is about (for the cases behind a cell).
+    pub case_id: i64,
     pub filed_on: NaiveDate,
     /// The decision's or judgment's code.
     pub decision: Option<String>,
@@ -303,6 +305,52 @@ impl OutcomeFact {
             (true, Some(b)) => b,
             _ => OutcomeBucket::Pending,
         }
+    }
+}
+
+/// Table 四's three groups of columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeGroup {
+    Reconsideration,
+    LitigationDirect,
+    LitigationAfterReconsideration,
+}
+
+impl OutcomeGroup {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "reconsideration" => Some(Self::Reconsideration),
+            "litigation_direct" => Some(Self::LitigationDirect),
+            "litigation_after_reconsideration" => Some(Self::LitigationAfterReconsideration),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Reconsideration => "行政复议",
+            Self::LitigationDirect => "行政诉讼（未经复议直接起诉）",
+            Self::LitigationAfterReconsideration => "行政诉讼（复议后起诉）",
+        }
+    }
+}
+
+impl OutcomeFact {
+    /// Whether the record is counted in the cell of `group` × `bucket` (`None` = 总计) of
+    /// `year`'s table 四: the same rule [`table4`] counts by.
+    pub fn in_cell(&self, year: i32, group: OutcomeGroup, bucket: Option<OutcomeBucket>) -> bool {
+        if !self.counts_in(year) {
+            return false;
+        }
+        let of = match group {
+            OutcomeGroup::Reconsideration => self.bucket(year, |c| {
+                ReconsiderationDecision::parse(c).map(ReconsiderationDecision::bucket)
+            }),
+            _ => self.bucket(year, |c| {
+                LitigationOutcome::parse(c).map(LitigationOutcome::bucket)
+            }),
+        };
+        bucket.is_none_or(|b| b == of)
     }
 }
 
@@ -387,6 +435,7 @@ mod tests {
     #[test]
     fn table_four_counts_the_year_and_what_was_pending_at_its_start() {
         let f = |filed: &str, decision: Option<&str>, decided: Option<&str>| OutcomeFact {
+            case_id: 0,
             filed_on: d(filed),
             decision: decision.map(str::to_owned),
             decided_on: decided.map(d),

@@ -25,6 +25,15 @@ fn forbidden(why: &str) -> ApiError {
     ApiError::Forbidden(why.to_owned())
 }
 
+/// The roles the actor may give to an account (what the account forms offer).
+pub fn grantable_roles(actor: &Actor) -> &'static [Role] {
+    match actor.role {
+        Role::Sysadmin => &Role::STAFF,
+        Role::AgencyAdmin => &AGENCY_ADMIN_GRANTS,
+        _ => &[],
+    }
+}
+
 /// Whose accounts the actor may list.
 pub fn user_scope(actor: &Actor) -> Result<UserScope, ApiError> {
     match (actor.role, actor.agency_id()) {

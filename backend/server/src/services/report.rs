@@ -131,6 +131,7 @@ pub struct CellCaseView {
     pub id: i64,
     pub tracking_no: String,
     pub agency_code: String,
+    pub agency_name: String,
     pub applicant_category: String,
     pub received_on: Option<NaiveDate>,
     pub concluded_on: Option<NaiveDate>,
@@ -189,6 +190,11 @@ pub async fn cell_cases(
         .read(move |conn| {
             let a = target(conn, &agency_code)?;
             let scope = policy::report_scope(&actor, &a, subtree)?;
+            let names: std::collections::HashMap<String, String> =
+                yishen_store::models::agency::subtree(conn, &a.path)?
+                    .into_iter()
+                    .map(|a| (a.code, a.name))
+                    .collect();
             let (items, total) = report::cell_cases(
                 conn,
                 &scope,
@@ -209,6 +215,89 @@ pub async fn cell_cases(
                     .map(|c| CellCaseView {
                         id: c.id,
                         tracking_no: c.tracking_no,
+                        agency_name: names.get(&c.agency_code).cloned().unwrap_or_default(),
+                        agency_code: c.agency_code,
+                        applicant_category: c.applicant_category,
+                        received_on: c.received_on,
+                        concluded_on: c.concluded_on,
+                        disposition: c.disposition,
+                        status: c.status,
+                    })
+                    .collect(),
+            })
+        })
+        .await
+}
+
+/// The cases behind a cell of table 四: `group` (`reconsideration`, `litigation_direct`,
+/// `litigation_after_reconsideration`) × `bucket` (`upheld`, `corrected`, `other`, `pending`
+/// or `total`), counted by the same rule as the table.
+pub async fn outcome_cell_cases(
+    state: &AppState,
+    actor: &Actor,
+    agency_code: String,
+    year: i32,
+    subtree: bool,
+    group: String,
+    bucket: String,
+) -> Result<CellCases, ApiError> {
+    use yishen_domain::annual::OutcomeGroup;
+    use yishen_domain::outcome::OutcomeBucket;
+    let (first, last) = bounds(state.clock.today(), year)?;
+    let g = OutcomeGroup::parse(&group).ok_or_else(|| {
+        ApiError::field(
+            "group",
+            "unknown_value",
+            "分组无效，可选：reconsideration、litigation_direct、litigation_after_reconsideration",
+        )
+    })?;
+    let b = match bucket.as_str() {
+        "total" => None,
+        other => Some(OutcomeBucket::parse(other).ok_or_else(|| {
+            ApiError::field(
+                "bucket",
+                "unknown_value",
+                format!("结果无效，可选：{}、total", OutcomeBucket::codes()),
+            )
+        })?),
+    };
+    let actor = actor.clone();
+    state
+        .read(move |conn| {
+            let a = target(conn, &agency_code)?;
+            let scope = policy::report_scope(&actor, &a, subtree)?;
+            let names: std::collections::HashMap<String, String> =
+                yishen_store::models::agency::subtree(conn, &a.path)?
+                    .into_iter()
+                    .map(|a| (a.code, a.name))
+                    .collect();
+            let (recs, direct, after) = report::outcome_facts(conn, &scope, first, last)?;
+            let facts = match g {
+                OutcomeGroup::Reconsideration => recs,
+                OutcomeGroup::LitigationDirect => direct,
+                OutcomeGroup::LitigationAfterReconsideration => after,
+            };
+            let mut ids: Vec<i64> = facts
+                .iter()
+                .filter(|f| f.in_cell(year, g, b))
+                .map(|f| f.case_id)
+                .collect();
+            // A case with two records in the cell is counted twice in the table; listed once.
+            let total = i64::try_from(ids.len()).unwrap_or(i64::MAX);
+            ids.sort_unstable();
+            ids.dedup();
+            let items = report::cases_by_ids(conn, &ids)?;
+            Ok(CellCases {
+                row: group,
+                row_label: g.label(),
+                column: bucket,
+                total,
+                items: items
+                    .into_iter()
+                    .map(|c| CellCaseView {
+                        id: c.id,
+                        tracking_no: c.tracking_no,
+                        agency_name: names.get(&c.agency_code).cloned().unwrap_or_default(),
                         agency_code: c.agency_code,
                         applicant_category: c.applicant_category,
                         received_on: c.received_on,

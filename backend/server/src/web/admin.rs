@@ -36,16 +36,24 @@ struct Agencies {
     l: Chrome,
     rows: Vec<AgencyRow>,
     errs: Errs,
+    /// The system administrator keeps the tree: creates agencies and renames them.
     may_create: bool,
+    parents: Vec<super::AgencyOption>,
 }
 
 async fn agencies_page(ctx: &Ctx, errs: Errs) -> PageResult {
     let actor = ctx.actor_in(&ADMINS)?;
+    // An agency admin sees and changes its own agency only (policy::update_agency).
+    let own = match actor.role {
+        Role::Sysadmin => None,
+        _ => Some(actor.agency_id().unwrap_or(-1)),
+    };
     let rows = ctx
         .state
-        .read(|conn| {
+        .read(move |conn| {
             Ok(agency::list(conn)?
                 .into_iter()
+                .filter(|a| own.is_none_or(|id| id == a.id))
                 .map(|a| {
                     let settings: serde_json::Value =
                         serde_json::from_str(&a.settings).unwrap_or_default();
@@ -76,6 +84,7 @@ async fn agencies_page(ctx: &Ctx, errs: Errs) -> PageResult {
             rows,
             errs,
             may_create: actor.role == Role::Sysadmin,
+            parents: ctx.agency_options().await?,
         },
     )
 }
@@ -177,8 +186,13 @@ pub struct UserRow {
     pub display_name: String,
     pub role_label: &'static str,
     pub role: String,
+    /// The agency's name (its code when the name is unknown).
     pub agency: String,
     pub active: bool,
+    /// Whether this admin may change the account (the policy's answer).
+    pub may_change: bool,
+    /// Whether this admin may give it another role (not their own).
+    pub may_change_role: bool,
 }
 
 #[derive(Template)]
@@ -188,31 +202,51 @@ struct Users {
     rows: Vec<UserRow>,
     errs: Errs,
     roles: Vec<(&'static str, &'static str)>,
+    agencies: Vec<super::AgencyOption>,
     own_agency: String,
 }
 
 async fn users_page(ctx: &Ctx, errs: Errs) -> PageResult {
     let actor = ctx.actor_in(&ADMINS)?;
     let scope = crate::policy::user_scope(actor)?;
+    let me = actor.clone();
     let rows = ctx
         .state
         .read(move |conn| {
+            let names: std::collections::HashMap<i64, String> = agency::list(conn)?
+                .into_iter()
+                .map(|a| (a.id, a.name))
+                .collect();
             let (rows, _) = user::list(conn, scope, 500, 0)?;
             Ok(rows
                 .into_iter()
-                .map(|(u, code)| UserRow {
-                    id: u.id,
-                    role_label: Role::parse(&u.role).map(Role::label).unwrap_or(""),
-                    role: u.role,
-                    username: u.username,
-                    display_name: u.display_name,
-                    agency: code.unwrap_or_default(),
-                    active: u.active,
+                .map(|(u, code)| {
+                    let role = Role::parse(&u.role).ok();
+                    let may = |new_role: Option<Role>| {
+                        role.is_some_and(|r| {
+                            crate::policy::update_user(&me, u.id, r, u.agency_id, new_role).is_ok()
+                        })
+                    };
+                    UserRow {
+                        id: u.id,
+                        may_change: may(None),
+                        may_change_role: u.id != me.id && may(role),
+                        role_label: role.map(Role::label).unwrap_or(""),
+                        agency: u
+                            .agency_id
+                            .and_then(|id| names.get(&id).cloned())
+                            .or(code)
+                            .unwrap_or_default(),
+                        role: u.role,
+                        username: u.username,
+                        display_name: u.display_name,
+                        active: u.active,
+                    }
                 })
                 .collect())
         })
         .await?;
-    let roles = Role::STAFF
+    let roles = crate::policy::grantable_roles(actor)
         .iter()
         .map(|r| (r.as_str(), r.label()))
         .collect();
@@ -224,6 +258,7 @@ async fn users_page(ctx: &Ctx, errs: Errs) -> PageResult {
             rows,
             errs,
             roles,
+            agencies: ctx.agency_options().await?,
             own_agency: actor
                 .agency
                 .as_ref()

@@ -35,6 +35,15 @@ pub struct Chrome {
     pub alert: Option<String>,
 }
 
+/// An agency as a form offers it: picked by name, sent by code.
+#[derive(Debug, Clone)]
+pub struct AgencyOption {
+    pub code: String,
+    pub name: String,
+    /// The name indented by its depth in the tree (ideographic spaces).
+    pub label: String,
+}
+
 /// A page failure, shown as a Chinese page; internals are logged, never shown.
 #[derive(Debug)]
 pub enum PageError {
@@ -242,6 +251,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(stats::annual_xlsx),
         )
         .route("/stats/annual/cell", web::get().to(stats::cell))
+        .route("/stats/annual/outcomes", web::get().to(stats::outcome_cell))
         .route("/admin/agencies", web::get().to(admin::agencies))
         .route("/admin/agencies", web::post().to(admin::create_agency))
         .route(

@@ -193,6 +193,44 @@ impl Ctx {
         Ok(chrome)
     }
 
+    /// The agencies the actor may pick in a form, by name, in tree order and indented by
+    /// depth: every agency for the system administrator, a reconsideration body's subtree,
+    /// otherwise the actor's own agency.
+    pub async fn agency_options(&self) -> Result<Vec<super::AgencyOption>, PageError> {
+        use yishen_domain::Role;
+        use yishen_store::models::agency;
+        let actor = self.actor()?.clone();
+        let options = self
+            .state
+            .read(move |conn| {
+                let list = match (actor.role, &actor.agency) {
+                    (Role::Sysadmin, _) => agency::list(conn)?,
+                    (Role::ReconsiderationBody, Some(a)) => agency::subtree(conn, &a.path)?,
+                    (_, Some(a)) => agency::find(conn, a.id)?.into_iter().collect(),
+                    (_, None) => Vec::new(),
+                };
+                let top = list
+                    .iter()
+                    .map(|a| a.path.matches('/').count())
+                    .min()
+                    .unwrap_or(0);
+                Ok(list
+                    .into_iter()
+                    .map(|a| super::AgencyOption {
+                        label: format!(
+                            "{}{}",
+                            "\u{3000}".repeat(a.path.matches('/').count().saturating_sub(top)),
+                            a.name
+                        ),
+                        name: a.name,
+                        code: a.code,
+                    })
+                    .collect())
+            })
+            .await?;
+        Ok(options)
+    }
+
     /// Renders a page, setting the pre-login CSRF cookie when one was minted.
     pub fn page<T: askama::Template>(&self, t: &T) -> Result<HttpResponse, PageError> {
         self.page_status(actix_web::http::StatusCode::OK, t)

@@ -35,6 +35,7 @@ fn stats_query(agency: &str, from: &str, to: &str) -> String {
 #[derive(Template)]
 #[template(path = "stats.html")]
 struct Dashboard {
+    agencies: Vec<super::AgencyOption>,
     l: Chrome,
     s: ReconsiderationStats,
     query: String,
@@ -97,6 +98,7 @@ pub async fn dashboard(ctx: Ctx, q: Params) -> PageResult {
     let s = compute(&ctx, actor, &q).await?;
     let query = stats_query(&s.agency, &s.from.to_string(), &s.to.to_string());
     ctx.page(&Dashboard {
+        agencies: ctx.agency_options().await?,
         l: ctx.chrome(&format!("复议纠错与答复时效：{}", s.agency_name)),
         s,
         query,
@@ -143,6 +145,7 @@ pub struct AnnualRow {
 #[derive(Template)]
 #[template(path = "annual.html")]
 struct Annual {
+    agencies: Vec<super::AgencyOption>,
     l: Chrome,
     r: AnnualReport,
     rows: Vec<AnnualRow>,
@@ -214,6 +217,7 @@ pub async fn annual(ctx: Ctx, q: Params) -> PageResult {
     let r = report::annual_report(&ctx.state, actor, agency.clone(), year, subtree).await?;
     let base = base_query(&agency, year, subtree);
     ctx.page(&Annual {
+        agencies: ctx.agency_options().await?,
         l: ctx.chrome(&format!(
             "{}{}年度政府信息公开工作年度报告（表三、表四）",
             r.agency_name, year
@@ -251,6 +255,56 @@ struct Cell {
     back: String,
 }
 
+/// The cases behind a cell of table 四 (the records counted there).
+pub async fn outcome_cell(ctx: Ctx, q: Params) -> PageResult {
+    let actor = ctx.actor()?;
+    let (agency, year, subtree) = annual_params(ctx.state.clock.today(), actor, &q)?;
+    let group = param(&q, "group").unwrap_or_else(|| "reconsideration".to_owned());
+    let bucket = param(&q, "bucket").unwrap_or_else(|| "total".to_owned());
+    let c = report::outcome_cell_cases(
+        &ctx.state,
+        actor,
+        agency.clone(),
+        year,
+        subtree,
+        group,
+        bucket.clone(),
+    )
+    .await?;
+    let bucket_label = yishen_domain::outcome::OutcomeBucket::parse(&bucket)
+        .map(yishen_domain::outcome::OutcomeBucket::label)
+        .unwrap_or("总计");
+    let labels = labels_of(&c);
+    ctx.page(&Cell {
+        labels,
+        l: ctx.chrome(&format!(
+            "{year}年度报告表四：{} × {bucket_label}",
+            c.row_label
+        )),
+        c,
+        back: format!("/stats/annual?{}", base_query(&agency, year, subtree)),
+    })
+}
+
+/// The Chinese names of each listed case's disposition and status.
+fn labels_of(c: &CellCases) -> Vec<(&'static str, &'static str)> {
+    c.items
+        .iter()
+        .map(|i| {
+            (
+                i.disposition
+                    .as_deref()
+                    .and_then(yishen_domain::Disposition::parse)
+                    .map(yishen_domain::Disposition::label)
+                    .unwrap_or(""),
+                yishen_domain::case::Status::parse(&i.status)
+                    .map(yishen_domain::case::Status::label)
+                    .unwrap_or(""),
+            )
+        })
+        .collect()
+}
+
 pub async fn cell(ctx: Ctx, q: Params) -> PageResult {
     let actor = ctx.actor()?;
     let (agency, year, subtree) = annual_params(ctx.state.clock.today(), actor, &q)?;
@@ -273,22 +327,7 @@ pub async fn cell(ctx: Ctx, q: Params) -> PageResult {
         .find(|(k, _)| *k == column)
         .map(|(_, l)| *l)
         .unwrap_or("");
-    let labels = c
-        .items
-        .iter()
-        .map(|i| {
-            (
-                i.disposition
-                    .as_deref()
-                    .and_then(yishen_domain::Disposition::parse)
-                    .map(yishen_domain::Disposition::label)
-                    .unwrap_or(""),
-                yishen_domain::case::Status::parse(&i.status)
-                    .map(yishen_domain::case::Status::label)
-                    .unwrap_or(""),
-            )
-        })
-        .collect();
+    let labels = labels_of(&c);
     ctx.page(&Cell {
         labels,
         l: ctx.chrome(&format!("{year}年度报告：{} × {column_label}", c.row_label)),

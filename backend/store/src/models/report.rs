@@ -195,6 +195,25 @@ pub fn cell_cases(
     Ok((items, total))
 }
 
+/// The cases of `ids` as a cell lists them, in id order.
+pub fn cases_by_ids(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<CellCase>> {
+    cases::table
+        .inner_join(agencies::table)
+        .filter(cases::id.eq_any(ids.to_vec()))
+        .select((
+            cases::id,
+            cases::tracking_no,
+            agencies::code,
+            cases::applicant_category,
+            cases::received_on,
+            cases::concluded_on,
+            cases::disposition,
+            cases::status,
+        ))
+        .order(cases::id.asc())
+        .load(conn)
+}
+
 /// The outcome records of the scope's cases that may count in the year ending `last`:
 /// reconsiderations, direct first-instance suits, and first-instance suits after
 /// reconsideration. A second-instance record continues the same suit and is not counted
@@ -209,7 +228,7 @@ pub fn outcome_facts(
         .inner_join(cases::table.inner_join(agencies::table))
         .into_boxed();
     let recs = in_scope!(recs, scope);
-    let recs: Vec<(NaiveDate, Option<String>, Option<NaiveDate>)> = recs
+    let recs: Vec<(i64, NaiveDate, Option<String>, Option<NaiveDate>)> = recs
         .filter(reconsiderations::filed_on.le(last))
         .filter(
             reconsiderations::filed_on
@@ -218,6 +237,7 @@ pub fn outcome_facts(
                 .or(reconsiderations::decided_on.ge(first)),
         )
         .select((
+            reconsiderations::case_id,
             reconsiderations::filed_on,
             reconsiderations::decision,
             reconsiderations::decided_on,
@@ -227,7 +247,7 @@ pub fn outcome_facts(
         .inner_join(cases::table.inner_join(agencies::table))
         .into_boxed();
     let suits = in_scope!(suits, scope);
-    let suits: Vec<(bool, NaiveDate, Option<String>, Option<NaiveDate>)> = suits
+    let suits: Vec<(i64, bool, NaiveDate, Option<String>, Option<NaiveDate>)> = suits
         .filter(litigations::instance.eq("first"))
         .filter(litigations::filed_on.le(last))
         .filter(
@@ -237,24 +257,29 @@ pub fn outcome_facts(
                 .or(litigations::decided_on.ge(first)),
         )
         .select((
+            litigations::case_id,
             litigations::via_reconsideration,
             litigations::filed_on,
             litigations::outcome,
             litigations::decided_on,
         ))
         .load(conn)?;
-    let fact = |filed_on, decision, decided_on| OutcomeFact {
+    let fact = |case_id, filed_on, decision, decided_on| OutcomeFact {
+        case_id,
         filed_on,
         decision,
         decided_on,
     };
-    let recs = recs.into_iter().map(|(f, d, on)| fact(f, d, on)).collect();
+    let recs = recs
+        .into_iter()
+        .map(|(c, f, d, on)| fact(c, f, d, on))
+        .collect();
     let (mut direct, mut after) = (Vec::new(), Vec::new());
-    for (via, f, o, on) in suits {
+    for (c, via, f, o, on) in suits {
         if via {
-            after.push(fact(f, o, on));
+            after.push(fact(c, f, o, on));
         } else {
-            direct.push(fact(f, o, on));
+            direct.push(fact(c, f, o, on));
         }
     }
     Ok((recs, direct, after))
