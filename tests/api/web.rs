@@ -820,6 +820,18 @@ async fn the_handler_asks_for_an_extension_and_the_approver_sees_it_on_the_case(
     .await;
     assert_eq!(status, 303);
     let (approver, _) = web_login(&app, &c, "demo-approver", DEMO_PASSWORD).await;
+    // The approver's queue puts the request first and says what it is.
+    let (_, html) = page(&app, &c, &approver, "/work").await;
+    let first_row = html
+        .split("<tbody>")
+        .nth(1)
+        .and_then(|b| b.split("</tr>").next());
+    assert!(
+        first_row.is_some_and(
+            |r| r.contains(&format!("/work/cases/{id}\"")) && r.contains("延期申请待审批")
+        ),
+        "{first_row:?}"
+    );
     let (_, html) = page(&app, &c, &approver, &format!("/work/cases/{id}")).await;
     assert!(html.contains("id=\"pending-extension\""), "{html}");
     assert!(html.contains("涉及档案较多，需调取历史档案核查"));
@@ -1150,4 +1162,82 @@ async fn an_agency_admin_is_shown_only_what_it_may_change_and_agencies_by_name()
     );
     let (_, html) = page(&app, &c, &sys, "/admin/users").await;
     assert!(html.contains("<option value=\"sysadmin\""));
+}
+
+#[tokio::test]
+async fn the_queue_exports_what_it_shows_as_csv_and_xlsx() {
+    let app = spawn_app().await;
+    let clerk_token = app.token("demo-clerk").await;
+    let id = crate::cases::register(&app, &clerk_token, "2026-09-01").await;
+    let tracking = app
+        .get(&format!("/api/v1/cases/{id}"), Some(&clerk_token))
+        .await
+        .body["tracking_no"]
+        .as_str()
+        .expect("tracking no")
+        .to_owned();
+    let c = browser();
+    let (clerk, _) = web_login(&app, &c, "demo-clerk", DEMO_PASSWORD).await;
+    let (_, html) = page(&app, &c, &clerk, "/work?status=received").await;
+    let link = html
+        .split("href=\"/work/export?")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("an export link")
+        .replace("&amp;", "&")
+        .replace("&#38;", "&");
+    assert!(
+        link.contains("status=received"),
+        "the filters are kept: {link}"
+    );
+    let res = c
+        .get(app.url(&format!("/work/export?{link}")))
+        .header("cookie", &clerk)
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/csv"),
+        "{:?}",
+        res.headers()
+    );
+    let disposition = res.headers()["content-disposition"]
+        .to_str()
+        .expect("d")
+        .to_owned();
+    assert!(disposition.contains("filename*=UTF-8''"), "{disposition}");
+    let text = res.text().await.expect("text");
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    assert_eq!(
+        lines.next(),
+        Some("受理编号,申请人,申请内容,收到日期,状态,答复期限,是否逾期")
+    );
+    assert!(text.contains(&tracking), "{text}");
+    assert!(
+        text.lines().all(|l| !l.contains(",已办结,")),
+        "only what the filter shows"
+    );
+    let res = c
+        .get(app.url(&format!(
+            "/work/export?{}",
+            link.replace("format=csv", "format=xlsx")
+        )))
+        .header("cookie", &clerk)
+        .send()
+        .await
+        .expect("xlsx");
+    assert_eq!(res.status().as_u16(), 200);
+    let bytes = res.bytes().await.expect("bytes");
+    assert!(bytes.starts_with(b"PK"), "an XLSX is a zip");
+    // Without a session there is no export.
+    let res = c
+        .get(app.url("/work/export?format=csv"))
+        .send()
+        .await
+        .expect("anon");
+    assert_ne!(res.status().as_u16(), 200);
 }

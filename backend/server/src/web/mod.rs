@@ -219,6 +219,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/letters/{id}/pdf", web::get().to(applicant::letter_pdf))
         .route("/work", web::get().to(work::queue))
         .route("/work/search", web::post().to(work::search))
+        .route("/work/export", web::get().to(work::export))
         .route("/work/cases/new", web::get().to(intake::new_form))
         .route("/work/cases/new", web::post().to(intake::register))
         .route("/work/cases/{id}", web::get().to(work::case_page_get))

@@ -37,6 +37,8 @@ pub struct QueueRow {
     pub case: CaseSummary,
     pub due_soon: bool,
     pub flags: Vec<&'static str>,
+    /// What awaits this role on the case (退回修改, 延期待审批, 待签发), from the domain checks.
+    pub awaiting: Vec<&'static str>,
 }
 
 #[derive(Template)]
@@ -50,6 +52,9 @@ struct Queue {
     due_within: String,
     /// What was typed into the search box (shown back to the one who typed it).
     search: String,
+    /// The same filters as a spreadsheet.
+    export_csv: String,
+    export_xlsx: String,
     /// 1-based page, and the links to the pages before and after (`None` at either end).
     page: i64,
     pages: i64,
@@ -73,7 +78,14 @@ fn default_statuses(role: Role) -> Vec<Status> {
             Status::Drafting,
         ],
         Role::LegalAdviser => vec![Status::InReview],
-        Role::Approver => vec![Status::Approved, Status::InProgress, Status::Drafting],
+        // Extension requests can wait in any handling state; sign-offs on approved replies.
+        Role::Approver => vec![
+            Status::Received,
+            Status::InProgress,
+            Status::Drafting,
+            Status::InReview,
+            Status::Approved,
+        ],
         _ => OPEN_STATUSES.to_vec(),
     }
 }
@@ -94,6 +106,166 @@ pub async fn queue(ctx: Ctx, q: actix_web::web::Query<HashMap<String, String>>) 
     queue_page(&ctx, &q, None).await
 }
 
+/// The most cases one export holds: a spreadsheet of the work, not a dump of the database.
+const EXPORT_MAX: i64 = 10_000;
+
+/// The queue as a spreadsheet (`/work/export?format=csv|xlsx` with the queue's own filters in
+/// the link): tracking number, applicant, dates, status, due date. A search is not carried
+/// over (it never travels in an address); the export holds at most [`EXPORT_MAX`] cases and
+/// says so in its last line when there were more.
+pub async fn export(ctx: Ctx, q: actix_web::web::Query<HashMap<String, String>>) -> PageResult {
+    let actor = ctx.actor_in(&STAFF)?;
+    let format = q.get("format").map(String::as_str).unwrap_or("csv");
+    if !matches!(format, "csv" | "xlsx") {
+        return Err(ApiError::field("format", "unknown_value", "导出格式只能是csv或xlsx").into());
+    }
+    let filters = QueueFilters::of(actor.role, &q, None);
+    let (items, total) = read::list(&ctx.state, actor, filters.query(0, EXPORT_MAX)).await?;
+    let header = [
+        "受理编号",
+        "申请人",
+        "申请内容",
+        "收到日期",
+        "状态",
+        "答复期限",
+        "是否逾期",
+    ];
+    let rows: Vec<[String; 7]> = items
+        .iter()
+        .map(|c| {
+            [
+                c.tracking_no.clone(),
+                c.applicant_name.clone(),
+                c.content_excerpt.clone(),
+                c.received_on.map(|d| d.to_string()).unwrap_or_default(),
+                c.status_label.to_owned(),
+                c.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                if c.overdue { "是" } else { "否" }.to_owned(),
+            ]
+        })
+        .collect();
+    let more = (total > EXPORT_MAX)
+        .then(|| format!("共{total}件，仅导出按答复期限排序的前{EXPORT_MAX}件；请缩小筛选范围"));
+    let name = format!("待办案件-{}", ctx.state.clock.today());
+    let internal = |e: String| ApiError::Internal(anyhow::anyhow!("export: {e}"));
+    if format == "csv" {
+        // A byte-order mark, so that spreadsheet programs open the Chinese text as UTF-8.
+        let mut w = csv::Writer::from_writer("\u{feff}".as_bytes().to_vec());
+        w.write_record(header)
+            .map_err(|e| internal(e.to_string()))?;
+        for r in &rows {
+            w.write_record(r).map_err(|e| internal(e.to_string()))?;
+        }
+        if let Some(m) = &more {
+            w.write_record([m.as_str(), "", "", "", "", "", ""])
+                .map_err(|e| internal(e.to_string()))?;
+        }
+        let bytes = w.into_inner().map_err(|e| internal(e.to_string()))?;
+        return Ok(crate::routes::file_response(
+            "text/csv; charset=utf-8",
+            false,
+            &format!("{name}.csv"),
+            bytes,
+        ));
+    }
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let x = |e: rust_xlsxwriter::XlsxError| internal(e.to_string());
+    sheet.set_name("待办案件").map_err(x)?;
+    for (col, h) in (0u16..).zip(header) {
+        sheet
+            .write_string_with_format(0, col, h, &bold)
+            .map_err(x)?;
+    }
+    for (row, r) in (1u32..).zip(&rows) {
+        for (col, v) in (0u16..).zip(r) {
+            sheet.write_string(row, col, v).map_err(x)?;
+        }
+    }
+    if let Some(m) = &more {
+        let row = u32::try_from(rows.len() + 1).unwrap_or(u32::MAX);
+        sheet.write_string(row, 0, m).map_err(x)?;
+    }
+    for (col, width) in (0u16..).zip([22.0, 12.0, 50.0, 12.0, 12.0, 12.0, 8.0]) {
+        sheet.set_column_width(col, width).map_err(x)?;
+    }
+    let bytes = book.save_to_buffer().map_err(x)?;
+    Ok(crate::routes::file_response(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        false,
+        &format!("{name}.xlsx"),
+        bytes,
+    ))
+}
+
+/// The queue's filters as the link carries them (and the search box, when it posted).
+struct QueueFilters {
+    status: String,
+    overdue: bool,
+    due_within: String,
+    search: Option<yishen_domain::case::search::CaseSearch>,
+    mine: bool,
+    statuses: Vec<Status>,
+}
+
+impl QueueFilters {
+    fn of(role: Role, q: &HashMap<String, String>, search_text: Option<&str>) -> Self {
+        let status = q.get("status").cloned().unwrap_or_default();
+        let search = search_text.and_then(yishen_domain::case::search::CaseSearch::parse);
+        // A search looks through every case; otherwise the chosen status, "all", "open", or
+        // the role's own work. A handler's own work is what was assigned to them.
+        let mine = search.is_none() && status.is_empty() && role == Role::Handler;
+        let statuses = match (search.is_some(), status.as_str()) {
+            (true, _) | (false, "all") => Vec::new(),
+            (false, "open") => OPEN_STATUSES.to_vec(),
+            (false, s) => match Status::parse(s) {
+                Some(s) => vec![s],
+                None => default_statuses(role),
+            },
+        };
+        Self {
+            overdue: q.get("overdue").is_some_and(|v| v == "1"),
+            due_within: q.get("due_within").cloned().unwrap_or_default(),
+            status,
+            search,
+            mine,
+            statuses,
+        }
+    }
+
+    fn query(&self, offset: i64, limit: i64) -> QueueQuery {
+        QueueQuery {
+            statuses: self.statuses.clone(),
+            agency: None,
+            overdue: self.overdue,
+            due_within: self.due_within.parse().ok().filter(|n| *n <= 200),
+            search: self.search.clone(),
+            assigned_to_me: self.mine,
+            limit,
+            offset,
+        }
+    }
+
+    /// The filters as a query string (never the search).
+    fn link(&self, extra: &[(&str, &str)]) -> String {
+        let mut url = form_urlencoded::Serializer::new(String::new());
+        if !self.status.is_empty() {
+            url.append_pair("status", &self.status);
+        }
+        if self.overdue {
+            url.append_pair("overdue", "1");
+        }
+        if !self.due_within.is_empty() {
+            url.append_pair("due_within", &self.due_within);
+        }
+        for (k, v) in extra {
+            url.append_pair(k, v);
+        }
+        url.finish()
+    }
+}
+
 /// The search box posts, so that a phone or identity number never travels in an address
 /// (browser history, proxy logs).
 pub async fn search(post: Post) -> PageResult {
@@ -108,24 +280,7 @@ async fn queue_page(
     search_text: Option<String>,
 ) -> PageResult {
     let actor = ctx.actor_in(&STAFF)?;
-    let status = q.get("status").cloned().unwrap_or_default();
-    let overdue = q.get("overdue").is_some_and(|v| v == "1");
-    let due_within = q.get("due_within").cloned().unwrap_or_default();
-    let search = search_text
-        .as_deref()
-        .and_then(yishen_domain::case::search::CaseSearch::parse);
-    // A search looks through every case; otherwise the chosen status, "all", "open", or the
-    // role's own work.
-    // A handler's own work is what was assigned to them.
-    let mine = search.is_none() && status.is_empty() && actor.role == Role::Handler;
-    let statuses = match (search.is_some(), status.as_str()) {
-        (true, _) | (false, "all") => Vec::new(),
-        (false, "open") => OPEN_STATUSES.to_vec(),
-        (false, s) => match Status::parse(s) {
-            Some(s) => vec![s],
-            None => default_statuses(actor.role),
-        },
-    };
+    let filters = QueueFilters::of(actor.role, q, search_text.as_deref());
     let page: i64 = q
         .get("page")
         .and_then(|p| p.parse().ok())
@@ -134,23 +289,22 @@ async fn queue_page(
     let (items, total) = read::list(
         &ctx.state,
         actor,
-        QueueQuery {
-            statuses,
-            agency: None,
-            overdue,
-            due_within: due_within.parse().ok().filter(|n| *n <= 200),
-            search,
-            assigned_to_me: mine,
-            limit: QUEUE_PAGE,
-            offset: (page - 1) * QUEUE_PAGE,
-        },
+        filters.query((page - 1) * QUEUE_PAGE, QUEUE_PAGE),
     )
     .await?;
     let ids: Vec<i64> = items.iter().map(|c| c.id).collect();
+    let approved: Vec<i64> = items
+        .iter()
+        .filter(|c| c.status == Status::Approved.as_str())
+        .map(|c| c.id)
+        .collect();
     let today = ctx.state.clock.today();
-    let (mut flags, soon) = ctx
+    let role = actor.role;
+    let agency_id = actor.agency_id();
+    let (mut flags, soon, mut awaiting) = ctx
         .state
         .read(move |conn| {
+            let awaiting = awaiting_on(conn, role, agency_id, &ids, &approved)?;
             let mut out = HashMap::new();
             for id in ids {
                 let kinds: Vec<&'static str> = yishen_store::models::flag::for_case(conn, id)?
@@ -165,12 +319,13 @@ async fn queue_page(
             let soon = yishen_store::reference::load_calendar(conn)?
                 .add_working_days(today, yishen_domain::draft::DUE_SOON_DAYS)
                 .ok();
-            Ok((out, soon))
+            Ok((out, soon, awaiting))
         })
         .await?;
-    let rows = items
+    let mut rows: Vec<QueueRow> = items
         .into_iter()
         .map(|c| QueueRow {
+            awaiting: awaiting.remove(&c.id).unwrap_or_default(),
             // Only a running clock can be due soon: a closed or stopped case never is.
             due_soon: !c.overdue
                 && matches!(c.clock_state.as_str(), "running" | "paused")
@@ -179,21 +334,11 @@ async fn queue_page(
             case: c,
         })
         .collect();
+    // What awaits the one looking comes first (a returned draft, a request to decide), then
+    // the due-date order of the queue.
+    rows.sort_by_key(|r| r.awaiting.is_empty());
     let pages = ((total + QUEUE_PAGE - 1) / QUEUE_PAGE).max(1);
-    let link = |p: i64| {
-        let mut url = form_urlencoded::Serializer::new(String::new());
-        if !status.is_empty() {
-            url.append_pair("status", &status);
-        }
-        if overdue {
-            url.append_pair("overdue", "1");
-        }
-        if !due_within.is_empty() {
-            url.append_pair("due_within", &due_within);
-        }
-        url.append_pair("page", &p.to_string());
-        format!("/work?{}", url.finish())
-    };
+    let link = |p: i64| format!("/work?{}", filters.link(&[("page", &p.to_string())]));
     let prev = (page > 1).then(|| link(page - 1));
     let next = (page < pages).then(|| link(page + 1));
     let mut options: Vec<(&'static str, &'static str, &'static str)> = vec![
@@ -208,7 +353,7 @@ async fn queue_page(
             .map(|s| (s.as_str(), s.label(), "")),
     );
     for o in &mut options {
-        if o.0 == status {
+        if o.0 == filters.status {
             o.2 = "selected";
         }
     }
@@ -221,10 +366,61 @@ async fn queue_page(
         prev,
         next,
         statuses: options,
-        overdue,
-        due_within,
+        export_csv: format!("/work/export?{}", filters.link(&[("format", "csv")])),
+        export_xlsx: format!("/work/export?{}", filters.link(&[("format", "xlsx")])),
+        overdue: filters.overdue,
+        due_within: filters.due_within.clone(),
         search: search_text.unwrap_or_default(),
     })
+}
+
+/// What awaits a handler or an approver on each of the cases `ids`: one query for all their
+/// events, the domain's checks on each.
+fn awaiting_on(
+    conn: &mut yishen_store::DbConn,
+    role: Role,
+    agency_id: Option<i64>,
+    ids: &[i64],
+    approved: &[i64],
+) -> Result<HashMap<i64, Vec<&'static str>>, ApiError> {
+    use yishen_domain::case::checks;
+    let mut out = HashMap::new();
+    if !matches!(role, Role::Handler | Role::Approver) || ids.is_empty() {
+        return Ok(out);
+    }
+    let signoff = match agency_id {
+        Some(a) => yishen_store::models::agency::find(conn, a)?
+            .map(|a| {
+                yishen_domain::case::HandlingRules::from_settings(&a.settings).approver_signoff
+            })
+            .unwrap_or(false),
+        None => false,
+    };
+    let rows = yishen_store::models::case_event::for_cases(conn, ids)?;
+    for &id in ids {
+        let mine: Vec<_> = rows.iter().filter(|r| r.case_id == id).cloned().collect();
+        let events = crate::services::cases::decode_events(&mine)?;
+        let mut notes = Vec::new();
+        match role {
+            Role::Handler => {
+                if checks::return_comments(&events).is_some() {
+                    notes.push("法制审核退回修改");
+                }
+            }
+            _ => {
+                if checks::pending_extension_request(&events).is_some() {
+                    notes.push("延期申请待审批");
+                }
+                if signoff && approved.contains(&id) && !checks::signed_off(&events) {
+                    notes.push("待签发");
+                }
+            }
+        }
+        if !notes.is_empty() {
+            out.insert(id, notes);
+        }
+    }
+    Ok(out)
 }
 
 /// One pre-review finding as shown.
