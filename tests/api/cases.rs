@@ -1004,6 +1004,31 @@ async fn in_a_year_without_holiday_data_the_service_runs_and_says_so() {
         .get(&format!("/api/v1/cases/{id}/clock"), Some(&clerk))
         .await;
     assert_eq!(clock.body["missing_year"], 2027);
+    // The receipt states the 20 working days and prints no date it cannot know.
+    let letters = app
+        .get(&format!("/api/v1/cases/{id}/letters"), Some(&clerk))
+        .await;
+    let receipt = letters
+        .body
+        .as_array()
+        .expect("letters")
+        .iter()
+        .find(|l| l["kind"] == "receipt")
+        .expect("a receipt")["id"]
+        .clone();
+    let pdf = app
+        .client
+        .get(app.url(&format!("/api/v1/letters/{receipt}/pdf")))
+        .bearer_auth(&clerk)
+        .send()
+        .await
+        .expect("pdf")
+        .bytes()
+        .await
+        .expect("bytes");
+    let text: String = crate::letters::pdftotext(&pdf).split_whitespace().collect();
+    assert!(text.contains("20个工作日内予以答复"), "{text}");
+    assert!(!text.contains("即") && !text.contains("待当年"), "{text}");
     // A notice whose date would fall in 2027 is refused, naming the year.
     let r = app
         .post(

@@ -40,6 +40,11 @@ fn fill(
     for (i, segment) in text.0.iter().enumerate() {
         match segment {
             Segment::Text(literal) => out.push_str(literal),
+            // A `…_clause` field is a clause the letter leaves out when it does not apply
+            // (e.g. a receipt's due date while its year has no holiday data).
+            Segment::Field(name)
+                if name.ends_with("_clause")
+                    && fields.get(name).is_none_or(|v| v.trim().is_empty()) => {}
             Segment::Field(name) => {
                 let value = fields
                     .get(name)
@@ -155,6 +160,22 @@ mod tests {
         assert_eq!(
             fill_str("{reasons}》", &[("reasons", "标题。")]).ok(),
             Some("标题。》".into())
+        );
+    }
+
+    #[test]
+    fn a_clause_that_does_not_apply_is_left_out() {
+        assert_eq!(
+            fill_str("20个工作日内{due_clause}予以答复", &[]).ok(),
+            Some("20个工作日内予以答复".into())
+        );
+        assert_eq!(
+            fill_str(
+                "20个工作日内{due_clause}予以答复",
+                &[("due_clause", "（即3月30日前）")]
+            )
+            .ok(),
+            Some("20个工作日内（即3月30日前）予以答复".into())
         );
     }
 

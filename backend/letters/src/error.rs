@@ -52,3 +52,18 @@ pub enum LetterError {
     #[error("the field {field:?} holds {ch:?} (U+{code:04X}), which no font can print", code = u32::from(*ch))]
     MissingGlyph { field: String, ch: char },
 }
+
+impl LetterError {
+    /// The refusal as the person who asked for the letter reads it (Simplified Chinese);
+    /// the English `Display` is for logs.
+    pub fn chinese(&self) -> String {
+        match self {
+            Self::Template(_) => "文书模板有误，请联系系统管理员".to_owned(),
+            Self::MissingField { field } => format!("缺少“{field}”的内容"),
+            Self::MissingGlyph { field, ch } => format!(
+                "“{field}”中的字符“{ch}”（U+{:04X}）没有可用的字体，无法打印；请改用常用字或在括号内注明",
+                u32::from(*ch)
+            ),
+        }
+    }
+}

@@ -42,7 +42,7 @@ const CONSULTATION_LETTER: &[&str] = &[
 /// The placeholders a template of `kind` may use.
 pub(crate) fn allowed(kind: LetterKind) -> Vec<&'static str> {
     let (base, extra): (&[&str], &[&str]) = match kind {
-        LetterKind::Receipt => (APPLICANT_LETTER, &["due_date"]),
+        LetterKind::Receipt => (APPLICANT_LETTER, &["due_clause"]),
         LetterKind::CorrectionNotice => (APPLICANT_LETTER, &["items", "deadline"]),
         LetterKind::ExtensionNotice => {
             (APPLICANT_LETTER, &["reasons", "extension_days", "due_date"])

@@ -402,6 +402,6 @@ pub fn to_pdf(state: &AppState, d: &Dossier) -> Result<Vec<u8>, ApiError> {
         })
         .map_err(|e| ApiError::Conflict {
             code: "document_incomplete",
-            detail: format!("申请人档案无法生成：{e}"),
+            detail: format!("申请人档案无法生成：{}", e.chinese()),
         })
 }

@@ -237,9 +237,12 @@ pub fn issue_letter(
         number: number.clone(),
         fields: values,
     };
-    let pdf = templates.render(&data).map_err(|e| ApiError::Conflict {
-        code: "letter_incomplete",
-        detail: format!("{}无法生成：{e}", kind.label()),
+    let pdf = templates.render(&data).map_err(|e| {
+        tracing::warn!(kind = kind.code(), error = %e, "letter not rendered");
+        ApiError::Conflict {
+            code: "letter_incomplete",
+            detail: format!("{}无法生成：{}", kind.label(), e.chinese()),
+        }
     })?;
     let sha = hex::encode(Sha256::digest(&pdf));
     let id = letter::insert(

@@ -234,6 +234,6 @@ pub fn to_pdf(state: &AppState, m: &Manual) -> Result<Vec<u8>, ApiError> {
         })
         .map_err(|e| ApiError::Conflict {
             code: "document_incomplete",
-            detail: format!("案例指导手册无法生成：{e}"),
+            detail: format!("案例指导手册无法生成：{}", e.chinese()),
         })
 }

@@ -98,11 +98,13 @@ pub(super) fn refused(e: checks::Refusal) -> ApiError {
     }
 }
 
-/// A due date for a letter, or what the letter says while the year has no calendar data.
-fn due_text(cal: &yishen_domain::Calendar, from: NaiveDate, n: u32) -> String {
+/// The receipt's "（即……前）": the due date when it can be counted, nothing while its year
+/// has no holiday data (a date that cannot be known is never printed; the receipt still states
+/// the 20 working days of 条例33, which is what binds).
+fn due_clause(cal: &yishen_domain::Calendar, from: NaiveDate, n: u32) -> String {
     cal.add_working_days(from, n)
-        .map(letters::chinese_date)
-        .unwrap_or_else(|_| "待当年节假日安排公布后确定".to_owned())
+        .map(|d| format!("（即{}前）", letters::chinese_date(d)))
+        .unwrap_or_default()
 }
 
 /// A date a notice will print: refused (409) when its year has no holiday data.
@@ -156,8 +158,8 @@ pub(super) fn receipt(
         vec![
             ("received_date", letters::chinese_date(received_on)),
             (
-                "due_date",
-                due_text(&loaded.calendar, received_on, REPLY_LIMIT),
+                "due_clause",
+                due_clause(&loaded.calendar, received_on, REPLY_LIMIT),
             ),
         ],
         received_on,
