@@ -524,3 +524,221 @@ async fn an_application_goes_from_a_phone_to_an_issued_letter_and_into_the_annua
 
     w.c.close().await.expect("close");
 }
+
+impl Walk {
+    /// On a phone nothing may be wider than the window: the page scrolls down, never across.
+    async fn fits(&self, what: &str) {
+        let wide = self
+            .c
+            .execute(
+                "return document.documentElement.scrollWidth > window.innerWidth + 1;",
+                vec![],
+            )
+            .await
+            .expect("measure");
+        assert_eq!(
+            wide,
+            serde_json::Value::Bool(false),
+            "{what} is wider than the window"
+        );
+    }
+
+    /// Each page of a role's day on both windows, with a screenshot of each.
+    async fn pages(&mut self, user: &str, paths: &[(&str, &str)]) {
+        for (size, tag) in [(PHONE, "phone"), (DESKTOP, "desktop")] {
+            self.login(user, size).await;
+            for (path, name) in paths {
+                self.goto(path).await;
+                let body = self.body().await;
+                assert!(!body.contains("页面出错"), "{user} {path}: {body}");
+                if tag == "phone" {
+                    self.fits(&format!("{user} {path}")).await;
+                }
+                self.shot(&format!("day-{name}-{tag}")).await;
+            }
+            self.logout().await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_role_works_a_day_on_a_phone_and_at_a_desk() {
+    let driver = start_driver().await;
+    let app = spawn_app().await;
+    let c = browser(&driver).await;
+    let mut w = Walk {
+        c,
+        app,
+        dir: screenshot_dir().join("day"),
+        n: 0,
+    };
+    std::fs::create_dir_all(&w.dir).expect("dir");
+
+    // A case registered at the desk, assigned, in handling.
+    let clerk = w.app.token("demo-clerk").await;
+    let mut body = serde_json::json!({
+        "agency": "ZJ-HZ-SC",
+        "channel": "registered_post",
+        "received_on": today(),
+        "forms": ["paper"],
+        "applicant": {"kind": "person", "name": "欧阳·娜娜",
+            "id_type": "resident_id", "id_number": "11010519491231002X",
+            "phone": "(0571)87654321", "address": "杭州市上城区某某路8号"},
+        "content": "请公开本区2026年老旧小区加装电梯补助资金发放名单及审批文件",
+        "delivery": "post",
+    });
+    let r = w.app.post("/api/v1/cases", Some(&clerk), &body).await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let id = r.body["id"].as_i64().expect("id");
+    let handler_id = w
+        .app
+        .get("/api/v1/me", Some(&w.app.token("demo-handler").await))
+        .await
+        .body["id"]
+        .as_i64()
+        .expect("handler");
+    let r = w
+        .app
+        .post(
+            &format!("/api/v1/cases/{id}/assign"),
+            Some(&clerk),
+            &serde_json::json!({"user_id": handler_id}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    body["content"] = serde_json::json!("请公开本区2026年道路维修工程的招标文件和中标结果");
+    let r = w.app.post("/api/v1/cases", Some(&clerk), &body).await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+
+    // The handler asks for an extension in the pages.
+    w.login("demo-handler", DESKTOP).await;
+    assert!(
+        w.body().await.contains("欧阳·娜娜"),
+        "the assigned case opens the queue"
+    );
+    w.goto(&format!("/work/cases/{id}")).await;
+    w.c.execute(
+        "document.getElementById('form-extension-request').closest('details').open = true;",
+        vec![],
+    )
+    .await
+    .expect("open the request form");
+    w.fill("#form-extension-request [name=working_days]", "10")
+        .await;
+    w.fill(
+        "#form-extension-request [name=reason]",
+        "涉及档案较多，需调取历史档案核查",
+    )
+    .await;
+    w.submit("#form-extension-request button[type=submit]")
+        .await;
+    w.shot("extension-requested-handler").await;
+    w.logout().await;
+
+    // The approver's queue puts the request first; the approver grants it on the case page.
+    w.login("demo-approver", DESKTOP).await;
+    let queue = w.body().await;
+    assert!(queue.contains("延期申请待审批"), "{queue}");
+    w.shot("queue-approver").await;
+    w.goto(&format!("/work/cases/{id}")).await;
+    // The request's days and reason are already in the approver's form.
+    w.submit("#form-extension button[type=submit]").await;
+    assert!(w.body().await.contains("延期答复告知书"));
+    w.shot("extension-granted-approver").await;
+    w.logout().await;
+
+    let case = format!("/work/cases/{id}");
+    w.pages(
+        "demo-clerk",
+        &[
+            ("/work", "queue-clerk"),
+            ("/work/cases/new", "register-clerk"),
+            (&case, "case-clerk"),
+        ],
+    )
+    .await;
+    w.pages(
+        "demo-handler",
+        &[("/work", "queue-handler"), (&case, "case-handler")],
+    )
+    .await;
+    w.pages("demo-legal", &[("/work", "queue-legal")]).await;
+    w.pages(
+        "demo-approver",
+        &[("/work", "queue-approver"), (&case, "case-approver")],
+    )
+    .await;
+    w.pages(
+        "demo-admin",
+        &[
+            ("/admin/agencies", "agencies-admin"),
+            ("/admin/users", "users-admin"),
+            ("/stats/annual", "annual-admin"),
+        ],
+    )
+    .await;
+    w.pages(
+        "demo-reconsideration",
+        &[
+            ("/stats", "stats-reconsideration"),
+            (
+                "/stats/annual?agency=ZJ-HZ&year=2026&subtree=1",
+                "annual-reconsideration",
+            ),
+            (&case, "case-reconsideration"),
+        ],
+    )
+    .await;
+    w.pages(
+        "demo-sysadmin",
+        &[
+            ("/admin/calendar", "calendar-sysadmin"),
+            ("/admin/agencies", "agencies-sysadmin"),
+        ],
+    )
+    .await;
+    w.pages(
+        "demo-applicant",
+        &[("/my", "my-applicant"), ("/apply", "apply-applicant")],
+    )
+    .await;
+
+    // The reconsideration body records a decision that sets a reply aside: a validation
+    // error keeps what was typed.
+    w.login("demo-reconsideration", DESKTOP).await;
+    w.goto(&case).await;
+    w.c.execute(
+        "document.querySelectorAll('#outcomes details').forEach(d => d.open = true);",
+        vec![],
+    )
+    .await
+    .expect("open");
+    w.c.execute(
+        "document.getElementById('rc-filed').value = arguments[0];",
+        vec![serde_json::json!(today())],
+    )
+    .await
+    .expect("date");
+    w.select("#rc-decision", "upheld").await;
+    w.fill("#reconsiderations-0-within", "15").await;
+    w.fill("#rc-reasons", "申请人对延期答复不服").await;
+    w.submit("form[action$='/reconsiderations'] button[type=submit]")
+        .await;
+    let page = w.body().await;
+    assert!(page.contains("才能责令重新答复"), "{page}");
+    let kept =
+        w.c.find(Locator::Css("#rc-reasons"))
+            .await
+            .expect("reasons")
+            .prop("value")
+            .await
+            .expect("value");
+    assert_eq!(
+        kept.as_deref(),
+        Some("申请人对延期答复不服"),
+        "the form keeps its values"
+    );
+    w.shot("reconsideration-error-kept").await;
+    w.logout().await;
+    w.c.close().await.expect("close");
+}

@@ -214,6 +214,9 @@ pub fn cases_by_ids(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<CellCase>
         .load(conn)
 }
 
+/// A suit as loaded for table 四: case, after reconsideration, filed, outcome, decided.
+type SuitFact = (i64, bool, NaiveDate, Option<String>, Option<NaiveDate>);
+
 /// The outcome records of the scope's cases that may count in the year ending `last`:
 /// reconsiderations, direct first-instance suits, and first-instance suits after
 /// reconsideration. A second-instance record continues the same suit and is not counted
@@ -247,7 +250,7 @@ pub fn outcome_facts(
         .inner_join(cases::table.inner_join(agencies::table))
         .into_boxed();
     let suits = in_scope!(suits, scope);
-    let suits: Vec<(i64, bool, NaiveDate, Option<String>, Option<NaiveDate>)> = suits
+    let suits: Vec<SuitFact> = suits
         .filter(litigations::instance.eq("first"))
         .filter(litigations::filed_on.le(last))
         .filter(
