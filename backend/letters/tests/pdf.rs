@@ -47,6 +47,7 @@ fn sample() -> BTreeMap<&'static str, &'static str> {
         ("reconsideration_body", BODY),
         ("court", COURT),
         ("due_date", "2026年3月30日"),
+        ("due_clause", "（即2026年3月30日前）"),
         (
             "items",
             "一、请明确所申请政府信息的名称、文号或者其他特征性描述。\n二、请提供有效的身份证明。",

@@ -142,6 +142,20 @@ fn period_needed(
     Ok(())
 }
 
+/// The decision's code as parsed (if it is one) and the new-reply period it carries.
+fn decision_and_period<T: Copy>(
+    code: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+    may_order: fn(T) -> bool,
+    within: Option<u32>,
+    unit: Option<&str>,
+    issues: &mut Vec<FieldIssue>,
+) -> (Option<T>, Option<NewReplyPeriod>) {
+    let decision = code.and_then(|c| parse(c.trim()));
+    let period = new_reply_period(within, unit, decision.is_some_and(may_order), issues);
+    (decision, period)
+}
+
 /// Opens the case again for a new reply (inside the recording transaction): the decision's
 /// period gives the deadline on the holiday calendar; a date in a year without holiday data
 /// is refused (409) rather than guessed.
@@ -530,14 +544,12 @@ pub async fn record_reconsideration(
     may_record_reconsideration(actor)?;
     let today = state.clock.today();
     let mut issues = Vec::new();
-    let decision = body
-        .decision
-        .as_deref()
-        .and_then(|d| ReconsiderationDecision::parse(d.trim()));
-    let period = new_reply_period(
+    let (decision, period) = decision_and_period(
+        body.decision.as_deref(),
+        ReconsiderationDecision::parse,
+        ReconsiderationDecision::may_order_new_reply,
         body.new_reply_within,
         body.new_reply_unit.as_deref(),
-        decision.is_some_and(ReconsiderationDecision::may_order_new_reply),
         &mut issues,
     );
     let new = parse_reconsideration(body, "", today, &mut issues);
@@ -589,14 +601,12 @@ pub async fn record_litigation(
 ) -> Result<LitigationView, ApiError> {
     let today = state.clock.today();
     let mut issues = Vec::new();
-    let outcome_code = body
-        .outcome
-        .as_deref()
-        .and_then(|o| LitigationOutcome::parse(o.trim()));
-    let period = new_reply_period(
+    let (_, period) = decision_and_period(
+        body.outcome.as_deref(),
+        LitigationOutcome::parse,
+        LitigationOutcome::may_order_new_reply,
         body.new_reply_within,
         body.new_reply_unit.as_deref(),
-        outcome_code.is_some_and(LitigationOutcome::may_order_new_reply),
         &mut issues,
     );
     let new = parse_litigation(body, "", today, &mut issues);
@@ -672,15 +682,13 @@ pub async fn decide_reconsideration(
             let r = outcome::find_reconsideration(conn, id)?
                 .ok_or(ApiError::NotFound("行政复议记录"))?;
             case_store::find(conn, r.case_id, &scope)?.ok_or(ApiError::NotFound("行政复议记录"))?;
-            let decision = body
-                .decision
-                .as_deref()
-                .and_then(|d| ReconsiderationDecision::parse(d.trim()));
             let mut issues = Vec::new();
-            let period = new_reply_period(
+            let (decision, period) = decision_and_period(
+                body.decision.as_deref(),
+                ReconsiderationDecision::parse,
+                ReconsiderationDecision::may_order_new_reply,
                 body.new_reply_within,
                 body.new_reply_unit.as_deref(),
-                decision.is_some_and(ReconsiderationDecision::may_order_new_reply),
                 &mut issues,
             );
             if body.decision.is_none() {
@@ -767,14 +775,12 @@ pub async fn decide_litigation(
                 ));
             }
             let mut issues = Vec::new();
-            let outcome_code = body
-                .decision
-                .as_deref()
-                .and_then(|o| LitigationOutcome::parse(o.trim()));
-            let period = new_reply_period(
+            let (_, period) = decision_and_period(
+                body.decision.as_deref(),
+                LitigationOutcome::parse,
+                LitigationOutcome::may_order_new_reply,
                 body.new_reply_within,
                 body.new_reply_unit.as_deref(),
-                outcome_code.is_some_and(LitigationOutcome::may_order_new_reply),
                 &mut issues,
             );
             if body.decision.is_none() {

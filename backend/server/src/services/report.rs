@@ -148,6 +148,35 @@ pub struct CellCases {
     pub items: Vec<CellCaseView>,
 }
 
+/// A listed case with its agency's name (`names`: code → name of the report's subtree).
+fn cell_view(
+    c: report::CellCase,
+    names: &std::collections::HashMap<String, String>,
+) -> CellCaseView {
+    CellCaseView {
+        id: c.id,
+        tracking_no: c.tracking_no,
+        agency_name: names.get(&c.agency_code).cloned().unwrap_or_default(),
+        agency_code: c.agency_code,
+        applicant_category: c.applicant_category,
+        received_on: c.received_on,
+        concluded_on: c.concluded_on,
+        disposition: c.disposition,
+        status: c.status,
+    }
+}
+
+/// The agencies of the report's subtree by code, for the names in its lists.
+fn names_under(
+    conn: &mut yishen_store::DbConn,
+    a: &Agency,
+) -> Result<std::collections::HashMap<String, String>, ApiError> {
+    Ok(agency::subtree(conn, &a.path)?
+        .into_iter()
+        .map(|a| (a.code, a.name))
+        .collect())
+}
+
 /// The cases behind the cell at `row` × `column` of table 三.
 #[allow(clippy::too_many_arguments)]
 pub async fn cell_cases(
@@ -190,11 +219,7 @@ pub async fn cell_cases(
         .read(move |conn| {
             let a = target(conn, &agency_code)?;
             let scope = policy::report_scope(&actor, &a, subtree)?;
-            let names: std::collections::HashMap<String, String> =
-                yishen_store::models::agency::subtree(conn, &a.path)?
-                    .into_iter()
-                    .map(|a| (a.code, a.name))
-                    .collect();
+            let names = names_under(conn, &a)?;
             let (items, total) = report::cell_cases(
                 conn,
                 &scope,
@@ -210,20 +235,7 @@ pub async fn cell_cases(
                 row_label,
                 column,
                 total,
-                items: items
-                    .into_iter()
-                    .map(|c| CellCaseView {
-                        id: c.id,
-                        tracking_no: c.tracking_no,
-                        agency_name: names.get(&c.agency_code).cloned().unwrap_or_default(),
-                        agency_code: c.agency_code,
-                        applicant_category: c.applicant_category,
-                        received_on: c.received_on,
-                        concluded_on: c.concluded_on,
-                        disposition: c.disposition,
-                        status: c.status,
-                    })
-                    .collect(),
+                items: items.into_iter().map(|c| cell_view(c, &names)).collect(),
             })
         })
         .await
@@ -266,11 +278,7 @@ pub async fn outcome_cell_cases(
         .read(move |conn| {
             let a = target(conn, &agency_code)?;
             let scope = policy::report_scope(&actor, &a, subtree)?;
-            let names: std::collections::HashMap<String, String> =
-                yishen_store::models::agency::subtree(conn, &a.path)?
-                    .into_iter()
-                    .map(|a| (a.code, a.name))
-                    .collect();
+            let names = names_under(conn, &a)?;
             let (recs, direct, after) = report::outcome_facts(conn, &scope, first, last)?;
             let facts = match g {
                 OutcomeGroup::Reconsideration => recs,
@@ -292,20 +300,7 @@ pub async fn outcome_cell_cases(
                 row_label: g.label(),
                 column: bucket,
                 total,
-                items: items
-                    .into_iter()
-                    .map(|c| CellCaseView {
-                        id: c.id,
-                        tracking_no: c.tracking_no,
-                        agency_name: names.get(&c.agency_code).cloned().unwrap_or_default(),
-                        agency_code: c.agency_code,
-                        applicant_category: c.applicant_category,
-                        received_on: c.received_on,
-                        concluded_on: c.concluded_on,
-                        disposition: c.disposition,
-                        status: c.status,
-                    })
-                    .collect(),
+                items: items.into_iter().map(|c| cell_view(c, &names)).collect(),
             })
         })
         .await

@@ -995,14 +995,7 @@ pub async fn act(post: Post, path: Path<(i64, String)>) -> PageResult {
     let actor = ctx.actor_in(&STAFF)?.clone();
     match run(&ctx, &actor, id, &action, &form).await {
         Ok(next) => Ok(see_other(&next)),
-        Err(e) => {
-            let mut errs = Errs::from_api(e)?;
-            // Field names repeat across forms: key them by the form that failed.
-            for issue in &mut errs.0 {
-                issue.field = format!("{action}.{}", issue.field);
-            }
-            case_page(&ctx, id, errs, Some((action, form))).await
-        }
+        Err(e) => refused(&ctx, id, &action, e, form).await,
     }
 }
 
@@ -1026,15 +1019,18 @@ pub async fn decide_reconsideration(post: Post, path: Path<(i64, i64)>) -> PageR
     .await;
     match result {
         Ok(_) => Ok(see_other(&format!("/work/cases/{id}#outcomes"))),
-        Err(e) => {
-            let mut errs = Errs::from_api(e)?;
-            for issue in &mut errs.0 {
-                issue.field = format!("decide-reconsideration.{}", issue.field);
-            }
-            let kept = Some(("decide-reconsideration".to_owned(), form));
-            case_page(&ctx, id, errs, kept).await
-        }
+        Err(e) => refused(&ctx, id, "decide-reconsideration", e, form).await,
     }
+}
+
+/// The case page again after the form `action` was refused: the messages beside its fields
+/// (keyed `action.field`, as field names repeat across forms) and what was typed kept.
+async fn refused(ctx: &Ctx, id: i64, action: &str, e: ApiError, form: super::Form) -> PageResult {
+    let mut errs = Errs::from_api(e)?;
+    for issue in &mut errs.0 {
+        issue.field = format!("{action}.{}", issue.field);
+    }
+    case_page(ctx, id, errs, Some((action.to_owned(), form))).await
 }
 
 pub async fn close_consultation(post: Post, path: Path<(i64, i64)>) -> PageResult {
@@ -1053,13 +1049,7 @@ pub async fn close_consultation(post: Post, path: Path<(i64, i64)>) -> PageResul
     .await;
     match result {
         Ok(_) => Ok(see_other(&format!("/work/cases/{id}"))),
-        Err(e) => {
-            let mut errs = Errs::from_api(e)?;
-            for issue in &mut errs.0 {
-                issue.field = format!("close.{}", issue.field);
-            }
-            case_page(&ctx, id, errs, Some(("close".to_owned(), form))).await
-        }
+        Err(e) => refused(&ctx, id, "close", e, form).await,
     }
 }
 

@@ -158,6 +158,28 @@ pub struct CellCase {
     pub status: String,
 }
 
+/// The columns of a [`CellCase`], in its order.
+type CellColumns = (
+    cases::id,
+    cases::tracking_no,
+    agencies::code,
+    cases::applicant_category,
+    cases::received_on,
+    cases::concluded_on,
+    cases::disposition,
+    cases::status,
+);
+const CELL_COLUMNS: CellColumns = (
+    cases::id,
+    cases::tracking_no,
+    agencies::code,
+    cases::applicant_category,
+    cases::received_on,
+    cases::concluded_on,
+    cases::disposition,
+    cases::status,
+);
+
 /// The cases behind a cell (`category` `None` = the 总计 column), a page of them and the count.
 #[allow(clippy::too_many_arguments)]
 pub fn cell_cases(
@@ -178,16 +200,7 @@ pub fn cell_cases(
         .select(count_star())
         .first(conn)?;
     let items = with_category(cell_query(scope, first, last, cell))
-        .select((
-            cases::id,
-            cases::tracking_no,
-            agencies::code,
-            cases::applicant_category,
-            cases::received_on,
-            cases::concluded_on,
-            cases::disposition,
-            cases::status,
-        ))
+        .select(CELL_COLUMNS)
         .order(cases::id.asc())
         .limit(limit)
         .offset(offset)
@@ -200,16 +213,7 @@ pub fn cases_by_ids(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<CellCase>
     cases::table
         .inner_join(agencies::table)
         .filter(cases::id.eq_any(ids.to_vec()))
-        .select((
-            cases::id,
-            cases::tracking_no,
-            agencies::code,
-            cases::applicant_category,
-            cases::received_on,
-            cases::concluded_on,
-            cases::disposition,
-            cases::status,
-        ))
+        .select(CELL_COLUMNS)
         .order(cases::id.asc())
         .load(conn)
 }
