@@ -26,6 +26,18 @@ pub(crate) struct Letter {
     pub(crate) note: Option<String>,
 }
 
+impl Letter {
+    /// The PDF's document information: title, the signing agency, the number, the date.
+    pub(crate) fn info(&self) -> crate::pdf::Info<'_> {
+        crate::pdf::Info {
+            title: &self.title,
+            author: &self.signature,
+            subject: &self.number,
+            date: &self.date,
+        }
+    }
+}
+
 /// Marks a value may end with that the template's own punctuation replaces.
 const SENTENCE_END: &[char] = &['。', '；', '.', ';'];
 /// Template punctuation that makes a value's final mark redundant.

@@ -157,7 +157,7 @@ impl Templates {
     /// error naming it.
     pub fn render(&self, data: &LetterData) -> Result<Vec<u8>, LetterError> {
         let (letter, pages) = self.lay_out(data)?;
-        Ok(pdf::write(&letter.title, &pages, &self.fonts))
+        Ok(pdf::write(&letter.info(), &pages, &self.fonts))
     }
 
     /// The letter's text as filled (title, number, salutation, paragraphs, signature, date),
@@ -202,7 +202,7 @@ impl Templates {
             note: None,
         };
         let pages = layout::lay_out(&letter, &self.fonts);
-        Ok(pdf::write(&letter.title, &pages, &self.fonts))
+        Ok(pdf::write(&letter.info(), &pages, &self.fonts))
     }
 
     /// How many pages the letter takes.

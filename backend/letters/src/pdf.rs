@@ -25,7 +25,48 @@ use crate::layout::{PAGE_HEIGHT, PAGE_WIDTH, Page, PlacedLine};
 /// A line with its text split into runs of one face.
 type Runs<'a> = (&'a PlacedLine, Vec<(Face, &'a str)>);
 
-pub(crate) fn write(title: &str, pages: &[Page], fonts: &Fonts) -> Vec<u8> {
+/// What the PDF's document information says of it: its title, who issued it (the signing
+/// agency), its number, and its date, so that a file found on its own says what it is.
+pub(crate) struct Info<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) author: &'a str,
+    pub(crate) subject: &'a str,
+    /// The date printed on the letter (`2026年3月2日`).
+    pub(crate) date: &'a str,
+}
+
+/// The printed date as the PDF's creation date, at midnight in China Standard Time (UTC+8);
+/// `None` when the text is not such a date.
+fn pdf_date(text: &str) -> Option<printpdf::DateTime> {
+    let mut parts = text
+        .split(['年', '月', '日'])
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| p.trim().parse::<u32>().ok());
+    let (year, month, day) = (parts.next()??, parts.next()??, parts.next()??);
+    let valid = (1..=12).contains(&month) && (1..=31).contains(&day);
+    valid.then(|| printpdf::DateTime {
+        date: printpdf::Date {
+            year: i32::try_from(year).unwrap_or(1970),
+            month: u8::try_from(month).unwrap_or(1),
+            day: u8::try_from(day).unwrap_or(1),
+        },
+        time: printpdf::Time {
+            hour: 0,
+            minute: 0,
+            second: 0,
+            millisecond: 0,
+        },
+        offset: printpdf::Offset {
+            hours: 8,
+            minutes: 0,
+            seconds: 0,
+            milliseconds: 0,
+        },
+    })
+}
+
+pub(crate) fn write(info: &Info<'_>, pages: &[Page], fonts: &Fonts) -> Vec<u8> {
+    let title = info.title;
     let pages: Vec<Vec<Runs>> = pages
         .iter()
         .map(|page| {
@@ -38,6 +79,18 @@ pub(crate) fn write(title: &str, pages: &[Page], fonts: &Fonts) -> Vec<u8> {
         .collect();
 
     let mut doc = PdfDocument::new(title);
+    {
+        let meta = &mut doc.metadata.info;
+        meta.author = info.author.to_owned();
+        meta.subject = info.subject.to_owned();
+        meta.creator = "依申".to_owned();
+        meta.producer = "依申".to_owned();
+        if let Some(d) = pdf_date(info.date) {
+            meta.creation_date = d;
+            meta.modification_date = d;
+            meta.metadata_date = d;
+        }
+    }
     let mut ids: BTreeMap<Face, FontId> = BTreeMap::new();
     for (_, runs) in pages.iter().flatten() {
         for &(face, _) in runs {
@@ -98,4 +151,18 @@ pub(crate) fn write(title: &str, pages: &[Page], fonts: &Fonts) -> Vec<u8> {
     };
     let mut warnings = Vec::new();
     doc.with_pages(pdf_pages).save(&options, &mut warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_printed_date_is_the_documents_date() {
+        let d = pdf_date("2026年3月2日").expect("a date");
+        assert_eq!((d.date.year, d.date.month, d.date.day), (2026, 3, 2));
+        assert_eq!(d.offset.hours, 8);
+        assert!(pdf_date("").is_none());
+        assert!(pdf_date("2026年13月2日").is_none());
+    }
 }

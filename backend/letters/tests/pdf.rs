@@ -735,3 +735,27 @@ fn letter_models_and_texts_match_their_snapshots() {
         insta::assert_snapshot!(name, format!("{d:#?}\n--- text ---\n{text}"));
     }
 }
+
+#[test]
+fn the_pdf_says_what_it_is_who_issued_it_and_when() {
+    let mut data = data(LetterKind::Reply, Some("disclosed"));
+    data.number = "上城建依申复〔2026〕12号".into();
+    let info = poppler("pdfinfo", &["-enc", "UTF-8"], &render(&data), "info");
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}:")))
+            .map(str::trim)
+            .unwrap_or_else(|| panic!("no {name} in {info}"))
+            .to_owned()
+    };
+    assert_eq!(field("Title"), "政府信息公开申请答复书");
+    assert_eq!(field("Author"), "杭州市上城区住房和城乡建设局");
+    assert_eq!(field("Subject"), "上城建依申复〔2026〕12号");
+    assert_eq!(field("Creator"), "依申");
+    // The printed date, not 1970 (pdfinfo shows it in the machine's own zone).
+    let created = field("CreationDate");
+    assert!(
+        created.contains("2026") && !created.contains("1970"),
+        "{created}"
+    );
+}
