@@ -5,6 +5,7 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, CalendarError};
+use crate::case::Status;
 use crate::case::intake::code_enum;
 
 code_enum!(
@@ -140,10 +141,11 @@ impl ReconsiderationDecision {
         )
     }
 
-    /// Whether the decision is itself the order (第六十六条: 在一定期限内履行), so that its
-    /// period must be recorded.
-    pub fn requires_new_reply(self) -> bool {
-        self == Self::OrderedToPerform
+    /// Whether the decision, on a case in `status`, must say by when the new reply is due:
+    /// 责令履行 (第六十六条: 在一定期限内履行) of an application already answered, which
+    /// cannot open again without that period. An unanswered one is being answered anyway.
+    pub fn requires_period(self, status: Status) -> bool {
+        self == Self::OrderedToPerform && matches!(status, Status::Replied | Status::Closed)
     }
 
     /// 结果维持 = 68; 结果纠正 = 63–67; 其他结果 = 69 and termination (CONTRACT.md).
@@ -178,6 +180,15 @@ impl LitigationOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_order_to_perform_on_an_answered_case_must_carry_a_period() {
+        let d = ReconsiderationDecision::OrderedToPerform;
+        assert!(d.requires_period(Status::Closed));
+        assert!(d.requires_period(Status::Replied));
+        assert!(!d.requires_period(Status::InProgress));
+        assert!(!ReconsiderationDecision::Revoked.requires_period(Status::Closed));
+    }
 
     #[test]
     fn decisions_fall_in_the_contract_buckets() {

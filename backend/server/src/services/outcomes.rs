@@ -115,24 +115,18 @@ fn new_reply_period(
     }
 }
 
-/// 责令履行 of a case already answered must say by when the new reply is due: without a period
-/// the case could not open again.
+/// A 422 naming `new_reply_within` when the decision must carry a period on a case in
+/// `status` and does not (the rule is the domain's).
 fn period_needed(
-    conn: &mut yishen_store::DbConn,
-    scope: &yishen_store::models::case::CaseScope,
-    case_id: i64,
-    requires: bool,
+    decision: Option<ReconsiderationDecision>,
+    status: &str,
     period: Option<NewReplyPeriod>,
 ) -> Result<(), ApiError> {
-    if !requires || period.is_some() {
-        return Ok(());
-    }
-    let (case, _, _) = case_store::find(conn, case_id, scope)?.ok_or(ApiError::NotFound("案件"))?;
-    let answered = matches!(
-        yishen_domain::case::Status::parse(&case.status),
-        Some(yishen_domain::case::Status::Replied | yishen_domain::case::Status::Closed)
-    );
-    if answered {
+    let status = yishen_domain::case::Status::parse(status);
+    let required = decision
+        .zip(status)
+        .is_some_and(|(d, s)| d.requires_period(s));
+    if required && period.is_none() {
         return Err(ApiError::field(
             "new_reply_within",
             "required",
@@ -566,8 +560,7 @@ pub async fn record_reconsideration(
                 case_store::find(conn, case_id, &scope)?.ok_or(ApiError::NotFound("案件"))?;
             not_before_receipt(new.filed_on, case.received_on)?;
             new.case_id = case.id;
-            let requires = decision.is_some_and(ReconsiderationDecision::requires_new_reply);
-            period_needed(conn, &scope, case.id, requires, period)?;
+            period_needed(decision, &case.status, period)?;
             if let (Some(period), Some(d), Some(on)) = (period, decision, new.decided_on) {
                 let by = format!("行政复议机关{}", new.body_name);
                 order_new_reply(
@@ -681,7 +674,8 @@ pub async fn decide_reconsideration(
         .write(move |conn| {
             let r = outcome::find_reconsideration(conn, id)?
                 .ok_or(ApiError::NotFound("行政复议记录"))?;
-            case_store::find(conn, r.case_id, &scope)?.ok_or(ApiError::NotFound("行政复议记录"))?;
+            let (case, _, _) = case_store::find(conn, r.case_id, &scope)?
+                .ok_or(ApiError::NotFound("行政复议记录"))?;
             let mut issues = Vec::new();
             let (decision, period) = decision_and_period(
                 body.decision.as_deref(),
@@ -714,8 +708,7 @@ pub async fn decide_reconsideration(
             let Some(p) = parsed.filter(|_| issues.is_empty()) else {
                 return Err(ApiError::Validation(issues));
             };
-            let requires = decision.is_some_and(ReconsiderationDecision::requires_new_reply);
-            period_needed(conn, &scope, r.case_id, requires, period)?;
+            period_needed(decision, &case.status, period)?;
             if let (Some(period), Some(d), Some(on)) = (period, decision, p.decided_on) {
                 let by = format!("行政复议机关{}", r.body_name);
                 order_new_reply(
