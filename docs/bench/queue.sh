@@ -29,8 +29,8 @@ web() {
   curl -s -b $jar -c $jar -o /dev/null -X POST $B/login --data-urlencode "csrf=$csrf" --data-urlencode "username=$1" --data-urlencode "password=$PW"
   echo "yishen_session=$(awk '$6=="yishen_session"{print $7}' $jar)"
 }
-CLERK=$(token demo-clerk); HANDLER=$(token demo-handler)
-WEB_CLERK=$(web demo-clerk); WEB_APPROVER=$(web demo-approver)
+CLERK=$(token demo-clerk); HANDLER=$(token demo-handler); RECON=$(token demo-reconsideration)
+WEB_CLERK=$(web demo-clerk); WEB_APPROVER=$(web demo-approver); WEB_HANDLER=$(web demo-handler)
 DB=$D/yishen.sqlite3
 TRACK=$(sqlite3 $DB "select tracking_no from cases order by id desc limit 1")
 NAME=$(sqlite3 $DB "select applicant_name from cases order by id desc limit 1")
@@ -50,9 +50,12 @@ run() { # label, then wrk arguments
 }
 run "reference GET /healthz" $B/healthz
 run "API queue (clerk default)" -H "authorization: Bearer $CLERK" "$B/api/v1/cases?per_page=50"
+run "API queue (clerk, open statuses)" -H "authorization: Bearer $CLERK" "$B/api/v1/cases?per_page=50&status=submitted,received,replied"
+run "API queue (reconsideration body, tree)" -H "authorization: Bearer $RECON" "$B/api/v1/cases?per_page=50&status=received,in_progress,drafting,in_review,approved"
 run "API queue (handler, assignee=me)" -H "authorization: Bearer $HANDLER" "$B/api/v1/cases?assignee=me&per_page=50"
 run "API search by tracking number" -H "authorization: Bearer $CLERK" "$B/api/v1/cases?q=$TRACK"
 run "web /work (clerk)" -H "cookie: $WEB_CLERK" $B/work
+run "web /work (handler)" -H "cookie: $WEB_HANDLER" $B/work
 run "web /work (approver)" -H "cookie: $WEB_APPROVER" $B/work
 run "web /work?status=open" -H "cookie: $WEB_CLERK" "$B/work?status=open"
 Q=$(python3 -c "import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1]))" "$NAME") run "web search by applicant name" -s $D/search.lua $B/work/search

@@ -163,6 +163,19 @@ impl TestApp {
         self.send(reqwest::Method::GET, path, token, None).await
     }
 
+    /// Waits until the instance's similar-case index holds every committed change (its
+    /// follower commits about once a second), as `/readyz` reports it.
+    pub async fn index_settled(&self) {
+        for _ in 0..100 {
+            let r = self.get("/readyz", None).await;
+            if r.body["index_lag"] == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the similar-case index did not catch up within 5 s");
+    }
+
     pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Reply {
         self.send(reqwest::Method::POST, path, token, Some(body))
             .await

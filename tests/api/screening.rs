@@ -23,6 +23,8 @@ async fn import(app: &TestApp, lines: &[Value]) {
         .await
         .expect("import");
     assert!(r.errors.is_empty(), "{:?}", r.errors);
+    // Screening asks the similar-case index, which follows the database's change feed.
+    app.index_settled().await;
 }
 
 fn line(n: &str, received: &str, applicant: Value, content: &str) -> Value {

@@ -68,6 +68,7 @@ async fn corpus(app: &TestApp) {
         .await
         .expect("import");
     assert!(r.errors.is_empty(), "{:?}", r.errors);
+    app.index_settled().await;
 }
 
 fn numbers(list: &Value) -> Vec<String> {
@@ -91,6 +92,8 @@ async fn similar_cases_are_found_across_wording_within_what_the_user_may_see() {
     assert_eq!(r.status, 201, "{:?}", r.body);
     let id = r.body["id"].as_i64().expect("id");
     let own = r.body["tracking_no"].as_str().expect("no").to_owned();
+    // The index follows the change feed and commits about once a second.
+    app.index_settled().await;
 
     let r = app
         .get(
@@ -230,4 +233,50 @@ async fn similar_cases_are_found_across_wording_within_what_the_user_may_see() {
         .await;
     let p = assert_problem(&r, 422, "validation_failed");
     assert_eq!(p["errors"][0]["field"], "text");
+}
+
+#[tokio::test]
+async fn a_case_written_by_another_process_reaches_the_index_through_the_change_feed() {
+    let app = spawn_app().await;
+    let handler = app.token("demo-handler").await;
+    let q = json!({"text": "请公开西湖区运河沿岸景观提升工程的设计方案和预算"});
+    let r = app.post("/api/v1/similar/search", Some(&handler), &q).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["items"].as_array().map(Vec::len), Some(0));
+
+    // Another process on the same database (the command line, or a second instance): its
+    // state holds no index and cannot tell this one's follower anything.
+    let mut settings = app.state.settings.as_ref().clone();
+    settings.bind = "127.0.0.1:0".into();
+    let other = yishen_server::startup::build_state(settings)
+        .await
+        .expect("second state");
+    assert!(other.similar.is_none());
+    let line = json!({"external_id": "FEED-1", "agency": "ZJ-HZ-SC", "channel": "in_person",
+        "received_on": "2026-02-02", "content": "请公开运河沿岸景观提升工程的设计方案及工程预算",
+        "applicant": {"kind": "person", "name": "钱七", "id_type": "resident_id",
+                      "id_number": "110105194912310038", "phone": "13900000099"},
+        "disposition": "disclosed", "concluded_on": "2026-02-20", "reasons": "予以公开"});
+    let r =
+        yishen_server::services::import::import(&other, std::io::Cursor::new(format!("{line}\n")))
+            .await
+            .expect("import");
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+
+    let started = std::time::Instant::now();
+    loop {
+        let r = app.post("/api/v1/similar/search", Some(&handler), &q).await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        if r.body["items"].as_array().is_some_and(|a| !a.is_empty()) {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "not searchable within 2 s: {:?}",
+            r.body
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let r = app.get("/readyz", None).await;
+    assert!(r.body["index_lag"].as_i64().is_some(), "{:?}", r.body);
 }

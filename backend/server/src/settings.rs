@@ -43,6 +43,8 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// `None`: the SQLite file `yishen.sqlite3` in the data dir.
     pub database_url: Option<String>,
+    /// A read-only replica the statistics and the annual report read (optional).
+    pub database_replica_url: Option<String>,
     /// HS256 key for access tokens; `None`: generated once into the data dir.
     pub jwt_secret: Option<Secret>,
     /// 32-byte key (hex or base64) encrypting personal data; `None`: generated into the data dir.
@@ -75,6 +77,7 @@ impl Default for Settings {
             bind: "127.0.0.1:8080".into(),
             data_dir: PathBuf::from("./data"),
             database_url: None,
+            database_replica_url: None,
             jwt_secret: None,
             data_key: None,
             demo_password: Secret::new("yishen-demo-2026"),
@@ -99,6 +102,7 @@ struct FileSettings {
     bind: Option<String>,
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
+    database_replica_url: Option<String>,
     jwt_secret: Option<Secret>,
     data_key: Option<Secret>,
     demo_password: Option<Secret>,
@@ -141,6 +145,9 @@ impl Settings {
         }
         if let Some(v) = var("YISHEN_DATABASE_URL").filter(|v| !v.is_empty()) {
             s.database_url = Some(v);
+        }
+        if let Some(v) = var("YISHEN_DATABASE_REPLICA_URL").filter(|v| !v.is_empty()) {
+            s.database_replica_url = Some(v);
         }
         if let Some(v) = var("YISHEN_JWT_SECRET").filter(|v| !v.is_empty()) {
             s.jwt_secret = Some(Secret::new(v));
@@ -232,6 +239,7 @@ impl Settings {
             self.data_dir = v;
         }
         self.database_url = f.database_url.or(self.database_url.take());
+        self.database_replica_url = f.database_replica_url.or(self.database_replica_url.take());
         self.jwt_secret = f.jwt_secret.or(self.jwt_secret.take());
         self.data_key = f.data_key.or(self.data_key.take());
         if let Some(v) = f.demo_password {

@@ -40,6 +40,7 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<Pool> {
     }
     let report = pool.write(yishen_store::reference::sync_holidays)?;
     tracing::info!(?report, "holiday calendar synced");
+    yishen_store::analyze(&mut conn)?;
     Ok(pool)
 }
 
@@ -109,8 +110,16 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         yishen_domain::articles::Articles::shipped()
             .map_err(|e| anyhow::anyhow!("articles: {e}"))?,
     );
+    let replica = match settings.database_replica_url.clone() {
+        Some(url) => {
+            let size = settings.pool_size;
+            Some(web::block(move || Pool::open(&DbUrl::parse(&url)?, size)).await??)
+        }
+        None => None,
+    };
     Ok(AppState {
         pool,
+        replica,
         keys,
         pii,
         settings,
@@ -121,6 +130,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         templates,
         articles,
         similar: None,
+        index_feed: Default::default(),
         screening_cache: Arc::default(),
     })
 }
@@ -218,6 +228,7 @@ impl Application {
         }
         state.similar = Some(crate::services::similar::open(&state).await?);
         let server = run(listener, state.clone())?;
+        crate::services::similar::spawn_follower(state.clone());
         spawn_jobs(state.clone());
         Ok(Self {
             port,
@@ -240,18 +251,24 @@ impl Application {
 }
 
 /// Runs the window-expiry job every `jobs_interval_secs` (first run one interval after
-/// start). Failures are logged and retried at the next tick.
+/// start), on one instance at a time: the lease lasts three intervals, so a stopped holder's
+/// work passes to another instance after at most that. Failures are logged and retried at the
+/// next tick.
 fn spawn_jobs(state: AppState) {
     let secs = state.settings.jobs_interval_secs;
     if secs == 0 {
         return;
     }
+    let holder = crate::services::cases::intake::random_code()
+        .map(|c| format!("{}-{c}", std::process::id()))
+        .unwrap_or_else(|_| std::process::id().to_string());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(secs));
         tick.tick().await;
+        let ttl = std::time::Duration::from_secs(secs.saturating_mul(3));
         loop {
             tick.tick().await;
-            if let Err(e) = crate::services::cases::jobs::run_once(&state).await {
+            if let Err(e) = crate::services::cases::jobs::run_leased(&state, &holder, ttl).await {
                 tracing::error!(error = %e, "window-expiry job failed");
             }
         }

@@ -13,6 +13,9 @@ use crate::settings::Settings;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub pool: Pool,
+    /// A read-only replica for the statistics and the annual report
+    /// (`YISHEN_DATABASE_REPLICA_URL`); they read the primary when there is none.
+    pub replica: Option<Pool>,
     pub keys: TokenKeys,
     pub pii: Pii,
     pub settings: Arc<Settings>,
@@ -31,6 +34,8 @@ pub struct AppState {
     /// The similar-case index, held by the serving process (`None` in command-line runs:
     /// tantivy allows one writer per index).
     pub similar: Option<Arc<yishen_similar::SimilarIndex>>,
+    /// Where the index stands in the change feed, and the nudge of its follower.
+    pub index_feed: Arc<crate::services::similar::Feed>,
     /// Request signatures and restatements kept between screenings.
     pub screening_cache: Arc<crate::services::flags::ScreeningCache>,
 }
@@ -43,6 +48,18 @@ impl AppState {
         F: FnOnce(&mut yishen_store::DbConn) -> Result<T, crate::error::ApiError> + Send + 'static,
     {
         let pool = self.pool.clone();
+        actix_web::web::block(move || pool.read(f)).await?
+    }
+
+    /// Runs a read of the statistics on the replica, or on the primary without one. A replica
+    /// lags its primary by its replication delay, which statistics tolerate and the queue
+    /// (read right after a write) would not.
+    pub async fn read_stats<T, F>(&self, f: F) -> Result<T, crate::error::ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut yishen_store::DbConn) -> Result<T, crate::error::ApiError> + Send + 'static,
+    {
+        let pool = self.replica.clone().unwrap_or_else(|| self.pool.clone());
         actix_web::web::block(move || pool.read(f)).await?
     }
 

@@ -294,3 +294,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_submissions,
     web_sessions,
 );
+
+diesel::table! {
+    index_feed (seq) {
+        seq -> BigInt,
+        case_id -> BigInt,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    job_leases (name) {
+        name -> Text,
+        holder -> Text,
+        expires_at -> Timestamp,
+    }
+}

@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use yishen_domain::case::Status;
+use yishen_store::models::case::COUNT_CAP;
 
 use crate::auth::Actor;
 use crate::error::{ApiError, FieldIssue};
@@ -92,10 +93,14 @@ pub struct QueueParams {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseList {
     items: Vec<CaseSummary>,
+    /// How many cases match, counted up to 10,000.
     total: i64,
+    /// False when more than 10,000 match (`total` is then 10,000, and pages stop there:
+    /// narrow the filters or search).
+    total_exact: bool,
 }
 
-/// The work queue, soonest due first.
+/// The work queue: active cases first, then soonest due (undated last).
 #[utoipa::path(tag = "cases", params(QueueParams), security(("bearer" = [])),
     responses((status = 200, body = CaseList), (status = 400, body = crate::error::Problem)))]
 #[get("/api/v1/cases")]
@@ -129,6 +134,13 @@ pub async fn list(
         )]));
     }
     let (limit, offset) = page_limits(q.page, q.per_page)?;
+    if offset >= COUNT_CAP {
+        return Err(ApiError::InvalidQuery(vec![FieldIssue::new(
+            "page",
+            "out_of_range",
+            format!("只能翻阅前{COUNT_CAP}件，请用筛选或 q 缩小范围"),
+        )]));
+    }
     let (items, total) = read::list(
         &state,
         &actor,
@@ -157,7 +169,11 @@ pub async fn list(
         },
     )
     .await?;
-    Ok(web::Json(CaseList { items, total }))
+    Ok(web::Json(CaseList {
+        items,
+        total: total.min(COUNT_CAP),
+        total_exact: total <= COUNT_CAP,
+    }))
 }
 
 /// One case.

@@ -26,6 +26,10 @@ pub struct Readiness {
     /// loads it.
     #[serde(skip_serializing_if = "Option::is_none")]
     warning: Option<String>,
+    /// Changes to cases this instance's similar-case index has not yet committed (it follows
+    /// the database's change feed, committing about once a second).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    index_lag: Option<i64>,
 }
 
 /// 200 when the database answers.
@@ -57,6 +61,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Readiness>, 
         today,
         calendar_covers_today: covered,
         warning: crate::services::calendar::gap_on(&calendar, today).map(|g| g.warning()),
+        index_lag: crate::services::similar::lag(&state).await?,
     }))
 }
 

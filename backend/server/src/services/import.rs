@@ -365,6 +365,6 @@ pub async fn import(state: &AppState, input: impl BufRead) -> Result<ImportRepor
     if report.imported >= BATCH {
         state.write(|conn| Ok(yishen_store::analyze(conn)?)).await?;
     }
-    crate::services::similar::catch_up(state).await;
+    crate::services::similar::refresh(state);
     Ok(report)
 }

@@ -399,7 +399,7 @@ pub async fn issue(
         },
     )
     .await?;
-    crate::services::similar::refresh(state, view.id).await;
+    crate::services::similar::refresh(state);
     crate::services::flags::after_change(state, view.id, HistoryChange::Answered).await;
     Ok(view)
 }
@@ -481,7 +481,7 @@ pub async fn void(
         },
     )
     .await?;
-    crate::services::similar::refresh(state, view.id).await;
+    crate::services::similar::refresh(state);
     crate::services::flags::after_change(state, view.id, HistoryChange::Answered).await;
     Ok(view)
 }

@@ -60,7 +60,7 @@ pub async fn annual_report(
     let (first, last) = bounds(state.clock.today(), year)?;
     let actor = actor.clone();
     state
-        .read(move |conn| {
+        .read_stats(move |conn| {
             let a = target(conn, &agency_code)?;
             let scope = policy::report_scope(&actor, &a, subtree)?;
             compute(conn, &a, &scope, year, subtree, first, last)
@@ -78,7 +78,7 @@ pub async fn annual_report_unchecked(
     let (first, last) = annual::year_bounds(year)
         .ok_or_else(|| ApiError::field("year", "out_of_range", "年度无效"))?;
     state
-        .read(move |conn| {
+        .read_stats(move |conn| {
             let a = target(conn, &agency_code)?;
             let scope = if subtree {
                 ReportScope::Subtree(a.path.clone())
@@ -216,7 +216,7 @@ pub async fn cell_cases(
     };
     let actor = actor.clone();
     state
-        .read(move |conn| {
+        .read_stats(move |conn| {
             let a = target(conn, &agency_code)?;
             let scope = policy::report_scope(&actor, &a, subtree)?;
             let names = names_under(conn, &a)?;
@@ -275,7 +275,7 @@ pub async fn outcome_cell_cases(
     };
     let actor = actor.clone();
     state
-        .read(move |conn| {
+        .read_stats(move |conn| {
             let a = target(conn, &agency_code)?;
             let scope = policy::report_scope(&actor, &a, subtree)?;
             let names = names_under(conn, &a)?;

@@ -1,14 +1,26 @@
-//! The similar-case index in the server (类案推送): opening and following the database,
-//! refreshing a case after each request that changes it, `yishen index rebuild`, and the two
-//! searches, with what the user may see passed down as agency prefixes so a hidden case never
-//! comes back.
+//! The similar-case index in the server (类案推送): opening it, following the database
+//! through the change feed, `yishen index rebuild`, and the two searches, with what the user
+//! may see passed down as agency prefixes so a hidden case never comes back.
 //!
 //! The index (`yishen_similar`, under `DATA_DIR/similar`) belongs to the serving process:
-//! tantivy allows one writer per directory. At start the server rebuilds it when it is new or
-//! its analysis changed, and otherwise indexes the cases created since the last one it holds
-//! (`set_marker`), so cases imported from the command line while it was down are picked up.
+//! tantivy allows one writer per directory, so each instance keeps its own. Every change to
+//! what the index holds of a case appends to `index_feed` in its own transaction (the store's
+//! case and draft queries do it), and each instance's follower tails the feed from the
+//! sequence its index last committed (the commit's marker, `feed:{seq}`), committing at most
+//! once a second. So a case filed through another instance, or imported from the command line
+//! while the server runs, is searchable within about a second, and a restart resumes where
+//! the index stopped instead of rebuilding it. The index is rebuilt only when it is new, its
+//! analysis changed, or the feed no longer holds the entries it missed.
+//!
+//! On PostgreSQL sequences are taken when a row is written but become visible when its
+//! transaction commits, so a later sequence can be seen before an earlier one. The follower
+//! therefore advances its committed position only over a contiguous run of sequences and
+//! waits [`GAP_GRACE`] for a missing one before taking it for a rolled-back transaction.
 
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -17,6 +29,7 @@ use yishen_domain::outcome::{LitigationOutcome, OutcomeBucket, ReconsiderationDe
 use yishen_similar::{CaseDoc, Filter, SimilarError, SimilarIndex};
 use yishen_store::DbConn;
 use yishen_store::models::case::CaseScope;
+use yishen_store::models::index_feed;
 use yishen_store::models::index_source::{self, IndexRow};
 use yishen_store::models::{case as case_store, letter, outcome};
 
@@ -31,6 +44,12 @@ const BATCH: i64 = 2000;
 const MAX_QUERY_CHARS: usize = 5000;
 pub const DEFAULT_LIMIT: usize = 10;
 pub const MAX_LIMIT: usize = 50;
+/// The index commits at most this often (each commit syncs files to disk).
+const COMMIT_EVERY: Duration = Duration::from_secs(1);
+/// How long a missing sequence is waited for before it is taken for a rolled-back write.
+const GAP_GRACE: Duration = Duration::from_secs(10);
+/// The marker's prefix for a position in the feed (older indexes stored a case id).
+const FEED_MARKER: &str = "feed:";
 
 fn similar_error(e: SimilarError) -> ApiError {
     ApiError::Internal(anyhow::anyhow!("similar-case index: {e}"))
@@ -64,12 +83,8 @@ fn doc(row: IndexRow) -> CaseDoc {
     }
 }
 
-/// Indexes every case with an id above `after`, in batches; returns how many and the last id.
-fn follow(
-    conn: &mut DbConn,
-    index: &SimilarIndex,
-    mut after: i64,
-) -> Result<(usize, i64), ApiError> {
+/// Indexes every case with an id above `after`, in batches (a rebuild); returns how many.
+fn follow_ids(conn: &mut DbConn, index: &SimilarIndex, mut after: i64) -> Result<usize, ApiError> {
     let mut n = 0;
     loop {
         let rows = index_source::batch(conn, after, BATCH)?;
@@ -81,23 +96,53 @@ fn follow(
         index.upsert_many(&docs).map_err(similar_error)?;
         after = last;
     }
-    index
-        .set_marker(&after.to_string())
-        .map_err(similar_error)?;
-    index.commit().map_err(similar_error)?;
-    Ok((n, after))
+    Ok(n)
 }
 
-/// How the server opens the index: every write committed at once (6–13 ms at a million cases,
-/// docs/similar.md), so a case filed or changed is searchable when its request answers.
+/// Rebuilds the index from every case and commits it at feed position `head` (read before
+/// the cases, so that nothing written meanwhile is skipped: it is applied again, harmlessly).
+fn rebuild_at(conn: &mut DbConn, index: &SimilarIndex, head: i64) -> Result<usize, ApiError> {
+    index.rebuild(std::iter::empty()).map_err(similar_error)?;
+    let n = follow_ids(conn, index, 0)?;
+    index
+        .set_marker(&format!("{FEED_MARKER}{head}"))
+        .map_err(similar_error)?;
+    index.commit().map_err(similar_error)?;
+    Ok(n)
+}
+
+/// The follower's position in the feed and the wake-up call of requests that changed a case.
+#[derive(Debug, Default)]
+pub struct Feed {
+    /// Every entry up to this sequence is in the committed index.
+    applied: AtomicI64,
+    /// Entries past a gap that are applied and committed already.
+    ahead: AtomicI64,
+    nudge: tokio::sync::Notify,
+}
+
+impl Feed {
+    /// The sequence up to which the index is committed.
+    pub fn applied(&self) -> i64 {
+        self.applied.load(Ordering::SeqCst)
+    }
+
+    /// Wakes the follower (after a request committed a change it should index soon).
+    pub fn nudge(&self) {
+        self.nudge.notify_one();
+    }
+}
+
+/// How the server opens the index: the follower commits, at most once a second.
 fn options() -> yishen_similar::Options {
     yishen_similar::Options {
-        commit: yishen_similar::CommitPolicy::EveryWrite,
+        commit: yishen_similar::CommitPolicy::Manual,
         ..Default::default()
     }
 }
 
-/// Opens the index under the data dir and brings it up to date with the database.
+/// Opens the index under the data dir. A current index is used as it is (its follower
+/// catches up in the background); a new, changed or outdated one is rebuilt first.
 pub async fn open(state: &AppState) -> anyhow::Result<Arc<SimilarIndex>> {
     let dir = state.settings.data_dir.join("similar");
     let index = actix_web::web::block(move || SimilarIndex::open_with(&dir, options()))
@@ -105,27 +150,34 @@ pub async fn open(state: &AppState) -> anyhow::Result<Arc<SimilarIndex>> {
         .map_err(|e| anyhow::anyhow!("similar-case index: {e}"))?;
     let index = Arc::new(index);
     let ix = index.clone();
-    let rebuild = index.needs_rebuild();
-    let (n, _) = state
-        .write(move |conn| {
-            if rebuild {
-                ix.rebuild(std::iter::empty()).map_err(similar_error)?;
-                follow(conn, &ix, 0)
-            } else {
-                let after = ix
-                    .committed_marker()
-                    .and_then(|m| m.parse::<i64>().ok())
-                    .unwrap_or(0);
-                follow(conn, &ix, after)
+    let marker = index.committed_marker();
+    let needs_rebuild = index.needs_rebuild();
+    let (position, rebuilt) = state
+        .read(move |conn| {
+            let head = index_feed::head(conn)?;
+            let position = marker
+                .as_deref()
+                .and_then(|m| m.strip_prefix(FEED_MARKER))
+                .and_then(|s| s.parse::<i64>().ok());
+            let missed = match position {
+                // The entries after the index's position must still be in the feed.
+                Some(p) => index_feed::tail(conn)?.is_some_and(|t| t > p + 1),
+                None => true,
+            };
+            match position {
+                Some(p) if !needs_rebuild && !missed => Ok((p, None)),
+                _ => Ok((head, Some(rebuild_at(conn, &ix, head)?))),
             }
         })
         .await
         .map_err(|e| anyhow::anyhow!("similar-case index: {e:?}"))?;
+    state.index_feed.applied.store(position, Ordering::SeqCst);
     tracing::info!(
-        indexed = n,
-        rebuilt = rebuild,
+        position,
+        rebuilt = rebuilt.is_some(),
+        indexed = rebuilt.unwrap_or(0),
         total = index.len(),
-        "similar-case index ready"
+        "similar-case index open"
     );
     Ok(index)
 }
@@ -138,51 +190,180 @@ pub async fn rebuild(state: &AppState) -> anyhow::Result<usize> {
         .await?
         .map_err(|e| anyhow::anyhow!("无法打开类案索引（服务是否仍在运行？）：{e}"))?;
     let n = state
-        .write(move |conn| {
-            index.rebuild(std::iter::empty()).map_err(similar_error)?;
-            Ok(follow(conn, &index, 0)?.0)
+        .read(move |conn| {
+            let head = index_feed::head(conn)?;
+            rebuild_at(conn, &index, head)
         })
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     Ok(n)
 }
 
-/// Re-reads one case into the index, after the request that changed it committed. An index
-/// failure is logged, not answered: the case is saved, and a restart or a rebuild repairs the
-/// index.
-pub async fn refresh(state: &AppState, case_id: i64) {
-    let Some(index) = state.similar.clone() else {
-        return;
-    };
-    let result = state
-        .read(move |conn| {
-            if let Some(row) = index_source::one(conn, case_id)? {
-                index.upsert(&doc(row)).map_err(similar_error)?;
+/// Tells this instance's follower that a request committed a change to a case.
+pub fn refresh(state: &AppState) {
+    state.index_feed.nudge();
+}
+
+/// What the follower knows between passes: the sequences applied past a gap, and when each
+/// gap was first seen.
+#[derive(Debug, Default)]
+struct Follower {
+    ahead: BTreeSet<i64>,
+    gaps: HashMap<i64, Instant>,
+}
+
+impl Follower {
+    /// Applies the feed after `from` to the index (uncommitted); returns the new contiguous
+    /// position and whether anything was applied.
+    fn pass(
+        &mut self,
+        conn: &mut DbConn,
+        index: &SimilarIndex,
+        from: i64,
+    ) -> Result<(i64, bool), ApiError> {
+        let mut applied = false;
+        let mut after = from;
+        loop {
+            let entries = index_feed::after(conn, after, BATCH)?;
+            let Some(&(last, _, _)) = entries.last() else {
+                break;
+            };
+            let mut ids: Vec<i64> = entries
+                .iter()
+                .filter(|(seq, _, _)| !self.ahead.contains(seq))
+                .map(|(_, case_id, _)| *case_id)
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            for id in ids {
+                applied = true;
+                match index_source::one(conn, id)? {
+                    Some(row) => index.upsert(&doc(row)).map_err(similar_error)?,
+                    None => index.delete(id).map_err(similar_error)?,
+                }
             }
-            Ok(())
-        })
-        .await;
-    if let Err(e) = result {
-        tracing::error!(case_id, error = ?e, "similar-case index not refreshed");
+            self.ahead.extend(entries.iter().map(|(seq, _, _)| *seq));
+            after = last;
+        }
+        Ok((self.advance(from, Instant::now()), applied))
+    }
+
+    /// Moves the position over the contiguous run of applied sequences after `from`; a gap
+    /// stops it until it is [`GAP_GRACE`] old.
+    fn advance(&mut self, from: i64, now: Instant) -> i64 {
+        let mut position = from;
+        while let Some(&next) = self.ahead.first() {
+            if next <= position + 1 {
+                self.ahead.remove(&next);
+                position = position.max(next);
+                continue;
+            }
+            let seen = *self.gaps.entry(position + 1).or_insert(now);
+            if now.duration_since(seen) >= GAP_GRACE {
+                position += 1;
+            } else {
+                break;
+            }
+        }
+        self.gaps.retain(|seq, _| *seq > position);
+        position
     }
 }
 
-/// Indexes the cases created since the index's marker (after an import in this process).
-pub async fn catch_up(state: &AppState) {
+/// Runs this instance's follower: wakes when a request nudges it or every second (for what
+/// other instances and the command line wrote), applies the feed, and commits the index with
+/// its position, never more often than [`COMMIT_EVERY`]. A failed pass is logged and retried.
+pub fn spawn_follower(state: AppState) {
     let Some(index) = state.similar.clone() else {
         return;
     };
-    let result = state
+    tokio::spawn(async move {
+        let mut follower = Follower::default();
+        let mut last_commit = Instant::now();
+        loop {
+            let _ = tokio::time::timeout(COMMIT_EVERY, state.index_feed.nudge.notified()).await;
+            let since = last_commit.elapsed();
+            if since < COMMIT_EVERY {
+                tokio::time::sleep(COMMIT_EVERY - since).await;
+            }
+            let from = state.index_feed.applied();
+            let ix = index.clone();
+            let pool = state.pool.clone();
+            let mut f = std::mem::take(&mut follower);
+            let done = tokio::task::spawn_blocking(move || {
+                let result =
+                    pool.read(|conn| f.pass(conn, &ix, from))
+                        .and_then(|(position, applied)| {
+                            if applied || position != from {
+                                ix.set_marker(&format!("{FEED_MARKER}{position}"))
+                                    .and_then(|()| ix.commit())
+                                    .map_err(similar_error)?;
+                            }
+                            Ok((position, applied || position != from))
+                        });
+                (f, result)
+            })
+            .await;
+            match done {
+                Ok((f, Ok((position, committed)))) => {
+                    state.index_feed.applied.store(position, Ordering::SeqCst);
+                    let ahead = i64::try_from(f.ahead.len()).unwrap_or(i64::MAX);
+                    state.index_feed.ahead.store(ahead, Ordering::SeqCst);
+                    follower = f;
+                    if committed {
+                        last_commit = Instant::now();
+                    }
+                }
+                Ok((f, Err(e))) => {
+                    follower = f;
+                    tracing::error!(error = ?e, "similar-case index did not follow the feed");
+                }
+                Err(e) => tracing::error!(error = %e, "similar-case follower panicked"),
+            }
+        }
+    });
+}
+
+/// How many changes this instance's index has not yet committed (for `/readyz`).
+pub async fn lag(state: &AppState) -> Result<Option<i64>, ApiError> {
+    if state.similar.is_none() {
+        return Ok(None);
+    }
+    let applied = state.index_feed.applied();
+    let ahead = state.index_feed.ahead.load(Ordering::SeqCst);
+    state
         .read(move |conn| {
-            let after = index
-                .committed_marker()
-                .and_then(|m| m.parse::<i64>().ok())
-                .unwrap_or(0);
-            follow(conn, &index, after)
+            Ok(Some(
+                (index_feed::count_after(conn, applied)? - ahead).max(0),
+            ))
         })
-        .await;
-    if let Err(e) = result {
-        tracing::error!(error = ?e, "similar-case index did not catch up");
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_position_moves_over_contiguous_sequences_and_waits_for_a_gap() {
+        let t0 = Instant::now();
+        let mut f = Follower::default();
+        f.ahead.extend([1, 2, 3, 5, 6]);
+        assert_eq!(f.advance(0, t0), 3);
+        // 4 is not visible yet: wait for it.
+        assert_eq!(f.advance(3, t0 + Duration::from_secs(1)), 3);
+        f.ahead.insert(4);
+        assert_eq!(f.advance(3, t0 + Duration::from_secs(2)), 6);
+        assert!(f.ahead.is_empty() && f.gaps.is_empty());
+    }
+
+    #[test]
+    fn a_gap_older_than_the_grace_is_a_rolled_back_write() {
+        let t0 = Instant::now();
+        let mut f = Follower::default();
+        f.ahead.extend([2, 3]);
+        assert_eq!(f.advance(0, t0), 0);
+        assert_eq!(f.advance(0, t0 + GAP_GRACE), 3);
     }
 }
 

@@ -156,7 +156,7 @@ pub async fn reconsideration(
     let subtree = subtree.unwrap_or(true);
     let actor = actor.clone();
     state
-        .read(move |conn| {
+        .read_stats(move |conn| {
             let a = agency::find_by_code(conn, &code)?.ok_or(ApiError::NotFound("机关"))?;
             let scope = crate::policy::report_scope(&actor, &a, subtree).map_err(|e| match e {
                 ApiError::Forbidden(_) => ApiError::Forbidden(FORBIDDEN.into()),

@@ -13,6 +13,7 @@ use yishen_domain::case::Status;
 use yishen_domain::draft::{Access, CompetentAgency, DraftInput, WithheldPart};
 use yishen_domain::outcome::{CorrectionDefect, LitigationOutcome, ReconsiderationDecision};
 use yishen_domain::{Disposition, Role};
+use yishen_store::models::case::COUNT_CAP;
 
 use super::applicant::{ClockWords, clock_words};
 use super::{Chrome, Ctx, Errs, Form, PageResult, Post, see_other};
@@ -46,7 +47,10 @@ pub struct QueueRow {
 struct Queue {
     l: Chrome,
     rows: Vec<QueueRow>,
-    total: i64,
+    /// 共N件, or 超过N件 past the count's cap.
+    total: String,
+    /// Whether the view mixes active and finished cases (active ones are listed first).
+    mixed: bool,
     statuses: Vec<(&'static str, &'static str, &'static str)>,
     overdue: bool,
     due_within: String,
@@ -144,8 +148,9 @@ pub async fn export(ctx: Ctx, q: actix_web::web::Query<HashMap<String, String>>)
             ]
         })
         .collect();
-    let more = (total > EXPORT_MAX)
-        .then(|| format!("共{total}件，仅导出按答复期限排序的前{EXPORT_MAX}件；请缩小筛选范围"));
+    let more = (total > EXPORT_MAX).then(|| {
+        format!("超过{EXPORT_MAX}件，仅导出按答复期限排序的前{EXPORT_MAX}件；请缩小筛选范围")
+    });
     let name = format!("待办案件-{}", ctx.state.clock.today());
     let internal = |e: String| ApiError::Internal(anyhow::anyhow!("export: {e}"));
     if format == "csv" {
@@ -284,7 +289,7 @@ async fn queue_page(
     let page: i64 = q
         .get("page")
         .and_then(|p| p.parse().ok())
-        .filter(|p| *p >= 1 && *p <= 100_000)
+        .filter(|p| *p >= 1 && *p <= COUNT_CAP / QUEUE_PAGE)
         .unwrap_or(1);
     let (items, total) = read::list(
         &ctx.state,
@@ -305,14 +310,13 @@ async fn queue_page(
         .state
         .read(move |conn| {
             let awaiting = awaiting_on(conn, role, agency_id, &ids, &approved)?;
-            let mut out = HashMap::new();
-            for id in ids {
-                let kinds: Vec<&'static str> = yishen_store::models::flag::for_case(conn, id)?
-                    .into_iter()
-                    .filter(|f| f.status != "dismissed")
-                    .map(|f| flags::labels(&f.kind, &f.status).0)
-                    .collect();
-                out.insert(id, kinds);
+            let mut out: HashMap<i64, Vec<&'static str>> = HashMap::new();
+            for f in yishen_store::models::flag::for_cases(conn, &ids)? {
+                if f.status != "dismissed" {
+                    out.entry(f.case_id)
+                        .or_default()
+                        .push(flags::labels(&f.kind, &f.status).0);
+                }
             }
             // "Due soon" is the pre-review's threshold, in working days; without the
             // calendar for the days ahead nothing is marked rather than guessed.
@@ -337,7 +341,8 @@ async fn queue_page(
     // What awaits the one looking comes first (a returned draft, a request to decide), then
     // the due-date order of the queue.
     rows.sort_by_key(|r| r.awaiting.is_empty());
-    let pages = ((total + QUEUE_PAGE - 1) / QUEUE_PAGE).max(1);
+    let counted = total.min(COUNT_CAP);
+    let pages = ((counted + QUEUE_PAGE - 1) / QUEUE_PAGE).max(1);
     let link = |p: i64| format!("/work?{}", filters.link(&[("page", &p.to_string())]));
     let prev = (page > 1).then(|| link(page - 1));
     let next = (page < pages).then(|| link(page + 1));
@@ -360,7 +365,12 @@ async fn queue_page(
     ctx.page(&Queue {
         l: ctx.chrome_with_calendar("工作台：待办案件").await?,
         rows,
-        total,
+        mixed: filters.statuses.is_empty(),
+        total: if total > COUNT_CAP {
+            format!("超过{COUNT_CAP}件，请用筛选或查找缩小范围")
+        } else {
+            format!("共{total}件")
+        },
         page,
         pages,
         prev,

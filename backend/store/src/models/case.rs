@@ -119,11 +119,14 @@ pub fn next_seq(conn: &mut DbConn, agency_id: i64, year: i32) -> QueryResult<i64
     super::counter::next(conn, &format!("case/{agency_id}/{year}"))
 }
 
+/// Inserts a case and records it in the index's change feed.
 pub fn insert(conn: &mut DbConn, new: &NewCase<'_>) -> QueryResult<i64> {
-    diesel::insert_into(cases::table)
+    let id = diesel::insert_into(cases::table)
         .values(new)
         .returning(cases::id)
-        .get_result(conn)
+        .get_result(conn)?;
+    super::index_feed::append(conn, id, new.created_at)?;
+    Ok(id)
 }
 
 /// One case within `scope`, with its agency's code and name.
@@ -220,8 +223,20 @@ pub const CLOCKED_STATUSES: [&str; 6] = [
     "approved",
 ];
 
-/// The queue: cases in `scope` matching `filter`, soonest due first (undated last), and
-/// the total.
+/// How far the queue counts: past this, the total is "more than" (counting every closed case
+/// of a province would cost more than the page itself) and pages stop.
+pub const COUNT_CAP: i64 = 10_000;
+
+/// States after which nothing is done on a case (the generated column `active` is false).
+pub const TERMINAL_STATUSES: [&str; 3] = ["closed", "withdrawn", "abandoned"];
+
+/// The queue: cases in `scope` matching `filter`, active ones first, soonest due first
+/// (undated last), and the
+/// total, counted up to [`COUNT_CAP`] (a total of `COUNT_CAP + 1` means more).
+///
+/// The order is active cases first, then the `due_sort` column (the due date, undated last),
+/// then the id, which the indexes of each view hold in that order, so the first page is read
+/// off an index whatever the number of closed cases.
 pub fn list(
     conn: &mut DbConn,
     scope: &CaseScope,
@@ -233,6 +248,34 @@ pub fn list(
         let mut q = scoped(scope);
         if !filter.statuses.is_empty() {
             q = q.filter(cases::status.eq_any(filter.statuses.clone()));
+        }
+        // Whether the statuses asked for are all active or all finished, said again through
+        // the generated `active` column, which the indexes lead with: a view of active work
+        // never reads the history of closed cases, and one of closed cases reads them in order.
+        let terminal = |s: &String| TERMINAL_STATUSES.contains(&s.as_str());
+        let active = if filter.due_before.is_some() || filter.due_through.is_some() {
+            Some(true)
+        } else if filter.statuses.is_empty() {
+            None
+        } else if filter.statuses.iter().all(|s| !terminal(s)) {
+            Some(true)
+        } else if filter.statuses.iter().all(terminal) {
+            Some(false)
+        } else {
+            None
+        };
+        match active {
+            Some(true) => {
+                q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    "cases.active = TRUE",
+                ))
+            }
+            Some(false) => {
+                q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    "cases.active = FALSE",
+                ))
+            }
+            None => {}
         }
         if let Some(path) = &filter.agency_path {
             q = q.filter(agencies::path.like(format!("{path}%")));
@@ -269,14 +312,16 @@ pub fn list(
         }
         q
     };
-    let total = build().count().get_result(conn)?;
+    let total = build()
+        .select(cases::id)
+        .limit(COUNT_CAP + 1)
+        .load::<i64>(conn)?
+        .len() as i64;
     let items = build()
-        // NULL due dates sort last on both backends: false < true.
-        .order((
-            cases::due_on.is_null().asc(),
-            cases::due_on.asc(),
-            cases::id.asc(),
+        .order(diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "cases.active DESC, cases.due_sort",
         ))
+        .then_order_by(cases::id.asc())
         .limit(limit)
         .offset(offset)
         .select((Case::as_select(), agencies::code, agencies::name))
@@ -308,6 +353,10 @@ pub fn update_versioned(
         cases::updated_at.eq(now),
     ))
     .execute(conn)?;
+    // Only the request and the disposition of what the index holds change after intake.
+    if n == 1 && (changes.content.is_some() || changes.disposition.is_some()) {
+        super::index_feed::append(conn, id, now)?;
+    }
     Ok(n == 1)
 }
 

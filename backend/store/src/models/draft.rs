@@ -30,8 +30,10 @@ pub fn find(conn: &mut DbConn, case_id: i64) -> QueryResult<Option<CaseDraft>> {
         .optional()
 }
 
-/// Stores the case's draft, replacing the previous one.
+/// Stores the case's draft, replacing the previous one (its reasons are in the similar-case
+/// index, so the change feed records it).
 pub fn put(conn: &mut DbConn, draft: &CaseDraft) -> QueryResult<()> {
+    super::index_feed::append(conn, draft.case_id, draft.updated_at)?;
     let n = diesel::update(case_drafts::table.find(draft.case_id))
         .set(draft)
         .execute(conn)?;

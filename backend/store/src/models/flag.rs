@@ -52,6 +52,15 @@ pub fn for_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<CaseFlag>> {
         .load(conn)
 }
 
+/// The flags of several cases at once (a queue page), in id order.
+pub fn for_cases(conn: &mut DbConn, case_ids: &[i64]) -> QueryResult<Vec<CaseFlag>> {
+    case_flags::table
+        .filter(case_flags::case_id.eq_any(case_ids))
+        .order(case_flags::id.asc())
+        .select(CaseFlag::as_select())
+        .load(conn)
+}
+
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<CaseFlag>> {
     case_flags::table
         .find(id)

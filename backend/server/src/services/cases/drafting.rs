@@ -149,7 +149,7 @@ pub async fn save(
         },
     )
     .await?;
-    crate::services::similar::refresh(state, case.id).await;
+    crate::services::similar::refresh(state);
     let findings = case
         .draft
         .as_ref()

@@ -504,6 +504,6 @@ pub async fn create_once(
         })
         .await?;
     crate::services::flags::after_intake(state, view.id).await;
-    crate::services::similar::refresh(state, view.id).await;
+    crate::services::similar::refresh(state);
     Ok(Filed::New(view))
 }

@@ -4,6 +4,10 @@
 //! notice closes it as `other_fee_unpaid` (fee rules). Each case is closed in its own
 //! transaction with a version check, so running the job twice, or on two instances at once,
 //! closes each case once.
+//!
+//! With several instances the periodic run is also leased ([`run_leased`]): the instance
+//! holding the `jobs` lease in the database runs the sweep, prunes the index's change feed
+//! and refreshes the query planner's statistics; the others skip it until the lease expires unrenewed (its holder stopped).
 
 use serde::Serialize;
 use yishen_domain::Disposition;
@@ -49,6 +53,51 @@ pub async fn run_once(state: &AppState) -> Result<JobReport, ApiError> {
         tracing::info!(?report, "expired windows closed");
     }
     Ok(report)
+}
+
+/// The lease of the periodic jobs.
+const LEASE: &str = "jobs";
+/// How long the index's change feed keeps an entry: an instance whose index is further behind
+/// rebuilds it at start.
+const FEED_KEEP_DAYS: i64 = 7;
+
+/// One periodic run, if this instance (`holder`) holds or takes the jobs lease for `ttl`:
+/// the window sweep, then the feed's pruning. `None` when another instance holds it.
+pub async fn run_leased(
+    state: &AppState,
+    holder: &str,
+    ttl: std::time::Duration,
+) -> Result<Option<JobReport>, ApiError> {
+    let holder_owned = holder.to_owned();
+    let ttl = chrono::Duration::from_std(ttl).map_err(anyhow::Error::from)?;
+    let held = state
+        .write(move |conn| {
+            let now = yishen_store::now();
+            Ok(yishen_store::models::job_lease::acquire(
+                conn,
+                LEASE,
+                &holder_owned,
+                now,
+                now + ttl,
+            )?)
+        })
+        .await?;
+    if !held {
+        return Ok(None);
+    }
+    let report = run_once(state).await?;
+    let pruned = state
+        .write(|conn| {
+            let before = yishen_store::now() - chrono::Duration::days(FEED_KEEP_DAYS);
+            Ok(yishen_store::models::index_feed::prune(conn, before)?)
+        })
+        .await?;
+    if pruned > 0 {
+        tracing::info!(pruned, "index change feed pruned");
+    }
+    // The planner's statistics follow the database's growth.
+    state.write(|conn| Ok(yishen_store::analyze(conn)?)).await?;
+    Ok(Some(report))
 }
 
 /// Closes one case as abandoned, unless someone acted on it meanwhile.

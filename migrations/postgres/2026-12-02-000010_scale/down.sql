@@ -1,0 +1,11 @@
+DROP TABLE job_leases;
+DROP TABLE index_feed;
+CREATE INDEX cases_assignee_status ON cases (assignee_id, status) WHERE assignee_id IS NOT NULL;
+CREATE INDEX cases_agency_status ON cases (agency_id, status);
+DROP INDEX cases_assignee_due;
+DROP INDEX cases_active_due;
+DROP INDEX cases_agency_status_due;
+DROP INDEX cases_status_active_due;
+DROP INDEX cases_agency_active_due;
+ALTER TABLE cases DROP COLUMN active;
+ALTER TABLE cases DROP COLUMN due_sort;
