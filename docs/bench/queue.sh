@@ -61,4 +61,9 @@ run "web /work?status=open" -H "cookie: $WEB_CLERK" "$B/work?status=open"
 Q=$(python3 -c "import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1]))" "$NAME") run "web search by applicant name" -s $D/search.lua $B/work/search
 Q=$TRACK run "web search by tracking number" -s $D/search.lua $B/work/search
 run "web export CSV (clerk default)" -H "cookie: $WEB_CLERK" "$B/work/export?format=csv"
+SYSADMIN=$(token demo-sysadmin)
+YEAR=$(( $(date +%Y) - 1 ))
+run "annual report, province subtree" -H "authorization: Bearer $SYSADMIN" "$B/api/v1/stats/annual-report?agency=ZJ&year=$YEAR&subtree=true"
+run "annual report, one agency" -H "authorization: Bearer $SYSADMIN" "$B/api/v1/stats/annual-report?agency=ZJ-HZ-SC&year=$YEAR"
+run "reconsideration statistics, province" -H "authorization: Bearer $SYSADMIN" "$B/api/v1/stats/reconsideration?agency=ZJ&from=$YEAR-01-01&to=$YEAR-12-31"
 echo "resident memory: $(ps -o rss= -p $PID) KB"
