@@ -40,7 +40,7 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<Pool> {
     }
     let report = pool.write(yishen_store::reference::sync_holidays)?;
     tracing::info!(?report, "holiday calendar synced");
-    yishen_store::analyze(&mut conn)?;
+    yishen_store::optimize(&mut conn)?;
     Ok(pool)
 }
 

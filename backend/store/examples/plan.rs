@@ -7,6 +7,12 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 
 #[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
 struct Line {
     #[diesel(sql_type = Text)]
     detail: String,
@@ -21,7 +27,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{}", l.detail);
     }
     let started = std::time::Instant::now();
-    diesel::sql_query(sql).execute(&mut conn)?;
-    println!("{:?}", started.elapsed());
+    // Every row read, as the server reads them.
+    let rows: Vec<Count> =
+        diesel::sql_query(format!("SELECT count(*) AS n FROM ({sql})")).load(&mut conn)?;
+    let n = rows.first().map_or(0, |c| c.n);
+    println!("{n} rows in {:?}", started.elapsed());
     Ok(())
 }

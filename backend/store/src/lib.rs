@@ -27,17 +27,30 @@ pub enum StoreError {
     Query(#[from] diesel::result::Error),
 }
 
-/// Refreshes the query planner's statistics (`ANALYZE`) after bulk loads, at start and
-/// periodically. Without them SQLite guesses, and at a province's size it guessed a walk
+/// Refreshes the query planner's statistics (`ANALYZE`) after bulk loads. Without them SQLite guesses, and at a province's size it guessed a walk
 /// through every case of an agency where the index on the identity number would have read one
-/// row (PostgreSQL chose nested loops over a million imported cases). SQLite samples at most
-/// 1,000 rows per index (about half a second at a million cases).
+/// row (PostgreSQL chose nested loops over a million imported cases). SQLite reads every index
+/// (about 2 s at a million cases): with a sampling limit its estimates capped each agency at
+/// about a thousand cases, and it sorted a whole tree's history for a page of fifty.
 pub fn analyze(conn: &mut DbConn) -> diesel::QueryResult<()> {
     use diesel::connection::SimpleConnection;
     match conn {
-        DbConn::Sqlite(c) => c.batch_execute("PRAGMA analysis_limit = 1000; ANALYZE;"),
+        DbConn::Sqlite(c) => c.batch_execute("ANALYZE"),
         #[cfg(feature = "postgres")]
         DbConn::Postgresql(c) => c.batch_execute("ANALYZE"),
+    }
+}
+
+/// Refreshes the statistics only where they are missing or far off the table's size
+/// (SQLite's `PRAGMA optimize` over every table): instant when they are current, a full
+/// `ANALYZE` of a table that has none. Run at start and by the periodic jobs; PostgreSQL's
+/// autovacuum does the same there.
+pub fn optimize(conn: &mut DbConn) -> diesel::QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    match conn {
+        DbConn::Sqlite(c) => c.batch_execute("PRAGMA optimize = 0x10002"),
+        #[cfg(feature = "postgres")]
+        DbConn::Postgresql(_) => Ok(()),
     }
 }
 

@@ -9,12 +9,13 @@ ALTER TABLE cases ADD COLUMN active BOOLEAN GENERATED ALWAYS AS (status NOT IN (
 -- Each view in its order (active cases first, then soonest due, undated last): one agency's
 -- cases, all or active only; one agency's cases of one status; the same across the whole tree;
 -- a handler's own. The status indexes carry `active` before the status, so that a view of one
--- status says both and reads its cases in order.
-CREATE INDEX cases_agency_active_due ON cases (agency_id, active DESC, due_sort, id);
+-- status says both and reads its cases in order; the others end with the status, so that
+-- counting a view of several statuses reads the index alone.
+CREATE INDEX cases_agency_active_due ON cases (agency_id, active DESC, due_sort, id, status);
 CREATE INDEX cases_agency_status_due ON cases (agency_id, active, status, due_sort, id);
-CREATE INDEX cases_active_due ON cases (active DESC, due_sort, id);
+CREATE INDEX cases_active_due ON cases (active DESC, due_sort, id, status, agency_id);
 CREATE INDEX cases_status_active_due ON cases (active, status, due_sort, id);
-CREATE INDEX cases_assignee_due ON cases (assignee_id, active DESC, due_sort, id) WHERE assignee_id IS NOT NULL;
+CREATE INDEX cases_assignee_due ON cases (assignee_id, active DESC, due_sort, id, status) WHERE assignee_id IS NOT NULL;
 DROP INDEX cases_agency_status;
 DROP INDEX cases_assignee_status;
 

@@ -96,7 +96,7 @@ pub async fn run_leased(
         tracing::info!(pruned, "index change feed pruned");
     }
     // The planner's statistics follow the database's growth.
-    state.write(|conn| Ok(yishen_store::analyze(conn)?)).await?;
+    state.write(|conn| Ok(yishen_store::optimize(conn)?)).await?;
     Ok(Some(report))
 }
 
