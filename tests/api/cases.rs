@@ -827,6 +827,43 @@ async fn the_queue_filters_and_sorts_by_due_date_within_the_callers_scope() {
 }
 
 #[tokio::test]
+async fn an_unfiltered_queue_lists_active_cases_first_and_counts_up_to_a_cap() {
+    let app = spawn_app().await;
+    let clerk = app.token("demo-clerk").await;
+    // A case answered long ago: its due date is the earliest of all.
+    let old = json!({"external_id": "OLD-1", "agency": "ZJ-HZ-SC", "channel": "in_person",
+        "received_on": "2025-01-06", "applicant": person(),
+        "content": "请公开2024年本区老旧小区改造计划", "disposition": "disclosed",
+        "concluded_on": "2025-01-20", "reasons": "予以公开"});
+    let r = yishen_server::services::import::import(
+        &app.state,
+        std::io::Cursor::new(format!("{old}\n")),
+    )
+    .await
+    .expect("import");
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let active = register(&app, &clerk, "2026-03-02").await;
+    let r = app.get("/api/v1/cases?per_page=50", Some(&clerk)).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["total"], 2);
+    assert_eq!(r.body["total_exact"], true);
+    assert_eq!(
+        r.body["items"][0]["id"], active,
+        "active work before history"
+    );
+    assert_eq!(r.body["items"][1]["status"], "closed");
+    let r = app.get("/api/v1/cases?status=closed", Some(&clerk)).await;
+    assert_eq!(r.body["total"], 1);
+    assert_eq!(r.body["items"][0]["status"], "closed");
+    // Pages stop where the count does.
+    let r = app
+        .get("/api/v1/cases?per_page=50&page=201", Some(&clerk))
+        .await;
+    let p = assert_problem(&r, 400, "invalid_query");
+    assert_eq!(problem_fields(&p), ["page"]);
+}
+
+#[tokio::test]
 async fn applicants_withdraw_their_own_applications() {
     let app = spawn_app().await;
     let applicant = app.token("demo-applicant").await;

@@ -171,26 +171,24 @@ type Boxed<'a> = diesel::helper_types::IntoBoxed<
     <DbConn as diesel::Connection>::Backend,
 >;
 
-/// The ids of the agencies in the tree at `path`, as a subquery (on an alias: the queue
-/// also joins `agencies` for the code and name it shows).
-fn tree_ids(
-    path: &str,
-) -> diesel::helper_types::Select<
+diesel::alias!(agencies as tree_agencies: TreeAgencies);
+
+type TreeField<F> = diesel::query_source::AliasedField<TreeAgencies, F>;
+type TreeIds = diesel::helper_types::Select<
     diesel::helper_types::Filter<
         diesel::query_source::Alias<TreeAgencies>,
-        diesel::helper_types::Like<
-            diesel::query_source::AliasedField<TreeAgencies, agencies::path>,
-            String,
-        >,
+        diesel::helper_types::Like<TreeField<agencies::path>, String>,
     >,
-    diesel::query_source::AliasedField<TreeAgencies, agencies::id>,
-> {
-    TREE.filter(TREE.field(agencies::path).like(format!("{path}%")))
-        .select(TREE.field(agencies::id))
-}
+    TreeField<agencies::id>,
+>;
 
-diesel::alias!(agencies as tree_agencies: TreeAgencies);
-const TREE: diesel::query_source::Alias<TreeAgencies> = tree_agencies;
+/// The ids of the agencies in the tree at `path`, as a subquery (on an alias: the queue
+/// also joins `agencies` for the code and name it shows).
+fn tree_ids(path: &str) -> TreeIds {
+    tree_agencies
+        .filter(tree_agencies.field(agencies::path).like(format!("{path}%")))
+        .select(tree_agencies.field(agencies::id))
+}
 
 fn scoped(scope: &CaseScope) -> Boxed<'static> {
     let q = cases::table.inner_join(agencies::table).into_boxed();

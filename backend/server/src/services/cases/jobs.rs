@@ -96,7 +96,9 @@ pub async fn run_leased(
         tracing::info!(pruned, "index change feed pruned");
     }
     // The planner's statistics follow the database's growth.
-    state.write(|conn| Ok(yishen_store::optimize(conn)?)).await?;
+    state
+        .write(|conn| Ok(yishen_store::optimize(conn)?))
+        .await?;
     Ok(Some(report))
 }
 
