@@ -16,13 +16,7 @@ if [ "$REUSE" != "--reuse" ]; then
   rm -rf $D; mkdir -p $D
   $BIN demo generate --cases $N
 fi
-$BIN serve --demo > $D/serve.log 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null' EXIT
-for _ in $(seq 1 120); do curl -sf http://127.0.0.1:18081/readyz >/dev/null && break; sleep 1; done
-B=http://127.0.0.1:18081
-PW=yishen-demo-2026
-token() { curl -s -X POST $B/api/v1/auth/login -H 'content-type: application/json' -d "{\"username\":\"$1\",\"password\":\"$PW\"}" | python3 -c 'import sys,json; print(json.load(sys.stdin)["access_token"])'; }
+. "$(dirname "$0")/serve.sh"
 APPLICANT=$(token demo-applicant); CLERK=$(token demo-clerk)
 TODAY=$(curl -s $B/readyz | python3 -c 'import sys,json; print(json.load(sys.stdin)["today"])')
 echo "== $N cases at the start: $(sqlite3 $D/yishen.sqlite3 'select count(*) from cases')"

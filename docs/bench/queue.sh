@@ -14,13 +14,7 @@ if [ "$REUSE" != "--reuse" ]; then
   rm -rf $D; mkdir -p $D
   /usr/bin/time -f "generate: %e s, max RSS %M KB" $BIN demo generate --cases $N
 fi
-$BIN serve --demo > $D/serve.log 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null' EXIT
-for _ in $(seq 1 120); do curl -sf http://127.0.0.1:18081/readyz >/dev/null && break; sleep 1; done
-B=http://127.0.0.1:18081
-PW=yishen-demo-2026
-token() { curl -s -X POST $B/api/v1/auth/login -H 'content-type: application/json' -d "{\"username\":\"$1\",\"password\":\"$PW\"}" | python3 -c 'import sys,json; print(json.load(sys.stdin)["access_token"])'; }
+. "$(dirname "$0")/serve.sh"
 # A web session: the login form's CSRF token, then the session cookie.
 web() {
   local jar=$D/jar-$1

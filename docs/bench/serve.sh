@@ -1,0 +1,9 @@
+# Sourced by the bench scripts: runs the release server on the data dir $D (port 18081) until
+# the script exits, and defines $B, the demo password and `token USER`.
+"$BIN" serve --demo > "$D/serve.log" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null' EXIT
+for _ in $(seq 1 120); do curl -sf http://127.0.0.1:18081/readyz >/dev/null && break; sleep 1; done
+B=http://127.0.0.1:18081
+PW=yishen-demo-2026
+token() { curl -s -X POST $B/api/v1/auth/login -H 'content-type: application/json' -d "{\"username\":\"$1\",\"password\":\"$PW\"}" | python3 -c 'import sys,json; print(json.load(sys.stdin)["access_token"])'; }
