@@ -51,6 +51,8 @@ struct Queue {
     total: String,
     /// Whether the view mixes active and finished cases (active ones are listed first).
     mixed: bool,
+    /// Whether more cases match than the queue counts and pages through.
+    capped: bool,
     statuses: Vec<(&'static str, &'static str, &'static str)>,
     overdue: bool,
     due_within: String,
@@ -366,8 +368,9 @@ async fn queue_page(
         l: ctx.chrome_with_calendar("工作台：待办案件").await?,
         rows,
         mixed: filters.statuses.is_empty(),
+        capped: total > COUNT_CAP,
         total: if total > COUNT_CAP {
-            format!("超过{COUNT_CAP}件，请用筛选或查找缩小范围")
+            format!("超过{COUNT_CAP}件")
         } else {
             format!("共{total}件")
         },
