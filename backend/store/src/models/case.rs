@@ -248,9 +248,6 @@ pub const CLOCKED_STATUSES: [&str; 6] = [
 /// of a province would cost more than the page itself) and pages stop.
 pub const COUNT_CAP: i64 = 10_000;
 
-/// States after which nothing is done on a case (the generated column `active` is false).
-pub const TERMINAL_STATUSES: [&str; 3] = ["closed", "withdrawn", "abandoned"];
-
 /// The queue: cases in `scope` matching `filter`, active ones first, soonest due first
 /// (undated last), and the
 /// total, counted up to [`COUNT_CAP`] (a total of `COUNT_CAP + 1` means more).
@@ -273,7 +270,9 @@ pub fn list(
         // Whether the statuses asked for are all active or all finished, said again through
         // the generated `active` column, which the indexes lead with: a view of active work
         // never reads the history of closed cases, and one of closed cases reads them in order.
-        let terminal = |s: &String| TERMINAL_STATUSES.contains(&s.as_str());
+        // The domain's rule; the column's definition in the migration says the same.
+        let terminal =
+            |s: &String| yishen_domain::case::Status::parse(s).is_some_and(|s| s.is_terminal());
         let active = if filter.due_before.is_some() || filter.due_through.is_some() {
             Some(true)
         } else if filter.statuses.is_empty() {
