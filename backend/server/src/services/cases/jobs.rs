@@ -7,7 +7,8 @@
 //!
 //! With several instances the periodic run is also leased ([`run_leased`]): the instance
 //! holding the `jobs` lease in the database runs the sweep, prunes the index's change feed
-//! and refreshes the query planner's statistics; the others skip it until the lease expires unrenewed (its holder stopped).
+//! and refreshes the query planner's statistics; the others skip it until the lease expires
+//! unrenewed (its holder stopped).
 
 use serde::Serialize;
 use yishen_domain::Disposition;
@@ -62,7 +63,8 @@ const LEASE: &str = "jobs";
 const FEED_KEEP_DAYS: i64 = 7;
 
 /// One periodic run, if this instance (`holder`) holds or takes the jobs lease for `ttl`:
-/// the window sweep, then the feed's pruning. `None` when another instance holds it.
+/// the window sweep, the feed's pruning and the planner's statistics. `None` when another
+/// instance holds it.
 pub async fn run_leased(
     state: &AppState,
     holder: &str,
