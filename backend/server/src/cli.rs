@@ -129,6 +129,9 @@ pub enum ReportCommand {
         #[arg(long, help = "输出文件")]
         output: std::path::PathBuf,
     },
+    /// Recounts table 三 from the cases and compares it with the kept tallies.
+    #[command(about = "核对年度报告表三的汇总数与逐件重算是否一致（不一致时退出码为1）")]
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -195,6 +198,9 @@ pub async fn run(cli: Cli, settings: Settings) -> ExitCode {
                     output,
                 },
         } => report_annual(settings, agency, year, subtree, format, output).await,
+        Command::Report {
+            command: ReportCommand::Verify,
+        } => return report_verify(settings).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -350,6 +356,35 @@ async fn audit_verify(settings: Settings) -> ExitCode {
                     }
                     None => eprintln!("事件哈希链被破坏：案件 {tracking}：{why}"),
                 }
+                ExitCode::FAILURE
+            }
+        },
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn report_verify(settings: Settings) -> ExitCode {
+    let result = async {
+        let state = startup::build_state(settings).await?;
+        crate::services::report::verify(&state)
+            .await
+            .map_err(problem)
+    }
+    .await;
+    match result {
+        Ok(r) => match r.difference {
+            None => {
+                println!(
+                    "年度报告表三的汇总数与逐件重算一致：{} 件案件，{} 组",
+                    r.cases, r.keys
+                );
+                ExitCode::SUCCESS
+            }
+            Some(why) => {
+                eprintln!("年度报告表三的汇总数与逐件重算不一致：{why}");
                 ExitCode::FAILURE
             }
         },

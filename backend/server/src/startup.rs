@@ -230,6 +230,7 @@ impl Application {
         let server = run(listener, state.clone())?;
         crate::services::similar::spawn_follower(state.clone());
         spawn_jobs(state.clone());
+        spawn_tally_fold(state.clone());
         Ok(Self {
             port,
             server,
@@ -270,6 +271,28 @@ fn spawn_jobs(state: AppState) {
             tick.tick().await;
             if let Err(e) = crate::services::cases::jobs::run_leased(&state, &holder, ttl).await {
                 tracing::error!(error = %e, "window-expiry job failed");
+            }
+        }
+    });
+}
+
+/// How often each instance folds the annual report's pending counts into its tallies.
+const FOLD_SECS: u64 = 10;
+
+/// Folds the annual report's pending deltas into its tallies every [`FOLD_SECS`], so that a
+/// report sums the tallies and at most a few seconds of deltas, however busy intake is. Not
+/// leased: each fold takes exactly the deltas it deletes (see `report::fold_tallies`), so two
+/// instances folding at once count each delta once.
+fn spawn_tally_fold(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(FOLD_SECS));
+        loop {
+            tick.tick().await;
+            let folded = state
+                .write(|conn| Ok(yishen_store::models::report::fold_tallies(conn)?))
+                .await;
+            if let Err(e) = folded {
+                tracing::error!(error = %e, "folding the report tallies failed");
             }
         }
     });

@@ -443,3 +443,54 @@ fn demo_generate_report_annual_and_index_rebuild() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn report_verify_compares_the_tallies_with_a_recount() {
+    let env = env();
+    let out = yishen(&env)
+        .args(["demo", "generate", "--cases", "200", "--seed", "3"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let verify = || {
+        yishen(&env)
+            .args(["report", "verify"])
+            .output()
+            .expect("run")
+    };
+    let out = verify();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("一致：200 件案件"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    use diesel::connection::SimpleConnection;
+    let url = yishen_store::DbUrl::parse(&env.database_url).expect("url");
+    let mut conn = url.connect().expect("connect");
+    // Whoever changes a case, even an operator in SQL, moves the tallies with it.
+    conn.batch_execute(
+        "UPDATE cases SET disposition = 'withheld_state_secret' \
+         WHERE id = (SELECT MIN(id) FROM cases WHERE disposition = 'disclosed')",
+    )
+    .expect("update");
+    let out = verify();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // A tally that no case explains is found and described.
+    conn.batch_execute(
+        "INSERT INTO report_tally_deltas \
+         (agency_id, category, disposition, received_year, concluded_year, n) \
+         SELECT id, 'natural_person', 'disclosed', 2020, 2020, 1 FROM agencies \
+         WHERE code = 'ZJ-HZ-SC'",
+    )
+    .expect("tamper");
+    let out = verify();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("（ZJ-HZ-SC），申请人类别“自然人”，办理结果“予以公开”，2020年收到、2020年办结：汇总表记 1 件，逐件重算为 0 件"),
+        "{stderr}"
+    );
+}

@@ -293,6 +293,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_signatures,
     case_submissions,
     web_sessions,
+    report_tallies,
+    report_tally_deltas,
 );
 
 diesel::table! {
@@ -308,5 +310,28 @@ diesel::table! {
         name -> Text,
         holder -> Text,
         expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    report_tallies (agency_id, category, disposition, received_year, concluded_year) {
+        agency_id -> BigInt,
+        category -> Text,
+        disposition -> Text,
+        received_year -> Integer,
+        concluded_year -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    report_tally_deltas (id) {
+        id -> BigInt,
+        agency_id -> BigInt,
+        category -> Text,
+        disposition -> Text,
+        received_year -> Integer,
+        concluded_year -> Integer,
+        n -> BigInt,
     }
 }

@@ -360,6 +360,11 @@ pub async fn import(state: &AppState, input: impl BufRead) -> Result<ImportRepor
         report.errors.extend(errs);
     }
     report.errors.sort_by_key(|e| e.line);
+    // The annual report sums its tallies and the deltas not yet folded: fold the import's now
+    // rather than leave a report to add up one delta per imported case until the next job.
+    state
+        .write(|conn| Ok(yishen_store::models::report::fold_tallies(conn)?))
+        .await?;
     // A bulk load leaves the planner's statistics behind (PostgreSQL chose nested loops over a
     // million imported cases until analysed); refresh them once at the end.
     if report.imported >= BATCH {

@@ -99,7 +99,7 @@ fn compute(
     first: NaiveDate,
     last: NaiveDate,
 ) -> Result<AnnualReport, ApiError> {
-    let counts = report::table3_counts(conn, scope, first, last)?;
+    let counts = report::table3_counts(conn, scope, year)?;
     let (table3, mut checks) = annual::table3(&counts);
     let (recs, direct, after) = report::outcome_facts(conn, scope, first, last)?;
     let table4 = annual::table4(year, &recs, &direct, &after);
@@ -123,6 +123,93 @@ fn compute(
         table4,
         checks,
     })
+}
+
+/// What `yishen report verify` found.
+#[derive(Debug)]
+pub struct TallyCheck {
+    /// Keys (agency, category, disposition, year received, year concluded) compared.
+    pub keys: usize,
+    /// Cases counted by the recount.
+    pub cases: i64,
+    /// The first key whose tally differs from the recount, in words.
+    pub difference: Option<String>,
+}
+
+/// Compares the tallies table 三 is summed from with a recount of the cases, in one read
+/// snapshot, and describes the first difference in Chinese.
+pub async fn verify(state: &AppState) -> Result<TallyCheck, ApiError> {
+    state
+        .read(|conn| {
+            let kept = report::tallies(conn)?;
+            let counted = report::recount(conn)?;
+            let agencies = agency::list(conn)?;
+            Ok(compare_tallies(kept, counted, &agencies))
+        })
+        .await
+}
+
+fn compare_tallies(
+    mut kept: Vec<report::TallyRow>,
+    mut counted: Vec<report::TallyRow>,
+    agencies: &[Agency],
+) -> TallyCheck {
+    use std::collections::BTreeMap;
+    kept.sort();
+    counted.sort();
+    let cases = counted.iter().map(|r| r.n).sum();
+    let key = |r: &report::TallyRow| {
+        (
+            r.agency_id,
+            r.category.clone(),
+            r.disposition.clone(),
+            r.received_year,
+            r.concluded_year,
+        )
+    };
+    let kept: BTreeMap<_, i64> = kept.iter().map(|r| (key(r), r.n)).collect();
+    let counted: BTreeMap<_, i64> = counted.iter().map(|r| (key(r), r.n)).collect();
+    let mut keys: Vec<_> = kept.keys().chain(counted.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let difference = keys.iter().find_map(|k| {
+        let (a, b) = (
+            kept.get(*k).copied().unwrap_or(0),
+            counted.get(*k).copied().unwrap_or(0),
+        );
+        (a != b).then(|| {
+            let (agency_id, category, disposition, received, concluded) = k;
+            let agency = agencies
+                .iter()
+                .find(|x| x.id == *agency_id)
+                .map(|x| format!("{}（{}）", x.name, x.code))
+                .unwrap_or_else(|| format!("编号{agency_id}的机关"));
+            let category = ApplicantCategory::parse(category)
+                .map(|c| c.label().to_owned())
+                .unwrap_or_else(|| category.clone());
+            let disposition = if disposition.is_empty() {
+                "尚无办理结果".to_owned()
+            } else {
+                yishen_domain::Disposition::parse(disposition)
+                    .map(|d| d.label().to_owned())
+                    .unwrap_or_else(|| disposition.clone())
+            };
+            let concluded = if *concluded == report::NOT_CONCLUDED {
+                "尚未办结".to_owned()
+            } else {
+                format!("{concluded}年办结")
+            };
+            format!(
+                "{agency}，申请人类别“{category}”，办理结果“{disposition}”，{received}年收到、\
+                 {concluded}：汇总表记 {a} 件，逐件重算为 {b} 件"
+            )
+        })
+    });
+    TallyCheck {
+        keys: keys.len(),
+        cases,
+        difference,
+    }
 }
 
 /// One case behind a cell.

@@ -1,7 +1,9 @@
-//! The annual report's queries: the grouped counts of table 三, the cases behind any one cell,
-//! and the outcome records for table 四. The filters state the cell definitions of
-//! `yishen_domain::annual` once for counting and once for listing; the report tests open every
-//! cell and compare its list with its number.
+//! The annual report's queries: the grouped counts of table 三 (from the tallies the database's
+//! triggers keep, see migration `report_tallies`), the cases behind any one cell, and the
+//! outcome records for table 四. The cell definitions of `yishen_domain::annual` are stated
+//! once over the tallies' years for counting and once over the cases' dates for listing; the
+//! report tests open every cell and compare its list with its number, and `yishen report
+//! verify` compares the tallies with a recount of the cases.
 
 use chrono::NaiveDate;
 use diesel::dsl::count_star;
@@ -74,75 +76,181 @@ fn cell_query<'a>(
     }
 }
 
-/// One group of the year's cases: category, disposition, and where the receipt and the
-/// conclusion fall (receipt: 0 before the year, 1 in it; conclusion: 0 before, 1 in, 2 after
-/// the year or not yet).
-#[derive(Debug, QueryableByName)]
-struct Bucket {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    category: String,
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-    disposition: Option<String>,
-    #[diesel(sql_type = diesel::sql_types::Integer)]
-    received: i32,
-    #[diesel(sql_type = diesel::sql_types::Integer)]
-    concluded: i32,
+/// One key of the tallies and its count: the cases of an agency, applicant category and
+/// disposition (`""`: none yet) received in one year and concluded in another (9999: not yet).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, QueryableByName)]
+pub struct TallyRow {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
+    pub agency_id: i64,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub category: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub disposition: String,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub received_year: i32,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub concluded_year: i32,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub n: i64,
 }
 
-/// The grouped counts of table 三 for the year `first..=last`, in one pass of the database
-/// over the cases that can count in the year (received by 31 December, not concluded before
-/// 1 January), bucketed as the cell definitions of `yishen_domain::annual` say; the list
-/// queries of [`cell_query`] state the same definitions, and the report tests compare every
-/// cell's list with its count. Plain SQL because diesel cannot group by `CASE`; it is
-/// portable (dates are `YYYY-MM-DD` literals, which both backends compare as dates).
+/// The concluded year of a case not yet concluded, in the tallies.
+pub const NOT_CONCLUDED: i32 = 9999;
+
+/// The grouped counts of table 三 for `year`, summed from the tallies that the database's
+/// triggers keep (migration `report_tallies`) over the keys that can count in the year
+/// (received by its end, not concluded before its start), bucketed as the cell definitions of
+/// `yishen_domain::annual` say. The list queries of [`cell_query`] state the same definitions
+/// over the cases themselves; the report tests compare every cell's list with its count, and
+/// `yishen report verify` compares the tallies with a recount.
 pub fn table3_counts(
     conn: &mut DbConn,
     scope: &ReportScope,
-    first: NaiveDate,
-    last: NaiveDate,
+    year: i32,
 ) -> QueryResult<Table3Counts> {
-    let (f, l) = (first.format("%Y-%m-%d"), last.format("%Y-%m-%d"));
-    let scope_sql = match scope {
-        ReportScope::Agency(id) => format!("c.agency_id = {id}"),
-        // Paths are built from agency codes ([A-Z0-9-]); quotes are doubled all the same.
-        ReportScope::Subtree(path) => format!("a.path LIKE '{}%'", path.replace('\'', "''")),
-    };
-    let sql = format!(
-        "SELECT c.applicant_category AS category, c.disposition AS disposition, \
-         CASE WHEN c.received_on < '{f}' THEN 0 ELSE 1 END AS received, \
-         CASE WHEN c.concluded_on IS NULL OR c.concluded_on > '{l}' THEN 2 \
-              WHEN c.concluded_on < '{f}' THEN 0 ELSE 1 END AS concluded, \
-         COUNT(*) AS n \
-         FROM cases c INNER JOIN agencies a ON a.id = c.agency_id \
-         WHERE {scope_sql} AND c.received_on <= '{l}' \
-           AND (c.concluded_on IS NULL OR c.concluded_on >= '{f}') \
-         GROUP BY c.applicant_category, c.disposition, \
-           CASE WHEN c.received_on < '{f}' THEN 0 ELSE 1 END, \
-           CASE WHEN c.concluded_on IS NULL OR c.concluded_on > '{l}' THEN 2 \
-                WHEN c.concluded_on < '{f}' THEN 0 ELSE 1 END"
-    );
-    let buckets: Vec<Bucket> = diesel::sql_query(sql).load(conn)?;
+    use crate::schema::{report_tallies as t, report_tally_deltas as d};
+    type Key = (String, String, i32, i32);
+    let mut sums: std::collections::BTreeMap<Key, i64> = std::collections::BTreeMap::new();
+    let folded = t::table
+        .inner_join(agencies::table.on(agencies::id.eq(t::agency_id)))
+        .filter(t::received_year.le(year))
+        .filter(t::concluded_year.ge(year))
+        .select((
+            t::category,
+            t::disposition,
+            t::received_year,
+            t::concluded_year,
+            t::n,
+        ))
+        .into_boxed();
+    let folded: Vec<(String, String, i32, i32, i64)> = match scope {
+        ReportScope::Agency(id) => folded.filter(t::agency_id.eq(*id)),
+        ReportScope::Subtree(path) => folded.filter(agencies::path.like(format!("{path}%"))),
+    }
+    .load(conn)?;
+    let pending = d::table
+        .inner_join(agencies::table.on(agencies::id.eq(d::agency_id)))
+        .filter(d::received_year.le(year))
+        .filter(d::concluded_year.ge(year))
+        .select((
+            d::category,
+            d::disposition,
+            d::received_year,
+            d::concluded_year,
+            d::n,
+        ))
+        .into_boxed();
+    let pending: Vec<(String, String, i32, i32, i64)> = match scope {
+        ReportScope::Agency(id) => pending.filter(d::agency_id.eq(*id)),
+        ReportScope::Subtree(path) => pending.filter(agencies::path.like(format!("{path}%"))),
+    }
+    .load(conn)?;
+    for (category, disposition, received, concluded, n) in folded.into_iter().chain(pending) {
+        *sums
+            .entry((category, disposition, received, concluded))
+            .or_default() += n;
+    }
     let mut counts = Table3Counts::default();
     let add = |v: &mut Vec<(String, i64)>, c: &str, n: i64| match v.iter_mut().find(|(k, _)| k == c)
     {
         Some((_, m)) => *m += n,
         None => v.push((c.to_owned(), n)),
     };
-    for b in buckets {
-        if b.received == 1 {
-            add(&mut counts.new, &b.category, b.n);
-        } else {
-            add(&mut counts.carried_over, &b.category, b.n);
+    for ((category, disposition, received, concluded), n) in sums {
+        if n == 0 {
+            continue;
         }
-        match b.concluded {
-            1 => counts.concluded.push((b.category, b.disposition, b.n)),
-            2 => add(&mut counts.carried_forward, &b.category, b.n),
-            _ => {}
+        if received == year {
+            add(&mut counts.new, &category, n);
+        } else {
+            add(&mut counts.carried_over, &category, n);
+        }
+        if concluded == year {
+            let disposition = (!disposition.is_empty()).then_some(disposition);
+            counts.concluded.push((category, disposition, n));
+        } else {
+            add(&mut counts.carried_forward, &category, n);
         }
     }
     Ok(counts)
+}
+
+/// Folds the pending deltas into the tallies, in the caller's transaction; returns how many
+/// deltas it folded. On PostgreSQL one statement takes exactly the rows it deletes, so a
+/// delta committed meanwhile waits for the next fold instead of being lost; SQLite has one
+/// writer, so the two statements see the same rows.
+pub fn fold_tallies(conn: &mut DbConn) -> QueryResult<usize> {
+    use crate::schema::report_tally_deltas as d;
+    use diesel::connection::SimpleConnection;
+    let last: Option<i64> = d::table.select(diesel::dsl::max(d::id)).first(conn)?;
+    let Some(last) = last else {
+        return Ok(0);
+    };
+    let pending: i64 = d::table
+        .filter(d::id.le(last))
+        .select(count_star())
+        .first(conn)?;
+    const COLUMNS: &str = "agency_id, category, disposition, received_year, concluded_year";
+    match conn {
+        DbConn::Sqlite(c) => c.batch_execute(&format!(
+            "INSERT INTO report_tallies ({COLUMNS}, n) \
+             SELECT {COLUMNS}, SUM(n) FROM report_tally_deltas WHERE id <= {last} \
+             GROUP BY {COLUMNS} \
+             ON CONFLICT ({COLUMNS}) DO UPDATE SET n = report_tallies.n + excluded.n; \
+             DELETE FROM report_tally_deltas WHERE id <= {last}; \
+             DELETE FROM report_tallies WHERE n = 0;"
+        ))?,
+        #[cfg(feature = "postgres")]
+        DbConn::Postgresql(c) => c.batch_execute(&format!(
+            "WITH moved AS (DELETE FROM report_tally_deltas WHERE id <= {last} \
+               RETURNING {COLUMNS}, n) \
+             INSERT INTO report_tallies ({COLUMNS}, n) \
+             SELECT {COLUMNS}, SUM(n) FROM moved GROUP BY {COLUMNS} \
+             ON CONFLICT ({COLUMNS}) DO UPDATE SET n = report_tallies.n + excluded.n; \
+             DELETE FROM report_tallies WHERE n = 0;"
+        ))?,
+    }
+    Ok(usize::try_from(pending).unwrap_or(usize::MAX))
+}
+
+/// The tallies as the report reads them (folded and pending deltas summed, zero counts left
+/// out), in key order.
+pub fn tallies(conn: &mut DbConn) -> QueryResult<Vec<TallyRow>> {
+    diesel::sql_query(
+        "SELECT agency_id, category, disposition, received_year, concluded_year, \
+         CAST(SUM(n) AS BIGINT) AS n FROM ( \
+           SELECT agency_id, category, disposition, received_year, concluded_year, n \
+           FROM report_tallies \
+           UNION ALL \
+           SELECT agency_id, category, disposition, received_year, concluded_year, n \
+           FROM report_tally_deltas) t \
+         GROUP BY agency_id, category, disposition, received_year, concluded_year \
+         HAVING SUM(n) <> 0 \
+         ORDER BY agency_id, category, disposition, received_year, concluded_year",
+    )
+    .load(conn)
+}
+
+/// The same keys counted from the cases themselves, in key order: what the tallies must be.
+pub fn recount(conn: &mut DbConn) -> QueryResult<Vec<TallyRow>> {
+    let year = |column: &str| match conn {
+        DbConn::Sqlite(_) => format!("CAST(substr({column}, 1, 4) AS INTEGER)"),
+        #[cfg(feature = "postgres")]
+        DbConn::Postgresql(_) => format!("CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"),
+    };
+    let (received, concluded) = (year("received_on"), year("concluded_on"));
+    diesel::sql_query(format!(
+        "SELECT agency_id, applicant_category AS category, \
+           COALESCE(disposition, '') AS disposition, \
+           {received} AS received_year, \
+           COALESCE({concluded}, {NOT_CONCLUDED}) AS concluded_year, \
+           CAST(COUNT(*) AS BIGINT) AS n \
+         FROM cases WHERE received_on IS NOT NULL \
+         GROUP BY agency_id, applicant_category, COALESCE(disposition, ''), {received}, \
+           COALESCE({concluded}, {NOT_CONCLUDED}) \
+         ORDER BY agency_id, category, disposition, received_year, concluded_year"
+    ))
+    .load(conn)
 }
 
 /// One case behind a cell.
