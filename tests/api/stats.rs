@@ -209,6 +209,45 @@ async fn import_corpus(app: &TestApp) {
     assert_eq!(r.imported, 25);
 }
 
+/// Statistics asked for again are served from what was counted, but never after the data
+/// moved: each change to what they read (here an import, as `yishen import` in another
+/// process would write it) is counted at the next request.
+#[tokio::test]
+async fn statistics_asked_for_again_follow_every_change() {
+    let app = spawn_app().await;
+    import_corpus(&app).await;
+    let recon = app.token("demo-reconsideration").await;
+    let path = format!("/api/v1/stats/reconsideration?agency=ZJ-HZ&{PERIOD}");
+    let decided = |s: &Value| {
+        cells(&s["correction"]["by_agency"])
+            .into_iter()
+            .find(|(k, ..)| k == "ZJ-HZ-SC-JS")
+            .map(|(_, c, d, _)| (c, d))
+    };
+    let first = app.get(&path, Some(&recon)).await;
+    assert_eq!(first.status, 200, "{:?}", first.body);
+    let again = app.get(&path, Some(&recon)).await;
+    assert_eq!(again.body, first.body);
+    assert_eq!(decided(&first.body), Some((2, 4)));
+
+    let line = reconsidered(
+        99,
+        "ZJ-HZ-SC-JS",
+        Some("withheld_process_info"),
+        Some("revoked"),
+        "2025-09-09",
+    );
+    let r = yishen_server::services::import::import(
+        &app.state,
+        std::io::Cursor::new(format!("{line}\n")),
+    )
+    .await
+    .expect("import");
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let after = app.get(&path, Some(&recon)).await;
+    assert_eq!(decided(&after.body), Some((3, 5)));
+}
+
 /// `(key, corrected, decided, small)` of each item of a breakdown.
 fn cells(items: &Value) -> Vec<(String, i64, i64, bool)> {
     items

@@ -132,6 +132,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         similar: None,
         index_feed: Default::default(),
         screening_cache: Arc::default(),
+        stats_cache: Arc::default(),
     })
 }
 

@@ -38,6 +38,7 @@ pub struct AppState {
     pub index_feed: Arc<crate::services::similar::Feed>,
     /// Request signatures and restatements kept between screenings.
     pub screening_cache: Arc<crate::services::flags::ScreeningCache>,
+    pub stats_cache: Arc<crate::services::stats::StatsCache>,
 }
 
 impl AppState {

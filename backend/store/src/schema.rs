@@ -335,3 +335,10 @@ diesel::table! {
         n -> BigInt,
     }
 }
+
+diesel::table! {
+    stats_generation (id) {
+        id -> Integer,
+        generation -> BigInt,
+    }
+}

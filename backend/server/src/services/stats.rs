@@ -37,7 +37,7 @@ const FORBIDDEN: &str =
     "复议机关只能查看本机关及其下级机关的统计；机关工作人员只能查看本机关（subtree=false）";
 
 /// The statistics of one agency (and, by default, its subtree) over a period.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReconsiderationStats {
     pub agency: String,
     pub agency_name: String,
@@ -50,7 +50,7 @@ pub struct ReconsiderationStats {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TimelinessView {
     pub by_agency: Vec<AgencyTimeliness>,
     #[schema(value_type = Object)]
@@ -58,7 +58,7 @@ pub struct TimelinessView {
 }
 
 /// One agency's timeliness.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AgencyTimeliness {
     pub agency_code: String,
     pub agency_name: String,
@@ -155,6 +155,7 @@ pub async fn reconsideration(
     let code = agency_code(actor, agency)?;
     let subtree = subtree.unwrap_or(true);
     let actor = actor.clone();
+    let cache = std::sync::Arc::clone(&state.stats_cache);
     state
         .read_stats(move |conn| {
             let a = agency::find_by_code(conn, &code)?.ok_or(ApiError::NotFound("机关"))?;
@@ -162,35 +163,105 @@ pub async fn reconsideration(
                 ApiError::Forbidden(_) => ApiError::Forbidden(FORBIDDEN.into()),
                 other => other,
             })?;
-            let correction = stats::corrections(conn, &scope, from, to)?;
-            let calendar = yishen_store::reference::load_calendar(conn)?;
-            let timeliness = stats::timeliness(conn, &scope, from, to, &calendar)?;
-            let notes = notes(&correction, &timeliness);
-            Ok(ReconsiderationStats {
-                agency: a.code,
-                agency_name: a.name,
-                subtree,
-                from,
-                to,
-                correction,
-                timeliness: TimelinessView {
-                    by_agency: timeliness
-                        .by_agency
-                        .into_iter()
-                        .map(|t| AgencyTimeliness {
-                            agency_code: t.key,
-                            agency_name: t.label.clone(),
-                            label: t.label,
-                            on_time: t.on_time,
-                            reply_days: t.reply_days,
-                        })
-                        .collect(),
-                    overall: timeliness.overall,
-                },
-                notes,
-            })
+            // One computation at a time: readers that arrive while the statistics are being
+            // counted wait for them instead of counting them again.
+            let _computing = cache.computing.lock().map_err(|_| poisoned())?;
+            let key = (a.code.clone(), subtree, from, to);
+            let generation = stats::generation(conn)?;
+            if let Some(hit) = cache.get(&key, generation)? {
+                return Ok(hit);
+            }
+            let computed = compute(conn, a, &scope, subtree, from, to)?;
+            cache.put(key, generation, computed.clone())?;
+            Ok(computed)
         })
         .await
+}
+
+fn poisoned() -> ApiError {
+    ApiError::Internal(anyhow::anyhow!("statistics cache lock poisoned"))
+}
+
+/// Computed statistics by agency, subtree flag and period, each with the generation of the
+/// data it was read at (`yishen_store::models::stats::generation`): an entry is served only
+/// while the generation has not moved, so what it returns is what a count would return now.
+/// The reconsideration statistics read every concluded case of a province over the period
+/// (a second at a million cases); a reconsideration body's staff open them many times between
+/// two conclusions. Bounded: when full, it is emptied.
+#[derive(Debug, Default)]
+pub struct StatsCache {
+    entries: std::sync::Mutex<std::collections::HashMap<StatsKey, (i64, ReconsiderationStats)>>,
+    computing: std::sync::Mutex<()>,
+}
+
+type StatsKey = (String, bool, NaiveDate, NaiveDate);
+
+/// How many computed statistics are kept.
+const STATS_CACHE_ENTRIES: usize = 256;
+
+impl StatsCache {
+    fn get(
+        &self,
+        key: &StatsKey,
+        generation: i64,
+    ) -> Result<Option<ReconsiderationStats>, ApiError> {
+        let entries = self.entries.lock().map_err(|_| poisoned())?;
+        Ok(entries
+            .get(key)
+            .filter(|(g, _)| *g == generation)
+            .map(|(_, s)| s.clone()))
+    }
+
+    fn put(
+        &self,
+        key: StatsKey,
+        generation: i64,
+        stats: ReconsiderationStats,
+    ) -> Result<(), ApiError> {
+        let mut entries = self.entries.lock().map_err(|_| poisoned())?;
+        if entries.len() >= STATS_CACHE_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(key, (generation, stats));
+        Ok(())
+    }
+}
+
+fn compute(
+    conn: &mut yishen_store::DbConn,
+    a: agency::Agency,
+    scope: &yishen_store::models::report::ReportScope,
+    subtree: bool,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<ReconsiderationStats, ApiError> {
+    let correction = stats::corrections(conn, scope, from, to)?;
+    let calendar = yishen_store::reference::load_calendar(conn)?;
+    let timeliness = stats::timeliness(conn, scope, from, to, &calendar)?;
+    let notes = notes(&correction, &timeliness);
+    Ok(ReconsiderationStats {
+        agency: a.code,
+        agency_name: a.name,
+        subtree,
+        from,
+        to,
+        correction,
+        timeliness: TimelinessView {
+            by_agency: timeliness
+                .by_agency
+                .into_iter()
+                .map(|t| AgencyTimeliness {
+                    agency_code: t.key,
+                    agency_name: t.label.clone(),
+                    label: t.label,
+                    on_time: t.on_time,
+                    reply_days: t.reply_days,
+                })
+                .collect(),
+            overall: timeliness.overall,
+        },
+        notes,
+    })
 }
 
 /// The definitions, and what was left out and why.

@@ -16,6 +16,17 @@ use crate::models::agency;
 use crate::models::report::ReportScope;
 use crate::schema::{agencies, cases, reconsiderations};
 
+/// The counter that the database's triggers move with every change the statistics read
+/// (migration `stats_generation`): statistics read at one value are still exact while it has
+/// not moved.
+pub fn generation(conn: &mut DbConn) -> QueryResult<i64> {
+    use crate::schema::stats_generation as g;
+    g::table
+        .select(g::generation)
+        .filter(g::id.eq(1))
+        .first(conn)
+}
+
 /// The agencies a scope covers, parents before children.
 pub fn scope_agencies(conn: &mut DbConn, scope: &ReportScope) -> QueryResult<Vec<AgencyRef>> {
     let list = match scope {

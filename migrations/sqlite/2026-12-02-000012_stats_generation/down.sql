@@ -1,0 +1,13 @@
+DROP TRIGGER stats_agencies_delete;
+DROP TRIGGER stats_agencies_update;
+DROP TRIGGER stats_agencies_insert;
+DROP TRIGGER stats_calendar_delete;
+DROP TRIGGER stats_calendar_update;
+DROP TRIGGER stats_calendar_insert;
+DROP TRIGGER stats_reconsiderations_delete;
+DROP TRIGGER stats_reconsiderations_update;
+DROP TRIGGER stats_reconsiderations_insert;
+DROP TRIGGER stats_cases_delete;
+DROP TRIGGER stats_cases_update;
+DROP TRIGGER stats_cases_insert;
+DROP TABLE stats_generation;
