@@ -43,6 +43,71 @@ async fn history(app: &TestApp) {
     assert!(r.errors.is_empty(), "{:?}", r.errors);
 }
 
+/// Screening reads a filing's cluster outside the write lock. A reading that another filing
+/// overtook is not stored: the write sees that the cluster moved and screens it again, so the
+/// earlier case keeps the count that includes the later one.
+#[tokio::test]
+async fn a_screening_overtaken_by_a_later_filing_is_done_again_not_stored_stale() {
+    use yishen_server::services::flags;
+    let app = spawn_app().await;
+    history(&app).await;
+    let clerk = app.token("demo-clerk").await;
+    let handler = app.token("demo-handler").await;
+    let file = |content: &str| {
+        let mut body = registration("2026-03-20");
+        body["content"] = json!(content);
+        body
+    };
+    let volume = |id: i64| {
+        let (app, handler) = (&app, &handler);
+        async move {
+            let r = app
+                .get(&format!("/api/v1/cases/{id}/flags"), Some(handler))
+                .await;
+            r.body["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .find(|f| f["kind"] == "volume")
+                .unwrap_or_else(|| panic!("{:?}", r.body))["summary"]
+                .as_str()
+                .expect("summary")
+                .to_owned()
+        }
+    };
+    let a = app
+        .post(
+            "/api/v1/cases",
+            Some(&clerk),
+            &file("请公开上城区2025年度区政府常务会议纪要"),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{:?}", a.body);
+    let a = a.body["id"].as_i64().expect("id");
+    assert!(volume(a).await.contains("13"));
+    // A's screening is read now and written only after B was filed and screened.
+    let stale = flags::plan_intake_screening(&app.state, a)
+        .await
+        .expect("plan");
+    let b = app
+        .post(
+            "/api/v1/cases",
+            Some(&clerk),
+            &file("请公开上城区2025年度区长办公会议纪要"),
+        )
+        .await;
+    assert_eq!(b.status, 201, "{:?}", b.body);
+    assert!(
+        volume(a).await.contains("14"),
+        "B's screening counts A's month again"
+    );
+    flags::apply_intake_screening(&app.state, a, stale)
+        .await
+        .expect("apply");
+    let after = volume(a).await;
+    assert!(after.contains("14"), "{after}");
+}
+
 #[tokio::test]
 async fn an_applicants_volume_is_flagged_at_intake_and_decided_by_a_person() {
     let app = spawn_app().await;

@@ -278,8 +278,8 @@ pub async fn dossier(state: &AppState, actor: &Actor, id: i64) -> Result<Dossier
     state
         .read(move |conn| {
             case_store::find(conn, id, &scope)?.ok_or(ApiError::NotFound("案件"))?;
-            let loaded = flags::load_cluster(conn, &pii, false, id, today)?
-                .ok_or(ApiError::NotFound("案件"))?;
+            let loaded =
+                flags::load_cluster(conn, &pii, id, today)?.ok_or(ApiError::NotFound("案件"))?;
             let flags = flag_store::for_case(conn, id)?
                 .into_iter()
                 .map(flags::view)

@@ -177,6 +177,8 @@ pub(crate) struct LoadedCluster {
     pub members: Vec<Member>,
     /// The hashes that joined the members (for the dossier's link summary).
     pub cluster: screening::Cluster,
+    /// Signatures made while loading because none was stored: for a writer to save.
+    pub fresh: Vec<signatures::Fresh>,
 }
 
 impl LoadedCluster {
@@ -188,12 +190,11 @@ impl LoadedCluster {
     }
 }
 
-/// Reads the identity cluster of `case_id` (transitively joined by shared keyed hashes).
-/// `persist`: store the signatures that had to be made (callers in a write transaction).
+/// Reads the identity cluster of `case_id` (transitively joined by shared keyed hashes). The
+/// signatures that had to be made are in [`LoadedCluster::fresh`], for a writer to save.
 pub(crate) fn load_cluster(
     conn: &mut DbConn,
     pii: &Pii,
-    persist: bool,
     case_id: i64,
     today: NaiveDate,
 ) -> Result<Option<LoadedCluster>, ApiError> {
@@ -229,7 +230,7 @@ pub(crate) fn load_cluster(
         })
         .collect();
     let rows = flag_store::history_rows(conn, &ids)?;
-    let signatures = signatures::of_rows(conn, &rows, persist);
+    let (signatures, fresh) = signatures::sign_rows(&rows);
     let mut members = Vec::with_capacity(ids.len());
     for (row, signature) in rows.into_iter().zip(signatures) {
         let status = Status::parse(&row.status)
@@ -266,7 +267,11 @@ pub(crate) fn load_cluster(
             members: vec![case_id],
             links: Vec::new(),
         });
-    Ok(Some(LoadedCluster { members, cluster }))
+    Ok(Some(LoadedCluster {
+        members,
+        cluster,
+        fresh,
+    }))
 }
 
 /// Screens one member of a loaded cluster against the others and stores what the rules find
@@ -279,8 +284,23 @@ fn screen_member(
     case_id: i64,
     thresholds: &mut HashMap<String, ScreeningThresholds>,
 ) -> Result<usize, ApiError> {
+    match evaluate_member(conn, lookups, loaded, case_id, thresholds)? {
+        Some(flags) => store_flags(conn, case_id, flags),
+        None => Ok(0),
+    }
+}
+
+/// What the rules find for one member of a loaded cluster against the others (`None`: not a
+/// member); reads only.
+fn evaluate_member(
+    conn: &mut DbConn,
+    lookups: Lookups<'_>,
+    loaded: &LoadedCluster,
+    case_id: i64,
+    thresholds: &mut HashMap<String, ScreeningThresholds>,
+) -> Result<Option<Vec<screening::Flag>>, ApiError> {
     let Some(new) = loaded.member(case_id) else {
-        return Ok(0);
+        return Ok(None);
     };
     let history: Vec<PastApplication> = loaded
         .members
@@ -312,8 +332,7 @@ fn screen_member(
                 .restatements(index, case_id, core, candidates, t.restatement)
         });
     }
-    let flags = screening::screen(&input, &t);
-    store_flags(conn, case_id, flags)
+    Ok(Some(screening::screen(&input, &t)))
 }
 
 fn store_flags(
@@ -411,9 +430,10 @@ pub fn rescreen_cluster(
     change: HistoryChange,
     today: NaiveDate,
 ) -> Result<usize, ApiError> {
-    let Some(loaded) = load_cluster(conn, pii, true, case_id, today)? else {
+    let Some(loaded) = load_cluster(conn, pii, case_id, today)? else {
         return Ok(0);
     };
+    signatures::save(conn, &loaded.fresh);
     rescreen_loaded(conn, lookups, &loaded, case_id, change, &mut HashMap::new())
 }
 
@@ -425,6 +445,16 @@ fn rescreen_loaded(
     change: HistoryChange,
     thresholds: &mut HashMap<String, ScreeningThresholds>,
 ) -> Result<usize, ApiError> {
+    let mut written = 0;
+    for id in to_rescreen(loaded, case_id, change) {
+        written += screen_member(conn, lookups, loaded, id, thresholds)?;
+    }
+    Ok(written)
+}
+
+/// The open members whose screening a change to the cluster of `case_id` can alter, newest
+/// first, at most [`RESCREEN_MAX`].
+fn to_rescreen(loaded: &LoadedCluster, case_id: i64, change: HistoryChange) -> Vec<i64> {
     let filed_on = loaded.member(case_id).map(|m| m.app.received_on);
     let merged = change == HistoryChange::Filed && {
         let without: Vec<(i64, IdentityLinks)> = loaded
@@ -447,15 +477,14 @@ fn rescreen_loaded(
         })
         .collect();
     open.sort_by_key(|m| std::cmp::Reverse((m.app.received_on, m.app.id)));
-    let mut written = 0;
-    for m in open.into_iter().take(RESCREEN_MAX) {
-        written += screen_member(conn, lookups, loaded, m.app.id, thresholds)?;
-    }
-    Ok(written)
+    open.into_iter()
+        .take(RESCREEN_MAX)
+        .map(|m| m.app.id)
+        .collect()
 }
 
 /// Intake's screening of a new case: the case itself, then the members its filing affects,
-/// from one read of the cluster.
+/// from one read of the cluster, all in the caller's (write) transaction.
 pub fn screen_filed(
     conn: &mut DbConn,
     pii: &Pii,
@@ -463,21 +492,80 @@ pub fn screen_filed(
     case_id: i64,
     today: NaiveDate,
 ) -> Result<usize, ApiError> {
-    let Some(loaded) = load_cluster(conn, pii, true, case_id, today)? else {
+    let Some(loaded) = load_cluster(conn, pii, case_id, today)? else {
         return Ok(0);
     };
+    signatures::save(conn, &loaded.fresh);
+    let mut written = 0;
+    for (id, flags) in evaluate_filed(conn, lookups, &loaded, case_id)? {
+        written += store_flags(conn, id, flags)?;
+    }
+    Ok(written)
+}
+
+/// What screening a filing finds: for the new case, then for each member it affects.
+fn evaluate_filed(
+    conn: &mut DbConn,
+    lookups: Lookups<'_>,
+    loaded: &LoadedCluster,
+    case_id: i64,
+) -> Result<Vec<(i64, Vec<screening::Flag>)>, ApiError> {
     let mut thresholds = HashMap::new();
-    Ok(
-        screen_member(conn, lookups, &loaded, case_id, &mut thresholds)?
-            + rescreen_loaded(
-                conn,
-                lookups,
-                &loaded,
-                case_id,
-                HistoryChange::Filed,
-                &mut thresholds,
-            )?,
-    )
+    let mut out = Vec::new();
+    for id in std::iter::once(case_id).chain(to_rescreen(loaded, case_id, HistoryChange::Filed)) {
+        if let Some(flags) = evaluate_member(conn, lookups, loaded, id, &mut thresholds)? {
+            out.push((id, flags));
+        }
+    }
+    Ok(out)
+}
+
+/// What a screening read depends on: the cluster's links, each member's version (any write to
+/// a case moves it) and the proceedings about them. Equal states give equal findings.
+#[derive(Debug, PartialEq, Eq)]
+struct ClusterState {
+    links: Vec<flag_store::MemberLinks>,
+    versions: Vec<(i64, i64)>,
+    proceedings: Vec<flag_store::ProceedingRow>,
+}
+
+fn cluster_state(conn: &mut DbConn, case_id: i64) -> Result<ClusterState, ApiError> {
+    let links = flag_store::cluster_members(conn, case_id, CLUSTER_LIMITS)?;
+    let ids: Vec<i64> = links.iter().map(|l| l.case_id).collect();
+    let mut proceedings = flag_store::proceedings(conn, &ids)?;
+    proceedings.sort_by_key(|p| (p.case_id, p.litigation, p.filed_on, p.decided_on));
+    Ok(ClusterState {
+        versions: flag_store::versions(conn, &ids)?,
+        proceedings,
+        links,
+    })
+}
+
+/// Screening computed from a read, to be stored if the cluster has not moved since.
+pub struct Planned {
+    state: ClusterState,
+    fresh: Vec<signatures::Fresh>,
+    findings: Vec<(i64, Vec<screening::Flag>)>,
+}
+
+/// Reads the cluster of a new case and screens it, without writing.
+fn plan_filed(
+    conn: &mut DbConn,
+    pii: &Pii,
+    lookups: Lookups<'_>,
+    case_id: i64,
+    today: NaiveDate,
+) -> Result<Option<Planned>, ApiError> {
+    let state = cluster_state(conn, case_id)?;
+    let Some(loaded) = load_cluster(conn, pii, case_id, today)? else {
+        return Ok(None);
+    };
+    let findings = evaluate_filed(conn, lookups, &loaded, case_id)?;
+    Ok(Some(Planned {
+        state,
+        fresh: loaded.fresh,
+        findings,
+    }))
 }
 
 /// Re-screens the cluster of `case_id` in its own transaction after its history changed. A
@@ -508,29 +596,78 @@ fn thresholds_for(conn: &mut DbConn, agency_code: &str) -> Result<ScreeningThres
         .unwrap_or_default())
 }
 
-/// Screens a newly filed case and re-screens the members whose history the filing changed, in
-/// one transaction right after intake. A failure is logged: the application is filed
-/// whatever screening finds. The screening's own time is observed in the
-/// `yishen_screening_duration_seconds` histogram (docs/screening.md has the benchmark).
+/// Screens a newly filed case and re-screens the members whose history the filing changed,
+/// right after intake. The cluster is read and screened on a read connection, outside the
+/// write lock, however long a heavy applicant's history; the write transaction checks that
+/// the cluster is as it was read (links, versions, proceedings) and stores the findings, or,
+/// when another write moved it meanwhile, screens it again under the lock. A failure is
+/// logged: the application is filed whatever screening finds. The screening's own time is
+/// observed in the `yishen_screening_duration_seconds` histogram (docs/screening.md has the
+/// benchmark).
 pub async fn after_intake(state: &AppState, case_id: i64) {
+    let started = std::time::Instant::now();
+    let result = match plan_intake_screening(state, case_id).await {
+        Ok(planned) => apply_intake_screening(state, case_id, planned).await,
+        Err(e) => Err(e),
+    };
+    state.metrics.observe_screening(started.elapsed());
+    if let Err(e) = result {
+        tracing::error!(case_id, error = ?e, "screening failed");
+    }
+}
+
+/// The first half of [`after_intake`]: reads and screens the cluster of a new case on a read
+/// connection.
+pub async fn plan_intake_screening(
+    state: &AppState,
+    case_id: i64,
+) -> Result<Option<Planned>, ApiError> {
     let pii = state.pii.clone();
     let today = state.clock.today();
     let cache = Arc::clone(&state.screening_cache);
     let index = state.similar.clone();
-    let started = std::time::Instant::now();
-    let result = state
+    state
+        .read(move |conn| {
+            let lookups = Lookups {
+                cache: &cache,
+                index: index.as_deref(),
+            };
+            plan_filed(conn, &pii, lookups, case_id, today)
+        })
+        .await
+}
+
+/// The second half of [`after_intake`]: stores what was planned if the cluster is as it was
+/// read, else screens it again in the write transaction. Returns the flags written.
+pub async fn apply_intake_screening(
+    state: &AppState,
+    case_id: i64,
+    planned: Option<Planned>,
+) -> Result<usize, ApiError> {
+    let Some(planned) = planned else {
+        return Ok(0);
+    };
+    let pii = state.pii.clone();
+    let today = state.clock.today();
+    let cache = Arc::clone(&state.screening_cache);
+    let index = state.similar.clone();
+    state
         .write(move |conn| {
+            if cluster_state(conn, case_id)? == planned.state {
+                signatures::save(conn, &planned.fresh);
+                let mut written = 0;
+                for (id, flags) in planned.findings {
+                    written += store_flags(conn, id, flags)?;
+                }
+                return Ok(written);
+            }
             let lookups = Lookups {
                 cache: &cache,
                 index: index.as_deref(),
             };
             screen_filed(conn, &pii, lookups, case_id, today)
         })
-        .await;
-    state.metrics.observe_screening(started.elapsed());
-    if let Err(e) = result {
-        tracing::error!(case_id, error = ?e, "screening failed");
-    }
+        .await
 }
 
 #[derive(Debug, Serialize, ToSchema)]

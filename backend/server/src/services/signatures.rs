@@ -58,6 +58,25 @@ pub fn store(conn: &mut DbConn, case_id: i64, content: &str) -> diesel::QueryRes
 /// (in parallel when there are many). With `persist`, what was signed is stored, so the next
 /// reader finds it; read-only callers pass `false`.
 pub fn of_rows(conn: &mut DbConn, rows: &[HistoryRow], persist: bool) -> Vec<Signature> {
+    let (signatures, fresh) = sign_rows(rows);
+    if persist {
+        save(conn, &fresh);
+    }
+    signatures
+}
+
+/// A signature made because none was stored under the text's key: what [`save`] stores.
+#[derive(Debug, Clone)]
+pub struct Fresh {
+    case_id: i64,
+    text_key: i64,
+    bytes: Vec<u8>,
+}
+
+/// The signatures of `rows`, in order (the stored ones where their key matches, the others
+/// signed now), and those signed now, for [`save`] to store later: a reader can sign outside
+/// the write lock and leave the storing to a short write.
+pub fn sign_rows(rows: &[HistoryRow]) -> (Vec<Signature>, Vec<Fresh>) {
     let keys: Vec<i64> = rows.iter().map(|r| text_key(&r.content)).collect();
     let mut out: Vec<Option<Signature>> = rows
         .iter()
@@ -69,34 +88,48 @@ pub fn of_rows(conn: &mut DbConn, rows: &[HistoryRow], persist: bool) -> Vec<Sig
         .collect();
     let missing: Vec<usize> = (0..rows.len()).filter(|i| out[*i].is_none()).collect();
     if missing.is_empty() {
-        return out.into_iter().flatten().collect();
+        return (out.into_iter().flatten().collect(), Vec::new());
     }
     let texts: Vec<&str> = missing.iter().map(|&i| rows[i].content.as_str()).collect();
     let signed = sign_all(&texts);
-    if persist {
-        let bytes: Vec<Vec<u8>> = signed.iter().map(|s| s.to_bytes()).collect();
-        let new: Vec<NewCaseSignature<'_>> = missing
-            .iter()
-            .zip(&bytes)
-            .map(|(&i, b)| NewCaseSignature {
-                case_id: rows[i].case_id,
-                text_key: keys[i],
-                signature: b,
-            })
-            .collect();
-        // Storing is a saving, not part of the action: in a savepoint, so that a clash with
-        // another transaction storing the same rows (PostgreSQL) costs the saving only.
-        if let Err(e) = conn.transaction(|conn| signature_store::replace(conn, &new)) {
-            tracing::warn!(error = %e, rows = new.len(), "signatures not stored");
-        }
-    }
+    let fresh = missing
+        .iter()
+        .zip(&signed)
+        .map(|(&i, sig)| Fresh {
+            case_id: rows[i].case_id,
+            text_key: keys[i],
+            bytes: sig.to_bytes(),
+        })
+        .collect();
     for (&i, sig) in missing.iter().zip(signed) {
         out[i] = Some(sig);
     }
-    out.into_iter()
+    let signatures = out
+        .into_iter()
         .zip(rows)
         .map(|(sig, r)| sig.unwrap_or_else(|| sign(&r.content)))
-        .collect()
+        .collect();
+    (signatures, fresh)
+}
+
+/// Stores signatures made by [`sign_rows`]. Storing is a saving, not part of the action: in
+/// a savepoint, so that a clash with another transaction storing the same rows (PostgreSQL)
+/// costs the saving only.
+pub fn save(conn: &mut DbConn, fresh: &[Fresh]) {
+    if fresh.is_empty() {
+        return;
+    }
+    let new: Vec<NewCaseSignature<'_>> = fresh
+        .iter()
+        .map(|f| NewCaseSignature {
+            case_id: f.case_id,
+            text_key: f.text_key,
+            signature: &f.bytes,
+        })
+        .collect();
+    if let Err(e) = conn.transaction(|conn| signature_store::replace(conn, &new)) {
+        tracing::warn!(error = %e, rows = new.len(), "signatures not stored");
+    }
 }
 
 /// Signs `texts` in order, on every core when there are many.

@@ -335,12 +335,29 @@ pub fn agency_case_ids(
 }
 
 /// A reconsideration (`litigation == false`) or suit about one of the cases.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct ProceedingRow {
     pub case_id: i64,
     pub filed_on: NaiveDate,
     pub decided_on: Option<NaiveDate>,
     pub litigation: bool,
+}
+
+/// The versions of the cases `ids` (each write to a case moves its version), ascending by id:
+/// screening computed outside the write lock checks with them that the cluster it read is the
+/// cluster it writes to.
+pub fn versions(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, i64)>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        out.extend(
+            cases::table
+                .filter(cases::id.eq_any(chunk))
+                .select((cases::id, cases::version))
+                .load::<(i64, i64)>(conn)?,
+        );
+    }
+    out.sort_unstable();
+    Ok(out)
 }
 
 /// The reconsiderations and suits about the cases `ids`.
