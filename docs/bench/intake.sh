@@ -4,7 +4,9 @@
 # queue; each `RUNS` runs of `SECS` seconds with wrk and docs/bench/intake.lua. The reference,
 # measured in the same run on the same disk, is raw SQLite single-row commits
 # (docs/bench/sqlite_commits.py). Needs a release build, wrk and python3.
-# usage: intake.sh N [--reuse]   (--reuse: the data dir of an earlier run, or of queue.sh)
+# usage: intake.sh N [--reuse]
+# With YISHEN_DATABASE_URL set (a release build with the postgres feature), the server runs on
+# that PostgreSQL database; the reference stays raw SQLite commits on the same disk.   (--reuse: the data dir of an earlier run, or of queue.sh)
 set -e
 N=$1; REUSE=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -19,7 +21,7 @@ fi
 . "$(dirname "$0")/serve.sh"
 APPLICANT=$(token demo-applicant); CLERK=$(token demo-clerk)
 TODAY=$(curl -s $B/readyz | python3 -c 'import sys,json; print(json.load(sys.stdin)["today"])')
-echo "== $N cases at the start: $(sqlite3 $D/yishen.sqlite3 'select count(*) from cases')"
+echo "== $N cases at the start: $(sql 'select count(*) from cases')"
 for r in $(seq 1 $RUNS); do echo "reference raw SQLite commits      run $r: $(python3 $HERE/sqlite_commits.py $D 3) commits/s"; done
 run() { # label, then wrk arguments
   local label=$1; shift

@@ -4,6 +4,9 @@
 # box, the export, with wrk, 8 connections, `RUNS` runs of `SECS` seconds each; `/healthz`
 # measured in the same run is the reference the figures are divided by.
 # Needs a release build and wrk.  usage: queue.sh N [--reuse]
+# With YISHEN_DATABASE_URL set (a release build with the postgres feature), the server runs on
+# that PostgreSQL database instead of the data dir's SQLite file.
+# PART=stats runs only the reference and the annual report and statistics.
 set -e
 N=$1; REUSE=$2
 BIN=${YISHEN_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/target/release/yishen}
@@ -25,9 +28,8 @@ web() {
 }
 CLERK=$(token demo-clerk); HANDLER=$(token demo-handler); RECON=$(token demo-reconsideration)
 WEB_CLERK=$(web demo-clerk); WEB_APPROVER=$(web demo-approver); WEB_HANDLER=$(web demo-handler)
-DB=$D/yishen.sqlite3
-TRACK=$(sqlite3 $DB "select tracking_no from cases order by id desc limit 1")
-NAME=$(sqlite3 $DB "select applicant_name from cases order by id desc limit 1")
+TRACK=$(sql "select tracking_no from cases order by id desc limit 1")
+NAME=$(sql "select applicant_name from cases order by id desc limit 1")
 CSRF=$(curl -s -H "cookie: $WEB_CLERK" $B/work | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
 cat > $D/search.lua <<LUA
 wrk.method = "POST"
@@ -35,7 +37,7 @@ wrk.headers["content-type"] = "application/x-www-form-urlencoded"
 wrk.headers["cookie"] = "$WEB_CLERK"
 wrk.body = "csrf=$CSRF&q=" .. os.getenv("Q")
 LUA
-echo "== $N cases: $(sqlite3 $DB 'select count(*) from cases') in the database, $(sqlite3 $DB "select count(*) from cases where status not in ('closed','withdrawn','abandoned')") open"
+echo "== $N cases: $(sql 'select count(*) from cases') in the database, $(sql "select count(*) from cases where status not in ('closed','withdrawn','abandoned')") open"
 run() { # label, then wrk arguments
   local label=$1; shift
   for r in $(seq 1 $RUNS); do
@@ -43,6 +45,7 @@ run() { # label, then wrk arguments
   done
 }
 run "reference GET /healthz" $B/healthz
+if [ "$PART" != "stats" ]; then
 run "API queue (clerk default)" -H "authorization: Bearer $CLERK" "$B/api/v1/cases?per_page=50"
 run "API queue (clerk, open statuses)" -H "authorization: Bearer $CLERK" "$B/api/v1/cases?per_page=50&status=submitted,received,replied"
 run "API queue (reconsideration body, tree)" -H "authorization: Bearer $RECON" "$B/api/v1/cases?per_page=50&status=received,in_progress,drafting,in_review,approved"
@@ -55,9 +58,11 @@ run "web /work?status=open" -H "cookie: $WEB_CLERK" "$B/work?status=open"
 Q=$(python3 -c "import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1]))" "$NAME") run "web search by applicant name" -s $D/search.lua $B/work/search
 Q=$TRACK run "web search by tracking number" -s $D/search.lua $B/work/search
 run "web export CSV (clerk default)" -H "cookie: $WEB_CLERK" "$B/work/export?format=csv"
+fi
 SYSADMIN=$(token demo-sysadmin)
 YEAR=$(( $(date +%Y) - 1 ))
 run "annual report, province subtree" -H "authorization: Bearer $SYSADMIN" "$B/api/v1/stats/annual-report?agency=ZJ&year=$YEAR&subtree=true"
 run "annual report, one agency" -H "authorization: Bearer $SYSADMIN" "$B/api/v1/stats/annual-report?agency=ZJ-HZ-SC&year=$YEAR"
 run "reconsideration statistics, province" -H "authorization: Bearer $SYSADMIN" "$B/api/v1/stats/reconsideration?agency=ZJ&from=$YEAR-01-01&to=$YEAR-12-31"
-echo "resident memory: $(ps -o rss= -p $PID) KB"
+run "reconsideration statistics, 2021-" -H "authorization: Bearer $SYSADMIN" "$B/api/v1/stats/reconsideration?agency=ZJ&from=2021-01-01&to=$YEAR-12-31"
+echo "resident memory: $(ps -o rss= -p $PID) KB ($(grep -E 'RssAnon|RssFile' /proc/$PID/status | tr -s ' ' | tr '\n' ' '))"

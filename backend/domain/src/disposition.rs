@@ -146,17 +146,60 @@ impl Disposition {
     }
 
     /// The remedy clause of the reply letter.
+    ///
+    /// 行政复议法（2023）第二十三条第一款第（四）项 puts reconsideration first where an agency
+    /// 不予公开 information on application. Every disposition the annual report counts as
+    /// 不予公开 (table 三's `withheld_*` rows, 36(七) 行政查询事项 among them) or as 部分公开
+    /// (conservatively: part of it is refused) gets that clause: telling an applicant they may
+    /// sue directly when they may not would cost them their suit.
     pub fn remedy(self) -> Remedy {
         use Disposition::*;
         match self {
-            // 复议法第二十三条: refusing disclosure, in whole or (conservatively) in part.
             PartiallyDisclosed => Remedy::ReconsiderationFirst,
-            d if d.is_withholding() && d != WithheldAdministrativeInquiry => {
-                Remedy::ReconsiderationFirst
-            }
+            d if d.annual_row().starts_with("withheld_") => Remedy::ReconsiderationFirst,
             OtherWithdrawn | OtherCorrectionOverdue | OtherFeeUnpaid => Remedy::None,
             _ => Remedy::General,
         }
+    }
+
+    /// For a ground of withholding (a `withheld_*` code): what the 条例 calls the information
+    /// it covers, as a letter states it after 属于 or 涉及 — the wording of the article itself
+    /// (条例第十四条、第十五条、第十六条、第三十六条第（七）项).
+    pub fn ground_description(self) -> Option<&'static str> {
+        use Disposition::*;
+        Some(match self {
+            WithheldStateSecret => "属于依法确定为国家秘密的政府信息",
+            WithheldProhibitedByLaw => "属于法律、行政法规禁止公开的政府信息",
+            WithheldThreeSafeties => {
+                "属于公开后可能危及国家安全、公共安全、经济安全、社会稳定的政府信息"
+            }
+            WithheldThirdParty => "涉及商业秘密、个人隐私等，公开会对第三方合法权益造成损害",
+            WithheldInternalAffairs => "属于人事管理、后勤管理、内部工作流程等方面的内部事务信息",
+            WithheldProcessInfo => {
+                "属于行政机关在履行行政管理职能过程中形成的讨论记录、过程稿、磋商信函、请示报告等过程性信息"
+            }
+            WithheldEnforcementFile => "属于行政执法案卷信息",
+            WithheldAdministrativeInquiry => {
+                "属于工商、不动产登记资料等信息，有关法律、行政法规对该信息的获取有特别规定"
+            }
+            _ => return None,
+        })
+    }
+
+    /// For a ground of withholding: the article of the 条例 the ground itself rests on (the
+    /// ones a letter cites beside 第三十七条 for a withheld part); 第十五条 also cites
+    /// 第三十二条 where the third party was consulted.
+    pub fn ground_articles(self, third_party_consulted: bool) -> Option<&'static str> {
+        use Disposition::*;
+        Some(match self {
+            WithheldStateSecret | WithheldProhibitedByLaw | WithheldThreeSafeties => "第十四条",
+            WithheldThirdParty if third_party_consulted => "第十五条、第三十二条",
+            WithheldThirdParty => "第十五条",
+            WithheldInternalAffairs => "第十六条第一款",
+            WithheldProcessInfo | WithheldEnforcementFile => "第十六条第二款",
+            WithheldAdministrativeInquiry => "第三十六条第（七）项",
+            _ => return None,
+        })
     }
 
     /// The fields a draft needs for this disposition.
@@ -211,6 +254,22 @@ mod tests {
         assert_eq!(
             Disposition::PartiallyDisclosed.remedy(),
             Remedy::ReconsiderationFirst
+        );
+        // 36(七) is counted as 不予公开 (table 三 withheld_8): reconsideration first too.
+        assert_eq!(
+            Disposition::WithheldAdministrativeInquiry.remedy(),
+            Remedy::ReconsiderationFirst
+        );
+        for d in Disposition::ALL {
+            let refused =
+                d.annual_row().starts_with("withheld_") || d.annual_row() == "partially_disclosed";
+            assert_eq!(d.remedy() == Remedy::ReconsiderationFirst, refused, "{d:?}");
+            assert_eq!(d.ground_articles(false).is_some(), d.is_withholding());
+            assert_eq!(d.ground_description().is_some(), d.is_withholding());
+        }
+        assert_eq!(
+            Disposition::WithheldThirdParty.ground_articles(true),
+            Some("第十五条、第三十二条")
         );
         assert_eq!(Disposition::UnavailableNotHeld.remedy(), Remedy::General);
         assert_eq!(Disposition::Disclosed.remedy(), Remedy::General);

@@ -32,6 +32,8 @@ pub enum TemplateError {
     UnexpectedRemedy { file: String },
     #[error("{file}: no font has a glyph for {ch:?} (U+{code:04X})", code = u32::from(*ch))]
     MissingGlyph { file: String, ch: char },
+    #[error("{file}: {word:?} addresses the applicant in fixed words; use {{addressee}}")]
+    FixedAddress { file: String, word: String },
     #[error("the font {file} cannot be parsed")]
     Font { file: String },
     #[error("a {kind} letter needs a variant")]

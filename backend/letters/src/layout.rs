@@ -8,8 +8,8 @@
 //! as URLs and phone numbers whole, applies 避头尾 (closing punctuation never starts a line,
 //! opening punctuation never ends one: a closing mark is pushed into the line when a slight
 //! squeeze suffices, otherwise the last character moves down with it), justifies the lines
-//! of a paragraph, and pages the result, keeping the signature and date together with the
-//! last body line (GB/T 9704 7.3.5.5). The result is pure data; [`crate::pdf`] draws it and
+//! of a paragraph, and pages the result, keeping the attachment note, the signature and the
+//! date together with the last body line (GB/T 9704 7.3.5.5: no page without body text). The result is pure data; [`crate::pdf`] draws it and
 //! [`Page::text_lines`] prints it for previews and tests.
 
 use crate::compose::Letter;
@@ -432,9 +432,11 @@ pub(crate) fn lay_out(letter: &Letter, fonts: &Fonts) -> Vec<Page> {
     }
 
     // 附件说明 (7.3.4): a blank line, 左空二字 "附件：", numbered when there are several, wrapped
-    // lines aligned with the first character of the name. It stays with the signature.
+    // lines aligned with the first character of the name. It follows the body and stays with
+    // it and with the signature: a page of 附件, signature and date alone, without body text,
+    // is what 7.3.5 forbids.
     if !letter.attachments.is_empty() {
-        blank(&mut entries, false);
+        blank(&mut entries, true);
         let label = "附件：";
         let label_width =
             width_of(fonts, Role::Body, label, BODY_SIZE, BODY_SPACING) + BODY_SPACING;
@@ -457,10 +459,11 @@ pub(crate) fn lay_out(letter: &Letter, fonts: &Fonts) -> Vec<Page> {
                 Style::body(first, indent2 + label_width + number),
                 AREA_WIDTH,
             );
-            // The note moves to a new page as a whole, with the signature after it.
-            entries.extend(lines.into_iter().enumerate().map(|(j, line)| Entry {
+            // The note moves to a new page as a whole, with the last body line before it and
+            // the signature after it.
+            entries.extend(lines.into_iter().map(|line| Entry {
                 line: Some(line),
-                keep_with_prev: i > 0 || j > 0,
+                keep_with_prev: true,
             }));
         }
     }
@@ -751,5 +754,48 @@ mod tests {
         assert_eq!(pages[0].lines.len(), 19);
         let texts: Vec<_> = pages[1].text_lines();
         assert_eq!(texts, ["第19行", "", "", "机关", "日期"]);
+    }
+
+    /// A letter whose body is `n` lines of one short paragraph each.
+    fn letter_of(n: usize, attachments: usize) -> Letter {
+        Letter {
+            title: "政府信息公开申请答复书".into(),
+            number: "上住建依申复〔2026〕12号".into(),
+            salutation: "张三：".into(),
+            paragraphs: (0..n).map(|i| format!("正文第{i}段。")).collect(),
+            attachments: (0..attachments).map(|i| format!("附件材料{i}")).collect(),
+            signature: "杭州市上城区住房和城乡建设局".into(),
+            date: "2026年3月20日".into(),
+            note: Some("（联系人：王明）".into()),
+        }
+    }
+
+    #[test]
+    fn the_last_page_carries_body_text_whatever_line_the_body_ends_on() {
+        // Bodies ending on every line of the first three pages, with and without attachments.
+        for attachments in [0, 1, 3] {
+            for n in 1..70 {
+                let pages = lay_out(&letter_of(n, attachments), fonts());
+                let last = pages.last().map(|p| p.text_lines()).unwrap_or_default();
+                assert!(
+                    last.iter()
+                        .any(|l| l.trim_start_matches('\u{3000}').starts_with("正文第")),
+                    "{n} body lines, {attachments} attachments: last page {last:?}"
+                );
+                assert!(
+                    last.iter().any(|l| l == "杭州市上城区住房和城乡建设局"),
+                    "{n} body lines: the signature is on the last page"
+                );
+                for page in &pages[..pages.len() - 1] {
+                    let lines = page.text_lines();
+                    assert!(
+                        !lines
+                            .iter()
+                            .any(|l| l.trim_start_matches('\u{3000}').starts_with("附件")),
+                        "{n} body lines: the attachment note is on the last page"
+                    );
+                }
+            }
+        }
     }
 }

@@ -10,7 +10,8 @@
 //! with all follow from [`yishen_domain::Disposition`]; the templates only carry wording.
 //!
 //! Modules: `kind` (the letter kinds), `schema` (the fields each kind may and must use),
-//! `template` (the TOML templates and their checker), `compose` (filling), `font` (the
+//! `template` (the TOML templates and their checker), `text` (what people typed, made fit to
+//! stand in a sentence), `compose` (filling), `font` (the
 //! embedded faces — 仿宋 body, its fallback, the title's — and their metrics), `layout`
 //! (hand-written line breaking and pagination: printpdf leaves both to the caller), `pdf`
 //! (drawing with printpdf).
@@ -25,9 +26,11 @@ mod layout;
 mod pdf;
 mod schema;
 mod template;
+mod text;
 
 pub use error::{LetterError, TemplateError};
 pub use kind::LetterKind;
+pub use text::{clause, quoted_request};
 
 use font::Fonts;
 use template::Template;

@@ -16,6 +16,7 @@ use crate::LetterKind;
 const APPLICANT_LETTER: &[&str] = &[
     "agency_name",
     "applicant_name",
+    "addressee",
     "received_date",
     "channel",
     "tracking_no",
@@ -39,6 +40,18 @@ const CONSULTATION_LETTER: &[&str] = &[
     "verify_code",
 ];
 
+/// Whether letters of `kind` are addressed to the applicant (all but the consultations).
+pub(crate) fn addresses_applicant(kind: LetterKind) -> bool {
+    !matches!(
+        kind,
+        LetterKind::ThirdPartyConsultation | LetterKind::AgencyConsultation
+    )
+}
+
+/// Forms of address a template addressed to the applicant may not print itself: the case
+/// decides between 您 and 贵单位 ({addressee}).
+pub(crate) const FIXED_ADDRESS: &[&str] = &["您", "贵单位", "你单位", "（单位）"];
+
 /// The placeholders a template of `kind` may use.
 pub(crate) fn allowed(kind: LetterKind) -> Vec<&'static str> {
     let (base, extra): (&[&str], &[&str]) = match kind {
@@ -51,7 +64,7 @@ pub(crate) fn allowed(kind: LetterKind) -> Vec<&'static str> {
         LetterKind::AgencyConsultation => (CONSULTATION_LETTER, &[]),
         LetterKind::FeeNotice => (
             APPLICANT_LETTER,
-            &["reasons", "fee_basis", "amount", "payment_method"],
+            &["reasons_clause", "fee_basis", "amount", "payment_method"],
         ),
         LetterKind::ReasonsRequest => (APPLICANT_LETTER, &["reasons", "deadline"]),
         LetterKind::LaterDeadlineNotice => (APPLICANT_LETTER, &["reasons", "due_date"]),
@@ -83,6 +96,7 @@ pub(crate) fn required(kind: LetterKind) -> &'static [&'static str] {
         LetterKind::Receipt => &[
             "agency_name",
             "applicant_name",
+            "addressee",
             "issue_date",
             "received_date",
             "tracking_no",
@@ -90,6 +104,7 @@ pub(crate) fn required(kind: LetterKind) -> &'static [&'static str] {
         LetterKind::CorrectionNotice => &[
             "agency_name",
             "applicant_name",
+            "addressee",
             "issue_date",
             "received_date",
             "items",
@@ -98,6 +113,7 @@ pub(crate) fn required(kind: LetterKind) -> &'static [&'static str] {
         LetterKind::ExtensionNotice => &[
             "agency_name",
             "applicant_name",
+            "addressee",
             "issue_date",
             "received_date",
             "reasons",
@@ -110,6 +126,7 @@ pub(crate) fn required(kind: LetterKind) -> &'static [&'static str] {
         LetterKind::FeeNotice => &[
             "agency_name",
             "applicant_name",
+            "addressee",
             "issue_date",
             "received_date",
             "fee_basis",
@@ -119,6 +136,7 @@ pub(crate) fn required(kind: LetterKind) -> &'static [&'static str] {
         LetterKind::LaterDeadlineNotice => &[
             "agency_name",
             "applicant_name",
+            "addressee",
             "issue_date",
             "received_date",
             "reasons",
@@ -127,6 +145,7 @@ pub(crate) fn required(kind: LetterKind) -> &'static [&'static str] {
         LetterKind::ReasonsRequest => &[
             "agency_name",
             "applicant_name",
+            "addressee",
             "issue_date",
             "received_date",
             "reasons",
@@ -135,6 +154,7 @@ pub(crate) fn required(kind: LetterKind) -> &'static [&'static str] {
         LetterKind::NotProcessedNotice | LetterKind::Reply => &[
             "agency_name",
             "applicant_name",
+            "addressee",
             "issue_date",
             "received_date",
             "request_content",

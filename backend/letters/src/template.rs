@@ -255,6 +255,18 @@ impl Template {
                     placeholder: unknown.to_owned(),
                 });
             }
+            // The applicant is addressed as the case says (您 or 贵单位), through
+            // {addressee}: a fixed form of address would be wrong for one of the two.
+            if schema::addresses_applicant(self.kind)
+                && let Some(word) = schema::FIXED_ADDRESS
+                    .iter()
+                    .find(|w| text.literals().any(|l| l.contains(**w)))
+            {
+                return Err(TemplateError::FixedAddress {
+                    file: file(),
+                    word: (*word).to_owned(),
+                });
+            }
             let printable = text.literals().flat_map(str::chars);
             if let Some(ch) = printable
                 .filter(|c| !c.is_control())
@@ -413,7 +425,7 @@ mod tests {
 version = 1
 title = "政府信息公开申请接收回执"
 salutation = "{applicant_name}："
-paragraphs = ["本机关于{received_date}收到您的申请，登记编号为{tracking_no}。"]
+paragraphs = ["本机关于{received_date}收到{addressee}的申请，登记编号为{tracking_no}。"]
 signature = "{agency_name}"
 date = "{issue_date}"
 "#;
@@ -431,6 +443,7 @@ date = "{issue_date}"
                 [
                     "applicant_name",
                     "received_date",
+                    "addressee",
                     "tracking_no",
                     "agency_name",
                     "issue_date"
@@ -471,6 +484,18 @@ date = "{issue_date}"
                 ch: '\u{20000}'
             })
         );
+    }
+
+    #[test]
+    fn a_fixed_form_of_address_is_rejected() {
+        for word in ["您", "贵单位", "您（单位）"] {
+            let source = RECEIPT.replace("{addressee}", word);
+            let err = Template::check(LetterKind::Receipt, "mem.toml", &source, fonts()).err();
+            assert!(
+                matches!(err, Some(TemplateError::FixedAddress { .. })),
+                "{word}: {err:?}"
+            );
+        }
     }
 
     #[test]

@@ -33,6 +33,7 @@ fn sample() -> BTreeMap<&'static str, &'static str> {
     BTreeMap::from([
         ("agency_name", "杭州市上城区住房和城乡建设局"),
         ("applicant_name", APPLICANT),
+        ("addressee", "您"),
         ("party_name", PARTY),
         ("received_date", "2026年3月2日"),
         ("channel", "政府信息公开申请平台"),
@@ -55,7 +56,14 @@ fn sample() -> BTreeMap<&'static str, &'static str> {
         ("deadline", "2026年3月27日"),
         ("extension_days", "20"),
         ("reasons", "该报告为审查过程中形成的讨论稿，尚未定稿"),
-        ("withheld", "施工单位人员的身份证号码和联系电话"),
+        (
+            "withheld",
+            "（一）施工单位人员的身份证号码和联系电话，涉及商业秘密、个人隐私等，公开会对第三方合法权益造成损害，根据《中华人民共和国政府信息公开条例》第十五条、第三十二条的规定不予公开。\n（二）会议纪要中涉及内部讨论的部分，属于行政机关在履行行政管理职能过程中形成的讨论记录、过程稿、磋商信函、请示报告等过程性信息，根据《中华人民共和国政府信息公开条例》第十六条第二款的规定不予公开。",
+        ),
+        (
+            "reasons_clause",
+            "，具体情况如下：您于2026年3月内累计向本机关提出政府信息公开申请35件",
+        ),
         (
             "provided",
             "望江街道老旧小区改造项目竣工验收报告（删除个人信息后）",
@@ -66,7 +74,7 @@ fn sample() -> BTreeMap<&'static str, &'static str> {
         ),
         (
             "search_record",
-            "查询本机关2020年以来的收文、发文登记簿和档案目录",
+            "经在本机关档案室、业务科室及电子公文系统以项目名称、年度为关键词检索，未找到该信息。",
         ),
         (
             "competent_agency",
@@ -236,7 +244,7 @@ fn every_reply_variant_prints_its_decision_and_remedy() {
         assert_has(&text, &format!("{APPLICANT}："), &what);
         assert_has(
             &text,
-            "收到您（单位）通过政府信息公开申请平台提出的政府信息公开申请",
+            "收到您通过政府信息公开申请平台提出的政府信息公开申请",
             &what,
         );
         assert_has(&text, key_sentence(code), &what);
@@ -252,7 +260,8 @@ fn every_reply_variant_prints_its_decision_and_remedy() {
             !text.contains(&fill(unwanted)),
             "{what}: wrong remedy clause"
         );
-        if code.starts_with("withheld_") && code != "withheld_administrative_inquiry" {
+        // 复议前置 for every answer counted as 不予公开 or 部分公开, 36(七) among them.
+        if code.starts_with("withheld_") || code == "partially_disclosed" {
             assert_has(&text, &fill(R2), &what);
         }
         for field in d.fields.values() {
@@ -325,7 +334,7 @@ fn procedural_notices_print_their_content_and_no_remedy() {
             LetterKind::ExtensionNotice,
             "政府信息公开申请延期答复告知书",
             &[
-                "因该报告为审查过程中形成的讨论稿，尚未定稿，本机关无法在法定期限内作出答复",
+                "本机关无法在法定期限内作出答复，原因如下：该报告为审查过程中形成的讨论稿，尚未定稿。根据",
                 "答复期限延长20个工作日，本机关将于2026年3月30日前作出答复",
             ],
         ),

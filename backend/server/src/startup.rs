@@ -133,6 +133,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         index_feed: Default::default(),
         screening_cache: Arc::default(),
         stats_cache: Arc::default(),
+        table4_cache: Arc::default(),
     })
 }
 

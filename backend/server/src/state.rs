@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use crate::services::generation_cache::GenerationCache;
+
 use yishen_store::Pool;
 
 use crate::auth::tokens::TokenKeys;
@@ -38,7 +40,8 @@ pub struct AppState {
     pub index_feed: Arc<crate::services::similar::Feed>,
     /// Request signatures and restatements kept between screenings.
     pub screening_cache: Arc<crate::services::flags::ScreeningCache>,
-    pub stats_cache: Arc<crate::services::stats::StatsCache>,
+    pub stats_cache: Arc<GenerationCache<crate::services::stats::ReconsiderationStats>>,
+    pub table4_cache: Arc<GenerationCache<yishen_domain::annual::Table4>>,
 }
 
 impl AppState {

@@ -1,3 +1,4 @@
+DROP TRIGGER stats_litigations ON litigations;
 DROP TRIGGER stats_agencies ON agencies;
 DROP TRIGGER stats_calendar ON calendar_years;
 DROP TRIGGER stats_reconsiderations ON reconsiderations;

@@ -1,3 +1,6 @@
+DROP TRIGGER stats_litigations_delete;
+DROP TRIGGER stats_litigations_update;
+DROP TRIGGER stats_litigations_insert;
 DROP TRIGGER stats_agencies_delete;
 DROP TRIGGER stats_agencies_update;
 DROP TRIGGER stats_agencies_insert;

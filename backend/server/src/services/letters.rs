@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use yishen_domain::Disposition;
-use yishen_domain::case::{Action, AgencySettings, CaseEvent, Channel};
+use yishen_domain::case::{Action, AgencySettings, ApplicantCategory, CaseEvent, Channel};
 use yishen_domain::draft::DraftInput;
 use yishen_letters::{LetterData, LetterKind};
 use yishen_store::models::case::{self as case_store, CaseChanges};
@@ -89,8 +89,22 @@ fn fields(
     };
     put("agency_name", agency.name.clone());
     put("applicant_name", applicant_name.to_owned());
+    // One form of address for the applicant, everywhere: 您 for a person, 贵单位 for an
+    // organisation (letters.md §3.6's 范本: "您(或贵单位、贵公司等,下同)").
+    put(
+        "addressee",
+        if case.applicant_category == ApplicantCategory::NaturalPerson.as_str() {
+            "您"
+        } else {
+            "贵单位"
+        }
+        .to_owned(),
+    );
     put("tracking_no", case.tracking_no.clone());
-    put("request_content", case.content.clone());
+    put(
+        "request_content",
+        yishen_letters::quoted_request(&case.content),
+    );
     put("issue_date", chinese_date(issue_on));
     if let Some(r) = case.received_on {
         put("received_date", chinese_date(r));
@@ -124,8 +138,13 @@ fn fields(
     f
 }
 
-/// The values a reply takes from its approved draft.
-fn draft_fields(draft: &DraftInput, prior_reply: Option<String>) -> BTreeMap<String, String> {
+/// The values a reply takes from its approved draft. `third_party_consulted`: a third-party
+/// consultation was held and closed (条例32), so a third-party ground cites 第三十二条 too.
+fn draft_fields(
+    draft: &DraftInput,
+    prior_reply: Option<String>,
+    third_party_consulted: bool,
+) -> BTreeMap<String, String> {
     let mut f = BTreeMap::new();
     let mut put = |k: &str, v: String| {
         f.insert(k.to_owned(), v);
@@ -160,23 +179,58 @@ fn draft_fields(draft: &DraftInput, prior_reply: Option<String>) -> BTreeMap<Str
     if !draft.withheld_parts.is_empty() {
         put(
             "withheld",
-            draft
-                .withheld_parts
-                .iter()
-                .map(|p| {
-                    let ground = Disposition::parse(&p.ground)
-                        .map(Disposition::label)
-                        .unwrap_or("");
-                    format!("{}（{ground}）", p.part)
-                })
-                .collect::<Vec<_>>()
-                .join("；"),
+            withheld_sentences(&draft.withheld_parts, third_party_consulted),
         );
     }
     if let Some(p) = prior_reply {
         put("prior_reply", p);
     }
     f
+}
+
+/// The withheld parts of a partial disclosure, one sentence per line (one paragraph each in
+/// the letter), each stating what the part is under its own ground and the article that
+/// ground rests on (条例第十四条、第十五条、第十六条 or 第三十六条第（七）项, with 第三十二条 where
+/// the third party was consulted) — never the catalogue's label. Numbered （一）（二）… when
+/// there are several.
+fn withheld_sentences(parts: &[yishen_domain::draft::WithheldPart], consulted: bool) -> String {
+    let numbered = parts.len() > 1;
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let ground = Disposition::parse(&p.ground);
+            let what = yishen_letters::clause(&p.part);
+            let description = ground.and_then(Disposition::ground_description);
+            let articles = ground.and_then(|g| g.ground_articles(consulted));
+            let number = if numbered {
+                format!("（{}）", chinese_ordinal(i + 1))
+            } else {
+                String::new()
+            };
+            match (description, articles) {
+                (Some(d), Some(a)) => format!(
+                    "{number}{what}，{d}，根据《中华人民共和国政府信息公开条例》{a}的规定不予公开。"
+                ),
+                // Draft parsing admits only `withheld_*` grounds; should one slip through,
+                // the letter still states the part without inventing a ground.
+                _ => format!("{number}{what}，不予公开。"),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// 一, 二, … 九十九: the numbering of a letter's items.
+fn chinese_ordinal(n: usize) -> String {
+    const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        1..=9 => DIGITS[n].to_owned(),
+        10 => "十".to_owned(),
+        11..=19 => format!("十{}", DIGITS[n - 10]),
+        20..=99 => format!("{}十{}", DIGITS[n / 10], DIGITS[n % 10]),
+        _ => n.to_string(),
+    }
 }
 
 /// A code in groups of four, as printed (K7M2-Q9PX-4HTW); verification ignores the dashes.
@@ -290,19 +344,25 @@ fn reply_values(
     })?;
     let draft: DraftInput = serde_json::from_str(&stored.data).map_err(anyhow::Error::from)?;
     let prior_reply = match draft.prior_case.as_deref() {
-        Some(t) => case_store::find_by_tracking_no(conn, t.trim())?.map(|(c, _, _)| {
-            let lts = letter::for_case(conn, c.id).unwrap_or_default();
-            match lts.iter().rev().find(|l| l.voided_at.is_none()) {
-                Some(l) => format!("{}（{}）", chinese_date(l.issued_on), l.number),
-                None => c.tracking_no,
+        Some(t) => match case_store::find_by_tracking_no(conn, t.trim())? {
+            Some((c, _, _)) => {
+                let lts = letter::for_case(conn, c.id)?;
+                Some(match lts.iter().rev().find(|l| l.voided_at.is_none()) {
+                    Some(l) => format!("{}（{}）", chinese_date(l.issued_on), l.number),
+                    None => c.tracking_no,
+                })
             }
-        }),
+            None => None,
+        },
         None => None,
     };
+    let third_party_consulted = yishen_store::models::consultation::for_case(conn, case_id)?
+        .iter()
+        .any(|c| c.party_kind == "third_party" && c.closed_on.is_some());
     Ok((
         disposition,
         letter_for(disposition),
-        draft_fields(&draft, prior_reply),
+        draft_fields(&draft, prior_reply, third_party_consulted),
     ))
 }
 

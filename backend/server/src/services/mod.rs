@@ -10,6 +10,7 @@ pub mod cases;
 pub mod demo;
 pub mod dossier;
 pub mod flags;
+pub mod generation_cache;
 pub mod import;
 pub mod letters;
 pub mod manual;

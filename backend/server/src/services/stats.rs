@@ -163,68 +163,13 @@ pub async fn reconsideration(
                 ApiError::Forbidden(_) => ApiError::Forbidden(FORBIDDEN.into()),
                 other => other,
             })?;
-            // One computation at a time: readers that arrive while the statistics are being
-            // counted wait for them instead of counting them again.
-            let _computing = cache.computing.lock().map_err(|_| poisoned())?;
-            let key = (a.code.clone(), subtree, from, to);
+            let key = format!("{}|{subtree}|{from}|{to}", a.code);
             let generation = stats::generation(conn)?;
-            if let Some(hit) = cache.get(&key, generation)? {
-                return Ok(hit);
-            }
-            let computed = compute(conn, a, &scope, subtree, from, to)?;
-            cache.put(key, generation, computed.clone())?;
-            Ok(computed)
+            cache.get_or_compute(key, generation, || {
+                compute(conn, a, &scope, subtree, from, to)
+            })
         })
         .await
-}
-
-fn poisoned() -> ApiError {
-    ApiError::Internal(anyhow::anyhow!("statistics cache lock poisoned"))
-}
-
-/// Computed statistics by agency, subtree flag and period, each with the generation of the
-/// data it was read at (`yishen_store::models::stats::generation`): an entry is served only
-/// while the generation has not moved, so what it returns is what a count would return now.
-/// The reconsideration statistics read every concluded case of a province over the period
-/// (a second at a million cases); a reconsideration body's staff open them many times between
-/// two conclusions. Bounded: when full, it is emptied.
-#[derive(Debug, Default)]
-pub struct StatsCache {
-    entries: std::sync::Mutex<std::collections::HashMap<StatsKey, (i64, ReconsiderationStats)>>,
-    computing: std::sync::Mutex<()>,
-}
-
-type StatsKey = (String, bool, NaiveDate, NaiveDate);
-
-/// How many computed statistics are kept.
-const STATS_CACHE_ENTRIES: usize = 256;
-
-impl StatsCache {
-    fn get(
-        &self,
-        key: &StatsKey,
-        generation: i64,
-    ) -> Result<Option<ReconsiderationStats>, ApiError> {
-        let entries = self.entries.lock().map_err(|_| poisoned())?;
-        Ok(entries
-            .get(key)
-            .filter(|(g, _)| *g == generation)
-            .map(|(_, s)| s.clone()))
-    }
-
-    fn put(
-        &self,
-        key: StatsKey,
-        generation: i64,
-        stats: ReconsiderationStats,
-    ) -> Result<(), ApiError> {
-        let mut entries = self.entries.lock().map_err(|_| poisoned())?;
-        if entries.len() >= STATS_CACHE_ENTRIES {
-            entries.clear();
-        }
-        entries.insert(key, (generation, stats));
-        Ok(())
-    }
 }
 
 fn compute(

@@ -797,13 +797,14 @@ pub async fn notice_fee(
         (_, p) => p,
     };
     let on = on_or_today(state.clock.today(), body.on)?;
+    // The handler's finding, after a lead-in; none given, the notice states the finding of
+    // 条例第四十二条 alone (its sentence already says the volume exceeds a reasonable range).
     let fee_reasons = body
         .reasons
-        .map(|r| r.trim().to_owned())
+        .map(|r| yishen_letters::clause(&r))
         .filter(|r| !r.is_empty())
-        .unwrap_or_else(|| {
-            "您申请公开政府信息的数量、频次明显超过合理范围（条例第四十二条）".to_owned()
-        });
+        .map(|r| format!("，具体情况如下：{r}"))
+        .unwrap_or_default();
     let payment_method = body
         .payment_method
         .map(|r| r.trim().to_owned())
@@ -858,7 +859,7 @@ pub async fn notice_fee(
                 loaded,
                 LetterKind::FeeNotice,
                 vec![
-                    ("reasons", fee_reasons),
+                    ("reasons_clause", fee_reasons),
                     ("fee_basis", basis),
                     ("amount", amount.to_string()),
                     ("payment_method", payment_method),
