@@ -165,6 +165,32 @@ async fn an_approved_reply_is_numbered_rendered_verified_downloaded_and_delivere
     assert_eq!(v.status, 200, "{:?}", v.body);
     assert_eq!(v.body["number"], number);
     assert_eq!(v.body["agency"], "杭州市上城区人民政府办公室");
+    // The public page the letter's QR code opens: the letter's facts and fingerprint, as the
+    // code is printed (dashes and all), and nothing of the applicant.
+    let page = app.get(&format!("/verify/{printed}"), None).await;
+    assert_eq!(page.status, 200);
+    let html = page.body.as_str().expect("html");
+    for needle in [
+        number.as_str(),
+        "政府信息公开申请答复书",
+        "杭州市上城区人民政府办公室",
+        "有效",
+        letter["sha256"].as_str().expect("sha"),
+    ] {
+        assert!(html.contains(needle), "{needle} in the verification page");
+    }
+    assert!(
+        !html.contains("张三"),
+        "no personal data on the verification page"
+    );
+    let page = app.get("/verify?code=NOSUCHCODE22", None).await;
+    assert_eq!(page.status, 404);
+    assert!(
+        page.body
+            .as_str()
+            .expect("html")
+            .contains("没有与该核验码对应的文书")
+    );
     let other = app
         .get(
             &format!("/api/v1/letters/{}/pdf", letter["id"]),

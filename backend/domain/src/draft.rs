@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::case::IntakeIssue;
 use crate::disposition::{Disposition, Remedy};
 
+mod wording;
+
 pub const REASONS_MAX: usize = 5000;
 /// Reasons shorter than this, once boilerplate is removed, say nothing specific.
 pub const REASONS_MIN_SPECIFIC: usize = 10;
@@ -175,6 +177,8 @@ pub struct CaseFacts {
     pub working_days_left: Option<u32>,
     pub applicant_name: String,
     pub content: String,
+    /// The case's tracking number: any other written in the draft is a finding.
+    pub tracking_no: String,
     /// A third-party consultation (条例32) was opened and closed.
     pub third_party_consulted: bool,
     /// The `prior_case` names a concluded case of the same agency.
@@ -531,6 +535,45 @@ pub fn prereview(draft: &Draft, facts: &CaseFacts) -> Vec<Finding> {
             "答复书复述的申请内容与申请不符，可能答非所问",
         ));
     }
+    // The wording, as a legal adviser reads it (draft/wording.rs).
+    let single: [(&'static str, &'static str, Option<&str>); 6] = [
+        ("reasons", "理由", i.reasons.as_deref()),
+        ("search_record", "检索情况", i.search_record.as_deref()),
+        ("remedy_clause", "救济途径", i.remedy_clause.as_deref()),
+        ("request_summary", "申请内容", i.request_summary.as_deref()),
+        (
+            "access",
+            "获取方式",
+            i.access.as_ref().map(|a| a.method.as_str()),
+        ),
+        (
+            "competent_agency",
+            "负责公开的机关",
+            i.competent_agency.as_ref().map(|c| c.name.as_str()),
+        ),
+    ];
+    let texts: Vec<wording::Text<'_>> = single
+        .into_iter()
+        .filter_map(|(field, name, text)| Some((field, name, text?)))
+        .chain(
+            i.withheld_parts
+                .iter()
+                .map(|p| ("withheld_parts", "不予公开的内容", p.part.as_str())),
+        )
+        .chain(
+            i.provided
+                .iter()
+                .map(|p| ("provided", "提供的信息", p.as_str())),
+        )
+        .filter(|(_, _, t)| !t.trim().is_empty())
+        .collect();
+    out.extend(wording::check(
+        &texts,
+        d,
+        i.reasons.as_deref(),
+        &facts.tracking_no,
+        i.prior_case.as_deref(),
+    ));
     out.sort_by_key(|f| std::cmp::Reverse(f.severity));
     out
 }
@@ -547,6 +590,7 @@ mod tests {
             working_days_left: Some(14),
             applicant_name: "张三".into(),
             content: "请公开2025年本区旧城改造项目的征收补偿方案".into(),
+            tracking_no: "ZJ-HZ-SC-2026-000001".into(),
             third_party_consulted: false,
             prior_case_found: None,
             reconsideration_body_known: true,

@@ -24,6 +24,8 @@ pub(crate) struct Letter {
     pub(crate) signature: String,
     pub(crate) date: String,
     pub(crate) note: Option<String>,
+    /// Where the letter's QR code leads: its public verification page.
+    pub(crate) verify_url: Option<String>,
 }
 
 impl Letter {
@@ -135,6 +137,7 @@ pub(crate) fn compose(
         signature: one_line(parts.signature, fields, fonts)?,
         date: one_line(parts.date, fields, fonts)?,
         note: parts.note.map(|n| one_line(n, fields, fonts)).transpose()?,
+        verify_url: None,
     })
 }
 

@@ -79,7 +79,21 @@ pub(crate) struct PlacedLine {
 pub(crate) struct Page {
     pub(crate) lines: Vec<PlacedLine>,
     pub(crate) footer: Option<PlacedLine>,
+    /// The QR code of the letter's verification page, on the last page.
+    pub(crate) qr: Option<QrBox>,
 }
+
+/// Where a QR code goes: its lower-left corner and side, in points, and what it encodes.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct QrBox {
+    pub(crate) x: f32,
+    pub(crate) y: f32,
+    pub(crate) side: f32,
+    pub(crate) url: String,
+}
+
+/// The QR code's side: 20 mm, legible to a phone from a printed page.
+const QR_SIDE: f32 = 20.0 * MM;
 
 impl Page {
     /// The page as plain lines: blank grid lines kept, paragraph indents as ideographic
@@ -514,6 +528,19 @@ pub(crate) fn lay_out(letter: &Letter, fonts: &Fonts) -> Vec<Page> {
     }
 
     let mut pages = paginate(&entries);
+    // The QR code of the verification page sits at the left of the signature block on the
+    // last page, its foot on the date line's: the rows of the seal space, the signature and
+    // the date are free on the left (7.3.5.2 sets them 右空二字), so it touches no text.
+    if let (Some(url), Some(page)) = (&letter.verify_url, pages.last_mut())
+        && let Some(date) = page.lines.iter().rev().find(|l| l.text == letter.date)
+    {
+        page.qr = Some(QrBox {
+            x: AREA_LEFT,
+            y: date.y - (1.0 - ASCENT) * date.size,
+            side: QR_SIDE,
+            url: url.clone(),
+        });
+    }
     let count = pages.len();
     if count > 1 {
         for (i, page) in pages.iter_mut().enumerate() {
@@ -530,6 +557,7 @@ fn paginate(entries: &[Entry]) -> Vec<Page> {
     let mut pages = vec![Page {
         lines: Vec::new(),
         footer: None,
+        qr: None,
     }];
     let mut slot = 0;
     for (i, entry) in entries.iter().enumerate() {
@@ -546,6 +574,7 @@ fn paginate(entries: &[Entry]) -> Vec<Page> {
             pages.push(Page {
                 lines: Vec::new(),
                 footer: None,
+                qr: None,
             });
             slot = 0;
         }
@@ -767,6 +796,7 @@ mod tests {
             signature: "杭州市上城区住房和城乡建设局".into(),
             date: "2026年3月20日".into(),
             note: Some("（联系人：王明）".into()),
+            verify_url: None,
         }
     }
 

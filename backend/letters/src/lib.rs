@@ -78,6 +78,9 @@ pub struct Templates {
     /// One per kind, in the order of [`LetterKind::ALL`] (which is declaration order).
     templates: Vec<Template>,
     fonts: Fonts,
+    /// The public address the letters' QR codes lead to (`{base}/verify/{code}`); none, no
+    /// QR code.
+    verify_base: Option<String>,
 }
 
 /// The shipped templates, by kind.
@@ -121,7 +124,19 @@ impl Templates {
                 Template::check(kind, &file, shipped_source(kind), &fonts)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Templates { templates, fonts })
+        Ok(Templates {
+            templates,
+            fonts,
+            verify_base: None,
+        })
+    }
+
+    /// Prints on every letter that has a verification code a QR code of its public
+    /// verification page, `{base}/verify/{code}` (`base` like `https://yishen.example.gov.cn`).
+    pub fn with_verify_base(mut self, base: &str) -> Self {
+        let base = base.trim().trim_end_matches('/');
+        self.verify_base = (!base.is_empty()).then(|| base.to_owned());
+        self
     }
 
     fn template(&self, kind: LetterKind) -> &Template {
@@ -151,7 +166,17 @@ impl Templates {
     ) -> Result<(compose::Letter, Vec<layout::Page>), LetterError> {
         let disposition = Template::resolve(data.kind, data.variant.as_deref())?;
         let parts = self.template(data.kind).parts(disposition)?;
-        let letter = compose::compose(&parts, data, &self.fonts)?;
+        let mut letter = compose::compose(&parts, data, &self.fonts)?;
+        // A real code only: a draft's placeholder ("出具时生成") gets no QR code.
+        letter.verify_url = match (&self.verify_base, data.fields.get("verify_code")) {
+            (Some(base), Some(code))
+                if !code.is_empty()
+                    && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') =>
+            {
+                Some(format!("{base}/verify/{code}"))
+            }
+            _ => None,
+        };
         let pages = layout::lay_out(&letter, &self.fonts);
         Ok((letter, pages))
     }
@@ -203,6 +228,7 @@ impl Templates {
             signature: doc.signature.clone(),
             date: doc.date.clone(),
             note: None,
+            verify_url: None,
         };
         let pages = layout::lay_out(&letter, &self.fonts);
         Ok(pdf::write(&letter.info(), &pages, &self.fonts))

@@ -16,11 +16,12 @@
 use std::collections::BTreeMap;
 
 use printpdf::{
-    Codepoint, FontId, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem,
+    Codepoint, Color, FontId, LinePoint, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb, TextItem, WindingOrder,
 };
 
 use crate::font::{Face, Fonts};
-use crate::layout::{PAGE_HEIGHT, PAGE_WIDTH, Page, PlacedLine};
+use crate::layout::{PAGE_HEIGHT, PAGE_WIDTH, Page, PlacedLine, QrBox};
 
 /// A line with its text split into runs of one face.
 type Runs<'a> = (&'a PlacedLine, Vec<(Face, &'a str)>);
@@ -67,7 +68,7 @@ fn pdf_date(text: &str) -> Option<printpdf::DateTime> {
 
 pub(crate) fn write(info: &Info<'_>, pages: &[Page], fonts: &Fonts) -> Vec<u8> {
     let title = info.title;
-    let pages: Vec<Vec<Runs>> = pages
+    let runs: Vec<Vec<Runs>> = pages
         .iter()
         .map(|page| {
             page.lines
@@ -92,7 +93,7 @@ pub(crate) fn write(info: &Info<'_>, pages: &[Page], fonts: &Fonts) -> Vec<u8> {
         }
     }
     let mut ids: BTreeMap<Face, FontId> = BTreeMap::new();
-    for (_, runs) in pages.iter().flatten() {
+    for (_, runs) in runs.iter().flatten() {
         for &(face, _) in runs {
             ids.entry(face)
                 .or_insert_with(|| doc.add_font(fonts.font(face)));
@@ -135,12 +136,16 @@ pub(crate) fn write(info: &Info<'_>, pages: &[Page], fonts: &Fonts) -> Vec<u8> {
         }
         ops.push(Op::EndTextSection);
     };
-    let pdf_pages = pages
+    let pdf_pages = runs
         .iter()
-        .map(|lines| {
+        .zip(pages)
+        .map(|(lines, page)| {
             let mut ops = Vec::new();
             for line in lines {
                 draw(line, &mut ops);
+            }
+            if let Some(qr) = &page.qr {
+                draw_qr(qr, &mut ops);
             }
             PdfPage::new(Pt(PAGE_WIDTH).into(), Pt(PAGE_HEIGHT).into(), ops)
         })
@@ -151,6 +156,60 @@ pub(crate) fn write(info: &Info<'_>, pages: &[Page], fonts: &Fonts) -> Vec<u8> {
     };
     let mut warnings = Vec::new();
     doc.with_pages(pdf_pages).save(&options, &mut warnings)
+}
+
+/// The QR code as filled squares, one per dark module (medium error correction, which
+/// survives a fold or a stamp across it). A URL too long for a QR code draws nothing: the
+/// verification code printed in the 附注 stays.
+fn draw_qr(qr: &QrBox, ops: &mut Vec<Op>) {
+    let Ok(code) = qrcode::QrCode::with_error_correction_level(&qr.url, qrcode::EcLevel::M) else {
+        return;
+    };
+    let width = code.width();
+    let module = qr.side / width as f32;
+    let colors = code.to_colors();
+    let square = |col: usize, row: usize| {
+        // Rows run downwards from the top of the box.
+        let x = qr.x + col as f32 * module;
+        let y = qr.y + qr.side - (row + 1) as f32 * module;
+        let p = |x: f32, y: f32| LinePoint {
+            p: Point { x: Pt(x), y: Pt(y) },
+            bezier: false,
+        };
+        PolygonRing {
+            points: vec![
+                p(x, y),
+                p(x + module, y),
+                p(x + module, y + module),
+                p(x, y + module),
+            ],
+        }
+    };
+    let rings = colors
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c == qrcode::Color::Dark)
+        .map(|(i, _)| square(i % width, i / width))
+        .collect();
+    ops.extend([
+        Op::SaveGraphicsState,
+        Op::SetFillColor {
+            col: Color::Rgb(Rgb {
+                r: 0.0,
+                g: 0.0,
+                b: 0.0,
+                icc_profile: None,
+            }),
+        },
+        Op::DrawPolygon {
+            polygon: Polygon {
+                rings,
+                mode: PaintMode::Fill,
+                winding_order: WindingOrder::NonZero,
+            },
+        },
+        Op::RestoreGraphicsState,
+    ]);
 }
 
 #[cfg(test)]

@@ -768,3 +768,96 @@ fn the_pdf_says_what_it_is_who_issued_it_and_when() {
         "{created}"
     );
 }
+
+/// The QR code printed on a letter, read back from the page as a phone would read it: the last
+/// page rasterised by poppler's `pdftoppm` (greyscale PGM) and decoded with rqrr.
+#[test]
+fn every_letter_carries_a_qr_code_of_its_verification_page() {
+    let t = Templates::shipped()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .with_verify_base("https://yishen.example.gov.cn/");
+    for (kind, variant) in [
+        (LetterKind::Receipt, None),
+        (LetterKind::Reply, Some("partially_disclosed")),
+        (LetterKind::Reply, Some("withheld_process_info")),
+    ] {
+        let d = data(kind, variant);
+        let pdf = t.render(&d).unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let path = dir.path().join("letter.pdf");
+        std::fs::write(&path, &pdf).unwrap_or_else(|e| panic!("write: {e}"));
+        if let Ok(keep) = std::env::var("YISHEN_LETTERS_KEEP") {
+            let name = format!("qr-{kind}-{}.pdf", variant.unwrap_or("-"));
+            let _ = std::fs::write(PathBuf::from(keep).join(name), &pdf);
+        }
+        let pages = t.page_count(&d).unwrap_or_else(|e| panic!("{e}"));
+        let out = Command::new("pdftoppm")
+            .args([
+                "-gray",
+                "-r",
+                "200",
+                "-f",
+                &pages.to_string(),
+                "-l",
+                &pages.to_string(),
+            ])
+            .arg(&path)
+            .arg(dir.path().join("page"))
+            .output()
+            .unwrap_or_else(|e| panic!("pdftoppm (poppler-utils) must be installed: {e}"));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let pgm = std::fs::read_dir(dir.path())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "pgm"))
+            .unwrap_or_else(|| panic!("no page image"));
+        let (width, height, pixels) =
+            read_pgm(&std::fs::read(pgm).unwrap_or_else(|e| panic!("{e}")));
+        let mut img = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
+            pixels[y * width + x]
+        });
+        let grids = img.detect_grids();
+        assert_eq!(
+            grids.len(),
+            1,
+            "{kind} {variant:?}: one QR code on the last page"
+        );
+        let (_, content) = grids[0].decode().unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            content, "https://yishen.example.gov.cn/verify/K7M2-Q9PX-4HTW",
+            "{kind} {variant:?}"
+        );
+    }
+    // Without a public address there is none: the page is the QR code's squares lighter.
+    let d = data(LetterKind::Receipt, None);
+    let with = t.render(&d).map(|p| p.len()).unwrap_or_default();
+    let without = templates().render(&d).map(|p| p.len()).unwrap_or_default();
+    assert!(with > without, "{with} > {without}");
+}
+
+/// A binary greyscale PGM (P5, 8-bit): width, height, pixels.
+fn read_pgm(bytes: &[u8]) -> (usize, usize, Vec<u8>) {
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while fields.len() < 4 {
+        while bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields.push(String::from_utf8_lossy(&bytes[start..i]).into_owned());
+    }
+    assert_eq!(fields[0], "P5", "a binary greyscale PGM");
+    let width: usize = fields[1].parse().unwrap_or_else(|e| panic!("{e}"));
+    let height: usize = fields[2].parse().unwrap_or_else(|e| panic!("{e}"));
+    let pixels = bytes[i + 1..].to_vec();
+    assert_eq!(pixels.len(), width * height);
+    (width, height, pixels)
+}

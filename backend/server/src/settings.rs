@@ -43,6 +43,10 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// `None`: the SQLite file `yishen.sqlite3` in the data dir.
     pub database_url: Option<String>,
+    /// The address people reach the service at (`https://yishen.example.gov.cn`): the QR code
+    /// on every letter leads to `{public_url}/verify/{code}`. `None`: `http://{bind}`, which
+    /// only serves a trial on one machine.
+    pub public_url: Option<String>,
     /// A read-only replica the statistics and the annual report read (optional).
     pub database_replica_url: Option<String>,
     /// HS256 key for access tokens; `None`: generated once into the data dir.
@@ -77,6 +81,7 @@ impl Default for Settings {
             bind: "127.0.0.1:8080".into(),
             data_dir: PathBuf::from("./data"),
             database_url: None,
+            public_url: None,
             database_replica_url: None,
             jwt_secret: None,
             data_key: None,
@@ -102,6 +107,7 @@ struct FileSettings {
     bind: Option<String>,
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
+    public_url: Option<String>,
     database_replica_url: Option<String>,
     jwt_secret: Option<Secret>,
     data_key: Option<Secret>,
@@ -145,6 +151,9 @@ impl Settings {
         }
         if let Some(v) = var("YISHEN_DATABASE_URL").filter(|v| !v.is_empty()) {
             s.database_url = Some(v);
+        }
+        if let Some(v) = var("YISHEN_PUBLIC_URL").filter(|v| !v.trim().is_empty()) {
+            s.public_url = Some(v);
         }
         if let Some(v) = var("YISHEN_DATABASE_REPLICA_URL").filter(|v| !v.is_empty()) {
             s.database_replica_url = Some(v);
@@ -238,6 +247,9 @@ impl Settings {
         if let Some(v) = f.data_dir {
             self.data_dir = v;
         }
+        if let Some(v) = f.public_url {
+            self.public_url = Some(v);
+        }
         self.database_url = f.database_url.or(self.database_url.take());
         self.database_replica_url = f.database_replica_url.or(self.database_replica_url.take());
         self.jwt_secret = f.jwt_secret.or(self.jwt_secret.take());
@@ -282,6 +294,13 @@ impl Settings {
     }
 
     /// The database URL in effect.
+    /// Where the letters' QR codes lead: `public_url`, else this instance's own address.
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.bind))
+    }
+
     pub fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| {
             self.data_dir

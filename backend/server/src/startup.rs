@@ -104,7 +104,8 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     // Every placeholder of every template is checked here: a broken template stops the start.
     let templates = Arc::new(
         yishen_letters::Templates::shipped()
-            .map_err(|e| anyhow::anyhow!("letter templates: {e}"))?,
+            .map_err(|e| anyhow::anyhow!("letter templates: {e}"))?
+            .with_verify_base(&settings.public_url()),
     );
     let articles = Arc::new(
         yishen_domain::articles::Articles::shipped()

@@ -73,3 +73,29 @@
     if (d) { d.open = true; }
   });
 })();
+// Letter verification (/verify/{code}): hash the chosen PDF in the browser and compare it with
+// the SHA-256 recorded when the letter was issued. Nothing is uploaded.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-hash-check]").forEach(function (box) {
+    var input = box.querySelector("input[type=file]");
+    var out = box.querySelector(".hash-result");
+    if (!input || !out || !window.crypto || !window.crypto.subtle) { return; }
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      if (!file) { return; }
+      file.arrayBuffer().then(function (buf) {
+        return window.crypto.subtle.digest("SHA-256", buf);
+      }).then(function (digest) {
+        var hex = Array.prototype.map.call(new Uint8Array(digest), function (b) {
+          return ("0" + b.toString(16)).slice(-2);
+        }).join("");
+        var same = hex === box.getAttribute("data-hash-check");
+        out.textContent = same
+          ? "一致：该文件与本机关制发的文书完全相同。"
+          : "不一致：该文件与本机关制发的文书不同（指纹 " + hex + "），可能被修改过。";
+        out.className = "hash-result " + (same ? "ok" : "bad");
+      });
+    });
+  });
+})();

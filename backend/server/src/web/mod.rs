@@ -11,6 +11,7 @@ pub mod form;
 pub mod intake;
 pub mod session;
 pub mod stats;
+pub mod verify;
 pub mod work;
 
 use actix_web::http::StatusCode;
@@ -202,6 +203,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/register", web::get().to(auth::register_form))
         .route("/register", web::post().to(auth::register))
         .route("/logout", web::post().to(auth::logout))
+        .route("/verify", web::get().to(verify::verify_form))
+        .route("/verify/{code}", web::get().to(verify::verify_page))
         .route("/track", web::get().to(applicant::track_form))
         .route("/track", web::post().to(applicant::track))
         .route("/apply", web::get().to(applicant::apply_form))

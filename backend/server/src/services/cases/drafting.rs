@@ -52,6 +52,7 @@ fn facts(conn: &mut DbConn, loaded: &Loaded, draft: &Draft) -> Result<CaseFacts,
         working_days_left,
         applicant_name,
         content: loaded.case.content.clone(),
+        tracking_no: loaded.case.tracking_no.clone(),
         third_party_consulted,
         prior_case_found,
         reconsideration_body_known: agency::find(conn, loaded.case.agency_id)?
