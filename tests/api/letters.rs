@@ -953,3 +953,155 @@ async fn a_decision_ordering_a_new_reply_reopens_the_case_and_the_new_reply_is_n
     assert_eq!(case.body["status"], "replied");
     assert_eq!(case.body["clock_state"], "stopped");
 }
+
+/// A reply read as a legal adviser reads it, page by page (pdftotext ends each page with a
+/// form feed): an organisation asking, its request typed with its own 申请公开, inner quotes
+/// and a final 。; a partial disclosure withholding one part on each of four grounds, one of
+/// them a third party that was consulted.
+#[tokio::test]
+async fn a_partial_reply_to_an_organisation_reads_as_sentences_page_by_page() {
+    let app = spawn_app().await;
+    let clerk = app.token("demo-clerk").await;
+    let handler = app.token("demo-handler").await;
+    let legal = app.token("demo-legal").await;
+    let mut body = registration("2026-03-02");
+    body["applicant"] = json!({
+        "kind": "organization", "category": "business", "name": "杭州某某科技有限公司",
+        "id_type": "uscc", "id_number": "91350100M000100Y43", "phone": "0571 8700 1234",
+        "address": "杭州市上城区某某路8号"
+    });
+    body["content"] = json!("申请公开2025年本区旧城改造项目的会议纪要及\"征收补偿方案\"评估报告。");
+    let r = app.post("/api/v1/cases", Some(&clerk), &body).await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let id = r.body["id"].as_i64().expect("id");
+    let c = app
+        .post(
+            &format!("/api/v1/cases/{id}/consultations"),
+            Some(&handler),
+            &json!({"party_kind": "third_party", "party_name": "某某房地产开发有限公司", "on": "2026-03-03"}),
+        )
+        .await;
+    let cid = c.body["id"].as_i64().expect("consultation");
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/consultations/{cid}/close"),
+            Some(&handler),
+            &json!({"opinion": "object", "on": "2026-03-05"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let draft = json!({
+        "disposition": "partially_disclosed",
+        "reasons": "上述内容分别涉及第三方商业秘密、内部讨论、人事管理和经依法定密的内容",
+        "withheld_parts": [
+            {"part": "评估报告中某某房地产开发有限公司的报价明细。", "ground": "withheld_third_party"},
+            {"part": "会议纪要中涉及内部讨论的部分", "ground": "withheld_process_info"},
+            {"part": "参会人员的人事考核意见", "ground": "withheld_internal_affairs"},
+            {"part": "评估报告附件三", "ground": "withheld_state_secret"}
+        ],
+        "provided": ["2025年本区旧城改造项目会议纪要（删除不予公开的内容后）", "征收补偿方案评估报告（删除不予公开的内容后）"],
+        "remedy_clause": "如对本答复不服，应当先自收到本答复书之日起60日内向杭州市上城区人民政府申请行政复议；对行政复议决定不服的，可以自收到行政复议决定书之日起15日内依法向人民法院提起行政诉讼。"
+    });
+    let r = app
+        .post(&format!("/api/v1/cases/{id}/draft"), Some(&handler), &draft)
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    for (path, token, body) in [
+        ("submit", &handler, json!({})),
+        (
+            "review",
+            &legal,
+            json!({"decision": "approve", "comments": "同意"}),
+        ),
+        ("issue", &handler, json!({})),
+    ] {
+        let r = app
+            .post(&format!("/api/v1/cases/{id}/{path}"), Some(token), &body)
+            .await;
+        assert!(r.status == 200 || r.status == 201, "{path}: {:?}", r.body);
+    }
+    let letters = app
+        .get(&format!("/api/v1/cases/{id}/letters"), Some(&handler))
+        .await;
+    let reply = letters
+        .body
+        .as_array()
+        .expect("letters")
+        .iter()
+        .find(|l| l["kind"] == "reply")
+        .unwrap_or_else(|| panic!("{:?}", letters.body))
+        .clone();
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/letters/{}/pdf", reply["id"])))
+        .bearer_auth(&handler)
+        .send()
+        .await
+        .expect("pdf");
+    let bytes = res.bytes().await.expect("bytes");
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("reply.pdf");
+    std::fs::write(&path, &bytes).expect("write");
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext must be installed (poppler-utils)");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let flat = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+    let pages: Vec<String> = text
+        .split('\u{c}')
+        .map(flat)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let all = pages.concat();
+
+    // Addressed as the organisation it is, with the request quoted once and cleanly.
+    assert!(all.contains("收到贵单位通过"), "{all}");
+    assert!(
+        !all.contains('您'),
+        "an organisation is not addressed as 您: {all}"
+    );
+    assert!(
+        !all.contains("（单位）") && !all.contains("贵单位（您）"),
+        "{all}"
+    );
+    assert!(
+        all.contains("申请获取“2025年本区旧城改造项目的会议纪要及‘征收补偿方案’评估报告”。"),
+        "{all}"
+    );
+    assert!(
+        !all.contains("申请获取“申请公开") && !all.contains("。”"),
+        "{all}"
+    );
+    // Each withheld part as its own sentence with its own article; no catalogue label.
+    for sentence in [
+        "（一）评估报告中某某房地产开发有限公司的报价明细，涉及商业秘密、个人隐私等，公开会对第三方合法权益造成损害，根据《中华人民共和国政府信息公开条例》第十五条、第三十二条的规定不予公开。",
+        "（二）会议纪要中涉及内部讨论的部分，属于行政机关在履行行政管理职能过程中形成的讨论记录、过程稿、磋商信函、请示报告等过程性信息，根据《中华人民共和国政府信息公开条例》第十六条第二款的规定不予公开。",
+        "第十六条第一款的规定不予公开。",
+        "第十四条的规定不予公开。",
+        "不予公开的理由如下：上述内容分别涉及第三方商业秘密、内部讨论、人事管理和经依法定密的内容。",
+    ] {
+        assert!(all.contains(sentence), "{sentence} in {all}");
+    }
+    for label in [
+        "不予公开：属于",
+        "不予公开：保护",
+        "四类过程性信息",
+        "withheld",
+        "partially",
+    ] {
+        assert!(!all.contains(label), "{label} in {all}");
+    }
+    for doubled in ["。。", "，。", "经经", "申请公开申请"] {
+        assert!(!all.contains(doubled), "{doubled} in {all}");
+    }
+    // Reconsideration first, for a partial refusal.
+    assert!(all.contains("应当先自收到本答复书之日起60日内"), "{all}");
+    // The last page carries body text (the end of the remedy clause) with the signature.
+    let last = pages.last().expect("a page");
+    assert!(
+        last.contains("诉讼。") && last.contains("杭州市上城区人民政府办公室"),
+        "last page: {last}"
+    );
+}

@@ -432,6 +432,57 @@ async fn an_application_goes_from_a_phone_to_an_issued_letter_and_into_the_annua
     assert!(bytes.starts_with(b"%PDF"), "a PDF letter");
     w.logout().await;
 
+    // Whoever holds the letter scans its QR code: the public verification page, on a phone,
+    // checks the downloaded PDF in the browser.
+    let staff = w.app.token("demo-handler").await;
+    let letters = w
+        .app
+        .get(&format!("/api/v1/cases/{id}/letters"), Some(&staff))
+        .await;
+    let code = letters
+        .body
+        .as_array()
+        .expect("letters")
+        .iter()
+        .find(|l| href == format!("/letters/{}/pdf", l["id"]))
+        .and_then(|l| l["verify_code"].as_str())
+        .expect("the downloaded letter with its code")
+        .to_owned();
+    w.c.set_window_size(PHONE.0, PHONE.1).await.expect("resize");
+    w.goto(&format!("/verify/{code}")).await;
+    assert!(w.body().await.contains("有效"));
+    let file = std::env::temp_dir().join(format!("yishen-letter-{}.pdf", std::process::id()));
+    std::fs::write(&file, &bytes).expect("save the letter");
+    let input = w.c.find(Locator::Css("#pdf")).await.expect("file input");
+    input
+        .send_keys(&file.to_string_lossy())
+        .await
+        .expect("choose the file");
+    let mut answer = String::new();
+    for _ in 0..50 {
+        answer = w.text(".hash-result").await;
+        if !answer.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    use sha2::Digest;
+    let expected = hex::encode(sha2::Sha256::digest(&bytes));
+    let shown = w.text("#sha256").await;
+    assert_eq!(
+        shown, expected,
+        "the page shows the fingerprint of the letter downloaded"
+    );
+    assert!(answer.starts_with("一致"), "{answer}");
+    w.shot("verify-letter-phone").await;
+    w.c.set_window_size(DESKTOP.0, DESKTOP.1)
+        .await
+        .expect("resize");
+    w.goto(&format!("/verify?code={code}")).await;
+    assert!(w.body().await.contains("有效"));
+    w.shot("verify-letter-desktop").await;
+    let _ = std::fs::remove_file(&file);
+
     // Anyone with the tracking number and query code follows the case.
     w.goto("/track").await;
     w.fill("#tracking_no", &tracking_no).await;

@@ -16,6 +16,8 @@ struct Verify {
     l: Chrome,
     code: String,
     found: Option<VerifiedLetter>,
+    /// The date of issue as letters print it (2026年3月2日).
+    issued: String,
     not_found: bool,
 }
 
@@ -32,6 +34,7 @@ pub async fn verify_form(ctx: Ctx, q: web::Query<CodeQuery>) -> PageResult {
             l: ctx.chrome("文书核验"),
             code: String::new(),
             found: None,
+            issued: String::new(),
             not_found: false,
         }),
     }
@@ -57,6 +60,10 @@ async fn show(ctx: Ctx, code: String) -> PageResult {
         &Verify {
             l: ctx.chrome("文书核验"),
             code,
+            issued: found
+                .as_ref()
+                .map(|v| letters::chinese_date(v.issued_on))
+                .unwrap_or_default(),
             found,
             not_found,
         },
