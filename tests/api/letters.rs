@@ -956,8 +956,8 @@ async fn a_decision_ordering_a_new_reply_reopens_the_case_and_the_new_reply_is_n
 
 /// A reply read as a legal adviser reads it, page by page (pdftotext ends each page with a
 /// form feed): an organisation asking, its request typed with its own 申请公开, inner quotes
-/// and a final 。; a partial disclosure withholding one part on each of four grounds, one of
-/// them a third party that was consulted.
+/// and a final 。; a partial disclosure withholding one part on each of the eight grounds, one
+/// of them a third party that was consulted.
 #[tokio::test]
 async fn a_partial_reply_to_an_organisation_reads_as_sentences_page_by_page() {
     let app = spawn_app().await;
@@ -997,7 +997,11 @@ async fn a_partial_reply_to_an_organisation_reads_as_sentences_page_by_page() {
             {"part": "评估报告中某某房地产开发有限公司的报价明细。", "ground": "withheld_third_party"},
             {"part": "会议纪要中涉及内部讨论的部分", "ground": "withheld_process_info"},
             {"part": "参会人员的人事考核意见", "ground": "withheld_internal_affairs"},
-            {"part": "评估报告附件三", "ground": "withheld_state_secret"}
+            {"part": "评估报告附件三", "ground": "withheld_state_secret"},
+            {"part": "被征收人的不动产登记资料", "ground": "withheld_administrative_inquiry"},
+            {"part": "项目周边安保部署方案", "ground": "withheld_three_safeties"},
+            {"part": "违法建筑查处的行政执法案卷", "ground": "withheld_enforcement_file"},
+            {"part": "依法律规定不得公开的举报人信息", "ground": "withheld_prohibited_by_law"}
         ],
         "provided": ["2025年本区旧城改造项目会议纪要（删除不予公开的内容后）", "征收补偿方案评估报告（删除不予公开的内容后）"],
         "remedy_clause": "如对本答复不服，应当先自收到本答复书之日起60日内向杭州市上城区人民政府申请行政复议；对行政复议决定不服的，可以自收到行政复议决定书之日起15日内依法向人民法院提起行政诉讼。"
@@ -1049,10 +1053,13 @@ async fn a_partial_reply_to_an_organisation_reads_as_sentences_page_by_page() {
         .expect("pdftotext must be installed (poppler-utils)");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let flat = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+    // Each page without its page number ("— 2 —"), which pdftotext may set anywhere in it.
     let pages: Vec<String> = text
         .split('\u{c}')
         .map(flat)
         .filter(|p| !p.is_empty())
+        .enumerate()
+        .map(|(i, p)| p.replace(&format!("—{}—", i + 1), ""))
         .collect();
     let all = pages.concat();
 
@@ -1078,8 +1085,12 @@ async fn a_partial_reply_to_an_organisation_reads_as_sentences_page_by_page() {
     for sentence in [
         "（一）评估报告中某某房地产开发有限公司的报价明细，涉及商业秘密、个人隐私等，公开会对第三方合法权益造成损害，根据《中华人民共和国政府信息公开条例》第十五条、第三十二条的规定不予公开。",
         "（二）会议纪要中涉及内部讨论的部分，属于行政机关在履行行政管理职能过程中形成的讨论记录、过程稿、磋商信函、请示报告等过程性信息，根据《中华人民共和国政府信息公开条例》第十六条第二款的规定不予公开。",
-        "第十六条第一款的规定不予公开。",
-        "第十四条的规定不予公开。",
+        "（三）参会人员的人事考核意见，属于人事管理、后勤管理、内部工作流程等方面的内部事务信息，根据《中华人民共和国政府信息公开条例》第十六条第一款的规定不予公开。",
+        "（四）评估报告附件三，属于依法确定为国家秘密的政府信息，根据《中华人民共和国政府信息公开条例》第十四条的规定不予公开。",
+        "（五）被征收人的不动产登记资料，属于工商、不动产登记资料等信息，有关法律、行政法规对该信息的获取有特别规定，根据《中华人民共和国政府信息公开条例》第三十六条第（七）项的规定，请依照有关法律、行政法规的规定办理。",
+        "（六）项目周边安保部署方案，属于公开后可能危及国家安全、公共安全、经济安全、社会稳定的政府信息，根据《中华人民共和国政府信息公开条例》第十四条的规定不予公开。",
+        "（七）违法建筑查处的行政执法案卷，属于行政执法案卷信息，根据《中华人民共和国政府信息公开条例》第十六条第二款的规定不予公开。",
+        "（八）依法律规定不得公开的举报人信息，属于法律、行政法规禁止公开的政府信息，根据《中华人民共和国政府信息公开条例》第十四条的规定不予公开。",
         "不予公开的理由如下：上述内容分别涉及第三方商业秘密、内部讨论、人事管理和经依法定密的内容。",
     ] {
         assert!(all.contains(sentence), "{sentence} in {all}");

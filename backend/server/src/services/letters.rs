@@ -209,6 +209,12 @@ fn withheld_sentences(parts: &[yishen_domain::draft::WithheldPart], consulted: b
                 String::new()
             };
             match (description, articles) {
+                // 36(七): not refused as such but referred to the law that governs access.
+                (Some(d), Some(a)) if ground == Some(Disposition::WithheldAdministrativeInquiry) => {
+                    format!(
+                        "{number}{what}，{d}，根据《中华人民共和国政府信息公开条例》{a}的规定，请依照有关法律、行政法规的规定办理。"
+                    )
+                }
                 (Some(d), Some(a)) => format!(
                     "{number}{what}，{d}，根据《中华人民共和国政府信息公开条例》{a}的规定不予公开。"
                 ),

@@ -108,43 +108,34 @@ pub fn table3_counts(
     scope: &ReportScope,
     year: i32,
 ) -> QueryResult<Table3Counts> {
-    use crate::schema::{report_tallies as t, report_tally_deltas as d};
+    use crate::schema::{report_tallies, report_tally_deltas};
     type Key = (String, String, i32, i32);
     let mut sums: std::collections::BTreeMap<Key, i64> = std::collections::BTreeMap::new();
-    let folded = t::table
-        .inner_join(agencies::table.on(agencies::id.eq(t::agency_id)))
-        .filter(t::received_year.le(year))
-        .filter(t::concluded_year.ge(year))
-        .select((
-            t::category,
-            t::disposition,
-            t::received_year,
-            t::concluded_year,
-            t::n,
-        ))
-        .into_boxed();
-    let folded: Vec<(String, String, i32, i32, i64)> = match scope {
-        ReportScope::Agency(id) => folded.filter(t::agency_id.eq(*id)),
-        ReportScope::Subtree(path) => folded.filter(agencies::path.like(format!("{path}%"))),
+    // The same query over the folded tallies and the pending deltas (two tables of one shape).
+    macro_rules! keys_in_year {
+        ($t:ident) => {{
+            let q = $t::table
+                .inner_join(agencies::table.on(agencies::id.eq($t::agency_id)))
+                .filter($t::received_year.le(year))
+                .filter($t::concluded_year.ge(year))
+                .select((
+                    $t::category,
+                    $t::disposition,
+                    $t::received_year,
+                    $t::concluded_year,
+                    $t::n,
+                ))
+                .into_boxed();
+            let rows: Vec<(String, String, i32, i32, i64)> = match scope {
+                ReportScope::Agency(id) => q.filter($t::agency_id.eq(*id)),
+                ReportScope::Subtree(path) => q.filter(agencies::path.like(format!("{path}%"))),
+            }
+            .load(conn)?;
+            rows
+        }};
     }
-    .load(conn)?;
-    let pending = d::table
-        .inner_join(agencies::table.on(agencies::id.eq(d::agency_id)))
-        .filter(d::received_year.le(year))
-        .filter(d::concluded_year.ge(year))
-        .select((
-            d::category,
-            d::disposition,
-            d::received_year,
-            d::concluded_year,
-            d::n,
-        ))
-        .into_boxed();
-    let pending: Vec<(String, String, i32, i32, i64)> = match scope {
-        ReportScope::Agency(id) => pending.filter(d::agency_id.eq(*id)),
-        ReportScope::Subtree(path) => pending.filter(agencies::path.like(format!("{path}%"))),
-    }
-    .load(conn)?;
+    let folded = keys_in_year!(report_tallies);
+    let pending = keys_in_year!(report_tally_deltas);
     for (category, disposition, received, concluded, n) in folded.into_iter().chain(pending) {
         *sums
             .entry((category, disposition, received, concluded))
