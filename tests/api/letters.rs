@@ -412,7 +412,8 @@ async fn procedural_notices_are_issued_with_their_actions() {
     );
 }
 
-async fn pdf_text(app: &TestApp, path: &str, token: &str) -> (u16, String) {
+/// A download as the bearer of `token` gets it: status and bytes.
+async fn pdf_bytes(app: &TestApp, path: &str, token: &str) -> (u16, Vec<u8>) {
     let res = app
         .client
         .get(app.url(path))
@@ -421,7 +422,11 @@ async fn pdf_text(app: &TestApp, path: &str, token: &str) -> (u16, String) {
         .await
         .expect("pdf");
     let status = res.status().as_u16();
-    let bytes = res.bytes().await.expect("bytes");
+    (status, res.bytes().await.expect("bytes").to_vec())
+}
+
+async fn pdf_text(app: &TestApp, path: &str, token: &str) -> (u16, String) {
+    let (status, bytes) = pdf_bytes(app, path, token).await;
     if status != 200 {
         return (status, String::from_utf8_lossy(&bytes).into_owned());
     }
@@ -1035,14 +1040,12 @@ async fn a_partial_reply_to_an_organisation_reads_as_sentences_page_by_page() {
         .find(|l| l["kind"] == "reply")
         .unwrap_or_else(|| panic!("{:?}", letters.body))
         .clone();
-    let res = app
-        .client
-        .get(app.url(&format!("/api/v1/letters/{}/pdf", reply["id"])))
-        .bearer_auth(&handler)
-        .send()
-        .await
-        .expect("pdf");
-    let bytes = res.bytes().await.expect("bytes");
+    let (_, bytes) = pdf_bytes(
+        &app,
+        &format!("/api/v1/letters/{}/pdf", reply["id"]),
+        &handler,
+    )
+    .await;
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("reply.pdf");
     std::fs::write(&path, &bytes).expect("write");

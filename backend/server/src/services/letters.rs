@@ -362,9 +362,8 @@ fn reply_values(
         },
         None => None,
     };
-    let third_party_consulted = yishen_store::models::consultation::for_case(conn, case_id)?
-        .iter()
-        .any(|c| c.party_kind == "third_party" && c.closed_on.is_some());
+    let third_party_consulted =
+        yishen_store::models::consultation::third_party_consulted(conn, case_id)?;
     Ok((
         disposition,
         letter_for(disposition),

@@ -47,6 +47,19 @@ pub fn for_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<Consultation
         .load(conn)
 }
 
+/// Whether a third party was consulted on the case and the consultation closed (条例32): what
+/// pre-review asks before a third-party ground and what lets a letter cite 第三十二条.
+pub fn third_party_consulted(conn: &mut DbConn, case_id: i64) -> QueryResult<bool> {
+    use diesel::dsl::exists;
+    diesel::select(exists(
+        consultations::table
+            .filter(consultations::case_id.eq(case_id))
+            .filter(consultations::party_kind.eq("third_party"))
+            .filter(consultations::closed_on.is_not_null()),
+    ))
+    .get_result(conn)
+}
+
 /// Closes an open consultation of the case; false when there is none with that id.
 pub fn close(
     conn: &mut DbConn,

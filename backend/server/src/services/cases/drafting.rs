@@ -26,9 +26,7 @@ fn facts(conn: &mut DbConn, loaded: &Loaded, draft: &Draft) -> Result<CaseFacts,
         }
         _ => None,
     };
-    let third_party_consulted = consultation::for_case(conn, loaded.case.id)?
-        .iter()
-        .any(|c| c.party_kind == "third_party" && c.closed_on.is_some());
+    let third_party_consulted = consultation::third_party_consulted(conn, loaded.case.id)?;
     let prior_case_found = match draft.input.prior_case.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(p) => Some(match TrackingNo::parse(p) {
