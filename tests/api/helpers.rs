@@ -228,3 +228,21 @@ pub fn problem_fields(body: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// A seal image for the tests: a red ring and centre as a PNG, `side` px square, on a ground
+/// of white with alpha `background_alpha` (0: transparent, 255: opaque).
+pub fn seal_png(side: u32, background_alpha: u8) -> Vec<u8> {
+    let c = side as f32 / 2.0;
+    let img = image::RgbaImage::from_fn(side, side, |x, y| {
+        let d = ((x as f32 - c).powi(2) + (y as f32 - c).powi(2)).sqrt();
+        if (d > c * 0.86 && d < c * 0.97) || d < c * 0.25 {
+            image::Rgba([214, 20, 28, 255])
+        } else {
+            image::Rgba([255, 255, 255, background_alpha])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("encodes");
+    out.into_inner()
+}

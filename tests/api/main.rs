@@ -18,6 +18,7 @@ mod http_basics;
 mod letters;
 mod report;
 mod screening;
+mod seals;
 mod similar;
 mod stats;
 mod web;

@@ -719,6 +719,42 @@ async fn every_role_works_a_day_on_a_phone_and_at_a_desk() {
         &[("/work", "queue-approver"), (&case, "case-approver")],
     )
     .await;
+    // The agency administrator sets the seal of its letters: an opaque scan is refused with
+    // the reason beside the field, a transparent PNG is taken and shown.
+    w.login("demo-admin", DESKTOP).await;
+    w.goto("/admin/agencies").await;
+    let dir = tempfile::tempdir().expect("dir");
+    let (opaque, clear) = (dir.path().join("scan.png"), dir.path().join("seal.png"));
+    std::fs::write(&opaque, helpers::seal_png(600, 255)).expect("write");
+    std::fs::write(&clear, helpers::seal_png(900, 0)).expect("write");
+    let input =
+        w.c.find(Locator::Css("#s-ZJ-HZ-SC-file"))
+            .await
+            .expect("file input");
+    input
+        .send_keys(&opaque.to_string_lossy())
+        .await
+        .expect("choose");
+    w.submit("#seal-ZJ-HZ-SC + p + form button[type=submit]")
+        .await;
+    let body = w.body().await;
+    assert!(body.contains("透明背景"), "{body}");
+    w.shot("seal-refused-desktop").await;
+    let input =
+        w.c.find(Locator::Css("#s-ZJ-HZ-SC-file"))
+            .await
+            .expect("file input");
+    input
+        .send_keys(&clear.to_string_lossy())
+        .await
+        .expect("choose");
+    w.fill("#s-ZJ-HZ-SC-mm", "40").await;
+    w.submit("#seal-ZJ-HZ-SC + p + form button[type=submit]")
+        .await;
+    assert_eq!(w.path().await, "/admin/agencies");
+    let body = w.body().await;
+    assert!(body.contains("印章宽40毫米"), "{body}");
+    w.logout().await;
     w.pages(
         "demo-admin",
         &[

@@ -7,12 +7,13 @@ use std::collections::BTreeMap;
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use yishen_letters::{LetterData, LetterKind, Templates};
+use yishen_letters::{LetterData, LetterKind, Seal, Templates};
 
 fn reply() -> LetterData {
     let fields = [
         ("agency_name", "杭州市上城区住房和城乡建设局"),
         ("applicant_name", "张堃喆"),
+        ("addressee", "您"),
         ("received_date", "2026年3月2日"),
         ("channel", "政府信息公开申请平台"),
         ("tracking_no", "ZJ-HZ-SC-2026-000123"),
@@ -47,6 +48,23 @@ fn two_page_reply() -> LetterData {
     data
 }
 
+/// A red ring on a clear ground, as an agency's scanned seal would be after cropping.
+fn seal_png(side: u32) -> Vec<u8> {
+    let c = side as f32 / 2.0;
+    let img = image::RgbaImage::from_fn(side, side, |x, y| {
+        let d = ((x as f32 - c).powi(2) + (y as f32 - c).powi(2)).sqrt();
+        if (d > c * 0.86 && d < c * 0.97) || d < c * 0.25 {
+            image::Rgba([214, 20, 28, 255])
+        } else {
+            image::Rgba([255, 255, 255, 0])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .unwrap_or_else(|e| panic!("{e}"));
+    out.into_inner()
+}
+
 fn bench(c: &mut Criterion) {
     let templates = match Templates::shipped() {
         Ok(t) => t,
@@ -65,6 +83,16 @@ fn bench(c: &mut Criterion) {
     });
     c.bench_function("render two-page reply (pdf)", |b| {
         b.iter(|| templates.render(black_box(&two_pages)))
+    });
+    // A seal of 42 mm kept at 300 dpi (496 px square): its pixels and soft mask are
+    // compressed into every sealed letter.
+    let seal = Seal::from_png(&seal_png(900), 42).unwrap_or_else(|e| panic!("{e}"));
+    match templates.render_sealed(&data, Some(&seal)) {
+        Ok(pdf) => eprintln!("one-page sealed reply: {} bytes", pdf.len()),
+        Err(e) => panic!("{e}"),
+    }
+    c.bench_function("render one-page reply sealed (pdf)", |b| {
+        b.iter(|| templates.render_sealed(black_box(&data), Some(&seal)))
     });
     c.bench_function("lay out one-page reply (text)", |b| {
         b.iter(|| templates.text(black_box(&data)))

@@ -81,6 +81,17 @@ pub(crate) struct Page {
     pub(crate) footer: Option<PlacedLine>,
     /// The QR code of the letter's verification page, on the last page.
     pub(crate) qr: Option<QrBox>,
+    /// Where the agency's seal is pressed, on the last page of a sealed letter.
+    pub(crate) seal: Option<SealBox>,
+}
+
+/// Where a seal image goes: its lower-left corner and size, in points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct SealBox {
+    pub(crate) x: f32,
+    pub(crate) y: f32,
+    pub(crate) width: f32,
+    pub(crate) height: f32,
 }
 
 /// Where a QR code goes: its lower-left corner and side, in points, and what it encodes.
@@ -395,8 +406,19 @@ fn width_of(fonts: &Fonts, role: Role, text: &str, size: f32, spacing: f32) -> f
         + spacing * glyphs.saturating_sub(1) as f32
 }
 
-/// Lays `letter` out on as many pages as it needs.
-pub(crate) fn lay_out(letter: &Letter, fonts: &Fonts) -> Vec<Page> {
+/// Blank lines between the body (or attachment note) and the signature of a sealed letter
+/// whose seal is `height` pt tall: the seal's centre sits at the top of the signature's line,
+/// so the signature and the date lie below it (7.3.5.1), and its top comes within one line
+/// of the body without reaching into the body's glyphs (the few points of a line's foot
+/// below its characters may be covered).
+fn seal_lines(height: f32) -> usize {
+    const FOOT: f32 = 5.0;
+    (((height / 2.0 - FOOT) / LINE_PITCH).ceil().max(1.0)) as usize
+}
+
+/// Lays `letter` out on as many pages as it needs; `seal` is the printed size (width,
+/// height, pt) of the seal pressed on it, if it is sealed.
+pub(crate) fn lay_out(letter: &Letter, fonts: &Fonts, seal: Option<(f32, f32)>) -> Vec<Page> {
     let mut entries: Vec<Entry> = Vec::new();
     let push = |entries: &mut Vec<Entry>, lines: Vec<Laid>| {
         entries.extend(lines.into_iter().map(|line| Entry {
@@ -482,10 +504,13 @@ pub(crate) fn lay_out(letter: &Letter, fonts: &Fonts) -> Vec<Page> {
         }
     }
 
-    // Signature and date (7.3.5.2): the agency 右空二字, the date on the next line starting two
-    // characters further right; a date longer than that is set 右空二字 and the agency moves
-    // left with it. They stay on one page with the last body line (7.3.5.5).
-    for _ in 0..SEAL_LINES {
+    // Signature and date. Unsealed (7.3.5.2): the agency 右空二字, the date on the next line
+    // starting two characters further right; a date longer than that is set 右空二字 and the
+    // agency moves left with it. Sealed (7.3.5.1): the date 右空四字 and the agency centred
+    // over it (moved left as a whole when a long name would pass the right edge), the seal
+    // centred over both. They stay on one page with the last body line (7.3.5.5).
+    let seal_blank = seal.map_or(SEAL_LINES, |(_, h)| seal_lines(h));
+    for _ in 0..seal_blank {
         blank(&mut entries, true);
     }
     let sig_width = width_of(
@@ -496,12 +521,24 @@ pub(crate) fn lay_out(letter: &Letter, fonts: &Fonts) -> Vec<Page> {
         BODY_SPACING,
     );
     let date_width = width_of(fonts, Role::Body, &letter.date, BODY_SIZE, BODY_SPACING);
-    let mut sig_x = AREA_WIDTH - indent2 - sig_width;
-    let mut date_x = sig_x + indent2;
-    if date_x + date_width > AREA_WIDTH - indent2 + EPS {
-        date_x = AREA_WIDTH - indent2 - date_width;
-        sig_x = date_x - indent2;
-    }
+    let (sig_x, date_x) = if seal.is_some() {
+        let mut date_x = AREA_WIDTH - 2.0 * indent2 - date_width;
+        let mut sig_x = date_x + (date_width - sig_width) / 2.0;
+        let overrun = sig_x + sig_width - AREA_WIDTH;
+        if overrun > 0.0 {
+            sig_x -= overrun;
+            date_x -= overrun;
+        }
+        (sig_x, date_x)
+    } else {
+        let mut sig_x = AREA_WIDTH - indent2 - sig_width;
+        let mut date_x = sig_x + indent2;
+        if date_x + date_width > AREA_WIDTH - indent2 + EPS {
+            date_x = AREA_WIDTH - indent2 - date_width;
+            sig_x = date_x - indent2;
+        }
+        (sig_x, date_x)
+    };
     for (text, x) in [(&letter.signature, sig_x), (&letter.date, date_x)] {
         entries.push(Entry {
             line: Some(Laid {
@@ -515,8 +552,16 @@ pub(crate) fn lay_out(letter: &Letter, fonts: &Fonts) -> Vec<Page> {
             keep_with_prev: true,
         });
     }
-    // 附注 (7.3.6): 居左空二字, on the line after the date.
+    // 附注 (7.3.6): 居左空二字, on the line after the date; under a seal that reaches lower,
+    // as far down as the seal's foot.
     if let Some(note) = &letter.note {
+        if let Some((_, h)) = seal {
+            const HEAD: f32 = 5.0;
+            let below = ((h / 2.0 - 2.0 * LINE_PITCH - HEAD) / LINE_PITCH).ceil();
+            for _ in 0..below.max(0.0) as usize {
+                blank(&mut entries, true);
+            }
+        }
         entries.extend(
             lay(fonts, note, Style::body(indent2, indent2), AREA_WIDTH)
                 .into_iter()
@@ -541,6 +586,25 @@ pub(crate) fn lay_out(letter: &Letter, fonts: &Fonts) -> Vec<Page> {
             url: url.clone(),
         });
     }
+    // The seal: centred over the date (and so over the signature), its centre at the top of
+    // the signature's line.
+    if let (Some((width, height)), Some(page)) = (seal, pages.last_mut()) {
+        let lines = &page.lines;
+        let date = lines.iter().rposition(|l| l.text == letter.date);
+        if let Some(d) = date
+            && d > 0
+        {
+            let (sig, date) = (&lines[d - 1], &lines[d]);
+            let centre_x = date.x + date_width / 2.0;
+            let top_of_signature = sig.y + ASCENT * sig.size + (LINE_PITCH - sig.size) / 2.0;
+            page.seal = Some(SealBox {
+                x: centre_x - width / 2.0,
+                y: top_of_signature - height / 2.0,
+                width,
+                height,
+            });
+        }
+    }
     let count = pages.len();
     if count > 1 {
         for (i, page) in pages.iter_mut().enumerate() {
@@ -558,6 +622,7 @@ fn paginate(entries: &[Entry]) -> Vec<Page> {
         lines: Vec::new(),
         footer: None,
         qr: None,
+        seal: None,
     }];
     let mut slot = 0;
     for (i, entry) in entries.iter().enumerate() {
@@ -575,6 +640,7 @@ fn paginate(entries: &[Entry]) -> Vec<Page> {
                 lines: Vec::new(),
                 footer: None,
                 qr: None,
+                seal: None,
             });
             slot = 0;
         }
@@ -805,7 +871,7 @@ mod tests {
         // Bodies ending on every line of the first three pages, with and without attachments.
         for attachments in [0, 1, 3] {
             for n in 1..70 {
-                let pages = lay_out(&letter_of(n, attachments), fonts());
+                let pages = lay_out(&letter_of(n, attachments), fonts(), None);
                 let last = pages.last().map(|p| p.text_lines()).unwrap_or_default();
                 assert!(
                     last.iter()

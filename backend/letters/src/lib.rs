@@ -13,8 +13,8 @@
 //! `template` (the TOML templates and their checker), `text` (what people typed, made fit to
 //! stand in a sentence), `compose` (filling), `font` (the
 //! embedded faces — 仿宋 body, its fallback, the title's — and their metrics), `layout`
-//! (hand-written line breaking and pagination: printpdf leaves both to the caller), `pdf`
-//! (drawing with printpdf).
+//! (hand-written line breaking and pagination: printpdf leaves both to the caller), `seal`
+//! (an agency's seal image, checked), `pdf` (drawing with printpdf).
 
 use std::collections::BTreeMap;
 
@@ -25,11 +25,13 @@ mod kind;
 mod layout;
 mod pdf;
 mod schema;
+mod seal;
 mod template;
 mod text;
 
 pub use error::{LetterError, TemplateError};
 pub use kind::LetterKind;
+pub use seal::{DIAMETER_MM as SEAL_DIAMETER_MM, Seal, SealError};
 pub use text::{clause, quoted_request};
 
 use font::Fonts;
@@ -163,6 +165,7 @@ impl Templates {
     fn lay_out(
         &self,
         data: &LetterData,
+        seal: Option<&Seal>,
     ) -> Result<(compose::Letter, Vec<layout::Page>), LetterError> {
         let disposition = Template::resolve(data.kind, data.variant.as_deref())?;
         let parts = self.template(data.kind).parts(disposition)?;
@@ -177,15 +180,26 @@ impl Templates {
             }
             _ => None,
         };
-        let pages = layout::lay_out(&letter, &self.fonts);
+        let pages = layout::lay_out(&letter, &self.fonts, seal.map(Seal::size_pt));
         Ok((letter, pages))
     }
 
     /// Renders: fills the template, lays it out, returns the PDF bytes. A missing field is an
     /// error naming it.
     pub fn render(&self, data: &LetterData) -> Result<Vec<u8>, LetterError> {
-        let (letter, pages) = self.lay_out(data)?;
-        Ok(pdf::write(&letter.info(), &pages, &self.fonts))
+        self.render_sealed(data, None)
+    }
+
+    /// Renders as [`Templates::render`], with the agency's seal pressed over the signature
+    /// and the date (GB/T 9704-2012 7.3.5.1: the date 右空四字, the agency centred over it);
+    /// `None` prints the unsealed layout (7.3.5.2), as drafts and previews do.
+    pub fn render_sealed(
+        &self,
+        data: &LetterData,
+        seal: Option<&Seal>,
+    ) -> Result<Vec<u8>, LetterError> {
+        let (letter, pages) = self.lay_out(data, seal)?;
+        Ok(pdf::write(&letter.info(), &pages, &self.fonts, seal))
     }
 
     /// The letter's text as filled (title, number, salutation, paragraphs, signature, date),
@@ -196,7 +210,16 @@ impl Templates {
     /// spaces (U+3000), centring and right alignment dropped, and a line holding only a form
     /// feed (U+000C) between pages. Page numbers are not included.
     pub fn text(&self, data: &LetterData) -> Result<String, LetterError> {
-        let (_, pages) = self.lay_out(data)?;
+        self.text_sealed(data, None)
+    }
+
+    /// The text of the letter as [`Templates::render_sealed`] lays it out.
+    pub fn text_sealed(
+        &self,
+        data: &LetterData,
+        seal: Option<&Seal>,
+    ) -> Result<String, LetterError> {
+        let (_, pages) = self.lay_out(data, seal)?;
         let mut lines = Vec::new();
         for (i, page) in pages.iter().enumerate() {
             if i > 0 {
@@ -230,13 +253,13 @@ impl Templates {
             note: None,
             verify_url: None,
         };
-        let pages = layout::lay_out(&letter, &self.fonts);
-        Ok(pdf::write(&letter.info(), &pages, &self.fonts))
+        let pages = layout::lay_out(&letter, &self.fonts, None);
+        Ok(pdf::write(&letter.info(), &pages, &self.fonts, None))
     }
 
     /// How many pages the letter takes.
     pub fn page_count(&self, data: &LetterData) -> Result<usize, LetterError> {
-        Ok(self.lay_out(data)?.1.len())
+        Ok(self.lay_out(data, None)?.1.len())
     }
 }
 

@@ -17,11 +17,13 @@ use std::collections::BTreeMap;
 
 use printpdf::{
     Codepoint, Color, FontId, LinePoint, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb, TextItem, WindingOrder,
+    PdfSaveOptions, Point, Polygon, PolygonRing, Pt, RawImage, RawImageData, RawImageFormat, Rgb,
+    TextItem, WindingOrder, XObjectTransform,
 };
 
 use crate::font::{Face, Fonts};
 use crate::layout::{PAGE_HEIGHT, PAGE_WIDTH, Page, PlacedLine, QrBox};
+use crate::seal::Seal;
 
 /// A line with its text split into runs of one face.
 type Runs<'a> = (&'a PlacedLine, Vec<(Face, &'a str)>);
@@ -66,7 +68,12 @@ fn pdf_date(text: &str) -> Option<printpdf::DateTime> {
     })
 }
 
-pub(crate) fn write(info: &Info<'_>, pages: &[Page], fonts: &Fonts) -> Vec<u8> {
+pub(crate) fn write(
+    info: &Info<'_>,
+    pages: &[Page],
+    fonts: &Fonts,
+    seal: Option<&Seal>,
+) -> Vec<u8> {
     let title = info.title;
     let runs: Vec<Vec<Runs>> = pages
         .iter()
@@ -99,6 +106,20 @@ pub(crate) fn write(info: &Info<'_>, pages: &[Page], fonts: &Fonts) -> Vec<u8> {
                 .or_insert_with(|| doc.add_font(fonts.font(face)));
         }
     }
+
+    // The seal's pixels go in once (its alpha as the soft mask printpdf writes for RGBA).
+    let seal_image = seal
+        .filter(|_| pages.iter().any(|p| p.seal.is_some()))
+        .map(|s| {
+            let id = doc.add_image(&RawImage {
+                pixels: RawImageData::U8(s.rgba.clone()),
+                width: s.width_px as usize,
+                height: s.height_px as usize,
+                data_format: RawImageFormat::RGBA8,
+                tag: Vec::new(),
+            });
+            (id, s.width_px as f32, s.height_px as f32)
+        });
 
     let draw = |(line, runs): &Runs, ops: &mut Vec<Op>| {
         ops.extend([
@@ -146,6 +167,21 @@ pub(crate) fn write(info: &Info<'_>, pages: &[Page], fonts: &Fonts) -> Vec<u8> {
             }
             if let Some(qr) = &page.qr {
                 draw_qr(qr, &mut ops);
+            }
+            // Drawn last, over the signature and the date it presses on.
+            if let (Some(b), Some((id, w, h))) = (&page.seal, &seal_image) {
+                ops.push(Op::UseXobject {
+                    id: id.clone(),
+                    transform: XObjectTransform {
+                        translate_x: Some(Pt(b.x)),
+                        translate_y: Some(Pt(b.y)),
+                        // At 72 dpi a pixel is a point; the scale makes it the printed size.
+                        dpi: Some(72.0),
+                        scale_x: Some(b.width / w),
+                        scale_y: Some(b.height / h),
+                        ..Default::default()
+                    },
+                });
             }
             PdfPage::new(Pt(PAGE_WIDTH).into(), Pt(PAGE_HEIGHT).into(), ops)
         })

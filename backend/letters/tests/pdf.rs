@@ -861,3 +861,273 @@ fn read_pgm(bytes: &[u8]) -> (usize, usize, Vec<u8>) {
     assert_eq!(pixels.len(), width * height);
     (width, height, pixels)
 }
+
+/// A red ring seal on a clear ground, `side` px square, as a PNG.
+fn seal_png(side: u32) -> Vec<u8> {
+    let c = side as f32 / 2.0;
+    let img = image::RgbaImage::from_fn(side, side, |x, y| {
+        let d = ((x as f32 - c).powi(2) + (y as f32 - c).powi(2)).sqrt();
+        if (d > c * 0.86 && d < c * 0.97) || d < c * 0.25 {
+            image::Rgba([214, 20, 28, 255])
+        } else {
+            image::Rgba([255, 255, 255, 0])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .unwrap_or_else(|e| panic!("{e}"));
+    out.into_inner()
+}
+
+/// Words on one page as `pdftotext -bbox` reports them: text, xMin, yMin, xMax, yMax (points,
+/// origin at the top left).
+fn word_boxes(pdf: &[u8], page: usize, name: &str) -> Vec<(String, f32, f32, f32, f32)> {
+    let p = page.to_string();
+    let html = poppler("pdftotext", &["-bbox", "-f", &p, "-l", &p], pdf, name);
+    html.lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            let rest = l.strip_prefix("<word ")?;
+            let attr = |key: &str| -> Option<f32> {
+                let start = rest.find(&format!("{key}=\""))? + key.len() + 2;
+                let end = start + rest[start..].find('"')?;
+                rest[start..end].parse().ok()
+            };
+            let text = rest[rest.find('>')? + 1..rest.find("</word>")?].to_owned();
+            Some((
+                text,
+                attr("xMin")?,
+                attr("yMin")?,
+                attr("xMax")?,
+                attr("yMax")?,
+            ))
+        })
+        .collect()
+}
+
+/// The bounding box (points, top-left origin) of the red pixels of a page rendered at `dpi`,
+/// or `None` when the page has none.
+fn red_box(pdf: &[u8], page: usize, dpi: u32) -> Option<(f32, f32, f32, f32)> {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let path = dir.path().join("letter.pdf");
+    std::fs::write(&path, pdf).unwrap_or_else(|e| panic!("write: {e}"));
+    let p = page.to_string();
+    let out = Command::new("pdftoppm")
+        .args(["-png", "-r", &dpi.to_string(), "-f", &p, "-l", &p])
+        .arg(&path)
+        .arg(dir.path().join("page"))
+        .output()
+        .unwrap_or_else(|e| panic!("pdftoppm (poppler-utils) must be installed: {e}"));
+    assert!(out.status.success());
+    let ppm = std::fs::read_dir(dir.path())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "png"))
+        .unwrap_or_else(|| panic!("no page image"));
+    let img = image::open(ppm).unwrap_or_else(|e| panic!("{e}")).to_rgb8();
+    let scale = 72.0 / dpi as f32;
+    let mut found: Option<(u32, u32, u32, u32)> = None;
+    for (x, y, px) in img.enumerate_pixels() {
+        let [r, g, b] = px.0;
+        if r > 150 && g < 100 && b < 100 {
+            found = Some(match found {
+                None => (x, y, x, y),
+                Some((a, b0, c, d)) => (a.min(x), b0.min(y), c.max(x), d.max(y)),
+            });
+        }
+    }
+    found.map(|(a, b, c, d)| {
+        (
+            a as f32 * scale,
+            b as f32 * scale,
+            (c + 1) as f32 * scale,
+            (d + 1) as f32 * scale,
+        )
+    })
+}
+
+/// GB/T 9704-2012 7.3.5.1 read off the rendered pages: the seal is red, on the last page only,
+/// centred over the date with the agency centred over the date too, both below the seal's
+/// centre, its top within one line of the last body line; the text under it still reads.
+#[test]
+fn a_sealed_letter_presses_the_seal_over_the_signature_and_date() {
+    let seal = yishen_letters::Seal::from_png(&seal_png(900), 42).unwrap_or_else(|e| panic!("{e}"));
+    let mut long = data(LetterKind::Reply, Some("withheld_process_info"));
+    long.fields.insert(
+        "reasons".into(),
+        "该报告为审查过程中形成的讨论稿，尚未定稿".repeat(14),
+    );
+    for (name, d) in [
+        ("sealed-receipt", data(LetterKind::Receipt, None)),
+        (
+            "sealed-partial",
+            data(LetterKind::Reply, Some("partially_disclosed")),
+        ),
+        ("sealed-long", long),
+    ] {
+        let pdf = templates()
+            .render_sealed(&d, Some(&seal))
+            .unwrap_or_else(|e| panic!("{e}"));
+        if let Ok(keep) = std::env::var("YISHEN_LETTERS_KEEP") {
+            let _ = std::fs::create_dir_all(&keep);
+            let _ = std::fs::write(PathBuf::from(keep).join(format!("{name}.pdf")), &pdf);
+        }
+        let text = templates()
+            .text_sealed(&d, Some(&seal))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let pages = text.split('\u{c}').count();
+        for page in 1..pages {
+            assert_eq!(
+                red_box(&pdf, page, 72),
+                None,
+                "{name}: no seal on page {page}"
+            );
+        }
+        let (x0, y0, x1, y1) =
+            red_box(&pdf, pages, 150).unwrap_or_else(|| panic!("{name}: no red seal"));
+        // 42 mm wide, the ring almost fills the image.
+        let width = x1 - x0;
+        assert!(
+            (105.0..=121.0).contains(&width),
+            "{name}: seal {width} pt wide"
+        );
+        let words = word_boxes(&pdf, pages, name);
+        let find =
+            |t: &str| {
+                words.iter().find(|w| w.0 == t).cloned().unwrap_or_else(|| {
+                    panic!("{name}: {t:?} not read back under the seal: {words:?}")
+                })
+            };
+        let date = find("2026年3月20日");
+        let agency = find("杭州市上城区住房和城乡建设局");
+        let centre = |w: &(String, f32, f32, f32, f32)| ((w.1 + w.3) / 2.0, (w.2 + w.4) / 2.0);
+        let (seal_cx, seal_cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+        assert!(
+            (centre(&date).0 - seal_cx).abs() < 3.0,
+            "{name}: seal centred on the date"
+        );
+        assert!(
+            (centre(&agency).0 - seal_cx).abs() < 3.0,
+            "{name}: agency centred on the date"
+        );
+        assert!(
+            centre(&agency).1 > seal_cy && centre(&date).1 > seal_cy,
+            "{name}: both below the seal's centre"
+        );
+        assert!(
+            date.4 < y1 && agency.2 > y0,
+            "{name}: the seal presses on both"
+        );
+        // The date 右空四字: its right end 4 字 (63.2 pt) inside the type area's right edge.
+        let right_edge = 28.0 * 72.0 / 25.4 + 156.0 * 72.0 / 25.4;
+        assert!(
+            (right_edge - date.3 - 4.0 * 15.79).abs() < 2.0,
+            "{name}: date at {}",
+            date.3
+        );
+        // The last body line is the lowest word above the seal; the seal's top lies within one
+        // line (28.95 pt) below its foot and does not reach into its characters.
+        let body = words
+            .iter()
+            .filter(|w| w.4 < y0 + 8.0 && w.1 < x0)
+            .max_by(|a, b| a.4.total_cmp(&b.4))
+            .unwrap_or_else(|| panic!("{name}: no body line above the seal"));
+        assert!(
+            y0 > body.4 - 1.0 && y0 - body.4 < 28.95,
+            "{name}: seal top {y0}, body foot {}",
+            body.4
+        );
+    }
+    // Unsealed, nothing red is printed.
+    let pdf = render(&data(LetterKind::Receipt, None));
+    assert_eq!(red_box(&pdf, 1, 72), None);
+}
+
+/// Letters with what people really type, as snapshots and read back page by page: an
+/// organisation applicant (贵单位 throughout, never 您), a request typed with its own 申请公开 and
+/// full stop, a search record that starts with 经 and ends without a mark, reasons without a
+/// final 。, and a partial disclosure withholding one part on each ground.
+#[test]
+fn awkward_real_inputs_read_as_sentences() {
+    let org = "杭州市上城区望江街道某某社区股份经济合作社";
+    let request = yishen_letters::quoted_request(
+        "申请公开2025年本区旧城改造项目的会议纪要、征收补偿方案及社会稳定风险评估报告。",
+    );
+    let withheld = [
+        "（一）征收补偿方案中涉及的评估机构报价部分，属于依法确定为国家秘密的政府信息，根据《中华人民共和国政府信息公开条例》第十四条的规定不予公开。",
+        "（二）社会稳定风险评估报告，属于公开后可能危及国家安全、公共安全、经济安全、社会稳定的政府信息，根据《中华人民共和国政府信息公开条例》第十四条的规定不予公开。",
+        "（三）被征收人的身份证号码和联系电话，涉及商业秘密、个人隐私等，公开会对第三方合法权益造成损害，根据《中华人民共和国政府信息公开条例》第十五条、第三十二条的规定不予公开。",
+        "（四）会议纪要中涉及内部讨论的部分，属于行政机关在履行行政管理职能过程中形成的讨论记录、过程稿、磋商信函、请示报告等过程性信息，根据《中华人民共和国政府信息公开条例》第十六条第二款的规定不予公开。",
+        "（五）项目审计中的执法调查记录，属于行政执法案卷信息，根据《中华人民共和国政府信息公开条例》第十六条第二款的规定不予公开。",
+        "（六）会议纪要中的人事安排部分，属于人事管理、后勤管理、内部工作流程等方面的内部事务信息，根据《中华人民共和国政府信息公开条例》第十六条第一款的规定不予公开。",
+        "（七）项目档案中的土地登记资料，属于行政查询事项，根据《中华人民共和国政府信息公开条例》第三十六条第（七）项的规定，请依照有关法律、行政法规的规定办理。",
+        "（八）被征收房屋的测绘成果，属于法律、行政法规禁止公开的政府信息，根据《中华人民共和国政府信息公开条例》第十四条的规定不予公开。",
+    ]
+    .join("\n");
+    let mut cases = Vec::new();
+    for (kind, variant) in [
+        (LetterKind::Receipt, None),
+        (LetterKind::Reply, Some("partially_disclosed")),
+        (LetterKind::Reply, Some("unavailable_not_held")),
+        (LetterKind::Reply, Some("withheld_process_info")),
+    ] {
+        let mut d = data(kind, variant);
+        let mut put = |k: &str, v: &str| {
+            if d.fields.contains_key(k) {
+                d.fields.insert(k.to_owned(), v.to_owned());
+            }
+        };
+        put("applicant_name", org);
+        put("addressee", "贵单位");
+        put("request_content", &request);
+        put("withheld", &withheld);
+        put(
+            "search_record",
+            "经在本机关档案室、业务科室及电子公文系统以项目名称、年度为关键词检索，未找到该信息",
+        );
+        put("reasons", "该纪要为审查过程中形成的讨论稿，尚未定稿");
+        cases.push((kind, variant, d));
+    }
+    for (kind, variant, d) in cases {
+        let text = templates()
+            .text(&d)
+            .unwrap_or_else(|e| panic!("{kind} {variant:?}: {e}"));
+        let name = format!("awkward__{}__{}", kind.code(), variant.unwrap_or("-"));
+        insta::assert_snapshot!(name.clone(), text.clone());
+        let flat = extracted(&d, &name);
+        for (bad, why) in [
+            ("您", "an organisation is 贵单位"),
+            ("。”", "the request's own full stop inside the quote"),
+            ("申请获取“申请公开", "the request's own 申请公开"),
+            ("。。", "doubled marks"),
+            ("，，", "doubled marks"),
+            ("经经", "the search record's 经 after the template's"),
+            ("withheld", "a code"),
+            ("（不予公开：", "a catalogue label"),
+        ] {
+            assert!(!flat.contains(bad), "{name}: {why} ({bad}) in {flat}");
+        }
+        assert!(flat.contains("贵单位"), "{name}: addressed as 贵单位");
+        assert!(flat.contains(org), "{name}: the organisation's name");
+        if variant == Some("partially_disclosed") {
+            for article in [
+                "第十四条",
+                "第十五条、第三十二条",
+                "第十六条第一款",
+                "第十六条第二款",
+                "第三十六条第（七）项",
+            ] {
+                assert!(flat.contains(article), "{name}: {article}");
+            }
+        }
+        // Quotes balance on every page.
+        for page in text.split('\u{c}') {
+            assert_eq!(
+                page.matches('“').count(),
+                page.matches('”').count(),
+                "{name}: unbalanced quotes on a page: {page}"
+            );
+        }
+    }
+}

@@ -77,6 +77,9 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("payload too large")]
     PayloadTooLarge { limit: usize },
+    /// An uploaded file over its limit; names the form field.
+    #[error("upload too large")]
+    UploadTooLarge { field: String, limit: usize },
     #[error("not authenticated")]
     Unauthenticated,
     #[error("invalid credentials")]
@@ -115,7 +118,7 @@ impl ApiError {
             Self::MalformedJson(_) => "malformed_json",
             Self::InvalidQuery(_) => "invalid_query",
             Self::UnsupportedMediaType => "unsupported_media_type",
-            Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::PayloadTooLarge { .. } | Self::UploadTooLarge { .. } => "payload_too_large",
             Self::Unauthenticated => "unauthenticated",
             Self::InvalidCredentials => "invalid_credentials",
             Self::InvalidToken => "invalid_token",
@@ -140,6 +143,7 @@ impl ApiError {
             Self::InvalidQuery(_) => "查询参数有误",
             Self::UnsupportedMediaType => "不支持的内容类型",
             Self::PayloadTooLarge { .. } => "请求体过大",
+            Self::UploadTooLarge { .. } => "上传的文件过大",
             Self::Unauthenticated => "需要登录",
             Self::InvalidCredentials => "用户名或密码错误",
             Self::InvalidToken => "登录凭证无效或已过期",
@@ -167,6 +171,9 @@ impl ApiError {
             Self::MalformedJson(_) => "请检查请求体的 JSON 语法".into(),
             Self::UnsupportedMediaType => "请求体须为 application/json".into(),
             Self::PayloadTooLarge { limit } => format!("请求体不得超过{}KB", limit / 1024),
+            Self::UploadTooLarge { field, limit } => {
+                format!("{field}：文件不得超过{}", human_size(*limit))
+            }
             Self::Unauthenticated => "请先登录，并在 Authorization 头中携带 Bearer 令牌".into(),
             Self::InvalidCredentials => "请核对用户名和密码；账号停用时也无法登录".into(),
             Self::InvalidToken => "请重新登录".into(),
@@ -246,13 +253,24 @@ impl From<yishen_domain::CalendarError> for ApiError {
     }
 }
 
+/// A byte count as people read it: 4MB, 512KB.
+fn human_size(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
+        format!("{}MB", bytes / (1024 * 1024))
+    } else {
+        format!("{}KB", bytes.div_ceil(1024))
+    }
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::MalformedJson(_) | Self::InvalidQuery(_) => StatusCode::BAD_REQUEST,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::PayloadTooLarge { .. } | Self::UploadTooLarge { .. } => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
             Self::Unauthenticated | Self::InvalidCredentials | Self::InvalidToken => {
                 StatusCode::UNAUTHORIZED
             }

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod error;
 pub mod extract;
 pub mod metrics;
+pub mod multipart;
 pub mod openapi;
 pub mod pii;
 pub mod policy;

@@ -17,6 +17,8 @@ use crate::routes::{
         auth::register, auth::login, auth::refresh, auth::logout,
         users::me, users::change_password, users::list, users::create, users::get_one, users::update,
         agencies::list, agencies::get_one, agencies::create, agencies::update,
+        agencies::get_seal, agencies::put_seal, agencies::seal_image, agencies::seal_specimen,
+        agencies::delete_seal,
         calendar::due_date, calendar::years, calendar::get_year, calendar::put_year,
         fees::quote,
         cases::create, cases::list, cases::get_one, cases::clock, cases::events,

@@ -6,7 +6,7 @@
 //! (`YISHEN_TODAY`) and the rules are exercised on a day whose calendar is known.
 //! Timestamps of records (`recorded_at`, token expiry) stay on the wall clock.
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
 
 /// Where "today" comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -38,6 +38,16 @@ impl Clock {
 
 fn system_today() -> NaiveDate {
     (Utc::now() + Duration::hours(8)).date_naive()
+}
+
+/// A stored UTC timestamp as people in China read it: `2026年12月2日 20:51`.
+pub fn local(at: NaiveDateTime) -> String {
+    let at = at + Duration::hours(8);
+    format!(
+        "{} {}",
+        yishen_domain::calendar::chinese_date(at.date()),
+        at.format("%H:%M")
+    )
 }
 
 /// A timestamp as stored in the event log: RFC 3339, UTC, microseconds.

@@ -342,3 +342,16 @@ diesel::table! {
         generation -> BigInt,
     }
 }
+
+diesel::table! {
+    agency_seals (agency_id) {
+        agency_id -> BigInt,
+        png -> Binary,
+        sha256 -> Text,
+        diameter_mm -> Integer,
+        uploaded_by -> Nullable<BigInt>,
+        uploaded_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(agency_seals -> agencies (agency_id));

@@ -1,7 +1,7 @@
 //! The agency tree. Listing is public (applicants choose where to apply); changes are for
 //! the system administrator and, for its own settings, the agency's administrator.
 
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use yishen_domain::{AgencyCode, OfficialName};
@@ -11,6 +11,7 @@ use crate::auth::Actor;
 use crate::error::{ApiError, FieldIssue};
 use crate::extract::{ApiJson, Fields, parsed};
 use crate::services::agencies::{self, AgencyUpdate, NewAgencyInput};
+use crate::services::seals;
 use crate::state::AppState;
 use yishen_domain::Phone;
 use yishen_domain::case::AgencySettings;
@@ -281,4 +282,156 @@ pub async fn update(
     )
     .await?;
     Ok(web::Json(view(a)))
+}
+
+/// The agency's seal as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SealView {
+    /// SHA-256 of the PNG as uploaded.
+    sha256: String,
+    /// The printed width in millimetres.
+    diameter_mm: u32,
+    uploaded_at: chrono::NaiveDateTime,
+}
+
+impl From<seals::SealInfo> for SealView {
+    fn from(s: seals::SealInfo) -> Self {
+        SealView {
+            sha256: s.sha256,
+            diameter_mm: s.diameter_mm,
+            uploaded_at: s.uploaded_at,
+        }
+    }
+}
+
+fn agency_code(raw: String) -> Result<AgencyCode, ApiError> {
+    AgencyCode::parse(&raw).map_err(|_| ApiError::NotFound("机关"))
+}
+
+/// The agency's seal (its administrator, the system administrator); 404 when it has none.
+#[utoipa::path(tag = "agencies", security(("bearer" = [])),
+    responses((status = 200, body = SealView), (status = 403, body = crate::error::Problem),
+              (status = 404, body = crate::error::Problem)))]
+#[get("/api/v1/agencies/{code}/seal")]
+pub async fn get_seal(
+    state: web::Data<AppState>,
+    actor: Actor,
+    code: web::Path<String>,
+) -> Result<web::Json<SealView>, ApiError> {
+    let code = agency_code(code.into_inner())?;
+    let info = seals::info(&state, &actor, &code)
+        .await?
+        .ok_or(ApiError::NotFound("印章图像"))?;
+    Ok(web::Json(info.into()))
+}
+
+/// Uploads the agency's seal: `multipart/form-data` with `file` (a PNG with a transparent
+/// background, red, at most 4 MB) and `diameter_mm` (the printed width, 20–60, default 42).
+/// Every letter the agency issues afterwards carries it over the signature and the date
+/// (GB/T 9704-2012 7.3.5.1); letters already issued do not change.
+#[utoipa::path(tag = "agencies", security(("bearer" = [])),
+    request_body(content_type = "multipart/form-data", description = "`file`: PNG; `diameter_mm`: 20–60"),
+    responses((status = 200, body = SealView), (status = 403, body = crate::error::Problem),
+              (status = 404, body = crate::error::Problem), (status = 413, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)))]
+#[put("/api/v1/agencies/{code}/seal")]
+pub async fn put_seal(
+    state: web::Data<AppState>,
+    actor: Actor,
+    code: web::Path<String>,
+    payload: actix_multipart::Multipart,
+) -> Result<web::Json<SealView>, ApiError> {
+    let code = agency_code(code.into_inner())?;
+    let (png, diameter) = seal_form(payload).await?;
+    Ok(web::Json(
+        seals::upload(&state, &actor, &code, png, diameter)
+            .await?
+            .into(),
+    ))
+}
+
+/// Reads the seal upload form: the PNG and the diameter.
+pub(crate) async fn seal_form(
+    payload: actix_multipart::Multipart,
+) -> Result<(Vec<u8>, u32), ApiError> {
+    let form = crate::multipart::read(payload, "file", seals::MAX_PNG_BYTES).await?;
+    let mut f = Fields::default();
+    let diameter = match form.text("diameter_mm").map(str::parse::<u32>) {
+        None => Some(seals::DEFAULT_DIAMETER_MM),
+        Some(Ok(d)) => Some(d),
+        Some(Err(_)) => {
+            f.push(FieldIssue::new(
+                "diameter_mm",
+                "invalid",
+                "印章直径须为整数毫米",
+            ));
+            None
+        }
+    };
+    let file = match form.file {
+        Some(file) if !file.bytes.is_empty() => Some(file.bytes),
+        _ => {
+            f.push(FieldIssue::new(
+                "file",
+                "required",
+                "请选择印章图像文件（PNG）",
+            ));
+            None
+        }
+    };
+    f.finish()?;
+    Ok((parsed(file)?, parsed(diameter)?))
+}
+
+/// The seal image as uploaded.
+#[utoipa::path(tag = "agencies", security(("bearer" = [])),
+    responses((status = 200, content_type = "image/png"), (status = 403, body = crate::error::Problem),
+              (status = 404, body = crate::error::Problem)))]
+#[get("/api/v1/agencies/{code}/seal/image")]
+pub async fn seal_image(
+    state: web::Data<AppState>,
+    actor: Actor,
+    code: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let code = agency_code(code.into_inner())?;
+    let png = seals::png(&state, &actor, &code).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("image/png")
+        .insert_header(("Cache-Control", "private, no-store"))
+        .body(png))
+}
+
+/// A specimen receipt of the agency pressed with its seal (nothing numbered or stored).
+#[utoipa::path(tag = "agencies", security(("bearer" = [])),
+    responses((status = 200, content_type = "application/pdf"), (status = 403, body = crate::error::Problem),
+              (status = 404, body = crate::error::Problem)))]
+#[get("/api/v1/agencies/{code}/seal/specimen")]
+pub async fn seal_specimen(
+    state: web::Data<AppState>,
+    actor: Actor,
+    code: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let code = agency_code(code.into_inner())?;
+    let pdf = seals::specimen(&state, &actor, &code).await?;
+    Ok(super::file_response(
+        "application/pdf",
+        true,
+        "印章样张.pdf",
+        pdf,
+    ))
+}
+
+/// Removes the agency's seal: later letters print without one.
+#[utoipa::path(tag = "agencies", security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = crate::error::Problem),
+              (status = 404, body = crate::error::Problem)))]
+#[delete("/api/v1/agencies/{code}/seal")]
+pub async fn delete_seal(
+    state: web::Data<AppState>,
+    actor: Actor,
+    code: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let code = agency_code(code.into_inner())?;
+    seals::remove(&state, &actor, &code).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -297,13 +297,17 @@ pub fn issue_letter(
         number: number.clone(),
         fields: values,
     };
-    let pdf = templates.render(&data).map_err(|e| {
-        tracing::warn!(kind = kind.code(), error = %e, "letter not rendered");
-        ApiError::Conflict {
-            code: "letter_incomplete",
-            detail: format!("{}无法生成：{}", kind.label(), e.chinese()),
-        }
-    })?;
+    // Issued letters carry the agency's seal when it has one (GB/T 9704-2012 7.3.5.1).
+    let seal = super::seals::for_agency(conn, agency.id)?;
+    let pdf = templates
+        .render_sealed(&data, seal.as_deref())
+        .map_err(|e| {
+            tracing::warn!(kind = kind.code(), error = %e, "letter not rendered");
+            ApiError::Conflict {
+                code: "letter_incomplete",
+                detail: format!("{}无法生成：{}", kind.label(), e.chinese()),
+            }
+        })?;
     let sha = hex::encode(Sha256::digest(&pdf));
     let id = letter::insert(
         conn,

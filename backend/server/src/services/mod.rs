@@ -17,6 +17,7 @@ pub mod manual;
 pub mod outcomes;
 pub mod proactive;
 pub mod report;
+pub mod seals;
 pub mod signatures;
 pub mod similar;
 pub mod stats;

@@ -1,5 +1,5 @@
 //! Administrators' pages: the agency tree (create, edit incl. the letters' contact person and
-//! phone), accounts (list, create, deactivate) and the holiday calendar (view, load a year).
+//! phone, and the seal pressed on its letters), accounts (list, create, deactivate) and the holiday calendar (view, load a year).
 
 use actix_web::web::Path;
 use askama::Template;
@@ -12,6 +12,7 @@ use crate::extract::Fields;
 use crate::routes::users::{CreateUser, new_account};
 use crate::services::accounts::{self, AccountChanges, Creator};
 use crate::services::agencies::{self, AgencyUpdate, NewAgencyInput};
+use crate::services::seals;
 
 const ADMINS: [Role; 2] = [Role::Sysadmin, Role::AgencyAdmin];
 
@@ -28,6 +29,8 @@ pub struct AgencyRow {
     pub approver_signoff: bool,
     pub correction_period_days: u32,
     pub fee_pause_excluded: bool,
+    /// The seal pressed on its letters: printed diameter (mm) and when it was uploaded.
+    pub seal: Option<(u32, String)>,
 }
 
 #[derive(Template)]
@@ -51,6 +54,15 @@ async fn agencies_page(ctx: &Ctx, errs: Errs) -> PageResult {
     let rows = ctx
         .state
         .read(move |conn| {
+            let seals: std::collections::HashMap<i64, (u32, String)> =
+                yishen_store::models::agency_seal::all_meta(conn)?
+                    .into_iter()
+                    .map(|m| {
+                        let at = crate::time::local(m.uploaded_at);
+                        let info = crate::services::seals::SealInfo::from(m.clone());
+                        (m.agency_id, (info.diameter_mm, at))
+                    })
+                    .collect();
             Ok(agency::list(conn)?
                 .into_iter()
                 .filter(|a| own.is_none_or(|id| id == a.id))
@@ -60,6 +72,7 @@ async fn agencies_page(ctx: &Ctx, errs: Errs) -> PageResult {
                     let s = |k: &str| settings[k].as_str().unwrap_or("").to_owned();
                     let rules = yishen_domain::case::HandlingRules::from_settings(&a.settings);
                     AgencyRow {
+                        seal: seals.get(&a.id).cloned(),
                         approver_signoff: rules.approver_signoff,
                         correction_period_days: rules.correction_period_days,
                         fee_pause_excluded: rules.fee_pause_excluded,
@@ -608,4 +621,77 @@ pub async fn put_calendar(post: Post) -> PageResult {
         Ok(()) => Ok(see_other("/admin/calendar")),
         Err(e) => calendar_page(&ctx, Errs::from_api(e)?, Some(&form)).await,
     }
+}
+
+/// Uploads the agency's seal from the page's form (`multipart/form-data`: `csrf`, `file`,
+/// `diameter_mm`); a refusal shows the page again with the reason beside the field.
+pub async fn upload_seal(
+    ctx: Ctx,
+    code: Path<String>,
+    payload: actix_multipart::Multipart,
+) -> PageResult {
+    let actor = ctx.actor_in(&ADMINS)?.clone();
+    let code = AgencyCode::parse(&code.into_inner()).map_err(|_| ApiError::NotFound("机关"))?;
+    let result = async {
+        let form = crate::multipart::read(payload, "file", seals::MAX_PNG_BYTES).await?;
+        ctx.check_csrf(form.texts.get("csrf").map_or("", String::as_str))
+            .map_err(|_| ApiError::Forbidden("页面已过期，请刷新后重新上传".into()))?;
+        let diameter = match form.text("diameter_mm") {
+            None => seals::DEFAULT_DIAMETER_MM,
+            Some(d) => d
+                .parse()
+                .map_err(|_| ApiError::field("diameter_mm", "invalid", "印章直径须为整数毫米"))?,
+        };
+        let png = match form.file {
+            Some(f) if !f.bytes.is_empty() => f.bytes,
+            _ => {
+                return Err(ApiError::field(
+                    "file",
+                    "required",
+                    "请选择印章图像文件（PNG）",
+                ));
+            }
+        };
+        seals::upload(&ctx.state, &actor, &code, png, diameter).await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(see_other("/admin/agencies")),
+        Err(e) => agencies_page(&ctx, Errs::from_api(e)?).await,
+    }
+}
+
+/// Removes the agency's seal.
+pub async fn remove_seal(post: Post, code: Path<String>) -> PageResult {
+    let Post { ctx, .. } = post;
+    let actor = ctx.actor_in(&ADMINS)?.clone();
+    let code = AgencyCode::parse(&code.into_inner()).map_err(|_| ApiError::NotFound("机关"))?;
+    match seals::remove(&ctx.state, &actor, &code).await {
+        Ok(()) => Ok(see_other("/admin/agencies")),
+        Err(e) => agencies_page(&ctx, Errs::from_api(e)?).await,
+    }
+}
+
+/// The seal image, for the page's preview.
+pub async fn seal_png(ctx: Ctx, code: Path<String>) -> PageResult {
+    let actor = ctx.actor_in(&ADMINS)?.clone();
+    let code = AgencyCode::parse(&code.into_inner()).map_err(|_| ApiError::NotFound("机关"))?;
+    let png = seals::png(&ctx.state, &actor, &code).await?;
+    Ok(actix_web::HttpResponse::Ok()
+        .content_type("image/png")
+        .insert_header(("Cache-Control", "private, no-store"))
+        .body(png))
+}
+
+/// A specimen receipt pressed with the seal.
+pub async fn seal_specimen(ctx: Ctx, code: Path<String>) -> PageResult {
+    let actor = ctx.actor_in(&ADMINS)?.clone();
+    let code = AgencyCode::parse(&code.into_inner()).map_err(|_| ApiError::NotFound("机关"))?;
+    let pdf = seals::specimen(&ctx.state, &actor, &code).await?;
+    Ok(crate::routes::file_response(
+        "application/pdf",
+        true,
+        "印章样张.pdf",
+        pdf,
+    ))
 }

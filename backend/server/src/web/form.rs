@@ -139,6 +139,10 @@ impl Errs {
             ApiError::Conflict { code, detail } => {
                 Ok(Self(vec![FieldIssue::new("form", code, detail)]))
             }
+            ApiError::UploadTooLarge { ref field, .. } => {
+                let p = e.problem();
+                Ok(Self(vec![FieldIssue::new(field, p.code, p.detail)]))
+            }
             ApiError::CalendarYearNotCovered { .. } | ApiError::Forbidden(_) => {
                 let p = e.problem();
                 Ok(Self(vec![FieldIssue::new("form", p.code, p.detail)]))

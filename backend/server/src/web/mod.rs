@@ -262,6 +262,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/admin/agencies/{code}",
             web::post().to(admin::update_agency),
         )
+        .route(
+            "/admin/agencies/{code}/seal",
+            web::post().to(admin::upload_seal),
+        )
+        .route(
+            "/admin/agencies/{code}/seal/remove",
+            web::post().to(admin::remove_seal),
+        )
+        .route(
+            "/admin/agencies/{code}/seal.png",
+            web::get().to(admin::seal_png),
+        )
+        .route(
+            "/admin/agencies/{code}/seal/specimen.pdf",
+            web::get().to(admin::seal_specimen),
+        )
         .route("/admin/users", web::get().to(admin::users))
         .route("/admin/users", web::post().to(admin::create_user))
         .route(

@@ -318,6 +318,19 @@ impl FromRequest for Ctx {
     }
 }
 
+impl Ctx {
+    /// Whether `sent` is the session's CSRF token (or the pre-login cookie's): for forms read
+    /// otherwise than through [`Post`], such as file uploads.
+    pub fn check_csrf(&self, sent: &str) -> Result<(), PageError> {
+        // A minted token means the browser had none: nothing can match it.
+        if self.new_anon_csrf.is_some() || !constant_time_eq(sent.as_bytes(), self.csrf.as_bytes())
+        {
+            return Err(PageError::Csrf);
+        }
+        Ok(())
+    }
+}
+
 /// A submitted form whose CSRF token matched the session's (or the pre-login cookie's).
 pub struct Post {
     pub ctx: Ctx,
@@ -342,13 +355,7 @@ impl FromRequest for Post {
             }
             let ctx = Ctx::load(req).await?;
             let form = Form::parse(&bytes);
-            let sent = form.raw("csrf").unwrap_or("");
-            // A minted token means the browser had none: nothing can match it.
-            if ctx.new_anon_csrf.is_some()
-                || !constant_time_eq(sent.as_bytes(), ctx.csrf.as_bytes())
-            {
-                return Err(PageError::Csrf);
-            }
+            ctx.check_csrf(form.raw("csrf").unwrap_or(""))?;
             Ok(Post { ctx, form })
         })
     }

@@ -2,6 +2,7 @@
 //! queries. Authorization scopes are parameters of the queries, never filters applied later.
 
 pub mod agency;
+pub mod agency_seal;
 pub mod calendar_year;
 pub mod case;
 pub mod case_event;

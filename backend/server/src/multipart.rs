@@ -1,0 +1,101 @@
+//! Reading a `multipart/form-data` upload (an API client's or a browser form's) with
+//! `actix-multipart`: one file field, read up to a limit, and short text fields.
+//!
+//! The limit is checked while the file arrives, so an oversized upload is refused (413,
+//! naming the field and the limit) without being read to its end; text fields are capped at
+//! [`MAX_TEXT`] bytes and must be UTF-8. Anything else is a 422 naming the field.
+
+use std::collections::HashMap;
+
+use actix_multipart::Multipart;
+use futures_util::TryStreamExt;
+
+use crate::error::{ApiError, FieldIssue};
+
+/// The longest text field accepted, in bytes.
+pub const MAX_TEXT: usize = 4096;
+
+/// An uploaded file.
+#[derive(Debug)]
+pub struct UploadedFile {
+    /// The name the client gave, as sent (clean it before showing or storing it).
+    pub name: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+/// A read form: the file (if sent) and the text fields.
+#[derive(Debug, Default)]
+pub struct Form {
+    pub file: Option<UploadedFile>,
+    pub texts: HashMap<String, String>,
+}
+
+impl Form {
+    /// A text field, trimmed; `None` when absent or blank.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.texts
+            .get(name)
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+    }
+}
+
+fn bad(field: &str, message: &str) -> ApiError {
+    ApiError::Validation(vec![FieldIssue::new(field, "invalid", message)])
+}
+
+/// Reads the whole form; `file_field` is the name of the file part, read up to `limit` bytes.
+pub async fn read(
+    mut payload: Multipart,
+    file_field: &str,
+    limit: usize,
+) -> Result<Form, ApiError> {
+    let mut form = Form::default();
+    while let Some(mut field) = payload.try_next().await.map_err(|_| {
+        bad(
+            file_field,
+            "上传的表单格式不正确（应为 multipart/form-data）",
+        )
+    })? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == file_field {
+            let file_name = field
+                .content_disposition()
+                .and_then(|cd| cd.get_filename())
+                .map(str::to_owned);
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field
+                .try_next()
+                .await
+                .map_err(|_| bad(file_field, "文件未能完整上传，请重试"))?
+            {
+                if bytes.len() + chunk.len() > limit {
+                    return Err(ApiError::UploadTooLarge {
+                        field: file_field.to_owned(),
+                        limit,
+                    });
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            form.file = Some(UploadedFile {
+                name: file_name,
+                bytes,
+            });
+        } else {
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field
+                .try_next()
+                .await
+                .map_err(|_| bad(&name, "表单字段未能完整上传，请重试"))?
+            {
+                if bytes.len() + chunk.len() > MAX_TEXT {
+                    return Err(bad(&name, "字段内容过长"));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            let text = String::from_utf8(bytes).map_err(|_| bad(&name, "字段须为 UTF-8 文本"))?;
+            form.texts.insert(name, text);
+        }
+    }
+    Ok(form)
+}

@@ -1,0 +1,1 @@
+DROP TABLE agency_seals;
