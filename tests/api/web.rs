@@ -1124,11 +1124,18 @@ async fn an_agency_admin_is_shown_only_what_it_may_change_and_agencies_by_name()
     let c = browser();
     let (admin, _) = web_login(&app, &c, "demo-admin", DEMO_PASSWORD).await;
     let (_, html) = page(&app, &c, &admin, "/admin/agencies").await;
+    // One settings form and the seal's upload form, both of its own agency only.
     assert_eq!(
-        html.matches("action=\"/admin/agencies/").count(),
+        html.matches("action=\"/admin/agencies/ZJ-HZ-SC\"").count(),
         1,
         "{html}"
     );
+    assert_eq!(
+        html.matches("action=\"/admin/agencies/").count(),
+        html.matches("action=\"/admin/agencies/ZJ-HZ-SC").count(),
+        "{html}"
+    );
+    assert!(html.contains("action=\"/admin/agencies/ZJ-HZ-SC/seal\""));
     assert!(
         !html.contains("新增机关"),
         "the tree is the system administrator's"

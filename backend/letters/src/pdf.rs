@@ -38,29 +38,34 @@ pub(crate) struct Info<'a> {
     pub(crate) date: &'a str,
 }
 
-/// The printed date as the PDF's creation date, at midnight in China Standard Time (UTC+8);
-/// `None` when the text is not such a date.
+/// The printed date as the PDF's creation date: midnight of that day in China Standard Time
+/// (UTC+8), written as the same instant in UTC, because printpdf 0.12 writes the fields it is
+/// given followed by `+00'00'` whatever offset they carry. `None` when the text is not such a
+/// date.
 fn pdf_date(text: &str) -> Option<printpdf::DateTime> {
+    use chrono::{Datelike, Timelike};
     let mut parts = text
         .split(['年', '月', '日'])
         .filter(|p| !p.trim().is_empty())
         .map(|p| p.trim().parse::<u32>().ok());
     let (year, month, day) = (parts.next()??, parts.next()??, parts.next()??);
-    let valid = (1..=12).contains(&month) && (1..=31).contains(&day);
-    valid.then(|| printpdf::DateTime {
+    let midnight = chrono::NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?
+        .and_hms_opt(0, 0, 0)?;
+    let utc = midnight - chrono::Duration::hours(8);
+    Some(printpdf::DateTime {
         date: printpdf::Date {
-            year: i32::try_from(year).unwrap_or(1970),
-            month: u8::try_from(month).unwrap_or(1),
-            day: u8::try_from(day).unwrap_or(1),
+            year: utc.year(),
+            month: u8::try_from(utc.month()).ok()?,
+            day: u8::try_from(utc.day()).ok()?,
         },
         time: printpdf::Time {
-            hour: 0,
+            hour: u8::try_from(utc.hour()).ok()?,
             minute: 0,
             second: 0,
             millisecond: 0,
         },
         offset: printpdf::Offset {
-            hours: 8,
+            hours: 0,
             minutes: 0,
             seconds: 0,
             milliseconds: 0,
@@ -254,9 +259,12 @@ mod tests {
 
     #[test]
     fn the_printed_date_is_the_documents_date() {
+        // Midnight of 2 March in China is 16:00 UTC on 1 March.
         let d = pdf_date("2026年3月2日").expect("a date");
-        assert_eq!((d.date.year, d.date.month, d.date.day), (2026, 3, 2));
-        assert_eq!(d.offset.hours, 8);
+        assert_eq!((d.date.year, d.date.month, d.date.day), (2026, 3, 1));
+        assert_eq!((d.time.hour, d.offset.hours), (16, 0));
+        let d = pdf_date("2026年1月1日").expect("a date");
+        assert_eq!((d.date.year, d.date.month, d.date.day), (2025, 12, 31));
         assert!(pdf_date("").is_none());
         assert!(pdf_date("2026年13月2日").is_none());
     }

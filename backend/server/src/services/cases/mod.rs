@@ -386,8 +386,11 @@ pub fn recompute_open(
             let mine: Vec<CaseEventRow> =
                 rows.iter().filter(|r| r.case_id == id).cloned().collect();
             let events = decode_events(&mine)?;
-            let rules = case_store::find(conn, id, &CaseScope::All)?
-                .and_then(|(c, _, _)| agency::find(conn, c.agency_id).ok().flatten())
+            let agency = match case_store::find(conn, id, &CaseScope::All)? {
+                Some((c, _, _)) => agency::find(conn, c.agency_id)?,
+                None => None,
+            };
+            let rules = agency
                 .map(|a| HandlingRules::from_settings(&a.settings))
                 .unwrap_or_default();
             let (due_on, clock_state) = clock_cache(&events, rules, calendar, today)?;
