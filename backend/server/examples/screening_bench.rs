@@ -140,7 +140,7 @@ async fn time_cases(
     for &id in ids {
         let pii = state.pii.clone();
         let cache = if cold {
-            std::sync::Arc::new(flags::ScreeningCache::default())
+            std::sync::Arc::new(yishen_server::services::restatements::ScreeningCache::default())
         } else {
             std::sync::Arc::clone(&state.screening_cache)
         };

@@ -263,7 +263,7 @@ fn spawn_jobs(state: AppState) {
     if secs == 0 {
         return;
     }
-    let holder = crate::services::cases::intake::random_code()
+    let holder = crate::services::issuing::random_code()
         .map(|c| format!("{}-{c}", std::process::id()))
         .unwrap_or_else(|_| std::process::id().to_string());
     tokio::spawn(async move {

@@ -39,7 +39,7 @@ pub struct AppState {
     /// Where the index stands in the change feed, and the nudge of its follower.
     pub index_feed: Arc<crate::services::similar::Feed>,
     /// Request signatures and restatements kept between screenings.
-    pub screening_cache: Arc<crate::services::flags::ScreeningCache>,
+    pub screening_cache: Arc<crate::services::restatements::ScreeningCache>,
     pub stats_cache: Arc<GenerationCache<crate::services::stats::ReconsiderationStats>>,
     pub table4_cache: Arc<GenerationCache<yishen_domain::annual::Table4>>,
 }

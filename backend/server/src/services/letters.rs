@@ -6,16 +6,15 @@
 use std::collections::BTreeMap;
 use yishen_domain::case::event::letter_for_applicant;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use yishen_domain::Disposition;
-use yishen_domain::case::{Action, AgencySettings, ApplicantCategory, CaseEvent, Channel};
+use yishen_domain::case::{Action, CaseEvent};
 use yishen_domain::draft::DraftInput;
 use yishen_letters::{LetterData, LetterKind};
 use yishen_store::models::case::{self as case_store, CaseChanges};
-use yishen_store::models::{agency, draft as draft_store, letter};
+use yishen_store::models::{draft as draft_store, letter};
 
 use super::cases::views::CaseView;
 use super::cases::{Step, act};
@@ -25,32 +24,8 @@ use crate::policy;
 use crate::services::flags::HistoryChange;
 use crate::state::AppState;
 
-pub use yishen_domain::calendar::chinese_date;
-
-/// The last character(s) of each kind's 代字, after 依申 (letters.md §1.5: 依申复, 依申补, …).
-fn series_word(kind: LetterKind) -> &'static str {
-    match kind {
-        LetterKind::Receipt => "收",
-        LetterKind::CorrectionNotice => "补",
-        LetterKind::ExtensionNotice => "延",
-        LetterKind::ThirdPartyConsultation | LetterKind::AgencyConsultation => "征",
-        LetterKind::FeeNotice => "费",
-        LetterKind::ReasonsRequest => "理",
-        LetterKind::LaterDeadlineNotice => "迟",
-        LetterKind::NotProcessedNotice => "不处",
-        LetterKind::Reply => "复",
-    }
-}
-
-/// `{prefix}依申复〔2026〕12号`; an agency prefix that already ends in 依申 is not doubled.
-pub fn letter_number(prefix: &str, kind: LetterKind, year: i32, seq: i64) -> String {
-    let stem = if prefix.ends_with("依申") {
-        prefix.to_owned()
-    } else {
-        format!("{prefix}依申")
-    };
-    format!("{stem}{}〔{year}〕{seq}号", series_word(kind))
-}
+use super::issuing::{case_values, issue_letter};
+pub use super::issuing::{chinese_date, letter_number};
 
 /// The letter a disposition is answered with.
 fn letter_for(d: Disposition) -> LetterKind {
@@ -74,68 +49,6 @@ fn list(v: &[String]) -> String {
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// The values every letter of this case may print; the template takes what it needs.
-fn fields(
-    case: &yishen_store::models::case::Case,
-    agency: &agency::Agency,
-    applicant_name: &str,
-    issue_on: NaiveDate,
-) -> BTreeMap<String, String> {
-    let mut f = BTreeMap::new();
-    let mut put = |k: &str, v: String| {
-        f.insert(k.to_owned(), v);
-    };
-    put("agency_name", agency.name.clone());
-    put("applicant_name", applicant_name.to_owned());
-    // One form of address for the applicant, everywhere: 您 for a person, 贵单位 for an
-    // organisation (letters.md §3.6's 范本: "您(或贵单位、贵公司等,下同)").
-    put(
-        "addressee",
-        if case.applicant_category == ApplicantCategory::NaturalPerson.as_str() {
-            "您"
-        } else {
-            "贵单位"
-        }
-        .to_owned(),
-    );
-    put("tracking_no", case.tracking_no.clone());
-    put(
-        "request_content",
-        yishen_letters::quoted_request(&case.content),
-    );
-    put("issue_date", chinese_date(issue_on));
-    if let Some(r) = case.received_on {
-        put("received_date", chinese_date(r));
-    }
-    put(
-        "channel",
-        Channel::parse(&case.channel)
-            .map(Channel::label)
-            .unwrap_or("")
-            .to_owned(),
-    );
-    // Pre-review blocks a reply while the agency has no reconsideration body
-    // (`remedy_body_unset`); without it the remedy clause cannot be rendered.
-    if let Some(body) = &agency.reconsideration_body_name {
-        put("reconsideration_body", body.clone());
-    }
-    put(
-        "court",
-        agency
-            .court_name
-            .clone()
-            .unwrap_or_else(|| "有管辖权的人民法院".to_owned()),
-    );
-    // The 附注 line: the contact the agency set, else the agency itself.
-    put(
-        "contact",
-        AgencySettings::from_settings(&agency.settings)
-            .letter_note()
-            .unwrap_or_else(|| format!("联系机构：{}", agency.name)),
-    );
-    f
 }
 
 /// The values a reply takes from its approved draft. `third_party_consulted`: a third-party
@@ -236,106 +149,6 @@ fn chinese_ordinal(n: usize) -> String {
         11..=19 => format!("十{}", DIGITS[n - 10]),
         20..=99 => format!("{}十{}", DIGITS[n / 10], DIGITS[n % 10]),
         _ => n.to_string(),
-    }
-}
-
-/// A code in groups of four, as printed (K7M2-Q9PX-4HTW); verification ignores the dashes.
-fn grouped(code: &str) -> String {
-    code.chars()
-        .collect::<Vec<_>>()
-        .chunks(4)
-        .map(|c| c.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
-/// The values a letter of this case prints: the case's common ones plus `extra`.
-fn case_values(
-    conn: &mut yishen_store::DbConn,
-    case: &yishen_store::models::case::Case,
-    extra: BTreeMap<String, String>,
-    on: NaiveDate,
-) -> Result<(agency::Agency, BTreeMap<String, String>), ApiError> {
-    let agency = agency::find(conn, case.agency_id)?
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("agency of case vanished")))?;
-    let applicant = case_store::applicant(conn, case.id)?
-        .map(|a| a.name)
-        .unwrap_or_else(|| case.applicant_name.clone());
-    let mut values = fields(case, &agency, &applicant, on);
-    values.extend(extra);
-    Ok((agency, values))
-}
-
-/// Numbers, renders and stores a letter of `kind` for a case, inside the caller's
-/// transaction; `extra` adds the kind's own values to the case's common ones. Returns the
-/// letter's id and number.
-#[allow(clippy::too_many_arguments)]
-pub fn issue_letter(
-    conn: &mut yishen_store::DbConn,
-    templates: &yishen_letters::Templates,
-    case: &yishen_store::models::case::Case,
-    kind: LetterKind,
-    variant: Option<&str>,
-    extra: BTreeMap<String, String>,
-    on: NaiveDate,
-    actor_id: Option<i64>,
-) -> Result<(i64, String), ApiError> {
-    let (agency, mut values) = case_values(conn, case, extra, on)?;
-    // The code is printed on the letter, so anyone holding it can verify it.
-    let verify_code = super::cases::intake::random_code()?;
-    values.insert("verify_code".to_owned(), grouped(&verify_code));
-    let year = on.year();
-    let seq = letter::next_seq(conn, agency.id, year, kind.code())?;
-    let prefix = agency
-        .letter_prefix
-        .clone()
-        .unwrap_or_else(|| agency.code.clone());
-    let number = letter_number(&prefix, kind, year, seq);
-    let data = LetterData {
-        kind,
-        variant: variant.map(str::to_owned),
-        number: number.clone(),
-        fields: values,
-    };
-    // Issued letters carry the agency's seal when it has one (GB/T 9704-2012 7.3.5.1).
-    let seal = super::seals::for_agency(conn, agency.id)?;
-    let pdf = templates
-        .render_sealed(&data, seal.as_deref())
-        .map_err(|e| {
-            tracing::warn!(kind = kind.code(), error = %e, "letter not rendered");
-            ApiError::Conflict {
-                code: "letter_incomplete",
-                detail: format!("{}无法生成：{}", kind.label(), e.chinese()),
-            }
-        })?;
-    let sha = hex::encode(Sha256::digest(&pdf));
-    let id = letter::insert(
-        conn,
-        &letter::NewLetter {
-            case_id: case.id,
-            agency_id: agency.id,
-            kind: kind.code(),
-            variant,
-            year,
-            seq,
-            number: &number,
-            issued_on: on,
-            sha256: &sha,
-            verify_code: &verify_code,
-            pdf: &pdf,
-            created_by: actor_id,
-            created_at: yishen_store::now(),
-        },
-    )?;
-    Ok((id, number))
-}
-
-/// The event that records a procedural notice.
-pub fn notice_event(letter_id: i64, kind: LetterKind, number: String) -> CaseEvent {
-    CaseEvent::NoticeIssued {
-        letter_id,
-        kind: kind.code().to_owned(),
-        number,
     }
 }
 

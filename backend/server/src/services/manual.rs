@@ -41,7 +41,7 @@ pub struct Manual {
 }
 
 fn date(d: Option<NaiveDate>) -> String {
-    d.map(crate::services::letters::chinese_date)
+    d.map(crate::services::issuing::chinese_date)
         .unwrap_or_else(|| "（日期不详）".to_owned())
 }
 
@@ -180,8 +180,8 @@ pub fn to_markdown(m: &Manual) -> String {
     let mut out = format!(
         "# {}\n\n收录{}至{}期间经行政复议或行政诉讼被纠正的答复，共{}件。申请人信息已略去。\n",
         m.title,
-        crate::services::letters::chinese_date(m.from),
-        crate::services::letters::chinese_date(m.to),
+        crate::services::issuing::chinese_date(m.from),
+        crate::services::issuing::chinese_date(m.to),
         m.entries.len()
     );
     const NUMS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
@@ -203,8 +203,8 @@ pub fn to_pdf(state: &AppState, m: &Manual) -> Result<Vec<u8>, ApiError> {
     use yishen_letters::{Block, Document};
     let mut blocks = vec![Block::Paragraph(format!(
         "收录{}至{}期间经行政复议或行政诉讼被纠正的答复，共{}件。申请人信息已略去。",
-        crate::services::letters::chinese_date(m.from),
-        crate::services::letters::chinese_date(m.to),
+        crate::services::issuing::chinese_date(m.from),
+        crate::services::issuing::chinese_date(m.to),
         m.entries.len()
     ))];
     for (i, e) in m.entries.iter().enumerate() {
@@ -230,7 +230,7 @@ pub fn to_pdf(state: &AppState, m: &Manual) -> Result<Vec<u8>, ApiError> {
             title: m.title.clone(),
             blocks,
             signature: m.compiled_by.clone(),
-            date: crate::services::letters::chinese_date(state.clock.today()),
+            date: crate::services::issuing::chinese_date(state.clock.today()),
         })
         .map_err(|e| ApiError::Conflict {
             code: "document_incomplete",

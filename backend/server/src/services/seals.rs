@@ -208,7 +208,7 @@ pub async fn specimen(
             let seal = for_agency(conn, a.id)?.ok_or(ApiError::NotFound("印章图像"))?;
             let kind = yishen_letters::LetterKind::Receipt;
             let settings = yishen_domain::case::AgencySettings::from_settings(&a.settings);
-            let date = super::letters::chinese_date(today);
+            let date = yishen_domain::calendar::chinese_date(today);
             let fields = templates
                 .placeholders(kind, None)
                 .map_err(|e| ApiError::Internal(e.into()))?

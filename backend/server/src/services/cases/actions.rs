@@ -21,7 +21,7 @@ use super::views::CaseView;
 use super::{Step, act, is_applicant};
 use crate::auth::Actor;
 use crate::error::{ApiError, FieldIssue};
-use crate::services::letters;
+use crate::services::issuing as letters;
 use crate::state::AppState;
 
 const ITEM_MAX: usize = 500;

@@ -23,7 +23,7 @@ use super::views::CaseView;
 use super::{Step, act};
 use crate::auth::Actor;
 use crate::error::ApiError;
-use crate::services::letters;
+use crate::services::issuing as letters;
 use crate::state::AppState;
 
 const REASONS_MIN: usize = 4;

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use yishen_domain::case::intake::{self, optional_text};
 use yishen_domain::case::{
     Applicant, ApplicantInput, CaseEvent, Channel, DeliveryPreference, FormPreference,
-    HandlingRules, IntakeIssue, QUERY_CODE_LEN, RequestText, Status, TrackingNo, query_code_from,
+    HandlingRules, IntakeIssue, RequestText, Status, TrackingNo,
 };
 use yishen_domain::{Calendar, Disposition, Role};
 use yishen_store::DbConn;
@@ -200,13 +200,6 @@ pub struct Inserted {
     pub query_code: String,
 }
 
-/// A random code in the query-code alphabet (query codes, letter verification codes).
-pub fn random_code() -> Result<String, ApiError> {
-    let mut bytes = [0u8; QUERY_CODE_LEN];
-    getrandom::fill(&mut bytes).map_err(|e| ApiError::Internal(anyhow::anyhow!("random: {e}")))?;
-    Ok(query_code_from(&bytes))
-}
-
 /// The keyed hash a query code is stored as.
 pub fn query_code_hash(pii: &Pii, code: &str) -> String {
     pii.match_hash(&format!("query-code:{code}"))
@@ -239,7 +232,7 @@ pub fn insert_case(
             code: "tracking_series_exhausted",
             detail: format!("{}年的受理编号已用尽", place.year),
         })?;
-    let query_code = random_code()?;
+    let query_code = crate::services::issuing::random_code()?;
     let a = &intake.applicant;
     let id_hash = pii.match_hash(&format!("{}:{}", a.id_type().as_str(), a.id_number()));
     let rules = HandlingRules::from_settings(&agency.settings);
