@@ -6,7 +6,8 @@
 # Needs a release build and wrk.  usage: queue.sh N [--reuse]
 # With YISHEN_DATABASE_URL set (a release build with the postgres feature), the server runs on
 # that PostgreSQL database instead of the data dir's SQLite file.
-# PART=stats runs only the reference and the annual report and statistics.
+# PART=stats runs only the reference and the annual report and statistics; PART=tree only the
+# reference and the reconsideration body's tree.
 set -e
 N=$1; REUSE=$2
 BIN=${YISHEN_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/target/release/yishen}
@@ -45,6 +46,11 @@ run() { # label, then wrk arguments
   done
 }
 run "reference GET /healthz" $B/healthz
+if [ "$PART" = "tree" ]; then
+run "API queue (reconsideration body, tree)" -H "authorization: Bearer $RECON" "$B/api/v1/cases?per_page=50&status=received,in_progress,drafting,in_review,approved"
+run "API queue (reconsideration body, default)" -H "authorization: Bearer $RECON" "$B/api/v1/cases?per_page=50"
+exit 0
+fi
 if [ "$PART" != "stats" ]; then
 run "API queue (clerk default)" -H "authorization: Bearer $CLERK" "$B/api/v1/cases?per_page=50"
 run "API queue (clerk, open statuses)" -H "authorization: Bearer $CLERK" "$B/api/v1/cases?per_page=50&status=submitted,received,replied"

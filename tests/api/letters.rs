@@ -1119,3 +1119,106 @@ async fn a_partial_reply_to_an_organisation_reads_as_sentences_page_by_page() {
         "last page: {last}"
     );
 }
+
+/// A letter is recorded in the transaction of the action that issues it and its PDF rendered
+/// after the commit: the renderer that follows the commits stores it without anyone asking,
+/// the list and the download agree on its hash, and two renderers store it once.
+#[tokio::test]
+async fn an_issued_letters_pdf_follows_the_commit_and_is_stored_once() {
+    use yishen_store::models::letter;
+    let app = spawn_app().await;
+    let clerk = app.token("demo-clerk").await;
+    let id = crate::cases::register(&app, &clerk, "2026-09-14").await;
+    // The renderer stores the receipt's PDF without a download.
+    let pool = app.state.pool.clone();
+    let mut left = Vec::new();
+    for _ in 0..100 {
+        left = pool
+            .read(|conn| Ok::<_, yishen_store::StoreError>(letter::pending_ids(conn, 10)?))
+            .expect("read");
+        if left.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        left.is_empty(),
+        "letters still waiting for their PDF: {left:?}"
+    );
+    let letters = app
+        .get(&format!("/api/v1/cases/{id}/letters"), Some(&clerk))
+        .await;
+    let receipt = letters.body[0].clone();
+    let (status, bytes) = pdf_bytes(
+        &app,
+        &format!("/api/v1/letters/{}/pdf", receipt["id"]),
+        &clerk,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(bytes.starts_with(b"%PDF"));
+    use sha2::Digest;
+    assert_eq!(
+        receipt["sha256"],
+        hex::encode(sha2::Sha256::digest(&bytes)),
+        "the list shows the hash of the stored PDF"
+    );
+    // Two renderers of one letter just issued (and the instance's own renderer, racing them):
+    // it is stored once, and the download is what the list's hash says.
+    let second = crate::cases::register(&app, &clerk, "2026-09-15").await;
+    let ids = pool
+        .read(|conn| Ok::<_, yishen_store::StoreError>(letter::for_case(conn, second)?))
+        .expect("read")
+        .iter()
+        .map(|l| l.id)
+        .collect::<Vec<_>>();
+    let (a, b) = tokio::join!(
+        yishen_server::services::issuing::render_pending(&app.state, ids.clone()),
+        yishen_server::services::issuing::render_pending(&app.state, ids.clone()),
+    );
+    let stored = a.expect("render") + b.expect("render");
+    assert!(
+        stored <= ids.len(),
+        "{stored} stores of {} letters",
+        ids.len()
+    );
+    let letters = app
+        .get(&format!("/api/v1/cases/{second}/letters"), Some(&clerk))
+        .await;
+    let receipt = letters.body[0].clone();
+    let (_, bytes) = pdf_bytes(
+        &app,
+        &format!("/api/v1/letters/{}/pdf", receipt["id"]),
+        &clerk,
+    )
+    .await;
+    assert_eq!(receipt["sha256"], hex::encode(sha2::Sha256::digest(&bytes)));
+}
+
+/// A receipt that cannot be printed (a name with a character no font has) is refused when the
+/// clerk registers, before anything is stored: no case, no number taken.
+#[tokio::test]
+async fn a_letter_that_cannot_be_printed_is_refused_before_anything_is_stored() {
+    let app = spawn_app().await;
+    let clerk = app.token("demo-clerk").await;
+    let mut body = registration("2026-09-14");
+    body["applicant"]["name"] = json!("张\u{20000}");
+    let r = app.post("/api/v1/cases", Some(&clerk), &body).await;
+    let problem = assert_problem(&r, 409, "letter_incomplete");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("字体"),
+        "{problem}"
+    );
+    let queue = app.get("/api/v1/cases?per_page=50", Some(&clerk)).await;
+    assert_eq!(queue.body["total"], 0, "{:?}", queue.body);
+    // The next registration takes the series' first number.
+    let id = crate::cases::register(&app, &clerk, "2026-09-14").await;
+    let letters = app
+        .get(&format!("/api/v1/cases/{id}/letters"), Some(&clerk))
+        .await;
+    let number = letters.body[0]["number"].as_str().unwrap_or_default();
+    assert!(number.ends_with("〕1号"), "{number}");
+}

@@ -219,6 +219,20 @@ impl Disposition {
         }
     }
 
+    /// The letter the applicant is answered with: a notice that the application is not
+    /// handled as one (the `not_processed_*` answers) or a reply (答复书) for every other.
+    pub fn answer_form(self) -> AnswerForm {
+        use Disposition::*;
+        match self {
+            NotProcessedConfirmation
+            | NotProcessedMass
+            | NotProcessedPetition
+            | NotProcessedPublication
+            | NotProcessedRepeat => AnswerForm::NotProcessedNotice,
+            _ => AnswerForm::Reply,
+        }
+    }
+
     /// Whether a handler may choose it in a draft (the `other_*` lapses are decided by the
     /// system or the applicant).
     pub fn is_reply(self) -> bool {
@@ -231,9 +245,30 @@ impl Disposition {
     }
 }
 
+/// The form of the letter that answers an application (see [`Disposition::answer_form`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerForm {
+    /// 政府信息公开申请答复书.
+    Reply,
+    /// 不予处理 notice: the request is not handled as a disclosure application.
+    NotProcessedNotice,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_not_processed_answers_and_only_they_are_notices() {
+        for d in Disposition::ALL {
+            assert_eq!(
+                d.answer_form() == AnswerForm::NotProcessedNotice,
+                d.as_str().starts_with("not_processed_"),
+                "{}",
+                d.as_str()
+            );
+        }
+    }
 
     #[test]
     fn codes_round_trip_and_rows_are_the_templates() {

@@ -43,10 +43,68 @@ pub fn per_page(pages: u32) -> u64 {
         .sum()
 }
 
+/// What a fee notice charges: the amount in yuan and the basis the notice states.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Charge {
+    pub amount: u64,
+    pub basis: String,
+}
+
+/// Why no fee may be noticed: the application falls within what the 办法 leaves free.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoFee {
+    #[error("该申请人本月第{0}件申请，按件计收不收费（办法第四条：每月前10件免费）")]
+    WithinFreeApplications(u32),
+    #[error("30页以内不收费（办法第五条）")]
+    WithinFreePages,
+}
+
+/// 按件计收 (办法第四条) of the applicant's `ordinal`-th application of the month.
+pub fn charge_per_application(ordinal: u32) -> Result<Charge, NoFee> {
+    match per_application(ordinal) {
+        0 => Err(NoFee::WithinFreeApplications(ordinal)),
+        amount => Ok(Charge {
+            amount,
+            basis: format!("按件计收（办法第四条），本件为申请人当月第{ordinal}件申请"),
+        }),
+    }
+}
+
+/// 按量计收 (办法第五条) of one application of `pages` pages.
+pub fn charge_per_page(pages: u32) -> Result<Charge, NoFee> {
+    match per_page(pages) {
+        0 => Err(NoFee::WithinFreePages),
+        amount => Ok(Charge {
+            amount,
+            basis: format!("按量计收（办法第五条），共{pages}页"),
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_charge_states_its_basis_and_what_is_free_is_refused() {
+        assert_eq!(
+            charge_per_application(10),
+            Err(NoFee::WithinFreeApplications(10))
+        );
+        assert_eq!(
+            charge_per_application(35).map(|c| (c.amount, c.basis)),
+            Ok((
+                200,
+                "按件计收（办法第四条），本件为申请人当月第35件申请".to_owned()
+            ))
+        );
+        assert_eq!(charge_per_page(30), Err(NoFee::WithinFreePages));
+        assert_eq!(
+            charge_per_page(31).map(|c| (c.amount, c.basis)),
+            Ok((10, "按量计收（办法第五条），共31页".to_owned()))
+        );
+    }
 
     #[test]
     fn per_application_bands() {

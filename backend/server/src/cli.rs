@@ -478,5 +478,12 @@ async fn jobs_run_once(settings: Settings) -> anyhow::Result<()> {
         "到期处理完成：逾期未补正结案 {} 件，逾期未缴费结案 {} 件",
         r.corrections_expired, r.fees_unpaid
     );
+    // Letters issued while no server was running (an import, a stopped instance) get their PDFs.
+    let rendered = crate::services::issuing::render_all_pending(&state)
+        .await
+        .map_err(problem)?;
+    if rendered > 0 {
+        println!("补生成文书 PDF {rendered} 份");
+    }
     Ok(())
 }

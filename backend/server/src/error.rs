@@ -253,6 +253,17 @@ impl From<yishen_domain::CalendarError> for ApiError {
     }
 }
 
+/// A legal refusal of the domain (`yishen_domain::case::checks`) is a 409 whose code is the
+/// refusal's and whose detail says why, citing the article.
+impl From<yishen_domain::case::checks::Refusal> for ApiError {
+    fn from(e: yishen_domain::case::checks::Refusal) -> Self {
+        Self::Conflict {
+            code: e.code(),
+            detail: e.to_string(),
+        }
+    }
+}
+
 /// A byte count as people read it: 4MB, 512KB.
 fn human_size(bytes: usize) -> String {
     if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {

@@ -234,6 +234,7 @@ impl Application {
         crate::services::similar::spawn_follower(state.clone());
         spawn_jobs(state.clone());
         spawn_tally_fold(state.clone());
+        spawn_letter_renderer(state.clone());
         Ok(Self {
             port,
             server,
@@ -274,6 +275,28 @@ fn spawn_jobs(state: AppState) {
             tick.tick().await;
             if let Err(e) = crate::services::cases::jobs::run_leased(&state, &holder, ttl).await {
                 tracing::error!(error = %e, "window-expiry job failed");
+            }
+        }
+    });
+}
+
+/// How often each instance looks for letters whose PDF is still to be rendered.
+const RENDER_MILLIS: u64 = 200;
+
+/// Renders the PDFs of the letters that actions issued, after their transactions committed
+/// (`issuing::issue_letter` records a letter with the values it prints; the PDF follows here,
+/// or at the first download, whichever comes first). Each instance runs it; a letter two
+/// instances render at once is stored once.
+fn spawn_letter_renderer(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(RENDER_MILLIS));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = crate::services::issuing::render_all_pending(&state).await {
+                tracing::error!(error = %e, "rendering the issued letters failed");
+                // A letter that cannot be rendered is reported, not retried five times a second.
+                tokio::time::sleep(std::time::Duration::from_secs(30)).await;
             }
         }
     });

@@ -165,6 +165,7 @@ diesel::table! {
         void_reason -> Nullable<Text>,
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
+        pending -> Nullable<Text>,
     }
 }
 

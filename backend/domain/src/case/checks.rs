@@ -33,6 +33,16 @@ pub enum Refusal {
     ExtensionAlreadyRequested,
     #[error("没有等待审批的延期申请")]
     NoExtensionRequested,
+    #[error("本机关的答复须经负责人签发后才能出具")]
+    SignOffRequired,
+    #[error("本机关未设置答复须经负责人签发")]
+    SignOffNotRequired,
+    #[error("该答复已签发")]
+    AlreadySignedOff,
+    #[error("本案没有待缴的信息处理费")]
+    NoFeePending,
+    #[error("该征求意见已经结束")]
+    ConsultationClosed,
 }
 
 impl Refusal {
@@ -50,6 +60,11 @@ impl Refusal {
             Self::ReasonsDeadlineRunning { .. } => "article35_deadline_running",
             Self::ExtensionAlreadyRequested => "extension_already_requested",
             Self::NoExtensionRequested => "no_extension_requested",
+            Self::SignOffRequired => "signoff_required",
+            Self::SignOffNotRequired => "signoff_not_required",
+            Self::AlreadySignedOff => "already_signed_off",
+            Self::NoFeePending => "no_fee_pending",
+            Self::ConsultationClosed => "consultation_closed",
         }
     }
 }
@@ -97,6 +112,48 @@ pub fn signed_off(events: &[(NaiveDate, CaseEvent)]) -> bool {
         }
     }
     signed
+}
+
+/// Whether the approver may sign off (签发) the approved reply: only where the agency requires
+/// sign-off (its handling rule `approver_signoff`), and once per approval.
+pub fn may_sign_off(
+    events: &[(NaiveDate, CaseEvent)],
+    sign_off_required: bool,
+) -> Result<(), Refusal> {
+    if !sign_off_required {
+        Err(Refusal::SignOffNotRequired)
+    } else if signed_off(events) {
+        Err(Refusal::AlreadySignedOff)
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether the approved reply may be issued: where the agency requires sign-off, only once
+/// it was signed off after its last approval.
+pub fn may_issue(
+    events: &[(NaiveDate, CaseEvent)],
+    sign_off_required: bool,
+) -> Result<(), Refusal> {
+    if sign_off_required && !signed_off(events) {
+        Err(Refusal::SignOffRequired)
+    } else {
+        Ok(())
+    }
+}
+
+/// A payment is recorded only against a fee notice whose payment window is open
+/// (`fee_deadline`: the date the notice set, cleared once paid or lapsed).
+pub fn may_record_payment(fee_deadline: Option<NaiveDate>) -> Result<(), Refusal> {
+    fee_deadline.map(|_| ()).ok_or(Refusal::NoFeePending)
+}
+
+/// A consultation (条例32/33) is closed once.
+pub fn may_close_consultation(closed_on: Option<NaiveDate>) -> Result<(), Refusal> {
+    match closed_on {
+        Some(_) => Err(Refusal::ConsultationClosed),
+        None => Ok(()),
+    }
 }
 
 /// The legal adviser's comments on a returned draft, until the handler saves the next draft.

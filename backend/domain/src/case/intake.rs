@@ -541,9 +541,137 @@ pub fn optional_text(
     }
 }
 
+/// Why a filing is refused before anything is stored (条例31: who files through which channel).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FilingRefusal {
+    #[error(
+        "网上申请的收到日期由工作人员与申请人确认时确定（条例第三十一条第（三）项），提交时不能填写"
+    )]
+    ReceivedOnGivenOnline,
+    #[error("申请人在网上提交申请时，渠道应为 online")]
+    ApplicantOffline,
+    #[error("网上申请由申请人提交，登记员在“确认收到”时确定收到日期")]
+    ClerkOnline,
+    #[error("请填写收到申请之日：{}", .0.receipt_rule())]
+    ReceivedOnMissing(Channel),
+    #[error("只有申请人（网上申请）和登记员（其他渠道）可以提交申请")]
+    NotAFiler,
+}
+
+impl FilingRefusal {
+    /// The request field at fault; `None` when the person may not file at all.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::ReceivedOnGivenOnline | Self::ReceivedOnMissing(_) => Some("received_on"),
+            Self::ApplicantOffline | Self::ClerkOnline => Some("channel"),
+            Self::NotAFiler => None,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::ReceivedOnGivenOnline => "not_allowed",
+            Self::ApplicantOffline | Self::ClerkOnline => "channel_not_allowed",
+            Self::ReceivedOnMissing(_) => "required",
+            Self::NotAFiler => "forbidden",
+        }
+    }
+}
+
+/// How an application enters (条例31): an applicant files online, and the receipt date is
+/// fixed later, when staff confirm it (第（三）项), so the filing is only `Submitted` on
+/// `today`; a clerk registers what came by any other channel, with the receipt date that
+/// channel's rule gives ([`Channel::receipt_rule`]), as `Registered` on that date. Whether that
+/// date is plausible (not in the future) is the caller's check of the date.
+pub fn filing(
+    role: crate::Role,
+    channel: Channel,
+    received_on: Option<chrono::NaiveDate>,
+    today: chrono::NaiveDate,
+) -> Result<(chrono::NaiveDate, super::CaseEvent), FilingRefusal> {
+    use crate::Role;
+    match (role, channel) {
+        (Role::Applicant, Channel::Online) => match received_on {
+            Some(_) => Err(FilingRefusal::ReceivedOnGivenOnline),
+            None => Ok((
+                today,
+                super::CaseEvent::Submitted {
+                    channel: Channel::Online,
+                },
+            )),
+        },
+        (Role::Applicant, _) => Err(FilingRefusal::ApplicantOffline),
+        (Role::Clerk, Channel::Online) => Err(FilingRefusal::ClerkOnline),
+        (Role::Clerk, channel) => {
+            let received_on = received_on.ok_or(FilingRefusal::ReceivedOnMissing(channel))?;
+            Ok((
+                received_on,
+                super::CaseEvent::Registered {
+                    channel,
+                    received_on,
+                },
+            ))
+        }
+        _ => Err(FilingRefusal::NotAFiler),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn who_files_through_which_channel_follows_article_31() {
+        use crate::Role;
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap_or_default();
+        let today = d("2026-09-15");
+        assert_eq!(
+            filing(Role::Applicant, Channel::Online, None, today),
+            Ok((
+                today,
+                super::super::CaseEvent::Submitted {
+                    channel: Channel::Online
+                }
+            ))
+        );
+        assert_eq!(
+            filing(Role::Applicant, Channel::Online, Some(today), today),
+            Err(FilingRefusal::ReceivedOnGivenOnline)
+        );
+        assert_eq!(
+            filing(Role::Applicant, Channel::InPerson, None, today),
+            Err(FilingRefusal::ApplicantOffline)
+        );
+        assert_eq!(
+            filing(Role::Clerk, Channel::Online, Some(today), today),
+            Err(FilingRefusal::ClerkOnline)
+        );
+        let refused = filing(Role::Clerk, Channel::RegisteredPost, None, today);
+        assert_eq!(
+            refused,
+            Err(FilingRefusal::ReceivedOnMissing(Channel::RegisteredPost))
+        );
+        assert_eq!(refused.err().and_then(|r| r.field()), Some("received_on"));
+        assert_eq!(
+            filing(
+                Role::Clerk,
+                Channel::RegisteredPost,
+                Some(d("2026-09-14")),
+                today
+            ),
+            Ok((
+                d("2026-09-14"),
+                super::super::CaseEvent::Registered {
+                    channel: Channel::RegisteredPost,
+                    received_on: d("2026-09-14")
+                }
+            ))
+        );
+        assert_eq!(
+            filing(Role::Handler, Channel::InPerson, Some(today), today),
+            Err(FilingRefusal::NotAFiler)
+        );
+    }
 
     fn person() -> ApplicantInput {
         ApplicantInput {

@@ -12,7 +12,10 @@ use yishen_letters::{LetterData, LetterKind};
 use yishen_store::models::case as case_store;
 use yishen_store::models::{agency, letter};
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::ApiError;
+use crate::state::AppState;
 
 pub use yishen_domain::calendar::chinese_date;
 
@@ -137,9 +140,22 @@ pub(super) fn case_values(
     Ok((agency, values))
 }
 
-/// Numbers, renders and stores a letter of `kind` for a case, inside the caller's
+/// What a pending letter is rendered from (stored as JSON in `letters.pending`).
+#[derive(Debug, Serialize, Deserialize)]
+struct PendingValues {
+    variant: Option<String>,
+    number: String,
+    fields: BTreeMap<String, String>,
+}
+
+/// Numbers, checks and records a letter of `kind` for a case, inside the caller's
 /// transaction; `extra` adds the kind's own values to the case's common ones. Returns the
 /// letter's id and number.
+///
+/// The letter is laid out here, which refuses what cannot be printed (a missing value, a
+/// character no font has) before anything is stored; its PDF is rendered after the commit
+/// ([`render_pending`]): compressing fonts and images takes ten milliseconds or more, and
+/// the write lock is not held for it.
 #[allow(clippy::too_many_arguments)]
 pub fn issue_letter(
     conn: &mut yishen_store::DbConn,
@@ -168,18 +184,19 @@ pub fn issue_letter(
         number: number.clone(),
         fields: values,
     };
-    // Issued letters carry the agency's seal when it has one (GB/T 9704-2012 7.3.5.1).
-    let seal = super::seals::for_agency(conn, agency.id)?;
-    let pdf = templates
-        .render_sealed(&data, seal.as_deref())
-        .map_err(|e| {
-            tracing::warn!(kind = kind.code(), error = %e, "letter not rendered");
-            ApiError::Conflict {
-                code: "letter_incomplete",
-                detail: format!("{}无法生成：{}", kind.label(), e.chinese()),
-            }
-        })?;
-    let sha = hex::encode(Sha256::digest(&pdf));
+    templates.text(&data).map_err(|e| {
+        tracing::warn!(kind = kind.code(), error = %e, "letter not rendered");
+        ApiError::Conflict {
+            code: "letter_incomplete",
+            detail: format!("{}无法生成：{}", kind.label(), e.chinese()),
+        }
+    })?;
+    let pending = serde_json::to_string(&PendingValues {
+        variant: data.variant,
+        number: data.number,
+        fields: data.fields,
+    })
+    .map_err(anyhow::Error::from)?;
     let id = letter::insert(
         conn,
         &letter::NewLetter {
@@ -191,14 +208,88 @@ pub fn issue_letter(
             seq,
             number: &number,
             issued_on: on,
-            sha256: &sha,
+            sha256: "",
             verify_code: &verify_code,
-            pdf: &pdf,
+            pdf: &[],
             created_by: actor_id,
             created_at: yishen_store::now(),
+            pending: Some(&pending),
         },
     )?;
     Ok((id, number))
+}
+
+/// Renders the PDFs of those of `ids` still pending and stores them with their hashes: the
+/// rendering on a read connection, the storing in one short write. Letters that another
+/// renderer stored meanwhile keep what it stored. Issued letters carry the agency's seal when
+/// it has one (GB/T 9704-2012 7.3.5.1).
+pub async fn render_pending(state: &AppState, ids: Vec<i64>) -> Result<usize, ApiError> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let templates = state.templates.clone();
+    let rendered = state
+        .read(move |conn| {
+            let mut out = Vec::new();
+            for p in letter::pending_of(conn, &ids)? {
+                let kind = LetterKind::parse(&p.kind).ok_or_else(|| {
+                    ApiError::Internal(anyhow::anyhow!("stored letter kind {}", p.kind))
+                })?;
+                let values: PendingValues =
+                    serde_json::from_str(&p.pending).map_err(anyhow::Error::from)?;
+                let data = LetterData {
+                    kind,
+                    variant: values.variant,
+                    number: values.number,
+                    fields: values.fields,
+                };
+                let seal = super::seals::for_agency(conn, p.agency_id)?;
+                // Laid out when it was issued; a failure now is a fault of the system.
+                let pdf = templates
+                    .render_sealed(&data, seal.as_deref())
+                    .map_err(|e| ApiError::Internal(anyhow::anyhow!("pending letter: {e}")))?;
+                let sha = hex::encode(Sha256::digest(&pdf));
+                out.push((p.id, pdf, sha));
+            }
+            Ok(out)
+        })
+        .await?;
+    if rendered.is_empty() {
+        return Ok(0);
+    }
+    state
+        .write(move |conn| {
+            let mut stored = 0;
+            for (id, pdf, sha) in &rendered {
+                stored += letter::complete(conn, *id, pdf, sha)?;
+            }
+            Ok(stored)
+        })
+        .await
+}
+
+/// How many pending letters one round of the renderer takes.
+const RENDER_BATCH: i64 = 32;
+
+/// Renders every letter still pending (after a restart, or when the follower fell behind);
+/// returns how many were stored.
+pub async fn render_all_pending(state: &AppState) -> Result<usize, ApiError> {
+    let mut total = 0;
+    loop {
+        let ids = state
+            .read(|conn| Ok(letter::pending_ids(conn, RENDER_BATCH)?))
+            .await?;
+        if ids.is_empty() {
+            return Ok(total);
+        }
+        let n = ids.len();
+        let stored = render_pending(state, ids).await?;
+        total += stored;
+        // Another renderer took them: it stores them; this one stops rather than spin.
+        if stored == 0 && n > 0 {
+            return Ok(total);
+        }
+    }
 }
 
 /// The event that records a procedural notice.

@@ -10,7 +10,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use yishen_domain::Disposition;
-use yishen_domain::case::{Action, CaseEvent};
+use yishen_domain::case::{Action, CaseEvent, checks};
+use yishen_domain::disposition::AnswerForm;
 use yishen_domain::draft::DraftInput;
 use yishen_letters::{LetterData, LetterKind};
 use yishen_store::models::case::{self as case_store, CaseChanges};
@@ -27,12 +28,11 @@ use crate::state::AppState;
 use super::issuing::{case_values, issue_letter};
 pub use super::issuing::{chinese_date, letter_number};
 
-/// The letter a disposition is answered with.
+/// The letter a disposition is answered with (the catalogue decides: `Disposition::answer_form`).
 fn letter_for(d: Disposition) -> LetterKind {
-    if d.as_str().starts_with("not_processed_") {
-        LetterKind::NotProcessedNotice
-    } else {
-        LetterKind::Reply
+    match d.answer_form() {
+        AnswerForm::NotProcessedNotice => LetterKind::NotProcessedNotice,
+        AnswerForm::Reply => LetterKind::Reply,
     }
 }
 
@@ -245,12 +245,7 @@ pub async fn issue(
         if_match,
         Action::Issue,
         move |conn, loaded, actor| {
-            if loaded.rules.approver_signoff && !super::cases::drafting::signed_off(loaded) {
-                return Err(ApiError::Conflict {
-                    code: "signoff_required",
-                    detail: "本机关的答复须经负责人签发后才能出具".into(),
-                });
-            }
+            checks::may_issue(&loaded.events, loaded.rules.approver_signoff)?;
             let (disposition, kind, extra) = reply_values(conn, loaded.case.id)?;
             let (letter_id, number) = issue_letter(
                 conn,
@@ -403,22 +398,28 @@ pub async fn for_case(
 ) -> Result<Vec<LetterView>, ApiError> {
     let scope = policy::case_scope(actor)?;
     let applicant = actor.role == yishen_domain::Role::Applicant;
-    state
-        .read(move |conn| {
-            case_store::find(conn, id, &scope)?.ok_or(ApiError::NotFound("案件"))?;
-            Ok(letter::for_case(conn, id)?
-                .into_iter()
-                .filter(|l| !applicant || letter_for_applicant(&l.kind, l.voided_at.is_some()))
-                .map(letter_view)
-                .collect())
-        })
-        .await
+    let list = move |conn: &mut yishen_store::DbConn| -> Result<Vec<letter::LetterMeta>, ApiError> {
+        case_store::find(conn, id, &scope)?.ok_or(ApiError::NotFound("案件"))?;
+        Ok(letter::for_case(conn, id)?
+            .into_iter()
+            .filter(|l| !applicant || letter_for_applicant(&l.kind, l.voided_at.is_some()))
+            .collect())
+    };
+    let mut letters = state.read(list.clone()).await?;
+    // A list shows each letter's hash: those issued a moment ago are rendered first.
+    let pending: Vec<i64> = letters.iter().filter(|l| l.pending).map(|l| l.id).collect();
+    if !pending.is_empty() {
+        super::issuing::render_pending(state, pending).await?;
+        letters = state.read(list).await?;
+    }
+    Ok(letters.into_iter().map(letter_view).collect())
 }
 
 /// The PDF of a letter of a case the actor may see, with its number.
 pub async fn pdf(state: &AppState, actor: &Actor, id: i64) -> Result<(String, Vec<u8>), ApiError> {
     let scope = policy::case_scope(actor)?;
     let applicant = actor.role == yishen_domain::Role::Applicant;
+    super::issuing::render_pending(state, vec![id]).await?;
     state
         .read(move |conn| {
             let meta = letter::find(conn, id)?.ok_or(ApiError::NotFound("文书"))?;
@@ -447,23 +448,26 @@ pub struct VerifiedLetter {
 
 pub async fn verify(state: &AppState, code: &str) -> Result<VerifiedLetter, ApiError> {
     let code = yishen_domain::case::normalise_query_code(code);
-    state
-        .read(move |conn| {
-            let (l, agency) = letter::by_verify_code(conn, &code)?
-                .ok_or(ApiError::NotFound("该核验码对应的文书"))?;
-            Ok(VerifiedLetter {
-                number: l.number,
-                kind_label: LetterKind::parse(&l.kind)
-                    .map(LetterKind::label)
-                    .unwrap_or(""),
-                kind: l.kind,
-                agency,
-                issued_on: l.issued_on,
-                sha256: l.sha256,
-                voided: l.voided_at.is_some(),
-            })
-        })
-        .await
+    let find = move |conn: &mut yishen_store::DbConn| {
+        letter::by_verify_code(conn, &code)?.ok_or(ApiError::NotFound("该核验码对应的文书"))
+    };
+    let (mut l, mut agency) = state.read(find.clone()).await?;
+    // The page shows the letter's hash: one issued a moment ago is rendered first.
+    if l.pending {
+        super::issuing::render_pending(state, vec![l.id]).await?;
+        (l, agency) = state.read(find).await?;
+    }
+    Ok(VerifiedLetter {
+        number: l.number,
+        kind_label: LetterKind::parse(&l.kind)
+            .map(LetterKind::label)
+            .unwrap_or(""),
+        kind: l.kind,
+        agency,
+        issued_on: l.issued_on,
+        sha256: l.sha256,
+        voided: l.voided_at.is_some(),
+    })
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -20,6 +20,10 @@ pub struct LetterMeta {
     pub sha256: String,
     pub verify_code: String,
     pub voided_at: Option<NaiveDateTime>,
+    /// Whether its PDF (and so its hash) is still to be rendered.
+    #[diesel(select_expression = letters::pending.is_not_null())]
+    #[diesel(select_expression_type = diesel::dsl::IsNotNull<letters::pending>)]
+    pub pending: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -39,6 +43,56 @@ pub struct NewLetter<'a> {
     pub pdf: &'a [u8],
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
+    /// The values the PDF is to be rendered from, while it is not yet stored (then `pdf` is
+    /// empty and `sha256` blank).
+    pub pending: Option<&'a str>,
+}
+
+/// A letter whose PDF is still to be rendered.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = letters)]
+pub struct PendingLetter {
+    pub id: i64,
+    pub agency_id: i64,
+    pub kind: String,
+    #[diesel(select_expression = letters::pending.assume_not_null())]
+    #[diesel(select_expression_type = diesel::dsl::AssumeNotNull<letters::pending>)]
+    pub pending: String,
+}
+
+/// Letters still waiting for their PDF, oldest first, at most `limit`.
+pub fn pending_ids(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<i64>> {
+    letters::table
+        .filter(letters::pending.is_not_null())
+        .order(letters::id.asc())
+        .select(letters::id)
+        .limit(limit)
+        .load(conn)
+}
+
+/// Those of `ids` still waiting for their PDF, with what to render them from.
+pub fn pending_of(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<PendingLetter>> {
+    letters::table
+        .filter(letters::id.eq_any(ids))
+        .filter(letters::pending.is_not_null())
+        .order(letters::id.asc())
+        .select(PendingLetter::as_select())
+        .load(conn)
+}
+
+/// Stores a pending letter's PDF and its hash; 0 when another renderer stored it first.
+pub fn complete(conn: &mut DbConn, id: i64, pdf: &[u8], sha256: &str) -> QueryResult<usize> {
+    diesel::update(
+        letters::table
+            .find(id)
+            .filter(letters::pending.is_not_null()),
+    )
+    .set((
+        letters::pdf.eq(pdf),
+        letters::sha256.eq(sha256),
+        letters::pending.eq(None::<String>),
+    ))
+    .execute(conn)
 }
 
 /// Takes the next number of the agency's series for `year` and `kind` (gap-free, in the

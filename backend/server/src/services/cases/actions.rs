@@ -90,12 +90,9 @@ pub(super) fn cal_err(e: yishen_domain::clock::ClockError) -> ApiError {
     }
 }
 
-/// A legal refusal as a 409 that says why.
+/// A legal refusal as a 409 that says why (the one mapping, `From` in `error.rs`).
 pub(super) fn refused(e: checks::Refusal) -> ApiError {
-    ApiError::Conflict {
-        code: e.code(),
-        detail: e.to_string(),
-    }
+    e.into()
 }
 
 /// The receipt's "（即……前）": the due date when it can be counted, nothing while its year
@@ -538,12 +535,7 @@ pub async fn close_consultation(
                 .into_iter()
                 .find(|c| c.id == cid)
                 .ok_or(ApiError::NotFound("征求意见记录"))?;
-            if c.closed_on.is_some() {
-                return Err(ApiError::Conflict {
-                    code: "consultation_closed",
-                    detail: "该征求意见已经结束".into(),
-                });
-            }
+            checks::may_close_consultation(c.closed_on).map_err(refused)?;
             if opinion == ConsultationOpinion::NoReply {
                 checks::may_record_no_reply(on, c.reply_by)
                     .map_err(|e| ApiError::field("opinion", e.code(), e.to_string()))?;
@@ -819,10 +811,11 @@ pub async fn notice_fee(
         Action::NoticeFee,
         move |conn, loaded, actor| {
             checks::may_notice_fee(&loaded.events).map_err(refused)?;
-            let (ordinal, amount) = match mode {
-                FeeMode::PerPage => (None, fees::per_page(pages.unwrap_or(0))),
+            // 办法第四条 counts the applicant's applications in the natural month; 第五条 the
+            // pages. What is free is refused by the domain, with the article.
+            let (ordinal, charge) = match mode {
+                FeeMode::PerPage => (None, fees::charge_per_page(pages.unwrap_or(0))),
                 FeeMode::PerApplication => {
-                    // 办法第四条: the applicant's count of applications in the natural month.
                     let received = loaded.case.received_on.unwrap_or(on);
                     let month_start = received.with_day(1).unwrap_or(received);
                     let k = case_store::month_ordinal(
@@ -833,26 +826,14 @@ pub async fn notice_fee(
                         received,
                     )?;
                     let k = u32::try_from(k.max(1)).unwrap_or(u32::MAX);
-                    (Some(k), fees::per_application(k))
+                    (Some(k), fees::charge_per_application(k))
                 }
             };
-            if amount == 0 {
-                return Err(ApiError::Conflict {
-                    code: "fee_not_chargeable",
-                    detail: match ordinal {
-                        Some(k) => format!(
-                            "该申请人本月第{k}件申请，按件计收不收费（办法第四条：每月前10件免费）"
-                        ),
-                        None => "30页以内不收费（办法第五条）".into(),
-                    },
-                });
-            }
+            let fees::Charge { amount, basis } = charge.map_err(|e| ApiError::Conflict {
+                code: "fee_not_chargeable",
+                detail: e.to_string(),
+            })?;
             let pay_by = add_wd(&loaded.calendar, on, FEE_PAYMENT_WINDOW)?;
-            let basis = match (ordinal, pages) {
-                (Some(k), _) => format!("按件计收（办法第四条），本件为申请人当月第{k}件申请"),
-                (None, Some(p)) => format!("按量计收（办法第五条），共{p}页"),
-                (None, None) => String::new(),
-            };
             let letter = notice(
                 conn,
                 &templates,
@@ -914,12 +895,7 @@ pub async fn record_payment(
         if_match,
         Action::RecordPayment,
         move |_, loaded, _| {
-            if loaded.case.fee_deadline.is_none() {
-                return Err(ApiError::Conflict {
-                    code: "no_fee_pending",
-                    detail: "本案没有待缴的信息处理费".into(),
-                });
-            }
+            checks::may_record_payment(loaded.case.fee_deadline).map_err(refused)?;
             Ok(Step {
                 events: vec![(on, CaseEvent::FeePaid {})],
                 changes: CaseChanges {

@@ -330,18 +330,10 @@ pub async fn sign_off(
         if_match,
         Action::SignOff,
         move |_, loaded, _| {
-            if !loaded.rules.approver_signoff {
-                return Err(ApiError::Conflict {
-                    code: "signoff_not_required",
-                    detail: "本机关未设置答复须经负责人签发".into(),
-                });
-            }
-            if signed_off(loaded) {
-                return Err(ApiError::Conflict {
-                    code: "already_signed_off",
-                    detail: "该答复已签发".into(),
-                });
-            }
+            yishen_domain::case::checks::may_sign_off(
+                &loaded.events,
+                loaded.rules.approver_signoff,
+            )?;
             Ok(Step {
                 events: vec![(loaded.today, CaseEvent::SignedOff { comments })],
                 changes: CaseChanges::default(),
@@ -349,9 +341,4 @@ pub async fn sign_off(
         },
     )
     .await
-}
-
-/// Whether the approved draft was signed off after its last approval.
-pub fn signed_off(loaded: &Loaded) -> bool {
-    yishen_domain::case::checks::signed_off(&loaded.events)
 }

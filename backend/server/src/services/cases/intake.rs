@@ -376,59 +376,17 @@ pub async fn create_once(
     }
     let intake = parse(&body).map_err(ApiError::Validation)?;
     let today = state.clock.today();
-    let events = match (actor.role, intake.channel) {
-        (Role::Applicant, Channel::Online) => {
-            if intake.received_on.is_some() {
-                return Err(ApiError::field(
-                    "received_on",
-                    "not_allowed",
-                    "网上申请的收到日期由工作人员与申请人确认时确定（条例第三十一条第（三）项），提交时不能填写",
-                ));
-            }
-            vec![(
-                today,
-                CaseEvent::Submitted {
-                    channel: Channel::Online,
-                },
-            )]
-        }
-        (Role::Applicant, _) => {
-            return Err(ApiError::field(
-                "channel",
-                "channel_not_allowed",
-                "申请人在网上提交申请时，渠道应为 online",
-            ));
-        }
-        (Role::Clerk, Channel::Online) => {
-            return Err(ApiError::field(
-                "channel",
-                "channel_not_allowed",
-                "网上申请由申请人提交，登记员在“确认收到”时确定收到日期",
-            ));
-        }
-        (Role::Clerk, channel) => {
-            let Some(received_on) = intake.received_on else {
-                return Err(ApiError::field(
-                    "received_on",
-                    "required",
-                    format!("请填写收到申请之日：{}", channel.receipt_rule()),
-                ));
-            };
-            super::check_on("received_on", received_on, today, None)?;
-            vec![(
-                received_on,
-                CaseEvent::Registered {
-                    channel,
-                    received_on,
-                },
-            )]
-        }
-        _ => {
-            return Err(ApiError::Forbidden(
-                "只有申请人（网上申请）和登记员（其他渠道）可以提交申请".into(),
-            ));
-        }
-    };
+    // 条例31: who files through which channel, and on which date (the domain decides).
+    let (on, event) =
+        yishen_domain::case::intake::filing(actor.role, intake.channel, intake.received_on, today)
+            .map_err(|r| match r.field() {
+                Some(field) => ApiError::field(field, r.code(), r.to_string()),
+                None => ApiError::Forbidden(r.to_string()),
+            })?;
+    if let CaseEvent::Registered { received_on, .. } = &event {
+        super::check_on("received_on", *received_on, today, None)?;
+    }
+    let events = vec![(on, event)];
     let actor = actor.clone();
     let pii = state.pii.clone();
     let templates = state.templates.clone();

@@ -1,0 +1,2 @@
+DROP INDEX letters_pending;
+ALTER TABLE letters DROP COLUMN pending;
