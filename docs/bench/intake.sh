@@ -4,7 +4,7 @@
 # queue; each `RUNS` runs of `SECS` seconds with wrk and docs/bench/intake.lua. The reference,
 # measured in the same run on the same disk, is raw SQLite single-row commits
 # (docs/bench/sqlite_commits.py). Needs a release build, wrk and python3.
-# usage: intake.sh N [--reuse]
+# usage: intake.sh N [--reuse]; PART=clerk stops after the clerk registrations.
 # With YISHEN_DATABASE_URL set (a release build with the postgres feature), the server runs on
 # that PostgreSQL database; the reference stays raw SQLite commits on the same disk.   (--reuse: the data dir of an earlier run, or of queue.sh)
 set -e
@@ -30,10 +30,18 @@ run() { # label, then wrk arguments
   done
 }
 export TOKEN=$APPLICANT AGENCY=ZJ-HZ-SC
+if [ "$PART" != "clerk" ]; then
 run "online filing, 1 client" -t1 -c1 -s $HERE/intake.lua $B
 run "online filing, 8 clients" -t2 -c8 -s $HERE/intake.lua $B
 run "online filing, 32 clients" -t2 -c32 -s $HERE/intake.lua $B
+fi
 TOKEN=$CLERK CHANNEL=in_person RECEIVED_ON=$TODAY run "clerk registration, 8 clients" -t2 -c8 -s $HERE/intake.lua $B
+# The receipts' PDFs are rendered after each registration commits: how many wait when the load
+# stops, and how long the renderer takes to store them.
+left=$(sql "select count(*) from letters where pending is not null"); t0=$(date +%s.%N)
+while [ "$(sql "select count(*) from letters where pending is not null")" != "0" ]; do sleep 0.2; done
+echo "receipts waiting for their PDF when the load stopped: $left; all stored after $(python3 -c "import time; print(round(time.time() - $t0, 1))") s"
+if [ "$PART" = "clerk" ]; then exit 0; fi
 # Filing while 8 readers page through the clerk's queue.
 for r in $(seq 1 $RUNS); do
   wrk -t1 -c8 -d$((SECS + 2))s --latency -H "authorization: Bearer $CLERK" "$B/api/v1/cases?per_page=50&status=submitted,received,replied" > $D/readers.txt 2>&1 &

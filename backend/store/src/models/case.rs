@@ -262,29 +262,8 @@ pub fn list(
     limit: i64,
     offset: i64,
 ) -> QueryResult<(Vec<CaseWithAgency>, i64)> {
-    // A subtree's agencies are looked up first and given to the queue as a list: as a
-    // subquery, PostgreSQL joins them after reading every open case's row, where a list is a
-    // condition checked in the index that carries the agency (about 10,000 heap reads fewer
-    // for a city's tree of a province's million cases; docs/performance.md).
-    let mut tree = |path: &str| -> QueryResult<Vec<i64>> {
-        agencies::table
-            .filter(agencies::path.like(format!("{path}%")))
-            .select(agencies::id)
-            .load(conn)
-    };
-    let scope_tree = match scope {
-        CaseScope::Subtree(path) => Some(tree(path)?),
-        _ => None,
-    };
-    let filter_tree = filter.agency_path.as_deref().map(tree).transpose()?;
     let build = || {
-        let mut q = match &scope_tree {
-            Some(ids) => cases::table
-                .inner_join(agencies::table)
-                .into_boxed()
-                .filter(cases::agency_id.eq_any(ids.clone())),
-            None => scoped(scope),
-        };
+        let mut q = scoped(scope);
         if !filter.statuses.is_empty() {
             q = q.filter(cases::status.eq_any(filter.statuses.clone()));
         }
@@ -318,8 +297,8 @@ pub fn list(
             }
             None => {}
         }
-        if let Some(ids) = &filter_tree {
-            q = q.filter(cases::agency_id.eq_any(ids.clone()));
+        if let Some(path) = &filter.agency_path {
+            q = q.filter(cases::agency_id.eq_any(tree_ids(path)));
         }
         if let Some(d) = filter.due_before {
             q = q

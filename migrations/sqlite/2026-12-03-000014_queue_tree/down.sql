@@ -1,2 +1,0 @@
-CREATE INDEX cases_status_active_due ON cases (active, status, due_sort, id);
-DROP INDEX cases_status_active_due_agency;
