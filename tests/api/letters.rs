@@ -413,7 +413,8 @@ async fn procedural_notices_are_issued_with_their_actions() {
 }
 
 /// A download as the bearer of `token` gets it: status and bytes.
-async fn pdf_bytes(app: &TestApp, path: &str, token: &str) -> (u16, Vec<u8>) {
+/// The bytes of a download (a PDF, an image) and its status.
+pub(crate) async fn pdf_bytes(app: &TestApp, path: &str, token: &str) -> (u16, Vec<u8>) {
     let res = app
         .client
         .get(app.url(path))

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 
 use crate::cases::register;
 use crate::helpers::{TestApp, assert_problem, seal_png, spawn_app};
-use crate::letters::pdftotext;
+use crate::letters::{pdf_bytes as bytes, pdftotext};
 
 async fn put_seal(
     app: &TestApp,
@@ -43,18 +43,6 @@ async fn put_seal(
         headers,
         body: serde_json::from_str(&text).unwrap_or(Value::String(text)),
     }
-}
-
-async fn bytes(app: &TestApp, path: &str, token: &str) -> (u16, Vec<u8>) {
-    let res = app
-        .client
-        .get(app.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("get");
-    let status = res.status().as_u16();
-    (status, res.bytes().await.expect("bytes").to_vec())
 }
 
 /// The images of a PDF as `pdfimages -list` reports them: (type, width, height), where type
