@@ -342,7 +342,8 @@ pub async fn put_seal(
     payload: actix_multipart::Multipart,
 ) -> Result<web::Json<SealView>, ApiError> {
     let code = agency_code(code.into_inner())?;
-    let (png, diameter) = seal_form(payload).await?;
+    let form = crate::multipart::read(payload, "file", seals::MAX_PNG_BYTES).await?;
+    let (png, diameter) = seal_fields(form)?;
     Ok(web::Json(
         seals::upload(&state, &actor, &code, png, diameter)
             .await?
@@ -350,11 +351,9 @@ pub async fn put_seal(
     ))
 }
 
-/// Reads the seal upload form: the PNG and the diameter.
-pub(crate) async fn seal_form(
-    payload: actix_multipart::Multipart,
-) -> Result<(Vec<u8>, u32), ApiError> {
-    let form = crate::multipart::read(payload, "file", seals::MAX_PNG_BYTES).await?;
+/// The seal upload form's fields: the PNG and the diameter (default 42 mm), every bad field
+/// named; for the API and the admin page alike.
+pub(crate) fn seal_fields(form: crate::multipart::Form) -> Result<(Vec<u8>, u32), ApiError> {
     let mut f = Fields::default();
     let diameter = match form.text("diameter_mm").map(str::parse::<u32>) {
         None => Some(seals::DEFAULT_DIAMETER_MM),

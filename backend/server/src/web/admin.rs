@@ -636,22 +636,7 @@ pub async fn upload_seal(
         let form = crate::multipart::read(payload, "file", seals::MAX_PNG_BYTES).await?;
         ctx.check_csrf(form.texts.get("csrf").map_or("", String::as_str))
             .map_err(|_| ApiError::Forbidden("页面已过期，请刷新后重新上传".into()))?;
-        let diameter = match form.text("diameter_mm") {
-            None => seals::DEFAULT_DIAMETER_MM,
-            Some(d) => d
-                .parse()
-                .map_err(|_| ApiError::field("diameter_mm", "invalid", "印章直径须为整数毫米"))?,
-        };
-        let png = match form.file {
-            Some(f) if !f.bytes.is_empty() => f.bytes,
-            _ => {
-                return Err(ApiError::field(
-                    "file",
-                    "required",
-                    "请选择印章图像文件（PNG）",
-                ));
-            }
-        };
+        let (png, diameter) = crate::routes::agencies::seal_fields(form)?;
         seals::upload(&ctx.state, &actor, &code, png, diameter).await
     }
     .await;

@@ -90,11 +90,6 @@ pub(super) fn cal_err(e: yishen_domain::clock::ClockError) -> ApiError {
     }
 }
 
-/// A legal refusal as a 409 that says why (the one mapping, `From` in `error.rs`).
-pub(super) fn refused(e: checks::Refusal) -> ApiError {
-    e.into()
-}
-
 /// The receipt's "（即……前）": the due date when it can be counted, nothing while its year
 /// has no holiday data (a date that cannot be known is never printed; the receipt still states
 /// the 20 working days of 条例33, which is what binds).
@@ -257,7 +252,7 @@ pub async fn request_correction(
     let period_asked = body.due_in_working_days;
     let templates = state.templates.clone();
     act(state, actor, id, if_match, Action::RequestCorrection, move |conn, loaded, actor| {
-        checks::may_request_correction(&loaded.events).map_err(refused)?;
+        checks::may_request_correction(&loaded.events)?;
         let period = period_asked.unwrap_or(loaded.rules.correction_period_days);
         let max = yishen_domain::case::rules::MAX_CORRECTION_PERIOD;
         if period == 0 || period > max {
@@ -535,7 +530,7 @@ pub async fn close_consultation(
                 .into_iter()
                 .find(|c| c.id == cid)
                 .ok_or(ApiError::NotFound("征求意见记录"))?;
-            checks::may_close_consultation(c.closed_on).map_err(refused)?;
+            checks::may_close_consultation(c.closed_on)?;
             if opinion == ConsultationOpinion::NoReply {
                 checks::may_record_no_reply(on, c.reply_by)
                     .map_err(|e| ApiError::field("opinion", e.code(), e.to_string()))?;
@@ -627,7 +622,7 @@ pub async fn request_extension(
         Action::RequestExtension,
         move |_conn, loaded, _actor| {
             let clock = loaded.clock().map_err(cal_err)?;
-            checks::may_request_extension(&loaded.events, on, clock.due_on).map_err(refused)?;
+            checks::may_request_extension(&loaded.events, on, clock.due_on)?;
             Ok(Step {
                 events: vec![(
                     on,
@@ -666,7 +661,7 @@ pub async fn refuse_extension(
         if_match,
         Action::RefuseExtension,
         move |_conn, loaded, _actor| {
-            checks::may_refuse_extension(&loaded.events).map_err(refused)?;
+            checks::may_refuse_extension(&loaded.events)?;
             Ok(Step {
                 events: vec![(on, CaseEvent::ExtensionRefused { reason })],
                 changes: CaseChanges::default(),
@@ -696,7 +691,7 @@ pub async fn extend(
         Action::Extend,
         move |conn, loaded, actor| {
             let clock = loaded.clock().map_err(cal_err)?;
-            let due = checks::may_extend(&loaded.events, on, clock.due_on).map_err(refused)?;
+            let due = checks::may_extend(&loaded.events, on, clock.due_on)?;
             // The notice tells the applicant the new date (条例33): a date that cannot be
             // known yet (its year's holidays not loaded) is refused, never printed as a guess.
             let new_due = letters::chinese_date(add_wd(&loaded.calendar, due, days)?);
@@ -810,7 +805,7 @@ pub async fn notice_fee(
         if_match,
         Action::NoticeFee,
         move |conn, loaded, actor| {
-            checks::may_notice_fee(&loaded.events).map_err(refused)?;
+            checks::may_notice_fee(&loaded.events)?;
             // 办法第四条 counts the applicant's applications in the natural month; 第五条 the
             // pages. What is free is refused by the domain, with the article.
             let (ordinal, charge) = match mode {
@@ -895,7 +890,7 @@ pub async fn record_payment(
         if_match,
         Action::RecordPayment,
         move |_, loaded, _| {
-            checks::may_record_payment(loaded.case.fee_deadline).map_err(refused)?;
+            checks::may_record_payment(loaded.case.fee_deadline)?;
             Ok(Step {
                 events: vec![(on, CaseEvent::FeePaid {})],
                 changes: CaseChanges {

@@ -18,7 +18,7 @@ use yishen_letters::LetterKind;
 use yishen_store::models::case::CaseChanges;
 use yishen_store::models::flag as flag_store;
 
-use super::actions::{cal_err, notice, on_or_today, refused, text};
+use super::actions::{cal_err, notice, on_or_today, text};
 use super::views::CaseView;
 use super::{Step, act};
 use crate::auth::Actor;
@@ -93,7 +93,7 @@ pub async fn request_reasons(
         Action::RequestReasons,
         move |conn, loaded, actor| {
             let flag_id = confirmed_mass_flag(conn, loaded.case.id)?;
-            checks::may_request_reasons(&loaded.events).map_err(refused)?;
+            checks::may_request_reasons(&loaded.events)?;
             let letter = notice(
                 conn,
                 &templates,
@@ -265,8 +265,7 @@ pub async fn decide(
         Action::DecideArticle35,
         move |conn, loaded, actor| {
             confirmed_mass_flag(conn, loaded.case.id)?;
-            checks::may_decide_article35(&loaded.events, outcome, applicant_reasons.is_some(), on)
-                .map_err(refused)?;
+            checks::may_decide_article35(&loaded.events, outcome, applicant_reasons.is_some(), on)?;
             let mut events = Vec::new();
             let (later_due_on, later_days) = match &later {
                 None => (None, None),
