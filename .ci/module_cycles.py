@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fails when modules of backend/server/src/services import each other in a circle.
+"""Fails when modules of backend/app/src/services import each other in a circle.
 
 A module is a file directly under services/ or a directory there (cases/ counts as one
 module). A reference is any `crate::services::NAME` or, inside services, `super::NAME` /
@@ -9,7 +9,7 @@ import pathlib
 import re
 import sys
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent / "backend/server/src/services"
+ROOT = pathlib.Path(__file__).resolve().parent.parent / "backend/app/src/services"
 
 
 def module_of(path: pathlib.Path) -> str:

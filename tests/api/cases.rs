@@ -835,12 +835,10 @@ async fn an_unfiltered_queue_lists_active_cases_first_and_counts_up_to_a_cap() {
         "received_on": "2025-01-06", "applicant": person(),
         "content": "请公开2024年本区老旧小区改造计划", "disposition": "disclosed",
         "concluded_on": "2025-01-20", "reasons": "予以公开"});
-    let r = yishen_server::services::import::import(
-        &app.state,
-        std::io::Cursor::new(format!("{old}\n")),
-    )
-    .await
-    .expect("import");
+    let r =
+        yishen_app::services::import::import(&app.state, std::io::Cursor::new(format!("{old}\n")))
+            .await
+            .expect("import");
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     let active = register(&app, &clerk, "2026-03-02").await;
     let r = app.get("/api/v1/cases?per_page=50", Some(&clerk)).await;
@@ -913,7 +911,7 @@ async fn expired_correction_windows_close_the_case_once() {
         &json!({"items": ["文件名称"], "on": "2026-03-03"}),
     )
     .await;
-    let report = yishen_server::services::cases::jobs::run_once(&app.state)
+    let report = yishen_app::services::cases::jobs::run_once(&app.state)
         .await
         .expect("job");
     assert_eq!(report.corrections_expired, 1);
@@ -921,7 +919,7 @@ async fn expired_correction_windows_close_the_case_once() {
     assert_eq!(c["status"], "abandoned");
     assert_eq!(c["disposition"], "other_correction_overdue");
     assert_eq!(case(&app, &clerk, open).await["status"], "received");
-    let again = yishen_server::services::cases::jobs::run_once(&app.state)
+    let again = yishen_app::services::cases::jobs::run_once(&app.state)
         .await
         .expect("job");
     assert_eq!(again.corrections_expired, 0, "idempotent");

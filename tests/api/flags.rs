@@ -37,7 +37,7 @@ async fn history(app: &TestApp) {
             )
         })
         .collect();
-    let r = yishen_server::services::import::import(&app.state, std::io::Cursor::new(text))
+    let r = yishen_app::services::import::import(&app.state, std::io::Cursor::new(text))
         .await
         .expect("import");
     assert!(r.errors.is_empty(), "{:?}", r.errors);
@@ -48,7 +48,7 @@ async fn history(app: &TestApp) {
 /// earlier case keeps the count that includes the later one.
 #[tokio::test]
 async fn a_screening_overtaken_by_a_later_filing_is_done_again_not_stored_stale() {
-    use yishen_server::services::flags;
+    use yishen_app::services::flags;
     let app = spawn_app().await;
     history(&app).await;
     let clerk = app.token("demo-clerk").await;

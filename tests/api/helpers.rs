@@ -1,7 +1,7 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use yishen_server::settings::{Secret, Settings};
+use yishen_app::settings::{Secret, Settings};
 use yishen_server::startup::Application;
 
 pub const DEMO_PASSWORD: &str = "yishen-demo-2026";
@@ -75,7 +75,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub backend: &'static str,
     /// The application's state, for calling services directly (background jobs).
-    pub state: yishen_server::state::AppState,
+    pub state: yishen_app::Ctx,
     _db: TestDb,
     _data_dir: tempfile::TempDir,
 }

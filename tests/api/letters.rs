@@ -1174,8 +1174,8 @@ async fn an_issued_letters_pdf_follows_the_commit_and_is_stored_once() {
         .map(|l| l.id)
         .collect::<Vec<_>>();
     let (a, b) = tokio::join!(
-        yishen_server::services::issuing::render_pending(&app.state, ids.clone()),
-        yishen_server::services::issuing::render_pending(&app.state, ids.clone()),
+        yishen_app::services::issuing::render_pending(&app.state, ids.clone()),
+        yishen_app::services::issuing::render_pending(&app.state, ids.clone()),
     );
     let stored = a.expect("render") + b.expect("render");
     assert!(

@@ -129,7 +129,7 @@ async fn import_corpus(app: &TestApp) {
     // Received in 2026: outside 2025.
     lines.push(line(106, "natural_person", "2026-01-05", None));
     let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
-    let r = yishen_server::services::import::import(&app.state, std::io::Cursor::new(text))
+    let r = yishen_app::services::import::import(&app.state, std::io::Cursor::new(text))
         .await
         .expect("import");
     assert!(r.errors.is_empty(), "{:?}", r.errors);

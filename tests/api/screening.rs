@@ -19,7 +19,7 @@ fn applicant(name: &str, id: &str, phone: &str, address: Option<&str>) -> Value 
 
 async fn import(app: &TestApp, lines: &[Value]) {
     let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
-    let r = yishen_server::services::import::import(&app.state, std::io::Cursor::new(text))
+    let r = yishen_app::services::import::import(&app.state, std::io::Cursor::new(text))
         .await
         .expect("import");
     assert!(r.errors.is_empty(), "{:?}", r.errors);
@@ -723,7 +723,7 @@ async fn stored_signature(
 
 #[tokio::test]
 async fn signatures_are_stored_at_intake_and_a_stale_one_is_made_again() {
-    use yishen_server::services::signatures::{sign, text_key};
+    use yishen_app::services::signatures::{sign, text_key};
     let app = spawn_app().await;
     let clerk = app.token("demo-clerk").await;
     let handler = app.token("demo-handler").await;

@@ -64,7 +64,7 @@ async fn corpus(app: &TestApp) {
         ),
     ];
     let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
-    let r = yishen_server::services::import::import(&app.state, std::io::Cursor::new(text))
+    let r = yishen_app::services::import::import(&app.state, std::io::Cursor::new(text))
         .await
         .expect("import");
     assert!(r.errors.is_empty(), "{:?}", r.errors);
@@ -257,10 +257,9 @@ async fn a_case_written_by_another_process_reaches_the_index_through_the_change_
         "applicant": {"kind": "person", "name": "钱七", "id_type": "resident_id",
                       "id_number": "110105194912310038", "phone": "13900000099"},
         "disposition": "disclosed", "concluded_on": "2026-02-20", "reasons": "予以公开"});
-    let r =
-        yishen_server::services::import::import(&other, std::io::Cursor::new(format!("{line}\n")))
-            .await
-            .expect("import");
+    let r = yishen_app::services::import::import(&other, std::io::Cursor::new(format!("{line}\n")))
+        .await
+        .expect("import");
     assert!(r.errors.is_empty(), "{:?}", r.errors);
 
     let started = std::time::Instant::now();

@@ -202,7 +202,7 @@ async fn import_corpus(app: &TestApp) {
         Some(("unavailable_not_held", "2025-08-08")),
     ));
     let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
-    let r = yishen_server::services::import::import(&app.state, std::io::Cursor::new(text))
+    let r = yishen_app::services::import::import(&app.state, std::io::Cursor::new(text))
         .await
         .expect("import");
     assert!(r.errors.is_empty(), "{:?}", r.errors);
@@ -237,12 +237,10 @@ async fn statistics_asked_for_again_follow_every_change() {
         Some("revoked"),
         "2025-09-09",
     );
-    let r = yishen_server::services::import::import(
-        &app.state,
-        std::io::Cursor::new(format!("{line}\n")),
-    )
-    .await
-    .expect("import");
+    let r =
+        yishen_app::services::import::import(&app.state, std::io::Cursor::new(format!("{line}\n")))
+            .await
+            .expect("import");
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     let after = app.get(&path, Some(&recon)).await;
     assert_eq!(decided(&after.body), Some((3, 5)));

@@ -432,7 +432,7 @@ async fn the_queue_is_paged() {
             )
         })
         .collect();
-    let r = yishen_server::services::import::import(&app.state, std::io::Cursor::new(lines))
+    let r = yishen_app::services::import::import(&app.state, std::io::Cursor::new(lines))
         .await
         .expect("import");
     assert!(r.errors.is_empty(), "{:?}", r.errors);
@@ -476,7 +476,7 @@ async fn each_queue_opens_on_its_roles_work_and_the_search_box_posts() {
     .iter()
     .map(|l| format!("{l}\n"))
     .collect::<String>();
-    let r = yishen_server::services::import::import(&app.state, std::io::Cursor::new(lines))
+    let r = yishen_app::services::import::import(&app.state, std::io::Cursor::new(lines))
         .await
         .expect("import");
     assert!(r.errors.is_empty(), "{:?}", r.errors);

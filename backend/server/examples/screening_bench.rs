@@ -18,9 +18,9 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use yishen_app::services::flags;
+use yishen_app::settings::Settings;
 use yishen_domain::identity::ResidentId;
-use yishen_server::services::flags;
-use yishen_server::settings::Settings;
 use yishen_server::startup;
 
 const TOPICS: [&str; 8] = [
@@ -130,17 +130,13 @@ fn percentiles(label: &str, mut v: Vec<Duration>) {
 /// Times intake's screening of each case. `cold`: with an empty screening cache each time (no
 /// restatement kept in memory), as for the first filing of an applicant after the server
 /// starts; signatures are read from the database either way.
-async fn time_cases(
-    state: &yishen_server::state::AppState,
-    ids: &[i64],
-    cold: bool,
-) -> Vec<Duration> {
+async fn time_cases(state: &yishen_app::Ctx, ids: &[i64], cold: bool) -> Vec<Duration> {
     let mut out = Vec::with_capacity(ids.len());
     let today = state.clock.today();
     for &id in ids {
         let pii = state.pii.clone();
         let cache = if cold {
-            std::sync::Arc::new(yishen_server::services::restatements::ScreeningCache::default())
+            std::sync::Arc::new(yishen_app::services::restatements::ScreeningCache::default())
         } else {
             std::sync::Arc::clone(&state.screening_cache)
         };
@@ -187,9 +183,8 @@ async fn main() -> anyhow::Result<()> {
         })
         .await?;
     if already == 0 {
-        let r =
-            yishen_server::services::import::import(&state, std::io::Cursor::new(heavy_lines()))
-                .await?;
+        let r = yishen_app::services::import::import(&state, std::io::Cursor::new(heavy_lines()))
+            .await?;
         println!("heavy applicants imported: {}", r.imported);
     }
     // The similar-case index as the server holds it (built from the database the first time);
@@ -197,7 +192,7 @@ async fn main() -> anyhow::Result<()> {
     if std::env::args().any(|a| a == "--no-index") {
         println!("without the similar-case index");
     } else {
-        state.similar = Some(yishen_server::services::similar::open(&state).await?);
+        state.similar = Some(yishen_app::services::similar::open(&state).await?);
     }
     let mut rng = fastrand::Rng::with_seed(7);
     let max_id: i64 = state

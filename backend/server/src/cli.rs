@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use yishen_domain::{AgencyCode, DisplayName, Password, Role, Username};
 
-use crate::services::accounts::{self, Creator, NewAccount};
-use crate::settings::Settings;
 use crate::startup::{self, Application};
+use yishen_app::services::accounts::{self, Creator, NewAccount};
+use yishen_app::settings::Settings;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -221,7 +221,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let password = settings.demo_password.expose().to_owned();
     let app = Application::build(settings, demo).await?;
     let base = format!("http://{host}:{}", app.port());
-    let gap = crate::services::calendar::gap(app.state()).await?;
+    let gap = yishen_app::services::calendar::gap(app.state()).await?;
     let mut banner = vec![
         format!("yishen 依申 已启动：{base}"),
         format!("网页登录：{base}/login"),
@@ -297,16 +297,15 @@ async fn add_user(
         },
     )
     .await
-    .map_err(|e| {
-        let p = e.problem();
-        anyhow::anyhow!("{}：{}", p.title, p.detail)
-    })?;
+    .map_err(problem)?;
     println!("已创建账号 {name}（{}，编号 {id}）", role.label());
     Ok(())
 }
 
-fn problem(e: crate::error::ApiError) -> anyhow::Error {
-    let p = e.problem();
+/// An application error as the command line says it: the same Chinese title and detail as the
+/// API's problem.
+fn problem(e: yishen_app::AppError) -> anyhow::Error {
+    let p = crate::error::ApiError::from(e).problem();
     anyhow::anyhow!("{}：{}", p.title, p.detail)
 }
 
@@ -315,7 +314,7 @@ async fn import(settings: Settings, file: std::path::PathBuf) -> anyhow::Result<
         .map_err(|e| anyhow::anyhow!("无法打开 {}：{e}", file.display()))?;
     let state = startup::build_state(settings).await?;
     let started = std::time::Instant::now();
-    let report = crate::services::import::import(&state, std::io::BufReader::new(f))
+    let report = yishen_app::services::import::import(&state, std::io::BufReader::new(f))
         .await
         .map_err(problem)?;
     for e in &report.errors {
@@ -338,7 +337,7 @@ async fn import(settings: Settings, file: std::path::PathBuf) -> anyhow::Result<
 async fn audit_verify(settings: Settings) -> ExitCode {
     let result = async {
         let state = startup::build_state(settings).await?;
-        crate::services::audit::verify(&state)
+        yishen_app::services::audit::verify(&state)
             .await
             .map_err(problem)
     }
@@ -369,7 +368,7 @@ async fn audit_verify(settings: Settings) -> ExitCode {
 async fn report_verify(settings: Settings) -> ExitCode {
     let result = async {
         let state = startup::build_state(settings).await?;
-        crate::services::report::verify(&state)
+        yishen_app::services::report::verify(&state)
             .await
             .map_err(problem)
     }
@@ -398,7 +397,7 @@ async fn report_verify(settings: Settings) -> ExitCode {
 async fn index_rebuild(settings: Settings) -> anyhow::Result<()> {
     let state = startup::build_state(settings).await?;
     let started = std::time::Instant::now();
-    let n = crate::services::similar::rebuild(&state).await?;
+    let n = yishen_app::services::similar::rebuild(&state).await?;
     println!(
         "类案索引已重建：{n} 件，用时 {:.1} 秒",
         started.elapsed().as_secs_f64()
@@ -409,7 +408,7 @@ async fn index_rebuild(settings: Settings) -> anyhow::Result<()> {
 async fn demo_generate(settings: Settings, cases: usize, seed: u64) -> anyhow::Result<()> {
     let state = startup::build_state(settings).await?;
     let started = std::time::Instant::now();
-    let r = crate::services::demo::generate(&state, cases, seed)
+    let r = yishen_app::services::demo::generate(&state, cases, seed)
         .await
         .map_err(problem)?;
     for e in r.errors.iter().take(5) {
@@ -437,13 +436,13 @@ async fn report_annual(
     format: String,
     output: std::path::PathBuf,
 ) -> anyhow::Result<()> {
-    use crate::services::report;
+    use yishen_app::services::report;
     let state = startup::build_state(settings).await?;
     let r = report::annual_report_unchecked(&state, agency, year, subtree)
         .await
         .map_err(problem)?;
     let bytes = match format.as_str() {
-        "csv" => report::to_csv(&r).into_bytes(),
+        "csv" => report::to_csv(&r).map_err(problem)?.into_bytes(),
         "xlsx" => report::to_xlsx(&r).map_err(problem)?,
         _ => serde_json::to_vec_pretty(&r)?,
     };
@@ -471,7 +470,7 @@ async fn report_annual(
 
 async fn jobs_run_once(settings: Settings) -> anyhow::Result<()> {
     let state = startup::build_state(settings).await?;
-    let r = crate::services::cases::jobs::run_once(&state)
+    let r = yishen_app::services::cases::jobs::run_once(&state)
         .await
         .map_err(problem)?;
     println!(
@@ -479,7 +478,7 @@ async fn jobs_run_once(settings: Settings) -> anyhow::Result<()> {
         r.corrections_expired, r.fees_unpaid
     );
     // Letters issued while no server was running (an import, a stopped instance) get their PDFs.
-    let rendered = crate::services::issuing::render_all_pending(&state)
+    let rendered = yishen_app::services::issuing::render_all_pending(&state)
         .await
         .map_err(problem)?;
     if rendered > 0 {

@@ -1,4 +1,6 @@
-//! The one API error type. Every variant has an explicit HTTP status, a stable `code` and a
+//! The one API error type. The application's [`AppError`] becomes one in a single `From`;
+//! the edge adds what only HTTP has (a body that is not JSON, a route that does not exist).
+//! Every variant has an explicit HTTP status, a stable `code` and a
 //! Chinese title; it is rendered as RFC 9457 `application/problem+json` with the request id.
 //! A 5xx body reveals nothing: its cause is logged once, by the request's span, with the
 //! request id.
@@ -19,35 +21,8 @@ pub fn current_request_id() -> Option<String> {
     REQUEST_ID.try_with(Clone::clone).ok()
 }
 
-/// One problem with one input field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct FieldIssue {
-    /// The field, as a path into the input (`applicant.phone`, `holidays[0]`).
-    pub field: String,
-    /// Stable machine-readable code.
-    pub code: String,
-    /// What is wrong, in Chinese.
-    pub message: String,
-}
-
-impl FieldIssue {
-    pub fn new(
-        field: impl Into<String>,
-        code: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            field: field.into(),
-            code: code.into(),
-            message: message.into(),
-        }
-    }
-
-    /// From a domain parse error of a named field.
-    pub fn from_field(field: &str, e: &yishen_domain::FieldError) -> Self {
-        Self::new(field, e.code(), e.to_string())
-    }
-}
+use yishen_app::AppError;
+pub use yishen_app::error::FieldIssue;
 
 /// The RFC 9457 body.
 #[derive(Debug, Serialize, ToSchema)]
@@ -223,16 +198,13 @@ impl ApiError {
 
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
-        Self::Internal(e.into())
+        AppError::from(e).into()
     }
 }
 
 impl From<yishen_store::StoreError> for ApiError {
     fn from(e: yishen_store::StoreError) -> Self {
-        match e {
-            yishen_store::StoreError::Pool(_) => Self::Unavailable,
-            other => Self::Internal(other.into()),
-        }
+        AppError::from(e).into()
     }
 }
 
@@ -242,25 +214,45 @@ impl From<actix_web::error::BlockingError> for ApiError {
     }
 }
 
-impl From<yishen_domain::CalendarError> for ApiError {
-    fn from(e: yishen_domain::CalendarError) -> Self {
+/// The one place an application error becomes an HTTP problem: each variant keeps its meaning
+/// and gets its status, code and Chinese wording here.
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
         match e {
-            yishen_domain::CalendarError::YearNotCovered { year } => {
-                Self::CalendarYearNotCovered { year }
-            }
-            other => Self::field("working_days", "out_of_range", other.to_string()),
+            AppError::Validation(issues) => Self::Validation(issues),
+            AppError::MalformedJson(why) => Self::MalformedJson(why),
+            AppError::InvalidQuery(issues) => Self::InvalidQuery(issues),
+            AppError::Unauthenticated => Self::Unauthenticated,
+            AppError::InvalidCredentials => Self::InvalidCredentials,
+            AppError::InvalidToken => Self::InvalidToken,
+            AppError::Forbidden(why) => Self::Forbidden(why),
+            AppError::NotFound(what) => Self::NotFound(what),
+            AppError::Conflict { code, detail } => Self::Conflict { code, detail },
+            AppError::CalendarYearNotCovered { year } => Self::CalendarYearNotCovered { year },
+            AppError::NoticeDateNotCovered { year } => Self::NoticeDateNotCovered { year },
+            AppError::RateLimited => Self::RateLimited,
+            AppError::Unavailable => Self::Unavailable,
+            AppError::Internal(e) => Self::Internal(e),
         }
     }
 }
 
-/// A legal refusal of the domain (`yishen_domain::case::checks`) is a 409 whose code is the
-/// refusal's and whose detail says why, citing the article.
+/// A request body that is its command as it is cannot fail to become it.
+impl From<std::convert::Infallible> for ApiError {
+    fn from(e: std::convert::Infallible) -> Self {
+        match e {}
+    }
+}
+
+impl From<yishen_domain::CalendarError> for ApiError {
+    fn from(e: yishen_domain::CalendarError) -> Self {
+        AppError::from(e).into()
+    }
+}
+
 impl From<yishen_domain::case::checks::Refusal> for ApiError {
     fn from(e: yishen_domain::case::checks::Refusal) -> Self {
-        Self::Conflict {
-            code: e.code(),
-            detail: e.to_string(),
-        }
+        AppError::from(e).into()
     }
 }
 

@@ -14,6 +14,8 @@ use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
+use yishen_app::json::{decode_json, describe};
+
 use crate::error::{ApiError, FieldIssue};
 
 /// Body limit, set as app data by the application.
@@ -63,7 +65,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                     }
                 }
                 if !any {
-                    return decode_json(b"{}").map(ApiJson);
+                    return decode_json(b"{}").map(ApiJson).map_err(ApiError::from);
                 }
                 return Err(ApiError::UnsupportedMediaType);
             }
@@ -81,31 +83,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                 }
                 body.extend_from_slice(&chunk);
             }
-            decode_json(&body).map(ApiJson)
+            decode_json(&body).map(ApiJson).map_err(ApiError::from)
         })
-    }
-}
-
-/// Decodes JSON, mapping failures to problems that name the field.
-pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Ok(v) => {
-            de.end()
-                .map_err(|e| ApiError::MalformedJson(e.to_string()))?;
-            Ok(v)
-        }
-        Err(e) => {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            if inner.is_syntax() || inner.is_eof() || inner.is_io() {
-                return Err(ApiError::MalformedJson(inner.to_string()));
-            }
-            Err(ApiError::Validation(vec![describe(
-                &path,
-                &inner.to_string(),
-            )]))
-        }
     }
 }
 
@@ -132,61 +111,6 @@ fn form_urlencoded_pairs(q: &str) -> form_urlencoded::Parse<'_> {
     form_urlencoded::parse(q.as_bytes())
 }
 
-/// Turns serde's English message into a field issue in Chinese.
-fn describe(path: &str, message: &str) -> FieldIssue {
-    let base = if path == "." || path.is_empty() {
-        ""
-    } else {
-        path
-    };
-    let quoted = message.split('`').nth(1).unwrap_or("");
-    let join = |name: &str| {
-        if base.is_empty() {
-            name.to_owned()
-        } else if name.is_empty() {
-            base.to_owned()
-        } else {
-            format!("{base}.{name}")
-        }
-    };
-    if message.starts_with("missing field") {
-        FieldIssue::new(join(quoted), "required", "缺少必填字段")
-    } else if message.starts_with("unknown field") {
-        // The path already ends at the unknown field itself.
-        let field = if base.ends_with(quoted) {
-            base.to_owned()
-        } else {
-            join(quoted)
-        };
-        FieldIssue::new(field, "unknown_field", "不允许的字段")
-    } else if message.starts_with("unknown variant") {
-        let options: Vec<&str> = message
-            .split("expected")
-            .nth(1)
-            .unwrap_or("")
-            .split('`')
-            .skip(1)
-            .step_by(2)
-            .collect();
-        FieldIssue::new(
-            join(""),
-            "invalid_value",
-            format!("取值“{quoted}”无效，可选：{}", options.join("、")),
-        )
-    } else if message.starts_with("invalid type") {
-        FieldIssue::new(join(""), "invalid_type", "字段类型不正确")
-    } else if message.contains("input contains invalid characters")
-        || message.contains("premature end of input")
-        || message.contains("input is out of range")
-        || message.contains("input is not enough")
-        || message.contains("trailing input")
-    {
-        FieldIssue::new(join(""), "invalid_date", "日期格式应为 YYYY-MM-DD")
-    } else {
-        FieldIssue::new(join(""), "invalid_value", "取值无效")
-    }
-}
-
 /// A parse failure that can be reported against a named field.
 pub trait IntoIssue {
     fn issue(&self, field: &str) -> FieldIssue;
@@ -195,6 +119,12 @@ pub trait IntoIssue {
 impl IntoIssue for yishen_domain::FieldError {
     fn issue(&self, field: &str) -> FieldIssue {
         FieldIssue::from_field(field, self)
+    }
+}
+
+impl IntoIssue for FieldIssue {
+    fn issue(&self, _field: &str) -> FieldIssue {
+        self.clone()
     }
 }
 
@@ -260,83 +190,4 @@ where
     T: serde::Deserialize<'de>,
 {
     <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde::Deserialize;
-
-    #[derive(Debug, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
-    struct Inner {
-        kind: Kind,
-        on: chrono::NaiveDate,
-    }
-
-    #[derive(Debug, Deserialize)]
-    #[serde(rename_all = "snake_case")]
-    enum Kind {
-        Person,
-        Organization,
-    }
-
-    #[derive(Debug, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
-    struct Outer {
-        name: String,
-        inner: Inner,
-    }
-
-    fn issue(body: &str) -> FieldIssue {
-        match decode_json::<Outer>(body.as_bytes()) {
-            Err(ApiError::Validation(mut v)) => v.remove(0),
-            other => panic!("expected a validation error, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn failures_name_the_field() {
-        let i = issue(r#"{"inner": {"kind": "person", "on": "2026-01-01"}}"#);
-        assert_eq!((i.field.as_str(), i.code.as_str()), ("name", "required"));
-        let i = issue(r#"{"name": "a", "x": 1, "inner": {"kind": "person", "on": "2026-01-01"}}"#);
-        assert_eq!((i.field.as_str(), i.code.as_str()), ("x", "unknown_field"));
-        let i = issue(r#"{"name": "a", "inner": {"kind": "robot", "on": "2026-01-01"}}"#);
-        assert_eq!(
-            (i.field.as_str(), i.code.as_str()),
-            ("inner.kind", "invalid_value")
-        );
-        assert!(i.message.contains("person"));
-        let i = issue(r#"{"name": 5, "inner": {"kind": "person", "on": "2026-01-01"}}"#);
-        assert_eq!(
-            (i.field.as_str(), i.code.as_str()),
-            ("name", "invalid_type")
-        );
-        let i = issue(r#"{"name": "a", "inner": {"kind": "person", "on": "2026-13-01"}}"#);
-        assert_eq!(
-            (i.field.as_str(), i.code.as_str()),
-            ("inner.on", "invalid_date")
-        );
-        let i = issue(r#"{"name": "a", "inner": {"kind": "person"}}"#);
-        assert_eq!(
-            (i.field.as_str(), i.code.as_str()),
-            ("inner.on", "required")
-        );
-    }
-
-    #[test]
-    fn syntax_errors_are_malformed_json() {
-        assert!(matches!(
-            decode_json::<Outer>(b"{\"name\": "),
-            Err(ApiError::MalformedJson(_))
-        ));
-        assert!(matches!(
-            decode_json::<Outer>(
-                br#"{"name": "a", "inner": {"kind": "person", "on": "2026-01-01"}} x"#
-            ),
-            Err(ApiError::MalformedJson(_))
-        ));
-    }
 }

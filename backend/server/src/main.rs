@@ -1,6 +1,6 @@
 use clap::Parser;
+use yishen_app::settings::Settings;
 use yishen_server::cli::Cli;
-use yishen_server::settings::Settings;
 
 /// mimalloc instead of the system allocator: glibc's keeps what a burst freed (building the
 /// similar-case index over a million cases at a first start left 1.9 GB resident on a 2-core

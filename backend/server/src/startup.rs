@@ -22,12 +22,12 @@ use crate::auth::password;
 use crate::auth::tokens::TokenKeys;
 use crate::error::{ApiError, REQUEST_ID};
 use crate::extract::BodyLimit;
-use crate::metrics::Metrics;
 use crate::openapi::ApiDoc;
-use crate::pii::Pii;
-use crate::ratelimit::RateLimiter;
-use crate::settings::Settings;
-use crate::state::AppState;
+use yishen_app::Ctx;
+use yishen_app::metrics::Metrics;
+use yishen_app::pii::Pii;
+use yishen_app::ratelimit::RateLimiter;
+use yishen_app::settings::Settings;
 
 /// Opens the database, applies migrations and syncs the reference data.
 pub fn open_database(settings: &Settings) -> anyhow::Result<Pool> {
@@ -77,7 +77,7 @@ fn secret_file(dir: &Path, name: &str) -> anyhow::Result<String> {
 }
 
 /// Builds the shared state: database, keys, metrics.
-pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
+pub async fn build_state(settings: Settings) -> anyhow::Result<Ctx> {
     let jwt_secret = match &settings.jwt_secret {
         Some(s) => s.expose().to_owned(),
         None => secret_file(&settings.data_dir, "jwt.secret")?,
@@ -118,7 +118,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         }
         None => None,
     };
-    Ok(AppState {
+    Ok(Ctx {
         pool,
         replica,
         keys,
@@ -138,15 +138,6 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     })
 }
 
-/// Adds the demo agencies and accounts that are missing.
-pub async fn seed_demo(state: &AppState) -> anyhow::Result<(usize, usize)> {
-    let agencies = state
-        .write(|conn| Ok(yishen_store::reference::sync_demo_agencies(conn)?))
-        .await?;
-    let accounts = crate::services::accounts::seed_demo(state).await?;
-    Ok((agencies, accounts))
-}
-
 /// Sets the request id for error bodies and logs, answers it in `x-request-id`, and counts
 /// the request for `/metrics`.
 async fn request_context(
@@ -158,9 +149,7 @@ async fn request_context(
         .get::<RequestId>()
         .map(|r| r.to_string())
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let metrics = req
-        .app_data::<web::Data<AppState>>()
-        .map(|s| s.metrics.clone());
+    let metrics = req.app_data::<web::Data<Ctx>>().map(|s| s.metrics.clone());
     let method = req.method().to_string();
     let start = Instant::now();
     let mut res = REQUEST_ID.scope(id.clone(), next.call(req)).await?;
@@ -202,7 +191,7 @@ async fn docs_redirect() -> HttpResponse {
 pub struct Application {
     port: u16,
     server: Server,
-    state: AppState,
+    state: Ctx,
 }
 
 impl std::fmt::Debug for Application {
@@ -220,18 +209,18 @@ impl Application {
         let port = listener.local_addr()?.port();
         let mut state = build_state(settings).await?;
         if demo {
-            let (agencies, accounts) = seed_demo(&state).await?;
+            let (agencies, accounts) = yishen_app::services::demo::seed_demo(&state).await?;
             tracing::info!(agencies, accounts, "demo data ready");
         }
-        if let Some(gap) = crate::services::calendar::gap(&state).await? {
+        if let Some(gap) = yishen_app::services::calendar::gap(&state).await? {
             tracing::warn!(
                 year = gap.year(),
                 "the holiday calendar lacks a year that deadlines reach or will soon reach: a sysadmin must load its notice"
             );
         }
-        state.similar = Some(crate::services::similar::open(&state).await?);
+        state.similar = Some(yishen_app::services::similar::open(&state).await?);
         let server = run(listener, state.clone())?;
-        crate::services::similar::spawn_follower(state.clone());
+        yishen_app::services::similar::spawn_follower(state.clone());
         spawn_jobs(state.clone());
         spawn_tally_fold(state.clone());
         spawn_letter_renderer(state.clone());
@@ -246,7 +235,7 @@ impl Application {
         self.port
     }
 
-    pub fn state(&self) -> &AppState {
+    pub fn state(&self) -> &Ctx {
         &self.state
     }
 
@@ -259,12 +248,12 @@ impl Application {
 /// start), on one instance at a time: the lease lasts three intervals, so a stopped holder's
 /// work passes to another instance after at most that. Failures are logged and retried at the
 /// next tick.
-fn spawn_jobs(state: AppState) {
+fn spawn_jobs(state: Ctx) {
     let secs = state.settings.jobs_interval_secs;
     if secs == 0 {
         return;
     }
-    let holder = crate::services::issuing::random_code()
+    let holder = yishen_app::services::issuing::random_code()
         .map(|c| format!("{}-{c}", std::process::id()))
         .unwrap_or_else(|_| std::process::id().to_string());
     tokio::spawn(async move {
@@ -273,7 +262,9 @@ fn spawn_jobs(state: AppState) {
         let ttl = std::time::Duration::from_secs(secs.saturating_mul(3));
         loop {
             tick.tick().await;
-            if let Err(e) = crate::services::cases::jobs::run_leased(&state, &holder, ttl).await {
+            if let Err(e) =
+                yishen_app::services::cases::jobs::run_leased(&state, &holder, ttl).await
+            {
                 tracing::error!(error = %e, "window-expiry job failed");
             }
         }
@@ -287,13 +278,13 @@ const RENDER_MILLIS: u64 = 200;
 /// (`issuing::issue_letter` records a letter with the values it prints; the PDF follows here,
 /// or at the first download, whichever comes first). Each instance runs it; a letter two
 /// instances render at once is stored once.
-fn spawn_letter_renderer(state: AppState) {
+fn spawn_letter_renderer(state: Ctx) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_millis(RENDER_MILLIS));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if let Err(e) = crate::services::issuing::render_all_pending(&state).await {
+            if let Err(e) = yishen_app::services::issuing::render_all_pending(&state).await {
                 tracing::error!(error = %e, "rendering the issued letters failed");
                 // A letter that cannot be rendered is reported, not retried five times a second.
                 tokio::time::sleep(std::time::Duration::from_secs(30)).await;
@@ -309,7 +300,7 @@ const FOLD_SECS: u64 = 10;
 /// report sums the tallies and at most a few seconds of deltas, however busy intake is. Not
 /// leased: each fold takes exactly the deltas it deletes (see `report::fold_tallies`), so two
 /// instances folding at once count each delta once.
-fn spawn_tally_fold(state: AppState) {
+fn spawn_tally_fold(state: Ctx) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(FOLD_SECS));
         loop {
@@ -324,7 +315,7 @@ fn spawn_tally_fold(state: AppState) {
     });
 }
 
-fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+fn run(listener: TcpListener, state: Ctx) -> std::io::Result<Server> {
     let limit = state.settings.body_limit;
     let data = web::Data::new(state);
     let openapi = ApiDoc::openapi();

@@ -3,7 +3,7 @@
 
 use tracing_subscriber::EnvFilter;
 
-use crate::settings::{LogFormat, Settings};
+use yishen_app::settings::{LogFormat, Settings};
 
 /// Installs the global subscriber once; later calls (tests booting many apps) do nothing.
 pub fn init(settings: &Settings) {

@@ -1,8 +1,7 @@
-//! Authentication: password hashing, tokens and the extractor that turns a bearer token
-//! into the acting user.
+//! How a request proves who it is: the bearer-token extractor. The identity itself, passwords
+//! and tokens are `yishen_app::auth`.
 
 pub mod extractor;
-pub mod password;
-pub mod tokens;
 
-pub use extractor::Actor;
+pub use extractor::Caller;
+pub use yishen_app::auth::{Actor, ActorAgency, password, tokens};

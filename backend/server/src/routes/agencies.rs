@@ -7,12 +7,12 @@ use utoipa::ToSchema;
 use yishen_domain::{AgencyCode, OfficialName};
 use yishen_store::models::agency;
 
-use crate::auth::Actor;
+use crate::auth::Caller;
 use crate::error::{ApiError, FieldIssue};
 use crate::extract::{ApiJson, Fields, parsed};
-use crate::services::agencies::{self, AgencyUpdate, NewAgencyInput};
-use crate::services::seals;
-use crate::state::AppState;
+use yishen_app::Ctx;
+use yishen_app::services::agencies::{self, AgencyUpdate, NewAgencyInput};
+use yishen_app::services::seals;
 use yishen_domain::Phone;
 use yishen_domain::case::AgencySettings;
 use yishen_domain::case::rules::{MAX_CONTACT_PERSON, MAX_CORRECTION_PERIOD};
@@ -71,7 +71,7 @@ pub struct AgencyList {
 /// Every agency, parents before children.
 #[utoipa::path(tag = "agencies", responses((status = 200, body = AgencyList)))]
 #[get("/api/v1/agencies")]
-pub async fn list(state: web::Data<AppState>) -> Result<web::Json<AgencyList>, ApiError> {
+pub async fn list(state: web::Data<Ctx>) -> Result<web::Json<AgencyList>, ApiError> {
     let rows = state.read(|conn| Ok(agency::list(conn)?)).await?;
     Ok(web::Json(AgencyList {
         items: rows.into_iter().map(view).collect(),
@@ -82,7 +82,7 @@ pub async fn list(state: web::Data<AppState>) -> Result<web::Json<AgencyList>, A
 #[utoipa::path(tag = "agencies", responses((status = 200, body = AgencyView), (status = 404, body = crate::error::Problem)))]
 #[get("/api/v1/agencies/{code}")]
 pub async fn get_one(
-    state: web::Data<AppState>,
+    state: web::Data<Ctx>,
     code: web::Path<String>,
 ) -> Result<web::Json<AgencyView>, ApiError> {
     let code = code.into_inner();
@@ -110,11 +110,11 @@ pub struct CreateAgency {
               (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[post("/api/v1/agencies")]
 pub async fn create(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     body: ApiJson<CreateAgency>,
 ) -> Result<HttpResponse, ApiError> {
-    crate::policy::manage_agency_tree(&actor)?;
+    yishen_app::policy::manage_agency_tree(&actor)?;
     let b = body.0;
     let mut f = Fields::default();
     let code = f.take("code", AgencyCode::parse(&b.code));
@@ -210,8 +210,8 @@ fn clearable<T>(
               (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[patch("/api/v1/agencies/{code}")]
 pub async fn update(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     code: web::Path<String>,
     body: ApiJson<UpdateAgency>,
 ) -> Result<web::Json<AgencyView>, ApiError> {
@@ -314,8 +314,8 @@ fn agency_code(raw: String) -> Result<AgencyCode, ApiError> {
               (status = 404, body = crate::error::Problem)))]
 #[get("/api/v1/agencies/{code}/seal")]
 pub async fn get_seal(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     code: web::Path<String>,
 ) -> Result<web::Json<SealView>, ApiError> {
     let code = agency_code(code.into_inner())?;
@@ -336,8 +336,8 @@ pub async fn get_seal(
               (status = 422, body = crate::error::Problem)))]
 #[put("/api/v1/agencies/{code}/seal")]
 pub async fn put_seal(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     code: web::Path<String>,
     payload: actix_multipart::Multipart,
 ) -> Result<web::Json<SealView>, ApiError> {
@@ -388,8 +388,8 @@ pub(crate) fn seal_fields(form: crate::multipart::Form) -> Result<(Vec<u8>, u32)
               (status = 404, body = crate::error::Problem)))]
 #[get("/api/v1/agencies/{code}/seal/image")]
 pub async fn seal_image(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     code: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let code = agency_code(code.into_inner())?;
@@ -406,8 +406,8 @@ pub async fn seal_image(
               (status = 404, body = crate::error::Problem)))]
 #[get("/api/v1/agencies/{code}/seal/specimen")]
 pub async fn seal_specimen(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     code: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let code = agency_code(code.into_inner())?;
@@ -426,8 +426,8 @@ pub async fn seal_specimen(
               (status = 404, body = crate::error::Problem)))]
 #[delete("/api/v1/agencies/{code}/seal")]
 pub async fn delete_seal(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     code: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let code = agency_code(code.into_inner())?;

@@ -2,10 +2,10 @@
 
 use actix_web::{get, web};
 
-use crate::auth::Actor;
+use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::services::articles::{self, ArticleList};
-use crate::state::AppState;
+use yishen_app::Ctx;
+use yishen_app::services::articles::{self, ArticleList};
 
 /// The articles that bear on the case's request, ranked, each with its reason.
 #[utoipa::path(tag = "cases", params(("id" = i64, Path)), security(("bearer" = [])),
@@ -13,8 +13,8 @@ use crate::state::AppState;
               (status = 404, body = crate::error::Problem)))]
 #[get("/api/v1/cases/{id}/articles")]
 pub async fn for_case(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<ArticleList>, ApiError> {
     Ok(web::Json(

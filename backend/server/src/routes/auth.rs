@@ -5,12 +5,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use yishen_domain::{DisplayName, Email, Password, Phone, Role, Username};
 
-use crate::auth::Actor;
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Fields, parsed};
 use crate::routes::users::{UserView, load_view};
-use crate::services::accounts::{self, Creator, NewAccount, Session};
-use crate::state::AppState;
+use yishen_app::Ctx;
+use yishen_app::services::accounts::{self, Creator, NewAccount, Session};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -89,7 +89,7 @@ impl From<Session> for TokenResponse {
     responses((status = 201, body = UserView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[post("/api/v1/auth/register")]
 pub async fn register(
-    state: web::Data<AppState>,
+    state: web::Data<Ctx>,
     body: ApiJson<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let account = new_applicant(body.0)?;
@@ -102,7 +102,7 @@ pub async fn register(
     responses((status = 200, body = TokenResponse), (status = 401, body = crate::error::Problem)))]
 #[post("/api/v1/auth/login")]
 pub async fn login(
-    state: web::Data<AppState>,
+    state: web::Data<Ctx>,
     body: ApiJson<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let session = accounts::login(&state, &body.0.username, &body.0.password).await?;
@@ -114,7 +114,7 @@ pub async fn login(
     responses((status = 200, body = TokenResponse), (status = 401, body = crate::error::Problem)))]
 #[post("/api/v1/auth/refresh")]
 pub async fn refresh(
-    state: web::Data<AppState>,
+    state: web::Data<Ctx>,
     body: ApiJson<RefreshRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let session = accounts::refresh(&state, &body.0.refresh_token).await?;
@@ -126,8 +126,8 @@ pub async fn refresh(
     responses((status = 204), (status = 401, body = crate::error::Problem)))]
 #[post("/api/v1/auth/logout")]
 pub async fn logout(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     body: ApiJson<LogoutRequest>,
 ) -> Result<HttpResponse, ApiError> {
     accounts::logout(&state, &actor, body.0.refresh_token, body.0.all).await?;

@@ -7,11 +7,11 @@ use utoipa::{IntoParams, ToSchema};
 use yishen_domain::YearNotice;
 use yishen_store::models::calendar_year;
 
-use crate::auth::Actor;
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
-use crate::services::calendar;
-use crate::state::AppState;
+use yishen_app::Ctx;
+use yishen_app::services::calendar;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -37,7 +37,7 @@ pub struct DueDate {
               (status = 422, body = crate::error::Problem)))]
 #[get("/api/v1/calendar/due-date")]
 pub async fn due_date(
-    state: web::Data<AppState>,
+    state: web::Data<Ctx>,
     query: ApiQuery<DueDateQuery>,
 ) -> Result<web::Json<DueDate>, ApiError> {
     let q = query.0;
@@ -68,7 +68,7 @@ pub struct YearList {
 /// The years whose holiday notices are loaded.
 #[utoipa::path(tag = "calendar", responses((status = 200, body = YearList)))]
 #[get("/api/v1/calendar/years")]
-pub async fn years(state: web::Data<AppState>) -> Result<web::Json<YearList>, ApiError> {
+pub async fn years(state: web::Data<Ctx>) -> Result<web::Json<YearList>, ApiError> {
     let rows = state.read(|conn| Ok(calendar_year::list(conn)?)).await?;
     Ok(web::Json(YearList {
         items: rows
@@ -88,7 +88,7 @@ pub async fn years(state: web::Data<AppState>) -> Result<web::Json<YearList>, Ap
 #[utoipa::path(tag = "calendar", responses((status = 200, content_type = "application/json"), (status = 404, body = crate::error::Problem)))]
 #[get("/api/v1/calendar/{year}")]
 pub async fn get_year(
-    state: web::Data<AppState>,
+    state: web::Data<Ctx>,
     year: web::Path<i32>,
 ) -> Result<web::Json<YearNotice>, ApiError> {
     let year = year.into_inner();
@@ -107,8 +107,8 @@ pub async fn get_year(
               (status = 422, body = crate::error::Problem)))]
 #[put("/api/v1/calendar/{year}")]
 pub async fn put_year(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     year: web::Path<i32>,
     body: ApiJson<YearNotice>,
 ) -> Result<web::Json<YearNotice>, ApiError> {

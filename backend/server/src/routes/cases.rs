@@ -9,23 +9,25 @@ use utoipa::{IntoParams, ToSchema};
 use yishen_domain::case::Status;
 use yishen_store::models::case::COUNT_CAP;
 
-use crate::auth::Actor;
+use crate::auth::Caller;
 use crate::error::{ApiError, FieldIssue};
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiQuery, Fields, parsed};
 use crate::routes::users::page_limits;
-use crate::services::cases::actions::{
+use yishen_app::Ctx;
+use yishen_app::services::cases::actions::{
     self, CloseConsultationBody, ConfirmBody, ConsultationBody, CorrectionBody,
     CorrectionResponseBody, ExtensionBody, ExtensionRefusalBody, ExtensionRequestBody,
     FeeNoticeBody, OnBody, WithdrawBody,
 };
-use crate::services::cases::article35::{self, Article35DecisionBody, ReasonsRequestBody};
-use crate::services::cases::assign::AssignBody;
-use crate::services::cases::drafting::{self, DraftResult, ReviewBody, SignOffBody};
-use crate::services::cases::intake::{self, IntakeBody};
-use crate::services::cases::read::{self, ClockView, EventView, QueueQuery};
-use crate::services::cases::views::{CaseSummary, CaseView};
-use crate::services::letters::{self, DeliveryBody, IssueBody};
-use crate::state::AppState;
+use yishen_app::services::cases::article35::{self, Article35DecisionBody, ReasonsRequestBody};
+use yishen_app::services::cases::assign::AssignBody;
+use yishen_app::services::cases::drafting::{
+    self, Comments, DraftResult, Review, ReviewDecision, SignOff,
+};
+use yishen_app::services::cases::intake::{self, IntakeBody};
+use yishen_app::services::cases::read::{self, ClockView, EventView, QueueQuery};
+use yishen_app::services::cases::views::{CaseSummary, CaseView};
+use yishen_app::services::letters::{self, DeliveryBody, IssueBody};
 use yishen_domain::draft::DraftInput;
 
 /// The version in `If-Match` (`"3"`, `W/"3"` or `3`), if sent.
@@ -56,8 +58,8 @@ pub(crate) fn with_etag(view: CaseView, status: actix_web::http::StatusCode) -> 
               (status = 403, body = crate::error::Problem)))]
 #[post("/api/v1/cases")]
 pub async fn create(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     body: ApiJson<IntakeBody>,
 ) -> Result<HttpResponse, ApiError> {
     let view = intake::create(&state, &actor, body.0).await?;
@@ -105,8 +107,8 @@ pub struct CaseList {
     responses((status = 200, body = CaseList), (status = 400, body = crate::error::Problem)))]
 #[get("/api/v1/cases")]
 pub async fn list(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     query: ApiQuery<QueueParams>,
 ) -> Result<web::Json<CaseList>, ApiError> {
     let q = query.0;
@@ -181,8 +183,8 @@ pub async fn list(
     responses((status = 200, body = CaseView), (status = 404, body = crate::error::Problem)))]
 #[get("/api/v1/cases/{id}")]
 pub async fn get_one(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let view = read::get(&state, &actor, id.into_inner()).await?;
@@ -194,8 +196,8 @@ pub async fn get_one(
     responses((status = 200, body = ClockView), (status = 404, body = crate::error::Problem)))]
 #[get("/api/v1/cases/{id}/clock")]
 pub async fn clock(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<ClockView>, ApiError> {
     Ok(web::Json(
@@ -208,8 +210,8 @@ pub async fn clock(
     responses((status = 200, body = [EventView]), (status = 404, body = crate::error::Problem)))]
 #[get("/api/v1/cases/{id}/events")]
 pub async fn events(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<Vec<EventView>>, ApiError> {
     Ok(web::Json(
@@ -227,13 +229,16 @@ macro_rules! action {
         #[post($path)]
         pub async fn $name(
             req: HttpRequest,
-            state: web::Data<AppState>,
-            actor: Actor,
+            state: web::Data<Ctx>,
+            Caller(actor): Caller,
             id: web::Path<i64>,
             body: ApiJson<$body>,
         ) -> Result<HttpResponse, ApiError> {
             let version = if_match(&req)?;
-            let view = $service(&state, &actor, id.into_inner(), version, body.0).await?;
+            // The body becomes the service's typed command at the edge: by `TryFrom` where
+            // it has one, as it is otherwise.
+            let command = body.0.try_into()?;
+            let view = $service(&state, &actor, id.into_inner(), version, command).await?;
             Ok(with_etag(view, actix_web::http::StatusCode::OK))
         }
     };
@@ -271,7 +276,7 @@ action!(
     /// Names the handler responsible (clerk or agency admin): an active handler of the
     /// case's agency.
     assign_case, "/api/v1/cases/{id}/assign", AssignBody,
-    crate::services::cases::assign::assign
+    yishen_app::services::cases::assign::assign
 );
 action!(
     /// The fee notice; the payment window opens.
@@ -311,8 +316,8 @@ pub struct ConsultationCreated {
 #[post("/api/v1/cases/{id}/consultations")]
 pub async fn open_consultation(
     req: HttpRequest,
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     id: web::Path<i64>,
     body: ApiJson<ConsultationBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -331,8 +336,8 @@ pub async fn open_consultation(
 #[post("/api/v1/cases/{id}/consultations/{cid}/close")]
 pub async fn close_consultation(
     req: HttpRequest,
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     path: web::Path<(i64, i64)>,
     body: ApiJson<CloseConsultationBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -350,8 +355,8 @@ pub async fn close_consultation(
 #[post("/api/v1/cases/{id}/draft")]
 pub async fn draft(
     req: HttpRequest,
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     id: web::Path<i64>,
     body: ApiJson<DraftInput>,
 ) -> Result<HttpResponse, ApiError> {
@@ -368,8 +373,8 @@ pub async fn draft(
 #[post("/api/v1/cases/{id}/submit")]
 pub async fn submit(
     req: HttpRequest,
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     id: web::Path<i64>,
     _body: ApiJson<EmptyBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -382,6 +387,55 @@ pub async fn submit(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EmptyBody {}
+
+/// `POST /api/v1/cases/{id}/review`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewBody {
+    /// `approve`（通过）or `return`（退回修改）.
+    pub decision: Option<ReviewDecision>,
+    /// Required (at least four characters) for a return; at most 5,000 characters.
+    #[schema(max_length = 5000)]
+    pub comments: Option<String>,
+}
+
+impl TryFrom<ReviewBody> for Review {
+    type Error = ApiError;
+
+    fn try_from(b: ReviewBody) -> Result<Self, ApiError> {
+        let mut f = Fields::default();
+        if b.decision.is_none() {
+            f.push(FieldIssue::new(
+                "decision",
+                "required",
+                "请选择审核意见：approve（通过）或 return（退回）",
+            ));
+        }
+        let comments = f.take("comments", Comments::parse(b.comments.as_deref()));
+        f.finish()?;
+        Review::new(parsed(b.decision)?, parsed(comments)?)
+            .map_err(|i| ApiError::Validation(vec![i]))
+    }
+}
+
+/// `POST /api/v1/cases/{id}/signoff`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignOffBody {
+    /// At most 5,000 characters.
+    #[schema(max_length = 5000)]
+    pub comments: Option<String>,
+}
+
+impl TryFrom<SignOffBody> for SignOff {
+    type Error = ApiError;
+
+    fn try_from(b: SignOffBody) -> Result<Self, ApiError> {
+        let comments =
+            Comments::parse(b.comments.as_deref()).map_err(|i| ApiError::Validation(vec![i]))?;
+        Ok(SignOff { comments })
+    }
+}
 
 action!(
     /// The legal adviser approves the draft or returns it with comments.
@@ -407,11 +461,11 @@ action!(
               (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
 #[get("/api/v1/cases/{id}/draft/preview")]
 pub async fn draft_preview(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let bytes = crate::services::letters::preview(&state, &actor, id.into_inner()).await?;
+    let bytes = yishen_app::services::letters::preview(&state, &actor, id.into_inner()).await?;
     let mut res = super::file_response("application/pdf", true, "答复书样稿.pdf", bytes);
     res.headers_mut().insert(
         header::CACHE_CONTROL,

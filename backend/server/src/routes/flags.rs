@@ -4,12 +4,12 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::auth::Actor;
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
-use crate::services::dossier::{self as dossiers, Dossier};
-use crate::services::flags::{self, DecisionBody, FlagList, FlagView};
-use crate::state::AppState;
+use yishen_app::Ctx;
+use yishen_app::services::dossier::{self as dossiers, Dossier};
+use yishen_app::services::flags::{self, DecisionBody, FlagList, FlagView};
 
 /// The case's screening flags with their evidence (staff).
 #[utoipa::path(tag = "flags", params(("id" = i64, Path)), security(("bearer" = [])),
@@ -17,8 +17,8 @@ use crate::state::AppState;
               (status = 404, body = crate::error::Problem)))]
 #[get("/api/v1/cases/{id}/flags")]
 pub async fn for_case(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<FlagList>, ApiError> {
     Ok(web::Json(
@@ -34,8 +34,8 @@ pub async fn for_case(
               (status = 422, body = crate::error::Problem)))]
 #[post("/api/v1/flags/{id}/decision")]
 pub async fn decide(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     id: web::Path<i64>,
     body: ApiJson<DecisionBody>,
 ) -> Result<web::Json<FlagView>, ApiError> {
@@ -60,8 +60,8 @@ pub struct DossierParams {
               (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[get("/api/v1/cases/{id}/dossier")]
 pub async fn dossier(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     id: web::Path<i64>,
     query: ApiQuery<DossierParams>,
 ) -> Result<HttpResponse, ApiError> {

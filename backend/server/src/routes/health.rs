@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
-use crate::state::AppState;
+use yishen_app::Ctx;
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {
@@ -35,12 +35,12 @@ pub struct Readiness {
 /// 200 when the database answers.
 #[utoipa::path(tag = "health", responses((status = 200, body = Health), (status = 503, body = crate::error::Problem)))]
 #[get("/healthz")]
-pub async fn healthz(state: web::Data<AppState>) -> Result<web::Json<Health>, ApiError> {
+pub async fn healthz(state: web::Data<Ctx>) -> Result<web::Json<Health>, ApiError> {
     state
         .read(|conn| {
             use diesel::connection::SimpleConnection;
             conn.batch_execute("SELECT 1")
-                .map_err(|_| ApiError::Unavailable)
+                .map_err(|_| yishen_app::AppError::Unavailable)
         })
         .await?;
     Ok(web::Json(Health { status: "ok" }))
@@ -50,9 +50,9 @@ pub async fn healthz(state: web::Data<AppState>) -> Result<web::Json<Health>, Ap
 /// no holiday notice yet (the service runs, those deadlines wait for it).
 #[utoipa::path(tag = "health", responses((status = 200, body = Readiness), (status = 503, body = crate::error::Problem)))]
 #[get("/readyz")]
-pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Readiness>, ApiError> {
-    let calendar = crate::services::calendar::current(&state).await?;
-    let today = state.clock.today();
+pub async fn readyz(state: web::Data<Ctx>) -> Result<web::Json<Readiness>, ApiError> {
+    let calendar = yishen_app::services::calendar::current(&state).await?;
+    let today = state.today();
     let covered = calendar.covers(chrono::Datelike::year(&today));
     Ok(web::Json(Readiness {
         status: "ready",
@@ -60,16 +60,16 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Readiness>, 
         calendar_years: calendar.covered_years().collect(),
         today,
         calendar_covers_today: covered,
-        warning: crate::services::calendar::gap_on(&calendar, today).map(|g| g.warning()),
-        index_lag: crate::services::similar::lag(&state).await?,
+        warning: yishen_app::services::calendar::gap_on(&calendar, today).map(|g| g.warning()),
+        index_lag: yishen_app::services::similar::lag(&state).await?,
     }))
 }
 
 /// Prometheus text exposition.
 #[utoipa::path(tag = "health", responses((status = 200, content_type = "text/plain")))]
 #[get("/metrics")]
-pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let today = state.clock.today();
+pub async fn metrics(state: web::Data<Ctx>) -> Result<HttpResponse, ApiError> {
+    let today = state.today();
     let (overdue, due_soon) = state
         .read(move |conn| {
             use yishen_store::models::case::count_due_by_agency;

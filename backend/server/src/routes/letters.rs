@@ -2,20 +2,20 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
-use crate::auth::Actor;
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
-use crate::services::cases::views::CaseView;
-use crate::services::letters::{self, LetterView, VerifiedLetter, VoidBody};
-use crate::state::AppState;
+use yishen_app::Ctx;
+use yishen_app::services::cases::views::CaseView;
+use yishen_app::services::letters::{self, LetterView, VerifiedLetter, VoidBody};
 
 /// The letters issued on a case.
 #[utoipa::path(tag = "letters", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = [LetterView]), (status = 404, body = crate::error::Problem)))]
 #[get("/api/v1/cases/{id}/letters")]
 pub async fn for_case(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<Vec<LetterView>>, ApiError> {
     Ok(web::Json(
@@ -28,8 +28,8 @@ pub async fn for_case(
     responses((status = 200, content_type = "application/pdf"), (status = 404, body = crate::error::Problem)))]
 #[get("/api/v1/letters/{id}/pdf")]
 pub async fn pdf(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
@@ -47,7 +47,7 @@ pub async fn pdf(
     responses((status = 200, body = VerifiedLetter), (status = 404, body = crate::error::Problem)))]
 #[get("/api/v1/letters/verify/{code}")]
 pub async fn verify(
-    state: web::Data<AppState>,
+    state: web::Data<Ctx>,
     code: web::Path<String>,
 ) -> Result<web::Json<VerifiedLetter>, ApiError> {
     Ok(web::Json(
@@ -63,8 +63,8 @@ pub async fn verify(
               (status = 422, body = crate::error::Problem)))]
 #[post("/api/v1/letters/{id}/void")]
 pub async fn void(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     req: HttpRequest,
     id: web::Path<i64>,
     body: ApiJson<VoidBody>,

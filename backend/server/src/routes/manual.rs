@@ -5,11 +5,11 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::auth::Actor;
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
-use crate::services::manual::{self, Manual};
-use crate::state::AppState;
+use yishen_app::Ctx;
+use yishen_app::services::manual::{self, Manual};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -33,8 +33,8 @@ pub struct ManualParams {
               (status = 422, body = crate::error::Problem)))]
 #[get("/api/v1/stats/guidance-manual")]
 pub async fn guidance_manual(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     query: ApiQuery<ManualParams>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
@@ -51,7 +51,7 @@ pub async fn guidance_manual(
         .map(|a| a.trim().to_owned())
         .filter(|a| !a.is_empty())
         .ok_or_else(|| ApiError::field("agency", "required", "请指定机关代码"))?;
-    let today = state.clock.today();
+    let today = state.today();
     let from = q
         .from
         .or_else(|| NaiveDate::from_ymd_opt(today.year(), 1, 1))

@@ -2,14 +2,14 @@
 
 use actix_web::{HttpResponse, get, patch, post, web};
 
-use crate::auth::Actor;
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
-use crate::services::outcomes::{
+use yishen_app::Ctx;
+use yishen_app::services::outcomes::{
     self, DecisionIn, LitigationIn, LitigationView, OutcomesView, ReconsiderationIn,
     ReconsiderationView,
 };
-use crate::state::AppState;
 
 /// Records a reconsideration of the case (reconsideration body).
 #[utoipa::path(tag = "outcomes", params(("id" = i64, Path)), request_body = ReconsiderationIn,
@@ -18,8 +18,8 @@ use crate::state::AppState;
               (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[post("/api/v1/cases/{id}/reconsiderations")]
 pub async fn record_reconsideration(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     id: web::Path<i64>,
     body: ApiJson<ReconsiderationIn>,
 ) -> Result<HttpResponse, ApiError> {
@@ -34,8 +34,8 @@ pub async fn record_reconsideration(
               (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[post("/api/v1/cases/{id}/litigations")]
 pub async fn record_litigation(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     id: web::Path<i64>,
     body: ApiJson<LitigationIn>,
 ) -> Result<HttpResponse, ApiError> {
@@ -48,8 +48,8 @@ pub async fn record_litigation(
     responses((status = 200, body = OutcomesView), (status = 404, body = crate::error::Problem)))]
 #[get("/api/v1/cases/{id}/outcomes")]
 pub async fn for_case(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<OutcomesView>, ApiError> {
     Ok(web::Json(
@@ -64,8 +64,8 @@ pub async fn for_case(
               (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[patch("/api/v1/reconsiderations/{id}")]
 pub async fn decide_reconsideration(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     id: web::Path<i64>,
     body: ApiJson<DecisionIn>,
 ) -> Result<web::Json<ReconsiderationView>, ApiError> {
@@ -81,8 +81,8 @@ pub async fn decide_reconsideration(
               (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[patch("/api/v1/litigations/{id}")]
 pub async fn decide_litigation(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     id: web::Path<i64>,
     body: ApiJson<DecisionIn>,
 ) -> Result<web::Json<LitigationView>, ApiError> {

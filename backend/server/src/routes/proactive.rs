@@ -5,11 +5,11 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::auth::Actor;
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
-use crate::services::proactive::{self, SuggestionList};
-use crate::state::AppState;
+use yishen_app::Ctx;
+use yishen_app::services::proactive::{self, SuggestionList};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -30,8 +30,8 @@ pub struct SuggestionParams {
               (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[get("/api/v1/proactive-suggestions")]
 pub async fn suggestions(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     query: ApiQuery<SuggestionParams>,
 ) -> Result<web::Json<SuggestionList>, ApiError> {
     let q = query.0;

@@ -4,11 +4,11 @@ use actix_web::{get, post, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::auth::Actor;
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
-use crate::services::similar::{self, Narrowing, SearchBody, SimilarList};
-use crate::state::AppState;
+use yishen_app::Ctx;
+use yishen_app::services::similar::{self, Narrowing, SearchBody, SimilarList};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -32,8 +32,8 @@ pub struct SimilarParams {
               (status = 404, body = crate::error::Problem)))]
 #[get("/api/v1/cases/{id}/similar")]
 pub async fn for_case(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     id: web::Path<i64>,
     query: ApiQuery<SimilarParams>,
 ) -> Result<web::Json<SimilarList>, ApiError> {
@@ -55,8 +55,8 @@ pub async fn for_case(
               (status = 422, body = crate::error::Problem)))]
 #[post("/api/v1/similar/search")]
 pub async fn search(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     body: ApiJson<SearchBody>,
 ) -> Result<web::Json<SimilarList>, ApiError> {
     Ok(web::Json(similar::search(&state, &actor, body.0).await?))

@@ -5,13 +5,13 @@ use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::auth::Actor;
+use crate::auth::{Actor, Caller};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::routes::users::page_limits;
-use crate::services::report::{self, AnnualReport, CellCases};
-use crate::services::stats;
-use crate::state::AppState;
+use yishen_app::Ctx;
+use yishen_app::services::report::{self, AnnualReport, CellCases};
+use yishen_app::services::stats;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -41,8 +41,8 @@ fn agency_and_year(agency: Option<String>, year: Option<i32>) -> Result<(String,
               (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[get("/api/v1/stats/annual-report")]
 pub async fn annual_report(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     query: ApiQuery<AnnualParams>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
@@ -63,7 +63,7 @@ pub async fn annual_report(
             "text/csv; charset=utf-8",
             false,
             &format!("{file}.csv"),
-            report::to_csv(&r),
+            report::to_csv(&r)?,
         ),
         "xlsx" => super::file_response(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -96,8 +96,8 @@ pub struct CellParams {
               (status = 422, body = crate::error::Problem)))]
 #[get("/api/v1/stats/annual-report/cases")]
 pub async fn cell_cases(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     query: ApiQuery<CellParams>,
 ) -> Result<web::Json<CellCases>, ApiError> {
     let q = query.0;
@@ -138,11 +138,13 @@ pub struct ReconsiderationParams {
 }
 
 async fn reconsideration_stats(
-    state: &AppState,
+    state: &Ctx,
     actor: &Actor,
     q: ReconsiderationParams,
 ) -> Result<stats::ReconsiderationStats, ApiError> {
-    stats::reconsideration(state, actor, q.agency, q.from, q.to, q.subtree).await
+    stats::reconsideration(state, actor, q.agency, q.from, q.to, q.subtree)
+        .await
+        .map_err(ApiError::from)
 }
 
 /// Correction rates (by agency, disposition, legal ground, month), on-time rates and working
@@ -153,8 +155,8 @@ async fn reconsideration_stats(
               (status = 422, body = crate::error::Problem)))]
 #[get("/api/v1/stats/reconsideration")]
 pub async fn reconsideration(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     query: ApiQuery<ReconsiderationParams>,
 ) -> Result<web::Json<stats::ReconsiderationStats>, ApiError> {
     Ok(web::Json(
@@ -173,8 +175,8 @@ pub async fn reconsideration(
               (status = 422, body = crate::error::Problem)))]
 #[get("/api/v1/stats/reconsideration/chart/{name}.svg")]
 pub async fn reconsideration_chart(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     name: web::Path<String>,
     query: ApiQuery<ReconsiderationParams>,
 ) -> Result<HttpResponse, ApiError> {

@@ -8,8 +8,8 @@ use utoipa::IntoParams;
 
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
-use crate::services::cases::read::{self, TrackView};
-use crate::state::AppState;
+use yishen_app::Ctx;
+use yishen_app::services::cases::read::{self, TrackView};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -26,7 +26,7 @@ pub struct TrackParams {
 #[get("/api/v1/track")]
 pub async fn track(
     req: HttpRequest,
-    state: web::Data<AppState>,
+    state: web::Data<Ctx>,
     query: ApiQuery<TrackParams>,
 ) -> Result<web::Json<TrackView>, ApiError> {
     let ip = req

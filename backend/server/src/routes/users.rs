@@ -6,12 +6,12 @@ use utoipa::{IntoParams, ToSchema};
 use yishen_domain::{AgencyCode, DisplayName, Email, Password, Phone, Role, Username};
 use yishen_store::models::user;
 
-use crate::auth::Actor;
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, Fields, parsed};
-use crate::policy;
-use crate::services::accounts::{self, AccountChanges, Creator, NewAccount};
-use crate::state::AppState;
+use yishen_app::Ctx;
+use yishen_app::policy;
+use yishen_app::services::accounts::{self, AccountChanges, Creator, NewAccount};
 
 /// An account as shown to its owner and administrators. The phone number is masked.
 #[derive(Debug, Serialize, ToSchema)]
@@ -28,7 +28,7 @@ pub struct UserView {
     created_at: String,
 }
 
-pub fn view(state: &AppState, u: user::User, agency_code: Option<String>) -> UserView {
+pub fn view(state: &Ctx, u: user::User, agency_code: Option<String>) -> UserView {
     let role = Role::parse(&u.role).ok();
     UserView {
         id: u.id,
@@ -40,14 +40,14 @@ pub fn view(state: &AppState, u: user::User, agency_code: Option<String>) -> Use
         phone_masked: u
             .phone_enc
             .and_then(|enc| state.pii.decrypt(&enc).ok())
-            .map(|p| crate::services::cases::views::mask_phone(&p)),
+            .map(|p| yishen_app::services::cases::views::mask_phone(&p)),
         email: u.email,
         active: u.active,
         created_at: format!("{}Z", u.created_at.format("%Y-%m-%dT%H:%M:%S")),
     }
 }
 
-pub async fn load_view(state: &AppState, id: i64) -> Result<UserView, ApiError> {
+pub async fn load_view(state: &Ctx, id: i64) -> Result<UserView, ApiError> {
     let (u, code) = state
         .read(move |conn| Ok(user::find(conn, id)?))
         .await?
@@ -59,7 +59,10 @@ pub async fn load_view(state: &AppState, id: i64) -> Result<UserView, ApiError> 
 #[utoipa::path(tag = "accounts", security(("bearer" = [])),
     responses((status = 200, body = UserView), (status = 401, body = crate::error::Problem)))]
 #[get("/api/v1/me")]
-pub async fn me(state: web::Data<AppState>, actor: Actor) -> Result<web::Json<UserView>, ApiError> {
+pub async fn me(
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
+) -> Result<web::Json<UserView>, ApiError> {
     Ok(web::Json(load_view(&state, actor.id).await?))
 }
 
@@ -75,8 +78,8 @@ pub struct PasswordChange {
     responses((status = 204), (status = 422, body = crate::error::Problem)))]
 #[post("/api/v1/me/password")]
 pub async fn change_password(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     body: ApiJson<PasswordChange>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
@@ -140,8 +143,8 @@ pub struct UserList {
     responses((status = 200, body = UserList), (status = 403, body = crate::error::Problem)))]
 #[get("/api/v1/users")]
 pub async fn list(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     query: ApiQuery<Page>,
 ) -> Result<web::Json<UserList>, ApiError> {
     let scope = policy::user_scope(&actor)?;
@@ -195,8 +198,8 @@ pub(crate) fn new_account(b: CreateUser) -> Result<NewAccount, ApiError> {
               (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[post("/api/v1/users")]
 pub async fn create(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     body: ApiJson<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
@@ -216,8 +219,8 @@ pub async fn create(
     responses((status = 200, body = UserView), (status = 404, body = crate::error::Problem)))]
 #[get("/api/v1/users/{id}")]
 pub async fn get_one(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<UserView>, ApiError> {
     let id = id.into_inner();
@@ -245,8 +248,8 @@ pub struct UpdateUser {
               (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[patch("/api/v1/users/{id}")]
 pub async fn update(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
     id: web::Path<i64>,
     body: ApiJson<UpdateUser>,
 ) -> Result<web::Json<UserView>, ApiError> {

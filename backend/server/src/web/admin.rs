@@ -6,13 +6,14 @@ use askama::Template;
 use yishen_domain::{AgencyCode, OfficialName, Role, YearNotice};
 use yishen_store::models::{agency, calendar_year, user};
 
-use super::{Chrome, Ctx, Errs, PageResult, Post, see_other};
+use super::{Chrome, Errs, PageCtx, PageResult, Post, see_other};
 use crate::error::{ApiError, FieldIssue};
 use crate::extract::Fields;
 use crate::routes::users::{CreateUser, new_account};
-use crate::services::accounts::{self, AccountChanges, Creator};
-use crate::services::agencies::{self, AgencyUpdate, NewAgencyInput};
-use crate::services::seals;
+use yishen_app::AppError;
+use yishen_app::services::accounts::{self, AccountChanges, Creator};
+use yishen_app::services::agencies::{self, AgencyUpdate, NewAgencyInput};
+use yishen_app::services::seals;
 
 const ADMINS: [Role; 2] = [Role::Sysadmin, Role::AgencyAdmin];
 
@@ -44,7 +45,7 @@ struct Agencies {
     parents: Vec<super::AgencyOption>,
 }
 
-async fn agencies_page(ctx: &Ctx, errs: Errs) -> PageResult {
+async fn agencies_page(ctx: &PageCtx, errs: Errs) -> PageResult {
     let actor = ctx.actor_in(&ADMINS)?;
     // An agency admin sees and changes its own agency only (policy::update_agency).
     let own = match actor.role {
@@ -58,8 +59,8 @@ async fn agencies_page(ctx: &Ctx, errs: Errs) -> PageResult {
                 yishen_store::models::agency_seal::all_meta(conn)?
                     .into_iter()
                     .map(|m| {
-                        let at = crate::time::local(m.uploaded_at);
-                        let info = crate::services::seals::SealInfo::from(m.clone());
+                        let at = yishen_app::time::local(m.uploaded_at);
+                        let info = yishen_app::services::seals::SealInfo::from(m.clone());
                         (m.agency_id, (info.diameter_mm, at))
                     })
                     .collect();
@@ -102,7 +103,7 @@ async fn agencies_page(ctx: &Ctx, errs: Errs) -> PageResult {
     )
 }
 
-pub async fn agencies(ctx: Ctx) -> PageResult {
+pub async fn agencies(ctx: PageCtx) -> PageResult {
     agencies_page(&ctx, Errs::default()).await
 }
 
@@ -144,6 +145,7 @@ pub async fn create_agency(post: Post) -> PageResult {
             },
         )
         .await
+        .map_err(ApiError::from)
     }
     .await;
     match result {
@@ -185,6 +187,7 @@ pub async fn update_agency(post: Post, code: Path<String>) -> PageResult {
             },
         )
         .await
+        .map_err(ApiError::from)
     }
     .await;
     match result {
@@ -219,9 +222,9 @@ struct Users {
     own_agency: String,
 }
 
-async fn users_page(ctx: &Ctx, errs: Errs) -> PageResult {
+async fn users_page(ctx: &PageCtx, errs: Errs) -> PageResult {
     let actor = ctx.actor_in(&ADMINS)?;
-    let scope = crate::policy::user_scope(actor)?;
+    let scope = yishen_app::policy::user_scope(actor)?;
     let me = actor.clone();
     let rows = ctx
         .state
@@ -237,7 +240,8 @@ async fn users_page(ctx: &Ctx, errs: Errs) -> PageResult {
                     let role = Role::parse(&u.role).ok();
                     let may = |new_role: Option<Role>| {
                         role.is_some_and(|r| {
-                            crate::policy::update_user(&me, u.id, r, u.agency_id, new_role).is_ok()
+                            yishen_app::policy::update_user(&me, u.id, r, u.agency_id, new_role)
+                                .is_ok()
                         })
                     };
                     UserRow {
@@ -259,7 +263,7 @@ async fn users_page(ctx: &Ctx, errs: Errs) -> PageResult {
                 .collect())
         })
         .await?;
-    let roles = crate::policy::grantable_roles(actor)
+    let roles = yishen_app::policy::grantable_roles(actor)
         .iter()
         .map(|r| (r.as_str(), r.label()))
         .collect();
@@ -281,7 +285,7 @@ async fn users_page(ctx: &Ctx, errs: Errs) -> PageResult {
     )
 }
 
-pub async fn users(ctx: Ctx) -> PageResult {
+pub async fn users(ctx: PageCtx) -> PageResult {
     users_page(&ctx, Errs::default()).await
 }
 
@@ -298,7 +302,9 @@ pub async fn create_user(post: Post) -> PageResult {
         email: form.text("email"),
     };
     let result = match new_account(body) {
-        Ok(account) => accounts::create(&ctx.state, Creator::Admin(actor), account).await,
+        Ok(account) => accounts::create(&ctx.state, Creator::Admin(actor), account)
+            .await
+            .map_err(ApiError::from),
         Err(e) => Err(e),
     };
     match result {
@@ -341,7 +347,9 @@ pub async fn update_user(post: Post, id: Path<i64>) -> PageResult {
             active: form.checked("activate").then_some(true),
             ..AccountChanges::default()
         };
-        accounts::update(&ctx.state, &actor, id.into_inner(), changes).await
+        accounts::update(&ctx.state, &actor, id.into_inner(), changes)
+            .await
+            .map_err(ApiError::from)
     }
     .await;
     match result {
@@ -421,7 +429,7 @@ fn empty_inputs() -> Vec<HolidayInput> {
         .collect()
 }
 
-async fn calendar_page(ctx: &Ctx, errs: Errs, form: Option<&super::Form>) -> PageResult {
+async fn calendar_page(ctx: &PageCtx, errs: Errs, form: Option<&super::Form>) -> PageResult {
     let actor = ctx.actor()?;
     let rows = ctx
         .state
@@ -448,14 +456,14 @@ async fn calendar_page(ctx: &Ctx, errs: Errs, form: Option<&super::Form>) -> Pag
                         source: r.source,
                     })
                 })
-                .collect::<Result<Vec<_>, ApiError>>()
+                .collect::<Result<Vec<_>, AppError>>()
         })
         .await?;
     let next_year = rows
         .iter()
         .map(|r| r.year + 1)
         .max()
-        .unwrap_or_else(|| chrono::Datelike::year(&ctx.state.clock.today()));
+        .unwrap_or_else(|| chrono::Datelike::year(&ctx.state.today()));
     let keep = |name: &str| form.and_then(|f| f.raw(name)).unwrap_or("").to_owned();
     let mut inputs = empty_inputs();
     if form.is_some() {
@@ -481,7 +489,7 @@ async fn calendar_page(ctx: &Ctx, errs: Errs, form: Option<&super::Form>) -> Pag
     )
 }
 
-pub async fn calendar(ctx: Ctx) -> PageResult {
+pub async fn calendar(ctx: PageCtx) -> PageResult {
     calendar_page(&ctx, Errs::default(), None).await
 }
 
@@ -610,11 +618,11 @@ fn notice_from_form(form: &super::Form) -> Result<YearNotice, ApiError> {
 pub async fn put_calendar(post: Post) -> PageResult {
     let Post { ctx, form } = post;
     let actor = ctx.actor()?.clone();
-    let result = async {
-        crate::policy::manage_calendar(&actor)?;
+    let result: Result<_, ApiError> = async {
+        yishen_app::policy::manage_calendar(&actor)?;
         let notice = notice_from_form(&form)?;
         let year = notice.year;
-        crate::services::calendar::put_year(&ctx.state, &actor, year, notice).await
+        Ok(yishen_app::services::calendar::put_year(&ctx.state, &actor, year, notice).await?)
     }
     .await;
     match result {
@@ -626,18 +634,18 @@ pub async fn put_calendar(post: Post) -> PageResult {
 /// Uploads the agency's seal from the page's form (`multipart/form-data`: `csrf`, `file`,
 /// `diameter_mm`); a refusal shows the page again with the reason beside the field.
 pub async fn upload_seal(
-    ctx: Ctx,
+    ctx: PageCtx,
     code: Path<String>,
     payload: actix_multipart::Multipart,
 ) -> PageResult {
     let actor = ctx.actor_in(&ADMINS)?.clone();
     let code = AgencyCode::parse(&code.into_inner()).map_err(|_| ApiError::NotFound("机关"))?;
-    let result = async {
+    let result: Result<_, ApiError> = async {
         let form = crate::multipart::read(payload, "file", seals::MAX_PNG_BYTES).await?;
         ctx.check_csrf(form.texts.get("csrf").map_or("", String::as_str))
             .map_err(|_| ApiError::Forbidden("页面已过期，请刷新后重新上传".into()))?;
         let (png, diameter) = crate::routes::agencies::seal_fields(form)?;
-        seals::upload(&ctx.state, &actor, &code, png, diameter).await
+        Ok(seals::upload(&ctx.state, &actor, &code, png, diameter).await?)
     }
     .await;
     match result {
@@ -658,7 +666,7 @@ pub async fn remove_seal(post: Post, code: Path<String>) -> PageResult {
 }
 
 /// The seal image, for the page's preview.
-pub async fn seal_png(ctx: Ctx, code: Path<String>) -> PageResult {
+pub async fn seal_png(ctx: PageCtx, code: Path<String>) -> PageResult {
     let actor = ctx.actor_in(&ADMINS)?.clone();
     let code = AgencyCode::parse(&code.into_inner()).map_err(|_| ApiError::NotFound("机关"))?;
     let png = seals::png(&ctx.state, &actor, &code).await?;
@@ -669,7 +677,7 @@ pub async fn seal_png(ctx: Ctx, code: Path<String>) -> PageResult {
 }
 
 /// A specimen receipt pressed with the seal.
-pub async fn seal_specimen(ctx: Ctx, code: Path<String>) -> PageResult {
+pub async fn seal_specimen(ctx: PageCtx, code: Path<String>) -> PageResult {
     let actor = ctx.actor_in(&ADMINS)?.clone();
     let code = AgencyCode::parse(&code.into_inner()).map_err(|_| ApiError::NotFound("机关"))?;
     let pdf = seals::specimen(&ctx.state, &actor, &code).await?;

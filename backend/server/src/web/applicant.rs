@@ -4,18 +4,19 @@
 
 use askama::Template;
 use chrono::NaiveDate;
+use yishen_app::AppError;
 use yishen_domain::Role;
 use yishen_domain::case::ApplicantInput;
 use yishen_domain::clock::ClockState;
 use yishen_store::models::agency;
 
-use super::{Chrome, Ctx, Errs, PageError, PageResult, Post, see_other};
+use super::{Chrome, Errs, PageCtx, PageError, PageResult, Post, see_other};
 use crate::error::ApiError;
-use crate::services::cases::actions::{self, CorrectionResponseBody, WithdrawBody};
-use crate::services::cases::intake::{self, IntakeBody};
-use crate::services::cases::read::{self, ClockView, QueueQuery, TrackView};
-use crate::services::cases::views::{CaseSummary, CaseView};
-use crate::services::letters::{self, LetterView};
+use yishen_app::services::cases::actions::{self, CorrectionResponseBody, WithdrawBody};
+use yishen_app::services::cases::intake::{self, IntakeBody};
+use yishen_app::services::cases::read::{self, ClockView, QueueQuery, TrackView};
+use yishen_app::services::cases::views::{CaseSummary, CaseView};
+use yishen_app::services::letters::{self, LetterView};
 
 /// One span of the clock ledger: consecutive days with the same treatment.
 #[derive(Debug)]
@@ -274,7 +275,7 @@ impl ApplyValues {
     }
 }
 
-async fn agency_options(ctx: &Ctx) -> Result<Vec<(String, String)>, ApiError> {
+async fn agency_options(ctx: &PageCtx) -> Result<Vec<(String, String)>, AppError> {
     ctx.state
         .read(|conn| {
             Ok(agency::list(conn)?
@@ -285,7 +286,7 @@ async fn agency_options(ctx: &Ctx) -> Result<Vec<(String, String)>, ApiError> {
         .await
 }
 
-pub async fn apply_form(ctx: Ctx) -> PageResult {
+pub async fn apply_form(ctx: PageCtx) -> PageResult {
     let actor = ctx.actor_in(&[Role::Applicant])?;
     let agencies = agency_options(&ctx).await?;
     // The form starts from the applicant's profile.
@@ -347,7 +348,7 @@ pub async fn apply(post: Post) -> PageResult {
         }),
         // The same form again (a reload, a double click): the application it filed.
         Ok(intake::Filed::Again(id)) => Ok(see_other(&format!("/my/cases/{id}"))),
-        Err(ApiError::Conflict {
+        Err(AppError::Conflict {
             code: "already_submitted",
             ..
         }) => Ok(see_other("/my")),
@@ -379,7 +380,7 @@ struct My {
     items: Vec<CaseSummary>,
 }
 
-pub async fn my_cases(ctx: Ctx) -> PageResult {
+pub async fn my_cases(ctx: PageCtx) -> PageResult {
     let actor = ctx.actor_in(&[Role::Applicant])?;
     let (items, _) = read::list(
         &ctx.state,
@@ -409,7 +410,7 @@ struct MyCase {
     errs: Errs,
 }
 
-async fn my_case_page(ctx: &Ctx, id: i64, errs: Errs) -> PageResult {
+async fn my_case_page(ctx: &PageCtx, id: i64, errs: Errs) -> PageResult {
     let actor = ctx.actor_in(&[Role::Applicant])?;
     let case = read::get(&ctx.state, actor, id).await?;
     let clock = clock_words(&read::clock(&ctx.state, actor, id).await?);
@@ -443,7 +444,7 @@ async fn my_case_page(ctx: &Ctx, id: i64, errs: Errs) -> PageResult {
     )
 }
 
-pub async fn my_case(ctx: Ctx, id: actix_web::web::Path<i64>) -> PageResult {
+pub async fn my_case(ctx: PageCtx, id: actix_web::web::Path<i64>) -> PageResult {
     my_case_page(&ctx, id.into_inner(), Errs::default()).await
 }
 
@@ -476,7 +477,7 @@ pub async fn withdraw(post: Post, id: actix_web::web::Path<i64>) -> PageResult {
 }
 
 /// A letter's PDF, for anyone who may see its case.
-pub async fn letter_pdf(ctx: Ctx, id: actix_web::web::Path<i64>) -> PageResult {
+pub async fn letter_pdf(ctx: PageCtx, id: actix_web::web::Path<i64>) -> PageResult {
     let actor = ctx.actor()?;
     let (number, bytes) = letters::pdf(&ctx.state, actor, id.into_inner()).await?;
     // Saved under the letter's own number (文号), e.g. 上城政办依申复〔2026〕1号.pdf.
@@ -498,7 +499,7 @@ struct Track {
     found: Option<TrackView>,
 }
 
-pub async fn track_form(ctx: Ctx) -> PageResult {
+pub async fn track_form(ctx: PageCtx) -> PageResult {
     ctx.page(&Track {
         l: ctx.chrome("查询办理进度"),
         errs: Errs::default(),
@@ -520,7 +521,7 @@ pub async fn track(post: Post, req: actix_web::HttpRequest) -> PageResult {
     }
     let (found, errs) = match read::track(&ctx.state, &tracking_no, &code).await {
         Ok(v) => (Some(v), Errs::default()),
-        Err(ApiError::NotFound(_)) => (
+        Err(AppError::NotFound(_)) => (
             None,
             Errs(vec![crate::error::FieldIssue::new(
                 "query_code",

@@ -3,9 +3,9 @@
 use askama::Template;
 use yishen_domain::Role;
 
-use super::{Chrome, Ctx, Errs, PageResult, Post, see_other};
+use super::{Chrome, Errs, PageCtx, PageResult, Post, see_other};
 use crate::routes::auth::{RegisterRequest, new_applicant};
-use crate::services::accounts::{self, Creator};
+use yishen_app::services::accounts::{self, Creator};
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -14,7 +14,7 @@ struct Home {
     role: Option<Role>,
 }
 
-pub async fn home(ctx: Ctx) -> PageResult {
+pub async fn home(ctx: PageCtx) -> PageResult {
     let role = ctx.actor.as_ref().map(|a| a.role);
     ctx.page(&Home {
         l: ctx.chrome("依申"),
@@ -30,7 +30,7 @@ struct Login {
     username: String,
 }
 
-pub async fn login_form(ctx: Ctx) -> PageResult {
+pub async fn login_form(ctx: PageCtx) -> PageResult {
     if ctx.actor.is_some() {
         return Ok(see_other("/"));
     }
@@ -85,7 +85,7 @@ struct Register {
     email: String,
 }
 
-pub async fn register_form(ctx: Ctx) -> PageResult {
+pub async fn register_form(ctx: PageCtx) -> PageResult {
     ctx.page(&Register {
         l: ctx.chrome("注册申请人账号"),
         errs: Errs::default(),
@@ -108,7 +108,9 @@ pub async fn register(post: Post) -> PageResult {
     let username = req.username.clone();
     let password = req.password.clone();
     let result = match new_applicant(req) {
-        Ok(account) => accounts::create(&ctx.state, Creator::SelfRegistration, account).await,
+        Ok(account) => accounts::create(&ctx.state, Creator::SelfRegistration, account)
+            .await
+            .map_err(crate::error::ApiError::from),
         Err(e) => Err(e),
     };
     match result {

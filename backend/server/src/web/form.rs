@@ -128,7 +128,8 @@ impl Errs {
     }
 
     /// The validation errors of a service's answer, or the error itself when it is not one.
-    pub fn from_api(e: ApiError) -> Result<Self, ApiError> {
+    pub fn from_api(e: impl Into<ApiError>) -> Result<Self, ApiError> {
+        let e = e.into();
         match e {
             ApiError::Validation(v) | ApiError::InvalidQuery(v) => Ok(Self(v)),
             ApiError::InvalidCredentials => Ok(Self(vec![FieldIssue::new(

@@ -5,15 +5,16 @@
 //! registers once.
 
 use askama::Template;
+use yishen_app::AppError;
 use yishen_domain::Role;
 use yishen_domain::case::Channel;
 
 use super::applicant::{Apply, ApplyValues, CATEGORIES, DELIVERIES, ID_TYPES};
-use super::{Chrome, Ctx, Errs, PageError, PageResult, Post, see_other};
+use super::{Chrome, Errs, PageCtx, PageError, PageResult, Post, see_other};
 use crate::error::ApiError;
-use crate::services::cases::intake::{self, Filed};
-use crate::services::cases::views::CaseView;
-use crate::services::letters::{self, LetterView};
+use yishen_app::services::cases::intake::{self, Filed};
+use yishen_app::services::cases::views::CaseView;
+use yishen_app::services::letters::{self, LetterView};
 
 /// The channels a clerk registers (online applications are filed by the applicant and only
 /// confirmed), each with its receipt rule.
@@ -26,7 +27,7 @@ fn channels() -> Vec<(&'static str, &'static str, &'static str)> {
 }
 
 /// The clerk's own agency, the only one they register for.
-async fn own_agency(ctx: &Ctx) -> Result<Vec<(String, String)>, PageError> {
+async fn own_agency(ctx: &PageCtx) -> Result<Vec<(String, String)>, PageError> {
     let Some(id) = ctx.actor()?.agency.as_ref().map(|a| a.id) else {
         return Ok(Vec::new());
     };
@@ -54,7 +55,7 @@ fn form_page(l: Chrome, errs: Errs, agencies: Vec<(String, String)>, v: ApplyVal
     }
 }
 
-pub async fn new_form(ctx: Ctx) -> PageResult {
+pub async fn new_form(ctx: PageCtx) -> PageResult {
     ctx.actor_in(&[Role::Clerk])?;
     let agencies = own_agency(&ctx).await?;
     let v = ApplyValues {
@@ -65,7 +66,7 @@ pub async fn new_form(ctx: Ctx) -> PageResult {
         paper: true,
         delivery: "post".into(),
         channel: "in_person".into(),
-        received_on: ctx.state.clock.today().to_string(),
+        received_on: ctx.state.today().to_string(),
         token: super::session::random_token()?,
         ..ApplyValues::default()
     };
@@ -117,7 +118,7 @@ pub async fn register(post: Post) -> PageResult {
             })
         }
         Ok(Filed::Again(id)) => Ok(see_other(&format!("/work/cases/{id}"))),
-        Err(ApiError::Conflict {
+        Err(AppError::Conflict {
             code: "already_submitted",
             ..
         }) => Ok(see_other("/work")),
@@ -126,7 +127,11 @@ pub async fn register(post: Post) -> PageResult {
 }
 
 /// The form again, with what was typed and the problems next to their fields.
-async fn again(ctx: &Ctx, form: &super::Form, e: ApiError) -> PageResult {
+async fn again(
+    ctx: &PageCtx,
+    form: &super::Form,
+    e: impl Into<crate::error::ApiError>,
+) -> PageResult {
     let errs = Errs::from_api(e)?;
     ctx.page_status(
         actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,

@@ -21,7 +21,7 @@ use askama::Template;
 
 use crate::error::{ApiError, FieldIssue};
 pub use form::{Errs, Form};
-pub use session::{Ctx, Post};
+pub use session::{PageCtx, Post};
 
 /// What the layout shows around every page: who is logged in, the CSRF token for forms and
 /// the navigation for the role.
@@ -59,6 +59,12 @@ pub enum PageError {
 impl From<ApiError> for PageError {
     fn from(e: ApiError) -> Self {
         Self::Api(e)
+    }
+}
+
+impl From<yishen_app::AppError> for PageError {
+    fn from(e: yishen_app::AppError) -> Self {
+        Self::Api(e.into())
     }
 }
 

@@ -16,9 +16,10 @@ use yishen_store::models::web_session;
 
 use super::{Chrome, Form, PageError};
 use crate::auth::Actor;
-use crate::auth::extractor::{active_actor, app_state};
+use crate::auth::extractor::app_state;
 use crate::error::ApiError;
-use crate::state::AppState;
+use yishen_app::Ctx;
+use yishen_app::auth::active_actor;
 
 pub const SESSION_COOKIE: &str = "yishen_session";
 pub const ANON_CSRF_COOKIE: &str = "yishen_csrf";
@@ -41,12 +42,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn cookie<'a>(
-    state: &AppState,
-    name: &'a str,
-    value: String,
-    max_age: CookieDuration,
-) -> Cookie<'a> {
+fn cookie<'a>(state: &Ctx, name: &'a str, value: String, max_age: CookieDuration) -> Cookie<'a> {
     Cookie::build(name, value)
         .http_only(true)
         .same_site(SameSite::Strict)
@@ -58,8 +54,8 @@ fn cookie<'a>(
 
 /// The request as a page sees it: the state, the logged-in actor if any, and the CSRF token
 /// forms must carry.
-pub struct Ctx {
-    pub state: web::Data<AppState>,
+pub struct PageCtx {
+    pub state: web::Data<Ctx>,
     pub actor: Option<Actor>,
     pub display_name: Option<String>,
     pub csrf: String,
@@ -68,7 +64,7 @@ pub struct Ctx {
     new_anon_csrf: Option<String>,
 }
 
-impl Ctx {
+impl PageCtx {
     async fn load(req: HttpRequest) -> Result<Self, ApiError> {
         let state = app_state(&req)?;
         if let Some(c) = req.cookie(SESSION_COOKIE) {
@@ -187,7 +183,7 @@ impl Ctx {
     /// (admin pages and the staff queue: those who must act on it or whose deadlines wait).
     pub async fn chrome_with_calendar(&self, title: &str) -> Result<Chrome, PageError> {
         let mut chrome = self.chrome(title);
-        if let Some(gap) = crate::services::calendar::gap(&self.state).await? {
+        if let Some(gap) = yishen_app::services::calendar::gap(&self.state).await? {
             chrome.alert = Some(gap.warning());
         }
         Ok(chrome)
@@ -308,17 +304,17 @@ impl Ctx {
     }
 }
 
-impl FromRequest for Ctx {
+impl FromRequest for PageCtx {
     type Error = PageError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, PageError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
-        Box::pin(async move { Ok(Ctx::load(req).await?) })
+        Box::pin(async move { Ok(PageCtx::load(req).await?) })
     }
 }
 
-impl Ctx {
+impl PageCtx {
     /// Whether `sent` is the session's CSRF token (or the pre-login cookie's): for forms read
     /// otherwise than through [`Post`], such as file uploads.
     pub fn check_csrf(&self, sent: &str) -> Result<(), PageError> {
@@ -333,7 +329,7 @@ impl Ctx {
 
 /// A submitted form whose CSRF token matched the session's (or the pre-login cookie's).
 pub struct Post {
-    pub ctx: Ctx,
+    pub ctx: PageCtx,
     pub form: Form,
 }
 
@@ -353,7 +349,7 @@ impl FromRequest for Post {
                     limit: FORM_LIMIT,
                 }));
             }
-            let ctx = Ctx::load(req).await?;
+            let ctx = PageCtx::load(req).await?;
             let form = Form::parse(&bytes);
             ctx.check_csrf(form.raw("csrf").unwrap_or(""))?;
             Ok(Post { ctx, form })

@@ -3,17 +3,18 @@
 //! cell linked to the cases behind it, and the XLSX download.
 
 use std::collections::HashMap;
+use yishen_app::AppError;
 
 use actix_web::HttpResponse;
 use actix_web::web::{Path, Query};
 use askama::Template;
 use chrono::Datelike;
 
-use super::{Chrome, Ctx, PageResult};
+use super::{Chrome, PageCtx, PageResult};
 use crate::auth::Actor;
 use crate::error::ApiError;
-use crate::services::report::{self, AnnualReport, CellCases};
-use crate::services::stats::{self, ReconsiderationStats};
+use yishen_app::services::report::{self, AnnualReport, CellCases};
+use yishen_app::services::stats::{self, ReconsiderationStats};
 
 type Params = Query<HashMap<String, String>>;
 
@@ -81,7 +82,11 @@ impl Dashboard {
     }
 }
 
-async fn compute(ctx: &Ctx, actor: &Actor, q: &Params) -> Result<ReconsiderationStats, ApiError> {
+async fn compute(
+    ctx: &PageCtx,
+    actor: &Actor,
+    q: &Params,
+) -> Result<ReconsiderationStats, AppError> {
     stats::reconsideration(
         &ctx.state,
         actor,
@@ -93,7 +98,7 @@ async fn compute(ctx: &Ctx, actor: &Actor, q: &Params) -> Result<Reconsideration
     .await
 }
 
-pub async fn dashboard(ctx: Ctx, q: Params) -> PageResult {
+pub async fn dashboard(ctx: PageCtx, q: Params) -> PageResult {
     let actor = ctx.actor()?;
     let s = compute(&ctx, actor, &q).await?;
     let query = stats_query(&s.agency, &s.from.to_string(), &s.to.to_string());
@@ -105,7 +110,7 @@ pub async fn dashboard(ctx: Ctx, q: Params) -> PageResult {
     })
 }
 
-pub async fn chart(ctx: Ctx, name: Path<String>, q: Params) -> PageResult {
+pub async fn chart(ctx: PageCtx, name: Path<String>, q: Params) -> PageResult {
     let actor = ctx.actor()?;
     let chart = stats::Chart::parse(&name).ok_or(ApiError::NotFound("图表"))?;
     let s = compute(&ctx, actor, &q).await?;
@@ -211,9 +216,9 @@ fn base_query(agency: &str, year: i32, subtree: bool) -> String {
         .finish()
 }
 
-pub async fn annual(ctx: Ctx, q: Params) -> PageResult {
+pub async fn annual(ctx: PageCtx, q: Params) -> PageResult {
     let actor = ctx.actor()?;
-    let (agency, year, subtree) = annual_params(ctx.state.clock.today(), actor, &q)?;
+    let (agency, year, subtree) = annual_params(ctx.state.today(), actor, &q)?;
     let r = report::annual_report(&ctx.state, actor, agency.clone(), year, subtree).await?;
     let base = base_query(&agency, year, subtree);
     ctx.page(&Annual {
@@ -231,9 +236,9 @@ pub async fn annual(ctx: Ctx, q: Params) -> PageResult {
     })
 }
 
-pub async fn annual_xlsx(ctx: Ctx, q: Params) -> PageResult {
+pub async fn annual_xlsx(ctx: PageCtx, q: Params) -> PageResult {
     let actor = ctx.actor()?;
-    let (agency, year, subtree) = annual_params(ctx.state.clock.today(), actor, &q)?;
+    let (agency, year, subtree) = annual_params(ctx.state.today(), actor, &q)?;
     let r = report::annual_report(&ctx.state, actor, agency.clone(), year, subtree).await?;
     let bytes = report::to_xlsx(&r)?;
     let file = format!("政府信息公开工作年度报告-{agency}-{year}.xlsx");
@@ -256,9 +261,9 @@ struct Cell {
 }
 
 /// The cases behind a cell of table 四 (the records counted there).
-pub async fn outcome_cell(ctx: Ctx, q: Params) -> PageResult {
+pub async fn outcome_cell(ctx: PageCtx, q: Params) -> PageResult {
     let actor = ctx.actor()?;
-    let (agency, year, subtree) = annual_params(ctx.state.clock.today(), actor, &q)?;
+    let (agency, year, subtree) = annual_params(ctx.state.today(), actor, &q)?;
     let group = param(&q, "group").unwrap_or_else(|| "reconsideration".to_owned());
     let bucket = param(&q, "bucket").unwrap_or_else(|| "total".to_owned());
     let c = report::outcome_cell_cases(
@@ -305,9 +310,9 @@ fn labels_of(c: &CellCases) -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-pub async fn cell(ctx: Ctx, q: Params) -> PageResult {
+pub async fn cell(ctx: PageCtx, q: Params) -> PageResult {
     let actor = ctx.actor()?;
-    let (agency, year, subtree) = annual_params(ctx.state.clock.today(), actor, &q)?;
+    let (agency, year, subtree) = annual_params(ctx.state.today(), actor, &q)?;
     let row = param(&q, "row").ok_or_else(|| ApiError::field("row", "required", "请指定行"))?;
     let column = param(&q, "column").unwrap_or_else(|| "total".to_owned());
     let c = report::cell_cases(

@@ -5,10 +5,10 @@
 //! is shown. No personal data: the letter's addressee and content are not on the page.
 
 use actix_web::web;
+use yishen_app::AppError;
 
-use super::{Chrome, Ctx, PageError, PageResult};
-use crate::error::ApiError;
-use crate::services::letters::{self, VerifiedLetter};
+use super::{Chrome, PageCtx, PageResult};
+use yishen_app::services::letters::{self, VerifiedLetter};
 
 #[derive(askama::Template)]
 #[template(path = "verify.html")]
@@ -27,7 +27,7 @@ pub struct CodeQuery {
 }
 
 /// The form, or (with `?code=`) the page of that code.
-pub async fn verify_form(ctx: Ctx, q: web::Query<CodeQuery>) -> PageResult {
+pub async fn verify_form(ctx: PageCtx, q: web::Query<CodeQuery>) -> PageResult {
     match q.into_inner().code.filter(|c| !c.trim().is_empty()) {
         Some(code) => show(ctx, code).await,
         None => ctx.page(&Verify {
@@ -40,15 +40,15 @@ pub async fn verify_form(ctx: Ctx, q: web::Query<CodeQuery>) -> PageResult {
     }
 }
 
-pub async fn verify_page(ctx: Ctx, code: web::Path<String>) -> PageResult {
+pub async fn verify_page(ctx: PageCtx, code: web::Path<String>) -> PageResult {
     show(ctx, code.into_inner()).await
 }
 
-async fn show(ctx: Ctx, code: String) -> PageResult {
+async fn show(ctx: PageCtx, code: String) -> PageResult {
     let (found, not_found) = match letters::verify(&ctx.state, &code).await {
         Ok(v) => (Some(v), false),
-        Err(ApiError::NotFound(_)) => (None, true),
-        Err(e) => return Err(PageError::Api(e)),
+        Err(AppError::NotFound(_)) => (None, true),
+        Err(e) => return Err(e.into()),
     };
     let status = if not_found {
         actix_web::http::StatusCode::NOT_FOUND

@@ -5,6 +5,7 @@
 //! so a stale form is refused rather than overwriting a colleague's work.
 
 use std::collections::HashMap;
+use yishen_app::AppError;
 
 use actix_web::web::Path;
 use askama::Template;
@@ -16,31 +17,28 @@ use yishen_domain::{Disposition, Role};
 use yishen_store::models::case::COUNT_CAP;
 
 use super::applicant::{ClockWords, clock_words};
-use super::{Chrome, Ctx, Errs, Form, PageResult, Post, see_other};
+use super::{Chrome, Errs, Form, PageCtx, PageResult, Post, see_other};
 use crate::auth::Actor;
 use crate::error::ApiError;
-use crate::services::articles::{self, PushedArticle};
-use crate::services::cases::actions::{
+use crate::routes::cases::{ReviewBody, SignOffBody};
+use yishen_app::services::articles::{self, PushedArticle};
+use yishen_app::services::cases::actions::{
     self, CloseConsultationBody, ConfirmBody, ConsultationBody, CorrectionBody,
     CorrectionResponseBody, ExtensionBody, FeeNoticeBody, OnBody,
 };
-use crate::services::cases::drafting::{self, ReviewBody, SignOffBody};
-use crate::services::cases::read::{self, EventView, QueueQuery};
-use crate::services::cases::views::{CaseSummary, CaseView};
-use crate::services::flags::{self, DecisionBody, FlagView};
-use crate::services::letters::{self, DeliveryBody, IssueBody, LetterView};
-use crate::services::outcomes::{self, LitigationIn, OutcomesView, ReconsiderationIn};
-use crate::services::similar::{self, Narrowing, SimilarItem};
+use yishen_app::services::cases::drafting::{self, Review, ReviewDecision, SignOff};
+use yishen_app::services::cases::read::{self, EventView, QueueQuery};
+use yishen_app::services::cases::views::CaseView;
+use yishen_app::services::flags::{self, DecisionBody, FlagView};
+use yishen_app::services::letters::{self, DeliveryBody, IssueBody, LetterView};
+use yishen_app::services::outcomes::{self, LitigationIn, OutcomesView, ReconsiderationIn};
+use yishen_app::services::similar::{self, Narrowing, SimilarItem};
 
 const STAFF: [Role; 7] = Role::STAFF;
 
-pub struct QueueRow {
-    pub case: CaseSummary,
-    pub due_soon: bool,
-    pub flags: Vec<&'static str>,
-    /// What awaits this role on the case (退回修改, 延期待审批, 待签发), from the domain checks.
-    pub awaiting: Vec<&'static str>,
-}
+/// A queue row: the case with what awaits the one looking (退回修改, 延期待审批, 待签发), its
+/// flags and whether it is due soon, all decided by the application layer.
+pub type QueueRow = read::WorkItem;
 
 #[derive(Template)]
 #[template(path = "queue.html")]
@@ -108,7 +106,7 @@ const OPEN_STATUSES: [Status; 8] = [
     Status::Replied,
 ];
 
-pub async fn queue(ctx: Ctx, q: actix_web::web::Query<HashMap<String, String>>) -> PageResult {
+pub async fn queue(ctx: PageCtx, q: actix_web::web::Query<HashMap<String, String>>) -> PageResult {
     queue_page(&ctx, &q, None).await
 }
 
@@ -119,7 +117,7 @@ const EXPORT_MAX: i64 = 10_000;
 /// the link): tracking number, applicant, dates, status, due date. A search is not carried
 /// over (it never travels in an address); the export holds at most [`EXPORT_MAX`] cases and
 /// says so in its last line when there were more.
-pub async fn export(ctx: Ctx, q: actix_web::web::Query<HashMap<String, String>>) -> PageResult {
+pub async fn export(ctx: PageCtx, q: actix_web::web::Query<HashMap<String, String>>) -> PageResult {
     let actor = ctx.actor_in(&STAFF)?;
     let format = q.get("format").map(String::as_str).unwrap_or("csv");
     if !matches!(format, "csv" | "xlsx") {
@@ -153,7 +151,7 @@ pub async fn export(ctx: Ctx, q: actix_web::web::Query<HashMap<String, String>>)
     let more = (total > EXPORT_MAX).then(|| {
         format!("超过{EXPORT_MAX}件，仅导出按答复期限排序的前{EXPORT_MAX}件；请缩小筛选范围")
     });
-    let name = format!("待办案件-{}", ctx.state.clock.today());
+    let name = format!("待办案件-{}", ctx.state.today());
     let internal = |e: String| ApiError::Internal(anyhow::anyhow!("export: {e}"));
     if format == "csv" {
         // A byte-order mark, so that spreadsheet programs open the Chinese text as UTF-8.
@@ -282,7 +280,7 @@ pub async fn search(post: Post) -> PageResult {
 }
 
 async fn queue_page(
-    ctx: &Ctx,
+    ctx: &PageCtx,
     q: &HashMap<String, String>,
     search_text: Option<String>,
 ) -> PageResult {
@@ -293,56 +291,12 @@ async fn queue_page(
         .and_then(|p| p.parse().ok())
         .filter(|p| *p >= 1 && *p <= COUNT_CAP / QUEUE_PAGE)
         .unwrap_or(1);
-    let (items, total) = read::list(
+    let (rows, total) = read::workbench(
         &ctx.state,
         actor,
         filters.query((page - 1) * QUEUE_PAGE, QUEUE_PAGE),
     )
     .await?;
-    let ids: Vec<i64> = items.iter().map(|c| c.id).collect();
-    let approved: Vec<i64> = items
-        .iter()
-        .filter(|c| c.status == Status::Approved.as_str())
-        .map(|c| c.id)
-        .collect();
-    let today = ctx.state.clock.today();
-    let role = actor.role;
-    let agency_id = actor.agency_id();
-    let (mut flags, soon, mut awaiting) = ctx
-        .state
-        .read(move |conn| {
-            let awaiting = awaiting_on(conn, role, agency_id, &ids, &approved)?;
-            let mut out: HashMap<i64, Vec<&'static str>> = HashMap::new();
-            for f in yishen_store::models::flag::for_cases(conn, &ids)? {
-                if f.status != "dismissed" {
-                    out.entry(f.case_id)
-                        .or_default()
-                        .push(flags::labels(&f.kind, &f.status).0);
-                }
-            }
-            // "Due soon" is the pre-review's threshold, in working days; without the
-            // calendar for the days ahead nothing is marked rather than guessed.
-            let soon = yishen_store::reference::load_calendar(conn)?
-                .add_working_days(today, yishen_domain::draft::DUE_SOON_DAYS)
-                .ok();
-            Ok((out, soon, awaiting))
-        })
-        .await?;
-    let mut rows: Vec<QueueRow> = items
-        .into_iter()
-        .map(|c| QueueRow {
-            awaiting: awaiting.remove(&c.id).unwrap_or_default(),
-            // Only a running clock can be due soon: a closed or stopped case never is.
-            due_soon: !c.overdue
-                && matches!(c.clock_state.as_str(), "running" | "paused")
-                && c.due_on.zip(soon).is_some_and(|(d, s)| d <= s),
-            flags: flags.remove(&c.id).unwrap_or_default(),
-            case: c,
-        })
-        .collect();
-    // What awaits the one looking comes first (a returned draft, a request to decide), then
-    // the due-date order of the queue.
-    rows.sort_by_key(|r| r.awaiting.is_empty());
     let counted = total.min(COUNT_CAP);
     let pages = ((counted + QUEUE_PAGE - 1) / QUEUE_PAGE).max(1);
     let link = |p: i64| format!("/work?{}", filters.link(&[("page", &p.to_string())]));
@@ -385,55 +339,6 @@ async fn queue_page(
         due_within: filters.due_within.clone(),
         search: search_text.unwrap_or_default(),
     })
-}
-
-/// What awaits a handler or an approver on each of the cases `ids`: one query for all their
-/// events, the domain's checks on each.
-fn awaiting_on(
-    conn: &mut yishen_store::DbConn,
-    role: Role,
-    agency_id: Option<i64>,
-    ids: &[i64],
-    approved: &[i64],
-) -> Result<HashMap<i64, Vec<&'static str>>, ApiError> {
-    use yishen_domain::case::checks;
-    let mut out = HashMap::new();
-    if !matches!(role, Role::Handler | Role::Approver) || ids.is_empty() {
-        return Ok(out);
-    }
-    let signoff = match agency_id {
-        Some(a) => yishen_store::models::agency::find(conn, a)?
-            .map(|a| {
-                yishen_domain::case::HandlingRules::from_settings(&a.settings).approver_signoff
-            })
-            .unwrap_or(false),
-        None => false,
-    };
-    let rows = yishen_store::models::case_event::for_cases(conn, ids)?;
-    for &id in ids {
-        let mine: Vec<_> = rows.iter().filter(|r| r.case_id == id).cloned().collect();
-        let events = crate::services::cases::decode_events(&mine)?;
-        let mut notes = Vec::new();
-        match role {
-            Role::Handler => {
-                if checks::return_comments(&events).is_some() {
-                    notes.push("法制审核退回修改");
-                }
-            }
-            _ => {
-                if checks::pending_extension_request(&events).is_some() {
-                    notes.push("延期申请待审批");
-                }
-                if signoff && approved.contains(&id) && !checks::signed_off(&events) {
-                    notes.push("待签发");
-                }
-            }
-        }
-        if !notes.is_empty() {
-            out.insert(id, notes);
-        }
-    }
-    Ok(out)
 }
 
 /// One pre-review finding as shown.
@@ -649,21 +554,15 @@ impl FlagRow {
 /// The form that failed, kept so that the page shows what was typed (keyed by its action).
 type Kept = Option<(String, super::Form)>;
 
-async fn case_page(ctx: &Ctx, id: i64, errs: Errs, kept: Kept) -> PageResult {
+async fn case_page(ctx: &PageCtx, id: i64, errs: Errs, kept: Kept) -> PageResult {
     let actor = ctx.actor_in(&STAFF)?;
     let s = &ctx.state;
-    let own_agency_name = match actor.agency_id() {
-        Some(aid) => {
-            s.read(move |conn| {
-                Ok(yishen_store::models::agency::find(conn, aid)?
-                    .map(|a| a.name)
-                    .unwrap_or_default())
-            })
-            .await?
-        }
-        None => String::new(),
-    };
     let case = read::get(s, actor, id).await?;
+    let read::Desk {
+        own_agency_name,
+        requires_signoff,
+        handlers,
+    } = read::desk(s, actor, case.agency_code.clone()).await?;
     let clock = clock_words(&read::clock(s, actor, id).await?);
     let events = read::events(s, actor, id).await?;
     let flags = flags::for_case(s, actor, id)
@@ -695,30 +594,8 @@ async fn case_page(ctx: &Ctx, id: i64, errs: Errs, kept: Kept) -> PageResult {
         .any(|(_, e)| matches!(e, yishen_domain::case::CaseEvent::ExtensionGranted { .. }));
     // The sign-off form appears only where the agency requires it, until it is given for the
     // approved draft.
-    let code = case.agency_code.clone();
-    let requires_signoff = s
-        .read(move |conn| {
-            Ok(yishen_store::models::agency::find_by_code(conn, &code)?
-                .map(|a| yishen_domain::case::HandlingRules::from_settings(&a.settings))
-                .is_some_and(|r| r.approver_signoff))
-        })
-        .await?;
     let needs_signoff = requires_signoff && !yishen_domain::case::checks::signed_off(&typed);
     let returned_with = yishen_domain::case::checks::return_comments(&typed).map(str::to_owned);
-    let handlers = match (actor.role, actor.agency.as_ref()) {
-        (Role::Clerk | Role::AgencyAdmin, Some(a)) => {
-            let agency_id = a.id;
-            s.read(move |conn| {
-                Ok(yishen_store::models::user::active_with_role(
-                    conn,
-                    agency_id,
-                    Role::Handler.as_str(),
-                )?)
-            })
-            .await?
-        }
-        _ => Vec::new(),
-    };
     let findings = case
         .draft
         .as_ref()
@@ -748,7 +625,7 @@ async fn case_page(ctx: &Ctx, id: i64, errs: Errs, kept: Kept) -> PageResult {
             withholding,
             draft,
             errs,
-            today: ctx.state.clock.today(),
+            today: ctx.state.today(),
             handlers,
             pending_extension,
             extended,
@@ -772,7 +649,7 @@ async fn case_page(ctx: &Ctx, id: i64, errs: Errs, kept: Kept) -> PageResult {
     )
 }
 
-pub async fn case_page_get(ctx: Ctx, id: Path<i64>) -> PageResult {
+pub async fn case_page_get(ctx: PageCtx, id: Path<i64>) -> PageResult {
     case_page(&ctx, id.into_inner(), Errs::default(), None).await
 }
 
@@ -807,7 +684,7 @@ fn draft_input(form: &Form) -> DraftInput {
 
 /// Runs one action; answers where to go next.
 async fn run(
-    ctx: &Ctx,
+    ctx: &PageCtx,
     actor: &Actor,
     id: i64,
     action: &str,
@@ -831,10 +708,10 @@ async fn run(
             actions::refuse_extension(s, actor, id, version, body).await?;
         }
         "assign" => {
-            let body = crate::services::cases::assign::AssignBody {
+            let body = yishen_app::services::cases::assign::AssignBody {
                 user_id: form.number("user_id")?,
             };
-            crate::services::cases::assign::assign(s, actor, id, version, body).await?;
+            yishen_app::services::cases::assign::assign(s, actor, id, version, body).await?;
         }
         "confirm" => {
             let body = ConfirmBody {
@@ -901,16 +778,18 @@ async fn run(
         }
         "review" => {
             let body = ReviewBody {
-                decision: form.text("decision"),
+                decision: form
+                    .text("decision")
+                    .and_then(|d| ReviewDecision::parse(&d)),
                 comments: form.text("comments"),
             };
-            drafting::review(s, actor, id, version, body).await?;
+            drafting::review(s, actor, id, version, Review::try_from(body)?).await?;
         }
         "signoff" => {
             let body = SignOffBody {
                 comments: form.text("comments"),
             };
-            drafting::sign_off(s, actor, id, version, body).await?;
+            drafting::sign_off(s, actor, id, version, SignOff::try_from(body)?).await?;
         }
         "issue" => {
             let body = IssueBody {
@@ -937,23 +816,24 @@ async fn run(
             flags::decide(s, actor, flag_id, body).await?;
         }
         "article35-reasons" => {
-            let body = crate::services::cases::article35::ReasonsRequestBody {
+            let body = yishen_app::services::cases::article35::ReasonsRequestBody {
                 reasons: form.text("reasons"),
                 deadline: form.date("deadline")?,
                 on: form.date("on")?,
             };
-            crate::services::cases::article35::request_reasons(s, actor, id, version, body).await?;
+            yishen_app::services::cases::article35::request_reasons(s, actor, id, version, body)
+                .await?;
         }
         "article35-decision" => {
             let consultation = form.date("consultation_held_on")?.map(|held_on| {
-                crate::services::cases::article35::ConsultationRecord {
+                yishen_app::services::cases::article35::ConsultationRecord {
                     held_on: Some(held_on),
                     participants: form.text("consultation_participants"),
                     minutes: form.text("consultation_minutes"),
                 }
             });
             let later = form.text("outcome").as_deref() == Some("later_deadline");
-            let body = crate::services::cases::article35::Article35DecisionBody {
+            let body = yishen_app::services::cases::article35::Article35DecisionBody {
                 outcome: form.text("outcome"),
                 applicant_reasons: form.text("applicant_reasons"),
                 consultation,
@@ -966,7 +846,7 @@ async fn run(
                 note: form.text("note"),
                 on: form.date("on")?,
             };
-            crate::services::cases::article35::decide(s, actor, id, version, body).await?;
+            yishen_app::services::cases::article35::decide(s, actor, id, version, body).await?;
         }
         "reconsiderations" => {
             let body = ReconsiderationIn {
@@ -1027,7 +907,9 @@ pub async fn decide_reconsideration(post: Post, path: Path<(i64, i64)>) -> PageR
             new_reply_within: form.number("new_reply_within")?,
             new_reply_unit: form.text("new_reply_unit"),
         };
-        outcomes::decide_reconsideration(&ctx.state, &actor, rid, body).await
+        outcomes::decide_reconsideration(&ctx.state, &actor, rid, body)
+            .await
+            .map_err(ApiError::from)
     }
     .await;
     match result {
@@ -1038,7 +920,13 @@ pub async fn decide_reconsideration(post: Post, path: Path<(i64, i64)>) -> PageR
 
 /// The case page again after the form `action` was refused: the messages beside its fields
 /// (keyed `action.field`, as field names repeat across forms) and what was typed kept.
-async fn refused(ctx: &Ctx, id: i64, action: &str, e: ApiError, form: super::Form) -> PageResult {
+async fn refused(
+    ctx: &PageCtx,
+    id: i64,
+    action: &str,
+    e: ApiError,
+    form: super::Form,
+) -> PageResult {
     let mut errs = Errs::from_api(e)?;
     for issue in &mut errs.0 {
         issue.field = format!("{action}.{}", issue.field);
@@ -1058,6 +946,7 @@ pub async fn close_consultation(post: Post, path: Path<(i64, i64)>) -> PageResul
         };
         actions::close_consultation(&ctx.state, &actor, id, cid, form.number("version")?, body)
             .await
+            .map_err(ApiError::from)
     }
     .await;
     match result {
@@ -1089,7 +978,7 @@ pub async fn draft_check(post: Post, id: Path<i64>) -> PageResult {
                     article: f.article.to_owned(),
                 })
                 .collect(),
-            Err(ApiError::Validation(issues)) => issues
+            Err(AppError::Validation(issues)) => issues
                 .into_iter()
                 .map(|i| LiveFinding {
                     blocking: true,
@@ -1105,10 +994,10 @@ pub async fn draft_check(post: Post, id: Path<i64>) -> PageResult {
 }
 
 /// The applicant dossier as a PDF, for the 联合会商 meeting.
-pub async fn dossier_pdf(ctx: Ctx, id: Path<i64>) -> PageResult {
+pub async fn dossier_pdf(ctx: PageCtx, id: Path<i64>) -> PageResult {
     let actor = ctx.actor_in(&STAFF)?;
-    let d = crate::services::dossier::dossier(&ctx.state, actor, id.into_inner()).await?;
-    let bytes = crate::services::dossier::to_pdf(&ctx.state, &d)?;
+    let d = yishen_app::services::dossier::dossier(&ctx.state, actor, id.into_inner()).await?;
+    let bytes = yishen_app::services::dossier::to_pdf(&ctx.state, &d)?;
     let mut res = crate::routes::file_response("application/pdf", true, "申请人档案.pdf", bytes);
     res.headers_mut().insert(
         actix_web::http::header::CACHE_CONTROL,
@@ -1118,7 +1007,7 @@ pub async fn dossier_pdf(ctx: Ctx, id: Path<i64>) -> PageResult {
 }
 
 /// The draft rendered as the letter it would become (样稿).
-pub async fn draft_preview(ctx: Ctx, id: Path<i64>) -> PageResult {
+pub async fn draft_preview(ctx: PageCtx, id: Path<i64>) -> PageResult {
     let actor = ctx.actor_in(&STAFF)?;
     let bytes = letters::preview(&ctx.state, actor, id.into_inner()).await?;
     let mut res = crate::routes::file_response("application/pdf", true, "答复书样稿.pdf", bytes);

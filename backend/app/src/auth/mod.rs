@@ -1,0 +1,63 @@
+//! Who is acting: the active account behind a request, command or job, and the logic of
+//! passwords and tokens. How a request proves who it is (a bearer header, a session cookie)
+//! is the server's; what an identity may do is [`crate::policy`].
+
+pub mod password;
+pub mod tokens;
+
+use yishen_domain::Role;
+use yishen_store::DbConn;
+use yishen_store::models::{agency, user};
+
+use crate::error::AppError;
+
+/// The agency a staff account belongs to.
+#[derive(Debug, Clone)]
+pub struct ActorAgency {
+    pub id: i64,
+    pub code: String,
+    /// `/ZJ/ZJ-HZ/`: the chain of codes from the root.
+    pub path: String,
+}
+
+/// An authenticated, active user.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    pub agency: Option<ActorAgency>,
+}
+
+impl Actor {
+    pub fn agency_id(&self) -> Option<i64> {
+        self.agency.as_ref().map(|a| a.id)
+    }
+}
+
+/// The active account `id` as an actor, or `None` when it is unknown or deactivated. The
+/// account is loaded on every request so that deactivation and role changes apply at once.
+pub fn active_actor(conn: &mut DbConn, id: i64) -> Result<Option<Actor>, AppError> {
+    let Some((u, _)) = user::find(conn, id)? else {
+        return Ok(None);
+    };
+    if !u.active {
+        return Ok(None);
+    }
+    let role = Role::parse(&u.role)
+        .map_err(|_| anyhow::anyhow!("user {} has unknown role {}", u.id, u.role))?;
+    let agency = match u.agency_id {
+        Some(aid) => agency::find(conn, aid)?.map(|a| ActorAgency {
+            id: a.id,
+            code: a.code,
+            path: a.path,
+        }),
+        None => None,
+    };
+    Ok(Some(Actor {
+        id: u.id,
+        username: u.username,
+        role,
+        agency,
+    }))
+}

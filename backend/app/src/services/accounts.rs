@@ -1,0 +1,433 @@
+//! Accounts and sessions: self-registration, staff accounts, login, token rotation, logout.
+//! Each action is one transaction; password hashing happens before it, off the async threads.
+
+use chrono::Duration as ChronoDuration;
+use yishen_domain::{AgencyCode, DisplayName, Email, Password, Phone, Role, Username};
+use yishen_store::models::{agency, refresh_token, user, web_session};
+
+use crate::auth::password::{self, off_thread};
+use crate::auth::{Actor, tokens};
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::policy;
+
+/// A validated request for a new account.
+#[derive(Debug)]
+pub struct NewAccount {
+    pub username: Username,
+    pub password: Password,
+    pub display_name: DisplayName,
+    pub role: Role,
+    pub agency: Option<AgencyCode>,
+    pub phone: Option<Phone>,
+    pub email: Option<Email>,
+}
+
+/// The tokens handed out at login and refresh.
+#[derive(Debug)]
+pub struct Session {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_in: u64,
+}
+
+/// Who is creating an account.
+#[derive(Debug, Clone)]
+pub enum Creator {
+    /// An applicant registering themselves.
+    SelfRegistration,
+    /// An administrator through the API (checked by the policy).
+    Admin(Actor),
+    /// The operator at the server's command line (`yishen user add`).
+    Operator,
+}
+
+/// Creates an account; returns its id.
+pub async fn create(state: &Ctx, creator: Creator, input: NewAccount) -> Result<i64, AppError> {
+    if matches!(creator, Creator::SelfRegistration) && input.role != Role::Applicant {
+        return Err(AppError::Forbidden("自行注册只能注册申请人账号".into()));
+    }
+    if input.role.needs_agency() && input.agency.is_none() {
+        return Err(AppError::field(
+            "agency",
+            "required",
+            "该角色的账号必须属于一个机关",
+        ));
+    }
+    if !input.role.needs_agency() && input.agency.is_some() {
+        return Err(AppError::field(
+            "agency",
+            "not_allowed",
+            "申请人和系统管理员账号不属于机关",
+        ));
+    }
+    let pw = input.password.expose().to_owned();
+    let hash = off_thread(move || password::hash(&pw)).await??;
+    let phone_enc = input
+        .phone
+        .as_ref()
+        .map(|p| state.pii.encrypt(p.as_str()))
+        .transpose()?;
+    let phone_hash = input
+        .phone
+        .as_ref()
+        .map(|p| state.pii.match_hash(p.as_str()));
+    state
+        .write(move |conn| {
+            let agency_id = match &input.agency {
+                Some(code) => Some(
+                    agency::find_by_code(conn, code.as_str())?
+                        .ok_or_else(|| {
+                            AppError::field("agency", "unknown_agency", "机关代码不存在")
+                        })?
+                        .id,
+                ),
+                None => None,
+            };
+            if let Creator::Admin(a) = &creator {
+                policy::create_user(a, input.role, agency_id)?;
+            }
+            let now = yishen_store::now();
+            let new = user::NewUser {
+                username: input.username.as_str(),
+                password_hash: &hash,
+                role: input.role.as_str(),
+                agency_id,
+                display_name: input.display_name.as_str(),
+                phone_enc: phone_enc.as_deref(),
+                phone_hash: phone_hash.as_deref(),
+                email: input.email.as_ref().map(|e| e.as_str()),
+                active: true,
+                created_at: now,
+                updated_at: now,
+            };
+            user::insert(conn, &new).map_err(|e| {
+                if yishen_store::is_unique_violation(&e) {
+                    AppError::Conflict {
+                        code: "username_taken",
+                        detail: "该用户名已被使用".into(),
+                    }
+                } else {
+                    e.into()
+                }
+            })
+        })
+        .await
+}
+
+/// Checks a username and password; on success opens a new session (token family).
+pub async fn login(state: &Ctx, username: &str, password: &str) -> Result<Session, AppError> {
+    let (user_id, role) = check_credentials(state, username, password).await?;
+    let family = uuid::Uuid::new_v4().to_string();
+    let session = open_session(state, user_id, &role, family).await?;
+    tracing::info!(user_id, "login");
+    Ok(session)
+}
+
+/// Checks a username and password of an active account; answers its id and role. The API's
+/// token login and the web pages' cookie login both come through here.
+pub async fn check_credentials(
+    state: &Ctx,
+    username: &str,
+    password: &str,
+) -> Result<(i64, String), AppError> {
+    let name = Username::parse(username).ok();
+    let found = match name {
+        Some(n) => {
+            let n = n.into_inner();
+            state
+                .read(move |conn| Ok(user::find_by_username(conn, &n)?))
+                .await?
+        }
+        None => None,
+    };
+    // Verify even when the account is unknown, so both cases cost the same.
+    let stored = found
+        .as_ref()
+        .map(|(u, _)| u.password_hash.clone())
+        .unwrap_or_else(|| state.dummy_hash.as_ref().clone());
+    let pw = password.to_owned();
+    let matches = off_thread(move || password::verify(&pw, &stored)).await?;
+    let Some((u, _)) = found else {
+        return Err(AppError::InvalidCredentials);
+    };
+    if !matches || !u.active {
+        tracing::info!(user_id = u.id, "login refused");
+        return Err(AppError::InvalidCredentials);
+    }
+    Ok((u.id, u.role))
+}
+
+async fn open_session(
+    state: &Ctx,
+    user_id: i64,
+    role: &str,
+    family: String,
+) -> Result<Session, AppError> {
+    let (refresh, hash) = tokens::new_refresh_token()?;
+    let ttl = refresh_ttl(state);
+    state
+        .write(move |conn| {
+            let now = yishen_store::now();
+            refresh_token::insert(
+                conn,
+                &refresh_token::NewRefreshToken {
+                    user_id,
+                    family: &family,
+                    token_hash: &hash,
+                    expires_at: now + ttl,
+                    created_at: now,
+                },
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok(Session {
+        access_token: state.keys.issue_access(user_id, role)?,
+        refresh_token: refresh,
+        expires_in: state.keys.access_ttl().as_secs(),
+    })
+}
+
+fn refresh_ttl(state: &Ctx) -> ChronoDuration {
+    ChronoDuration::from_std(state.settings.refresh_token_ttl)
+        .unwrap_or_else(|_| ChronoDuration::days(14))
+}
+
+enum Rotation {
+    Rotated { user_id: i64, role: String },
+    Refused,
+}
+
+/// Exchanges a refresh token for a new pair; the old token is revoked. A token used twice
+/// revokes its whole family (someone else holds a copy).
+pub async fn refresh(state: &Ctx, token: &str) -> Result<Session, AppError> {
+    let presented = tokens::hash_refresh_token(token);
+    let (next, next_hash) = tokens::new_refresh_token()?;
+    let ttl = refresh_ttl(state);
+    let outcome = state
+        .write(move |conn| {
+            let now = yishen_store::now();
+            let Some(t) = refresh_token::find_by_hash(conn, &presented)? else {
+                return Ok(Rotation::Refused);
+            };
+            if t.revoked_at.is_some() {
+                let n = refresh_token::revoke_family(conn, &t.family, now, "reused")?;
+                tracing::warn!(
+                    user_id = t.user_id,
+                    revoked = n,
+                    "refresh token reused; family revoked"
+                );
+                return Ok(Rotation::Refused);
+            }
+            if t.expires_at <= now {
+                return Ok(Rotation::Refused);
+            }
+            let Some((u, _)) = user::find(conn, t.user_id)? else {
+                return Ok(Rotation::Refused);
+            };
+            if !u.active {
+                return Ok(Rotation::Refused);
+            }
+            refresh_token::revoke(conn, t.id, now, "rotated")?;
+            refresh_token::insert(
+                conn,
+                &refresh_token::NewRefreshToken {
+                    user_id: u.id,
+                    family: &t.family,
+                    token_hash: &next_hash,
+                    expires_at: now + ttl,
+                    created_at: now,
+                },
+            )?;
+            Ok(Rotation::Rotated {
+                user_id: u.id,
+                role: u.role,
+            })
+        })
+        .await?;
+    match outcome {
+        Rotation::Refused => Err(AppError::InvalidToken),
+        Rotation::Rotated { user_id, role } => Ok(Session {
+            access_token: state.keys.issue_access(user_id, &role)?,
+            refresh_token: next,
+            expires_in: state.keys.access_ttl().as_secs(),
+        }),
+    }
+}
+
+/// Ends the session of `token` (its whole family), or every session of the actor with `all`.
+pub async fn logout(
+    state: &Ctx,
+    actor: &Actor,
+    token: Option<String>,
+    all: bool,
+) -> Result<(), AppError> {
+    let user_id = actor.id;
+    state
+        .write(move |conn| {
+            let now = yishen_store::now();
+            if all {
+                refresh_token::revoke_user(conn, user_id, now, "logout")?;
+                return Ok(());
+            }
+            let Some(token) = token else {
+                return Err(AppError::field(
+                    "refresh_token",
+                    "required",
+                    "请提供要注销的刷新令牌，或设置 all 为 true 注销全部会话",
+                ));
+            };
+            match refresh_token::find_by_hash(conn, &tokens::hash_refresh_token(&token))? {
+                Some(t) if t.user_id == user_id => {
+                    refresh_token::revoke_family(conn, &t.family, now, "logout")?;
+                    Ok(())
+                }
+                _ => Err(AppError::InvalidToken),
+            }
+        })
+        .await
+}
+
+/// Changes the actor's own password after checking the current one; all sessions end.
+pub async fn change_password(
+    state: &Ctx,
+    actor: &Actor,
+    current: String,
+    new: Password,
+) -> Result<(), AppError> {
+    let id = actor.id;
+    let stored = state
+        .read(move |conn| Ok(user::find(conn, id)?.map(|(u, _)| u.password_hash)))
+        .await?
+        .ok_or(AppError::InvalidToken)?;
+    if !off_thread(move || password::verify(&current, &stored)).await? {
+        return Err(AppError::field(
+            "current_password",
+            "mismatch",
+            "当前密码不正确",
+        ));
+    }
+    let pw = new.expose().to_owned();
+    let hash = off_thread(move || password::hash(&pw)).await??;
+    state
+        .write(move |conn| {
+            let now = yishen_store::now();
+            user::update(
+                conn,
+                id,
+                &user::UserChanges {
+                    password_hash: Some(hash),
+                    updated_at: Some(now),
+                    ..Default::default()
+                },
+            )?;
+            refresh_token::revoke_user(conn, id, now, "password_changed")?;
+            web_session::revoke_user(conn, id, now)?;
+            Ok(())
+        })
+        .await
+}
+
+/// Changes to an account by an administrator.
+#[derive(Debug, Default)]
+pub struct AccountChanges {
+    pub display_name: Option<DisplayName>,
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+    pub password: Option<Password>,
+}
+
+pub async fn update(
+    state: &Ctx,
+    actor: &Actor,
+    id: i64,
+    changes: AccountChanges,
+) -> Result<(), AppError> {
+    let hash = match &changes.password {
+        Some(p) => {
+            let pw = p.expose().to_owned();
+            Some(off_thread(move || password::hash(&pw)).await??)
+        }
+        None => None,
+    };
+    let actor = actor.clone();
+    state
+        .write(move |conn| {
+            let (target, _) = user::find(conn, id)?.ok_or(AppError::NotFound("账号"))?;
+            let target_role = Role::parse(&target.role)
+                .map_err(|_| anyhow::anyhow!("user {id} has unknown role"))?;
+            policy::update_user(&actor, id, target_role, target.agency_id, changes.role)?;
+            if let Some(r) = changes.role
+                && r.needs_agency() != target_role.needs_agency()
+            {
+                return Err(AppError::field(
+                    "role",
+                    "agency_mismatch",
+                    "不能在机关工作人员角色与申请人、系统管理员角色之间转换",
+                ));
+            }
+            let now = yishen_store::now();
+            user::update(
+                conn,
+                id,
+                &user::UserChanges {
+                    password_hash: hash,
+                    role: changes.role.map(|r| r.as_str().to_owned()),
+                    display_name: changes.display_name.map(|d| d.into_inner()),
+                    active: changes.active,
+                    updated_at: Some(now),
+                },
+            )?;
+            if changes.active == Some(false) || changes.password.is_some() {
+                refresh_token::revoke_user(conn, id, now, "account_changed")?;
+                web_session::revoke_user(conn, id, now)?;
+            }
+            Ok(())
+        })
+        .await
+}
+
+/// Adds the demo accounts that are missing (all with the demo password).
+pub async fn seed_demo(state: &Ctx) -> Result<usize, AppError> {
+    let accounts = yishen_store::reference::demo_accounts()?;
+    let pw = state.settings.demo_password.expose().to_owned();
+    let hash = off_thread(move || password::hash(&pw)).await??;
+    state
+        .write(move |conn| {
+            let mut added = 0;
+            for a in accounts {
+                if user::find_by_username(conn, &a.username)?.is_some() {
+                    continue;
+                }
+                let agency_id = match &a.agency {
+                    Some(code) => Some(
+                        agency::find_by_code(conn, code)?
+                            .ok_or_else(|| anyhow::anyhow!("demo agency {code} missing"))?
+                            .id,
+                    ),
+                    None => None,
+                };
+                let now = yishen_store::now();
+                user::insert(
+                    conn,
+                    &user::NewUser {
+                        username: &a.username,
+                        password_hash: &hash,
+                        role: &a.role,
+                        agency_id,
+                        display_name: &a.display_name,
+                        phone_enc: None,
+                        phone_hash: None,
+                        email: None,
+                        active: true,
+                        created_at: now,
+                        updated_at: now,
+                    },
+                )?;
+                added += 1;
+            }
+            Ok(added)
+        })
+        .await
+}

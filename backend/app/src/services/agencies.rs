@@ -1,0 +1,146 @@
+//! The agency tree: creation by the system administrator, settings by the agency's own
+//! administrator.
+
+use yishen_domain::case::AgencySettings;
+use yishen_domain::{AgencyCode, OfficialName};
+use yishen_store::models::agency;
+
+use crate::auth::Actor;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::policy;
+use yishen_domain::screening::ScreeningThresholds;
+
+#[derive(Debug)]
+pub struct NewAgencyInput {
+    pub code: AgencyCode,
+    pub name: OfficialName,
+    pub parent: Option<AgencyCode>,
+    pub reconsideration_body_name: Option<OfficialName>,
+    pub court_name: Option<OfficialName>,
+    pub letter_prefix: Option<OfficialName>,
+}
+
+pub async fn create(
+    state: &Ctx,
+    actor: &Actor,
+    input: NewAgencyInput,
+) -> Result<agency::Agency, AppError> {
+    policy::manage_agency_tree(actor)?;
+    state
+        .write(move |conn| {
+            let parent = match &input.parent {
+                Some(p) => Some(agency::find_by_code(conn, p.as_str())?.ok_or_else(|| {
+                    AppError::field("parent", "unknown_agency", "上级机关代码不存在")
+                })?),
+                None => None,
+            };
+            let path = agency::child_path(parent.as_ref(), input.code.as_str());
+            let now = yishen_store::now();
+            let id = agency::insert(
+                conn,
+                &agency::NewAgency {
+                    code: input.code.as_str(),
+                    name: input.name.as_str(),
+                    parent_id: parent.as_ref().map(|p| p.id),
+                    path: &path,
+                    reconsideration_body_name: input
+                        .reconsideration_body_name
+                        .as_ref()
+                        .map(|n| n.as_str()),
+                    court_name: input.court_name.as_ref().map(|n| n.as_str()),
+                    letter_prefix: input.letter_prefix.as_ref().map(|n| n.as_str()),
+                    settings: "{}",
+                    created_at: now,
+                    updated_at: now,
+                },
+            )
+            .map_err(|e| {
+                if yishen_store::is_unique_violation(&e) {
+                    AppError::Conflict {
+                        code: "agency_code_taken",
+                        detail: "该机关代码已存在".into(),
+                    }
+                } else {
+                    e.into()
+                }
+            })?;
+            agency::find(conn, id)?.ok_or_else(|| anyhow::anyhow!("agency {id} vanished").into())
+        })
+        .await
+}
+
+#[derive(Debug, Default)]
+pub struct AgencyUpdate {
+    pub name: Option<OfficialName>,
+    pub reconsideration_body_name: Option<Option<OfficialName>>,
+    pub court_name: Option<Option<OfficialName>>,
+    pub letter_prefix: Option<Option<OfficialName>>,
+    pub correction_period_days: Option<u32>,
+    pub fee_pause_excluded: Option<bool>,
+    pub approver_signoff: Option<bool>,
+    /// The letters' 附注 contact; `Some(None)` clears it.
+    pub contact_person: Option<Option<String>>,
+    pub contact_phone: Option<Option<String>>,
+    /// The screening thresholds; `Some(None)` returns to the defaults.
+    pub screening: Option<Option<ScreeningThresholds>>,
+}
+
+pub async fn update(
+    state: &Ctx,
+    actor: &Actor,
+    code: AgencyCode,
+    input: AgencyUpdate,
+) -> Result<agency::Agency, AppError> {
+    let actor = actor.clone();
+    state
+        .write(move |conn| {
+            let a = agency::find_by_code(conn, code.as_str())?.ok_or(AppError::NotFound("机关"))?;
+            policy::update_agency(&actor, a.id, input.name.is_some())?;
+            let opt = |v: Option<Option<OfficialName>>| v.map(|o| o.map(OfficialName::into_inner));
+            let settings = if input.correction_period_days.is_some()
+                || input.fee_pause_excluded.is_some()
+                || input.approver_signoff.is_some()
+                || input.contact_person.is_some()
+                || input.contact_phone.is_some()
+                || input.screening.is_some()
+            {
+                let mut s = AgencySettings::from_settings(&a.settings);
+                if let Some(d) = input.correction_period_days {
+                    s.rules.correction_period_days = d;
+                }
+                if let Some(f) = input.fee_pause_excluded {
+                    s.rules.fee_pause_excluded = f;
+                }
+                if let Some(v) = input.approver_signoff {
+                    s.rules.approver_signoff = v;
+                }
+                if let Some(p) = input.contact_person {
+                    s.contact_person = p;
+                }
+                if let Some(t) = input.contact_phone {
+                    s.contact_phone = t;
+                }
+                if let Some(t) = input.screening {
+                    s.screening = t;
+                }
+                Some(serde_json::to_string(&s).map_err(anyhow::Error::from)?)
+            } else {
+                None
+            };
+            agency::update(
+                conn,
+                a.id,
+                &agency::AgencyChanges {
+                    name: input.name.map(OfficialName::into_inner),
+                    reconsideration_body_name: opt(input.reconsideration_body_name),
+                    court_name: opt(input.court_name),
+                    letter_prefix: opt(input.letter_prefix),
+                    settings,
+                    updated_at: Some(yishen_store::now()),
+                },
+            )?;
+            agency::find(conn, a.id)?.ok_or_else(|| anyhow::anyhow!("agency vanished").into())
+        })
+        .await
+}

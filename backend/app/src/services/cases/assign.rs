@@ -1,0 +1,80 @@
+//! Naming the handler responsible for a case (承办人): a clerk or the agency admin assigns an
+//! open case to an active handler of the case's own agency. The `assigned` event is internal
+//! (the applicant is not told who handles their case); the snapshot's `assignee_id` is what the
+//! handler's queue opens on.
+
+use serde::Deserialize;
+use yishen_domain::Role;
+use yishen_domain::case::{Action, CaseEvent};
+use yishen_store::models::case::CaseChanges;
+use yishen_store::models::user;
+
+use super::views::CaseView;
+use super::{Step, act};
+use crate::auth::Actor;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AssignBody {
+    /// The handler's account id.
+    pub user_id: Option<i64>,
+}
+
+/// An active handler of the case's agency, or a 422 naming `user_id`.
+fn handler_of(
+    conn: &mut yishen_store::DbConn,
+    user_id: i64,
+    agency_id: i64,
+) -> Result<user::User, AppError> {
+    let not_a_handler =
+        || AppError::field("user_id", "not_a_handler", "只能指定本机关在职的承办人账号");
+    let (u, _) = user::find(conn, user_id)?.ok_or_else(not_a_handler)?;
+    let ok = u.active && u.agency_id == Some(agency_id) && u.role == Role::Handler.as_str();
+    if ok { Ok(u) } else { Err(not_a_handler()) }
+}
+
+pub async fn assign(
+    state: &Ctx,
+    actor: &Actor,
+    id: i64,
+    if_match: Option<i64>,
+    body: AssignBody,
+) -> Result<CaseView, AppError> {
+    let user_id = body
+        .user_id
+        .ok_or_else(|| AppError::field("user_id", "required", "请选择承办人"))?;
+    let on = state.today();
+    act(
+        state,
+        actor,
+        id,
+        if_match,
+        Action::Assign,
+        move |conn, loaded, _actor| {
+            let handler = handler_of(conn, user_id, loaded.case.agency_id)?;
+            if loaded.case.assignee_id == Some(handler.id) {
+                return Err(AppError::Conflict {
+                    code: "already_assigned",
+                    detail: format!("本案承办人已是{}", handler.display_name),
+                });
+            }
+            Ok(Step {
+                events: vec![(
+                    on.max(loaded.last_on().unwrap_or(on)),
+                    CaseEvent::Assigned {
+                        user_id: handler.id,
+                        name: handler.display_name,
+                    },
+                )],
+                changes: CaseChanges {
+                    assignee_id: Some(Some(handler.id)),
+                    ..Default::default()
+                },
+            })
+        },
+    )
+    .await
+}

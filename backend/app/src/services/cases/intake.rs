@@ -1,0 +1,456 @@
+//! Intake (收件): applicants file online, clerks register the other channels with the receipt
+//! date 条例31 gives. The same parsing serves `yishen import`, so both accept exactly the same
+//! applications.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+use yishen_domain::case::intake::{self, optional_text};
+use yishen_domain::case::{
+    Applicant, ApplicantInput, CaseEvent, Channel, DeliveryPreference, FormPreference,
+    HandlingRules, IntakeIssue, RequestText, Status, TrackingNo,
+};
+use yishen_domain::{Calendar, Disposition, Role};
+use yishen_store::DbConn;
+use yishen_store::models::agency::{self, Agency};
+use yishen_store::models::case::{self as case_store, CaseApplicant, CaseScope, NewCase};
+
+use super::views::{self, CaseView};
+use super::{chain_events, clock_cache, insert_chain};
+use crate::auth::Actor;
+use crate::ctx::Ctx;
+use crate::error::{AppError, FieldIssue};
+use crate::pii::Pii;
+use crate::policy;
+
+/// `POST /api/v1/cases` (CONTRACT.md "Case").
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct IntakeBody {
+    /// Code of the agency applied to.
+    pub agency: Option<String>,
+    pub channel: Option<String>,
+    /// Clerk registrations only: the receipt date 条例31 gives for the channel.
+    pub received_on: Option<NaiveDate>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub applicant: Option<ApplicantInput>,
+    /// The information sought (申请内容), 10–5000 characters.
+    pub content: Option<String>,
+    pub description: Option<String>,
+    pub purpose: Option<String>,
+    pub forms: Option<Vec<String>>,
+    pub delivery: Option<String>,
+}
+
+/// An intake that passed every check.
+#[derive(Debug, Clone)]
+pub struct ParsedIntake {
+    pub agency: String,
+    pub channel: Channel,
+    pub received_on: Option<NaiveDate>,
+    pub applicant: Applicant,
+    pub content: RequestText,
+    pub description: Option<String>,
+    pub purpose: Option<String>,
+    pub forms: Vec<FormPreference>,
+    pub delivery: Option<DeliveryPreference>,
+}
+
+pub fn issue(i: IntakeIssue) -> FieldIssue {
+    FieldIssue::new(i.field, i.code, i.message)
+}
+
+fn required(field: &str, what: &str) -> FieldIssue {
+    FieldIssue::new(field, "required", format!("请填写{what}"))
+}
+
+/// Parses an intake, collecting every problem. `received_on` rules are the caller's: they
+/// depend on who registers the application.
+pub fn parse(body: &IntakeBody) -> Result<ParsedIntake, Vec<FieldIssue>> {
+    let mut issues = Vec::new();
+    let agency = match body
+        .agency
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => {
+            issues.push(required("agency", "受理机关代码"));
+            None
+        }
+        Some(a) => Some(a.to_owned()),
+    };
+    let channel = match body.channel.as_deref() {
+        None => {
+            issues.push(required("channel", "申请渠道"));
+            None
+        }
+        Some(c) => {
+            let v = Channel::parse(c);
+            if v.is_none() {
+                issues.push(FieldIssue::new(
+                    "channel",
+                    "unknown_value",
+                    format!("申请渠道无效，可选：{}", Channel::codes()),
+                ));
+            }
+            v
+        }
+    };
+    let applicant = match &body.applicant {
+        None => {
+            issues.push(required("applicant", "申请人信息"));
+            None
+        }
+        Some(a) => match Applicant::parse(a, "applicant") {
+            Ok(a) => Some(a),
+            Err(errs) => {
+                issues.extend(errs.into_iter().map(issue));
+                None
+            }
+        },
+    };
+    let content = match RequestText::parse(body.content.as_deref().unwrap_or(""), "content") {
+        Ok(c) => Some(c),
+        Err(i) => {
+            issues.push(issue(i));
+            None
+        }
+    };
+    let description = optional_text(
+        body.description.as_deref(),
+        "description",
+        intake::DESCRIPTION_MAX,
+    )
+    .map_err(|i| issues.push(issue(i)))
+    .ok()
+    .flatten();
+    let purpose = optional_text(body.purpose.as_deref(), "purpose", intake::PURPOSE_MAX)
+        .map_err(|i| issues.push(issue(i)))
+        .ok()
+        .flatten();
+    let mut forms = Vec::new();
+    for (i, f) in body.forms.iter().flatten().enumerate() {
+        match FormPreference::parse(f) {
+            Some(v) if !forms.contains(&v) => forms.push(v),
+            Some(_) => {}
+            None => issues.push(FieldIssue::new(
+                format!("forms[{i}]"),
+                "unknown_value",
+                format!("信息形式无效，可选：{}", FormPreference::codes()),
+            )),
+        }
+    }
+    let delivery = match body.delivery.as_deref() {
+        None => None,
+        Some(d) => {
+            let v = DeliveryPreference::parse(d);
+            if v.is_none() {
+                issues.push(FieldIssue::new(
+                    "delivery",
+                    "unknown_value",
+                    format!("获取方式无效，可选：{}", DeliveryPreference::codes()),
+                ));
+            }
+            v
+        }
+    };
+    if let (Some(a), Some(d)) = (&applicant, delivery)
+        && let Some(i) = a.check_delivery(d, "applicant")
+    {
+        issues.push(issue(i));
+    }
+    match (agency, channel, applicant, content) {
+        (Some(agency), Some(channel), Some(applicant), Some(content)) if issues.is_empty() => {
+            Ok(ParsedIntake {
+                agency,
+                channel,
+                received_on: body.received_on,
+                applicant,
+                content,
+                description,
+                purpose,
+                forms,
+                delivery,
+            })
+        }
+        _ => Err(issues),
+    }
+}
+
+/// A new case's row values beyond the intake: who, which state, what history.
+#[derive(Debug)]
+pub struct Placement<'a> {
+    pub agency: &'a Agency,
+    pub status: Status,
+    pub applicant_user_id: Option<i64>,
+    pub created_by: Option<i64>,
+    pub events: Vec<(NaiveDate, CaseEvent)>,
+    pub year: i32,
+    pub disposition: Option<Disposition>,
+    pub concluded_on: Option<NaiveDate>,
+    pub external_id: Option<&'a str>,
+}
+
+/// The result of inserting a case.
+#[derive(Debug)]
+pub struct Inserted {
+    pub id: i64,
+    pub tracking_no: String,
+    pub query_code: String,
+}
+
+/// The keyed hash a query code is stored as.
+pub fn query_code_hash(pii: &Pii, code: &str) -> String {
+    pii.match_hash(&format!("query-code:{code}"))
+}
+
+fn enc(pii: &Pii, v: Option<&str>) -> Result<(Option<String>, Option<String>), AppError> {
+    match v {
+        None => Ok((None, None)),
+        Some(v) => Ok((
+            Some(pii.encrypt(v).map_err(AppError::Internal)?),
+            Some(pii.match_hash(v)),
+        )),
+    }
+}
+
+/// Inserts a case with its applicant and first events, numbering it in the agency's series
+/// for `year`. Runs inside the caller's transaction.
+pub fn insert_case(
+    conn: &mut DbConn,
+    pii: &Pii,
+    calendar: &Calendar,
+    today: NaiveDate,
+    intake: &ParsedIntake,
+    place: Placement<'_>,
+) -> Result<Inserted, AppError> {
+    let agency = place.agency;
+    let seq = case_store::next_seq(conn, agency.id, place.year)?;
+    let tracking_no =
+        TrackingNo::new(&agency.code, place.year, seq).ok_or_else(|| AppError::Conflict {
+            code: "tracking_series_exhausted",
+            detail: format!("{}年的受理编号已用尽", place.year),
+        })?;
+    let query_code = crate::services::issuing::random_code()?;
+    let a = &intake.applicant;
+    let id_hash = pii.match_hash(&format!("{}:{}", a.id_type().as_str(), a.id_number()));
+    let rules = HandlingRules::from_settings(&agency.settings);
+    let (due_on, clock_state) = clock_cache(&place.events, rules, calendar, today)?;
+    let forms = serde_json::to_string(&intake.forms.iter().map(|f| f.as_str()).collect::<Vec<_>>())
+        .map_err(anyhow::Error::from)?;
+    let now = yishen_store::now();
+    let actor_id = place.created_by.or(place.applicant_user_id);
+    let (chain, event_count, head) = chain_events(
+        tracking_no.as_str(),
+        0,
+        yishen_domain::audit::GENESIS,
+        actor_id,
+        &place.events,
+    )?;
+    let received_on = place.events.iter().find_map(|(_, e)| match e {
+        CaseEvent::Registered { received_on, .. }
+        | CaseEvent::Confirmed { received_on }
+        | CaseEvent::Imported { received_on, .. } => Some(*received_on),
+        _ => None,
+    });
+    let id = case_store::insert(
+        conn,
+        &NewCase {
+            agency_id: agency.id,
+            tracking_no: tracking_no.as_str(),
+            year: place.year,
+            seq,
+            channel: intake.channel.as_str(),
+            status: place.status.as_str(),
+            applicant_user_id: place.applicant_user_id,
+            created_by: place.created_by,
+            applicant_category: a.category().as_str(),
+            applicant_name: a.name(),
+            id_number_hash: &id_hash,
+            content: intake.content.as_str(),
+            description: intake.description.as_deref(),
+            purpose: intake.purpose.as_deref(),
+            forms: &forms,
+            delivery: intake.delivery.map(|d| d.as_str()),
+            received_on,
+            due_on,
+            clock_state: &clock_state,
+            disposition: place.disposition.map(|d| d.as_str()),
+            concluded_on: place.concluded_on,
+            query_code_hash: &query_code_hash(pii, &query_code),
+            external_id: place.external_id,
+            version: 1,
+            event_count,
+            last_event_hash: &head,
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .map_err(|e| {
+        if yishen_store::is_unique_violation(&e) {
+            AppError::field("external_id", "already_imported", "该外部编号的案件已导入")
+        } else {
+            e.into()
+        }
+    })?;
+    let (phone_enc, phone_hash) = enc(pii, a.phone().map(|p| p.as_str()))?;
+    let (email_enc, email_hash) = enc(pii, a.email().map(|e| e.as_str()))?;
+    let address_enc = a
+        .address()
+        .map(|v| pii.encrypt(v).map_err(AppError::Internal))
+        .transpose()?;
+    let address_hash = a.normalised_address().map(|n| pii.match_hash(&n));
+    case_store::insert_applicant(
+        conn,
+        &CaseApplicant {
+            case_id: id,
+            kind: a.kind().as_str().to_owned(),
+            category: a.category().as_str().to_owned(),
+            name: a.name().to_owned(),
+            id_type: a.id_type().as_str().to_owned(),
+            id_number_enc: pii.encrypt(a.id_number()).map_err(AppError::Internal)?,
+            id_number_hash: id_hash.clone(),
+            phone_enc,
+            phone_hash,
+            email_enc,
+            email_hash,
+            address_enc,
+            address_hash,
+        },
+    )?;
+    insert_chain(conn, id, actor_id, &chain)?;
+    // Screening reads the signature of every member of a cluster; made once, here.
+    crate::services::signatures::store(conn, id, intake.content.as_str())?;
+    Ok(Inserted {
+        id,
+        tracking_no: tracking_no.as_str().to_owned(),
+        query_code,
+    })
+}
+
+/// What a filing form's submission did.
+#[derive(Debug)]
+pub enum Filed {
+    /// A new case (its view carries the query code, shown once).
+    New(CaseView),
+    /// The same form was submitted before (a reload, a double click): the case it filed.
+    Again(i64),
+}
+
+/// Files or registers an application.
+pub async fn create(state: &Ctx, actor: &Actor, body: IntakeBody) -> Result<CaseView, AppError> {
+    match create_once(state, actor, body, None).await? {
+        Filed::New(view) => Ok(view),
+        Filed::Again(id) => Err(AppError::Internal(anyhow::anyhow!(
+            "case {id} found again without a submission token"
+        ))),
+    }
+}
+
+/// Files or registers an application from a form carrying a one-time `token`: submitting the
+/// same form again finds the case it filed instead of filing a second one.
+pub async fn create_once(
+    state: &Ctx,
+    actor: &Actor,
+    body: IntakeBody,
+    token: Option<String>,
+) -> Result<Filed, AppError> {
+    if let Some(t) = token.clone() {
+        let scope = policy::case_scope(actor)?;
+        let earlier = state
+            .read(move |conn| {
+                Ok(match yishen_store::models::submission::find(conn, &t)? {
+                    Some(id) => case_store::find(conn, id, &scope)?.map(|_| id),
+                    None => None,
+                })
+            })
+            .await?;
+        if let Some(id) = earlier {
+            return Ok(Filed::Again(id));
+        }
+    }
+    let intake = parse(&body).map_err(AppError::Validation)?;
+    let today = state.today();
+    // 条例31: who files through which channel, and on which date (the domain decides).
+    let (on, event) =
+        yishen_domain::case::intake::filing(actor.role, intake.channel, intake.received_on, today)
+            .map_err(|r| match r.field() {
+                Some(field) => AppError::field(field, r.code(), r.to_string()),
+                None => AppError::Forbidden(r.to_string()),
+            })?;
+    if let CaseEvent::Registered { received_on, .. } = &event {
+        super::check_on("received_on", *received_on, today, None)?;
+    }
+    let events = vec![(on, event)];
+    let actor = actor.clone();
+    let pii = state.pii.clone();
+    let templates = state.templates.clone();
+    let scope = policy::case_scope(&actor)?;
+    let view = state
+        .write(move |conn| {
+            let agency = agency::find_by_code(conn, &intake.agency)?
+                .ok_or_else(|| AppError::field("agency", "unknown_agency", "受理机关代码不存在"))?;
+            policy::create_case(&actor, agency.id)?;
+            let calendar = yishen_store::reference::load_calendar(conn)?;
+            let year = events.first().map(|(on, _)| on.year()).unwrap_or(today.year());
+            let applicant_user_id = (actor.role == Role::Applicant).then_some(actor.id);
+            let created_by = (actor.role != Role::Applicant).then_some(actor.id);
+            let status = if intake.channel.needs_confirmation() {
+                Status::Submitted
+            } else {
+                Status::Received
+            };
+            let inserted = insert_case(
+                conn,
+                &pii,
+                &calendar,
+                today,
+                &intake,
+                Placement {
+                    agency: &agency,
+                    status,
+                    applicant_user_id,
+                    created_by,
+                    events,
+                    year,
+                    disposition: None,
+                    concluded_on: None,
+                    external_id: None,
+                },
+            )?;
+            tracing::info!(case_id = inserted.id, tracking_no = %inserted.tracking_no, "case filed");
+            if let Some(t) = &token {
+                yishen_store::models::submission::insert(conn, t, inserted.id).map_err(|e| {
+                    if yishen_store::is_unique_violation(&e) {
+                        AppError::Conflict {
+                            code: "already_submitted",
+                            detail: "这份申请已经提交过，请在“我的申请”或待办案件中查看".into(),
+                        }
+                    } else {
+                        e.into()
+                    }
+                })?;
+            }
+            // A registered application gets its 受理回执 at once; an online one when confirmed.
+            if status == Status::Received {
+                let loaded = super::load(conn, &CaseScope::All, inserted.id, today)?;
+                if let Some(received_on) = loaded.case.received_on {
+                    let receipt =
+                        super::actions::receipt(conn, &templates, &loaded, received_on, actor.id)?;
+                    let step = super::Step {
+                        events: vec![receipt],
+                        changes: Default::default(),
+                    };
+                    super::finish(conn, &loaded, step, Status::Received, Some(actor.id))?;
+                }
+            }
+            let mut view = views::load_view(conn, &pii, &scope, inserted.id)?;
+            view.query_code = Some(inserted.query_code);
+            Ok(view)
+        })
+        .await?;
+    crate::services::flags::after_intake(state, view.id).await;
+    crate::services::similar::refresh(state);
+    Ok(Filed::New(view))
+}

@@ -1,0 +1,537 @@
+//! Issuing the reply letter, listing and serving letters, public verification, and delivery
+//! (送达). The letter's kind and wording follow from the draft's disposition alone
+//! (`yishen_letters` templates); its number comes from the agency's gap-free series for the
+//! year and kind, inside the same transaction as the case's `letter_issued` event.
+
+use std::collections::BTreeMap;
+use yishen_domain::case::event::letter_for_applicant;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use yishen_domain::Disposition;
+use yishen_domain::case::{Action, CaseEvent, checks};
+use yishen_domain::disposition::AnswerForm;
+use yishen_domain::draft::DraftInput;
+use yishen_letters::{LetterData, LetterKind};
+use yishen_store::models::case::{self as case_store, CaseChanges};
+use yishen_store::models::{draft as draft_store, letter};
+
+use super::cases::views::CaseView;
+use super::cases::{Step, act};
+use crate::auth::Actor;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::policy;
+use crate::services::flags::HistoryChange;
+
+use super::issuing::{case_values, issue_letter};
+pub use super::issuing::{chinese_date, letter_number};
+
+/// The letter a disposition is answered with (the catalogue decides: `Disposition::answer_form`).
+fn letter_for(d: Disposition) -> LetterKind {
+    match d.answer_form() {
+        AnswerForm::NotProcessedNotice => LetterKind::NotProcessedNotice,
+        AnswerForm::Reply => LetterKind::Reply,
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct IssueBody {
+    pub on: Option<NaiveDate>,
+}
+
+/// One item per line: the template numbers them as 附件 lines.
+fn list(v: &[String]) -> String {
+    v.iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The values a reply takes from its approved draft. `third_party_consulted`: a third-party
+/// consultation was held and closed (条例32), so a third-party ground cites 第三十二条 too.
+fn draft_fields(
+    draft: &DraftInput,
+    prior_reply: Option<String>,
+    third_party_consulted: bool,
+) -> BTreeMap<String, String> {
+    let mut f = BTreeMap::new();
+    let mut put = |k: &str, v: String| {
+        f.insert(k.to_owned(), v);
+    };
+    if let Some(r) = &draft.reasons {
+        put("reasons", r.clone());
+    }
+    if let Some(s) = &draft.search_record {
+        put("search_record", s.clone());
+    }
+    if let Some(c) = &draft.competent_agency {
+        put(
+            "competent_agency",
+            match &c.contact {
+                Some(contact) => format!("{}（联系方式：{contact}）", c.name),
+                None => c.name.clone(),
+            },
+        );
+    }
+    if let Some(a) = &draft.access {
+        put(
+            "access",
+            match &a.url {
+                Some(url) => format!("{}（网址：{url}）", a.method),
+                None => a.method.clone(),
+            },
+        );
+    }
+    if !draft.provided.is_empty() {
+        put("provided", list(&draft.provided));
+    }
+    if !draft.withheld_parts.is_empty() {
+        put(
+            "withheld",
+            withheld_sentences(&draft.withheld_parts, third_party_consulted),
+        );
+    }
+    if let Some(p) = prior_reply {
+        put("prior_reply", p);
+    }
+    f
+}
+
+/// The withheld parts of a partial disclosure, one sentence per line (one paragraph each in
+/// the letter), each stating what the part is under its own ground and the article that
+/// ground rests on (条例第十四条、第十五条、第十六条 or 第三十六条第（七）项, with 第三十二条 where
+/// the third party was consulted) — never the catalogue's label. Numbered （一）（二）… when
+/// there are several.
+fn withheld_sentences(parts: &[yishen_domain::draft::WithheldPart], consulted: bool) -> String {
+    let numbered = parts.len() > 1;
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let ground = Disposition::parse(&p.ground);
+            let what = yishen_letters::clause(&p.part);
+            let description = ground.and_then(Disposition::ground_description);
+            let articles = ground.and_then(|g| g.ground_articles(consulted));
+            let number = if numbered {
+                format!("（{}）", chinese_ordinal(i + 1))
+            } else {
+                String::new()
+            };
+            match (description, articles) {
+                // 36(七): not refused as such but referred to the law that governs access.
+                (Some(d), Some(a)) if ground == Some(Disposition::WithheldAdministrativeInquiry) => {
+                    format!(
+                        "{number}{what}，{d}，根据《中华人民共和国政府信息公开条例》{a}的规定，请依照有关法律、行政法规的规定办理。"
+                    )
+                }
+                (Some(d), Some(a)) => format!(
+                    "{number}{what}，{d}，根据《中华人民共和国政府信息公开条例》{a}的规定不予公开。"
+                ),
+                // Draft parsing admits only `withheld_*` grounds; should one slip through,
+                // the letter still states the part without inventing a ground.
+                _ => format!("{number}{what}，不予公开。"),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// 一, 二, … 九十九: the numbering of a letter's items.
+fn chinese_ordinal(n: usize) -> String {
+    const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        1..=9 => DIGITS[n].to_owned(),
+        10 => "十".to_owned(),
+        11..=19 => format!("十{}", DIGITS[n - 10]),
+        20..=99 => format!("{}十{}", DIGITS[n / 10], DIGITS[n % 10]),
+        _ => n.to_string(),
+    }
+}
+
+/// The reply a case's stored draft makes: its disposition, the letter kind and the values
+/// the draft adds to the case's.
+fn reply_values(
+    conn: &mut yishen_store::DbConn,
+    case_id: i64,
+) -> Result<(Disposition, LetterKind, BTreeMap<String, String>), AppError> {
+    let stored = draft_store::find(conn, case_id)?.ok_or(AppError::Conflict {
+        code: "no_draft",
+        detail: "本案还没有答复稿".into(),
+    })?;
+    let disposition = Disposition::parse(&stored.disposition).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("stored disposition {}", stored.disposition))
+    })?;
+    let draft: DraftInput = serde_json::from_str(&stored.data).map_err(anyhow::Error::from)?;
+    let prior_reply = match draft.prior_case.as_deref() {
+        Some(t) => match case_store::find_by_tracking_no(conn, t.trim())? {
+            Some((c, _, _)) => {
+                let lts = letter::for_case(conn, c.id)?;
+                Some(match lts.iter().rev().find(|l| l.voided_at.is_none()) {
+                    Some(l) => format!("{}（{}）", chinese_date(l.issued_on), l.number),
+                    None => c.tracking_no,
+                })
+            }
+            None => None,
+        },
+        None => None,
+    };
+    let third_party_consulted =
+        yishen_store::models::consultation::third_party_consulted(conn, case_id)?;
+    Ok((
+        disposition,
+        letter_for(disposition),
+        draft_fields(&draft, prior_reply, third_party_consulted),
+    ))
+}
+
+/// Renders the case's current draft as the letter it would become, without a number and
+/// without storing anything (样稿), for the handler, the legal adviser and the approver.
+pub async fn preview(state: &Ctx, actor: &Actor, id: i64) -> Result<Vec<u8>, AppError> {
+    use yishen_domain::Role;
+    if !matches!(
+        actor.role,
+        Role::Handler | Role::LegalAdviser | Role::Approver
+    ) {
+        return Err(AppError::Forbidden(
+            "只有承办人、法制审核人员和负责人可以预览答复稿".into(),
+        ));
+    }
+    let scope = policy::case_scope(actor)?;
+    let templates = state.templates.clone();
+    let today = state.today();
+    state
+        .read(move |conn| {
+            let (case, _, _) =
+                case_store::find(conn, id, &scope)?.ok_or(AppError::NotFound("案件"))?;
+            let (disposition, kind, extra) = reply_values(conn, case.id)?;
+            let on = today;
+            let (_, mut values) = case_values(conn, &case, extra, on)?;
+            values.insert("verify_code".to_owned(), "出具时生成".to_owned());
+            let data = LetterData {
+                kind,
+                variant: Some(disposition.as_str().to_owned()),
+                number: "样稿（出具时编号）".to_owned(),
+                fields: values,
+            };
+            templates.render(&data).map_err(|e| AppError::Conflict {
+                code: "letter_incomplete",
+                detail: format!("答复稿尚不能生成文书：{e}"),
+            })
+        })
+        .await
+}
+
+/// Numbers, renders and stores the reply letter; the case is answered on `on`.
+pub async fn issue(
+    state: &Ctx,
+    actor: &Actor,
+    id: i64,
+    if_match: Option<i64>,
+    body: IssueBody,
+) -> Result<CaseView, AppError> {
+    let on = body.on.unwrap_or_else(|| state.today());
+    if on > state.today() {
+        return Err(AppError::field("on", "date_in_future", "日期不能晚于今天"));
+    }
+    let templates = state.templates.clone();
+    let view = act(
+        state,
+        actor,
+        id,
+        if_match,
+        Action::Issue,
+        move |conn, loaded, actor| {
+            checks::may_issue(&loaded.events, loaded.rules.approver_signoff)?;
+            let (disposition, kind, extra) = reply_values(conn, loaded.case.id)?;
+            let (letter_id, number) = issue_letter(
+                conn,
+                &templates,
+                &loaded.case,
+                kind,
+                Some(disposition.as_str()),
+                extra,
+                on,
+                Some(actor.id),
+            )?;
+            Ok(Step {
+                events: vec![(
+                    on,
+                    CaseEvent::LetterIssued {
+                        letter_id,
+                        kind: kind.code().to_owned(),
+                        number,
+                        disposition,
+                    },
+                )],
+                changes: CaseChanges {
+                    disposition: Some(Some(disposition.as_str().to_owned())),
+                    concluded_on: Some(Some(on)),
+                    ..Default::default()
+                },
+            })
+        },
+    )
+    .await?;
+    crate::services::similar::refresh(state);
+    crate::services::flags::after_change(state, view.id, HistoryChange::Answered).await;
+    Ok(view)
+}
+
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VoidBody {
+    /// Why the issued reply is void (kept with the letter and on the case).
+    pub reason: Option<String>,
+}
+
+/// Longest void reason.
+const MAX_VOID_REASON: usize = 500;
+
+/// Voids an issued reply before delivery (approver): the letter keeps its number and PDF and
+/// is marked void, the case goes back to drafting, and the clock runs on. The next reply takes
+/// a new number.
+pub async fn void(
+    state: &Ctx,
+    actor: &Actor,
+    letter_id: i64,
+    if_match: Option<i64>,
+    body: VoidBody,
+) -> Result<CaseView, AppError> {
+    let reason = body
+        .reason
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| AppError::field("reason", "required", "请填写作废理由"))?;
+    if reason.chars().count() > MAX_VOID_REASON {
+        return Err(AppError::field(
+            "reason",
+            "length",
+            format!("作废理由不超过{MAX_VOID_REASON}个字"),
+        ));
+    }
+    let scope = policy::case_scope(actor)?;
+    let case_id = state
+        .read(move |conn| {
+            let meta = letter::find(conn, letter_id)?.ok_or(AppError::NotFound("文书"))?;
+            case_store::find(conn, meta.case_id, &scope)?.ok_or(AppError::NotFound("文书"))?;
+            Ok(meta.case_id)
+        })
+        .await?;
+    let view = act(
+        state,
+        actor,
+        case_id,
+        if_match,
+        Action::VoidReply,
+        move |conn, loaded, _| {
+            let current = loaded.events.iter().rev().find_map(|(_, e)| match e {
+                CaseEvent::LetterIssued { letter_id, .. } => Some(*letter_id),
+                _ => None,
+            });
+            let meta = letter::find(conn, letter_id)?.ok_or(AppError::NotFound("文书"))?;
+            if current != Some(letter_id) || meta.voided_at.is_some() {
+                return Err(AppError::Conflict {
+                    code: "not_the_current_reply",
+                    detail: "只能作废本案当前有效且尚未送达的答复书".into(),
+                });
+            }
+            letter::void(conn, letter_id, &reason, yishen_store::now())?;
+            Ok(Step {
+                events: vec![(
+                    loaded.today,
+                    CaseEvent::LetterVoided {
+                        letter_id,
+                        number: meta.number,
+                        reason,
+                    },
+                )],
+                changes: CaseChanges {
+                    disposition: Some(None),
+                    concluded_on: Some(None),
+                    ..Default::default()
+                },
+            })
+        },
+    )
+    .await?;
+    crate::services::similar::refresh(state);
+    crate::services::flags::after_change(state, view.id, HistoryChange::Answered).await;
+    Ok(view)
+}
+
+/// How letters are listed.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LetterView {
+    pub id: i64,
+    pub kind: String,
+    pub kind_label: &'static str,
+    pub number: String,
+    pub issued_on: NaiveDate,
+    pub sha256: String,
+    pub verify_code: String,
+    pub voided: bool,
+}
+
+fn letter_view(l: letter::LetterMeta) -> LetterView {
+    LetterView {
+        id: l.id,
+        kind_label: LetterKind::parse(&l.kind)
+            .map(LetterKind::label)
+            .unwrap_or(""),
+        kind: l.kind,
+        number: l.number,
+        issued_on: l.issued_on,
+        sha256: l.sha256,
+        verify_code: l.verify_code,
+        voided: l.voided_at.is_some(),
+    }
+}
+
+pub async fn for_case(state: &Ctx, actor: &Actor, id: i64) -> Result<Vec<LetterView>, AppError> {
+    let scope = policy::case_scope(actor)?;
+    let applicant = actor.role == yishen_domain::Role::Applicant;
+    let list = move |conn: &mut yishen_store::DbConn| -> Result<Vec<letter::LetterMeta>, AppError> {
+        case_store::find(conn, id, &scope)?.ok_or(AppError::NotFound("案件"))?;
+        Ok(letter::for_case(conn, id)?
+            .into_iter()
+            .filter(|l| !applicant || letter_for_applicant(&l.kind, l.voided_at.is_some()))
+            .collect())
+    };
+    let mut letters = state.read(list.clone()).await?;
+    // A list shows each letter's hash: those issued a moment ago are rendered first.
+    let pending: Vec<i64> = letters.iter().filter(|l| l.pending).map(|l| l.id).collect();
+    if !pending.is_empty() {
+        super::issuing::render_pending(state, pending).await?;
+        letters = state.read(list).await?;
+    }
+    Ok(letters.into_iter().map(letter_view).collect())
+}
+
+/// The PDF of a letter of a case the actor may see, with its number.
+pub async fn pdf(state: &Ctx, actor: &Actor, id: i64) -> Result<(String, Vec<u8>), AppError> {
+    let scope = policy::case_scope(actor)?;
+    let applicant = actor.role == yishen_domain::Role::Applicant;
+    super::issuing::render_pending(state, vec![id]).await?;
+    state
+        .read(move |conn| {
+            let meta = letter::find(conn, id)?.ok_or(AppError::NotFound("文书"))?;
+            case_store::find(conn, meta.case_id, &scope)?.ok_or(AppError::NotFound("文书"))?;
+            // A consultation letter is addressed to its party, not to the applicant.
+            if applicant && !letter_for_applicant(&meta.kind, meta.voided_at.is_some()) {
+                return Err(AppError::NotFound("文书"));
+            }
+            let bytes = letter::pdf(conn, id)?.ok_or(AppError::NotFound("文书"))?;
+            Ok((meta.number, bytes))
+        })
+        .await
+}
+
+/// What anyone holding a letter's verification code may confirm.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VerifiedLetter {
+    pub number: String,
+    pub kind: String,
+    pub kind_label: &'static str,
+    pub agency: String,
+    pub issued_on: NaiveDate,
+    pub sha256: String,
+    pub voided: bool,
+}
+
+pub async fn verify(state: &Ctx, code: &str) -> Result<VerifiedLetter, AppError> {
+    let code = yishen_domain::case::normalise_query_code(code);
+    let find = move |conn: &mut yishen_store::DbConn| {
+        letter::by_verify_code(conn, &code)?.ok_or(AppError::NotFound("该核验码对应的文书"))
+    };
+    let (mut l, mut agency) = state.read(find.clone()).await?;
+    // The page shows the letter's hash: one issued a moment ago is rendered first.
+    if l.pending {
+        super::issuing::render_pending(state, vec![l.id]).await?;
+        (l, agency) = state.read(find).await?;
+    }
+    Ok(VerifiedLetter {
+        number: l.number,
+        kind_label: LetterKind::parse(&l.kind)
+            .map(LetterKind::label)
+            .unwrap_or(""),
+        kind: l.kind,
+        agency,
+        issued_on: l.issued_on,
+        sha256: l.sha256,
+        voided: l.voided_at.is_some(),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryBody {
+    /// `post` (邮寄), `in_person` (直接送达), `email`, `online` (网上获取).
+    pub method: Option<String>,
+    pub on: Option<NaiveDate>,
+    /// The postal tracking number, for `post`.
+    pub tracking_no: Option<String>,
+}
+
+const DELIVERY_METHODS: [&str; 4] = ["post", "in_person", "email", "online"];
+
+/// Records 送达; the case closes.
+pub async fn deliver(
+    state: &Ctx,
+    actor: &Actor,
+    id: i64,
+    if_match: Option<i64>,
+    body: DeliveryBody,
+) -> Result<CaseView, AppError> {
+    let method = match body.method.as_deref() {
+        Some(m) if DELIVERY_METHODS.contains(&m) => m.to_owned(),
+        Some(_) => {
+            return Err(AppError::field(
+                "method",
+                "unknown_value",
+                "送达方式无效，可选：post、in_person、email、online",
+            ));
+        }
+        None => return Err(AppError::field("method", "required", "请选择送达方式")),
+    };
+    let on = body
+        .on
+        .ok_or_else(|| AppError::field("on", "required", "请填写送达日期"))?;
+    if on > state.today() {
+        return Err(AppError::field("on", "date_in_future", "日期不能晚于今天"));
+    }
+    let tracking_no = body
+        .tracking_no
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty());
+    if tracking_no.as_ref().is_some_and(|t| t.chars().count() > 64) {
+        return Err(AppError::field("tracking_no", "length", "不超过64个字符"));
+    }
+    act(
+        state,
+        actor,
+        id,
+        if_match,
+        Action::Deliver,
+        move |_, _, _| {
+            Ok(Step {
+                events: vec![(
+                    on,
+                    CaseEvent::Delivered {
+                        method,
+                        tracking_no,
+                    },
+                )],
+                changes: CaseChanges::default(),
+            })
+        },
+    )
+    .await
+}
