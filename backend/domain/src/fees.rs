@@ -17,6 +17,22 @@ pub enum FeeMode {
     PerPage,
 }
 
+impl FeeMode {
+    pub const ALL: &'static [FeeMode] = &[FeeMode::PerApplication, FeeMode::PerPage];
+
+    /// The code as the API and the forms write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeeMode::PerApplication => "per_application",
+            FeeMode::PerPage => "per_page",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|m| m.as_str() == s)
+    }
+}
+
 /// Fee for the `ordinal`-th application (1-based) of one applicant in one natural month,
 /// in yuan (办法第四条): 1–10 free; 11–30 100 元 each; from 31 on, every band of 10 raises the
 /// rate by 100 元 (31–40 200 元, 41–50 300 元, …).

@@ -25,3 +25,12 @@ pub use account::{
 pub use calendar::{Calendar, CalendarError, DayKind, YearNotice};
 pub use disposition::Disposition;
 pub use role::Role;
+
+/// A stored code that names no member of its closed set (a row written by something other
+/// than this system, or by a newer version of it).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {kind} code {code:?}")]
+pub struct UnknownCode {
+    pub kind: &'static str,
+    pub code: String,
+}

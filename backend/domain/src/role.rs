@@ -23,6 +23,15 @@ pub enum Role {
 )]
 pub struct UnknownRole;
 
+/// A stored role read back (`store` maps the users' `role` column through this).
+impl TryFrom<String> for Role {
+    type Error = crate::UnknownCode;
+
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        Self::find(&code).ok_or(crate::UnknownCode { kind: "Role", code })
+    }
+}
+
 impl Role {
     /// Every role of an agency's or a reconsideration body's staff: all but the applicant.
     pub const STAFF: [Role; 7] = [
@@ -47,10 +56,11 @@ impl Role {
     ];
 
     pub fn parse(s: &str) -> Result<Self, UnknownRole> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or(UnknownRole)
+        Self::find(s).ok_or(UnknownRole)
+    }
+
+    fn find(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
     pub fn as_str(self) -> &'static str {

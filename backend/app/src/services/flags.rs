@@ -12,7 +12,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use yishen_domain::case::{AgencySettings, Status};
 use yishen_domain::screening::{
     self, Answer, Application, Evidence, FlagStatus, IdentityLinks, PastApplication, Proceeding,
@@ -27,7 +27,7 @@ use yishen_store::models::flag::{self as flag_store, ClusterLimits, NewCaseFlag}
 
 use crate::auth::Actor;
 use crate::ctx::Ctx;
-use crate::error::AppError;
+use crate::error::{AppError, FieldIssue};
 use crate::pii::Pii;
 use crate::policy;
 use crate::services::restatements::ScreeningCache;
@@ -660,13 +660,25 @@ pub async fn for_case(state: &Ctx, actor: &Actor, id: i64) -> Result<FlagList, A
         .await
 }
 
-#[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct DecisionBody {
-    /// `confirm` or `dismiss`.
-    pub decision: Option<String>,
-    pub reason: Option<String>,
+/// A person's decision on a flag, with the reason the domain requires for it.
+#[derive(Debug, Clone)]
+pub struct FlagDecision {
+    decision: ReviewDecision,
+    reason: String,
+}
+
+impl FlagDecision {
+    pub fn new(
+        decision: Option<ReviewDecision>,
+        reason: Option<String>,
+    ) -> Result<Self, Vec<FieldIssue>> {
+        let decision = decision
+            .ok_or_else(|| vec![FieldIssue::new("decision", "required", "请选择确认或排除")])?;
+        Ok(Self {
+            decision,
+            reason: reason.unwrap_or_default(),
+        })
+    }
 }
 
 /// A person confirms or dismisses a flag, with a reason (handler, legal adviser, approver of
@@ -675,7 +687,7 @@ pub async fn decide(
     state: &Ctx,
     actor: &Actor,
     flag_id: i64,
-    body: DecisionBody,
+    body: FlagDecision,
 ) -> Result<FlagView, AppError> {
     if !matches!(
         actor.role,
@@ -685,19 +697,7 @@ pub async fn decide(
             "只有承办人、法制审核人员或负责人可以确认或排除甄别提示".into(),
         ));
     }
-    let decision = match body.decision.as_deref() {
-        Some("confirm") => ReviewDecision::Confirm,
-        Some("dismiss") => ReviewDecision::Dismiss,
-        Some(_) => {
-            return Err(AppError::field(
-                "decision",
-                "unknown_value",
-                "处理方式无效，可选：confirm、dismiss",
-            ));
-        }
-        None => return Err(AppError::field("decision", "required", "请选择确认或排除")),
-    };
-    let reason = body.reason.unwrap_or_default();
+    let FlagDecision { decision, reason } = body;
     let scope = policy::case_scope(actor)?;
     let actor = actor.clone();
     state

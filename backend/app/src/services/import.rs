@@ -15,7 +15,7 @@ use yishen_store::models::outcome::{self, NewLitigation, NewReconsideration};
 
 use crate::ctx::Ctx;
 use crate::error::{AppError, FieldIssue};
-use crate::services::cases::intake::{self, IntakeBody, ParsedIntake, Placement};
+use crate::services::cases::intake::{self, IntakeInput, ParsedIntake, Placement};
 use crate::services::outcomes::{self, LitigationIn, ReconsiderationIn};
 
 /// Lines per transaction.
@@ -82,7 +82,7 @@ pub struct ImportReport {
 
 fn prepare(line: ImportLine, today: NaiveDate) -> Result<Prepared, Vec<FieldIssue>> {
     let mut issues = Vec::new();
-    let body = IntakeBody {
+    let body = IntakeInput {
         agency: line.agency,
         channel: line.channel,
         received_on: line.received_on,

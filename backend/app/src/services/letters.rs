@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use yishen_domain::case::event::letter_for_applicant;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use yishen_domain::Disposition;
-use yishen_domain::case::{Action, CaseEvent, checks};
+use yishen_domain::case::{Action, CaseEvent, DeliveryMethod, checks};
 use yishen_domain::disposition::AnswerForm;
 use yishen_domain::draft::DraftInput;
 use yishen_letters::{LetterData, LetterKind};
@@ -20,7 +20,7 @@ use super::cases::views::CaseView;
 use super::cases::{Step, act};
 use crate::auth::Actor;
 use crate::ctx::Ctx;
-use crate::error::AppError;
+use crate::error::{AppError, FieldIssue};
 use crate::policy;
 use crate::services::flags::HistoryChange;
 
@@ -35,10 +35,9 @@ fn letter_for(d: Disposition) -> LetterKind {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct IssueBody {
+/// Issuing the approved reply, dated `on` or today.
+#[derive(Debug, Clone, Default)]
+pub struct Issue {
     pub on: Option<NaiveDate>,
 }
 
@@ -231,7 +230,7 @@ pub async fn issue(
     actor: &Actor,
     id: i64,
     if_match: Option<i64>,
-    body: IssueBody,
+    body: Issue,
 ) -> Result<CaseView, AppError> {
     let on = body.on.unwrap_or_else(|| state.today());
     if on > state.today() {
@@ -281,16 +280,33 @@ pub async fn issue(
     Ok(view)
 }
 
-#[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct VoidBody {
-    /// Why the issued reply is void (kept with the letter and on the case).
-    pub reason: Option<String>,
-}
-
 /// Longest void reason.
 const MAX_VOID_REASON: usize = 500;
+
+/// The void of an issued reply, with the reason kept with the letter and on the case.
+#[derive(Debug, Clone)]
+pub struct Void {
+    reason: String,
+}
+
+impl Void {
+    pub fn new(reason: Option<&str>) -> Result<Self, Vec<FieldIssue>> {
+        let reason = reason
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .ok_or_else(|| vec![FieldIssue::new("reason", "required", "请填写作废理由")])?;
+        if reason.chars().count() > MAX_VOID_REASON {
+            return Err(vec![FieldIssue::new(
+                "reason",
+                "length",
+                format!("作废理由不超过{MAX_VOID_REASON}个字"),
+            )]);
+        }
+        Ok(Self {
+            reason: reason.to_owned(),
+        })
+    }
+}
 
 /// Voids an issued reply before delivery (approver): the letter keeps its number and PDF and
 /// is marked void, the case goes back to drafting, and the clock runs on. The next reply takes
@@ -300,20 +316,9 @@ pub async fn void(
     actor: &Actor,
     letter_id: i64,
     if_match: Option<i64>,
-    body: VoidBody,
+    body: Void,
 ) -> Result<CaseView, AppError> {
-    let reason = body
-        .reason
-        .map(|r| r.trim().to_owned())
-        .filter(|r| !r.is_empty())
-        .ok_or_else(|| AppError::field("reason", "required", "请填写作废理由"))?;
-    if reason.chars().count() > MAX_VOID_REASON {
-        return Err(AppError::field(
-            "reason",
-            "length",
-            format!("作废理由不超过{MAX_VOID_REASON}个字"),
-        ));
-    }
+    let reason = body.reason;
     let scope = policy::case_scope(actor)?;
     let case_id = state
         .read(move |conn| {
@@ -469,18 +474,41 @@ pub async fn verify(state: &Ctx, code: &str) -> Result<VerifiedLetter, AppError>
     })
 }
 
-#[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct DeliveryBody {
-    /// `post` (邮寄), `in_person` (直接送达), `email`, `online` (网上获取).
-    pub method: Option<String>,
-    pub on: Option<NaiveDate>,
-    /// The postal tracking number, for `post`.
-    pub tracking_no: Option<String>,
+/// The 送达 of the reply: how, when, and the postal tracking number for `post`.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    method: DeliveryMethod,
+    on: NaiveDate,
+    tracking_no: Option<String>,
 }
 
-const DELIVERY_METHODS: [&str; 4] = ["post", "in_person", "email", "online"];
+impl Delivery {
+    pub fn new(
+        method: Option<DeliveryMethod>,
+        on: Option<NaiveDate>,
+        tracking_no: Option<&str>,
+    ) -> Result<Self, Vec<FieldIssue>> {
+        let mut issues = Vec::new();
+        if method.is_none() {
+            issues.push(FieldIssue::new("method", "required", "请选择送达方式"));
+        }
+        if on.is_none() {
+            issues.push(FieldIssue::new("on", "required", "请填写送达日期"));
+        }
+        let tracking_no = tracking_no.map(str::trim).filter(|t| !t.is_empty());
+        if tracking_no.is_some_and(|t| t.chars().count() > 64) {
+            issues.push(FieldIssue::new("tracking_no", "length", "不超过64个字符"));
+        }
+        match (method, on) {
+            (Some(method), Some(on)) if issues.is_empty() => Ok(Self {
+                method,
+                on,
+                tracking_no: tracking_no.map(str::to_owned),
+            }),
+            _ => Err(issues),
+        }
+    }
+}
 
 /// Records 送达; the case closes.
 pub async fn deliver(
@@ -488,32 +516,17 @@ pub async fn deliver(
     actor: &Actor,
     id: i64,
     if_match: Option<i64>,
-    body: DeliveryBody,
+    body: Delivery,
 ) -> Result<CaseView, AppError> {
-    let method = match body.method.as_deref() {
-        Some(m) if DELIVERY_METHODS.contains(&m) => m.to_owned(),
-        Some(_) => {
-            return Err(AppError::field(
-                "method",
-                "unknown_value",
-                "送达方式无效，可选：post、in_person、email、online",
-            ));
-        }
-        None => return Err(AppError::field("method", "required", "请选择送达方式")),
-    };
-    let on = body
-        .on
-        .ok_or_else(|| AppError::field("on", "required", "请填写送达日期"))?;
+    let Delivery {
+        method,
+        on,
+        tracking_no,
+    } = body;
     if on > state.today() {
         return Err(AppError::field("on", "date_in_future", "日期不能晚于今天"));
     }
-    let tracking_no = body
-        .tracking_no
-        .map(|t| t.trim().to_owned())
-        .filter(|t| !t.is_empty());
-    if tracking_no.as_ref().is_some_and(|t| t.chars().count() > 64) {
-        return Err(AppError::field("tracking_no", "length", "不超过64个字符"));
-    }
+    let method = method.as_str().to_owned();
     act(
         state,
         actor,

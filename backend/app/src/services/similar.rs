@@ -22,7 +22,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use yishen_domain::Role;
 use yishen_domain::outcome::{LitigationOutcome, OutcomeBucket, ReconsiderationDecision};
 use yishen_similar::{CaseDoc, Filter, SimilarError, SimilarIndex};
@@ -34,7 +34,7 @@ use yishen_store::models::{case as case_store, letter, outcome};
 
 use crate::auth::Actor;
 use crate::ctx::Ctx;
-use crate::error::AppError;
+use crate::error::{AppError, FieldIssue};
 use crate::policy;
 
 /// Cases read per batch when rebuilding or catching up.
@@ -600,47 +600,51 @@ pub async fn for_case(
         .await
 }
 
-#[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct SearchBody {
-    pub text: Option<String>,
-    pub limit: Option<usize>,
-    /// Restrict to this agency's subtree (its code).
-    pub agency: Option<String>,
-    /// First and last year of receipt.
-    pub year_from: Option<i32>,
-    pub year_to: Option<i32>,
-    /// A disposition code.
-    pub disposition: Option<String>,
+/// A free-text search as the service takes it: the text (required, at most
+/// [`MAX_QUERY_CHARS`] characters), how many, and the narrowing.
+#[derive(Debug, Clone)]
+pub struct Search {
+    text: String,
+    limit: Option<usize>,
+    narrowing: Narrowing,
+}
+
+impl Search {
+    pub fn new(
+        text: Option<&str>,
+        limit: Option<usize>,
+        narrowing: Narrowing,
+    ) -> Result<Self, Vec<FieldIssue>> {
+        let text = text
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| vec![FieldIssue::new("text", "required", "请输入检索内容")])?;
+        if text.chars().count() > MAX_QUERY_CHARS {
+            return Err(vec![FieldIssue::new(
+                "text",
+                "length",
+                format!("检索内容不超过{MAX_QUERY_CHARS}个字"),
+            )]);
+        }
+        Ok(Self {
+            text: text.to_owned(),
+            limit,
+            narrowing,
+        })
+    }
 }
 
 /// Free-text search over the cases the user may see.
-pub async fn search(state: &Ctx, actor: &Actor, body: SearchBody) -> Result<SimilarList, AppError> {
+pub async fn search(state: &Ctx, actor: &Actor, body: Search) -> Result<SimilarList, AppError> {
     let lim = limit(body.limit)?;
-    let text = body
-        .text
-        .map(|t| t.trim().to_owned())
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| AppError::field("text", "required", "请输入检索内容"))?;
-    if text.chars().count() > MAX_QUERY_CHARS {
-        return Err(AppError::field(
-            "text",
-            "length",
-            format!("检索内容不超过{MAX_QUERY_CHARS}个字"),
-        ));
-    }
+    let Search {
+        text, narrowing, ..
+    } = body;
     let visible = visible(actor)?;
     let index = index_of(state)?;
     state
         .read(move |conn| {
-            let filter = Narrowing {
-                agency: body.agency,
-                year_from: body.year_from,
-                year_to: body.year_to,
-                disposition: body.disposition,
-            }
-            .filter(conn, visible)?;
+            let filter = narrowing.filter(conn, visible)?;
             let hits = index.search(&text, &filter, lim).map_err(similar_error)?;
             Ok(SimilarList {
                 items: enrich(conn, hits)?,

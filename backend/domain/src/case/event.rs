@@ -28,6 +28,16 @@ code_enum!(
 );
 
 code_enum!(
+    /// How a reply was served (送达): the event keeps the code.
+    DeliveryMethod {
+        Post => "post", "邮寄";
+        InPerson => "in_person", "直接送达";
+        Email => "email", "电子邮件";
+        Online => "online", "网上获取";
+    }
+);
+
+code_enum!(
     /// The two ends of the 条例35 procedure.
     Article35Outcome {
         NotProcessed => "not_processed", "理由不合理，不予处理";

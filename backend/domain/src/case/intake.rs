@@ -46,6 +46,15 @@ macro_rules! code_enum {
                 Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join("、")
             }
         }
+
+        /// A stored code read back (`store` maps its rows' text columns through this).
+        impl TryFrom<String> for $name {
+            type Error = $crate::UnknownCode;
+
+            fn try_from(code: String) -> Result<Self, Self::Error> {
+                Self::parse(&code).ok_or($crate::UnknownCode { kind: stringify!($name), code })
+            }
+        }
     };
 }
 pub(crate) use code_enum;

@@ -11,7 +11,8 @@ pub mod search;
 pub mod state;
 
 pub use event::{
-    Article35Outcome, Audience, CaseEvent, ConsultationOpinion, JointConsultation, PartyKind,
+    Article35Outcome, Audience, CaseEvent, ConsultationOpinion, DeliveryMethod, JointConsultation,
+    PartyKind,
 };
 pub use intake::{
     Applicant, ApplicantCategory, ApplicantInput, ApplicantKind, Channel, DeliveryPreference,

@@ -80,6 +80,14 @@ macro_rules! flag_kinds {
                 match self { $(FlagKind::$variant => $label),+ }
             }
         }
+
+        impl TryFrom<String> for FlagKind {
+            type Error = $crate::UnknownCode;
+
+            fn try_from(code: String) -> Result<Self, Self::Error> {
+                Self::parse(&code).ok_or($crate::UnknownCode { kind: "FlagKind", code })
+            }
+        }
     };
 }
 

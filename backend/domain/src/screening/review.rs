@@ -25,6 +25,17 @@ pub enum FlagStatus {
     Dismissed,
 }
 
+impl TryFrom<String> for FlagStatus {
+    type Error = crate::UnknownCode;
+
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        Self::parse(&code).ok_or(crate::UnknownCode {
+            kind: "FlagStatus",
+            code,
+        })
+    }
+}
+
 impl FlagStatus {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -59,6 +70,21 @@ impl FlagStatus {
 pub enum ReviewDecision {
     Confirm,
     Dismiss,
+}
+
+impl ReviewDecision {
+    pub const ALL: &'static [ReviewDecision] = &[ReviewDecision::Confirm, ReviewDecision::Dismiss];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewDecision::Confirm => "confirm",
+            ReviewDecision::Dismiss => "dismiss",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|d| d.as_str() == s)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

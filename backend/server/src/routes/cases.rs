@@ -4,30 +4,31 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use yishen_domain::case::Status;
 use yishen_store::models::case::COUNT_CAP;
 
+use super::case_bodies::{
+    Article35DecisionBody, AssignBody, CloseConsultationBody, ConfirmBody, ConsultationBody,
+    CorrectionBody, CorrectionResponseBody, DeliveryBody, ExtensionBody, ExtensionRefusalBody,
+    ExtensionRequestBody, FeeNoticeBody, IssueBody, OnBody, ReasonsRequestBody, ReviewBody,
+    SignOffBody, WithdrawBody,
+};
 use crate::auth::Caller;
 use crate::error::{ApiError, FieldIssue};
-use crate::extract::{ApiJson, ApiQuery, Fields, parsed};
+use crate::extract::{ApiJson, ApiQuery};
 use crate::routes::users::page_limits;
 use yishen_app::Ctx;
-use yishen_app::services::cases::actions::{
-    self, CloseConsultationBody, ConfirmBody, ConsultationBody, CorrectionBody,
-    CorrectionResponseBody, ExtensionBody, ExtensionRefusalBody, ExtensionRequestBody,
-    FeeNoticeBody, OnBody, WithdrawBody,
-};
-use yishen_app::services::cases::article35::{self, Article35DecisionBody, ReasonsRequestBody};
-use yishen_app::services::cases::assign::AssignBody;
-use yishen_app::services::cases::drafting::{
-    self, Comments, DraftResult, Review, ReviewDecision, SignOff,
-};
-use yishen_app::services::cases::intake::{self, IntakeBody};
+use yishen_app::services::cases::actions;
+use yishen_app::services::cases::article35;
+use yishen_app::services::cases::drafting::{self, DraftResult};
+use yishen_app::services::cases::intake::{self, IntakeInput, ParsedIntake};
 use yishen_app::services::cases::read::{self, ClockView, EventView, QueueQuery};
 use yishen_app::services::cases::views::{CaseSummary, CaseView};
-use yishen_app::services::letters::{self, DeliveryBody, IssueBody};
+use yishen_app::services::letters;
+use yishen_domain::case::ApplicantInput;
 use yishen_domain::draft::DraftInput;
 
 /// The version in `If-Match` (`"3"`, `W/"3"` or `3`), if sent.
@@ -52,6 +53,48 @@ pub(crate) fn with_etag(view: CaseView, status: actix_web::http::StatusCode) -> 
         .json(view)
 }
 
+/// `POST /api/v1/cases` (CONTRACT.md "Case").
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeBody {
+    /// Code of the agency applied to.
+    pub agency: Option<String>,
+    /// How the application arrived (`online`, `in_person`, `registered_post`, …).
+    pub channel: Option<String>,
+    /// Clerk registrations only: the receipt date 条例31 gives for the channel.
+    pub received_on: Option<NaiveDate>,
+    /// The applicant (CONTRACT.md "applicant").
+    #[schema(value_type = Object)]
+    pub applicant: Option<ApplicantInput>,
+    /// The information sought (申请内容), 10–5000 characters.
+    pub content: Option<String>,
+    pub description: Option<String>,
+    pub purpose: Option<String>,
+    /// `electronic` and/or `paper`.
+    pub forms: Option<Vec<String>>,
+    /// `online`, `post`, `email` or `pickup`.
+    pub delivery: Option<String>,
+}
+
+impl TryFrom<IntakeBody> for ParsedIntake {
+    type Error = ApiError;
+
+    fn try_from(b: IntakeBody) -> Result<Self, ApiError> {
+        let input = IntakeInput {
+            agency: b.agency,
+            channel: b.channel,
+            received_on: b.received_on,
+            applicant: b.applicant,
+            content: b.content,
+            description: b.description,
+            purpose: b.purpose,
+            forms: b.forms,
+            delivery: b.delivery,
+        };
+        intake::parse(&input).map_err(ApiError::Validation)
+    }
+}
+
 /// Files an application (applicant, online) or registers one (clerk, other channels).
 #[utoipa::path(tag = "cases", request_body = IntakeBody, security(("bearer" = [])),
     responses((status = 201, body = CaseView), (status = 422, body = crate::error::Problem),
@@ -62,7 +105,7 @@ pub async fn create(
     Caller(actor): Caller,
     body: ApiJson<IntakeBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = intake::create(&state, &actor, body.0).await?;
+    let view = intake::create(&state, &actor, body.0.try_into()?).await?;
     let location = format!("/api/v1/cases/{}", view.id);
     let mut res = with_etag(view, actix_web::http::StatusCode::CREATED);
     if let Ok(v) = header::HeaderValue::from_str(&location) {
@@ -323,7 +366,8 @@ pub async fn open_consultation(
 ) -> Result<HttpResponse, ApiError> {
     let version = if_match(&req)?;
     let (case, cid) =
-        actions::open_consultation(&state, &actor, id.into_inner(), version, body.0).await?;
+        actions::open_consultation(&state, &actor, id.into_inner(), version, body.0.try_into()?)
+            .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::ETAG, format!("\"{}\"", case.version)))
         .json(ConsultationCreated { id: cid, case }))
@@ -343,7 +387,8 @@ pub async fn close_consultation(
 ) -> Result<HttpResponse, ApiError> {
     let version = if_match(&req)?;
     let (id, cid) = path.into_inner();
-    let view = actions::close_consultation(&state, &actor, id, cid, version, body.0).await?;
+    let view =
+        actions::close_consultation(&state, &actor, id, cid, version, body.0.try_into()?).await?;
     Ok(with_etag(view, actix_web::http::StatusCode::OK))
 }
 
@@ -387,55 +432,6 @@ pub async fn submit(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EmptyBody {}
-
-/// `POST /api/v1/cases/{id}/review`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReviewBody {
-    /// `approve`（通过）or `return`（退回修改）.
-    pub decision: Option<ReviewDecision>,
-    /// Required (at least four characters) for a return; at most 5,000 characters.
-    #[schema(max_length = 5000)]
-    pub comments: Option<String>,
-}
-
-impl TryFrom<ReviewBody> for Review {
-    type Error = ApiError;
-
-    fn try_from(b: ReviewBody) -> Result<Self, ApiError> {
-        let mut f = Fields::default();
-        if b.decision.is_none() {
-            f.push(FieldIssue::new(
-                "decision",
-                "required",
-                "请选择审核意见：approve（通过）或 return（退回）",
-            ));
-        }
-        let comments = f.take("comments", Comments::parse(b.comments.as_deref()));
-        f.finish()?;
-        Review::new(parsed(b.decision)?, parsed(comments)?)
-            .map_err(|i| ApiError::Validation(vec![i]))
-    }
-}
-
-/// `POST /api/v1/cases/{id}/signoff`.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SignOffBody {
-    /// At most 5,000 characters.
-    #[schema(max_length = 5000)]
-    pub comments: Option<String>,
-}
-
-impl TryFrom<SignOffBody> for SignOff {
-    type Error = ApiError;
-
-    fn try_from(b: SignOffBody) -> Result<Self, ApiError> {
-        let comments =
-            Comments::parse(b.comments.as_deref()).map_err(|i| ApiError::Validation(vec![i]))?;
-        Ok(SignOff { comments })
-    }
-}
 
 action!(
     /// The legal adviser approves the draft or returns it with comments.

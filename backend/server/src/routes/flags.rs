@@ -7,9 +7,11 @@ use utoipa::IntoParams;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
+use utoipa::ToSchema;
 use yishen_app::Ctx;
 use yishen_app::services::dossier::{self as dossiers, Dossier};
-use yishen_app::services::flags::{self, DecisionBody, FlagList, FlagView};
+use yishen_app::services::flags::{self, FlagDecision, FlagList, FlagView};
+use yishen_domain::screening::ReviewDecision;
 
 /// The case's screening flags with their evidence (staff).
 #[utoipa::path(tag = "flags", params(("id" = i64, Path)), security(("bearer" = [])),
@@ -26,6 +28,32 @@ pub async fn for_case(
     ))
 }
 
+/// `POST /api/v1/flags/{id}/decision`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionBody {
+    /// `confirm` or `dismiss`.
+    #[schema(schema_with = decision_schema)]
+    pub decision: Option<ReviewDecision>,
+    /// Why (required to dismiss, at most 500 characters).
+    pub reason: Option<String>,
+}
+
+fn decision_schema() -> utoipa::openapi::Object {
+    super::code_schema(
+        ReviewDecision::ALL.iter().map(|d| d.as_str()),
+        "`confirm`（确认）or `dismiss`（排除）",
+    )
+}
+
+impl TryFrom<DecisionBody> for FlagDecision {
+    type Error = ApiError;
+
+    fn try_from(b: DecisionBody) -> Result<Self, ApiError> {
+        FlagDecision::new(b.decision, b.reason).map_err(ApiError::Validation)
+    }
+}
+
 /// Confirms or dismisses a flag, with a reason.
 #[utoipa::path(tag = "flags", params(("id" = i64, Path)), request_body = DecisionBody,
     security(("bearer" = [])),
@@ -40,7 +68,7 @@ pub async fn decide(
     body: ApiJson<DecisionBody>,
 ) -> Result<web::Json<FlagView>, ApiError> {
     Ok(web::Json(
-        flags::decide(&state, &actor, id.into_inner(), body.0).await?,
+        flags::decide(&state, &actor, id.into_inner(), body.0.try_into()?).await?,
     ))
 }
 

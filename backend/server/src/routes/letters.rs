@@ -5,9 +5,11 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
+use serde::Deserialize;
+use utoipa::ToSchema;
 use yishen_app::Ctx;
 use yishen_app::services::cases::views::CaseView;
-use yishen_app::services::letters::{self, LetterView, VerifiedLetter, VoidBody};
+use yishen_app::services::letters::{self, LetterView, VerifiedLetter, Void};
 
 /// The letters issued on a case.
 #[utoipa::path(tag = "letters", params(("id" = i64, Path)), security(("bearer" = [])),
@@ -55,6 +57,23 @@ pub async fn verify(
     ))
 }
 
+/// `POST /api/v1/letters/{id}/void`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoidBody {
+    /// Why the issued reply is void (kept with the letter and on the case), at most 500
+    /// characters.
+    pub reason: Option<String>,
+}
+
+impl TryFrom<VoidBody> for Void {
+    type Error = ApiError;
+
+    fn try_from(b: VoidBody) -> Result<Self, ApiError> {
+        Void::new(b.reason.as_deref()).map_err(ApiError::Validation)
+    }
+}
+
 /// Voids an issued reply before delivery (approver); the case returns to drafting.
 #[utoipa::path(tag = "letters", params(("id" = i64, Path)), request_body = VoidBody,
     security(("bearer" = [])),
@@ -70,7 +89,14 @@ pub async fn void(
     body: ApiJson<VoidBody>,
 ) -> Result<HttpResponse, ApiError> {
     let if_match = crate::routes::cases::if_match(&req)?;
-    let view = letters::void(&state, &actor, id.into_inner(), if_match, body.0).await?;
+    let view = letters::void(
+        &state,
+        &actor,
+        id.into_inner(),
+        if_match,
+        body.0.try_into()?,
+    )
+    .await?;
     Ok(crate::routes::cases::with_etag(
         view,
         actix_web::http::StatusCode::OK,

@@ -5,6 +5,7 @@ pub mod agencies;
 pub mod articles;
 pub mod auth;
 pub mod calendar;
+pub mod case_bodies;
 pub mod cases;
 pub mod fees;
 pub mod flags;
@@ -17,6 +18,19 @@ pub mod similar;
 pub mod stats;
 pub mod track;
 pub mod users;
+
+/// The schema of a request field whose values are one of the domain's closed sets of codes
+/// (the domain cannot derive schemas: it knows nothing of the OpenAPI document).
+pub(crate) fn code_schema(
+    values: impl IntoIterator<Item = &'static str>,
+    description: &str,
+) -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .enum_values(Some(values))
+        .description(Some(description))
+        .build()
+}
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};

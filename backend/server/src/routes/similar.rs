@@ -7,8 +7,9 @@ use utoipa::IntoParams;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
+use utoipa::ToSchema;
 use yishen_app::Ctx;
-use yishen_app::services::similar::{self, Narrowing, SearchBody, SimilarList};
+use yishen_app::services::similar::{self, Narrowing, Search, SimilarList};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -49,6 +50,37 @@ pub async fn for_case(
     }))
 }
 
+/// `POST /api/v1/similar/search`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchBody {
+    /// What to look for, at most 500 characters.
+    pub text: Option<String>,
+    /// How many (1–50, default 10).
+    pub limit: Option<usize>,
+    /// Restrict to this agency's subtree (its code).
+    pub agency: Option<String>,
+    /// First and last year of receipt.
+    pub year_from: Option<i32>,
+    pub year_to: Option<i32>,
+    /// A disposition code.
+    pub disposition: Option<String>,
+}
+
+impl TryFrom<SearchBody> for Search {
+    type Error = ApiError;
+
+    fn try_from(b: SearchBody) -> Result<Self, ApiError> {
+        let narrowing = Narrowing {
+            agency: b.agency,
+            year_from: b.year_from,
+            year_to: b.year_to,
+            disposition: b.disposition,
+        };
+        Search::new(b.text.as_deref(), b.limit, narrowing).map_err(ApiError::Validation)
+    }
+}
+
 /// Free-text search over the cases the user may see.
 #[utoipa::path(tag = "similar", request_body = SearchBody, security(("bearer" = [])),
     responses((status = 200, body = SimilarList), (status = 403, body = crate::error::Problem),
@@ -59,5 +91,7 @@ pub async fn search(
     Caller(actor): Caller,
     body: ApiJson<SearchBody>,
 ) -> Result<web::Json<SimilarList>, ApiError> {
-    Ok(web::Json(similar::search(&state, &actor, body.0).await?))
+    Ok(web::Json(
+        similar::search(&state, &actor, body.0.try_into()?).await?,
+    ))
 }

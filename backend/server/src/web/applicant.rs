@@ -12,8 +12,9 @@ use yishen_store::models::agency;
 
 use super::{Chrome, Errs, PageCtx, PageError, PageResult, Post, see_other};
 use crate::error::ApiError;
-use yishen_app::services::cases::actions::{self, CorrectionResponseBody, WithdrawBody};
-use yishen_app::services::cases::intake::{self, IntakeBody};
+use yishen_app::services::cases::actions;
+use yishen_app::services::cases::commands::{CorrectionResponse, Withdrawal};
+use yishen_app::services::cases::intake::{self, IntakeInput};
 use yishen_app::services::cases::read::{self, ClockView, QueueQuery, TrackView};
 use yishen_app::services::cases::views::{CaseSummary, CaseView};
 use yishen_app::services::letters::{self, LetterView};
@@ -244,7 +245,7 @@ impl ApplyValues {
         form: &super::Form,
         channel: String,
         received_on: Option<NaiveDate>,
-    ) -> IntakeBody {
+    ) -> IntakeInput {
         let mut forms = Vec::new();
         if form.checked("form_electronic") {
             forms.push("electronic".to_owned());
@@ -252,7 +253,7 @@ impl ApplyValues {
         if form.checked("form_paper") {
             forms.push("paper".to_owned());
         }
-        IntakeBody {
+        IntakeInput {
             agency: form.text("agency"),
             channel: Some(channel),
             received_on,
@@ -339,9 +340,13 @@ struct Applied {
 pub async fn apply(post: Post) -> PageResult {
     let Post { ctx, form } = post;
     let actor = ctx.actor_in(&[Role::Applicant])?.clone();
-    let body = ApplyValues::intake(&form, "online".into(), None);
+    let input = ApplyValues::intake(&form, "online".into(), None);
     let token = form.text("submission");
-    match intake::create_once(&ctx.state, &actor, body, token).await {
+    let filed = match intake::parse(&input) {
+        Ok(parsed) => intake::create_once(&ctx.state, &actor, parsed, token).await,
+        Err(issues) => Err(AppError::Validation(issues)),
+    };
+    match filed {
         Ok(intake::Filed::New(case)) => ctx.page(&Applied {
             l: ctx.chrome("申请已提交"),
             case,
@@ -452,11 +457,13 @@ pub async fn answer_correction(post: Post, id: actix_web::web::Path<i64>) -> Pag
     let Post { ctx, form } = post;
     let id = id.into_inner();
     let actor = ctx.actor_in(&[Role::Applicant])?.clone();
-    let body = CorrectionResponseBody {
-        content: form.text("content"),
-        on: None,
+    let result = match CorrectionResponse::new(form.text("content").as_deref(), None) {
+        Ok(response) => actions::receive_correction(&ctx.state, &actor, id, None, response)
+            .await
+            .map_err(crate::error::ApiError::from),
+        Err(issues) => Err(crate::error::ApiError::Validation(issues)),
     };
-    match actions::receive_correction(&ctx.state, &actor, id, None, body).await {
+    match result {
         Ok(_) => Ok(see_other(&format!("/my/cases/{id}"))),
         Err(e) => my_case_page(&ctx, id, Errs::from_api(e)?).await,
     }
@@ -466,11 +473,13 @@ pub async fn withdraw(post: Post, id: actix_web::web::Path<i64>) -> PageResult {
     let Post { ctx, form } = post;
     let id = id.into_inner();
     let actor = ctx.actor_in(&[Role::Applicant])?.clone();
-    let body = WithdrawBody {
-        reason: form.text("reason"),
-        on: None,
+    let result = match Withdrawal::new(form.text("reason").as_deref(), None) {
+        Ok(withdrawal) => actions::withdraw(&ctx.state, &actor, id, None, withdrawal)
+            .await
+            .map_err(crate::error::ApiError::from),
+        Err(issues) => Err(crate::error::ApiError::Validation(issues)),
     };
-    match actions::withdraw(&ctx.state, &actor, id, None, body).await {
+    match result {
         Ok(_) => Ok(see_other(&format!("/my/cases/{id}"))),
         Err(e) => my_case_page(&ctx, id, Errs::from_api(e)?).await,
     }

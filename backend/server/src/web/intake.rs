@@ -104,8 +104,14 @@ pub async fn register(post: Post) -> PageResult {
         },
     };
     let channel = form.text("channel").unwrap_or_default();
-    let body = ApplyValues::intake(&form, channel, received_on);
-    match intake::create_once(&ctx.state, &actor, body, form.text("submission")).await {
+    let input = ApplyValues::intake(&form, channel, received_on);
+    let filed = match intake::parse(&input) {
+        Ok(parsed) => {
+            intake::create_once(&ctx.state, &actor, parsed, form.text("submission")).await
+        }
+        Err(issues) => Err(AppError::Validation(issues)),
+    };
+    match filed {
         Ok(Filed::New(case)) => {
             let receipt = letters::for_case(&ctx.state, &actor, case.id)
                 .await?

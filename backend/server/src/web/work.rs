@@ -20,19 +20,23 @@ use super::applicant::{ClockWords, clock_words};
 use super::{Chrome, Errs, Form, PageCtx, PageResult, Post, see_other};
 use crate::auth::Actor;
 use crate::error::ApiError;
-use crate::routes::cases::{ReviewBody, SignOffBody};
 use yishen_app::services::articles::{self, PushedArticle};
-use yishen_app::services::cases::actions::{
-    self, CloseConsultationBody, ConfirmBody, ConsultationBody, CorrectionBody,
-    CorrectionResponseBody, ExtensionBody, FeeNoticeBody, OnBody,
+use yishen_app::services::cases::actions;
+use yishen_app::services::cases::assign::Assignment;
+use yishen_app::services::cases::commands::{
+    Confirm, Consultation, ConsultationClose, CorrectionRequest, CorrectionResponse, Extension,
+    ExtensionRefusal, ExtensionRequest, ExtensionTerms, FeeNotice, On, Review, ReviewDecision,
+    SignOff,
 };
-use yishen_app::services::cases::drafting::{self, Review, ReviewDecision, SignOff};
+use yishen_app::services::cases::drafting;
 use yishen_app::services::cases::read::{self, EventView, QueueQuery};
 use yishen_app::services::cases::views::CaseView;
-use yishen_app::services::flags::{self, DecisionBody, FlagView};
-use yishen_app::services::letters::{self, DeliveryBody, IssueBody, LetterView};
+use yishen_app::services::flags::{self, FlagDecision, FlagView};
+use yishen_app::services::letters::{self, Delivery, Issue, LetterView};
 use yishen_app::services::outcomes::{self, LitigationIn, OutcomesView, ReconsiderationIn};
 use yishen_app::services::similar::{self, Narrowing, SimilarItem};
+use yishen_domain::case::{ConsultationOpinion, DeliveryMethod, PartyKind};
+use yishen_domain::fees::FeeMode;
 
 const STAFF: [Role; 7] = Role::STAFF;
 
@@ -695,79 +699,81 @@ async fn run(
     let back = format!("/work/cases/{id}");
     match action {
         "extension-request" => {
-            let body = actions::ExtensionRequestBody {
-                working_days: form.number("working_days")?,
-                reason: form.text("reason"),
-            };
-            actions::request_extension(s, actor, id, version, body).await?;
+            let terms =
+                ExtensionTerms::new(form.number("working_days")?, form.text("reason").as_deref())
+                    .map_err(ApiError::Validation)?;
+            actions::request_extension(s, actor, id, version, ExtensionRequest { terms }).await?;
         }
         "extension-refusal" => {
-            let body = actions::ExtensionRefusalBody {
-                reason: form.text("reason"),
-            };
-            actions::refuse_extension(s, actor, id, version, body).await?;
+            let refusal = ExtensionRefusal::new(form.text("reason").as_deref())
+                .map_err(ApiError::Validation)?;
+            actions::refuse_extension(s, actor, id, version, refusal).await?;
         }
         "assign" => {
-            let body = yishen_app::services::cases::assign::AssignBody {
-                user_id: form.number("user_id")?,
-            };
-            yishen_app::services::cases::assign::assign(s, actor, id, version, body).await?;
+            let assignment =
+                Assignment::new(form.number("user_id")?).map_err(ApiError::Validation)?;
+            yishen_app::services::cases::assign::assign(s, actor, id, version, assignment).await?;
         }
         "confirm" => {
-            let body = ConfirmBody {
+            let confirm = Confirm {
                 received_on: form.date("received_on")?,
             };
-            actions::confirm(s, actor, id, version, body).await?;
+            actions::confirm(s, actor, id, version, confirm).await?;
         }
         "corrections" => {
-            let body = CorrectionBody {
-                items: Some(form.lines("items")),
-                due_in_working_days: form.number("due_in_working_days")?,
-                on: form.date("on")?,
-                late_reason: form.text("late_reason"),
-            };
-            actions::request_correction(s, actor, id, version, body).await?;
+            let request = CorrectionRequest::new(
+                form.lines("items"),
+                form.number("due_in_working_days")?,
+                form.date("on")?,
+                form.text("late_reason").as_deref(),
+            )
+            .map_err(ApiError::Validation)?;
+            actions::request_correction(s, actor, id, version, request).await?;
         }
         "corrections-response" => {
-            let body = CorrectionResponseBody {
-                content: form.text("content"),
-                on: form.date("on")?,
-            };
-            actions::receive_correction(s, actor, id, version, body).await?;
+            let response =
+                CorrectionResponse::new(form.text("content").as_deref(), form.date("on")?)
+                    .map_err(ApiError::Validation)?;
+            actions::receive_correction(s, actor, id, version, response).await?;
         }
         "consultations" => {
-            let body = ConsultationBody {
-                party_kind: form.text("party_kind"),
-                party_name: form.text("party_name"),
-                on: form.date("on")?,
-                info_description: form.text("info_description"),
-                interest: form.text("interest"),
-            };
-            actions::open_consultation(s, actor, id, version, body).await?;
+            let consultation = Consultation::new(
+                form.text("party_kind").and_then(|k| PartyKind::parse(&k)),
+                form.text("party_name").as_deref(),
+                form.date("on")?,
+                form.text("info_description").as_deref(),
+                form.text("interest").as_deref(),
+            )
+            .map_err(ApiError::Validation)?;
+            actions::open_consultation(s, actor, id, version, consultation).await?;
         }
         "extension" => {
-            let body = ExtensionBody {
-                working_days: form.number("working_days")?,
-                reason: form.text("reason"),
+            let extension = Extension {
+                terms: ExtensionTerms::new(
+                    form.number("working_days")?,
+                    form.text("reason").as_deref(),
+                )
+                .map_err(ApiError::Validation)?,
                 on: form.date("on")?,
             };
-            actions::extend(s, actor, id, version, body).await?;
+            actions::extend(s, actor, id, version, extension).await?;
         }
         "fee-notice" => {
-            let body = FeeNoticeBody {
-                mode: form.text("mode"),
-                pages: form.number("pages")?,
-                on: form.date("on")?,
-                reasons: form.text("reasons"),
-                payment_method: form.text("payment_method"),
-            };
-            actions::notice_fee(s, actor, id, version, body).await?;
+            let notice = FeeNotice::new(
+                form.text("mode").and_then(|m| FeeMode::parse(&m)),
+                form.number("pages")?,
+                form.date("on")?,
+                form.text("reasons"),
+                form.text("payment_method"),
+            )
+            .map_err(ApiError::Validation)?;
+            actions::notice_fee(s, actor, id, version, notice).await?;
         }
         "fee-payment" => {
-            let body = OnBody {
+            let payment = On {
                 on: form.date("on")?,
             };
-            actions::record_payment(s, actor, id, version, body).await?;
+            actions::record_payment(s, actor, id, version, payment).await?;
         }
         "draft" => {
             drafting::save(s, actor, id, version, draft_input(form)).await?;
@@ -777,46 +783,48 @@ async fn run(
             drafting::submit(s, actor, id, version).await?;
         }
         "review" => {
-            let body = ReviewBody {
-                decision: form
-                    .text("decision")
+            let review = Review::new(
+                form.text("decision")
                     .and_then(|d| ReviewDecision::parse(&d)),
-                comments: form.text("comments"),
-            };
-            drafting::review(s, actor, id, version, Review::try_from(body)?).await?;
+                form.text("comments").as_deref(),
+            )
+            .map_err(ApiError::Validation)?;
+            drafting::review(s, actor, id, version, review).await?;
         }
         "signoff" => {
-            let body = SignOffBody {
-                comments: form.text("comments"),
-            };
-            drafting::sign_off(s, actor, id, version, SignOff::try_from(body)?).await?;
+            let sign_off =
+                SignOff::new(form.text("comments").as_deref()).map_err(ApiError::Validation)?;
+            drafting::sign_off(s, actor, id, version, sign_off).await?;
         }
         "issue" => {
-            let body = IssueBody {
+            let body = Issue {
                 on: form.date("on")?,
             };
             letters::issue(s, actor, id, version, body).await?;
         }
         "delivery" => {
-            let body = DeliveryBody {
-                method: form.text("method"),
-                on: form.date("on")?,
-                tracking_no: form.text("tracking_no"),
-            };
+            let body = Delivery::new(
+                form.text("method").and_then(|m| DeliveryMethod::parse(&m)),
+                form.date("on")?,
+                form.text("tracking_no").as_deref(),
+            )
+            .map_err(ApiError::Validation)?;
             letters::deliver(s, actor, id, version, body).await?;
         }
         "flag" => {
             let flag_id = form
                 .number::<i64>("flag_id")?
                 .ok_or(ApiError::NotFound("提示"))?;
-            let body = DecisionBody {
-                decision: form.text("decision"),
-                reason: form.text("reason"),
-            };
+            let body = FlagDecision::new(
+                form.text("decision")
+                    .and_then(|d| yishen_domain::screening::ReviewDecision::parse(&d)),
+                form.text("reason"),
+            )
+            .map_err(ApiError::Validation)?;
             flags::decide(s, actor, flag_id, body).await?;
         }
         "article35-reasons" => {
-            let body = yishen_app::services::cases::article35::ReasonsRequestBody {
+            let body = yishen_app::services::cases::article35::ReasonsRequest {
                 reasons: form.text("reasons"),
                 deadline: form.date("deadline")?,
                 on: form.date("on")?,
@@ -833,8 +841,10 @@ async fn run(
                 }
             });
             let later = form.text("outcome").as_deref() == Some("later_deadline");
-            let body = yishen_app::services::cases::article35::Article35DecisionBody {
-                outcome: form.text("outcome"),
+            let body = yishen_app::services::cases::article35::Article35Decision {
+                outcome: form
+                    .text("outcome")
+                    .and_then(|o| yishen_domain::case::Article35Outcome::parse(&o)),
                 applicant_reasons: form.text("applicant_reasons"),
                 consultation,
                 due_on: if later { form.date("due_on")? } else { None },
@@ -939,12 +949,14 @@ pub async fn close_consultation(post: Post, path: Path<(i64, i64)>) -> PageResul
     let (id, cid) = path.into_inner();
     let actor = ctx.actor_in(&STAFF)?.clone();
     let result = async {
-        let body = CloseConsultationBody {
-            opinion: form.text("opinion"),
-            note: form.text("note"),
-            on: form.date("on")?,
-        };
-        actions::close_consultation(&ctx.state, &actor, id, cid, form.number("version")?, body)
+        let close = ConsultationClose::new(
+            form.text("opinion")
+                .and_then(|o| ConsultationOpinion::parse(&o)),
+            form.text("note").as_deref(),
+            form.date("on")?,
+        )
+        .map_err(ApiError::Validation)?;
+        actions::close_consultation(&ctx.state, &actor, id, cid, form.number("version")?, close)
             .await
             .map_err(ApiError::from)
     }

@@ -3,10 +3,9 @@
 //! events from the loaded case and hands them to [`super::act`].
 
 use chrono::{Datelike, NaiveDate};
-use serde::Deserialize;
 use yishen_domain::Disposition;
 use yishen_domain::case::{Action, CaseEvent, ConsultationOpinion, PartyKind, checks};
-use yishen_domain::clock::{self, CONSULTATION_WINDOW, FEE_PAYMENT_WINDOW, MAX_EXTENSION};
+use yishen_domain::clock::{self, CONSULTATION_WINDOW, FEE_PAYMENT_WINDOW};
 use yishen_domain::fees::{self, FeeMode};
 use yishen_store::models::case::{self as case_store, CaseChanges};
 use yishen_store::models::consultation;
@@ -16,40 +15,16 @@ use std::collections::BTreeMap;
 use yishen_domain::clock::REPLY_LIMIT;
 use yishen_letters::LetterKind;
 
+use super::commands::{
+    Confirm, Consultation, ConsultationClose, CorrectionRequest, CorrectionResponse, Extension,
+    ExtensionRefusal, ExtensionRequest, ExtensionTerms, FeeNotice, On, Withdrawal,
+};
 use super::views::CaseView;
 use super::{Step, act, is_applicant};
 use crate::auth::Actor;
 use crate::ctx::Ctx;
-use crate::error::{AppError, FieldIssue};
+use crate::error::AppError;
 use crate::services::issuing as letters;
-
-const ITEM_MAX: usize = 500;
-const REASON_MIN: usize = 4;
-const REASON_MAX: usize = 1000;
-const PARTY_MAX: usize = 100;
-const MAX_PAGES: u32 = 1_000_000;
-
-pub(super) fn text(
-    field: &str,
-    v: Option<&str>,
-    min: usize,
-    max: usize,
-    what: &str,
-) -> Result<String, AppError> {
-    let s = v.map(str::trim).unwrap_or("");
-    let n = s.chars().count();
-    if n == 0 {
-        return Err(AppError::field(field, "required", format!("请填写{what}")));
-    }
-    if n < min || n > max {
-        return Err(AppError::field(
-            field,
-            "length",
-            format!("长度须在{min}至{max}个字符之间（现为{n}个）"),
-        ));
-    }
-    Ok(s.to_owned())
-}
 
 /// The date of an act: given (paper events recorded afterwards) or today; never in the future.
 pub(super) fn on_or_today(today: NaiveDate, on: Option<NaiveDate>) -> Result<NaiveDate, AppError> {
@@ -158,21 +133,13 @@ pub(super) fn receipt(
     )
 }
 
-#[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ConfirmBody {
-    /// The day the agency and the applicant confirmed the application (条例31(三)).
-    pub received_on: Option<NaiveDate>,
-}
-
 /// A clerk confirms an online application; the clock starts from `received_on`.
 pub async fn confirm(
     state: &Ctx,
     actor: &Actor,
     id: i64,
     if_match: Option<i64>,
-    body: ConfirmBody,
+    body: Confirm,
 ) -> Result<CaseView, AppError> {
     let received_on = on_field(state.today(), "received_on", body.received_on)?;
     let templates = state.templates.clone();
@@ -197,59 +164,18 @@ pub async fn confirm(
     .await
 }
 
-#[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct CorrectionBody {
-    /// What must be corrected, one item per entry.
-    pub items: Option<Vec<String>>,
-    /// The applicant's period in working days (default: the agency's setting, 15).
-    pub due_in_working_days: Option<u32>,
-    pub on: Option<NaiveDate>,
-    /// Required when the notice goes out more than 7 working days after receipt (条例30).
-    pub late_reason: Option<String>,
-}
-
 /// The one-time 补正 notice (条例30): the clock stops until the corrected application arrives.
 pub async fn request_correction(
     state: &Ctx,
     actor: &Actor,
     id: i64,
     if_match: Option<i64>,
-    body: CorrectionBody,
+    body: CorrectionRequest,
 ) -> Result<CaseView, AppError> {
-    let items: Vec<String> = body
-        .items
-        .unwrap_or_default()
-        .into_iter()
-        .map(|i| i.trim().to_owned())
-        .filter(|i| !i.is_empty())
-        .collect();
-    if items.is_empty() {
-        return Err(AppError::field(
-            "items",
-            "required",
-            "请逐项写明需要补正的事项（条例第三十条：一次性告知）",
-        ));
-    }
-    let mut bad = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        if item.chars().count() > ITEM_MAX {
-            bad.push(FieldIssue::new(
-                format!("items[{i}]"),
-                "length",
-                format!("每项不超过{ITEM_MAX}个字符"),
-            ));
-        }
-    }
-    if !bad.is_empty() {
-        return Err(AppError::Validation(bad));
-    }
     let on = on_or_today(state.today(), body.on)?;
-    let late_reason = body
-        .late_reason
-        .map(|r| r.trim().to_owned())
-        .filter(|r| !r.is_empty());
+    let CorrectionRequest {
+        items, late_reason, ..
+    } = body.clone();
     let period_asked = body.due_in_working_days;
     let templates = state.templates.clone();
     act(state, actor, id, if_match, Action::RequestCorrection, move |conn, loaded, actor| {
@@ -312,27 +238,16 @@ pub async fn request_correction(
     .await
 }
 
-#[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct CorrectionResponseBody {
-    /// The corrected request (申请内容), 10–5000 characters.
-    pub content: Option<String>,
-    pub on: Option<NaiveDate>,
-}
-
 /// The corrected application arrived on `on`: the count restarts from that day (条例30).
 pub async fn receive_correction(
     state: &Ctx,
     actor: &Actor,
     id: i64,
     if_match: Option<i64>,
-    body: CorrectionResponseBody,
+    body: CorrectionResponse,
 ) -> Result<CaseView, AppError> {
-    let content =
-        yishen_domain::case::RequestText::parse(body.content.as_deref().unwrap_or(""), "content")
-            .map_err(|i| AppError::Validation(vec![super::intake::issue(i)]))?;
-    let on = applicant_on(state.today(), actor, body.on)?;
+    let CorrectionResponse { content, on } = body;
+    let on = applicant_on(state.today(), actor, on)?;
     act(
         state,
         actor,
@@ -359,20 +274,6 @@ pub async fn receive_correction(
     .await
 }
 
-#[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ConsultationBody {
-    /// `third_party` (条例32) or `agency` (条例34).
-    pub party_kind: Option<String>,
-    pub party_name: Option<String>,
-    pub on: Option<NaiveDate>,
-    /// What information the letter asks about (default: 政府信息).
-    pub info_description: Option<String>,
-    /// Third parties: which interest may be harmed, e.g. 商业秘密 or 个人隐私 (default: 合法权益).
-    pub interest: Option<String>,
-}
-
 /// Opens a consultation; the working days after `on` are excluded until it closes (条例33).
 /// Returns the case and the new consultation's id.
 pub async fn open_consultation(
@@ -380,42 +281,16 @@ pub async fn open_consultation(
     actor: &Actor,
     id: i64,
     if_match: Option<i64>,
-    body: ConsultationBody,
+    body: Consultation,
 ) -> Result<(CaseView, i64), AppError> {
-    let kind = match body.party_kind.as_deref() {
-        None => {
-            return Err(AppError::field(
-                "party_kind",
-                "required",
-                "请选择征求意见的对象类型",
-            ));
-        }
-        Some(k) => PartyKind::parse(k).ok_or_else(|| {
-            AppError::field(
-                "party_kind",
-                "unknown_value",
-                format!("对象类型无效，可选：{}", PartyKind::codes()),
-            )
-        })?,
-    };
-    let name = text(
-        "party_name",
-        body.party_name.as_deref(),
-        2,
-        PARTY_MAX,
-        "被征求意见的第三方或机关名称",
-    )?;
-    let on = on_or_today(state.today(), body.on)?;
-    let info = body
-        .info_description
-        .map(|t| t.trim().to_owned())
-        .filter(|t| !t.is_empty())
-        .unwrap_or_else(|| "政府信息".to_owned());
-    let interest = body
-        .interest
-        .map(|t| t.trim().to_owned())
-        .filter(|t| !t.is_empty())
-        .unwrap_or_else(|| "合法权益".to_owned());
+    let Consultation {
+        party_kind: kind,
+        party_name: name,
+        on,
+        info_description: info,
+        interest,
+    } = body;
+    let on = on_or_today(state.today(), on)?;
     let templates = state.templates.clone();
     let view = act(
         state,
@@ -473,16 +348,6 @@ pub async fn open_consultation(
     Ok((view, cid))
 }
 
-#[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct CloseConsultationBody {
-    /// `agree`, `object` or `no_reply`.
-    pub opinion: Option<String>,
-    pub note: Option<String>,
-    pub on: Option<NaiveDate>,
-}
-
 /// Closes a consultation: the excluded span ends on `on` (inclusive).
 pub async fn close_consultation(
     state: &Ctx,
@@ -490,39 +355,10 @@ pub async fn close_consultation(
     id: i64,
     cid: i64,
     if_match: Option<i64>,
-    body: CloseConsultationBody,
+    body: ConsultationClose,
 ) -> Result<CaseView, AppError> {
-    let opinion = match body.opinion.as_deref() {
-        None => {
-            return Err(AppError::field(
-                "opinion",
-                "required",
-                "请选择被征求意见方的意见",
-            ));
-        }
-        Some(o) => ConsultationOpinion::parse(o).ok_or_else(|| {
-            AppError::field(
-                "opinion",
-                "unknown_value",
-                format!("意见无效，可选：{}", ConsultationOpinion::codes()),
-            )
-        })?,
-    };
-    let note = body
-        .note
-        .map(|n| n.trim().to_owned())
-        .filter(|n| !n.is_empty());
-    if note
-        .as_ref()
-        .is_some_and(|n| n.chars().count() > REASON_MAX)
-    {
-        return Err(AppError::field(
-            "note",
-            "length",
-            format!("不超过{REASON_MAX}个字符"),
-        ));
-    }
-    let on = on_or_today(state.today(), body.on)?;
+    let ConsultationClose { opinion, note, on } = body;
+    let on = on_or_today(state.today(), on)?;
     act(
         state,
         actor,
@@ -570,46 +406,6 @@ pub async fn close_consultation(
     .await
 }
 
-#[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ExtensionBody {
-    pub working_days: Option<u32>,
-    pub reason: Option<String>,
-    pub on: Option<NaiveDate>,
-}
-
-#[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ExtensionRequestBody {
-    pub working_days: Option<u32>,
-    pub reason: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ExtensionRefusalBody {
-    /// Why the approver does not agree (kept on the case, internal).
-    pub reason: Option<String>,
-}
-
-/// The days (at most 20, 条例33第二款) and the reason of an extension asked for or granted.
-fn extension_terms(days: Option<u32>, reason: Option<&str>) -> Result<(u32, String), AppError> {
-    let days =
-        days.ok_or_else(|| AppError::field("working_days", "required", "请填写延长的工作日数"))?;
-    if days == 0 || days > MAX_EXTENSION {
-        return Err(AppError::field(
-            "working_days",
-            "out_of_range",
-            format!("延长的期限最长不得超过{MAX_EXTENSION}个工作日（条例第三十三条第二款）"),
-        ));
-    }
-    let reason = text("reason", reason, REASON_MIN, REASON_MAX, "延期理由")?;
-    Ok((days, reason))
-}
-
 /// The handler asks the approver for the extension (条例33: the head of the office decides);
 /// the request is internal until granted.
 pub async fn request_extension(
@@ -617,9 +413,12 @@ pub async fn request_extension(
     actor: &Actor,
     id: i64,
     if_match: Option<i64>,
-    body: ExtensionRequestBody,
+    body: ExtensionRequest,
 ) -> Result<CaseView, AppError> {
-    let (days, reason) = extension_terms(body.working_days, body.reason.as_deref())?;
+    let ExtensionTerms {
+        working_days: days,
+        reason,
+    } = body.terms;
     let on = state.today();
     act(
         state,
@@ -651,15 +450,9 @@ pub async fn refuse_extension(
     actor: &Actor,
     id: i64,
     if_match: Option<i64>,
-    body: ExtensionRefusalBody,
+    body: ExtensionRefusal,
 ) -> Result<CaseView, AppError> {
-    let reason = text(
-        "reason",
-        body.reason.as_deref(),
-        2,
-        REASON_MAX,
-        "不同意延期的理由",
-    )?;
+    let reason = body.reason;
     let on = state.today();
     act(
         state,
@@ -685,9 +478,12 @@ pub async fn extend(
     actor: &Actor,
     id: i64,
     if_match: Option<i64>,
-    body: ExtensionBody,
+    body: Extension,
 ) -> Result<CaseView, AppError> {
-    let (days, reason) = extension_terms(body.working_days, body.reason.as_deref())?;
+    let ExtensionTerms {
+        working_days: days,
+        reason,
+    } = body.terms;
     let on = on_or_today(state.today(), body.on)?;
     let templates = state.templates.clone();
     act(
@@ -734,22 +530,6 @@ pub async fn extend(
     .await
 }
 
-#[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct FeeNoticeBody {
-    /// `per_application` (按件) or `per_page` (按量): one method per application.
-    pub mode: Option<String>,
-    /// Pages, for `per_page`.
-    pub pages: Option<u32>,
-    pub on: Option<NaiveDate>,
-    /// Why a fee is charged at all (条例42: the number or frequency clearly beyond a
-    /// reasonable range); printed in the notice.
-    pub reasons: Option<String>,
-    /// How and where to pay, as the notice prints it.
-    pub payment_method: Option<String>,
-}
-
 /// The fee notice (信息处理费): the payment window opens and, by the agency's setting, the
 /// days until payment leave the clock.
 pub async fn notice_fee(
@@ -757,40 +537,9 @@ pub async fn notice_fee(
     actor: &Actor,
     id: i64,
     if_match: Option<i64>,
-    body: FeeNoticeBody,
+    body: FeeNotice,
 ) -> Result<CaseView, AppError> {
-    let mode = match body.mode.as_deref() {
-        Some("per_application") => FeeMode::PerApplication,
-        Some("per_page") => FeeMode::PerPage,
-        None => return Err(AppError::field("mode", "required", "请选择计费方式")),
-        Some(_) => {
-            return Err(AppError::field(
-                "mode",
-                "unknown_value",
-                "计费方式无效，可选：per_application（按件）、per_page（按量）",
-            ));
-        }
-    };
-    let pages = match (mode, body.pages) {
-        (FeeMode::PerPage, None) => {
-            return Err(AppError::field("pages", "required", "按量计收时请填写页数"));
-        }
-        (FeeMode::PerPage, Some(p)) if p == 0 || p > MAX_PAGES => {
-            return Err(AppError::field(
-                "pages",
-                "out_of_range",
-                format!("页数须在1至{MAX_PAGES}之间"),
-            ));
-        }
-        (FeeMode::PerApplication, Some(_)) => {
-            return Err(AppError::field(
-                "pages",
-                "not_allowed",
-                "按件计收时不填页数：同一申请不能同时按件和按量计收（《政府信息公开信息处理费管理办法》第三条）",
-            ));
-        }
-        (_, p) => p,
-    };
+    let (mode, pages) = (body.mode, body.pages);
     let on = on_or_today(state.today(), body.on)?;
     // The handler's finding, after a lead-in; none given, the notice states the finding of
     // 条例第四十二条 alone (its sentence already says the volume exceeds a reasonable range).
@@ -876,20 +625,13 @@ pub async fn notice_fee(
     .await
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct OnBody {
-    pub on: Option<NaiveDate>,
-}
-
 /// Records the payment: the fee span ends on `on` (inclusive).
 pub async fn record_payment(
     state: &Ctx,
     actor: &Actor,
     id: i64,
     if_match: Option<i64>,
-    body: OnBody,
+    body: On,
 ) -> Result<CaseView, AppError> {
     let on = on_or_today(state.today(), body.on)?;
     act(
@@ -912,37 +654,16 @@ pub async fn record_payment(
     .await
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct WithdrawBody {
-    pub reason: Option<String>,
-    pub on: Option<NaiveDate>,
-}
-
 /// The applicant withdraws (online, or on paper recorded by a clerk). Counted under （六）3.
 pub async fn withdraw(
     state: &Ctx,
     actor: &Actor,
     id: i64,
     if_match: Option<i64>,
-    body: WithdrawBody,
+    body: Withdrawal,
 ) -> Result<CaseView, AppError> {
     let on = applicant_on(state.today(), actor, body.on)?;
-    let reason = body
-        .reason
-        .map(|r| r.trim().to_owned())
-        .filter(|r| !r.is_empty());
-    if reason
-        .as_ref()
-        .is_some_and(|r| r.chars().count() > REASON_MAX)
-    {
-        return Err(AppError::field(
-            "reason",
-            "length",
-            format!("不超过{REASON_MAX}个字符"),
-        ));
-    }
+    let reason = body.reason;
     act(
         state,
         actor,

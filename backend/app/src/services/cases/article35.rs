@@ -10,14 +10,13 @@
 //! check `article35_steps_missing` holds it until the decision is recorded).
 
 use chrono::NaiveDate;
-use serde::Deserialize;
 use yishen_domain::case::{Action, Article35Outcome, CaseEvent, JointConsultation, checks};
 use yishen_domain::screening::{FlagKind, FlagStatus, offers_article_35};
 use yishen_letters::LetterKind;
 use yishen_store::models::case::CaseChanges;
 use yishen_store::models::flag as flag_store;
 
-use super::actions::{cal_err, notice, on_or_today, text};
+use super::actions::{cal_err, notice, on_or_today};
 use super::views::CaseView;
 use super::{Step, act};
 use crate::auth::Actor;
@@ -25,15 +24,25 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::services::issuing as letters;
 
+/// A required text within its limits, or the field's problem.
+fn text(
+    field: &str,
+    v: Option<&str>,
+    min: usize,
+    max: usize,
+    what: &str,
+) -> Result<String, AppError> {
+    super::commands::text(field, v, min, max, what).map_err(|i| AppError::Validation(vec![i]))
+}
+
 const REASONS_MIN: usize = 4;
 const REASONS_MAX: usize = 1000;
 const PARTICIPANTS_MAX: usize = 500;
 const MINUTES_MAX: usize = 5000;
 
-#[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ReasonsRequestBody {
+/// 条例35 step one as the action takes it; checked against the case and today there.
+#[derive(Debug, Clone, Default)]
+pub struct ReasonsRequest {
     /// The counts as the notice states them, as a clause without a final 。
     /// ("您于2026年1月至3月内累计向本机关提出政府信息公开申请120件").
     pub reasons: Option<String>,
@@ -63,7 +72,7 @@ pub async fn request_reasons(
     actor: &Actor,
     id: i64,
     if_match: Option<i64>,
-    body: ReasonsRequestBody,
+    body: ReasonsRequest,
 ) -> Result<CaseView, AppError> {
     let reasons = text(
         "reasons",
@@ -125,9 +134,8 @@ pub async fn request_reasons(
     .await
 }
 
-#[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
+/// The 联合会商 that decided, as given.
+#[derive(Debug, Clone, Default)]
 pub struct ConsultationRecord {
     pub held_on: Option<NaiveDate>,
     /// Who took part (departments, names, experts).
@@ -135,12 +143,11 @@ pub struct ConsultationRecord {
     pub minutes: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Article35DecisionBody {
-    /// `not_processed` (理由不合理或逾期未说明，不予处理) or `later_deadline` (理由合理，延迟答复).
-    pub outcome: Option<String>,
+/// 条例35 step two as the action takes it; checked against the case and today there.
+#[derive(Debug, Clone, Default)]
+pub struct Article35Decision {
+    /// 不予处理 (理由不合理或逾期未说明) or a later deadline (理由合理，延迟答复).
+    pub outcome: Option<Article35Outcome>,
     /// The applicant's reasons as received; leave out when none came by the deadline.
     pub applicant_reasons: Option<String>,
     /// The 联合会商 that decided, when one was held (legal.md §6.3).
@@ -195,18 +202,11 @@ pub async fn decide(
     actor: &Actor,
     id: i64,
     if_match: Option<i64>,
-    body: Article35DecisionBody,
+    body: Article35Decision,
 ) -> Result<CaseView, AppError> {
-    let outcome = match body.outcome.as_deref() {
-        None => return Err(AppError::field("outcome", "required", "请选择处理决定")),
-        Some(s) => Article35Outcome::parse(s).ok_or_else(|| {
-            AppError::field(
-                "outcome",
-                "unknown_value",
-                "处理决定无效，可选：not_processed、later_deadline",
-            )
-        })?,
-    };
+    let outcome = body
+        .outcome
+        .ok_or_else(|| AppError::field("outcome", "required", "请选择处理决定"))?;
     let applicant_reasons = match body.applicant_reasons.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(_) => Some(text(

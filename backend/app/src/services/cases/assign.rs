@@ -3,7 +3,6 @@
 //! (the applicant is not told who handles their case); the snapshot's `assignee_id` is what the
 //! handler's queue opens on.
 
-use serde::Deserialize;
 use yishen_domain::Role;
 use yishen_domain::case::{Action, CaseEvent};
 use yishen_store::models::case::CaseChanges;
@@ -13,14 +12,21 @@ use super::views::CaseView;
 use super::{Step, act};
 use crate::auth::Actor;
 use crate::ctx::Ctx;
-use crate::error::AppError;
+use crate::error::{AppError, FieldIssue};
 
-#[derive(Debug, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct AssignBody {
-    /// The handler's account id.
-    pub user_id: Option<i64>,
+/// Naming the handler responsible for a case.
+#[derive(Debug, Clone)]
+pub struct Assignment {
+    user_id: i64,
+}
+
+impl Assignment {
+    /// `user_id`: the handler's account id.
+    pub fn new(user_id: Option<i64>) -> Result<Self, Vec<FieldIssue>> {
+        let user_id =
+            user_id.ok_or_else(|| vec![FieldIssue::new("user_id", "required", "请选择承办人")])?;
+        Ok(Self { user_id })
+    }
 }
 
 /// An active handler of the case's agency, or a 422 naming `user_id`.
@@ -41,11 +47,9 @@ pub async fn assign(
     actor: &Actor,
     id: i64,
     if_match: Option<i64>,
-    body: AssignBody,
+    body: Assignment,
 ) -> Result<CaseView, AppError> {
-    let user_id = body
-        .user_id
-        .ok_or_else(|| AppError::field("user_id", "required", "请选择承办人"))?;
+    let user_id = body.user_id;
     let on = state.today();
     act(
         state,

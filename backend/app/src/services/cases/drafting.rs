@@ -2,18 +2,19 @@
 //! findings; submission to legal review is refused while a blocking finding stands; the legal
 //! adviser approves or returns it with comments, which stay on the case as events.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use yishen_domain::case::{Action, CaseEvent, TrackingNo, checks};
 use yishen_domain::draft::{CaseFacts, Draft, DraftInput, Finding, Severity, prereview};
 use yishen_store::DbConn;
 use yishen_store::models::case::{self as case_store, CaseChanges};
 use yishen_store::models::{agency, consultation, draft as draft_store};
 
+use super::commands::{Review, ReviewDecision, SignOff};
 use super::views::CaseView;
 use super::{Loaded, Step, act};
 use crate::auth::Actor;
 use crate::ctx::Ctx;
-use crate::error::{AppError, FieldIssue};
+use crate::error::AppError;
 
 /// The facts of the case that pre-review checks a draft against.
 fn facts(conn: &mut DbConn, loaded: &Loaded, draft: &Draft) -> Result<CaseFacts, AppError> {
@@ -227,79 +228,6 @@ pub async fn submit(
     .await
 }
 
-/// The legal adviser's decision on a draft (合法性审查).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewDecision {
-    /// 通过
-    Approve,
-    /// 退回修改
-    Return,
-}
-
-impl ReviewDecision {
-    /// From a form's value (`approve`, `return`).
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim() {
-            "approve" => Some(Self::Approve),
-            "return" => Some(Self::Return),
-            _ => None,
-        }
-    }
-}
-
-/// Comments of a review or a sign-off: trimmed, at most [`Comments::MAX`] characters.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Comments(String);
-
-impl Comments {
-    pub const MAX: usize = 5000;
-
-    /// Parses field `comments`; absent or blank is empty.
-    pub fn parse(raw: Option<&str>) -> Result<Self, FieldIssue> {
-        let c = raw.map(str::trim).unwrap_or_default();
-        if c.chars().count() > Self::MAX {
-            return Err(FieldIssue::new(
-                "comments",
-                "length",
-                format!("不超过{}个字符", Self::MAX),
-            ));
-        }
-        Ok(Self(c.to_owned()))
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-/// A review as the service takes it: a return always says why.
-#[derive(Debug, Clone)]
-pub struct Review {
-    decision: ReviewDecision,
-    comments: Comments,
-}
-
-impl Review {
-    /// A return needs comments of at least four characters: the handler must learn what to
-    /// change.
-    pub fn new(decision: ReviewDecision, comments: Comments) -> Result<Self, FieldIssue> {
-        if decision == ReviewDecision::Return && comments.0.chars().count() < 4 {
-            return Err(FieldIssue::new(
-                "comments",
-                "required",
-                "退回修改须写明审核意见",
-            ));
-        }
-        Ok(Self { decision, comments })
-    }
-}
-
 /// The legal adviser's decision (合法性审查).
 pub async fn review(
     state: &Ctx,
@@ -309,7 +237,7 @@ pub async fn review(
     review: Review,
 ) -> Result<CaseView, AppError> {
     let approved = review.decision == ReviewDecision::Approve;
-    let comments = review.comments.into_inner();
+    let comments = review.comments;
     let action = if approved {
         Action::Approve
     } else {
@@ -324,12 +252,6 @@ pub async fn review(
     .await
 }
 
-/// An approver's sign-off (签发) as the service takes it, with optional comments.
-#[derive(Debug, Clone, Default)]
-pub struct SignOff {
-    pub comments: Comments,
-}
-
 /// The approver signs an approved reply off, where the agency requires it.
 pub async fn sign_off(
     state: &Ctx,
@@ -338,9 +260,7 @@ pub async fn sign_off(
     if_match: Option<i64>,
     sign_off: SignOff,
 ) -> Result<CaseView, AppError> {
-    let comments = Some(sign_off.comments)
-        .filter(|c| !c.is_empty())
-        .map(Comments::into_inner);
+    let comments = sign_off.comments;
     act(
         state,
         actor,

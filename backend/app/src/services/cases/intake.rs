@@ -3,7 +3,6 @@
 //! applications.
 
 use chrono::{Datelike, NaiveDate};
-use serde::Deserialize;
 use yishen_domain::case::intake::{self, optional_text};
 use yishen_domain::case::{
     Applicant, ApplicantInput, CaseEvent, Channel, DeliveryPreference, FormPreference,
@@ -22,17 +21,15 @@ use crate::error::{AppError, FieldIssue};
 use crate::pii::Pii;
 use crate::policy;
 
-/// `POST /api/v1/cases` (CONTRACT.md "Case").
-#[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct IntakeBody {
+/// An application as typed (CONTRACT.md "Case"): what the API's body, a form and an import
+/// line carry, before [`parse`] makes a [`ParsedIntake`] of it.
+#[derive(Debug, Clone, Default)]
+pub struct IntakeInput {
     /// Code of the agency applied to.
     pub agency: Option<String>,
     pub channel: Option<String>,
     /// Clerk registrations only: the receipt date 条例31 gives for the channel.
     pub received_on: Option<NaiveDate>,
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub applicant: Option<ApplicantInput>,
     /// The information sought (申请内容), 10–5000 characters.
     pub content: Option<String>,
@@ -66,7 +63,7 @@ fn required(field: &str, what: &str) -> FieldIssue {
 
 /// Parses an intake, collecting every problem. `received_on` rules are the caller's: they
 /// depend on who registers the application.
-pub fn parse(body: &IntakeBody) -> Result<ParsedIntake, Vec<FieldIssue>> {
+pub fn parse(body: &IntakeInput) -> Result<ParsedIntake, Vec<FieldIssue>> {
     let mut issues = Vec::new();
     let agency = match body
         .agency
@@ -339,8 +336,12 @@ pub enum Filed {
 }
 
 /// Files or registers an application.
-pub async fn create(state: &Ctx, actor: &Actor, body: IntakeBody) -> Result<CaseView, AppError> {
-    match create_once(state, actor, body, None).await? {
+pub async fn create(
+    state: &Ctx,
+    actor: &Actor,
+    intake: ParsedIntake,
+) -> Result<CaseView, AppError> {
+    match create_once(state, actor, intake, None).await? {
         Filed::New(view) => Ok(view),
         Filed::Again(id) => Err(AppError::Internal(anyhow::anyhow!(
             "case {id} found again without a submission token"
@@ -353,7 +354,7 @@ pub async fn create(state: &Ctx, actor: &Actor, body: IntakeBody) -> Result<Case
 pub async fn create_once(
     state: &Ctx,
     actor: &Actor,
-    body: IntakeBody,
+    intake: ParsedIntake,
     token: Option<String>,
 ) -> Result<Filed, AppError> {
     if let Some(t) = token.clone() {
@@ -370,7 +371,6 @@ pub async fn create_once(
             return Ok(Filed::Again(id));
         }
     }
-    let intake = parse(&body).map_err(AppError::Validation)?;
     let today = state.today();
     // 条例31: who files through which channel, and on which date (the domain decides).
     let (on, event) =

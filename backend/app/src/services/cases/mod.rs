@@ -8,6 +8,7 @@
 pub mod actions;
 pub mod article35;
 pub mod assign;
+pub mod commands;
 pub mod drafting;
 pub mod intake;
 pub mod jobs;
