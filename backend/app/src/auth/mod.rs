@@ -44,8 +44,7 @@ pub fn active_actor(conn: &mut DbConn, id: i64) -> Result<Option<Actor>, AppErro
     if !u.active {
         return Ok(None);
     }
-    let role = Role::parse(&u.role)
-        .map_err(|_| anyhow::anyhow!("user {} has unknown role {}", u.id, u.role))?;
+    let role = u.role;
     let agency = match u.agency_id {
         Some(aid) => agency::find(conn, aid)?.map(|a| ActorAgency {
             id: a.id,

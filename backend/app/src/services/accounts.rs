@@ -119,7 +119,7 @@ pub async fn create(state: &Ctx, creator: Creator, input: NewAccount) -> Result<
 pub async fn login(state: &Ctx, username: &str, password: &str) -> Result<Session, AppError> {
     let (user_id, role) = check_credentials(state, username, password).await?;
     let family = uuid::Uuid::new_v4().to_string();
-    let session = open_session(state, user_id, &role, family).await?;
+    let session = open_session(state, user_id, role.as_str(), family).await?;
     tracing::info!(user_id, "login");
     Ok(session)
 }
@@ -130,7 +130,7 @@ pub async fn check_credentials(
     state: &Ctx,
     username: &str,
     password: &str,
-) -> Result<(i64, String), AppError> {
+) -> Result<(i64, Role), AppError> {
     let name = Username::parse(username).ok();
     let found = match name {
         Some(n) => {
@@ -195,7 +195,7 @@ fn refresh_ttl(state: &Ctx) -> ChronoDuration {
 }
 
 enum Rotation {
-    Rotated { user_id: i64, role: String },
+    Rotated { user_id: i64, role: Role },
     Refused,
 }
 
@@ -249,7 +249,7 @@ pub async fn refresh(state: &Ctx, token: &str) -> Result<Session, AppError> {
     match outcome {
         Rotation::Refused => Err(AppError::InvalidToken),
         Rotation::Rotated { user_id, role } => Ok(Session {
-            access_token: state.keys.issue_access(user_id, &role)?,
+            access_token: state.keys.issue_access(user_id, role.as_str())?,
             refresh_token: next,
             expires_in: state.keys.access_ttl().as_secs(),
         }),
@@ -355,8 +355,7 @@ pub async fn update(
     state
         .write(move |conn| {
             let (target, _) = user::find(conn, id)?.ok_or(AppError::NotFound("账号"))?;
-            let target_role = Role::parse(&target.role)
-                .map_err(|_| anyhow::anyhow!("user {id} has unknown role"))?;
+            let target_role = target.role;
             policy::update_user(&actor, id, target_role, target.agency_id, changes.role)?;
             if let Some(r) = changes.role
                 && r.needs_agency() != target_role.needs_agency()
@@ -428,6 +427,51 @@ pub async fn seed_demo(state: &Ctx) -> Result<usize, AppError> {
                 added += 1;
             }
             Ok(added)
+        })
+        .await
+}
+
+/// One account with its agency's code; the policy decides whether the actor may see it.
+pub async fn get(
+    state: &Ctx,
+    actor: &Actor,
+    id: i64,
+) -> Result<(user::User, Option<String>), AppError> {
+    let (u, code) = state
+        .read(move |conn| Ok(user::find(conn, id)?))
+        .await?
+        .ok_or(AppError::NotFound("账号"))?;
+    policy::view_user(actor, u.id, u.agency_id)?;
+    Ok((u, code))
+}
+
+/// The accounts the actor may see, a page of them, and their count.
+pub async fn list(
+    state: &Ctx,
+    actor: &Actor,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<(user::User, Option<String>)>, i64), AppError> {
+    let scope = policy::user_scope(actor)?;
+    state
+        .read(move |conn| Ok(user::list(conn, scope, limit, offset)?))
+        .await
+}
+
+/// What the filing form starts from: the applicant's own name, phone and e-mail.
+pub async fn profile(state: &Ctx, actor: &Actor) -> Result<(String, String, String), AppError> {
+    let id = actor.id;
+    let pii = state.pii.clone();
+    state
+        .read(move |conn| {
+            let Some((u, _)) = user::find(conn, id)? else {
+                return Ok((String::new(), String::new(), String::new()));
+            };
+            let phone = match u.phone_enc {
+                Some(enc) => pii.decrypt(&enc)?,
+                None => String::new(),
+            };
+            Ok((u.display_name, phone, u.email.unwrap_or_default()))
         })
         .await
 }

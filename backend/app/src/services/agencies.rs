@@ -144,3 +144,41 @@ pub async fn update(
         })
         .await
 }
+
+/// Every agency, parents before children (public: the filing form and the API list them).
+pub async fn list(state: &Ctx) -> Result<Vec<agency::Agency>, AppError> {
+    state.read(|conn| Ok(agency::list(conn)?)).await
+}
+
+/// One agency by its code.
+pub async fn by_code(state: &Ctx, code: String) -> Result<agency::Agency, AppError> {
+    state
+        .read(move |conn| agency::find_by_code(conn, &code)?.ok_or(AppError::NotFound("机关")))
+        .await
+}
+
+/// The actor's own agency, if the account has one that still exists.
+pub async fn own(state: &Ctx, actor: &Actor) -> Result<Option<agency::Agency>, AppError> {
+    let Some(id) = actor.agency_id() else {
+        return Ok(None);
+    };
+    state.read(move |conn| Ok(agency::find(conn, id)?)).await
+}
+
+/// The agencies the actor may pick in a form, parents before children: every agency for the
+/// system administrator, a reconsideration body's subtree, otherwise the actor's own agency.
+pub async fn selectable(state: &Ctx, actor: &Actor) -> Result<Vec<agency::Agency>, AppError> {
+    let (role, own) = (actor.role, actor.agency.clone());
+    state
+        .read(move |conn| {
+            Ok(match (role, own) {
+                (yishen_domain::Role::Sysadmin, _) => agency::list(conn)?,
+                (yishen_domain::Role::ReconsiderationBody, Some(a)) => {
+                    agency::subtree(conn, &a.path)?
+                }
+                (_, Some(a)) => agency::find(conn, a.id)?.into_iter().collect(),
+                (_, None) => Vec::new(),
+            })
+        })
+        .await
+}

@@ -263,10 +263,7 @@ fn store_flags(
     let mut written = 0;
     let fired: BTreeSet<&str> = flags.iter().map(|f| f.kind().as_str()).collect();
     let decoded = |p: &flag_store::CaseFlag| -> Option<(FlagStatus, Evidence)> {
-        Some((
-            FlagStatus::parse(&p.status)?,
-            serde_json::from_str(&p.evidence).ok()?,
-        ))
+        Some((p.status, serde_json::from_str(&p.evidence).ok()?))
     };
     // A stored flag whose rule no longer fires (the history changed): an open one is
     // withdrawn, a decided one kept with the decision.
@@ -281,7 +278,7 @@ fn store_flags(
     for flag in flags {
         let kind = flag.kind().as_str();
         let evidence = serde_json::to_string(&flag.evidence).map_err(anyhow::Error::from)?;
-        let previous = stored.iter().find(|s| s.kind == kind);
+        let previous = stored.iter().find(|s| s.kind.as_str() == kind);
         let decoded_previous = previous.and_then(decoded);
         let update = screening::refresh(
             decoded_previous.as_ref().map(|(s, e)| (*s, e)),
@@ -610,20 +607,14 @@ pub struct FlagList {
 }
 
 pub(crate) fn view(f: flag_store::CaseFlag) -> FlagView {
-    let offers = match (
-        screening::FlagKind::parse(&f.kind),
-        FlagStatus::parse(&f.status),
-    ) {
-        (Some(k), Some(s)) => screening::offers_article_35(k, s),
-        _ => false,
-    };
+    let offers = screening::offers_article_35(f.kind, f.status);
     FlagView {
         id: f.id,
-        kind: f.kind,
+        kind: f.kind.as_str().to_owned(),
         severity: f.severity,
         summary: f.summary,
         evidence: serde_json::from_str(&f.evidence).unwrap_or_default(),
-        status: f.status,
+        status: f.status.as_str().to_owned(),
         decision_reason: f.decision_reason,
         offers_article_35: offers,
     }
@@ -706,8 +697,7 @@ pub async fn decide(
             let (case, _, _) =
                 case_store::find(conn, f.case_id, &scope)?.ok_or(AppError::NotFound("甄别提示"))?;
             policy::act_on_case(&actor, case.agency_id)?;
-            let current = FlagStatus::parse(&f.status)
-                .ok_or_else(|| anyhow::anyhow!("flag {flag_id} has status {}", f.status))?;
+            let current = f.status;
             let next = review(current, decision, &reason).map_err(|e| match e {
                 screening::ReviewError::ReasonMissing | screening::ReviewError::ReasonTooLong => {
                     AppError::field("reason", e.code(), e.to_string())

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use sha2::{Digest, Sha256};
-use yishen_domain::case::{AgencySettings, ApplicantCategory, CaseEvent, Channel};
+use yishen_domain::case::{AgencySettings, ApplicantCategory, CaseEvent};
 use yishen_letters::{LetterData, LetterKind};
 use yishen_store::models::case as case_store;
 use yishen_store::models::{agency, letter};
@@ -84,13 +84,7 @@ fn fields(
     if let Some(r) = case.received_on {
         put("received_date", chinese_date(r));
     }
-    put(
-        "channel",
-        Channel::parse(&case.channel)
-            .map(Channel::label)
-            .unwrap_or("")
-            .to_owned(),
-    );
+    put("channel", case.channel.label().to_owned());
     // Pre-review blocks a reply while the agency has no reconsideration body
     // (`remedy_body_unset`); without it the remedy clause cannot be rendered.
     if let Some(body) = &agency.reconsideration_body_name {

@@ -157,10 +157,7 @@ fn reply_values(
     conn: &mut yishen_store::DbConn,
     case_id: i64,
 ) -> Result<(Disposition, LetterKind, BTreeMap<String, String>), AppError> {
-    let stored = draft_store::find(conn, case_id)?.ok_or(AppError::Conflict {
-        code: "no_draft",
-        detail: "本案还没有答复稿".into(),
-    })?;
+    let stored = draft_store::find(conn, case_id)?.ok_or(checks::Refusal::NoDraft)?;
     let disposition = Disposition::parse(&stored.disposition).ok_or_else(|| {
         AppError::Internal(anyhow::anyhow!("stored disposition {}", stored.disposition))
     })?;
@@ -334,17 +331,8 @@ pub async fn void(
         if_match,
         Action::VoidReply,
         move |conn, loaded, _| {
-            let current = loaded.events.iter().rev().find_map(|(_, e)| match e {
-                CaseEvent::LetterIssued { letter_id, .. } => Some(*letter_id),
-                _ => None,
-            });
             let meta = letter::find(conn, letter_id)?.ok_or(AppError::NotFound("文书"))?;
-            if current != Some(letter_id) || meta.voided_at.is_some() {
-                return Err(AppError::Conflict {
-                    code: "not_the_current_reply",
-                    detail: "只能作废本案当前有效且尚未送达的答复书".into(),
-                });
-            }
+            checks::may_void(&loaded.events, letter_id, meta.voided_at.is_some())?;
             letter::void(conn, letter_id, &reason, yishen_store::now())?;
             Ok(Step {
                 events: vec![(

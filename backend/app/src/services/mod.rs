@@ -23,3 +23,4 @@ pub mod seals;
 pub mod signatures;
 pub mod similar;
 pub mod stats;
+pub mod web_sessions;

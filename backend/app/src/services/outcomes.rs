@@ -120,13 +120,10 @@ fn new_reply_period(
 /// `status` and does not (the rule is the domain's).
 fn period_needed(
     decision: Option<ReconsiderationDecision>,
-    status: &str,
+    status: yishen_domain::case::Status,
     period: Option<NewReplyPeriod>,
 ) -> Result<(), AppError> {
-    let status = yishen_domain::case::Status::parse(status);
-    let required = decision
-        .zip(status)
-        .is_some_and(|(d, s)| d.requires_period(s));
+    let required = decision.is_some_and(|d| d.requires_period(status));
     if required && period.is_none() {
         return Err(AppError::field(
             "new_reply_within",
@@ -169,7 +166,7 @@ fn order_new_reply(
     use crate::services::cases::{self, Step};
     let loaded = cases::load(conn, scope, case_id, today)?;
     let to = Action::OrderNewReply
-        .apply(loaded.status()?, Some(actor.role))
+        .apply(loaded.case.status, Some(actor.role))
         .map_err(|e| match e {
             yishen_domain::case::TransitionError::NotAllowedInState { .. } => AppError::Conflict {
                 code: "action_not_allowed_in_state",
@@ -519,17 +516,13 @@ fn may_record_litigation(actor: &Actor, case_agency: i64) -> Result<(), AppError
 }
 
 fn not_before_receipt(filed_on: NaiveDate, received_on: Option<NaiveDate>) -> Result<(), AppError> {
-    match received_on {
-        None => Err(AppError::Conflict {
-            code: "not_received",
-            detail: "申请尚未确认收到，不能登记复议或诉讼".into(),
-        }),
-        Some(r) if filed_on < r => Err(AppError::field(
+    match yishen_domain::case::checks::may_record_outcome(received_on)? {
+        r if filed_on < r => Err(AppError::field(
             "filed_on",
             "before_receipt",
             "提起之日不能早于收到申请之日",
         )),
-        Some(_) => Ok(()),
+        _ => Ok(()),
     }
 }
 
@@ -564,7 +557,7 @@ pub async fn record_reconsideration(
                 case_store::find(conn, case_id, &scope)?.ok_or(AppError::NotFound("案件"))?;
             not_before_receipt(new.filed_on, case.received_on)?;
             new.case_id = case.id;
-            period_needed(decision, &case.status, period)?;
+            period_needed(decision, case.status, period)?;
             if let (Some(period), Some(d), Some(on)) = (period, decision, new.decided_on) {
                 let by = format!("行政复议机关{}", new.body_name);
                 order_new_reply(
@@ -713,7 +706,7 @@ pub async fn decide_reconsideration(
             let Some(p) = parsed.filter(|_| issues.is_empty()) else {
                 return Err(AppError::Validation(issues));
             };
-            period_needed(decision, &case.status, period)?;
+            period_needed(decision, case.status, period)?;
             if let (Some(period), Some(d), Some(on)) = (period, decision, p.decided_on) {
                 let by = format!("行政复议机关{}", r.body_name);
                 order_new_reply(

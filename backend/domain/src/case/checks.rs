@@ -43,6 +43,22 @@ pub enum Refusal {
     NoFeePending,
     #[error("该征求意见已经结束")]
     ConsultationClosed,
+    #[error("申请尚未确认收到，不能登记复议或诉讼")]
+    NotReceived,
+    #[error(
+        "只有经工作人员确认的“申请数量明显偏多”或“短时集中申请”甄别提示，才能启动条例第三十五条程序"
+    )]
+    Article35NotOffered,
+    #[error("本案还没有答复稿，请先拟写答复")]
+    NoDraft,
+    #[error("预审发现{count}项须先修改的问题：{messages}")]
+    PrereviewBlocking { count: usize, messages: String },
+    #[error("本件答复期限尚不确定，暂不能确定延迟答复期限")]
+    DueDateUnknown,
+    #[error("本案承办人已是{name}")]
+    AlreadyAssigned { name: String },
+    #[error("只能作废本案当前有效且尚未送达的答复书")]
+    NotTheCurrentReply,
 }
 
 impl Refusal {
@@ -65,6 +81,13 @@ impl Refusal {
             Self::AlreadySignedOff => "already_signed_off",
             Self::NoFeePending => "no_fee_pending",
             Self::ConsultationClosed => "consultation_closed",
+            Self::NotReceived => "not_received",
+            Self::Article35NotOffered => "article35_not_offered",
+            Self::NoDraft => "no_draft",
+            Self::PrereviewBlocking { .. } => "prereview_blocking",
+            Self::DueDateUnknown => "due_date_unknown",
+            Self::AlreadyAssigned { .. } => "already_assigned",
+            Self::NotTheCurrentReply => "not_the_current_reply",
         }
     }
 }
@@ -278,12 +301,114 @@ pub fn article35_not_processed(events: &[(NaiveDate, CaseEvent)]) -> bool {
     })
 }
 
+/// A reconsideration or a suit concerns a received application: its receipt date, or the
+/// refusal.
+pub fn may_record_outcome(received_on: Option<NaiveDate>) -> Result<NaiveDate, Refusal> {
+    received_on.ok_or(Refusal::NotReceived)
+}
+
+/// 条例35's steps open only after a person confirmed a mass-application flag
+/// ([`crate::screening::offers_article_35`]).
+pub fn may_use_article35(offered: bool) -> Result<(), Refusal> {
+    if offered {
+        Ok(())
+    } else {
+        Err(Refusal::Article35NotOffered)
+    }
+}
+
+/// A draft goes to legal review only when its pre-review found nothing blocking.
+pub fn may_submit_for_review(findings: &[crate::draft::Finding]) -> Result<(), Refusal> {
+    let blocking: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.severity == crate::draft::Severity::Blocking)
+        .map(|f| f.message.as_str())
+        .collect();
+    if blocking.is_empty() {
+        Ok(())
+    } else {
+        Err(Refusal::PrereviewBlocking {
+            count: blocking.len(),
+            messages: blocking.join("；"),
+        })
+    }
+}
+
+/// A later deadline under 条例35 needs the current one: the due date, or the refusal.
+pub fn known_due_date(due_on: Option<NaiveDate>) -> Result<NaiveDate, Refusal> {
+    due_on.ok_or(Refusal::DueDateUnknown)
+}
+
+/// Naming the handler who already handles the case changes nothing: refused.
+pub fn may_assign(current: Option<i64>, handler: i64, name: &str) -> Result<(), Refusal> {
+    if current == Some(handler) {
+        Err(Refusal::AlreadyAssigned {
+            name: name.to_owned(),
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// Only the case's current reply, not yet voided, can be voided.
+pub fn may_void(
+    events: &[(NaiveDate, CaseEvent)],
+    letter_id: i64,
+    voided: bool,
+) -> Result<(), Refusal> {
+    let current = events.iter().rev().find_map(|(_, e)| match e {
+        CaseEvent::LetterIssued { letter_id, .. } => Some(*letter_id),
+        _ => None,
+    });
+    if current != Some(letter_id) || voided {
+        Err(Refusal::NotTheCurrentReply)
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Disposition;
 
     fn d(s: &str) -> NaiveDate {
         s.parse().expect("date")
+    }
+
+    #[test]
+    fn only_the_current_reply_is_voided_and_refusals_keep_their_codes() {
+        let issued = |id| {
+            (
+                d("2026-03-10"),
+                CaseEvent::LetterIssued {
+                    letter_id: id,
+                    kind: "reply".into(),
+                    number: format!("第{id}号"),
+                    disposition: Disposition::Disclosed,
+                },
+            )
+        };
+        let events = vec![issued(1), issued(2)];
+        assert_eq!(may_void(&events, 2, false), Ok(()));
+        assert_eq!(
+            may_void(&events, 1, false),
+            Err(Refusal::NotTheCurrentReply)
+        );
+        assert_eq!(may_void(&events, 2, true), Err(Refusal::NotTheCurrentReply));
+        assert_eq!(
+            may_assign(Some(7), 7, "王五").map_err(|r| (r.code(), r.to_string())),
+            Err(("already_assigned", "本案承办人已是王五".to_owned()))
+        );
+        assert_eq!(may_assign(Some(7), 8, "赵六"), Ok(()));
+        assert_eq!(
+            may_record_outcome(None).map_err(|r| r.code()),
+            Err("not_received")
+        );
+        assert_eq!(
+            may_use_article35(false).map_err(|r| r.code()),
+            Err("article35_not_offered")
+        );
     }
 
     #[test]

@@ -72,7 +72,7 @@ pub struct AgencyList {
 #[utoipa::path(tag = "agencies", responses((status = 200, body = AgencyList)))]
 #[get("/api/v1/agencies")]
 pub async fn list(state: web::Data<Ctx>) -> Result<web::Json<AgencyList>, ApiError> {
-    let rows = state.read(|conn| Ok(agency::list(conn)?)).await?;
+    let rows = agencies::list(&state).await?;
     Ok(web::Json(AgencyList {
         items: rows.into_iter().map(view).collect(),
     }))
@@ -85,11 +85,7 @@ pub async fn get_one(
     state: web::Data<Ctx>,
     code: web::Path<String>,
 ) -> Result<web::Json<AgencyView>, ApiError> {
-    let code = code.into_inner();
-    let a = state
-        .read(move |conn| Ok(agency::find_by_code(conn, &code)?))
-        .await?
-        .ok_or(ApiError::NotFound("机关"))?;
+    let a = agencies::by_code(&state, code.into_inner()).await?;
     Ok(web::Json(view(a)))
 }
 

@@ -10,7 +10,6 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, Fields, parsed};
 use yishen_app::Ctx;
-use yishen_app::policy;
 use yishen_app::services::accounts::{self, AccountChanges, Creator, NewAccount};
 
 /// An account as shown to its owner and administrators. The phone number is masked.
@@ -29,12 +28,11 @@ pub struct UserView {
 }
 
 pub fn view(state: &Ctx, u: user::User, agency_code: Option<String>) -> UserView {
-    let role = Role::parse(&u.role).ok();
     UserView {
         id: u.id,
         username: u.username,
-        role_label: role.map(Role::label).unwrap_or(""),
-        role: u.role,
+        role_label: u.role.label(),
+        role: u.role.as_str().to_owned(),
         agency_code,
         display_name: u.display_name,
         phone_masked: u
@@ -48,6 +46,7 @@ pub fn view(state: &Ctx, u: user::User, agency_code: Option<String>) -> UserView
 }
 
 pub async fn load_view(state: &Ctx, id: i64) -> Result<UserView, ApiError> {
+    // The account just written by the caller itself (its profile, an account it created).
     let (u, code) = state
         .read(move |conn| Ok(user::find(conn, id)?))
         .await?
@@ -147,11 +146,8 @@ pub async fn list(
     Caller(actor): Caller,
     query: ApiQuery<Page>,
 ) -> Result<web::Json<UserList>, ApiError> {
-    let scope = policy::user_scope(&actor)?;
     let (limit, offset) = query.0.limits()?;
-    let (rows, total) = state
-        .read(move |conn| Ok(user::list(conn, scope, limit, offset)?))
-        .await?;
+    let (rows, total) = accounts::list(&state, &actor, limit, offset).await?;
     let items = rows.into_iter().map(|(u, c)| view(&state, u, c)).collect();
     Ok(web::Json(UserList { items, total }))
 }
@@ -224,11 +220,7 @@ pub async fn get_one(
     id: web::Path<i64>,
 ) -> Result<web::Json<UserView>, ApiError> {
     let id = id.into_inner();
-    let (u, code) = state
-        .read(move |conn| Ok(user::find(conn, id)?))
-        .await?
-        .ok_or(ApiError::NotFound("账号"))?;
-    policy::view_user(&actor, u.id, u.agency_id)?;
+    let (u, code) = accounts::get(&state, &actor, id).await?;
     Ok(web::Json(view(&state, u, code)))
 }
 

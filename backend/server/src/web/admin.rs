@@ -237,7 +237,7 @@ async fn users_page(ctx: &PageCtx, errs: Errs) -> PageResult {
             Ok(rows
                 .into_iter()
                 .map(|(u, code)| {
-                    let role = Role::parse(&u.role).ok();
+                    let role = Some(u.role);
                     let may = |new_role: Option<Role>| {
                         role.is_some_and(|r| {
                             yishen_app::policy::update_user(&me, u.id, r, u.agency_id, new_role)
@@ -254,7 +254,7 @@ async fn users_page(ctx: &PageCtx, errs: Errs) -> PageResult {
                             .and_then(|id| names.get(&id).cloned())
                             .or(code)
                             .unwrap_or_default(),
-                        role: u.role,
+                        role: u.role.as_str().to_owned(),
                         username: u.username,
                         display_name: u.display_name,
                         active: u.active,

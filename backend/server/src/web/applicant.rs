@@ -5,10 +5,10 @@
 use askama::Template;
 use chrono::NaiveDate;
 use yishen_app::AppError;
+use yishen_app::services::accounts;
 use yishen_domain::Role;
 use yishen_domain::case::ApplicantInput;
 use yishen_domain::clock::ClockState;
-use yishen_store::models::agency;
 
 use super::{Chrome, Errs, PageCtx, PageError, PageResult, Post, see_other};
 use crate::error::ApiError;
@@ -277,35 +277,18 @@ impl ApplyValues {
 }
 
 async fn agency_options(ctx: &PageCtx) -> Result<Vec<(String, String)>, AppError> {
-    ctx.state
-        .read(|conn| {
-            Ok(agency::list(conn)?
-                .into_iter()
-                .map(|a| (a.code, a.name))
-                .collect())
-        })
-        .await
+    Ok(yishen_app::services::agencies::list(&ctx.state)
+        .await?
+        .into_iter()
+        .map(|a| (a.code, a.name))
+        .collect())
 }
 
 pub async fn apply_form(ctx: PageCtx) -> PageResult {
     let actor = ctx.actor_in(&[Role::Applicant])?;
     let agencies = agency_options(&ctx).await?;
     // The form starts from the applicant's profile.
-    let id = actor.id;
-    let pii = ctx.state.pii.clone();
-    let (name, phone, email) = ctx
-        .state
-        .read(move |conn| {
-            let Some((u, _)) = yishen_store::models::user::find(conn, id)? else {
-                return Ok((String::new(), String::new(), String::new()));
-            };
-            let phone = match u.phone_enc {
-                Some(enc) => pii.decrypt(&enc)?,
-                None => String::new(),
-            };
-            Ok((u.display_name, phone, u.email.unwrap_or_default()))
-        })
-        .await?;
+    let (name, phone, email) = accounts::profile(&ctx.state, actor).await?;
     ctx.page(&Apply {
         l: ctx.chrome("提交政府信息公开申请"),
         errs: Errs::default(),

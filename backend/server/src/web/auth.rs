@@ -41,11 +41,11 @@ pub async fn login_form(ctx: PageCtx) -> PageResult {
     })
 }
 
-fn landing(role: &str) -> &'static str {
-    match Role::parse(role) {
-        Ok(Role::Applicant) => "/my",
-        Ok(Role::ReconsiderationBody) => "/stats",
-        Ok(Role::Sysadmin) => "/admin/agencies",
+fn landing(role: Role) -> &'static str {
+    match role {
+        Role::Applicant => "/my",
+        Role::ReconsiderationBody => "/stats",
+        Role::Sysadmin => "/admin/agencies",
         _ => "/work",
     }
 }
@@ -56,7 +56,7 @@ pub async fn login(post: Post) -> PageResult {
     let password = form.raw("password").unwrap_or("").to_owned();
     match accounts::check_credentials(&ctx.state, &username, &password).await {
         Ok((user_id, role)) => {
-            let mut res = see_other(landing(&role));
+            let mut res = see_other(landing(role));
             ctx.open_session(user_id, &mut res).await?;
             Ok(res)
         }
@@ -117,7 +117,7 @@ pub async fn register(post: Post) -> PageResult {
         Ok(_) => {
             let (user_id, role) =
                 accounts::check_credentials(&ctx.state, &username, &password).await?;
-            let mut res = see_other(landing(&role));
+            let mut res = see_other(landing(role));
             ctx.open_session(user_id, &mut res).await?;
             Ok(res)
         }

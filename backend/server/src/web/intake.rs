@@ -28,17 +28,8 @@ fn channels() -> Vec<(&'static str, &'static str, &'static str)> {
 
 /// The clerk's own agency, the only one they register for.
 async fn own_agency(ctx: &PageCtx) -> Result<Vec<(String, String)>, PageError> {
-    let Some(id) = ctx.actor()?.agency.as_ref().map(|a| a.id) else {
-        return Ok(Vec::new());
-    };
-    ctx.state
-        .read(move |conn| {
-            Ok(yishen_store::models::agency::find(conn, id)?
-                .map(|a| vec![(a.code, a.name)])
-                .unwrap_or_default())
-        })
-        .await
-        .map_err(PageError::from)
+    let own = yishen_app::services::agencies::own(&ctx.state, ctx.actor()?).await?;
+    Ok(own.map(|a| vec![(a.code, a.name)]).unwrap_or_default())
 }
 
 fn form_page(l: Chrome, errs: Errs, agencies: Vec<(String, String)>, v: ApplyValues) -> Apply {

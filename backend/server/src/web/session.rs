@@ -11,15 +11,14 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use base64::Engine;
 use sha2::{Digest, Sha256};
+use yishen_app::services::web_sessions;
 use yishen_domain::Role;
-use yishen_store::models::web_session;
 
 use super::{Chrome, Form, PageError};
 use crate::auth::Actor;
 use crate::auth::extractor::app_state;
 use crate::error::ApiError;
 use yishen_app::Ctx;
-use yishen_app::auth::active_actor;
 
 pub const SESSION_COOKIE: &str = "yishen_session";
 pub const ANON_CSRF_COOKIE: &str = "yishen_csrf";
@@ -69,27 +68,13 @@ impl PageCtx {
         let state = app_state(&req)?;
         if let Some(c) = req.cookie(SESSION_COOKIE) {
             let hash = session_hash(c.value());
-            let h = hash.clone();
-            let found = state
-                .read(move |conn| {
-                    let now = yishen_store::now();
-                    let Some(s) = web_session::find_live(conn, &h, now)? else {
-                        return Ok(None);
-                    };
-                    let Some(actor) = active_actor(conn, s.user_id)? else {
-                        return Ok(None);
-                    };
-                    let name = yishen_store::models::user::find(conn, s.user_id)?
-                        .map(|(u, _)| u.display_name);
-                    Ok(Some((actor, name, s.csrf_token)))
-                })
-                .await?;
-            if let Some((actor, name, csrf)) = found {
+            let found = web_sessions::find(&state, hash.clone()).await?;
+            if let Some(live) = found {
                 return Ok(Self {
                     state,
-                    actor: Some(actor),
-                    display_name: name,
-                    csrf,
+                    actor: Some(live.actor),
+                    display_name: live.display_name,
+                    csrf: live.csrf,
                     session_hash: Some(hash),
                     new_anon_csrf: None,
                 });
@@ -193,38 +178,25 @@ impl PageCtx {
     /// depth: every agency for the system administrator, a reconsideration body's subtree,
     /// otherwise the actor's own agency.
     pub async fn agency_options(&self) -> Result<Vec<super::AgencyOption>, PageError> {
-        use yishen_domain::Role;
-        use yishen_store::models::agency;
         let actor = self.actor()?.clone();
-        let options = self
-            .state
-            .read(move |conn| {
-                let list = match (actor.role, &actor.agency) {
-                    (Role::Sysadmin, _) => agency::list(conn)?,
-                    (Role::ReconsiderationBody, Some(a)) => agency::subtree(conn, &a.path)?,
-                    (_, Some(a)) => agency::find(conn, a.id)?.into_iter().collect(),
-                    (_, None) => Vec::new(),
-                };
-                let top = list
-                    .iter()
-                    .map(|a| a.path.matches('/').count())
-                    .min()
-                    .unwrap_or(0);
-                Ok(list
-                    .into_iter()
-                    .map(|a| super::AgencyOption {
-                        label: format!(
-                            "{}{}",
-                            "\u{3000}".repeat(a.path.matches('/').count().saturating_sub(top)),
-                            a.name
-                        ),
-                        name: a.name,
-                        code: a.code,
-                    })
-                    .collect())
+        let list = yishen_app::services::agencies::selectable(&self.state, &actor).await?;
+        let top = list
+            .iter()
+            .map(|a| a.path.matches('/').count())
+            .min()
+            .unwrap_or(0);
+        Ok(list
+            .into_iter()
+            .map(|a| super::AgencyOption {
+                label: format!(
+                    "{}{}",
+                    "\u{3000}".repeat(a.path.matches('/').count().saturating_sub(top)),
+                    a.name
+                ),
+                name: a.name,
+                code: a.code,
             })
-            .await?;
-        Ok(options)
+            .collect())
     }
 
     /// Renders a page, setting the pre-login CSRF cookie when one was minted.
@@ -256,22 +228,7 @@ impl PageCtx {
         let id = random_token()?;
         let csrf = random_token()?;
         let hash = session_hash(&id);
-        self.state
-            .write(move |conn| {
-                let now = yishen_store::now();
-                web_session::insert(
-                    conn,
-                    &web_session::NewWebSession {
-                        session_hash: &hash,
-                        user_id,
-                        csrf_token: &csrf,
-                        created_at: now,
-                        expires_at: now + chrono::Duration::hours(SESSION_HOURS),
-                    },
-                )?;
-                Ok(())
-            })
-            .await?;
+        web_sessions::open(&self.state, user_id, hash, csrf, SESSION_HOURS).await?;
         let c = cookie(
             &self.state,
             SESSION_COOKIE,
@@ -287,9 +244,7 @@ impl PageCtx {
     /// Revokes this session (logout) and clears its cookie on `res`.
     pub async fn close_session(&self, res: &mut HttpResponse) -> Result<(), ApiError> {
         if let Some(hash) = self.session_hash.clone() {
-            self.state
-                .write(move |conn| Ok(web_session::revoke(conn, &hash, yishen_store::now())?))
-                .await?;
+            web_sessions::revoke(&self.state, hash).await?;
         }
         let mut c = cookie(
             &self.state,

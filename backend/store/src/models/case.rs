@@ -4,6 +4,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use yishen_domain::case::{Channel, Status};
 
 use crate::DbConn;
 use crate::schema::{agencies, case_applicants, cases};
@@ -16,8 +17,11 @@ pub struct Case {
     pub tracking_no: String,
     pub year: i32,
     pub seq: i64,
-    pub channel: String,
-    pub status: String,
+    /// Stored as its code; a code no member names is a read error, not a string passed on.
+    #[diesel(deserialize_as = String)]
+    pub channel: Channel,
+    #[diesel(deserialize_as = String)]
+    pub status: Status,
     pub applicant_user_id: Option<i64>,
     pub created_by: Option<i64>,
     pub applicant_category: String,

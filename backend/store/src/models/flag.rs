@@ -15,11 +15,13 @@ use crate::schema::{
 pub struct CaseFlag {
     pub id: i64,
     pub case_id: i64,
-    pub kind: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: yishen_domain::screening::FlagKind,
     pub severity: String,
     pub summary: String,
     pub evidence: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: yishen_domain::screening::FlagStatus,
     pub decided_by: Option<i64>,
     pub decided_at: Option<NaiveDateTime>,
     pub decision_reason: Option<String>,

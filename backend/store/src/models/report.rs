@@ -181,26 +181,43 @@ pub fn fold_tallies(conn: &mut DbConn) -> QueryResult<usize> {
         .filter(d::id.le(last))
         .select(count_star())
         .first(conn)?;
-    const COLUMNS: &str = "agency_id, category, disposition, received_year, concluded_year";
+    use diesel::sql_types::BigInt;
+    // The statements are fixed text; the one value, the last delta folded, is bound.
     match conn {
-        DbConn::Sqlite(c) => c.batch_execute(&format!(
-            "INSERT INTO report_tallies ({COLUMNS}, n) \
-             SELECT {COLUMNS}, SUM(n) FROM report_tally_deltas WHERE id <= {last} \
-             GROUP BY {COLUMNS} \
-             ON CONFLICT ({COLUMNS}) DO UPDATE SET n = report_tallies.n + excluded.n; \
-             DELETE FROM report_tally_deltas WHERE id <= {last}; \
-             DELETE FROM report_tallies WHERE n = 0;"
-        ))?,
+        DbConn::Sqlite(_) => {
+            diesel::sql_query(
+                "INSERT INTO report_tallies \
+                   (agency_id, category, disposition, received_year, concluded_year, n) \
+                 SELECT agency_id, category, disposition, received_year, concluded_year, SUM(n) \
+                 FROM report_tally_deltas WHERE id <= ? \
+                 GROUP BY agency_id, category, disposition, received_year, concluded_year \
+                 ON CONFLICT (agency_id, category, disposition, received_year, concluded_year) \
+                 DO UPDATE SET n = report_tallies.n + excluded.n",
+            )
+            .bind::<BigInt, _>(last)
+            .execute(conn)?;
+            diesel::sql_query("DELETE FROM report_tally_deltas WHERE id <= ?")
+                .bind::<BigInt, _>(last)
+                .execute(conn)?;
+        }
         #[cfg(feature = "postgres")]
-        DbConn::Postgresql(c) => c.batch_execute(&format!(
-            "WITH moved AS (DELETE FROM report_tally_deltas WHERE id <= {last} \
-               RETURNING {COLUMNS}, n) \
-             INSERT INTO report_tallies ({COLUMNS}, n) \
-             SELECT {COLUMNS}, SUM(n) FROM moved GROUP BY {COLUMNS} \
-             ON CONFLICT ({COLUMNS}) DO UPDATE SET n = report_tallies.n + excluded.n; \
-             DELETE FROM report_tallies WHERE n = 0;"
-        ))?,
+        DbConn::Postgresql(_) => {
+            diesel::sql_query(
+                "WITH moved AS (DELETE FROM report_tally_deltas WHERE id <= $1 \
+                   RETURNING agency_id, category, disposition, received_year, concluded_year, n) \
+                 INSERT INTO report_tallies \
+                   (agency_id, category, disposition, received_year, concluded_year, n) \
+                 SELECT agency_id, category, disposition, received_year, concluded_year, SUM(n) \
+                 FROM moved \
+                 GROUP BY agency_id, category, disposition, received_year, concluded_year \
+                 ON CONFLICT (agency_id, category, disposition, received_year, concluded_year) \
+                 DO UPDATE SET n = report_tallies.n + excluded.n",
+            )
+            .bind::<BigInt, _>(last)
+            .execute(conn)?;
+        }
     }
+    conn.batch_execute("DELETE FROM report_tallies WHERE n = 0")?;
     Ok(usize::try_from(pending).unwrap_or(usize::MAX))
 }
 
@@ -224,24 +241,35 @@ pub fn tallies(conn: &mut DbConn) -> QueryResult<Vec<TallyRow>> {
 
 /// The same keys counted from the cases themselves, in key order: what the tallies must be.
 pub fn recount(conn: &mut DbConn) -> QueryResult<Vec<TallyRow>> {
-    let year = |column: &str| match conn {
-        DbConn::Sqlite(_) => format!("CAST(substr({column}, 1, 4) AS INTEGER)"),
-        #[cfg(feature = "postgres")]
-        DbConn::Postgresql(_) => format!("CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"),
-    };
-    let (received, concluded) = (year("received_on"), year("concluded_on"));
-    diesel::sql_query(format!(
-        "SELECT agency_id, applicant_category AS category, \
+    // One fixed statement per backend (the year of a date is written differently); nothing
+    // is assembled. 9999 is `NOT_CONCLUDED`.
+    const _: () = assert!(NOT_CONCLUDED == 9999);
+    const SQLITE: &str = "SELECT agency_id, applicant_category AS category, \
            COALESCE(disposition, '') AS disposition, \
-           {received} AS received_year, \
-           COALESCE({concluded}, {NOT_CONCLUDED}) AS concluded_year, \
+           CAST(substr(received_on, 1, 4) AS INTEGER) AS received_year, \
+           COALESCE(CAST(substr(concluded_on, 1, 4) AS INTEGER), 9999) AS concluded_year, \
            CAST(COUNT(*) AS BIGINT) AS n \
          FROM cases WHERE received_on IS NOT NULL \
-         GROUP BY agency_id, applicant_category, COALESCE(disposition, ''), {received}, \
-           COALESCE({concluded}, {NOT_CONCLUDED}) \
-         ORDER BY agency_id, category, disposition, received_year, concluded_year"
-    ))
-    .load(conn)
+         GROUP BY agency_id, applicant_category, COALESCE(disposition, ''), received_year, \
+           concluded_year \
+         ORDER BY agency_id, category, disposition, received_year, concluded_year";
+    #[cfg(feature = "postgres")]
+    const POSTGRES: &str = "SELECT agency_id, applicant_category AS category, \
+           COALESCE(disposition, '') AS disposition, \
+           CAST(EXTRACT(YEAR FROM received_on) AS INTEGER) AS received_year, \
+           COALESCE(CAST(EXTRACT(YEAR FROM concluded_on) AS INTEGER), 9999) AS concluded_year, \
+           CAST(COUNT(*) AS BIGINT) AS n \
+         FROM cases WHERE received_on IS NOT NULL \
+         GROUP BY agency_id, applicant_category, COALESCE(disposition, ''), \
+           CAST(EXTRACT(YEAR FROM received_on) AS INTEGER), \
+           COALESCE(CAST(EXTRACT(YEAR FROM concluded_on) AS INTEGER), 9999) \
+         ORDER BY agency_id, category, disposition, received_year, concluded_year";
+    let statement = match conn {
+        DbConn::Sqlite(_) => SQLITE,
+        #[cfg(feature = "postgres")]
+        DbConn::Postgresql(_) => POSTGRES,
+    };
+    diesel::sql_query(statement).load(conn)
 }
 
 /// One case behind a cell.

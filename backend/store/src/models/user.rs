@@ -12,7 +12,8 @@ pub struct User {
     pub id: i64,
     pub username: String,
     pub password_hash: String,
-    pub role: String,
+    #[diesel(deserialize_as = String)]
+    pub role: yishen_domain::Role,
     pub agency_id: Option<i64>,
     pub display_name: String,
     pub phone_enc: Option<String>,

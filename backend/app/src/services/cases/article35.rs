@@ -11,7 +11,7 @@
 
 use chrono::NaiveDate;
 use yishen_domain::case::{Action, Article35Outcome, CaseEvent, JointConsultation, checks};
-use yishen_domain::screening::{FlagKind, FlagStatus, offers_article_35};
+use yishen_domain::screening::offers_article_35;
 use yishen_letters::LetterKind;
 use yishen_store::models::case::CaseChanges;
 use yishen_store::models::flag as flag_store;
@@ -53,17 +53,11 @@ pub struct ReasonsRequest {
 
 /// The confirmed mass-application flag of the case, if any.
 fn confirmed_mass_flag(conn: &mut yishen_store::DbConn, case_id: i64) -> Result<i64, AppError> {
-    flag_store::for_case(conn, case_id)?
+    let flag = flag_store::for_case(conn, case_id)?
         .into_iter()
-        .find(|f| match (FlagKind::parse(&f.kind), FlagStatus::parse(&f.status)) {
-            (Some(k), Some(s)) => offers_article_35(k, s),
-            _ => false,
-        })
-        .map(|f| f.id)
-        .ok_or_else(|| AppError::Conflict {
-            code: "article35_not_offered",
-            detail: "只有经工作人员确认的“申请数量明显偏多”或“短时集中申请”甄别提示，才能启动条例第三十五条程序".into(),
-        })
+        .find(|f| offers_article_35(f.kind, f.status));
+    checks::may_use_article35(flag.is_some())?;
+    Ok(flag.map(|f| f.id).unwrap_or_default())
 }
 
 /// 条例35 step one: the 说明理由告知书, by the handler.
@@ -273,10 +267,7 @@ pub async fn decide(
                 None => (None, None),
                 Some((due_on, why)) => {
                     let clock = loaded.clock().map_err(cal_err)?;
-                    let current = clock.due_on.ok_or_else(|| AppError::Conflict {
-                        code: "due_date_unknown",
-                        detail: "本件答复期限尚不确定，暂不能确定延迟答复期限".into(),
-                    })?;
+                    let current = checks::known_due_date(clock.due_on)?;
                     if *due_on <= current {
                         return Err(AppError::field(
                             "due_on",

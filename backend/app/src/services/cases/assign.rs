@@ -38,7 +38,7 @@ fn handler_of(
     let not_a_handler =
         || AppError::field("user_id", "not_a_handler", "只能指定本机关在职的承办人账号");
     let (u, _) = user::find(conn, user_id)?.ok_or_else(not_a_handler)?;
-    let ok = u.active && u.agency_id == Some(agency_id) && u.role == Role::Handler.as_str();
+    let ok = u.active && u.agency_id == Some(agency_id) && u.role == Role::Handler;
     if ok { Ok(u) } else { Err(not_a_handler()) }
 }
 
@@ -59,12 +59,11 @@ pub async fn assign(
         Action::Assign,
         move |conn, loaded, _actor| {
             let handler = handler_of(conn, user_id, loaded.case.agency_id)?;
-            if loaded.case.assignee_id == Some(handler.id) {
-                return Err(AppError::Conflict {
-                    code: "already_assigned",
-                    detail: format!("本案承办人已是{}", handler.display_name),
-                });
-            }
+            yishen_domain::case::checks::may_assign(
+                loaded.case.assignee_id,
+                handler.id,
+                &handler.display_name,
+            )?;
             Ok(Step {
                 events: vec![(
                     on.max(loaded.last_on().unwrap_or(on)),

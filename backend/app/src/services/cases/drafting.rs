@@ -192,33 +192,14 @@ pub async fn submit(
         if_match,
         Action::SubmitForReview,
         move |conn, loaded, _| {
-            let stored = draft_store::find(conn, loaded.case.id)?.ok_or(AppError::Conflict {
-                code: "no_draft",
-                detail: "请先拟写答复".into(),
-            })?;
+            let stored =
+                draft_store::find(conn, loaded.case.id)?.ok_or(checks::Refusal::NoDraft)?;
             let input: DraftInput =
                 serde_json::from_str(&stored.data).map_err(anyhow::Error::from)?;
             let draft = Draft::parse(input).map_err(shape_error)?;
             // The facts may have moved since the draft was saved (a deadline, a consultation).
             let findings = prereview(&draft, &facts(conn, loaded, &draft)?);
-            let blocking: Vec<&Finding> = findings
-                .iter()
-                .filter(|f| f.severity == Severity::Blocking)
-                .collect();
-            if !blocking.is_empty() {
-                return Err(AppError::Conflict {
-                    code: "prereview_blocking",
-                    detail: format!(
-                        "预审发现{}项须先修改的问题：{}",
-                        blocking.len(),
-                        blocking
-                            .iter()
-                            .map(|f| f.message.as_str())
-                            .collect::<Vec<_>>()
-                            .join("；")
-                    ),
-                });
-            }
+            checks::may_submit_for_review(&findings)?;
             Ok(Step {
                 events: vec![(loaded.today, CaseEvent::SubmittedForReview {})],
                 changes: CaseChanges::default(),

@@ -112,12 +112,12 @@ async fn abandon(state: &Ctx, id: i64, disposition: Disposition) -> Result<bool,
             let loaded = load(conn, &CaseScope::All, id, today)?;
             let still_expired = match disposition {
                 Disposition::OtherCorrectionOverdue => {
-                    loaded.case.status == "awaiting_correction"
+                    loaded.case.status == yishen_domain::case::Status::AwaitingCorrection
                         && loaded.case.correction_deadline.is_some_and(|d| d < today)
                 }
                 _ => loaded.case.fee_deadline.is_some_and(|d| d < today),
             };
-            let Ok(to) = Action::Abandon.apply(loaded.status()?, None) else {
+            let Ok(to) = Action::Abandon.apply(loaded.case.status, None) else {
                 return Ok(false);
             };
             if !still_expired {

@@ -45,16 +45,6 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    pub fn status(&self) -> Result<Status, AppError> {
-        Status::parse(&self.case.status).ok_or_else(|| {
-            AppError::Internal(anyhow::anyhow!(
-                "case {} has status {}",
-                self.case.id,
-                self.case.status
-            ))
-        })
-    }
-
     /// The date of the latest event: a new act may not be dated before it.
     pub fn last_on(&self) -> Option<NaiveDate> {
         self.events.last().map(|(on, _)| *on)
@@ -321,7 +311,7 @@ where
                 return Err(version_conflict(loaded.case.version));
             }
             let to = action
-                .apply(loaded.status()?, Some(actor.role))
+                .apply(loaded.case.status, Some(actor.role))
                 .map_err(transition_error)?;
             let step = decide(conn, &loaded, &actor)?;
             for (on, _) in &step.events {

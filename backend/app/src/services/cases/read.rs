@@ -8,6 +8,7 @@ use serde::Serialize;
 use yishen_domain::Role;
 use yishen_domain::case::{Status, TrackingNo, normalise_query_code};
 use yishen_domain::clock::{Clock, ClockError};
+use yishen_domain::screening::FlagStatus;
 use yishen_store::models::agency;
 use yishen_store::models::case::{self as case_store, QueueFilter};
 use yishen_store::models::user;
@@ -269,8 +270,8 @@ pub async fn track(
             Ok(TrackView {
                 tracking_no: case.tracking_no,
                 agency_name,
-                status_label: Status::parse(&case.status).map(Status::label).unwrap_or(""),
-                status: case.status,
+                status_label: case.status.label(),
+                status: case.status.as_str().to_owned(),
                 received_on: case.received_on,
                 due_on: case.due_on,
                 clock_state: case.clock_state,
@@ -319,10 +320,8 @@ pub async fn workbench(
             let awaiting = awaiting_on(conn, role, agency_id, &ids, &approved)?;
             let mut out: HashMap<i64, Vec<&'static str>> = HashMap::new();
             for f in yishen_store::models::flag::for_cases(conn, &ids)? {
-                if f.status != "dismissed" {
-                    out.entry(f.case_id)
-                        .or_default()
-                        .push(crate::services::flags::labels(&f.kind, &f.status).0);
+                if f.status != FlagStatus::Dismissed {
+                    out.entry(f.case_id).or_default().push(f.kind.label());
                 }
             }
             // "Due soon" is the pre-review's threshold, in working days; without the

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 use yishen_domain::Disposition;
-use yishen_domain::case::{ApplicantCategory, ApplicantKind, Channel, IdType, Status};
+use yishen_domain::case::{ApplicantCategory, ApplicantKind, IdType, Status};
 use yishen_store::DbConn;
 use yishen_store::models::case::{self as case_store, Case, CaseApplicant, CaseScope};
 use yishen_store::models::consultation;
@@ -184,10 +184,6 @@ pub fn applicant_view(pii: &Pii, a: &CaseApplicant) -> Result<ApplicantView, App
     })
 }
 
-fn status_label(s: &str) -> &'static str {
-    Status::parse(s).map(Status::label).unwrap_or("")
-}
-
 #[allow(clippy::too_many_arguments)]
 pub fn case_view(
     pii: &Pii,
@@ -200,7 +196,7 @@ pub fn case_view(
     delivered_on: Option<NaiveDate>,
     assignee: Option<AssigneeView>,
 ) -> Result<CaseView, AppError> {
-    let channel = Channel::parse(&case.channel);
+    let channel = case.channel;
     let disposition = case.disposition.as_deref().and_then(Disposition::parse);
     let remedy_windows = match (disposition, delivered_on) {
         (Some(d), Some(on)) => d.remedy().windows(on).map(|w| RemedyWindowsView {
@@ -216,11 +212,11 @@ pub fn case_view(
         tracking_no: case.tracking_no,
         agency_code,
         agency_name,
-        channel_label: channel.map(Channel::label).unwrap_or(""),
-        receipt_rule: channel.map(Channel::receipt_rule).unwrap_or(""),
-        channel: case.channel,
-        status_label: status_label(&case.status),
-        status: case.status,
+        channel_label: channel.label(),
+        receipt_rule: channel.receipt_rule(),
+        channel: channel.as_str().to_owned(),
+        status_label: case.status.label(),
+        status: case.status.as_str().to_owned(),
         applicant: applicant_view(pii, applicant)?,
         content: case.content,
         description: case.description,
@@ -291,7 +287,7 @@ pub fn load_view(
     } else {
         yishen_store::models::draft::find(conn, id)?
     };
-    let delivered_on = if case.status == "closed" {
+    let delivered_on = if case.status == Status::Closed {
         yishen_store::models::case_event::last_on(conn, id, "delivered")?
     } else {
         None
@@ -330,8 +326,8 @@ pub fn summary(case: Case, agency_code: String, today: NaiveDate) -> CaseSummary
         id: case.id,
         tracking_no: case.tracking_no,
         agency_code,
-        status_label: status_label(&case.status),
-        status: case.status,
+        status_label: case.status.label(),
+        status: case.status.as_str().to_owned(),
         applicant_name: case.applicant_name,
         content_excerpt: excerpt,
         received_on: case.received_on,
