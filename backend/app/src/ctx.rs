@@ -52,6 +52,12 @@ impl Ctx {
         self.clock.today()
     }
 
+    /// Whether the database answers (`/healthz`): `Unavailable` when it does not.
+    pub async fn ping(&self) -> Result<(), crate::error::AppError> {
+        self.read(|conn| yishen_store::ping(conn).map_err(|_| crate::error::AppError::Unavailable))
+            .await
+    }
+
     /// Runs a read on the blocking pool.
     pub async fn read<T, F>(&self, f: F) -> Result<T, crate::error::AppError>
     where

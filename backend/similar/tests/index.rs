@@ -307,8 +307,12 @@ fn the_marker_survives_a_restart_and_interval_commits_happen_by_themselves() {
         .unwrap();
         index.upsert_many(&docs[..20]).unwrap();
         index.set_marker("event-42").unwrap();
+        // A background commit may fall between the writes and the marker: wait for one that
+        // carries both (a loaded machine runs the interval late).
         let mut waited = 0;
-        while index.len() < 20 && waited < 100 {
+        while (index.len() < 20 || index.committed_marker().as_deref() != Some("event-42"))
+            && waited < 250
+        {
             std::thread::sleep(Duration::from_millis(20));
             waited += 1;
         }

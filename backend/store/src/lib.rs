@@ -27,6 +27,12 @@ pub enum StoreError {
     Query(#[from] diesel::result::Error),
 }
 
+/// Whether the database answers a trivial statement (the liveness check).
+pub fn ping(conn: &mut DbConn) -> diesel::QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    conn.batch_execute("SELECT 1")
+}
+
 /// Refreshes the query planner's statistics (`ANALYZE`) after bulk loads. Without them SQLite guesses, and at a province's size it guessed a walk
 /// through every case of an agency where the index on the identity number would have read one
 /// row (PostgreSQL chose nested loops over a million imported cases). SQLite reads every index

@@ -475,3 +475,41 @@ pub async fn profile(state: &Ctx, actor: &Actor) -> Result<(String, String, Stri
         })
         .await
 }
+
+/// The accounts the actor administers (at most `limit`), each with the name of its agency.
+pub async fn administered(
+    state: &Ctx,
+    actor: &Actor,
+    limit: i64,
+) -> Result<Vec<(user::User, String)>, AppError> {
+    let scope = policy::user_scope(actor)?;
+    state
+        .read(move |conn| {
+            let names: std::collections::HashMap<i64, String> = agency::list(conn)?
+                .into_iter()
+                .map(|a| (a.id, a.name))
+                .collect();
+            let (rows, _) = user::list(conn, scope, limit, 0)?;
+            Ok(rows
+                .into_iter()
+                .map(|(u, code)| {
+                    let name = u
+                        .agency_id
+                        .and_then(|id| names.get(&id).cloned())
+                        .or(code)
+                        .unwrap_or_default();
+                    (u, name)
+                })
+                .collect())
+        })
+        .await
+}
+
+/// An account the caller has just written or is itself (its profile, an account it created or
+/// changed): no further check.
+pub async fn written(state: &Ctx, id: i64) -> Result<(user::User, Option<String>), AppError> {
+    state
+        .read(move |conn| Ok(user::find(conn, id)?))
+        .await?
+        .ok_or(AppError::NotFound("账号"))
+}

@@ -182,3 +182,33 @@ pub async fn selectable(state: &Ctx, actor: &Actor) -> Result<Vec<agency::Agency
         })
         .await
 }
+
+/// The agencies the actor administers, parents before children, each with its seal if one is
+/// uploaded: every agency for the system administrator, its own for an agency administrator.
+pub async fn administered(
+    state: &Ctx,
+    actor: &Actor,
+) -> Result<Vec<(agency::Agency, Option<crate::services::seals::SealInfo>)>, AppError> {
+    // An agency administrator sees its own agency only (policy::update_agency).
+    let own = match actor.role {
+        yishen_domain::Role::Sysadmin => None,
+        _ => Some(actor.agency_id()),
+    };
+    state
+        .read(move |conn| {
+            let mut seals: std::collections::HashMap<i64, crate::services::seals::SealInfo> =
+                yishen_store::models::agency_seal::all_meta(conn)?
+                    .into_iter()
+                    .map(|m| (m.agency_id, m.into()))
+                    .collect();
+            Ok(agency::list(conn)?
+                .into_iter()
+                .filter(|a| own.is_none_or(|id| id == Some(a.id)))
+                .map(|a| {
+                    let seal = seals.remove(&a.id);
+                    (a, seal)
+                })
+                .collect())
+        })
+        .await
+}

@@ -118,3 +118,30 @@ pub async fn put_year(
         })
         .await
 }
+
+/// The loaded holiday notices, one per year, with what each declares, oldest first.
+pub async fn years(
+    state: &Ctx,
+) -> Result<Vec<(calendar_year::CalendarYear, YearNotice)>, AppError> {
+    state
+        .read(|conn| {
+            calendar_year::list(conn)?
+                .into_iter()
+                .map(|r| {
+                    let notice: YearNotice =
+                        serde_json::from_str(&r.data).map_err(anyhow::Error::from)?;
+                    Ok((r, notice))
+                })
+                .collect()
+        })
+        .await
+}
+
+/// One year's notice as loaded.
+pub async fn year(state: &Ctx, year: i32) -> Result<YearNotice, AppError> {
+    let row = state
+        .read(move |conn| Ok(calendar_year::find(conn, year)?))
+        .await?
+        .ok_or(AppError::NotFound("该年度的节假日安排"))?;
+    Ok(serde_json::from_str(&row.data).map_err(anyhow::Error::from)?)
+}

@@ -5,7 +5,6 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use yishen_domain::YearNotice;
-use yishen_store::models::calendar_year;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -69,11 +68,11 @@ pub struct YearList {
 #[utoipa::path(tag = "calendar", responses((status = 200, body = YearList)))]
 #[get("/api/v1/calendar/years")]
 pub async fn years(state: web::Data<Ctx>) -> Result<web::Json<YearList>, ApiError> {
-    let rows = state.read(|conn| Ok(calendar_year::list(conn)?)).await?;
+    let rows = calendar::years(&state).await?;
     Ok(web::Json(YearList {
         items: rows
             .into_iter()
-            .map(|r| YearSummary {
+            .map(|(r, _)| YearSummary {
                 year: r.year,
                 notice: r.notice,
                 notice_number: r.notice_number,
@@ -91,13 +90,7 @@ pub async fn get_year(
     state: web::Data<Ctx>,
     year: web::Path<i32>,
 ) -> Result<web::Json<YearNotice>, ApiError> {
-    let year = year.into_inner();
-    let row = state
-        .read(move |conn| Ok(calendar_year::find(conn, year)?))
-        .await?
-        .ok_or(ApiError::NotFound("该年度的节假日安排"))?;
-    let notice: YearNotice = serde_json::from_str(&row.data).map_err(anyhow::Error::from)?;
-    Ok(web::Json(notice))
+    Ok(web::Json(calendar::year(&state, year.into_inner()).await?))
 }
 
 /// Loads a year's notice (system administrator), in the shape of a `[[years]]` entry of

@@ -36,13 +36,7 @@ pub struct Readiness {
 #[utoipa::path(tag = "health", responses((status = 200, body = Health), (status = 503, body = crate::error::Problem)))]
 #[get("/healthz")]
 pub async fn healthz(state: web::Data<Ctx>) -> Result<web::Json<Health>, ApiError> {
-    state
-        .read(|conn| {
-            use diesel::connection::SimpleConnection;
-            conn.batch_execute("SELECT 1")
-                .map_err(|_| yishen_app::AppError::Unavailable)
-        })
-        .await?;
+    state.ping().await?;
     Ok(web::Json(Health { status: "ok" }))
 }
 
@@ -69,25 +63,7 @@ pub async fn readyz(state: web::Data<Ctx>) -> Result<web::Json<Readiness>, ApiEr
 #[utoipa::path(tag = "health", responses((status = 200, content_type = "text/plain")))]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<Ctx>) -> Result<HttpResponse, ApiError> {
-    let today = state.today();
-    let (overdue, due_soon) = state
-        .read(move |conn| {
-            use yishen_store::models::case::count_due_by_agency;
-            let overdue = count_due_by_agency(conn, None, today)?;
-            // "Due soon" is the queue's threshold in working days; without the calendar for
-            // the days ahead nothing is counted rather than guessed.
-            let calendar = yishen_store::reference::load_calendar(conn)?;
-            let due_soon = match calendar
-                .add_working_days(today, yishen_domain::draft::DUE_SOON_DAYS)
-                .ok()
-                .and_then(|d| d.succ_opt())
-            {
-                Some(after) => count_due_by_agency(conn, Some(today), after)?,
-                None => Vec::new(),
-            };
-            Ok((overdue, due_soon))
-        })
-        .await?;
+    let (overdue, due_soon) = yishen_app::services::cases::read::deadline_counts(&state).await?;
     state.metrics.set_deadlines(&overdue, &due_soon);
     let body = state
         .metrics

@@ -46,11 +46,7 @@ pub fn view(state: &Ctx, u: user::User, agency_code: Option<String>) -> UserView
 }
 
 pub async fn load_view(state: &Ctx, id: i64) -> Result<UserView, ApiError> {
-    // The account just written by the caller itself (its profile, an account it created).
-    let (u, code) = state
-        .read(move |conn| Ok(user::find(conn, id)?))
-        .await?
-        .ok_or(ApiError::NotFound("账号"))?;
+    let (u, code) = accounts::written(state, id).await?;
     Ok(view(state, u, code))
 }
 

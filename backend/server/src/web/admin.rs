@@ -4,13 +4,11 @@
 use actix_web::web::Path;
 use askama::Template;
 use yishen_domain::{AgencyCode, OfficialName, Role, YearNotice};
-use yishen_store::models::{agency, calendar_year, user};
 
 use super::{Chrome, Errs, PageCtx, PageResult, Post, see_other};
 use crate::error::{ApiError, FieldIssue};
 use crate::extract::Fields;
 use crate::routes::users::{CreateUser, new_account};
-use yishen_app::AppError;
 use yishen_app::services::accounts::{self, AccountChanges, Creator};
 use yishen_app::services::agencies::{self, AgencyUpdate, NewAgencyInput};
 use yishen_app::services::seals;
@@ -47,49 +45,29 @@ struct Agencies {
 
 async fn agencies_page(ctx: &PageCtx, errs: Errs) -> PageResult {
     let actor = ctx.actor_in(&ADMINS)?;
-    // An agency admin sees and changes its own agency only (policy::update_agency).
-    let own = match actor.role {
-        Role::Sysadmin => None,
-        _ => Some(actor.agency_id().unwrap_or(-1)),
-    };
-    let rows = ctx
-        .state
-        .read(move |conn| {
-            let seals: std::collections::HashMap<i64, (u32, String)> =
-                yishen_store::models::agency_seal::all_meta(conn)?
-                    .into_iter()
-                    .map(|m| {
-                        let at = yishen_app::time::local(m.uploaded_at);
-                        let info = yishen_app::services::seals::SealInfo::from(m.clone());
-                        (m.agency_id, (info.diameter_mm, at))
-                    })
-                    .collect();
-            Ok(agency::list(conn)?
-                .into_iter()
-                .filter(|a| own.is_none_or(|id| id == a.id))
-                .map(|a| {
-                    let settings: serde_json::Value =
-                        serde_json::from_str(&a.settings).unwrap_or_default();
-                    let s = |k: &str| settings[k].as_str().unwrap_or("").to_owned();
-                    let rules = yishen_domain::case::HandlingRules::from_settings(&a.settings);
-                    AgencyRow {
-                        seal: seals.get(&a.id).cloned(),
-                        approver_signoff: rules.approver_signoff,
-                        correction_period_days: rules.correction_period_days,
-                        fee_pause_excluded: rules.fee_pause_excluded,
-                        depth: a.path.matches('/').count().saturating_sub(2),
-                        contact_person: s("contact_person"),
-                        contact_phone: s("contact_phone"),
-                        code: a.code,
-                        name: a.name,
-                        reconsideration_body_name: a.reconsideration_body_name.unwrap_or_default(),
-                        court_name: a.court_name.unwrap_or_default(),
-                        letter_prefix: a.letter_prefix.unwrap_or_default(),
-                    }
-                })
-                .collect())
+    let rows = yishen_app::services::agencies::administered(&ctx.state, actor)
+        .await?
+        .into_iter()
+        .map(|(a, seal)| {
+            let settings: serde_json::Value = serde_json::from_str(&a.settings).unwrap_or_default();
+            let s = |k: &str| settings[k].as_str().unwrap_or("").to_owned();
+            let rules = yishen_domain::case::HandlingRules::from_settings(&a.settings);
+            AgencyRow {
+                seal: seal.map(|i| (i.diameter_mm, yishen_app::time::local(i.uploaded_at))),
+                approver_signoff: rules.approver_signoff,
+                correction_period_days: rules.correction_period_days,
+                fee_pause_excluded: rules.fee_pause_excluded,
+                depth: a.path.matches('/').count().saturating_sub(2),
+                contact_person: s("contact_person"),
+                contact_phone: s("contact_phone"),
+                code: a.code,
+                name: a.name,
+                reconsideration_body_name: a.reconsideration_body_name.unwrap_or_default(),
+                court_name: a.court_name.unwrap_or_default(),
+                letter_prefix: a.letter_prefix.unwrap_or_default(),
+            }
         })
-        .await?;
+        .collect();
     let status = errs.status();
     ctx.page_status(
         status,
@@ -224,45 +202,30 @@ struct Users {
 
 async fn users_page(ctx: &PageCtx, errs: Errs) -> PageResult {
     let actor = ctx.actor_in(&ADMINS)?;
-    let scope = yishen_app::policy::user_scope(actor)?;
     let me = actor.clone();
-    let rows = ctx
-        .state
-        .read(move |conn| {
-            let names: std::collections::HashMap<i64, String> = agency::list(conn)?
-                .into_iter()
-                .map(|a| (a.id, a.name))
-                .collect();
-            let (rows, _) = user::list(conn, scope, 500, 0)?;
-            Ok(rows
-                .into_iter()
-                .map(|(u, code)| {
-                    let role = Some(u.role);
-                    let may = |new_role: Option<Role>| {
-                        role.is_some_and(|r| {
-                            yishen_app::policy::update_user(&me, u.id, r, u.agency_id, new_role)
-                                .is_ok()
-                        })
-                    };
-                    UserRow {
-                        id: u.id,
-                        may_change: may(None),
-                        may_change_role: u.id != me.id && may(role),
-                        role_label: role.map(Role::label).unwrap_or(""),
-                        agency: u
-                            .agency_id
-                            .and_then(|id| names.get(&id).cloned())
-                            .or(code)
-                            .unwrap_or_default(),
-                        role: u.role.as_str().to_owned(),
-                        username: u.username,
-                        display_name: u.display_name,
-                        active: u.active,
-                    }
+    let rows = yishen_app::services::accounts::administered(&ctx.state, actor, 500)
+        .await?
+        .into_iter()
+        .map(|(u, agency)| {
+            let role = Some(u.role);
+            let may = |new_role: Option<Role>| {
+                role.is_some_and(|r| {
+                    yishen_app::policy::update_user(&me, u.id, r, u.agency_id, new_role).is_ok()
                 })
-                .collect())
+            };
+            UserRow {
+                id: u.id,
+                may_change: may(None),
+                may_change_role: u.id != me.id && may(role),
+                role_label: role.map(Role::label).unwrap_or(""),
+                agency,
+                role: u.role.as_str().to_owned(),
+                username: u.username,
+                display_name: u.display_name,
+                active: u.active,
+            }
         })
-        .await?;
+        .collect();
     let roles = yishen_app::policy::grantable_roles(actor)
         .iter()
         .map(|r| (r.as_str(), r.label()))
@@ -431,34 +394,26 @@ fn empty_inputs() -> Vec<HolidayInput> {
 
 async fn calendar_page(ctx: &PageCtx, errs: Errs, form: Option<&super::Form>) -> PageResult {
     let actor = ctx.actor()?;
-    let rows = ctx
-        .state
-        .read(|conn| {
-            calendar_year::list(conn)?
-                .into_iter()
-                .map(|r| {
-                    let notice: YearNotice =
-                        serde_json::from_str(&r.data).map_err(anyhow::Error::from)?;
-                    Ok(YearRow {
-                        year: r.year,
-                        holidays: notice
-                            .holidays
-                            .iter()
-                            .map(|h| format!("{} {}", h.name, span(h.start, h.end)))
-                            .collect(),
-                        workdays: notice
-                            .workdays
-                            .iter()
-                            .map(|w| format!("{}（{}）", md(w.date), weekday(w.date)))
-                            .collect(),
-                        notice: r.notice,
-                        notice_number: r.notice_number.unwrap_or_default(),
-                        source: r.source,
-                    })
-                })
-                .collect::<Result<Vec<_>, AppError>>()
+    let rows = yishen_app::services::calendar::years(&ctx.state)
+        .await?
+        .into_iter()
+        .map(|(r, notice)| YearRow {
+            year: r.year,
+            holidays: notice
+                .holidays
+                .iter()
+                .map(|h| format!("{} {}", h.name, span(h.start, h.end)))
+                .collect(),
+            workdays: notice
+                .workdays
+                .iter()
+                .map(|w| format!("{}（{}）", md(w.date), weekday(w.date)))
+                .collect(),
+            notice: r.notice,
+            notice_number: r.notice_number.unwrap_or_default(),
+            source: r.source,
         })
-        .await?;
+        .collect::<Vec<_>>();
     let next_year = rows
         .iter()
         .map(|r| r.year + 1)

@@ -438,3 +438,29 @@ pub async fn desk(state: &Ctx, actor: &Actor, agency_code: String) -> Result<Des
         })
         .await
 }
+
+/// Per agency, how many cases are overdue and how many fall due within the queue's due-soon
+/// threshold (`/metrics`). Without the calendar for the days ahead, nothing is counted as due
+/// soon rather than guessed.
+#[allow(clippy::type_complexity)]
+pub async fn deadline_counts(
+    state: &Ctx,
+) -> Result<(Vec<(String, i64)>, Vec<(String, i64)>), AppError> {
+    use yishen_store::models::case::count_due_by_agency;
+    let today = state.today();
+    state
+        .read(move |conn| {
+            let overdue = count_due_by_agency(conn, None, today)?;
+            let calendar = yishen_store::reference::load_calendar(conn)?;
+            let due_soon = match calendar
+                .add_working_days(today, yishen_domain::draft::DUE_SOON_DAYS)
+                .ok()
+                .and_then(|d| d.succ_opt())
+            {
+                Some(after) => count_due_by_agency(conn, Some(today), after)?,
+                None => Vec::new(),
+            };
+            Ok((overdue, due_soon))
+        })
+        .await
+}
