@@ -89,6 +89,20 @@ async fn openapi_and_offline_swagger_ui_are_served() {
     assert_eq!(r.status, 200);
     assert!(r.body["paths"]["/api/v1/calendar/due-date"].is_object());
     assert!(r.body["paths"]["/api/v1/auth/login"].is_object());
+    // The request bodies are the server's and the views the application's: both are in the
+    // document, closed sets with their codes.
+    let schemas = &r.body["components"]["schemas"];
+    let decision = schemas["ReviewBody"]["properties"]["decision"].to_string();
+    assert!(
+        decision.contains("\"approve\"") && decision.contains("\"return\""),
+        "{decision}"
+    );
+    let method = schemas["DeliveryBody"]["properties"]["method"].to_string();
+    for code in ["post", "in_person", "email", "online"] {
+        assert!(method.contains(&format!("\"{code}\"")), "{method}");
+    }
+    assert!(schemas["CorrectionBody"]["properties"]["items"].is_object());
+    assert!(schemas["CaseView"]["properties"]["tracking_no"].is_object());
     let res = app
         .client
         .get(app.url("/api/docs/"))

@@ -259,11 +259,18 @@ impl TryFrom<WithdrawBody> for Withdrawal {
     }
 }
 
+fn review_decision_schema() -> Object {
+    codes(
+        ReviewDecision::ALL.iter().map(|d| d.as_str()),
+        "`approve`（通过）or `return`（退回修改）",
+    )
+}
+
 /// `POST /api/v1/cases/{id}/review`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewBody {
-    /// `approve`（通过）or `return`（退回修改）.
+    #[schema(schema_with = review_decision_schema)]
     pub decision: Option<ReviewDecision>,
     /// Required (at least four characters) for a return; at most 5,000 characters.
     #[schema(max_length = 5000)]

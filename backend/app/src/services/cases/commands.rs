@@ -378,7 +378,6 @@ impl Withdrawal {
 
 /// The legal adviser's decision on a draft (合法性审查).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewDecision {
     /// 通过
@@ -388,13 +387,19 @@ pub enum ReviewDecision {
 }
 
 impl ReviewDecision {
+    pub const ALL: &'static [ReviewDecision] = &[ReviewDecision::Approve, ReviewDecision::Return];
+
+    /// The code as the API and the forms write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Approve => "approve",
+            Self::Return => "return",
+        }
+    }
+
     /// From a form's value (`approve`, `return`).
     pub fn parse(s: &str) -> Option<Self> {
-        match s.trim() {
-            "approve" => Some(Self::Approve),
-            "return" => Some(Self::Return),
-            _ => None,
-        }
+        Self::ALL.iter().copied().find(|d| d.as_str() == s.trim())
     }
 }
 
