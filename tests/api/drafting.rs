@@ -117,6 +117,18 @@ async fn a_draft_is_pre_reviewed_and_blocking_findings_stop_submission() {
         )
         .await;
     assert_problem(&r, 403, "forbidden");
+    // An unknown decision is named with the accepted codes, in Chinese, before anything else.
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/review"),
+            Some(&legal),
+            &json!({"decision": "maybe", "comments": "同意"}),
+        )
+        .await;
+    let p = assert_problem(&r, 422, "validation_failed");
+    assert_eq!(problem_fields(&p), vec!["decision"]);
+    let detail = p["detail"].as_str().unwrap_or("");
+    assert!(detail.contains("approve、return"), "{detail}");
     let r = app
         .post(
             &format!("/api/v1/cases/{id}/review"),
