@@ -36,6 +36,93 @@ impl FieldIssue {
     }
 }
 
+/// A parse failure that can be reported against a named field.
+pub trait IntoIssue {
+    fn issue(&self, field: &str) -> FieldIssue;
+}
+
+impl IntoIssue for yishen_domain::FieldError {
+    fn issue(&self, field: &str) -> FieldIssue {
+        FieldIssue::from_field(field, self)
+    }
+}
+
+impl IntoIssue for FieldIssue {
+    fn issue(&self, _field: &str) -> FieldIssue {
+        self.clone()
+    }
+}
+
+impl IntoIssue for yishen_domain::role::UnknownRole {
+    fn issue(&self, field: &str) -> FieldIssue {
+        FieldIssue::new(field, "invalid_value", self.to_string())
+    }
+}
+
+/// Collects the parse results of one input's fields so that one problem lists every bad
+/// field, not just the first. The web forms, the API bodies and the commands' constructors
+/// all collect through it.
+#[derive(Debug, Default)]
+pub struct Fields(Vec<FieldIssue>);
+
+impl Fields {
+    /// The value, or `None` with the failure recorded against `field`.
+    pub fn take<T, E: IntoIssue>(&mut self, field: &str, r: Result<T, E>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push(e.issue(field));
+                None
+            }
+        }
+    }
+
+    /// The value, or `None` with the issue recorded (it names its own field).
+    pub fn check<T>(&mut self, r: Result<T, FieldIssue>) -> Option<T> {
+        r.map_err(|i| self.0.push(i)).ok()
+    }
+
+    /// Parses an optional text field; blank counts as absent.
+    pub fn optional<T, E: IntoIssue>(
+        &mut self,
+        field: &str,
+        raw: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<T> {
+        match raw.map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => self.take(field, parse(s)),
+        }
+    }
+
+    pub fn push(&mut self, issue: FieldIssue) {
+        self.0.push(issue);
+    }
+
+    /// `Ok(())` when every field parsed.
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self.0))
+        }
+    }
+
+    /// The value `build` makes of the parsed fields, when nothing was wrong.
+    pub fn build<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, Vec<FieldIssue>> {
+        if !self.0.is_empty() {
+            return Err(self.0);
+        }
+        build().ok_or_else(|| {
+            vec![FieldIssue::new(
+                "form",
+                "invalid",
+                "提交的内容不完整，请检查后重新提交",
+            )]
+        })
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// Input that is not acceptable; names every bad field.

@@ -157,6 +157,72 @@ pub enum ClockState {
     Overdue,
 }
 
+impl ClockState {
+    pub const ALL: &'static [ClockState] = &[
+        ClockState::NotStarted,
+        ClockState::AwaitingCorrection,
+        ClockState::Running,
+        ClockState::Paused,
+        ClockState::Stopped,
+        ClockState::Overdue,
+    ];
+
+    /// The stable name of the state, as cached on the case and shown to clients.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClockState::NotStarted => "not_started",
+            ClockState::AwaitingCorrection => "awaiting_correction",
+            ClockState::Running => "running",
+            ClockState::Paused => "paused",
+            ClockState::Stopped => "stopped",
+            ClockState::Overdue => "overdue",
+        }
+    }
+}
+
+/// The clock as cached on the case row: its state, or that a year the period needs has no
+/// calendar, so that no due date is shown rather than a guessed one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CachedClock {
+    Known(ClockState),
+    CalendarMissing,
+}
+
+impl CachedClock {
+    /// The code of [`CachedClock::CalendarMissing`].
+    pub const CALENDAR_MISSING: &'static str = "calendar_year_not_covered";
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CachedClock::Known(s) => s.as_str(),
+            CachedClock::CalendarMissing => Self::CALENDAR_MISSING,
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        if code == Self::CALENDAR_MISSING {
+            return Some(CachedClock::CalendarMissing);
+        }
+        ClockState::ALL
+            .iter()
+            .copied()
+            .find(|s| s.as_str() == code)
+            .map(CachedClock::Known)
+    }
+}
+
+/// A stored code read back (`store` maps the cases' clock column through this).
+impl TryFrom<String> for CachedClock {
+    type Error = crate::UnknownCode;
+
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        Self::parse(&code).ok_or(crate::UnknownCode {
+            kind: "CachedClock",
+            code,
+        })
+    }
+}
+
 /// Why a ledger day is or is not counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -745,6 +811,21 @@ fn new_reply_clock(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn every_cached_clock_code_reads_back_as_itself_and_a_stray_code_is_refused() {
+        let all = ClockState::ALL
+            .iter()
+            .copied()
+            .map(CachedClock::Known)
+            .chain([CachedClock::CalendarMissing]);
+        for c in all {
+            assert_eq!(CachedClock::try_from(c.as_str().to_owned()), Ok(c));
+        }
+        assert_eq!(ClockState::ALL.len(), 6);
+        let err = CachedClock::try_from("late".to_owned()).unwrap_err();
+        assert_eq!(err.code, "late");
+    }
 
     #[test]
     fn an_ordered_new_reply_runs_to_the_decisions_deadline() {

@@ -42,6 +42,15 @@ macro_rules! dispositions {
                 Self::ALL.iter().map(|d| d.as_str()).collect::<Vec<_>>().join("、")
             }
         }
+
+        /// A stored code read back (`store` maps the cases' disposition column through this).
+        impl TryFrom<String> for Disposition {
+            type Error = $crate::UnknownCode;
+
+            fn try_from(code: String) -> Result<Self, Self::Error> {
+                Self::parse(&code).ok_or($crate::UnknownCode { kind: "Disposition", code })
+            }
+        }
     };
 }
 

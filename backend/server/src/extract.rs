@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 
 use yishen_app::json::{decode_json, describe};
 
-use crate::error::{ApiError, FieldIssue};
+use crate::error::ApiError;
 
 /// Body limit, set as app data by the application.
 #[derive(Debug, Clone, Copy)]
@@ -111,71 +111,7 @@ fn form_urlencoded_pairs(q: &str) -> form_urlencoded::Parse<'_> {
     form_urlencoded::parse(q.as_bytes())
 }
 
-/// A parse failure that can be reported against a named field.
-pub trait IntoIssue {
-    fn issue(&self, field: &str) -> FieldIssue;
-}
-
-impl IntoIssue for yishen_domain::FieldError {
-    fn issue(&self, field: &str) -> FieldIssue {
-        FieldIssue::from_field(field, self)
-    }
-}
-
-impl IntoIssue for FieldIssue {
-    fn issue(&self, _field: &str) -> FieldIssue {
-        self.clone()
-    }
-}
-
-impl IntoIssue for yishen_domain::role::UnknownRole {
-    fn issue(&self, field: &str) -> FieldIssue {
-        FieldIssue::new(field, "invalid_value", self.to_string())
-    }
-}
-
-/// Collects the parse results of a request's fields so that one problem lists every bad
-/// field, not just the first.
-#[derive(Debug, Default)]
-pub struct Fields(Vec<FieldIssue>);
-
-impl Fields {
-    pub fn take<T, E: IntoIssue>(&mut self, field: &str, r: Result<T, E>) -> Option<T> {
-        match r {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.0.push(e.issue(field));
-                None
-            }
-        }
-    }
-
-    /// Parses an optional text field; blank counts as absent.
-    pub fn optional<T, E: IntoIssue>(
-        &mut self,
-        field: &str,
-        raw: Option<&str>,
-        parse: impl FnOnce(&str) -> Result<T, E>,
-    ) -> Option<T> {
-        match raw.map(str::trim).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(s) => self.take(field, parse(s)),
-        }
-    }
-
-    pub fn push(&mut self, issue: FieldIssue) {
-        self.0.push(issue);
-    }
-
-    /// `Ok(())` when every field parsed.
-    pub fn finish(self) -> Result<(), ApiError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::Validation(self.0))
-        }
-    }
-}
+pub use yishen_app::error::{Fields, IntoIssue};
 
 /// A value that `Fields::finish` vouched for.
 pub fn parsed<T>(v: Option<T>) -> Result<T, ApiError> {

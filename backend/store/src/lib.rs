@@ -2,6 +2,7 @@
 //! queries (each taking `&mut DbConn` so that several compose into one transaction), the
 //! pool, the embedded migrations and the reference-data sync.
 
+pub mod codes;
 pub mod conn;
 pub mod migrate;
 pub mod models;

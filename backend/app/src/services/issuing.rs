@@ -68,7 +68,7 @@ fn fields(
     // organisation (letters.md §3.6's 范本: "您(或贵单位、贵公司等,下同)").
     put(
         "addressee",
-        if case.applicant_category == ApplicantCategory::NaturalPerson.as_str() {
+        if case.applicant_category == ApplicantCategory::NaturalPerson {
             "您"
         } else {
             "贵单位"

@@ -472,10 +472,7 @@ fn enrich(conn: &mut DbConn, hits: Vec<yishen_similar::Hit>) -> Result<Vec<Simil
             })
             .map(|l| l.number);
         let outcome = latest_outcome(conn, case.id)?;
-        let disposition = case
-            .disposition
-            .as_deref()
-            .and_then(yishen_domain::Disposition::parse);
+        let disposition = case.disposition;
         items.push(SimilarItem {
             case_id: case.id,
             tracking_no: case.tracking_no,
@@ -485,7 +482,7 @@ fn enrich(conn: &mut DbConn, hits: Vec<yishen_similar::Hit>) -> Result<Vec<Simil
             snippet: h.snippet,
             matched_terms: h.matched_terms,
             disposition_label: disposition.map(yishen_domain::Disposition::label),
-            disposition: case.disposition,
+            disposition: disposition.map(|d| d.as_str().to_owned()),
             letter_number,
             outcome_bucket: outcome.as_ref().map(|(_, b, _)| b.label()),
             outcome: outcome.map(|(l, _, _)| l),

@@ -4,9 +4,12 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use yishen_domain::case::{Channel, Status};
+use yishen_domain::Disposition;
+use yishen_domain::case::{ApplicantCategory, Channel, Status};
+use yishen_domain::clock::{CachedClock, ClockState};
 
 use crate::DbConn;
+use crate::codes::NullableCode;
 use crate::schema::{agencies, case_applicants, cases};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -24,7 +27,8 @@ pub struct Case {
     pub status: Status,
     pub applicant_user_id: Option<i64>,
     pub created_by: Option<i64>,
-    pub applicant_category: String,
+    #[diesel(deserialize_as = String)]
+    pub applicant_category: ApplicantCategory,
     pub applicant_name: String,
     pub id_number_hash: String,
     pub content: String,
@@ -34,10 +38,12 @@ pub struct Case {
     pub delivery: Option<String>,
     pub received_on: Option<NaiveDate>,
     pub due_on: Option<NaiveDate>,
-    pub clock_state: String,
+    #[diesel(deserialize_as = String)]
+    pub clock_state: CachedClock,
     pub correction_deadline: Option<NaiveDate>,
     pub fee_deadline: Option<NaiveDate>,
-    pub disposition: Option<String>,
+    #[diesel(deserialize_as = NullableCode)]
+    pub disposition: Option<Disposition>,
     pub concluded_on: Option<NaiveDate>,
     pub query_code_hash: String,
     pub external_id: Option<String>,
@@ -238,15 +244,15 @@ impl std::fmt::Debug for SearchKey {
     }
 }
 
-/// States whose clock may run (the open, received states).
-pub const CLOCKED_STATUSES: [&str; 6] = [
-    "received",
-    "awaiting_correction",
-    "in_progress",
-    "drafting",
-    "in_review",
-    "approved",
-];
+/// The codes of the states whose clock may run (the open, received states), as the domain
+/// decides them.
+fn clocked_statuses() -> Vec<&'static str> {
+    Status::ALL
+        .iter()
+        .filter(|s| s.clock_applies())
+        .map(|s| s.as_str())
+        .collect()
+}
 
 /// How far the queue counts: past this, the total is "more than" (counting every closed case
 /// of a province would cost more than the page itself) and pages stop.
@@ -306,14 +312,14 @@ pub fn list(
         }
         if let Some(d) = filter.due_before {
             q = q
-                .filter(cases::status.eq_any(CLOCKED_STATUSES))
-                .filter(cases::clock_state.ne("awaiting_correction"))
+                .filter(cases::status.eq_any(clocked_statuses()))
+                .filter(cases::clock_state.ne(ClockState::AwaitingCorrection.as_str()))
                 .filter(cases::due_on.lt(d));
         }
         if let Some(d) = filter.due_through {
             q = q
-                .filter(cases::status.eq_any(CLOCKED_STATUSES))
-                .filter(cases::clock_state.ne("awaiting_correction"))
+                .filter(cases::status.eq_any(clocked_statuses()))
+                .filter(cases::clock_state.ne(ClockState::AwaitingCorrection.as_str()))
                 .filter(cases::due_on.le(d));
         }
         if let Some(u) = filter.assignee {
@@ -405,8 +411,8 @@ pub fn count_due_by_agency(
 ) -> QueryResult<Vec<(String, i64)>> {
     let base = cases::table
         .inner_join(agencies::table)
-        .filter(cases::status.eq_any(CLOCKED_STATUSES))
-        .filter(cases::clock_state.ne("awaiting_correction"))
+        .filter(cases::status.eq_any(clocked_statuses()))
+        .filter(cases::clock_state.ne(ClockState::AwaitingCorrection.as_str()))
         .filter(cases::due_on.lt(before));
     // Two plain queries: diesel cannot group a boxed query.
     match from {
@@ -427,7 +433,7 @@ pub fn count_due_by_agency(
 /// Ids of the cases whose clock may still run (for recomputing after a calendar change).
 pub fn open_ids(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
     cases::table
-        .filter(cases::status.eq_any(CLOCKED_STATUSES))
+        .filter(cases::status.eq_any(clocked_statuses()))
         .select(cases::id)
         .order(cases::id.asc())
         .load(conn)
@@ -436,7 +442,7 @@ pub fn open_ids(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
 /// Ids of cases whose correction window ended before `today` without a correction.
 pub fn correction_expired(conn: &mut DbConn, today: NaiveDate) -> QueryResult<Vec<i64>> {
     cases::table
-        .filter(cases::status.eq("awaiting_correction"))
+        .filter(cases::status.eq(Status::AwaitingCorrection.as_str()))
         .filter(cases::correction_deadline.lt(today))
         .select(cases::id)
         .order(cases::id.asc())
@@ -446,7 +452,7 @@ pub fn correction_expired(conn: &mut DbConn, today: NaiveDate) -> QueryResult<Ve
 /// Ids of open cases whose fee went unpaid past its deadline.
 pub fn fee_expired(conn: &mut DbConn, today: NaiveDate) -> QueryResult<Vec<i64>> {
     cases::table
-        .filter(cases::status.eq_any(CLOCKED_STATUSES))
+        .filter(cases::status.eq_any(clocked_statuses()))
         .filter(cases::fee_deadline.lt(today))
         .select(cases::id)
         .order(cases::id.asc())

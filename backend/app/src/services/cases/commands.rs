@@ -11,7 +11,7 @@ use yishen_domain::case::{ConsultationOpinion, PartyKind, RequestText};
 use yishen_domain::clock::MAX_EXTENSION;
 use yishen_domain::fees::FeeMode;
 
-use crate::error::FieldIssue;
+use crate::error::{FieldIssue, Fields};
 
 const ITEM_MAX: usize = 500;
 pub(super) const REASON_MIN: usize = 4;
@@ -19,30 +19,6 @@ pub(super) const REASON_MAX: usize = 1000;
 const PARTY_MAX: usize = 100;
 const MAX_PAGES: u32 = 1_000_000;
 const COMMENTS_MAX: usize = 5000;
-
-/// Collects the problems of one command so that all of them are named at once.
-#[derive(Debug, Default)]
-struct Problems(Vec<FieldIssue>);
-
-impl Problems {
-    fn take<T>(&mut self, r: Result<T, FieldIssue>) -> Option<T> {
-        r.map_err(|i| self.0.push(i)).ok()
-    }
-
-    /// The command, when nothing was wrong.
-    fn finish<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, Vec<FieldIssue>> {
-        if !self.0.is_empty() {
-            return Err(self.0);
-        }
-        build().ok_or_else(|| {
-            vec![FieldIssue::new(
-                "form",
-                "invalid",
-                "提交的内容不完整，请检查后重新提交",
-            )]
-        })
-    }
-}
 
 /// A required text of `min..=max` characters, trimmed.
 pub(super) fn text(
@@ -182,13 +158,13 @@ impl Consultation {
         info_description: Option<&str>,
         interest: Option<&str>,
     ) -> Result<Self, Vec<FieldIssue>> {
-        let mut p = Problems::default();
-        let kind = p.take(required(
+        let mut p = Fields::default();
+        let kind = p.check(required(
             "party_kind",
             party_kind,
             "请选择征求意见的对象类型",
         ));
-        let name = p.take(text(
+        let name = p.check(text(
             "party_name",
             party_name,
             2,
@@ -201,7 +177,7 @@ impl Consultation {
                 .unwrap_or(default)
                 .to_owned()
         };
-        p.finish(|| {
+        p.build(|| {
             Some(Self {
                 party_kind: kind?,
                 party_name: name?,
@@ -227,10 +203,10 @@ impl ConsultationClose {
         note: Option<&str>,
         on: Option<NaiveDate>,
     ) -> Result<Self, Vec<FieldIssue>> {
-        let mut p = Problems::default();
-        let opinion = p.take(required("opinion", opinion, "请选择被征求意见方的意见"));
-        let note = p.take(optional_text("note", note, REASON_MAX));
-        p.finish(|| {
+        let mut p = Fields::default();
+        let opinion = p.check(required("opinion", opinion, "请选择被征求意见方的意见"));
+        let note = p.check(optional_text("note", note, REASON_MAX));
+        p.build(|| {
             Some(Self {
                 opinion: opinion?,
                 note: note?,
@@ -249,8 +225,8 @@ pub struct ExtensionTerms {
 
 impl ExtensionTerms {
     pub fn new(working_days: Option<u32>, reason: Option<&str>) -> Result<Self, Vec<FieldIssue>> {
-        let mut p = Problems::default();
-        let days = p.take(
+        let mut p = Fields::default();
+        let days = p.check(
             required("working_days", working_days, "请填写延长的工作日数").and_then(|d| {
                 if d == 0 || d > MAX_EXTENSION {
                     Err(FieldIssue::new(
@@ -265,8 +241,8 @@ impl ExtensionTerms {
                 }
             }),
         );
-        let reason = p.take(text("reason", reason, REASON_MIN, REASON_MAX, "延期理由"));
-        p.finish(|| {
+        let reason = p.check(text("reason", reason, REASON_MIN, REASON_MAX, "延期理由"));
+        p.build(|| {
             Some(Self {
                 working_days: days?,
                 reason: reason?,
@@ -417,14 +393,14 @@ impl Review {
         decision: Option<ReviewDecision>,
         comments: Option<&str>,
     ) -> Result<Self, Vec<FieldIssue>> {
-        let mut p = Problems::default();
-        let decision = p.take(required(
+        let mut p = Fields::default();
+        let decision = p.check(required(
             "decision",
             decision,
             "请选择审核意见：approve（通过）或 return（退回）",
         ));
-        let comments = p.take(optional_text("comments", comments, COMMENTS_MAX));
-        let review = p.finish(|| {
+        let comments = p.check(optional_text("comments", comments, COMMENTS_MAX));
+        let review = p.build(|| {
             Some(Self {
                 decision: decision?,
                 comments: comments?.unwrap_or_default(),

@@ -272,7 +272,7 @@ pub fn insert_case(
             delivery: intake.delivery.map(|d| d.as_str()),
             received_on,
             due_on,
-            clock_state: &clock_state,
+            clock_state: clock_state.as_str(),
             disposition: place.disposition.map(|d| d.as_str()),
             concluded_on: place.concluded_on,
             query_code_hash: &query_code_hash(pii, &query_code),

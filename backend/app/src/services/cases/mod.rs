@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use yishen_domain::audit::{ChainedEvent, GENESIS};
 use yishen_domain::case::event::clock_input;
 use yishen_domain::case::{Action, CaseEvent, HandlingRules, Status, TransitionError};
-use yishen_domain::clock::{self, Clock, ClockError, ClockState};
+use yishen_domain::clock::{self, CachedClock, Clock, ClockError};
 use yishen_domain::{Calendar, Role};
 use yishen_store::DbConn;
 use yishen_store::models::agency;
@@ -77,18 +77,6 @@ pub fn compute_clock(
     clock::compute(&input, calendar, today)
 }
 
-/// The stable name of a clock state, as cached on the case and shown to clients.
-pub fn clock_state_code(state: ClockState) -> &'static str {
-    match state {
-        ClockState::NotStarted => "not_started",
-        ClockState::AwaitingCorrection => "awaiting_correction",
-        ClockState::Running => "running",
-        ClockState::Paused => "paused",
-        ClockState::Stopped => "stopped",
-        ClockState::Overdue => "overdue",
-    }
-}
-
 /// The cached clock columns for a set of events: the due date and the state, or the explicit
 /// "calendar year not covered" state, never a guess.
 pub fn clock_cache(
@@ -96,20 +84,17 @@ pub fn clock_cache(
     rules: HandlingRules,
     calendar: &Calendar,
     today: NaiveDate,
-) -> Result<(Option<NaiveDate>, String), AppError> {
+) -> Result<(Option<NaiveDate>, CachedClock), AppError> {
     let input = clock_input(
         events.iter().map(|(on, e)| (*on, e)),
         rules.fee_pause_excluded,
     );
     match clock::summary(&input, calendar, today) {
-        Ok((state, due_on)) => Ok((due_on, clock_state_code(state).to_owned())),
-        Err(ClockError::YearNotCovered { .. }) => Ok((None, CALENDAR_MISSING.to_owned())),
+        Ok((state, due_on)) => Ok((due_on, CachedClock::Known(state))),
+        Err(ClockError::YearNotCovered { .. }) => Ok((None, CachedClock::CalendarMissing)),
         Err(e) => Err(AppError::Internal(anyhow::anyhow!("clock: {e}"))),
     }
 }
-
-/// The clock state of a case whose count reaches a year without calendar data.
-pub const CALENDAR_MISSING: &str = "calendar_year_not_covered";
 
 pub fn transition_error(e: TransitionError) -> AppError {
     match e {
@@ -345,7 +330,7 @@ pub fn finish(
     let mut changes = step.changes;
     changes.status = Some(to.as_str().to_owned());
     changes.due_on = Some(due_on);
-    changes.clock_state = Some(clock_state);
+    changes.clock_state = Some(clock_state.as_str().to_owned());
     let ok = case_store::update_versioned(
         conn,
         loaded.case.id,
@@ -385,7 +370,7 @@ pub fn recompute_open(
                 .map(|a| HandlingRules::from_settings(&a.settings))
                 .unwrap_or_default();
             let (due_on, clock_state) = clock_cache(&events, rules, calendar, today)?;
-            case_store::set_clock_cache(conn, id, due_on, &clock_state)?;
+            case_store::set_clock_cache(conn, id, due_on, clock_state.as_str())?;
         }
     }
     Ok(ids.len())

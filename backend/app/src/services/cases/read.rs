@@ -7,14 +7,14 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use yishen_domain::Role;
 use yishen_domain::case::{Status, TrackingNo, normalise_query_code};
-use yishen_domain::clock::{Clock, ClockError};
+use yishen_domain::clock::{CachedClock, Clock, ClockError};
 use yishen_domain::screening::FlagStatus;
 use yishen_store::models::agency;
 use yishen_store::models::case::{self as case_store, QueueFilter};
 use yishen_store::models::user;
 
 use super::views::{self, CaseSummary, CaseView};
-use super::{CALENDAR_MISSING, decode_events, load};
+use super::{decode_events, load};
 use crate::auth::Actor;
 use crate::ctx::Ctx;
 use crate::error::AppError;
@@ -135,7 +135,7 @@ pub async fn clock(state: &Ctx, actor: &Actor, id: i64) -> Result<ClockView, App
             match loaded.clock() {
                 Ok(c) => Ok(ClockView::Computed(c)),
                 Err(ClockError::YearNotCovered { year }) => Ok(ClockView::Uncovered {
-                    state: CALENDAR_MISSING,
+                    state: CachedClock::CALENDAR_MISSING,
                     missing_year: year,
                     due_on: None,
                     running: None,
@@ -274,7 +274,7 @@ pub async fn track(
                 status: case.status.as_str().to_owned(),
                 received_on: case.received_on,
                 due_on: case.due_on,
-                clock_state: case.clock_state,
+                clock_state: case.clock_state.as_str().to_owned(),
                 timeline,
             })
         })

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use yishen_domain::Disposition;
 use yishen_domain::case::{ApplicantCategory, ApplicantKind, IdType, Status};
+use yishen_domain::clock::{CachedClock, ClockState};
 use yishen_store::DbConn;
 use yishen_store::models::case::{self as case_store, Case, CaseApplicant, CaseScope};
 use yishen_store::models::consultation;
@@ -197,7 +198,7 @@ pub fn case_view(
     assignee: Option<AssigneeView>,
 ) -> Result<CaseView, AppError> {
     let channel = case.channel;
-    let disposition = case.disposition.as_deref().and_then(Disposition::parse);
+    let disposition = case.disposition;
     let remedy_windows = match (disposition, delivered_on) {
         (Some(d), Some(on)) => d.remedy().windows(on).map(|w| RemedyWindowsView {
             delivered_on: on,
@@ -225,11 +226,11 @@ pub fn case_view(
         delivery: case.delivery,
         received_on: case.received_on,
         due_on: case.due_on,
-        clock_state: case.clock_state,
+        clock_state: case.clock_state.as_str().to_owned(),
         correction_deadline: case.correction_deadline,
         fee_deadline: case.fee_deadline,
         disposition_label: disposition.map(Disposition::label),
-        disposition: case.disposition,
+        disposition: case.disposition.map(|d| d.as_str().to_owned()),
         concluded_on: case.concluded_on,
         assignee,
         consultations: consultations
@@ -320,8 +321,9 @@ pub fn load_view(
 
 pub fn summary(case: Case, agency_code: String, today: NaiveDate) -> CaseSummary {
     let excerpt: String = case.content.chars().take(60).collect();
-    let overdue = case.clock_state == "overdue"
-        || (case.clock_state == "running" && case.due_on.is_some_and(|d| d < today));
+    let overdue = case.clock_state == CachedClock::Known(ClockState::Overdue)
+        || (case.clock_state == CachedClock::Known(ClockState::Running)
+            && case.due_on.is_some_and(|d| d < today));
     CaseSummary {
         id: case.id,
         tracking_no: case.tracking_no,
@@ -332,7 +334,7 @@ pub fn summary(case: Case, agency_code: String, today: NaiveDate) -> CaseSummary
         content_excerpt: excerpt,
         received_on: case.received_on,
         due_on: case.due_on,
-        clock_state: case.clock_state,
+        clock_state: case.clock_state.as_str().to_owned(),
         overdue,
         version: case.version,
     }
