@@ -86,7 +86,7 @@ async fn a_screening_overtaken_by_a_later_filing_is_done_again_not_stored_stale(
     let a = a.body["id"].as_i64().expect("id");
     assert!(volume(a).await.contains("13"));
     // A's screening is read now and written only after B was filed and screened.
-    let stale = flags::plan_intake_screening(&app.state, a)
+    let stale = flags::plan_intake_screening(&app.state, yishen_store::CaseId(a))
         .await
         .expect("plan");
     let b = app
@@ -101,7 +101,7 @@ async fn a_screening_overtaken_by_a_later_filing_is_done_again_not_stored_stale(
         volume(a).await.contains("14"),
         "B's screening counts A's month again"
     );
-    flags::apply_intake_screening(&app.state, a, stale)
+    flags::apply_intake_screening(&app.state, yishen_store::CaseId(a), stale)
         .await
         .expect("apply");
     let after = volume(a).await;

@@ -1168,7 +1168,9 @@ async fn an_issued_letters_pdf_follows_the_commit_and_is_stored_once() {
     // it is stored once, and the download is what the list's hash says.
     let second = crate::cases::register(&app, &clerk, "2026-09-15").await;
     let ids = pool
-        .read(|conn| Ok::<_, yishen_store::StoreError>(letter::for_case(conn, second)?))
+        .read(|conn| {
+            Ok::<_, yishen_store::StoreError>(letter::for_case(conn, yishen_store::CaseId(second))?)
+        })
         .expect("read")
         .iter()
         .map(|l| l.id)

@@ -716,7 +716,12 @@ async fn stored_signature(
     id: i64,
 ) -> Option<yishen_store::models::signature::CaseSignature> {
     app.state
-        .read(move |conn| Ok(yishen_store::models::signature::find(conn, id)?))
+        .read(move |conn| {
+            Ok(yishen_store::models::signature::find(
+                conn,
+                yishen_store::CaseId(id),
+            )?)
+        })
         .await
         .expect("read")
 }
@@ -746,7 +751,7 @@ async fn signatures_are_stored_at_intake_and_a_stale_one_is_made_again() {
             Ok(yishen_store::models::signature::replace(
                 conn,
                 &[yishen_store::models::signature::NewCaseSignature {
-                    case_id: first,
+                    case_id: yishen_store::CaseId(first),
                     text_key: 42,
                     signature: &stale,
                 }],

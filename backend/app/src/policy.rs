@@ -8,6 +8,7 @@
 use yishen_domain::Role;
 use yishen_store::models::case::CaseScope;
 use yishen_store::models::user::UserScope;
+use yishen_store::{AgencyId, UserId};
 
 use crate::auth::Actor;
 use crate::error::AppError;
@@ -46,8 +47,8 @@ pub fn user_scope(actor: &Actor) -> Result<UserScope, AppError> {
 /// May the actor see account `target_id` of agency `target_agency`?
 pub fn view_user(
     actor: &Actor,
-    target_id: i64,
-    target_agency: Option<i64>,
+    target_id: UserId,
+    target_agency: Option<AgencyId>,
 ) -> Result<(), AppError> {
     let ok = actor.id == target_id
         || actor.role == Role::Sysadmin
@@ -62,7 +63,7 @@ pub fn view_user(
 }
 
 /// May the actor create an account of `role` in agency `agency_id`?
-pub fn create_user(actor: &Actor, role: Role, agency_id: Option<i64>) -> Result<(), AppError> {
+pub fn create_user(actor: &Actor, role: Role, agency_id: Option<AgencyId>) -> Result<(), AppError> {
     match actor.role {
         Role::Sysadmin => Ok(()),
         Role::AgencyAdmin => {
@@ -84,9 +85,9 @@ pub fn create_user(actor: &Actor, role: Role, agency_id: Option<i64>) -> Result<
 /// giving it `new_role`?
 pub fn update_user(
     actor: &Actor,
-    target_id: i64,
+    target_id: UserId,
     target_role: Role,
-    target_agency: Option<i64>,
+    target_agency: Option<AgencyId>,
     new_role: Option<Role>,
 ) -> Result<(), AppError> {
     match actor.role {
@@ -122,7 +123,7 @@ pub fn manage_agency_tree(actor: &Actor) -> Result<(), AppError> {
 
 /// May the actor change agency `agency_id`'s settings? `renames` when the official name
 /// changes, which only the system administrator may do.
-pub fn update_agency(actor: &Actor, agency_id: i64, renames: bool) -> Result<(), AppError> {
+pub fn update_agency(actor: &Actor, agency_id: AgencyId, renames: bool) -> Result<(), AppError> {
     match actor.role {
         Role::Sysadmin => Ok(()),
         Role::AgencyAdmin if actor.agency_id() == Some(agency_id) => {
@@ -184,7 +185,7 @@ pub fn case_scope(actor: &Actor) -> Result<CaseScope, AppError> {
 
 /// May the actor act on a case of `case_agency` (which it already sees)? Staff act only on
 /// their own agency's cases; applicants on their own, which their scope already ensures.
-pub fn act_on_case(actor: &Actor, case_agency: i64) -> Result<(), AppError> {
+pub fn act_on_case(actor: &Actor, case_agency: AgencyId) -> Result<(), AppError> {
     match actor.role {
         Role::Applicant => Ok(()),
         _ if actor.agency_id() == Some(case_agency) => Ok(()),
@@ -193,7 +194,7 @@ pub fn act_on_case(actor: &Actor, case_agency: i64) -> Result<(), AppError> {
 }
 
 /// May the actor file or register an application with agency `agency_id`?
-pub fn create_case(actor: &Actor, agency_id: i64) -> Result<(), AppError> {
+pub fn create_case(actor: &Actor, agency_id: AgencyId) -> Result<(), AppError> {
     match actor.role {
         Role::Applicant => Ok(()),
         Role::Clerk if actor.agency_id() == Some(agency_id) => Ok(()),
@@ -209,11 +210,11 @@ mod tests {
 
     fn actor(id: i64, role: Role, agency: Option<i64>) -> Actor {
         Actor {
-            id,
+            id: UserId(id),
             username: format!("u{id}"),
             role,
             agency: agency.map(|a| ActorAgency {
-                id: a,
+                id: AgencyId(a),
                 code: format!("A{a}"),
                 path: format!("/A{a}/"),
             }),
@@ -223,31 +224,58 @@ mod tests {
     #[test]
     fn agency_admins_manage_only_their_own_staff() {
         let admin = actor(1, Role::AgencyAdmin, Some(10));
-        assert!(create_user(&admin, Role::Clerk, Some(10)).is_ok());
-        assert!(create_user(&admin, Role::Clerk, Some(11)).is_err());
+        assert!(create_user(&admin, Role::Clerk, Some(AgencyId(10))).is_ok());
+        assert!(create_user(&admin, Role::Clerk, Some(AgencyId(11))).is_err());
         assert!(create_user(&admin, Role::Sysadmin, None).is_err());
-        assert!(create_user(&admin, Role::ReconsiderationBody, Some(10)).is_err());
-        assert!(update_user(&admin, 2, Role::Clerk, Some(10), Some(Role::Handler)).is_ok());
-        assert!(update_user(&admin, 2, Role::Clerk, Some(10), Some(Role::Sysadmin)).is_err());
+        assert!(create_user(&admin, Role::ReconsiderationBody, Some(AgencyId(10))).is_err());
+        assert!(
+            update_user(
+                &admin,
+                UserId(2),
+                Role::Clerk,
+                Some(AgencyId(10)),
+                Some(Role::Handler)
+            )
+            .is_ok()
+        );
+        assert!(
+            update_user(
+                &admin,
+                UserId(2),
+                Role::Clerk,
+                Some(AgencyId(10)),
+                Some(Role::Sysadmin)
+            )
+            .is_err()
+        );
         assert!(matches!(
-            update_user(&admin, 3, Role::Clerk, Some(11), None),
+            update_user(&admin, UserId(3), Role::Clerk, Some(AgencyId(11)), None),
             Err(AppError::NotFound(_))
         ));
-        assert!(update_user(&admin, 1, Role::AgencyAdmin, Some(10), Some(Role::Clerk)).is_err());
+        assert!(
+            update_user(
+                &admin,
+                UserId(1),
+                Role::AgencyAdmin,
+                Some(AgencyId(10)),
+                Some(Role::Clerk)
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn nobody_else_sees_other_accounts() {
         let applicant = actor(5, Role::Applicant, None);
-        assert!(view_user(&applicant, 5, None).is_ok());
+        assert!(view_user(&applicant, UserId(5), None).is_ok());
         assert!(matches!(
-            view_user(&applicant, 6, None),
+            view_user(&applicant, UserId(6), None),
             Err(AppError::NotFound(_))
         ));
         assert!(user_scope(&applicant).is_err());
         let clerk = actor(7, Role::Clerk, Some(10));
         assert!(matches!(
-            view_user(&clerk, 8, Some(10)),
+            view_user(&clerk, UserId(8), Some(AgencyId(10))),
             Err(AppError::NotFound(_))
         ));
     }

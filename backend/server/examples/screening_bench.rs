@@ -148,7 +148,7 @@ async fn time_cases(state: &yishen_app::Ctx, ids: &[i64], cold: bool) -> Vec<Dur
                     cache: &cache,
                     index: index.as_deref(),
                 };
-                flags::screen_filed(conn, &pii, lookups, id, today)
+                flags::screen_filed(conn, &pii, lookups, yishen_store::CaseId(id), today)
             })
             .await
             .expect("screen");

@@ -4,12 +4,14 @@
 
 pub mod codes;
 pub mod conn;
+pub mod ids;
 pub mod migrate;
 pub mod models;
 pub mod reference;
 pub mod schema;
 
 pub use conn::{Backend, DbConn, DbUrl, Pool, PoolState};
+pub use ids::{AgencyId, CaseId, UserId};
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
 

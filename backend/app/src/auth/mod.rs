@@ -8,13 +8,14 @@ pub mod tokens;
 use yishen_domain::Role;
 use yishen_store::DbConn;
 use yishen_store::models::{agency, user};
+use yishen_store::{AgencyId, UserId};
 
 use crate::error::AppError;
 
 /// The agency a staff account belongs to.
 #[derive(Debug, Clone)]
 pub struct ActorAgency {
-    pub id: i64,
+    pub id: AgencyId,
     pub code: String,
     /// `/ZJ/ZJ-HZ/`: the chain of codes from the root.
     pub path: String,
@@ -23,21 +24,21 @@ pub struct ActorAgency {
 /// An authenticated, active user.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub role: Role,
     pub agency: Option<ActorAgency>,
 }
 
 impl Actor {
-    pub fn agency_id(&self) -> Option<i64> {
+    pub fn agency_id(&self) -> Option<AgencyId> {
         self.agency.as_ref().map(|a| a.id)
     }
 }
 
 /// The active account `id` as an actor, or `None` when it is unknown or deactivated. The
 /// account is loaded on every request so that deactivation and role changes apply at once.
-pub fn active_actor(conn: &mut DbConn, id: i64) -> Result<Option<Actor>, AppError> {
+pub fn active_actor(conn: &mut DbConn, id: UserId) -> Result<Option<Actor>, AppError> {
     let Some((u, _)) = user::find(conn, id)? else {
         return Ok(None);
     };

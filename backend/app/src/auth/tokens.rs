@@ -12,6 +12,7 @@ use base64::Engine;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use yishen_store::UserId;
 
 const ISSUER: &str = "yishen";
 const AUDIENCE: &str = "yishen-api";
@@ -56,7 +57,7 @@ impl TokenKeys {
         self.access_ttl
     }
 
-    pub fn issue_access(&self, user_id: i64, role: &str) -> Result<String, anyhow::Error> {
+    pub fn issue_access(&self, user_id: UserId, role: &str) -> Result<String, anyhow::Error> {
         let now = chrono::Utc::now().timestamp();
         let ttl = i64::try_from(self.access_ttl.as_secs()).unwrap_or(900);
         let claims = Claims {
@@ -76,13 +77,13 @@ impl TokenKeys {
     }
 
     /// The user id of a valid, unexpired access token.
-    pub fn verify_access(&self, token: &str) -> Option<i64> {
+    pub fn verify_access(&self, token: &str) -> Option<UserId> {
         let mut v = Validation::new(Algorithm::HS256);
         v.set_issuer(&[ISSUER]);
         v.set_audience(&[AUDIENCE]);
         v.leeway = 5;
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &v).ok()?;
-        data.claims.sub.parse().ok()
+        data.claims.sub.parse::<i64>().ok().map(UserId)
     }
 }
 
@@ -112,8 +113,8 @@ mod tests {
             b"0123456789abcdef0123456789abcdef",
             Duration::from_secs(900),
         );
-        let t = keys.issue_access(42, "clerk").expect("issue");
-        assert_eq!(keys.verify_access(&t), Some(42));
+        let t = keys.issue_access(UserId(42), "clerk").expect("issue");
+        assert_eq!(keys.verify_access(&t), Some(UserId(42)));
         let other = TokenKeys::new(
             b"another-secret-another-secret-xx",
             Duration::from_secs(900),

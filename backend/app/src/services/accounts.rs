@@ -4,6 +4,7 @@
 use chrono::Duration as ChronoDuration;
 use yishen_domain::{AgencyCode, DisplayName, Email, Password, Phone, Role, Username};
 use yishen_store::models::{agency, refresh_token, user, web_session};
+use yishen_store::{AgencyId, UserId};
 
 use crate::auth::password::{self, off_thread};
 use crate::auth::{Actor, tokens};
@@ -43,7 +44,7 @@ pub enum Creator {
 }
 
 /// Creates an account; returns its id.
-pub async fn create(state: &Ctx, creator: Creator, input: NewAccount) -> Result<i64, AppError> {
+pub async fn create(state: &Ctx, creator: Creator, input: NewAccount) -> Result<UserId, AppError> {
     if matches!(creator, Creator::SelfRegistration) && input.role != Role::Applicant {
         return Err(AppError::Forbidden("自行注册只能注册申请人账号".into()));
     }
@@ -120,7 +121,7 @@ pub async fn login(state: &Ctx, username: &str, password: &str) -> Result<Sessio
     let (user_id, role) = check_credentials(state, username, password).await?;
     let family = uuid::Uuid::new_v4().to_string();
     let session = open_session(state, user_id, role.as_str(), family).await?;
-    tracing::info!(user_id, "login");
+    tracing::info!(user_id = user_id.get(), "login");
     Ok(session)
 }
 
@@ -130,7 +131,7 @@ pub async fn check_credentials(
     state: &Ctx,
     username: &str,
     password: &str,
-) -> Result<(i64, Role), AppError> {
+) -> Result<(UserId, Role), AppError> {
     let name = Username::parse(username).ok();
     let found = match name {
         Some(n) => {
@@ -152,7 +153,7 @@ pub async fn check_credentials(
         return Err(AppError::InvalidCredentials);
     };
     if !matches || !u.active {
-        tracing::info!(user_id = u.id, "login refused");
+        tracing::info!(user_id = u.id.get(), "login refused");
         return Err(AppError::InvalidCredentials);
     }
     Ok((u.id, u.role))
@@ -160,7 +161,7 @@ pub async fn check_credentials(
 
 async fn open_session(
     state: &Ctx,
-    user_id: i64,
+    user_id: UserId,
     role: &str,
     family: String,
 ) -> Result<Session, AppError> {
@@ -195,7 +196,7 @@ fn refresh_ttl(state: &Ctx) -> ChronoDuration {
 }
 
 enum Rotation {
-    Rotated { user_id: i64, role: Role },
+    Rotated { user_id: UserId, role: Role },
     Refused,
 }
 
@@ -214,7 +215,7 @@ pub async fn refresh(state: &Ctx, token: &str) -> Result<Session, AppError> {
             if t.revoked_at.is_some() {
                 let n = refresh_token::revoke_family(conn, &t.family, now, "reused")?;
                 tracing::warn!(
-                    user_id = t.user_id,
+                    user_id = t.user_id.get(),
                     revoked = n,
                     "refresh token reused; family revoked"
                 );
@@ -341,7 +342,7 @@ pub struct AccountChanges {
 pub async fn update(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: UserId,
     changes: AccountChanges,
 ) -> Result<(), AppError> {
     let hash = match &changes.password {
@@ -435,7 +436,7 @@ pub async fn seed_demo(state: &Ctx) -> Result<usize, AppError> {
 pub async fn get(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: UserId,
 ) -> Result<(user::User, Option<String>), AppError> {
     let (u, code) = state
         .read(move |conn| Ok(user::find(conn, id)?))
@@ -485,7 +486,7 @@ pub async fn administered(
     let scope = policy::user_scope(actor)?;
     state
         .read(move |conn| {
-            let names: std::collections::HashMap<i64, String> = agency::list(conn)?
+            let names: std::collections::HashMap<AgencyId, String> = agency::list(conn)?
                 .into_iter()
                 .map(|a| (a.id, a.name))
                 .collect();
@@ -507,7 +508,7 @@ pub async fn administered(
 
 /// An account the caller has just written or is itself (its profile, an account it created or
 /// changed): no further check.
-pub async fn written(state: &Ctx, id: i64) -> Result<(user::User, Option<String>), AppError> {
+pub async fn written(state: &Ctx, id: UserId) -> Result<(user::User, Option<String>), AppError> {
     state
         .read(move |conn| Ok(user::find(conn, id)?))
         .await?

@@ -3,6 +3,7 @@
 
 use yishen_domain::case::AgencySettings;
 use yishen_domain::{AgencyCode, OfficialName};
+use yishen_store::AgencyId;
 use yishen_store::models::agency;
 
 use crate::auth::Actor;
@@ -196,7 +197,7 @@ pub async fn administered(
     };
     state
         .read(move |conn| {
-            let mut seals: std::collections::HashMap<i64, crate::services::seals::SealInfo> =
+            let mut seals: std::collections::HashMap<AgencyId, crate::services::seals::SealInfo> =
                 yishen_store::models::agency_seal::all_meta(conn)?
                     .into_iter()
                     .map(|m| (m.agency_id, m.into()))

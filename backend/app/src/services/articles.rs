@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use yishen_domain::Role;
+use yishen_store::CaseId;
 use yishen_store::models::case as case_store;
 
 use crate::auth::Actor;
@@ -28,7 +29,7 @@ pub struct ArticleList {
     pub items: Vec<PushedArticle>,
 }
 
-pub async fn for_case(state: &Ctx, actor: &Actor, id: i64) -> Result<ArticleList, AppError> {
+pub async fn for_case(state: &Ctx, actor: &Actor, id: CaseId) -> Result<ArticleList, AppError> {
     if actor.role == Role::Applicant {
         return Err(AppError::Forbidden("法条推送仅供工作人员使用".into()));
     }

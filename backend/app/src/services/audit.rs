@@ -3,6 +3,7 @@
 use yishen_domain::audit::{self, ChainedEvent, StoredLink};
 use yishen_store::models::case as case_store;
 use yishen_store::models::case_event;
+use yishen_store::{CaseId, UserId};
 
 use crate::ctx::Ctx;
 use crate::error::AppError;
@@ -20,12 +21,12 @@ pub struct AuditReport {
 
 pub async fn verify(state: &Ctx) -> Result<AuditReport, AppError> {
     let mut report = AuditReport::default();
-    let mut after = 0;
+    let mut after = CaseId(0);
     loop {
         let (ids, n_events, broken) = state
             .read(move |conn| {
                 let heads = case_store::chain_heads(conn, after, CHUNK)?;
-                let ids: Vec<i64> = heads.iter().map(|h| h.0).collect();
+                let ids: Vec<CaseId> = heads.iter().map(|h| h.0).collect();
                 let rows = case_event::for_cases(conn, &ids)?;
                 let mut broken = None;
                 for (id, tracking, count, head) in &heads {
@@ -40,7 +41,7 @@ pub async fn verify(state: &Ctx) -> Result<AuditReport, AppError> {
                             seq: r.seq,
                             kind: &r.kind,
                             on,
-                            actor_id: r.actor_id,
+                            actor_id: r.actor_id.map(UserId::get),
                             recorded_at: &r.recorded_at,
                             data: &r.data,
                             prev_hash: &r.prev_hash,

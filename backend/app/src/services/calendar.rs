@@ -113,7 +113,12 @@ pub async fn put_year(
             let calendar = yishen_store::reference::load_calendar(conn)?;
             // Open cases follow the new working days at once (their cached due dates).
             let cases = crate::services::cases::recompute_open(conn, &calendar, today)?;
-            tracing::info!(year, actor_id, cases, "holiday notice loaded");
+            tracing::info!(
+                year,
+                actor_id = actor_id.get(),
+                cases,
+                "holiday notice loaded"
+            );
             Ok(())
         })
         .await

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use yishen_domain::screening::{ARTICLE_35_STEPS, Evidence, ProceedingKind};
+use yishen_store::CaseId;
 use yishen_store::models::case::{self as case_store, CaseScope};
 use yishen_store::models::flag as flag_store;
 
@@ -85,7 +86,7 @@ pub struct LinkedCase {
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TextPair {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub tracking_no: String,
     pub agency_name: String,
     pub received_on: NaiveDate,
@@ -129,7 +130,7 @@ fn round2(x: f64) -> f64 {
 
 fn build(
     loaded: &LoadedCluster,
-    case_id: i64,
+    case_id: CaseId,
     scope: &CaseScope,
     flags: Vec<FlagView>,
     today: NaiveDate,
@@ -143,7 +144,7 @@ fn build(
         .cluster
         .members
         .iter()
-        .filter_map(|id| loaded.member(*id))
+        .filter_map(|id| loaded.member(CaseId(*id)))
         .collect();
     let names: BTreeSet<String> = members
         .iter()
@@ -162,7 +163,7 @@ fn build(
     let mut others: Vec<&Member> = members
         .iter()
         .copied()
-        .filter(|m| m.app.id != case_id)
+        .filter(|m| m.app.id != case_id.get())
         .collect();
     others.sort_by_key(|m| std::cmp::Reverse((m.app.received_on, m.app.id)));
     let linked_truncated = others.len() > LINKED_MAX;
@@ -216,7 +217,7 @@ fn build(
         .into_iter()
         .take(SIDE_BY_SIDE)
         .map(|(m, sim, restatement)| TextPair {
-            case_id: m.app.id,
+            case_id: CaseId(m.app.id),
             tracking_no: m.app.tracking_no.clone().unwrap_or_default(),
             agency_name: m.agency_name.clone(),
             received_on: m.app.received_on,
@@ -276,7 +277,7 @@ fn build(
 }
 
 /// The dossier of case `id`'s applicant (staff who may see the case).
-pub async fn dossier(state: &Ctx, actor: &Actor, id: i64) -> Result<Dossier, AppError> {
+pub async fn dossier(state: &Ctx, actor: &Actor, id: CaseId) -> Result<Dossier, AppError> {
     flags::staff_only(actor)?;
     let scope = policy::case_scope(actor)?;
     let pii = state.pii.clone();

@@ -24,6 +24,7 @@ use yishen_store::DbConn;
 use yishen_store::models::agency;
 use yishen_store::models::case::{self as case_store};
 use yishen_store::models::flag::{self as flag_store, ClusterLimits, NewCaseFlag};
+use yishen_store::{AgencyId, CaseId};
 
 use crate::auth::Actor;
 use crate::ctx::Ctx;
@@ -59,7 +60,7 @@ pub(crate) struct Member {
     pub status: Status,
     pub disposition: Option<Disposition>,
     pub concluded_on: Option<NaiveDate>,
-    pub agency_id: i64,
+    pub agency_id: AgencyId,
     pub agency_path: String,
     pub agency_name: String,
     pub applicant_name: String,
@@ -99,9 +100,9 @@ pub(crate) struct LoadedCluster {
 }
 
 impl LoadedCluster {
-    pub fn member(&self, case_id: i64) -> Option<&Member> {
+    pub fn member(&self, case_id: CaseId) -> Option<&Member> {
         self.members
-            .binary_search_by_key(&case_id, |m| m.app.id)
+            .binary_search_by_key(&case_id.get(), |m| m.app.id)
             .ok()
             .and_then(|i| self.members.get(i))
     }
@@ -112,15 +113,15 @@ impl LoadedCluster {
 pub(crate) fn load_cluster(
     conn: &mut DbConn,
     pii: &Pii,
-    case_id: i64,
+    case_id: CaseId,
     today: NaiveDate,
 ) -> Result<Option<LoadedCluster>, AppError> {
     let links = flag_store::cluster_members(conn, case_id, CLUSTER_LIMITS)?;
     if links.is_empty() {
         return Ok(None);
     }
-    let ids: Vec<i64> = links.iter().map(|l| l.case_id).collect();
-    let mut proceedings: HashMap<i64, Vec<Proceeding>> = HashMap::new();
+    let ids: Vec<CaseId> = links.iter().map(|l| l.case_id).collect();
+    let mut proceedings: HashMap<CaseId, Vec<Proceeding>> = HashMap::new();
     for p in flag_store::proceedings(conn, &ids)? {
         proceedings.entry(p.case_id).or_default().push(Proceeding {
             kind: if p.litigation {
@@ -132,7 +133,7 @@ pub(crate) fn load_cluster(
             decided_on: p.decided_on,
         });
     }
-    let links: HashMap<i64, IdentityLinks> = links
+    let links: HashMap<CaseId, IdentityLinks> = links
         .into_iter()
         .map(|l| {
             (
@@ -154,7 +155,7 @@ pub(crate) fn load_cluster(
             .ok_or_else(|| anyhow::anyhow!("case {} has status {}", row.case_id, row.status))?;
         members.push(Member {
             app: Application {
-                id: row.case_id,
+                id: row.case_id.get(),
                 tracking_no: Some(row.tracking_no),
                 agency: row.agency_code,
                 received_on: row.received_on.unwrap_or(today),
@@ -179,9 +180,9 @@ pub(crate) fn load_cluster(
         .collect();
     let cluster = screening::clusters(&pairs)
         .into_iter()
-        .find(|c| c.members.binary_search(&case_id).is_ok())
+        .find(|c| c.members.binary_search(&case_id.get()).is_ok())
         .unwrap_or(screening::Cluster {
-            members: vec![case_id],
+            members: vec![case_id.get()],
             links: Vec::new(),
         });
     Ok(Some(LoadedCluster {
@@ -198,7 +199,7 @@ fn screen_member(
     conn: &mut DbConn,
     lookups: Lookups<'_>,
     loaded: &LoadedCluster,
-    case_id: i64,
+    case_id: CaseId,
     thresholds: &mut HashMap<String, ScreeningThresholds>,
 ) -> Result<usize, AppError> {
     match evaluate_member(conn, lookups, loaded, case_id, thresholds)? {
@@ -213,7 +214,7 @@ fn evaluate_member(
     conn: &mut DbConn,
     lookups: Lookups<'_>,
     loaded: &LoadedCluster,
-    case_id: i64,
+    case_id: CaseId,
     thresholds: &mut HashMap<String, ScreeningThresholds>,
 ) -> Result<Option<Vec<screening::Flag>>, AppError> {
     let Some(new) = loaded.member(case_id) else {
@@ -222,7 +223,7 @@ fn evaluate_member(
     let history: Vec<PastApplication> = loaded
         .members
         .iter()
-        .filter(|m| m.app.id != case_id)
+        .filter(|m| m.app.id != case_id.get())
         .map(|m| PastApplication {
             application: m.app.clone(),
             answered: m.answered(),
@@ -254,7 +255,7 @@ fn evaluate_member(
 
 fn store_flags(
     conn: &mut DbConn,
-    case_id: i64,
+    case_id: CaseId,
     flags: Vec<screening::Flag>,
 ) -> Result<usize, AppError> {
     use screening::FlagUpdate;
@@ -340,7 +341,7 @@ pub fn rescreen_cluster(
     conn: &mut DbConn,
     pii: &Pii,
     lookups: Lookups<'_>,
-    case_id: i64,
+    case_id: CaseId,
     change: HistoryChange,
     today: NaiveDate,
 ) -> Result<usize, AppError> {
@@ -355,7 +356,7 @@ fn rescreen_loaded(
     conn: &mut DbConn,
     lookups: Lookups<'_>,
     loaded: &LoadedCluster,
-    case_id: i64,
+    case_id: CaseId,
     change: HistoryChange,
     thresholds: &mut HashMap<String, ScreeningThresholds>,
 ) -> Result<usize, AppError> {
@@ -368,13 +369,13 @@ fn rescreen_loaded(
 
 /// The open members whose screening a change to the cluster of `case_id` can alter, newest
 /// first, at most [`RESCREEN_MAX`].
-fn to_rescreen(loaded: &LoadedCluster, case_id: i64, change: HistoryChange) -> Vec<i64> {
+fn to_rescreen(loaded: &LoadedCluster, case_id: CaseId, change: HistoryChange) -> Vec<CaseId> {
     let filed_on = loaded.member(case_id).map(|m| m.app.received_on);
     let merged = change == HistoryChange::Filed && {
         let without: Vec<(i64, IdentityLinks)> = loaded
             .members
             .iter()
-            .filter(|m| m.app.id != case_id)
+            .filter(|m| m.app.id != case_id.get())
             .map(|m| (m.app.id, m.app.links.clone()))
             .collect();
         screening::clusters(&without).len() > 1
@@ -386,14 +387,14 @@ fn to_rescreen(loaded: &LoadedCluster, case_id: i64, change: HistoryChange) -> V
         .filter(|m| match change {
             HistoryChange::Answered => true,
             HistoryChange::Filed => {
-                m.app.id != case_id && (merged || Some(m.app.received_on) == filed_on)
+                m.app.id != case_id.get() && (merged || Some(m.app.received_on) == filed_on)
             }
         })
         .collect();
     open.sort_by_key(|m| std::cmp::Reverse((m.app.received_on, m.app.id)));
     open.into_iter()
         .take(RESCREEN_MAX)
-        .map(|m| m.app.id)
+        .map(|m| CaseId(m.app.id))
         .collect()
 }
 
@@ -403,7 +404,7 @@ pub fn screen_filed(
     conn: &mut DbConn,
     pii: &Pii,
     lookups: Lookups<'_>,
-    case_id: i64,
+    case_id: CaseId,
     today: NaiveDate,
 ) -> Result<usize, AppError> {
     let Some(loaded) = load_cluster(conn, pii, case_id, today)? else {
@@ -422,8 +423,8 @@ fn evaluate_filed(
     conn: &mut DbConn,
     lookups: Lookups<'_>,
     loaded: &LoadedCluster,
-    case_id: i64,
-) -> Result<Vec<(i64, Vec<screening::Flag>)>, AppError> {
+    case_id: CaseId,
+) -> Result<Vec<(CaseId, Vec<screening::Flag>)>, AppError> {
     let mut thresholds = HashMap::new();
     let mut out = Vec::new();
     for id in std::iter::once(case_id).chain(to_rescreen(loaded, case_id, HistoryChange::Filed)) {
@@ -439,13 +440,13 @@ fn evaluate_filed(
 #[derive(Debug, PartialEq, Eq)]
 struct ClusterState {
     links: Vec<flag_store::MemberLinks>,
-    versions: Vec<(i64, i64)>,
+    versions: Vec<(CaseId, i64)>,
     proceedings: Vec<flag_store::ProceedingRow>,
 }
 
-fn cluster_state(conn: &mut DbConn, case_id: i64) -> Result<ClusterState, AppError> {
+fn cluster_state(conn: &mut DbConn, case_id: CaseId) -> Result<ClusterState, AppError> {
     let links = flag_store::cluster_members(conn, case_id, CLUSTER_LIMITS)?;
-    let ids: Vec<i64> = links.iter().map(|l| l.case_id).collect();
+    let ids: Vec<CaseId> = links.iter().map(|l| l.case_id).collect();
     let mut proceedings = flag_store::proceedings(conn, &ids)?;
     proceedings.sort_by_key(|p| (p.case_id, p.litigation, p.filed_on, p.decided_on));
     Ok(ClusterState {
@@ -459,7 +460,7 @@ fn cluster_state(conn: &mut DbConn, case_id: i64) -> Result<ClusterState, AppErr
 pub struct Planned {
     state: ClusterState,
     fresh: Vec<signatures::Fresh>,
-    findings: Vec<(i64, Vec<screening::Flag>)>,
+    findings: Vec<(CaseId, Vec<screening::Flag>)>,
 }
 
 /// Reads the cluster of a new case and screens it, without writing.
@@ -467,7 +468,7 @@ fn plan_filed(
     conn: &mut DbConn,
     pii: &Pii,
     lookups: Lookups<'_>,
-    case_id: i64,
+    case_id: CaseId,
     today: NaiveDate,
 ) -> Result<Option<Planned>, AppError> {
     let state = cluster_state(conn, case_id)?;
@@ -484,7 +485,7 @@ fn plan_filed(
 
 /// Re-screens the cluster of `case_id` in its own transaction after its history changed. A
 /// failure is logged: the action that changed the history stands.
-pub async fn after_change(state: &Ctx, case_id: i64, change: HistoryChange) {
+pub async fn after_change(state: &Ctx, case_id: CaseId, change: HistoryChange) {
     let pii = state.pii.clone();
     let cache = Arc::clone(&state.screening_cache);
     let index = state.similar.clone();
@@ -499,7 +500,7 @@ pub async fn after_change(state: &Ctx, case_id: i64, change: HistoryChange) {
         })
         .await;
     if let Err(e) = result {
-        tracing::error!(case_id, error = ?e, "re-screening failed");
+        tracing::error!(case_id = case_id.get(), error = ?e, "re-screening failed");
     }
 }
 
@@ -518,7 +519,7 @@ fn thresholds_for(conn: &mut DbConn, agency_code: &str) -> Result<ScreeningThres
 /// logged: the application is filed whatever screening finds. The screening's own time is
 /// observed in the `yishen_screening_duration_seconds` histogram (docs/screening.md has the
 /// benchmark).
-pub async fn after_intake(state: &Ctx, case_id: i64) {
+pub async fn after_intake(state: &Ctx, case_id: CaseId) {
     let started = std::time::Instant::now();
     let result = match plan_intake_screening(state, case_id).await {
         Ok(planned) => apply_intake_screening(state, case_id, planned).await,
@@ -526,13 +527,16 @@ pub async fn after_intake(state: &Ctx, case_id: i64) {
     };
     state.metrics.observe_screening(started.elapsed());
     if let Err(e) = result {
-        tracing::error!(case_id, error = ?e, "screening failed");
+        tracing::error!(case_id = case_id.get(), error = ?e, "screening failed");
     }
 }
 
 /// The first half of [`after_intake`]: reads and screens the cluster of a new case on a read
 /// connection.
-pub async fn plan_intake_screening(state: &Ctx, case_id: i64) -> Result<Option<Planned>, AppError> {
+pub async fn plan_intake_screening(
+    state: &Ctx,
+    case_id: CaseId,
+) -> Result<Option<Planned>, AppError> {
     let pii = state.pii.clone();
     let today = state.today();
     let cache = Arc::clone(&state.screening_cache);
@@ -552,7 +556,7 @@ pub async fn plan_intake_screening(state: &Ctx, case_id: i64) -> Result<Option<P
 /// read, else screens it again in the write transaction. Returns the flags written.
 pub async fn apply_intake_screening(
     state: &Ctx,
-    case_id: i64,
+    case_id: CaseId,
     planned: Option<Planned>,
 ) -> Result<usize, AppError> {
     let Some(planned) = planned else {
@@ -635,7 +639,7 @@ pub(crate) fn staff_only(actor: &Actor) -> Result<(), AppError> {
     Ok(())
 }
 
-pub async fn for_case(state: &Ctx, actor: &Actor, id: i64) -> Result<FlagList, AppError> {
+pub async fn for_case(state: &Ctx, actor: &Actor, id: CaseId) -> Result<FlagList, AppError> {
     staff_only(actor)?;
     let scope = policy::case_scope(actor)?;
     state

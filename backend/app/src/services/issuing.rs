@@ -9,6 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use sha2::{Digest, Sha256};
 use yishen_domain::case::{AgencySettings, ApplicantCategory, CaseEvent};
 use yishen_letters::{LetterData, LetterKind};
+use yishen_store::UserId;
 use yishen_store::models::case as case_store;
 use yishen_store::models::{agency, letter};
 
@@ -159,7 +160,7 @@ pub fn issue_letter(
     variant: Option<&str>,
     extra: BTreeMap<String, String>,
     on: NaiveDate,
-    actor_id: Option<i64>,
+    actor_id: Option<UserId>,
 ) -> Result<(i64, String), AppError> {
     let (agency, mut values) = case_values(conn, case, extra, on)?;
     // The code is printed on the letter, so anyone holding it can verify it.

@@ -13,6 +13,7 @@ use yishen_domain::case::{Action, CaseEvent, DeliveryMethod, checks};
 use yishen_domain::disposition::AnswerForm;
 use yishen_domain::draft::DraftInput;
 use yishen_letters::{LetterData, LetterKind};
+use yishen_store::CaseId;
 use yishen_store::models::case::{self as case_store, CaseChanges};
 use yishen_store::models::{draft as draft_store, letter};
 
@@ -155,7 +156,7 @@ fn chinese_ordinal(n: usize) -> String {
 /// the draft adds to the case's.
 fn reply_values(
     conn: &mut yishen_store::DbConn,
-    case_id: i64,
+    case_id: CaseId,
 ) -> Result<(Disposition, LetterKind, BTreeMap<String, String>), AppError> {
     let stored = draft_store::find(conn, case_id)?.ok_or(checks::Refusal::NoDraft)?;
     let disposition = Disposition::parse(&stored.disposition).ok_or_else(|| {
@@ -186,7 +187,7 @@ fn reply_values(
 
 /// Renders the case's current draft as the letter it would become, without a number and
 /// without storing anything (样稿), for the handler, the legal adviser and the approver.
-pub async fn preview(state: &Ctx, actor: &Actor, id: i64) -> Result<Vec<u8>, AppError> {
+pub async fn preview(state: &Ctx, actor: &Actor, id: CaseId) -> Result<Vec<u8>, AppError> {
     use yishen_domain::Role;
     if !matches!(
         actor.role,
@@ -225,7 +226,7 @@ pub async fn preview(state: &Ctx, actor: &Actor, id: i64) -> Result<Vec<u8>, App
 pub async fn issue(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     if_match: Option<i64>,
     body: Issue,
 ) -> Result<CaseView, AppError> {
@@ -386,7 +387,7 @@ fn letter_view(l: letter::LetterMeta) -> LetterView {
     }
 }
 
-pub async fn for_case(state: &Ctx, actor: &Actor, id: i64) -> Result<Vec<LetterView>, AppError> {
+pub async fn for_case(state: &Ctx, actor: &Actor, id: CaseId) -> Result<Vec<LetterView>, AppError> {
     let scope = policy::case_scope(actor)?;
     let applicant = actor.role == yishen_domain::Role::Applicant;
     let list = move |conn: &mut yishen_store::DbConn| -> Result<Vec<letter::LetterMeta>, AppError> {
@@ -502,7 +503,7 @@ impl Delivery {
 pub async fn deliver(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     if_match: Option<i64>,
     body: Delivery,
 ) -> Result<CaseView, AppError> {

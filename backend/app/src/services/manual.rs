@@ -10,6 +10,7 @@ use yishen_domain::case::CaseEvent;
 use yishen_domain::outcome::{
     CorrectionDefect, LitigationOutcome, OutcomeBucket, ReconsiderationDecision,
 };
+use yishen_store::CaseId;
 use yishen_store::models::report::{self, CorrectedCase};
 use yishen_store::models::{case_event, draft as draft_store, letter};
 
@@ -49,7 +50,7 @@ fn date(d: Option<NaiveDate>) -> String {
 /// The reasons the reply gave: the approved draft's, or the imported reply's.
 fn reply_reasons(
     conn: &mut yishen_store::DbConn,
-    case_id: i64,
+    case_id: CaseId,
 ) -> Result<Option<String>, AppError> {
     if let Some(d) = draft_store::find(conn, case_id)? {
         let data: serde_json::Value = serde_json::from_str(&d.data).unwrap_or_default();

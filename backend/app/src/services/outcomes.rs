@@ -16,6 +16,7 @@ use yishen_store::models::outcome::{
     self, Litigation, LitigationChanges, NewLitigation, NewReconsideration, Reconsideration,
     ReconsiderationChanges,
 };
+use yishen_store::{AgencyId, CaseId};
 
 use crate::auth::Actor;
 use crate::ctx::Ctx;
@@ -156,7 +157,7 @@ fn order_new_reply(
     conn: &mut yishen_store::DbConn,
     scope: &yishen_store::models::case::CaseScope,
     actor: &Actor,
-    case_id: i64,
+    case_id: CaseId,
     by: String,
     decision: &'static str,
     decided_on: NaiveDate,
@@ -343,7 +344,7 @@ pub fn parse_reconsideration(
     );
     let reasons = reasons(format!("{prefix}reasons"), r.reasons, issues);
     Some(NewReconsideration {
-        case_id: 0,
+        case_id: CaseId(0),
         body_name: body_name?,
         filed_on: r.filed_on?,
         decision: decision.map(|d| d.as_str().to_owned()),
@@ -397,7 +398,7 @@ pub fn parse_litigation(
     );
     let reasons = reasons(format!("{prefix}reasons"), l.reasons, issues);
     Some(NewLitigation {
-        case_id: 0,
+        case_id: CaseId(0),
         court: court?,
         via_reconsideration: l.via_reconsideration?,
         filed_on: l.filed_on?,
@@ -415,7 +416,7 @@ pub fn parse_litigation(
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReconsiderationView {
     pub id: i64,
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub body_name: String,
     pub filed_on: NaiveDate,
     pub decision: Option<String>,
@@ -456,7 +457,7 @@ fn reconsideration_view(r: Reconsideration) -> ReconsiderationView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LitigationView {
     pub id: i64,
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub court: String,
     pub via_reconsideration: bool,
     pub instance: String,
@@ -504,7 +505,7 @@ fn may_record_reconsideration(actor: &Actor) -> Result<(), AppError> {
 }
 
 /// Suits are recorded by the agency's own staff.
-fn may_record_litigation(actor: &Actor, case_agency: i64) -> Result<(), AppError> {
+fn may_record_litigation(actor: &Actor, case_agency: AgencyId) -> Result<(), AppError> {
     match actor.role {
         Role::Handler | Role::LegalAdviser | Role::Approver | Role::AgencyAdmin => {
             policy::act_on_case(actor, case_agency)
@@ -529,7 +530,7 @@ fn not_before_receipt(filed_on: NaiveDate, received_on: Option<NaiveDate>) -> Re
 pub async fn record_reconsideration(
     state: &Ctx,
     actor: &Actor,
-    case_id: i64,
+    case_id: CaseId,
     body: ReconsiderationIn,
 ) -> Result<ReconsiderationView, AppError> {
     may_record_reconsideration(actor)?;
@@ -586,7 +587,7 @@ pub async fn record_reconsideration(
 pub async fn record_litigation(
     state: &Ctx,
     actor: &Actor,
-    case_id: i64,
+    case_id: CaseId,
     body: LitigationIn,
 ) -> Result<LitigationView, AppError> {
     let today = state.today();
@@ -833,7 +834,11 @@ pub async fn decide_litigation(
 }
 
 /// A case's reconsiderations and suits, for whoever may see the case.
-pub async fn for_case(state: &Ctx, actor: &Actor, case_id: i64) -> Result<OutcomesView, AppError> {
+pub async fn for_case(
+    state: &Ctx,
+    actor: &Actor,
+    case_id: CaseId,
+) -> Result<OutcomesView, AppError> {
     let scope = policy::case_scope(actor)?;
     state
         .read(move |conn| {

@@ -14,6 +14,7 @@ use serde::Serialize;
 use yishen_domain::Disposition;
 use yishen_domain::case::AgencySettings;
 use yishen_domain::screening::{self, RequestItem};
+use yishen_store::CaseId;
 use yishen_store::models::agency;
 use yishen_store::models::flag::{self as flag_store, ClusterLimits};
 
@@ -35,7 +36,7 @@ const CLUSTER_LIMITS: ClusterLimits = ClusterLimits {
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SuggestedCase {
-    pub id: i64,
+    pub id: CaseId,
     pub tracking_no: String,
     pub received_on: Option<NaiveDate>,
     pub disposition: Option<String>,
@@ -112,12 +113,12 @@ pub async fn suggestions(
                         let (Some(a), Some(b)) = (rows.get(i), rows.get(j)) else {
                             continue;
                         };
-                        if pairs.contains(&(a.case_id, b.case_id)) {
+                        if pairs.contains(&(a.case_id.get(), b.case_id.get())) {
                             continue;
                         }
                         let sim = yishen_similar::jaccard_estimate(&signatures[i], &signatures[j]);
                         if screening::same_request(&a.content, &b.content, f64::from(sim), &t) {
-                            pairs.insert((a.case_id, b.case_id));
+                            pairs.insert((a.case_id.get(), b.case_id.get()));
                         }
                     }
                 }
@@ -126,14 +127,14 @@ pub async fn suggestions(
             // Only requests in a group need their applicant resolved: the cluster's smallest
             // case id is its key.
             let mut items = Vec::new();
-            for r in rows.iter().filter(|r| paired.contains(&r.case_id)) {
+            for r in rows.iter().filter(|r| paired.contains(&r.case_id.get())) {
                 let cluster = flag_store::cluster_members(conn, r.case_id, CLUSTER_LIMITS)?
                     .iter()
-                    .map(|m| m.case_id)
+                    .map(|m| m.case_id.get())
                     .min()
-                    .unwrap_or(r.case_id);
+                    .unwrap_or(r.case_id.get());
                 items.push(RequestItem {
-                    case: r.case_id,
+                    case: r.case_id.get(),
                     cluster,
                     agency: a.code.clone(),
                     disclosed: disclosed(r.disposition.as_deref()),
@@ -142,7 +143,7 @@ pub async fn suggestions(
             let pairs: Vec<(i64, i64)> = pairs.into_iter().collect();
             let groups = screening::group_requests(&items, &pairs);
             let by_id: HashMap<i64, &flag_store::HistoryRow> =
-                rows.iter().map(|r| (r.case_id, r)).collect();
+                rows.iter().map(|r| (r.case_id.get(), r)).collect();
             let items = screening::suggest_publication(&groups, t.publish_min_clusters)
                 .into_iter()
                 .map(|s| Suggestion {

@@ -7,6 +7,7 @@ use std::sync::Mutex;
 
 use yishen_domain::screening::{self, PastApplication};
 use yishen_similar::SimilarIndex;
+use yishen_store::CaseId;
 
 use crate::services::signatures;
 
@@ -37,7 +38,7 @@ impl ScreeningCache {
     pub(crate) fn restatements(
         &self,
         index: &SimilarIndex,
-        case_id: i64,
+        case_id: CaseId,
         text: &str,
         among: &[&PastApplication],
         at_least: f64,
@@ -50,7 +51,7 @@ impl ScreeningCache {
             let map = self.restatements.lock().unwrap_or_else(|e| e.into_inner());
             for past in among {
                 let other = past.application.id;
-                match map.get(&(case_id, key, other, bar)) {
+                match map.get(&(case_id.get(), key, other, bar)) {
                     Some(Some(r)) => {
                         found.insert(other, *r);
                     }
@@ -81,13 +82,15 @@ impl ScreeningCache {
                 }
                 for (other, _) in &missing {
                     let r = answered.get(other).copied();
-                    map.insert((case_id, key, *other, bar), r);
+                    map.insert((case_id.get(), key, *other, bar), r);
                     if let Some(r) = r {
                         found.insert(*other, r);
                     }
                 }
             }
-            Err(e) => tracing::warn!(case_id, error = %e, "restatement look-up failed"),
+            Err(e) => {
+                tracing::warn!(case_id = case_id.get(), error = %e, "restatement look-up failed")
+            }
         }
         found
     }

@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use sha2::{Digest, Sha256};
 use yishen_domain::AgencyCode;
 use yishen_letters::Seal;
+use yishen_store::AgencyId;
 use yishen_store::models::{agency, agency_seal};
 
 use crate::auth::Actor;
@@ -41,7 +42,7 @@ fn kept() -> &'static Kept {
 /// transaction (so a letter issued right after an upload carries the new seal).
 pub fn for_agency(
     conn: &mut yishen_store::DbConn,
-    agency_id: i64,
+    agency_id: AgencyId,
 ) -> Result<Option<Arc<Seal>>, AppError> {
     let Some(meta) = agency_seal::meta(conn, agency_id)? else {
         return Ok(None);
@@ -68,7 +69,7 @@ pub fn for_agency(
         // Checked when it was uploaded; a stored seal that no longer passes (the checks were
         // tightened since) leaves the letter unsealed rather than unissued.
         Err(e) => {
-            tracing::warn!(agency_id, error = %e, "stored seal no longer passes its checks");
+            tracing::warn!(agency_id = agency_id.get(), error = %e, "stored seal no longer passes its checks");
             Ok(None)
         }
     }

@@ -12,6 +12,7 @@ use diesel::Connection;
 use sha2::{Digest, Sha256};
 use yishen_domain::screening;
 use yishen_similar::Signature;
+use yishen_store::CaseId;
 use yishen_store::DbConn;
 use yishen_store::models::flag::HistoryRow;
 use yishen_store::models::signature::{self as signature_store, NewCaseSignature};
@@ -42,7 +43,7 @@ pub fn sign(content: &str) -> Signature {
 }
 
 /// Signs `content` and stores it for case `case_id` (intake and import, in their transaction).
-pub fn store(conn: &mut DbConn, case_id: i64, content: &str) -> diesel::QueryResult<usize> {
+pub fn store(conn: &mut DbConn, case_id: CaseId, content: &str) -> diesel::QueryResult<usize> {
     let bytes = sign(content).to_bytes();
     signature_store::replace(
         conn,
@@ -68,7 +69,7 @@ pub fn of_rows(conn: &mut DbConn, rows: &[HistoryRow], persist: bool) -> Vec<Sig
 /// A signature made because none was stored under the text's key: what [`save`] stores.
 #[derive(Debug, Clone)]
 pub struct Fresh {
-    case_id: i64,
+    case_id: CaseId,
     text_key: i64,
     bytes: Vec<u8>,
 }

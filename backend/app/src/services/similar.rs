@@ -26,6 +26,7 @@ use serde::Serialize;
 use yishen_domain::Role;
 use yishen_domain::outcome::{LitigationOutcome, OutcomeBucket, ReconsiderationDecision};
 use yishen_similar::{CaseDoc, Filter, SimilarError, SimilarIndex};
+use yishen_store::CaseId;
 use yishen_store::DbConn;
 use yishen_store::models::case::CaseScope;
 use yishen_store::models::index_feed;
@@ -389,7 +390,7 @@ pub(crate) fn visible(actor: &Actor) -> Result<Option<Vec<String>>, AppError> {
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SimilarItem {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub tracking_no: String,
     pub agency_code: String,
     pub agency_name: String,
@@ -418,7 +419,10 @@ pub struct SimilarList {
 pub type LatestOutcome = (String, OutcomeBucket, Option<String>);
 
 /// The latest outcome of a case.
-pub fn latest_outcome(conn: &mut DbConn, case_id: i64) -> Result<Option<LatestOutcome>, AppError> {
+pub fn latest_outcome(
+    conn: &mut DbConn,
+    case_id: CaseId,
+) -> Result<Option<LatestOutcome>, AppError> {
     let recs = outcome::reconsiderations_for(conn, case_id)?;
     let suits = outcome::litigations_for(conn, case_id)?;
     let rec = recs.into_iter().last().map(|r| {
@@ -461,7 +465,8 @@ pub fn latest_outcome(conn: &mut DbConn, case_id: i64) -> Result<Option<LatestOu
 fn enrich(conn: &mut DbConn, hits: Vec<yishen_similar::Hit>) -> Result<Vec<SimilarItem>, AppError> {
     let mut items = Vec::with_capacity(hits.len());
     for h in hits {
-        let Some((case, code, name)) = case_store::find(conn, h.case_id, &CaseScope::All)? else {
+        let Some((case, code, name)) = case_store::find(conn, CaseId(h.case_id), &CaseScope::All)?
+        else {
             continue;
         };
         let letter_number = letter::for_case(conn, case.id)?
@@ -570,7 +575,7 @@ impl Narrowing {
 pub async fn for_case(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     lim: Option<usize>,
     narrowing: Narrowing,
 ) -> Result<SimilarList, AppError> {
@@ -583,8 +588,8 @@ pub async fn for_case(
             let (case, _, _) =
                 case_store::find(conn, id, &scope)?.ok_or(AppError::NotFound("案件"))?;
             let mut filter = narrowing.filter(conn, visible)?;
-            filter.exclude.push(case.id);
-            let hits = match index.like_case(case.id, &filter, lim) {
+            filter.exclude.push(case.id.get());
+            let hits = match index.like_case(case.id.get(), &filter, lim) {
                 Err(SimilarError::UnknownCase(_)) => index
                     .search(&case.content, &filter, lim)
                     .map_err(similar_error)?,
@@ -655,7 +660,7 @@ pub async fn search(state: &Ctx, actor: &Actor, body: Search) -> Result<SimilarL
 pub fn corrected_like(
     conn: &mut DbConn,
     index: &SimilarIndex,
-    case_id: i64,
+    case_id: CaseId,
     text: &str,
     disposition: &str,
     visible: Option<Vec<String>>,
@@ -663,19 +668,19 @@ pub fn corrected_like(
     let filter = Filter {
         visible_agency_prefixes: visible,
         disposition: Some(disposition.to_owned()),
-        exclude: vec![case_id],
+        exclude: vec![case_id.get()],
         ..Default::default()
     };
-    let hits = match index.like_case(case_id, &filter, DEFAULT_LIMIT) {
+    let hits = match index.like_case(case_id.get(), &filter, DEFAULT_LIMIT) {
         Err(SimilarError::UnknownCase(_)) => index.search(text, &filter, DEFAULT_LIMIT),
         other => other,
     }
     .map_err(similar_error)?;
     let mut out = Vec::new();
     for h in hits {
-        if let Some((label, bucket, defect)) = latest_outcome(conn, h.case_id)?
+        if let Some((label, bucket, defect)) = latest_outcome(conn, CaseId(h.case_id))?
             && bucket == OutcomeBucket::Corrected
-            && let Some((case, _, _)) = case_store::find(conn, h.case_id, &CaseScope::All)?
+            && let Some((case, _, _)) = case_store::find(conn, CaseId(h.case_id), &CaseScope::All)?
         {
             let why = defect
                 .as_deref()

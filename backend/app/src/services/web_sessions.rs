@@ -1,6 +1,7 @@
 //! The web pages' sessions: a cookie's hash stands for a signed-in account until it expires or
 //! is revoked. How the cookie travels is the server's; what a session is, is here.
 
+use yishen_store::UserId;
 use yishen_store::models::{user, web_session};
 
 use crate::auth::{Actor, active_actor};
@@ -38,7 +39,7 @@ pub async fn find(state: &Ctx, hash: String) -> Result<Option<LiveSession>, AppE
 /// Records a new session for `user_id`, valid for `hours`.
 pub async fn open(
     state: &Ctx,
-    user_id: i64,
+    user_id: UserId,
     hash: String,
     csrf: String,
     hours: i64,

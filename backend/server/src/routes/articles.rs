@@ -2,6 +2,8 @@
 
 use actix_web::{get, web};
 
+use yishen_store::CaseId;
+
 use crate::auth::Caller;
 use crate::error::ApiError;
 use yishen_app::Ctx;
@@ -15,7 +17,7 @@ use yishen_app::services::articles::{self, ArticleList};
 pub async fn for_case(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
 ) -> Result<web::Json<ArticleList>, ApiError> {
     Ok(web::Json(
         articles::for_case(&state, &actor, id.into_inner()).await?,

@@ -20,6 +20,7 @@ use yishen_app::services::cases::commands::{
 use yishen_app::services::letters::{Delivery, Issue};
 use yishen_domain::case::{Article35Outcome, ConsultationOpinion, DeliveryMethod, PartyKind};
 use yishen_domain::fees::FeeMode;
+use yishen_store::UserId;
 
 use super::code_schema as codes;
 use crate::error::ApiError;
@@ -313,7 +314,7 @@ impl TryFrom<AssignBody> for Assignment {
     type Error = ApiError;
 
     fn try_from(b: AssignBody) -> Result<Self, ApiError> {
-        Assignment::new(b.user_id).map_err(invalid)
+        Assignment::new(b.user_id.map(UserId)).map_err(invalid)
     }
 }
 

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use yishen_domain::case::Status;
+use yishen_store::CaseId;
 use yishen_store::models::case::COUNT_CAP;
 
 use super::case_bodies::{
@@ -228,7 +229,7 @@ pub async fn list(
 pub async fn get_one(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
 ) -> Result<HttpResponse, ApiError> {
     let view = read::get(&state, &actor, id.into_inner()).await?;
     Ok(with_etag(view, actix_web::http::StatusCode::OK))
@@ -241,7 +242,7 @@ pub async fn get_one(
 pub async fn clock(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
 ) -> Result<web::Json<ClockView>, ApiError> {
     Ok(web::Json(
         read::clock(&state, &actor, id.into_inner()).await?,
@@ -255,7 +256,7 @@ pub async fn clock(
 pub async fn events(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
 ) -> Result<web::Json<Vec<EventView>>, ApiError> {
     Ok(web::Json(
         read::events(&state, &actor, id.into_inner()).await?,
@@ -274,7 +275,7 @@ macro_rules! action {
             req: HttpRequest,
             state: web::Data<Ctx>,
             Caller(actor): Caller,
-            id: web::Path<i64>,
+            id: web::Path<CaseId>,
             body: ApiJson<$body>,
         ) -> Result<HttpResponse, ApiError> {
             let version = if_match(&req)?;
@@ -361,7 +362,7 @@ pub async fn open_consultation(
     req: HttpRequest,
     state: web::Data<Ctx>,
     Caller(actor): Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
     body: ApiJson<ConsultationBody>,
 ) -> Result<HttpResponse, ApiError> {
     let version = if_match(&req)?;
@@ -382,7 +383,7 @@ pub async fn close_consultation(
     req: HttpRequest,
     state: web::Data<Ctx>,
     Caller(actor): Caller,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(CaseId, i64)>,
     body: ApiJson<CloseConsultationBody>,
 ) -> Result<HttpResponse, ApiError> {
     let version = if_match(&req)?;
@@ -402,7 +403,7 @@ pub async fn draft(
     req: HttpRequest,
     state: web::Data<Ctx>,
     Caller(actor): Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
     body: ApiJson<DraftInput>,
 ) -> Result<HttpResponse, ApiError> {
     let version = if_match(&req)?;
@@ -420,7 +421,7 @@ pub async fn submit(
     req: HttpRequest,
     state: web::Data<Ctx>,
     Caller(actor): Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
     _body: ApiJson<EmptyBody>,
 ) -> Result<HttpResponse, ApiError> {
     let version = if_match(&req)?;
@@ -459,7 +460,7 @@ action!(
 pub async fn draft_preview(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
 ) -> Result<HttpResponse, ApiError> {
     let bytes = yishen_app::services::letters::preview(&state, &actor, id.into_inner()).await?;
     let mut res = super::file_response("application/pdf", true, "答复书样稿.pdf", bytes);

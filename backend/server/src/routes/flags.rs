@@ -4,6 +4,8 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use yishen_store::CaseId;
+
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
@@ -21,7 +23,7 @@ use yishen_domain::screening::ReviewDecision;
 pub async fn for_case(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
 ) -> Result<web::Json<FlagList>, ApiError> {
     Ok(web::Json(
         flags::for_case(&state, &actor, id.into_inner()).await?,
@@ -90,7 +92,7 @@ pub struct DossierParams {
 pub async fn dossier(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
     query: ApiQuery<DossierParams>,
 ) -> Result<HttpResponse, ApiError> {
     let format = query.0.format.unwrap_or_else(|| "json".to_owned());

@@ -2,6 +2,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
+use yishen_store::CaseId;
+
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
@@ -18,7 +20,7 @@ use yishen_app::services::letters::{self, LetterView, VerifiedLetter, Void};
 pub async fn for_case(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
 ) -> Result<web::Json<Vec<LetterView>>, ApiError> {
     Ok(web::Json(
         letters::for_case(&state, &actor, id.into_inner()).await?,

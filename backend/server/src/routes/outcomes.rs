@@ -2,6 +2,8 @@
 
 use actix_web::{HttpResponse, get, patch, post, web};
 
+use yishen_store::CaseId;
+
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
@@ -20,7 +22,7 @@ use yishen_app::services::outcomes::{
 pub async fn record_reconsideration(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
     body: ApiJson<ReconsiderationIn>,
 ) -> Result<HttpResponse, ApiError> {
     let v = outcomes::record_reconsideration(&state, &actor, id.into_inner(), body.0).await?;
@@ -36,7 +38,7 @@ pub async fn record_reconsideration(
 pub async fn record_litigation(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
     body: ApiJson<LitigationIn>,
 ) -> Result<HttpResponse, ApiError> {
     let v = outcomes::record_litigation(&state, &actor, id.into_inner(), body.0).await?;
@@ -50,7 +52,7 @@ pub async fn record_litigation(
 pub async fn for_case(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
 ) -> Result<web::Json<OutcomesView>, ApiError> {
     Ok(web::Json(
         outcomes::for_case(&state, &actor, id.into_inner()).await?,

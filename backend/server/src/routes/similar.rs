@@ -4,6 +4,8 @@ use actix_web::{get, post, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use yishen_store::CaseId;
+
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
@@ -35,7 +37,7 @@ pub struct SimilarParams {
 pub async fn for_case(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
     query: ApiQuery<SimilarParams>,
 ) -> Result<web::Json<SimilarList>, ApiError> {
     Ok(web::Json({

@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use yishen_domain::{AgencyCode, DisplayName, Email, Password, Phone, Role, Username};
+use yishen_store::UserId;
 use yishen_store::models::user;
 
 use crate::auth::Caller;
@@ -15,7 +16,7 @@ use yishen_app::services::accounts::{self, AccountChanges, Creator, NewAccount};
 /// An account as shown to its owner and administrators. The phone number is masked.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserView {
-    id: i64,
+    id: UserId,
     username: String,
     role: String,
     role_label: &'static str,
@@ -45,7 +46,7 @@ pub fn view(state: &Ctx, u: user::User, agency_code: Option<String>) -> UserView
     }
 }
 
-pub async fn load_view(state: &Ctx, id: i64) -> Result<UserView, ApiError> {
+pub async fn load_view(state: &Ctx, id: UserId) -> Result<UserView, ApiError> {
     let (u, code) = accounts::written(state, id).await?;
     Ok(view(state, u, code))
 }
@@ -213,7 +214,7 @@ pub async fn create(
 pub async fn get_one(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
-    id: web::Path<i64>,
+    id: web::Path<UserId>,
 ) -> Result<web::Json<UserView>, ApiError> {
     let id = id.into_inner();
     let (u, code) = accounts::get(&state, &actor, id).await?;
@@ -238,7 +239,7 @@ pub struct UpdateUser {
 pub async fn update(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
-    id: web::Path<i64>,
+    id: web::Path<UserId>,
     body: ApiJson<UpdateUser>,
 ) -> Result<web::Json<UserView>, ApiError> {
     let id = id.into_inner();

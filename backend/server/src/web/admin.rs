@@ -4,6 +4,7 @@
 use actix_web::web::Path;
 use askama::Template;
 use yishen_domain::{AgencyCode, OfficialName, Role, YearNotice};
+use yishen_store::UserId;
 
 use super::{Chrome, Errs, PageCtx, PageResult, Post, see_other};
 use crate::error::{ApiError, FieldIssue};
@@ -175,7 +176,7 @@ pub async fn update_agency(post: Post, code: Path<String>) -> PageResult {
 }
 
 pub struct UserRow {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub display_name: String,
     pub role_label: &'static str,
@@ -276,7 +277,7 @@ pub async fn create_user(post: Post) -> PageResult {
     }
 }
 
-pub async fn deactivate_user(post: Post, id: Path<i64>) -> PageResult {
+pub async fn deactivate_user(post: Post, id: Path<UserId>) -> PageResult {
     let Post { ctx, .. } = post;
     let actor = ctx.actor_in(&ADMINS)?.clone();
     let changes = AccountChanges {
@@ -292,7 +293,7 @@ pub async fn deactivate_user(post: Post, id: Path<i64>) -> PageResult {
 /// Changes an account from the list: reactivation, another role, or a new password set by
 /// the administrator (the account's sessions end). The policy decides what this admin may
 /// change; a refusal comes back on the list.
-pub async fn update_user(post: Post, id: Path<i64>) -> PageResult {
+pub async fn update_user(post: Post, id: Path<UserId>) -> PageResult {
     let Post { ctx, form } = post;
     let actor = ctx.actor_in(&ADMINS)?.clone();
     let result = async {

@@ -9,6 +9,7 @@ use yishen_app::services::accounts;
 use yishen_domain::Role;
 use yishen_domain::case::ApplicantInput;
 use yishen_domain::clock::ClockState;
+use yishen_store::CaseId;
 
 use super::{Chrome, Errs, PageCtx, PageError, PageResult, Post, see_other};
 use crate::error::ApiError;
@@ -398,7 +399,7 @@ struct MyCase {
     errs: Errs,
 }
 
-async fn my_case_page(ctx: &PageCtx, id: i64, errs: Errs) -> PageResult {
+async fn my_case_page(ctx: &PageCtx, id: CaseId, errs: Errs) -> PageResult {
     let actor = ctx.actor_in(&[Role::Applicant])?;
     let case = read::get(&ctx.state, actor, id).await?;
     let clock = clock_words(&read::clock(&ctx.state, actor, id).await?);
@@ -432,11 +433,11 @@ async fn my_case_page(ctx: &PageCtx, id: i64, errs: Errs) -> PageResult {
     )
 }
 
-pub async fn my_case(ctx: PageCtx, id: actix_web::web::Path<i64>) -> PageResult {
+pub async fn my_case(ctx: PageCtx, id: actix_web::web::Path<CaseId>) -> PageResult {
     my_case_page(&ctx, id.into_inner(), Errs::default()).await
 }
 
-pub async fn answer_correction(post: Post, id: actix_web::web::Path<i64>) -> PageResult {
+pub async fn answer_correction(post: Post, id: actix_web::web::Path<CaseId>) -> PageResult {
     let Post { ctx, form } = post;
     let id = id.into_inner();
     let actor = ctx.actor_in(&[Role::Applicant])?.clone();
@@ -452,7 +453,7 @@ pub async fn answer_correction(post: Post, id: actix_web::web::Path<i64>) -> Pag
     }
 }
 
-pub async fn withdraw(post: Post, id: actix_web::web::Path<i64>) -> PageResult {
+pub async fn withdraw(post: Post, id: actix_web::web::Path<CaseId>) -> PageResult {
     let Post { ctx, form } = post;
     let id = id.into_inner();
     let actor = ctx.actor_in(&[Role::Applicant])?.clone();

@@ -13,6 +13,7 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 use yishen_app::services::web_sessions;
 use yishen_domain::Role;
+use yishen_store::UserId;
 
 use super::{Chrome, Form, PageError};
 use crate::auth::Actor;
@@ -224,7 +225,11 @@ impl PageCtx {
     }
 
     /// Opens a session for `user_id` and sets its cookie on `res`.
-    pub async fn open_session(&self, user_id: i64, res: &mut HttpResponse) -> Result<(), ApiError> {
+    pub async fn open_session(
+        &self,
+        user_id: UserId,
+        res: &mut HttpResponse,
+    ) -> Result<(), ApiError> {
         let id = random_token()?;
         let csrf = random_token()?;
         let hash = session_hash(&id);
@@ -237,7 +242,7 @@ impl PageCtx {
         );
         res.add_cookie(&c)
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("cookie: {e}")))?;
-        tracing::info!(user_id, "web login");
+        tracing::info!(user_id = user_id.get(), "web login");
         Ok(())
     }
 

@@ -15,6 +15,7 @@ use yishen_domain::draft::{Access, CompetentAgency, DraftInput, WithheldPart};
 use yishen_domain::outcome::{CorrectionDefect, LitigationOutcome, ReconsiderationDecision};
 use yishen_domain::{Disposition, Role};
 use yishen_store::models::case::COUNT_CAP;
+use yishen_store::{CaseId, UserId};
 
 use super::applicant::{ClockWords, clock_words};
 use super::{Chrome, Errs, Form, PageCtx, PageResult, Post, see_other};
@@ -468,7 +469,7 @@ struct CasePage {
     errs: Errs,
     today: NaiveDate,
     /// The agency's active handlers, for the clerk's or admin's assignment form.
-    handlers: Vec<(i64, String)>,
+    handlers: Vec<(UserId, String)>,
     /// The extension the handler asked for and the approver has not decided yet.
     pending_extension: Option<(u32, String)>,
     /// Whether the one extension (条例33) was granted.
@@ -558,7 +559,7 @@ impl FlagRow {
 /// The form that failed, kept so that the page shows what was typed (keyed by its action).
 type Kept = Option<(String, super::Form)>;
 
-async fn case_page(ctx: &PageCtx, id: i64, errs: Errs, kept: Kept) -> PageResult {
+async fn case_page(ctx: &PageCtx, id: CaseId, errs: Errs, kept: Kept) -> PageResult {
     let actor = ctx.actor_in(&STAFF)?;
     let s = &ctx.state;
     let case = read::get(s, actor, id).await?;
@@ -653,7 +654,7 @@ async fn case_page(ctx: &PageCtx, id: i64, errs: Errs, kept: Kept) -> PageResult
     )
 }
 
-pub async fn case_page_get(ctx: PageCtx, id: Path<i64>) -> PageResult {
+pub async fn case_page_get(ctx: PageCtx, id: Path<CaseId>) -> PageResult {
     case_page(&ctx, id.into_inner(), Errs::default(), None).await
 }
 
@@ -690,7 +691,7 @@ fn draft_input(form: &Form) -> DraftInput {
 async fn run(
     ctx: &PageCtx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     action: &str,
     form: &Form,
 ) -> Result<String, ApiError> {
@@ -710,8 +711,8 @@ async fn run(
             actions::refuse_extension(s, actor, id, version, refusal).await?;
         }
         "assign" => {
-            let assignment =
-                Assignment::new(form.number("user_id")?).map_err(ApiError::Validation)?;
+            let assignment = Assignment::new(form.number::<i64>("user_id")?.map(UserId))
+                .map_err(ApiError::Validation)?;
             yishen_app::services::cases::assign::assign(s, actor, id, version, assignment).await?;
         }
         "confirm" => {
@@ -892,7 +893,7 @@ async fn run(
     Ok(back)
 }
 
-pub async fn act(post: Post, path: Path<(i64, String)>) -> PageResult {
+pub async fn act(post: Post, path: Path<(CaseId, String)>) -> PageResult {
     let Post { ctx, form } = post;
     let (id, action) = path.into_inner();
     let actor = ctx.actor_in(&STAFF)?.clone();
@@ -904,7 +905,7 @@ pub async fn act(post: Post, path: Path<(i64, String)>) -> PageResult {
 
 /// The decision on a reconsideration recorded while it was pending (and, with it, an order to
 /// answer anew).
-pub async fn decide_reconsideration(post: Post, path: Path<(i64, i64)>) -> PageResult {
+pub async fn decide_reconsideration(post: Post, path: Path<(CaseId, i64)>) -> PageResult {
     let Post { ctx, form } = post;
     let (id, rid) = path.into_inner();
     let actor = ctx.actor_in(&STAFF)?.clone();
@@ -932,7 +933,7 @@ pub async fn decide_reconsideration(post: Post, path: Path<(i64, i64)>) -> PageR
 /// (keyed `action.field`, as field names repeat across forms) and what was typed kept.
 async fn refused(
     ctx: &PageCtx,
-    id: i64,
+    id: CaseId,
     action: &str,
     e: ApiError,
     form: super::Form,
@@ -944,7 +945,7 @@ async fn refused(
     case_page(ctx, id, errs, Some((action.to_owned(), form))).await
 }
 
-pub async fn close_consultation(post: Post, path: Path<(i64, i64)>) -> PageResult {
+pub async fn close_consultation(post: Post, path: Path<(CaseId, i64)>) -> PageResult {
     let Post { ctx, form } = post;
     let (id, cid) = path.into_inner();
     let actor = ctx.actor_in(&STAFF)?.clone();
@@ -977,7 +978,7 @@ struct LiveFinding {
 
 /// Pre-review of the draft form as it stands, without saving: JSON for the page's script.
 /// Fields the draft cannot be read without come back as blocking findings.
-pub async fn draft_check(post: Post, id: Path<i64>) -> PageResult {
+pub async fn draft_check(post: Post, id: Path<CaseId>) -> PageResult {
     let Post { ctx, form } = post;
     let actor = ctx.actor_in(&STAFF)?;
     let live: Vec<LiveFinding> =
@@ -1006,7 +1007,7 @@ pub async fn draft_check(post: Post, id: Path<i64>) -> PageResult {
 }
 
 /// The applicant dossier as a PDF, for the 联合会商 meeting.
-pub async fn dossier_pdf(ctx: PageCtx, id: Path<i64>) -> PageResult {
+pub async fn dossier_pdf(ctx: PageCtx, id: Path<CaseId>) -> PageResult {
     let actor = ctx.actor_in(&STAFF)?;
     let d = yishen_app::services::dossier::dossier(&ctx.state, actor, id.into_inner()).await?;
     let bytes = yishen_app::services::dossier::to_pdf(&ctx.state, &d)?;
@@ -1019,7 +1020,7 @@ pub async fn dossier_pdf(ctx: PageCtx, id: Path<i64>) -> PageResult {
 }
 
 /// The draft rendered as the letter it would become (样稿).
-pub async fn draft_preview(ctx: PageCtx, id: Path<i64>) -> PageResult {
+pub async fn draft_preview(ctx: PageCtx, id: Path<CaseId>) -> PageResult {
     let actor = ctx.actor_in(&STAFF)?;
     let bytes = letters::preview(&ctx.state, actor, id.into_inner()).await?;
     let mut res = crate::routes::file_response("application/pdf", true, "答复书样稿.pdf", bytes);

@@ -4,15 +4,16 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::DbConn;
+use crate::ids::AgencyId;
 use crate::schema::agencies;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = agencies)]
 pub struct Agency {
-    pub id: i64,
+    pub id: AgencyId,
     pub code: String,
     pub name: String,
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<AgencyId>,
     /// The codes from the root down to this agency, as `/ZJ/ZJ-HZ/`.
     pub path: String,
     pub reconsideration_body_name: Option<String>,
@@ -28,7 +29,7 @@ pub struct Agency {
 pub struct NewAgency<'a> {
     pub code: &'a str,
     pub name: &'a str,
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<AgencyId>,
     pub path: &'a str,
     pub reconsideration_body_name: Option<&'a str>,
     pub court_name: Option<&'a str>,
@@ -58,14 +59,14 @@ pub fn child_path(parent: Option<&Agency>, code: &str) -> String {
     }
 }
 
-pub fn insert(conn: &mut DbConn, new: &NewAgency<'_>) -> QueryResult<i64> {
+pub fn insert(conn: &mut DbConn, new: &NewAgency<'_>) -> QueryResult<AgencyId> {
     diesel::insert_into(agencies::table)
         .values(new)
         .returning(agencies::id)
         .get_result(conn)
 }
 
-pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Agency>> {
+pub fn find(conn: &mut DbConn, id: AgencyId) -> QueryResult<Option<Agency>> {
     agencies::table
         .find(id)
         .select(Agency::as_select())
@@ -98,7 +99,7 @@ pub fn subtree(conn: &mut DbConn, path: &str) -> QueryResult<Vec<Agency>> {
         .load(conn)
 }
 
-pub fn update(conn: &mut DbConn, id: i64, changes: &AgencyChanges) -> QueryResult<usize> {
+pub fn update(conn: &mut DbConn, id: AgencyId, changes: &AgencyChanges) -> QueryResult<usize> {
     diesel::update(agencies::table.find(id))
         .set(changes)
         .execute(conn)

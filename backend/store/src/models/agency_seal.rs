@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::DbConn;
+use crate::ids::{AgencyId, UserId};
 use crate::schema::agency_seals;
 
 /// What a letter needs to know of the seal before it needs the image: which one (by content
@@ -11,25 +12,25 @@ use crate::schema::agency_seals;
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = agency_seals)]
 pub struct SealMeta {
-    pub agency_id: i64,
+    pub agency_id: AgencyId,
     pub sha256: String,
     pub diameter_mm: i32,
-    pub uploaded_by: Option<i64>,
+    pub uploaded_by: Option<UserId>,
     pub uploaded_at: NaiveDateTime,
 }
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = agency_seals)]
 pub struct NewSeal<'a> {
-    pub agency_id: i64,
+    pub agency_id: AgencyId,
     pub png: &'a [u8],
     pub sha256: &'a str,
     pub diameter_mm: i32,
-    pub uploaded_by: Option<i64>,
+    pub uploaded_by: Option<UserId>,
     pub uploaded_at: NaiveDateTime,
 }
 
-pub fn meta(conn: &mut DbConn, agency_id: i64) -> QueryResult<Option<SealMeta>> {
+pub fn meta(conn: &mut DbConn, agency_id: AgencyId) -> QueryResult<Option<SealMeta>> {
     agency_seals::table
         .find(agency_id)
         .select(SealMeta::as_select())
@@ -43,7 +44,7 @@ pub fn all_meta(conn: &mut DbConn) -> QueryResult<Vec<SealMeta>> {
 }
 
 /// The image as uploaded, with its hash.
-pub fn png(conn: &mut DbConn, agency_id: i64) -> QueryResult<Option<(Vec<u8>, String)>> {
+pub fn png(conn: &mut DbConn, agency_id: AgencyId) -> QueryResult<Option<(Vec<u8>, String)>> {
     agency_seals::table
         .find(agency_id)
         .select((agency_seals::png, agency_seals::sha256))
@@ -62,6 +63,6 @@ pub fn replace(conn: &mut DbConn, new: &NewSeal<'_>) -> QueryResult<()> {
 }
 
 /// Removes the agency's seal; the rows removed (0 or 1).
-pub fn remove(conn: &mut DbConn, agency_id: i64) -> QueryResult<usize> {
+pub fn remove(conn: &mut DbConn, agency_id: AgencyId) -> QueryResult<usize> {
     diesel::delete(agency_seals::table.find(agency_id)).execute(conn)
 }

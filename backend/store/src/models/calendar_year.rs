@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::DbConn;
+use crate::ids::UserId;
 use crate::schema::calendar_years;
 
 /// Where a year's notice came from: the shipped fixture, or an administrator.
@@ -18,7 +19,7 @@ pub struct CalendarYear {
     pub notice_number: Option<String>,
     pub data: String,
     pub source: String,
-    pub updated_by: Option<i64>,
+    pub updated_by: Option<UserId>,
     pub updated_at: NaiveDateTime,
 }
 

@@ -10,13 +10,14 @@ use yishen_domain::clock::{CachedClock, ClockState};
 
 use crate::DbConn;
 use crate::codes::NullableCode;
+use crate::ids::{AgencyId, CaseId, UserId};
 use crate::schema::{agencies, case_applicants, cases};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = cases)]
 pub struct Case {
-    pub id: i64,
-    pub agency_id: i64,
+    pub id: CaseId,
+    pub agency_id: AgencyId,
     pub tracking_no: String,
     pub year: i32,
     pub seq: i64,
@@ -25,8 +26,8 @@ pub struct Case {
     pub channel: Channel,
     #[diesel(deserialize_as = String)]
     pub status: Status,
-    pub applicant_user_id: Option<i64>,
-    pub created_by: Option<i64>,
+    pub applicant_user_id: Option<UserId>,
+    pub created_by: Option<UserId>,
     #[diesel(deserialize_as = String)]
     pub applicant_category: ApplicantCategory,
     pub applicant_name: String,
@@ -53,7 +54,7 @@ pub struct Case {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     /// The handler responsible, once named.
-    pub assignee_id: Option<i64>,
+    pub assignee_id: Option<UserId>,
 }
 
 #[derive(Debug, Insertable)]
@@ -61,14 +62,14 @@ pub struct Case {
 // None is bound as NULL, so the statement text is fixed and stays in the cache.
 #[diesel(treat_none_as_default_value = false)]
 pub struct NewCase<'a> {
-    pub agency_id: i64,
+    pub agency_id: AgencyId,
     pub tracking_no: &'a str,
     pub year: i32,
     pub seq: i64,
     pub channel: &'a str,
     pub status: &'a str,
-    pub applicant_user_id: Option<i64>,
-    pub created_by: Option<i64>,
+    pub applicant_user_id: Option<UserId>,
+    pub created_by: Option<UserId>,
     pub applicant_category: &'a str,
     pub applicant_name: &'a str,
     pub id_number_hash: &'a str,
@@ -104,7 +105,7 @@ pub struct CaseChanges {
     pub fee_deadline: Option<Option<NaiveDate>>,
     pub disposition: Option<Option<String>>,
     pub concluded_on: Option<Option<NaiveDate>>,
-    pub assignee_id: Option<Option<i64>>,
+    pub assignee_id: Option<Option<UserId>>,
 }
 
 /// Which cases a reader may see.
@@ -113,11 +114,11 @@ pub enum CaseScope {
     /// Every case (system administrators).
     All,
     /// The cases of one agency (its staff).
-    Agency(i64),
+    Agency(AgencyId),
     /// The cases of an agency subtree, by path prefix (reconsideration bodies).
     Subtree(String),
     /// The cases an applicant filed.
-    Applicant(i64),
+    Applicant(UserId),
 }
 
 /// A case with its agency's code and name.
@@ -125,12 +126,12 @@ pub type CaseWithAgency = (Case, String, String);
 
 /// Takes the next number of the agency's tracking series for `year` (gap-free, in the
 /// caller's transaction).
-pub fn next_seq(conn: &mut DbConn, agency_id: i64, year: i32) -> QueryResult<i64> {
+pub fn next_seq(conn: &mut DbConn, agency_id: AgencyId, year: i32) -> QueryResult<i64> {
     super::counter::next(conn, &format!("case/{agency_id}/{year}"))
 }
 
 /// Inserts a case and records it in the index's change feed.
-pub fn insert(conn: &mut DbConn, new: &NewCase<'_>) -> QueryResult<i64> {
+pub fn insert(conn: &mut DbConn, new: &NewCase<'_>) -> QueryResult<CaseId> {
     let id = diesel::insert_into(cases::table)
         .values(new)
         .returning(cases::id)
@@ -140,7 +141,11 @@ pub fn insert(conn: &mut DbConn, new: &NewCase<'_>) -> QueryResult<i64> {
 }
 
 /// One case within `scope`, with its agency's code and name.
-pub fn find(conn: &mut DbConn, id: i64, scope: &CaseScope) -> QueryResult<Option<CaseWithAgency>> {
+pub fn find(
+    conn: &mut DbConn,
+    id: CaseId,
+    scope: &CaseScope,
+) -> QueryResult<Option<CaseWithAgency>> {
     scoped(scope)
         .filter(cases::id.eq(id))
         .select((Case::as_select(), agencies::code, agencies::name))
@@ -164,9 +169,9 @@ pub fn find_by_tracking_no(
 /// An agency's case by tracking number (to link an earlier reply).
 pub fn find_id_by_external(
     conn: &mut DbConn,
-    agency_id: i64,
+    agency_id: AgencyId,
     external_id: &str,
-) -> QueryResult<Option<i64>> {
+) -> QueryResult<Option<CaseId>> {
     cases::table
         .filter(cases::agency_id.eq(agency_id))
         .filter(cases::external_id.eq(external_id))
@@ -225,7 +230,7 @@ pub struct QueueFilter {
     /// One case or one applicant's cases, matched exactly.
     pub search: Option<SearchKey>,
     /// Only the cases assigned to this user.
-    pub assignee: Option<i64>,
+    pub assignee: Option<UserId>,
 }
 
 /// What the queue's search box matches, already in stored form: identity numbers and phones
@@ -363,7 +368,7 @@ pub fn list(
 /// new chain head. Returns false when someone else changed the case first.
 pub fn update_versioned(
     conn: &mut DbConn,
-    id: i64,
+    id: CaseId,
     version: i64,
     changes: &CaseChanges,
     event_count: i64,
@@ -393,7 +398,7 @@ pub fn update_versioned(
 /// Refreshes the cached clock columns only (after a calendar change); no event, no version.
 pub fn set_clock_cache(
     conn: &mut DbConn,
-    id: i64,
+    id: CaseId,
     due_on: Option<NaiveDate>,
     clock_state: &str,
 ) -> QueryResult<usize> {
@@ -431,7 +436,7 @@ pub fn count_due_by_agency(
 }
 
 /// Ids of the cases whose clock may still run (for recomputing after a calendar change).
-pub fn open_ids(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
+pub fn open_ids(conn: &mut DbConn) -> QueryResult<Vec<CaseId>> {
     cases::table
         .filter(cases::status.eq_any(clocked_statuses()))
         .select(cases::id)
@@ -440,7 +445,7 @@ pub fn open_ids(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
 }
 
 /// Ids of cases whose correction window ended before `today` without a correction.
-pub fn correction_expired(conn: &mut DbConn, today: NaiveDate) -> QueryResult<Vec<i64>> {
+pub fn correction_expired(conn: &mut DbConn, today: NaiveDate) -> QueryResult<Vec<CaseId>> {
     cases::table
         .filter(cases::status.eq(Status::AwaitingCorrection.as_str()))
         .filter(cases::correction_deadline.lt(today))
@@ -450,7 +455,7 @@ pub fn correction_expired(conn: &mut DbConn, today: NaiveDate) -> QueryResult<Ve
 }
 
 /// Ids of open cases whose fee went unpaid past its deadline.
-pub fn fee_expired(conn: &mut DbConn, today: NaiveDate) -> QueryResult<Vec<i64>> {
+pub fn fee_expired(conn: &mut DbConn, today: NaiveDate) -> QueryResult<Vec<CaseId>> {
     cases::table
         .filter(cases::status.eq_any(clocked_statuses()))
         .filter(cases::fee_deadline.lt(today))
@@ -463,7 +468,7 @@ pub fn fee_expired(conn: &mut DbConn, today: NaiveDate) -> QueryResult<Vec<i64>>
 /// natural month of `on` up to and including that day (for 按件 fees, 办法第四条).
 pub fn month_ordinal(
     conn: &mut DbConn,
-    agency_id: i64,
+    agency_id: AgencyId,
     id_hash: &str,
     month_start: NaiveDate,
     on: NaiveDate,
@@ -481,9 +486,9 @@ pub fn month_ordinal(
 /// number, event count and last hash.
 pub fn chain_heads(
     conn: &mut DbConn,
-    after: i64,
+    after: CaseId,
     limit: i64,
-) -> QueryResult<Vec<(i64, String, i64, String)>> {
+) -> QueryResult<Vec<(CaseId, String, i64, String)>> {
     cases::table
         .filter(cases::id.gt(after))
         .order(cases::id.asc())
@@ -503,7 +508,7 @@ pub fn chain_heads(
 // None is bound as NULL, so the statement text is fixed and stays in the cache.
 #[diesel(treat_none_as_default_value = false)]
 pub struct CaseApplicant {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub kind: String,
     pub category: String,
     pub name: String,
@@ -524,7 +529,7 @@ pub fn insert_applicant(conn: &mut DbConn, new: &CaseApplicant) -> QueryResult<u
         .execute(conn)
 }
 
-pub fn applicant(conn: &mut DbConn, case_id: i64) -> QueryResult<Option<CaseApplicant>> {
+pub fn applicant(conn: &mut DbConn, case_id: CaseId) -> QueryResult<Option<CaseApplicant>> {
     use crate::schema::case_applicants;
     case_applicants::table
         .find(case_id)

@@ -4,17 +4,18 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use crate::DbConn;
+use crate::ids::{CaseId, UserId};
 use crate::schema::case_events;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = case_events)]
 pub struct CaseEventRow {
     pub id: i64,
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub seq: i64,
     pub kind: String,
     pub occurred_on: NaiveDate,
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<UserId>,
     pub data: String,
     pub recorded_at: String,
     pub prev_hash: String,
@@ -26,11 +27,11 @@ pub struct CaseEventRow {
 // None is bound as NULL, so the statement text is fixed and stays in the cache.
 #[diesel(treat_none_as_default_value = false)]
 pub struct NewCaseEvent<'a> {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub seq: i64,
     pub kind: &'a str,
     pub occurred_on: NaiveDate,
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<UserId>,
     pub data: &'a str,
     pub recorded_at: &'a str,
     pub prev_hash: &'a str,
@@ -44,7 +45,7 @@ pub fn insert(conn: &mut DbConn, new: &NewCaseEvent<'_>) -> QueryResult<usize> {
 }
 
 /// A case's events, oldest first.
-pub fn for_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<CaseEventRow>> {
+pub fn for_case(conn: &mut DbConn, case_id: CaseId) -> QueryResult<Vec<CaseEventRow>> {
     case_events::table
         .filter(case_events::case_id.eq(case_id))
         .order(case_events::seq.asc())
@@ -53,7 +54,7 @@ pub fn for_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<CaseEventRow
 }
 
 /// The date of the case's latest event of `kind`, if any.
-pub fn last_on(conn: &mut DbConn, case_id: i64, kind: &str) -> QueryResult<Option<NaiveDate>> {
+pub fn last_on(conn: &mut DbConn, case_id: CaseId, kind: &str) -> QueryResult<Option<NaiveDate>> {
     case_events::table
         .filter(case_events::case_id.eq(case_id))
         .filter(case_events::kind.eq(kind))
@@ -64,7 +65,7 @@ pub fn last_on(conn: &mut DbConn, case_id: i64, kind: &str) -> QueryResult<Optio
 }
 
 /// The events of several cases, by case then sequence.
-pub fn for_cases(conn: &mut DbConn, case_ids: &[i64]) -> QueryResult<Vec<CaseEventRow>> {
+pub fn for_cases(conn: &mut DbConn, case_ids: &[CaseId]) -> QueryResult<Vec<CaseEventRow>> {
     case_events::table
         .filter(case_events::case_id.eq_any(case_ids))
         .order((case_events::case_id.asc(), case_events::seq.asc()))

@@ -4,13 +4,14 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use crate::DbConn;
+use crate::ids::CaseId;
 use crate::schema::consultations;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = consultations)]
 pub struct Consultation {
     pub id: i64,
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub party_kind: String,
     pub party_name: String,
     pub opened_on: NaiveDate,
@@ -25,7 +26,7 @@ pub struct Consultation {
 // None is bound as NULL, so the statement text is fixed and stays in the cache.
 #[diesel(treat_none_as_default_value = false)]
 pub struct NewConsultation<'a> {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub party_kind: &'a str,
     pub party_name: &'a str,
     pub opened_on: NaiveDate,
@@ -39,7 +40,7 @@ pub fn insert(conn: &mut DbConn, new: &NewConsultation<'_>) -> QueryResult<i64> 
         .get_result(conn)
 }
 
-pub fn for_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<Consultation>> {
+pub fn for_case(conn: &mut DbConn, case_id: CaseId) -> QueryResult<Vec<Consultation>> {
     consultations::table
         .filter(consultations::case_id.eq(case_id))
         .order(consultations::id.asc())
@@ -49,7 +50,7 @@ pub fn for_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<Consultation
 
 /// Whether a third party was consulted on the case and the consultation closed (条例32): what
 /// pre-review asks before a third-party ground and what lets a letter cite 第三十二条.
-pub fn third_party_consulted(conn: &mut DbConn, case_id: i64) -> QueryResult<bool> {
+pub fn third_party_consulted(conn: &mut DbConn, case_id: CaseId) -> QueryResult<bool> {
     use diesel::dsl::exists;
     diesel::select(exists(
         consultations::table
@@ -63,7 +64,7 @@ pub fn third_party_consulted(conn: &mut DbConn, case_id: i64) -> QueryResult<boo
 /// Closes an open consultation of the case; false when there is none with that id.
 pub fn close(
     conn: &mut DbConn,
-    case_id: i64,
+    case_id: CaseId,
     id: i64,
     on: NaiveDate,
     opinion: &str,

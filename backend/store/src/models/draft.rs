@@ -4,13 +4,14 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::DbConn;
+use crate::ids::{CaseId, UserId};
 use crate::schema::case_drafts;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = case_drafts)]
 #[diesel(treat_none_as_default_value = false)]
 pub struct CaseDraft {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub disposition: String,
     /// The draft fields as JSON.
     pub data: String,
@@ -18,11 +19,11 @@ pub struct CaseDraft {
     pub findings: String,
     /// How many of them block submission.
     pub blocking: i32,
-    pub updated_by: Option<i64>,
+    pub updated_by: Option<UserId>,
     pub updated_at: NaiveDateTime,
 }
 
-pub fn find(conn: &mut DbConn, case_id: i64) -> QueryResult<Option<CaseDraft>> {
+pub fn find(conn: &mut DbConn, case_id: CaseId) -> QueryResult<Option<CaseDraft>> {
     case_drafts::table
         .find(case_id)
         .select(CaseDraft::as_select())

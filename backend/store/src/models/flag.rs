@@ -6,6 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::DbConn;
+use crate::ids::{AgencyId, CaseId, UserId};
 use crate::schema::{
     agencies, case_applicants, case_flags, case_signatures, cases, litigations, reconsiderations,
 };
@@ -14,7 +15,7 @@ use crate::schema::{
 #[diesel(table_name = case_flags)]
 pub struct CaseFlag {
     pub id: i64,
-    pub case_id: i64,
+    pub case_id: CaseId,
     #[diesel(deserialize_as = String)]
     pub kind: yishen_domain::screening::FlagKind,
     pub severity: String,
@@ -22,7 +23,7 @@ pub struct CaseFlag {
     pub evidence: String,
     #[diesel(deserialize_as = String)]
     pub status: yishen_domain::screening::FlagStatus,
-    pub decided_by: Option<i64>,
+    pub decided_by: Option<UserId>,
     pub decided_at: Option<NaiveDateTime>,
     pub decision_reason: Option<String>,
     pub created_at: NaiveDateTime,
@@ -33,20 +34,20 @@ pub struct CaseFlag {
 #[diesel(table_name = case_flags)]
 #[diesel(treat_none_as_default_value = false)]
 pub struct NewCaseFlag<'a> {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub kind: &'a str,
     pub severity: &'a str,
     pub summary: &'a str,
     pub evidence: &'a str,
     pub status: &'a str,
-    pub decided_by: Option<i64>,
+    pub decided_by: Option<UserId>,
     pub decided_at: Option<NaiveDateTime>,
     pub decision_reason: Option<&'a str>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 
-pub fn for_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<CaseFlag>> {
+pub fn for_case(conn: &mut DbConn, case_id: CaseId) -> QueryResult<Vec<CaseFlag>> {
     case_flags::table
         .filter(case_flags::case_id.eq(case_id))
         .order(case_flags::id.asc())
@@ -55,7 +56,7 @@ pub fn for_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<CaseFlag>> {
 }
 
 /// The flags of several cases at once (a queue page), in id order.
-pub fn for_cases(conn: &mut DbConn, case_ids: &[i64]) -> QueryResult<Vec<CaseFlag>> {
+pub fn for_cases(conn: &mut DbConn, case_ids: &[CaseId]) -> QueryResult<Vec<CaseFlag>> {
     case_flags::table
         .filter(case_flags::case_id.eq_any(case_ids))
         .order(case_flags::id.asc())
@@ -109,7 +110,7 @@ pub fn decide(
     conn: &mut DbConn,
     id: i64,
     status: &str,
-    by: i64,
+    by: UserId,
     reason: &str,
     at: NaiveDateTime,
 ) -> QueryResult<usize> {
@@ -136,7 +137,7 @@ pub enum LinkKind {
 /// The keyed hashes of one case's applicant.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct MemberLinks {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub id_number_hash: String,
     pub phone_hash: Option<String>,
     pub email_hash: Option<String>,
@@ -169,7 +170,7 @@ pub struct ClusterLimits {
     pub max_lookups: usize,
 }
 
-fn member_links(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<MemberLinks>> {
+fn member_links(conn: &mut DbConn, ids: &[CaseId]) -> QueryResult<Vec<MemberLinks>> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         out.extend(
@@ -188,7 +189,12 @@ fn member_links(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<MemberLinks>>
     Ok(out)
 }
 
-fn cases_with(conn: &mut DbConn, kind: LinkKind, hash: &str, limit: i64) -> QueryResult<Vec<i64>> {
+fn cases_with(
+    conn: &mut DbConn,
+    kind: LinkKind,
+    hash: &str,
+    limit: i64,
+) -> QueryResult<Vec<CaseId>> {
     // Each link reads from its own indexed column, newest first.
     macro_rules! by_contact {
         ($column:expr) => {
@@ -197,7 +203,7 @@ fn cases_with(conn: &mut DbConn, kind: LinkKind, hash: &str, limit: i64) -> Quer
                 .order(case_applicants::case_id.desc())
                 .limit(limit)
                 .select(case_applicants::case_id)
-                .load::<i64>(conn)
+                .load::<CaseId>(conn)
         };
     }
     match kind {
@@ -206,7 +212,7 @@ fn cases_with(conn: &mut DbConn, kind: LinkKind, hash: &str, limit: i64) -> Quer
             .order(cases::id.desc())
             .limit(limit)
             .select(cases::id)
-            .load::<i64>(conn),
+            .load::<CaseId>(conn),
         LinkKind::Phone => by_contact!(case_applicants::phone_hash),
         LinkKind::Email => by_contact!(case_applicants::email_hash),
         LinkKind::Address => by_contact!(case_applicants::address_hash),
@@ -218,11 +224,11 @@ fn cases_with(conn: &mut DbConn, kind: LinkKind, hash: &str, limit: i64) -> Quer
 /// breadth-first within `limits`. Empty when the case has no applicant row.
 pub fn cluster_members(
     conn: &mut DbConn,
-    case_id: i64,
+    case_id: CaseId,
     limits: ClusterLimits,
 ) -> QueryResult<Vec<MemberLinks>> {
     use std::collections::{BTreeMap, HashSet, VecDeque};
-    let mut members: BTreeMap<i64, MemberLinks> = BTreeMap::new();
+    let mut members: BTreeMap<CaseId, MemberLinks> = BTreeMap::new();
     let mut seen: HashSet<(LinkKind, String)> = HashSet::new();
     let mut queue: VecDeque<(LinkKind, String)> = VecDeque::new();
     fn enqueue(
@@ -247,7 +253,7 @@ pub fn cluster_members(
         }
         lookups += 1;
         let room = limits.max_members - members.len();
-        let fresh: Vec<i64> = cases_with(conn, kind, &hash, limits.per_hash)?
+        let fresh: Vec<CaseId> = cases_with(conn, kind, &hash, limits.per_hash)?
             .into_iter()
             .filter(|id| !members.contains_key(id))
             .take(room)
@@ -266,9 +272,9 @@ pub fn cluster_members(
 /// What screening and the dossier read of each case of a cluster, in one query.
 #[derive(Debug, Clone, Queryable)]
 pub struct HistoryRow {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub tracking_no: String,
-    pub agency_id: i64,
+    pub agency_id: AgencyId,
     pub agency_path: String,
     pub agency_code: String,
     pub agency_name: String,
@@ -285,7 +291,7 @@ pub struct HistoryRow {
 }
 
 /// The cases `ids`, ascending by id, with their stored signatures.
-pub fn history_rows(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<HistoryRow>> {
+pub fn history_rows(conn: &mut DbConn, ids: &[CaseId]) -> QueryResult<Vec<HistoryRow>> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         out.extend(
@@ -321,11 +327,11 @@ pub fn history_rows(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<HistoryRo
 /// most `limit` (for the 条例44 suggestions).
 pub fn agency_case_ids(
     conn: &mut DbConn,
-    agency_id: i64,
+    agency_id: AgencyId,
     from: NaiveDate,
     to: NaiveDate,
     limit: i64,
-) -> QueryResult<Vec<i64>> {
+) -> QueryResult<Vec<CaseId>> {
     cases::table
         .filter(cases::agency_id.eq(agency_id))
         .filter(cases::received_on.ge(from))
@@ -339,7 +345,7 @@ pub fn agency_case_ids(
 /// A reconsideration (`litigation == false`) or suit about one of the cases.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct ProceedingRow {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub filed_on: NaiveDate,
     pub decided_on: Option<NaiveDate>,
     pub litigation: bool,
@@ -348,14 +354,14 @@ pub struct ProceedingRow {
 /// The versions of the cases `ids` (each write to a case moves its version), ascending by id:
 /// screening computed outside the write lock checks with them that the cluster it read is the
 /// cluster it writes to.
-pub fn versions(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, i64)>> {
+pub fn versions(conn: &mut DbConn, ids: &[CaseId]) -> QueryResult<Vec<(CaseId, i64)>> {
     let mut out = Vec::new();
     for chunk in ids.chunks(500) {
         out.extend(
             cases::table
                 .filter(cases::id.eq_any(chunk))
                 .select((cases::id, cases::version))
-                .load::<(i64, i64)>(conn)?,
+                .load::<(CaseId, i64)>(conn)?,
         );
     }
     out.sort_unstable();
@@ -363,7 +369,7 @@ pub fn versions(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, i64)>> 
 }
 
 /// The reconsiderations and suits about the cases `ids`.
-pub fn proceedings(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<ProceedingRow>> {
+pub fn proceedings(conn: &mut DbConn, ids: &[CaseId]) -> QueryResult<Vec<ProceedingRow>> {
     let mut out = Vec::new();
     for chunk in ids.chunks(500) {
         out.extend(
@@ -374,7 +380,7 @@ pub fn proceedings(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Proceeding
                     reconsiderations::filed_on,
                     reconsiderations::decided_on,
                 ))
-                .load::<(i64, NaiveDate, Option<NaiveDate>)>(conn)?
+                .load::<(CaseId, NaiveDate, Option<NaiveDate>)>(conn)?
                 .into_iter()
                 .map(|(case_id, filed_on, decided_on)| ProceedingRow {
                     case_id,
@@ -391,7 +397,7 @@ pub fn proceedings(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Proceeding
                     litigations::filed_on,
                     litigations::decided_on,
                 ))
-                .load::<(i64, NaiveDate, Option<NaiveDate>)>(conn)?
+                .load::<(CaseId, NaiveDate, Option<NaiveDate>)>(conn)?
                 .into_iter()
                 .map(|(case_id, filed_on, decided_on)| ProceedingRow {
                     case_id,

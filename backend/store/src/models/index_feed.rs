@@ -8,10 +8,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::DbConn;
+use crate::ids::CaseId;
 use crate::schema::index_feed;
 
 /// Records that case `case_id` changed in what the index holds.
-pub fn append(conn: &mut DbConn, case_id: i64, at: NaiveDateTime) -> QueryResult<()> {
+pub fn append(conn: &mut DbConn, case_id: CaseId, at: NaiveDateTime) -> QueryResult<()> {
     diesel::insert_into(index_feed::table)
         .values((index_feed::case_id.eq(case_id), index_feed::at.eq(at)))
         .execute(conn)?;

@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::DbConn;
+use crate::ids::{AgencyId, CaseId, UserId};
 use crate::schema::{agencies, letters};
 
 /// A letter without its PDF bytes (for lists).
@@ -11,8 +12,8 @@ use crate::schema::{agencies, letters};
 #[diesel(table_name = letters)]
 pub struct LetterMeta {
     pub id: i64,
-    pub case_id: i64,
-    pub agency_id: i64,
+    pub case_id: CaseId,
+    pub agency_id: AgencyId,
     pub kind: String,
     pub variant: Option<String>,
     pub number: String,
@@ -30,8 +31,8 @@ pub struct LetterMeta {
 #[diesel(table_name = letters)]
 #[diesel(treat_none_as_default_value = false)]
 pub struct NewLetter<'a> {
-    pub case_id: i64,
-    pub agency_id: i64,
+    pub case_id: CaseId,
+    pub agency_id: AgencyId,
     pub kind: &'a str,
     pub variant: Option<&'a str>,
     pub year: i32,
@@ -41,7 +42,7 @@ pub struct NewLetter<'a> {
     pub sha256: &'a str,
     pub verify_code: &'a str,
     pub pdf: &'a [u8],
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
     /// The values the PDF is to be rendered from, while it is not yet stored (then `pdf` is
     /// empty and `sha256` blank).
@@ -53,7 +54,7 @@ pub struct NewLetter<'a> {
 #[diesel(table_name = letters)]
 pub struct PendingLetter {
     pub id: i64,
-    pub agency_id: i64,
+    pub agency_id: AgencyId,
     pub kind: String,
     #[diesel(select_expression = letters::pending.assume_not_null())]
     #[diesel(select_expression_type = diesel::dsl::AssumeNotNull<letters::pending>)]
@@ -97,7 +98,7 @@ pub fn complete(conn: &mut DbConn, id: i64, pdf: &[u8], sha256: &str) -> QueryRe
 
 /// Takes the next number of the agency's series for `year` and `kind` (gap-free, in the
 /// caller's transaction).
-pub fn next_seq(conn: &mut DbConn, agency_id: i64, year: i32, kind: &str) -> QueryResult<i64> {
+pub fn next_seq(conn: &mut DbConn, agency_id: AgencyId, year: i32, kind: &str) -> QueryResult<i64> {
     super::counter::next(conn, &format!("letter/{agency_id}/{year}/{kind}"))
 }
 
@@ -116,7 +117,7 @@ pub fn void(conn: &mut DbConn, id: i64, reason: &str, at: NaiveDateTime) -> Quer
         .execute(conn)
 }
 
-pub fn for_case(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<LetterMeta>> {
+pub fn for_case(conn: &mut DbConn, case_id: CaseId) -> QueryResult<Vec<LetterMeta>> {
     letters::table
         .filter(letters::case_id.eq(case_id))
         .order(letters::id.asc())

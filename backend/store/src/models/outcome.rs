@@ -5,13 +5,14 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::DbConn;
+use crate::ids::{CaseId, UserId};
 use crate::schema::{litigations, reconsiderations};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = reconsiderations)]
 pub struct Reconsideration {
     pub id: i64,
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub body_name: String,
     pub filed_on: NaiveDate,
     pub decision: Option<String>,
@@ -19,7 +20,7 @@ pub struct Reconsideration {
     pub reasons: Option<String>,
     pub created_at: NaiveDateTime,
     pub defect: Option<String>,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
     pub updated_at: Option<NaiveDateTime>,
 }
 
@@ -28,7 +29,7 @@ pub struct Reconsideration {
 // None is bound as NULL, so the statement text is fixed and stays in the cache.
 #[diesel(treat_none_as_default_value = false)]
 pub struct NewReconsideration {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub body_name: String,
     pub filed_on: NaiveDate,
     pub decision: Option<String>,
@@ -36,7 +37,7 @@ pub struct NewReconsideration {
     pub reasons: Option<String>,
     pub created_at: NaiveDateTime,
     pub defect: Option<String>,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
 }
 
 /// A later decision on a pending reconsideration.
@@ -54,7 +55,7 @@ pub struct ReconsiderationChanges {
 #[diesel(table_name = litigations)]
 pub struct Litigation {
     pub id: i64,
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub court: String,
     pub via_reconsideration: bool,
     pub filed_on: NaiveDate,
@@ -63,7 +64,7 @@ pub struct Litigation {
     pub created_at: NaiveDateTime,
     pub instance: String,
     pub reasons: Option<String>,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
     pub updated_at: Option<NaiveDateTime>,
 }
 
@@ -72,7 +73,7 @@ pub struct Litigation {
 // None is bound as NULL, so the statement text is fixed and stays in the cache.
 #[diesel(treat_none_as_default_value = false)]
 pub struct NewLitigation {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub court: String,
     pub via_reconsideration: bool,
     pub filed_on: NaiveDate,
@@ -81,7 +82,7 @@ pub struct NewLitigation {
     pub created_at: NaiveDateTime,
     pub instance: String,
     pub reasons: Option<String>,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
 }
 
 /// A later judgment on a pending suit.
@@ -159,7 +160,10 @@ pub fn insert_litigation_returning(conn: &mut DbConn, new: &NewLitigation) -> Qu
         .get_result(conn)
 }
 
-pub fn reconsiderations_for(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<Reconsideration>> {
+pub fn reconsiderations_for(
+    conn: &mut DbConn,
+    case_id: CaseId,
+) -> QueryResult<Vec<Reconsideration>> {
     reconsiderations::table
         .filter(reconsiderations::case_id.eq(case_id))
         .order(reconsiderations::id.asc())
@@ -167,7 +171,7 @@ pub fn reconsiderations_for(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<
         .load(conn)
 }
 
-pub fn litigations_for(conn: &mut DbConn, case_id: i64) -> QueryResult<Vec<Litigation>> {
+pub fn litigations_for(conn: &mut DbConn, case_id: CaseId) -> QueryResult<Vec<Litigation>> {
     litigations::table
         .filter(litigations::case_id.eq(case_id))
         .order(litigations::id.asc())

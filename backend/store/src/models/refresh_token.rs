@@ -5,13 +5,14 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::DbConn;
+use crate::ids::UserId;
 use crate::schema::refresh_tokens;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = refresh_tokens)]
 pub struct RefreshToken {
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub family: String,
     pub token_hash: String,
     pub expires_at: NaiveDateTime,
@@ -23,7 +24,7 @@ pub struct RefreshToken {
 #[derive(Debug, Insertable)]
 #[diesel(table_name = refresh_tokens)]
 pub struct NewRefreshToken<'a> {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub family: &'a str,
     pub token_hash: &'a str,
     pub expires_at: NaiveDateTime,
@@ -82,7 +83,7 @@ pub fn revoke_family(
 /// Revokes every live token of a user (deactivation, password change).
 pub fn revoke_user(
     conn: &mut DbConn,
-    user_id: i64,
+    user_id: UserId,
     at: NaiveDateTime,
     reason: &str,
 ) -> QueryResult<usize> {

@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use yishen_domain::annual::{Cell, OutcomeFact, Table3Counts};
 
 use crate::DbConn;
+use crate::ids::{AgencyId, CaseId};
 use crate::schema::{agencies, cases, litigations, reconsiderations};
 
 /// Restricts a boxed query that joins `cases` and `agencies` to the scope.
@@ -26,7 +27,7 @@ macro_rules! in_scope {
 /// Whose cases a report covers.
 #[derive(Debug, Clone)]
 pub enum ReportScope {
-    Agency(i64),
+    Agency(AgencyId),
     /// The agency at this path and every agency below it.
     Subtree(String),
 }
@@ -81,7 +82,7 @@ fn cell_query<'a>(
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, QueryableByName)]
 pub struct TallyRow {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
-    pub agency_id: i64,
+    pub agency_id: AgencyId,
     #[diesel(sql_type = diesel::sql_types::Text)]
     pub category: String,
     #[diesel(sql_type = diesel::sql_types::Text)]
@@ -423,7 +424,7 @@ pub fn outcome_facts(
 /// that corrected it.
 #[derive(Debug, Clone, Queryable)]
 pub struct CorrectedCase {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub tracking_no: String,
     pub agency_name: String,
     pub received_on: Option<NaiveDate>,
@@ -440,7 +441,7 @@ pub struct CorrectedCase {
 
 /// A corrected suit as loaded: the case's fields, then the court's.
 type SuitRow = (
-    i64,
+    CaseId,
     String,
     String,
     Option<NaiveDate>,

@@ -7,12 +7,13 @@
 use diesel::prelude::*;
 
 use crate::DbConn;
+use crate::ids::CaseId;
 use crate::schema::case_signatures;
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = case_signatures)]
 pub struct NewCaseSignature<'a> {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub text_key: i64,
     pub signature: &'a [u8],
 }
@@ -23,7 +24,7 @@ pub fn replace(conn: &mut DbConn, rows: &[NewCaseSignature<'_>]) -> QueryResult<
     let mut written = 0;
     // Within SQLite's and PostgreSQL's bound-parameter limits (three per row).
     for chunk in rows.chunks(300) {
-        let ids: Vec<i64> = chunk.iter().map(|r| r.case_id).collect();
+        let ids: Vec<CaseId> = chunk.iter().map(|r| r.case_id).collect();
         diesel::delete(case_signatures::table.filter(case_signatures::case_id.eq_any(&ids)))
             .execute(conn)?;
         // One row per statement: diesel's multi-backend connection has no batch insert.
@@ -39,12 +40,12 @@ pub fn replace(conn: &mut DbConn, rows: &[NewCaseSignature<'_>]) -> QueryResult<
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = case_signatures)]
 pub struct CaseSignature {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub text_key: i64,
     pub signature: Vec<u8>,
 }
 
-pub fn find(conn: &mut DbConn, case_id: i64) -> QueryResult<Option<CaseSignature>> {
+pub fn find(conn: &mut DbConn, case_id: CaseId) -> QueryResult<Option<CaseSignature>> {
     case_signatures::table
         .find(case_id)
         .select(CaseSignature::as_select())

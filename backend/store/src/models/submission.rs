@@ -4,10 +4,11 @@
 use diesel::prelude::*;
 
 use crate::DbConn;
+use crate::ids::CaseId;
 use crate::schema::case_submissions;
 
 /// The case a token already filed, if any.
-pub fn find(conn: &mut DbConn, token: &str) -> QueryResult<Option<i64>> {
+pub fn find(conn: &mut DbConn, token: &str) -> QueryResult<Option<CaseId>> {
     case_submissions::table
         .find(token)
         .select(case_submissions::case_id)
@@ -17,7 +18,7 @@ pub fn find(conn: &mut DbConn, token: &str) -> QueryResult<Option<i64>> {
 
 /// Records that `token` filed `case_id`; a unique violation means a concurrent submission of
 /// the same form got there first.
-pub fn insert(conn: &mut DbConn, token: &str, case_id: i64) -> QueryResult<()> {
+pub fn insert(conn: &mut DbConn, token: &str, case_id: CaseId) -> QueryResult<()> {
     diesel::insert_into(case_submissions::table)
         .values((
             case_submissions::token.eq(token),

@@ -4,17 +4,18 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::DbConn;
+use crate::ids::{AgencyId, UserId};
 use crate::schema::{agencies, users};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub password_hash: String,
     #[diesel(deserialize_as = String)]
     pub role: yishen_domain::Role,
-    pub agency_id: Option<i64>,
+    pub agency_id: Option<AgencyId>,
     pub display_name: String,
     pub phone_enc: Option<String>,
     pub phone_hash: Option<String>,
@@ -30,7 +31,7 @@ pub struct NewUser<'a> {
     pub username: &'a str,
     pub password_hash: &'a str,
     pub role: &'a str,
-    pub agency_id: Option<i64>,
+    pub agency_id: Option<AgencyId>,
     pub display_name: &'a str,
     pub phone_enc: Option<&'a str>,
     pub phone_hash: Option<&'a str>,
@@ -56,22 +57,22 @@ pub enum UserScope {
     /// Every account (system administrators).
     All,
     /// The staff of one agency (its administrator).
-    Agency(i64),
+    Agency(AgencyId),
     /// One account (its owner).
-    Own(i64),
+    Own(UserId),
 }
 
 /// A user with the code of their agency.
 pub type UserWithAgency = (User, Option<String>);
 
-pub fn insert(conn: &mut DbConn, new: &NewUser<'_>) -> QueryResult<i64> {
+pub fn insert(conn: &mut DbConn, new: &NewUser<'_>) -> QueryResult<UserId> {
     diesel::insert_into(users::table)
         .values(new)
         .returning(users::id)
         .get_result(conn)
 }
 
-pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<UserWithAgency>> {
+pub fn find(conn: &mut DbConn, id: UserId) -> QueryResult<Option<UserWithAgency>> {
     users::table
         .left_join(agencies::table)
         .filter(users::id.eq(id))
@@ -118,9 +119,9 @@ pub fn list(
 /// assigned to).
 pub fn active_with_role(
     conn: &mut DbConn,
-    agency_id: i64,
+    agency_id: AgencyId,
     role: &str,
-) -> QueryResult<Vec<(i64, String)>> {
+) -> QueryResult<Vec<(UserId, String)>> {
     users::table
         .filter(users::agency_id.eq(agency_id))
         .filter(users::role.eq(role))
@@ -130,7 +131,7 @@ pub fn active_with_role(
         .load(conn)
 }
 
-pub fn update(conn: &mut DbConn, id: i64, changes: &UserChanges) -> QueryResult<usize> {
+pub fn update(conn: &mut DbConn, id: UserId, changes: &UserChanges) -> QueryResult<usize> {
     diesel::update(users::table.find(id))
         .set(changes)
         .execute(conn)

@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::DbConn;
+use crate::ids::UserId;
 use crate::schema::web_sessions;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -12,7 +13,7 @@ use crate::schema::web_sessions;
 pub struct WebSession {
     pub id: i64,
     pub session_hash: String,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub csrf_token: String,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
@@ -23,7 +24,7 @@ pub struct WebSession {
 #[diesel(table_name = web_sessions)]
 pub struct NewWebSession<'a> {
     pub session_hash: &'a str,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub csrf_token: &'a str,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
@@ -64,7 +65,7 @@ pub fn revoke(conn: &mut DbConn, hash: &str, at: NaiveDateTime) -> QueryResult<b
 }
 
 /// Revokes every live session of a user (deactivation, password change).
-pub fn revoke_user(conn: &mut DbConn, user_id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+pub fn revoke_user(conn: &mut DbConn, user_id: UserId, at: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(
         web_sessions::table
             .filter(web_sessions::user_id.eq(user_id))

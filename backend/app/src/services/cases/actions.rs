@@ -2,18 +2,18 @@
 //! application, 补正, consultations, extension, fees and withdrawal. Each one decides its
 //! events from the loaded case and hands them to [`super::act`].
 
+use std::collections::BTreeMap;
+
 use chrono::{Datelike, NaiveDate};
 use yishen_domain::Disposition;
 use yishen_domain::case::{Action, CaseEvent, ConsultationOpinion, PartyKind, checks};
+use yishen_domain::clock::REPLY_LIMIT;
 use yishen_domain::clock::{self, CONSULTATION_WINDOW, FEE_PAYMENT_WINDOW};
 use yishen_domain::fees::{self, FeeMode};
+use yishen_letters::LetterKind;
 use yishen_store::models::case::{self as case_store, CaseChanges};
 use yishen_store::models::consultation;
-
-use std::collections::BTreeMap;
-
-use yishen_domain::clock::REPLY_LIMIT;
-use yishen_letters::LetterKind;
+use yishen_store::{CaseId, UserId};
 
 use super::commands::{
     Confirm, Consultation, ConsultationClose, CorrectionRequest, CorrectionResponse, Extension,
@@ -91,7 +91,7 @@ pub(super) fn notice(
     kind: LetterKind,
     extra: Vec<(&str, String)>,
     on: NaiveDate,
-    actor_id: i64,
+    actor_id: UserId,
 ) -> Result<(NaiveDate, CaseEvent), AppError> {
     let extra: BTreeMap<String, String> =
         extra.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
@@ -114,7 +114,7 @@ pub(super) fn receipt(
     templates: &yishen_letters::Templates,
     loaded: &super::Loaded,
     received_on: NaiveDate,
-    actor_id: i64,
+    actor_id: UserId,
 ) -> Result<(NaiveDate, CaseEvent), AppError> {
     notice(
         conn,
@@ -137,7 +137,7 @@ pub(super) fn receipt(
 pub async fn confirm(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     if_match: Option<i64>,
     body: Confirm,
 ) -> Result<CaseView, AppError> {
@@ -168,7 +168,7 @@ pub async fn confirm(
 pub async fn request_correction(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     if_match: Option<i64>,
     body: CorrectionRequest,
 ) -> Result<CaseView, AppError> {
@@ -242,7 +242,7 @@ pub async fn request_correction(
 pub async fn receive_correction(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     if_match: Option<i64>,
     body: CorrectionResponse,
 ) -> Result<CaseView, AppError> {
@@ -279,7 +279,7 @@ pub async fn receive_correction(
 pub async fn open_consultation(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     if_match: Option<i64>,
     body: Consultation,
 ) -> Result<(CaseView, i64), AppError> {
@@ -352,7 +352,7 @@ pub async fn open_consultation(
 pub async fn close_consultation(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     cid: i64,
     if_match: Option<i64>,
     body: ConsultationClose,
@@ -411,7 +411,7 @@ pub async fn close_consultation(
 pub async fn request_extension(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     if_match: Option<i64>,
     body: ExtensionRequest,
 ) -> Result<CaseView, AppError> {
@@ -448,7 +448,7 @@ pub async fn request_extension(
 pub async fn refuse_extension(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     if_match: Option<i64>,
     body: ExtensionRefusal,
 ) -> Result<CaseView, AppError> {
@@ -476,7 +476,7 @@ pub async fn refuse_extension(
 pub async fn extend(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     if_match: Option<i64>,
     body: Extension,
 ) -> Result<CaseView, AppError> {
@@ -535,7 +535,7 @@ pub async fn extend(
 pub async fn notice_fee(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     if_match: Option<i64>,
     body: FeeNotice,
 ) -> Result<CaseView, AppError> {
@@ -629,7 +629,7 @@ pub async fn notice_fee(
 pub async fn record_payment(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     if_match: Option<i64>,
     body: On,
 ) -> Result<CaseView, AppError> {
@@ -658,7 +658,7 @@ pub async fn record_payment(
 pub async fn withdraw(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     if_match: Option<i64>,
     body: Withdrawal,
 ) -> Result<CaseView, AppError> {

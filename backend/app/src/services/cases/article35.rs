@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use yishen_domain::case::{Action, Article35Outcome, CaseEvent, JointConsultation, checks};
 use yishen_domain::screening::offers_article_35;
 use yishen_letters::LetterKind;
+use yishen_store::CaseId;
 use yishen_store::models::case::CaseChanges;
 use yishen_store::models::flag as flag_store;
 
@@ -52,7 +53,7 @@ pub struct ReasonsRequest {
 }
 
 /// The confirmed mass-application flag of the case, if any.
-fn confirmed_mass_flag(conn: &mut yishen_store::DbConn, case_id: i64) -> Result<i64, AppError> {
+fn confirmed_mass_flag(conn: &mut yishen_store::DbConn, case_id: CaseId) -> Result<i64, AppError> {
     let flag = flag_store::for_case(conn, case_id)?
         .into_iter()
         .find(|f| offers_article_35(f.kind, f.status));
@@ -64,7 +65,7 @@ fn confirmed_mass_flag(conn: &mut yishen_store::DbConn, case_id: i64) -> Result<
 pub async fn request_reasons(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     if_match: Option<i64>,
     body: ReasonsRequest,
 ) -> Result<CaseView, AppError> {
@@ -194,7 +195,7 @@ fn consultation(
 pub async fn decide(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     if_match: Option<i64>,
     body: Article35Decision,
 ) -> Result<CaseView, AppError> {

@@ -7,6 +7,7 @@ use yishen_domain::Role;
 use yishen_domain::case::{Action, CaseEvent};
 use yishen_store::models::case::CaseChanges;
 use yishen_store::models::user;
+use yishen_store::{AgencyId, CaseId, UserId};
 
 use super::views::CaseView;
 use super::{Step, act};
@@ -17,12 +18,12 @@ use crate::error::{AppError, FieldIssue};
 /// Naming the handler responsible for a case.
 #[derive(Debug, Clone)]
 pub struct Assignment {
-    user_id: i64,
+    user_id: UserId,
 }
 
 impl Assignment {
     /// `user_id`: the handler's account id.
-    pub fn new(user_id: Option<i64>) -> Result<Self, Vec<FieldIssue>> {
+    pub fn new(user_id: Option<UserId>) -> Result<Self, Vec<FieldIssue>> {
         let user_id =
             user_id.ok_or_else(|| vec![FieldIssue::new("user_id", "required", "请选择承办人")])?;
         Ok(Self { user_id })
@@ -32,8 +33,8 @@ impl Assignment {
 /// An active handler of the case's agency, or a 422 naming `user_id`.
 fn handler_of(
     conn: &mut yishen_store::DbConn,
-    user_id: i64,
-    agency_id: i64,
+    user_id: UserId,
+    agency_id: AgencyId,
 ) -> Result<user::User, AppError> {
     let not_a_handler =
         || AppError::field("user_id", "not_a_handler", "只能指定本机关在职的承办人账号");
@@ -45,7 +46,7 @@ fn handler_of(
 pub async fn assign(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     if_match: Option<i64>,
     body: Assignment,
 ) -> Result<CaseView, AppError> {
@@ -60,15 +61,15 @@ pub async fn assign(
         move |conn, loaded, _actor| {
             let handler = handler_of(conn, user_id, loaded.case.agency_id)?;
             yishen_domain::case::checks::may_assign(
-                loaded.case.assignee_id,
-                handler.id,
+                loaded.case.assignee_id.map(UserId::get),
+                handler.id.get(),
                 &handler.display_name,
             )?;
             Ok(Step {
                 events: vec![(
                     on.max(loaded.last_on().unwrap_or(on)),
                     CaseEvent::Assigned {
-                        user_id: handler.id,
+                        user_id: handler.id.get(),
                         name: handler.display_name,
                     },
                 )],

@@ -5,6 +5,7 @@
 use serde::Serialize;
 use yishen_domain::case::{Action, CaseEvent, TrackingNo, checks};
 use yishen_domain::draft::{CaseFacts, Draft, DraftInput, Finding, Severity, prereview};
+use yishen_store::CaseId;
 use yishen_store::DbConn;
 use yishen_store::models::case::{self as case_store, CaseChanges};
 use yishen_store::models::{agency, consultation, draft as draft_store};
@@ -76,7 +77,7 @@ fn shape_error(issues: Vec<yishen_domain::case::IntakeIssue>) -> AppError {
 pub async fn save(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     if_match: Option<i64>,
     input: DraftInput,
 ) -> Result<DraftResult, AppError> {
@@ -164,7 +165,7 @@ pub async fn save(
 pub async fn check(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     input: DraftInput,
 ) -> Result<Vec<Finding>, AppError> {
     let draft = Draft::parse(input).map_err(shape_error)?;
@@ -182,7 +183,7 @@ pub async fn check(
 pub async fn submit(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     if_match: Option<i64>,
 ) -> Result<CaseView, AppError> {
     act(
@@ -213,7 +214,7 @@ pub async fn submit(
 pub async fn review(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     if_match: Option<i64>,
     review: Review,
 ) -> Result<CaseView, AppError> {
@@ -237,7 +238,7 @@ pub async fn review(
 pub async fn sign_off(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     if_match: Option<i64>,
     sign_off: SignOff,
 ) -> Result<CaseView, AppError> {

@@ -12,6 +12,7 @@ use yishen_domain::{Calendar, Disposition, Role};
 use yishen_store::DbConn;
 use yishen_store::models::agency::{self, Agency};
 use yishen_store::models::case::{self as case_store, CaseApplicant, CaseScope, NewCase};
+use yishen_store::{CaseId, UserId};
 
 use super::views::{self, CaseView};
 use super::{chain_events, clock_cache, insert_chain};
@@ -180,8 +181,8 @@ pub fn parse(body: &IntakeInput) -> Result<ParsedIntake, Vec<FieldIssue>> {
 pub struct Placement<'a> {
     pub agency: &'a Agency,
     pub status: Status,
-    pub applicant_user_id: Option<i64>,
-    pub created_by: Option<i64>,
+    pub applicant_user_id: Option<UserId>,
+    pub created_by: Option<UserId>,
     pub events: Vec<(NaiveDate, CaseEvent)>,
     pub year: i32,
     pub disposition: Option<Disposition>,
@@ -192,7 +193,7 @@ pub struct Placement<'a> {
 /// The result of inserting a case.
 #[derive(Debug)]
 pub struct Inserted {
-    pub id: i64,
+    pub id: CaseId,
     pub tracking_no: String,
     pub query_code: String,
 }
@@ -332,7 +333,7 @@ pub enum Filed {
     /// A new case (its view carries the query code, shown once).
     New(CaseView),
     /// The same form was submitted before (a reload, a double click): the case it filed.
-    Again(i64),
+    Again(CaseId),
 }
 
 /// Files or registers an application.
@@ -419,7 +420,7 @@ pub async fn create_once(
                     external_id: None,
                 },
             )?;
-            tracing::info!(case_id = inserted.id, tracking_no = %inserted.tracking_no, "case filed");
+            tracing::info!(case_id = inserted.id.get(), tracking_no = %inserted.tracking_no, "case filed");
             if let Some(t) = &token {
                 yishen_store::models::submission::insert(conn, t, inserted.id).map_err(|e| {
                     if yishen_store::is_unique_violation(&e) {

@@ -13,6 +13,7 @@
 use serde::Serialize;
 use yishen_domain::Disposition;
 use yishen_domain::case::{Action, CaseEvent};
+use yishen_store::CaseId;
 use yishen_store::models::case::{self as case_store, CaseChanges, CaseScope};
 
 use super::{Step, finish, load};
@@ -105,7 +106,7 @@ pub async fn run_leased(
 }
 
 /// Closes one case as abandoned, unless someone acted on it meanwhile.
-async fn abandon(state: &Ctx, id: i64, disposition: Disposition) -> Result<bool, AppError> {
+async fn abandon(state: &Ctx, id: CaseId, disposition: Disposition) -> Result<bool, AppError> {
     let today = state.today();
     state
         .write(move |conn| {

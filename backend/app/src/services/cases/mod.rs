@@ -25,6 +25,7 @@ use yishen_store::DbConn;
 use yishen_store::models::agency;
 use yishen_store::models::case::{self as case_store, Case, CaseChanges, CaseScope};
 use yishen_store::models::case_event::{self, CaseEventRow, NewCaseEvent};
+use yishen_store::{CaseId, UserId};
 
 use crate::auth::Actor;
 use crate::ctx::Ctx;
@@ -126,7 +127,7 @@ pub fn decode_events(rows: &[CaseEventRow]) -> Result<Vec<(NaiveDate, CaseEvent)
 pub fn load(
     conn: &mut DbConn,
     scope: &CaseScope,
-    id: i64,
+    id: CaseId,
     today: NaiveDate,
 ) -> Result<Loaded, AppError> {
     let (case, agency_code, agency_name) =
@@ -167,7 +168,7 @@ pub fn chain_events(
     tracking_no: &str,
     event_count: i64,
     head: &str,
-    actor_id: Option<i64>,
+    actor_id: Option<UserId>,
     events: &[(NaiveDate, CaseEvent)],
 ) -> Result<(Vec<ChainedRow>, i64, String), AppError> {
     let mut seq = event_count;
@@ -187,7 +188,7 @@ pub fn chain_events(
             seq,
             kind: event.kind(),
             on: &on_text,
-            actor_id,
+            actor_id: actor_id.map(UserId::get),
             recorded_at: &recorded_at,
             data: &data,
             prev_hash: &prev,
@@ -209,8 +210,8 @@ pub fn chain_events(
 /// Inserts chained events.
 pub fn insert_chain(
     conn: &mut DbConn,
-    case_id: i64,
-    actor_id: Option<i64>,
+    case_id: CaseId,
+    actor_id: Option<UserId>,
     rows: &[ChainedRow],
 ) -> Result<(), AppError> {
     for r in rows {
@@ -274,7 +275,7 @@ fn version_conflict(current: i64) -> AppError {
 pub async fn act<F>(
     state: &Ctx,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     if_match: Option<i64>,
     action: Action,
     decide: F,
@@ -315,7 +316,7 @@ pub fn finish(
     loaded: &Loaded,
     step: Step,
     to: Status,
-    actor_id: Option<i64>,
+    actor_id: Option<UserId>,
 ) -> Result<(), AppError> {
     let (rows, count, head) = chain_events(
         &loaded.case.tracking_no,

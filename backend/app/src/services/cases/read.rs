@@ -12,6 +12,7 @@ use yishen_domain::screening::FlagStatus;
 use yishen_store::models::agency;
 use yishen_store::models::case::{self as case_store, QueueFilter};
 use yishen_store::models::user;
+use yishen_store::{AgencyId, CaseId, UserId};
 
 use super::views::{self, CaseSummary, CaseView};
 use super::{decode_events, load};
@@ -20,7 +21,7 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::policy;
 
-pub async fn get(state: &Ctx, actor: &Actor, id: i64) -> Result<CaseView, AppError> {
+pub async fn get(state: &Ctx, actor: &Actor, id: CaseId) -> Result<CaseView, AppError> {
     let scope = policy::case_scope(actor)?;
     let pii = state.pii.clone();
     state
@@ -126,7 +127,7 @@ pub enum ClockView {
     },
 }
 
-pub async fn clock(state: &Ctx, actor: &Actor, id: i64) -> Result<ClockView, AppError> {
+pub async fn clock(state: &Ctx, actor: &Actor, id: CaseId) -> Result<ClockView, AppError> {
     let scope = policy::case_scope(actor)?;
     let today = state.today();
     state
@@ -167,7 +168,7 @@ pub struct EventView {
     pub hash: String,
 }
 
-pub async fn events(state: &Ctx, actor: &Actor, id: i64) -> Result<Vec<EventView>, AppError> {
+pub async fn events(state: &Ctx, actor: &Actor, id: CaseId) -> Result<Vec<EventView>, AppError> {
     let scope = policy::case_scope(actor)?;
     let role = actor.role;
     state
@@ -306,8 +307,8 @@ pub async fn workbench(
     q: QueueQuery,
 ) -> Result<(Vec<WorkItem>, i64), AppError> {
     let (items, total) = list(state, actor, q).await?;
-    let ids: Vec<i64> = items.iter().map(|c| c.id).collect();
-    let approved: Vec<i64> = items
+    let ids: Vec<CaseId> = items.iter().map(|c| c.id).collect();
+    let approved: Vec<CaseId> = items
         .iter()
         .filter(|c| c.status == Status::Approved.as_str())
         .map(|c| c.id)
@@ -318,7 +319,7 @@ pub async fn workbench(
     let (mut flags, soon, mut awaiting) = state
         .read(move |conn| {
             let awaiting = awaiting_on(conn, role, agency_id, &ids, &approved)?;
-            let mut out: HashMap<i64, Vec<&'static str>> = HashMap::new();
+            let mut out: HashMap<CaseId, Vec<&'static str>> = HashMap::new();
             for f in yishen_store::models::flag::for_cases(conn, &ids)? {
                 if f.status != FlagStatus::Dismissed {
                     out.entry(f.case_id).or_default().push(f.kind.label());
@@ -358,10 +359,10 @@ pub async fn workbench(
 fn awaiting_on(
     conn: &mut yishen_store::DbConn,
     role: Role,
-    agency_id: Option<i64>,
-    ids: &[i64],
-    approved: &[i64],
-) -> Result<HashMap<i64, Vec<&'static str>>, AppError> {
+    agency_id: Option<AgencyId>,
+    ids: &[CaseId],
+    approved: &[CaseId],
+) -> Result<HashMap<CaseId, Vec<&'static str>>, AppError> {
     use yishen_domain::case::checks;
     let mut out = HashMap::new();
     if !matches!(role, Role::Handler | Role::Approver) || ids.is_empty() {
@@ -410,7 +411,7 @@ pub struct Desk {
     /// The case's agency requires the approver's sign-off (签发) before a reply is issued.
     pub requires_signoff: bool,
     /// The active handlers a clerk or an agency administrator may assign the case to.
-    pub handlers: Vec<(i64, String)>,
+    pub handlers: Vec<(UserId, String)>,
 }
 
 /// The desk around case `agency_code`'s case for `actor`, in one read.

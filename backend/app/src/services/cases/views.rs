@@ -10,6 +10,7 @@ use yishen_domain::clock::{CachedClock, ClockState};
 use yishen_store::DbConn;
 use yishen_store::models::case::{self as case_store, Case, CaseApplicant, CaseScope};
 use yishen_store::models::consultation;
+use yishen_store::{CaseId, UserId};
 
 use crate::error::AppError;
 use crate::pii::Pii;
@@ -62,7 +63,7 @@ pub struct DraftView {
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseView {
-    pub id: i64,
+    pub id: CaseId,
     pub tracking_no: String,
     pub agency_code: String,
     pub agency_name: String,
@@ -103,7 +104,7 @@ pub struct CaseView {
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssigneeView {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub name: String,
 }
 
@@ -121,7 +122,7 @@ pub struct RemedyWindowsView {
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseSummary {
-    pub id: i64,
+    pub id: CaseId,
     pub tracking_no: String,
     pub agency_code: String,
     pub status: String,
@@ -268,7 +269,7 @@ pub fn load_view(
     conn: &mut DbConn,
     pii: &Pii,
     scope: &CaseScope,
-    id: i64,
+    id: CaseId,
 ) -> Result<CaseView, AppError> {
     let (case, code, name) =
         case_store::find(conn, id, scope)?.ok_or(AppError::NotFound("案件"))?;
