@@ -99,6 +99,20 @@ impl Fields {
         self.0.push(issue);
     }
 
+    pub fn extend(&mut self, issues: impl IntoIterator<Item = FieldIssue>) {
+        self.0.extend(issues);
+    }
+
+    /// Whether nothing was wrong so far.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The problems collected, each naming its field.
+    pub fn into_issues(self) -> Vec<FieldIssue> {
+        self.0
+    }
+
     /// `Ok(())` when every field parsed.
     pub fn finish(self) -> Result<(), AppError> {
         if self.0.is_empty() {

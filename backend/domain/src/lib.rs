@@ -14,6 +14,7 @@ pub mod draft;
 pub mod fees;
 pub mod identity;
 pub mod input;
+pub mod letter;
 pub mod outcome;
 pub mod role;
 pub mod screening;

@@ -122,7 +122,7 @@ impl Templates {
         let templates = LetterKind::ALL
             .into_iter()
             .map(|kind| {
-                let file = format!("pdf-templates/{}", kind.file_name());
+                let file = format!("pdf-templates/{}", kind::file_name(kind));
                 Template::check(kind, &file, shipped_source(kind), &fonts)
             })
             .collect::<Result<Vec<_>, _>>()?;

@@ -14,7 +14,7 @@ use yishen_store::models::agency::{self, Agency};
 use yishen_store::models::outcome::{self, NewLitigation, NewReconsideration};
 
 use crate::ctx::Ctx;
-use crate::error::{AppError, FieldIssue};
+use crate::error::{AppError, FieldIssue, Fields};
 use crate::services::cases::intake::{self, IntakeInput, ParsedIntake, Placement};
 use crate::services::outcomes::{self, LitigationIn, ReconsiderationIn};
 
@@ -81,7 +81,7 @@ pub struct ImportReport {
 }
 
 fn prepare(line: ImportLine, today: NaiveDate) -> Result<Prepared, Vec<FieldIssue>> {
-    let mut issues = Vec::new();
+    let mut issues = Fields::default();
     let body = IntakeInput {
         agency: line.agency,
         channel: line.channel,
@@ -206,7 +206,7 @@ fn prepare(line: ImportLine, today: NaiveDate) -> Result<Prepared, Vec<FieldIssu
             reconsideration,
             litigation,
         }),
-        _ => Err(issues),
+        _ => Err(issues.into_issues()),
     }
 }
 

@@ -227,9 +227,7 @@ pub async fn render_pending(state: &Ctx, ids: Vec<i64>) -> Result<usize, AppErro
         .read(move |conn| {
             let mut out = Vec::new();
             for p in letter::pending_of(conn, &ids)? {
-                let kind = LetterKind::parse(&p.kind).ok_or_else(|| {
-                    AppError::Internal(anyhow::anyhow!("stored letter kind {}", p.kind))
-                })?;
+                let kind = p.kind;
                 let values: PendingValues =
                     serde_json::from_str(&p.pending).map_err(anyhow::Error::from)?;
                 let data = LetterData {

@@ -21,7 +21,7 @@ use super::cases::views::CaseView;
 use super::cases::{Step, act};
 use crate::auth::Actor;
 use crate::ctx::Ctx;
-use crate::error::{AppError, FieldIssue};
+use crate::error::{AppError, FieldIssue, Fields};
 use crate::policy;
 use crate::services::flags::HistoryChange;
 
@@ -375,10 +375,8 @@ pub struct LetterView {
 fn letter_view(l: letter::LetterMeta) -> LetterView {
     LetterView {
         id: l.id,
-        kind_label: LetterKind::parse(&l.kind)
-            .map(LetterKind::label)
-            .unwrap_or(""),
-        kind: l.kind,
+        kind_label: l.kind.label(),
+        kind: l.kind.code().to_owned(),
         number: l.number,
         issued_on: l.issued_on,
         sha256: l.sha256,
@@ -394,7 +392,7 @@ pub async fn for_case(state: &Ctx, actor: &Actor, id: CaseId) -> Result<Vec<Lett
         case_store::find(conn, id, &scope)?.ok_or(AppError::NotFound("案件"))?;
         Ok(letter::for_case(conn, id)?
             .into_iter()
-            .filter(|l| !applicant || letter_for_applicant(&l.kind, l.voided_at.is_some()))
+            .filter(|l| !applicant || letter_for_applicant(l.kind, l.voided_at.is_some()))
             .collect())
     };
     let mut letters = state.read(list.clone()).await?;
@@ -417,7 +415,7 @@ pub async fn pdf(state: &Ctx, actor: &Actor, id: i64) -> Result<(String, Vec<u8>
             let meta = letter::find(conn, id)?.ok_or(AppError::NotFound("文书"))?;
             case_store::find(conn, meta.case_id, &scope)?.ok_or(AppError::NotFound("文书"))?;
             // A consultation letter is addressed to its party, not to the applicant.
-            if applicant && !letter_for_applicant(&meta.kind, meta.voided_at.is_some()) {
+            if applicant && !letter_for_applicant(meta.kind, meta.voided_at.is_some()) {
                 return Err(AppError::NotFound("文书"));
             }
             let bytes = letter::pdf(conn, id)?.ok_or(AppError::NotFound("文书"))?;
@@ -452,10 +450,8 @@ pub async fn verify(state: &Ctx, code: &str) -> Result<VerifiedLetter, AppError>
     }
     Ok(VerifiedLetter {
         number: l.number,
-        kind_label: LetterKind::parse(&l.kind)
-            .map(LetterKind::label)
-            .unwrap_or(""),
-        kind: l.kind,
+        kind_label: l.kind.label(),
+        kind: l.kind.code().to_owned(),
         agency,
         issued_on: l.issued_on,
         sha256: l.sha256,
@@ -477,7 +473,7 @@ impl Delivery {
         on: Option<NaiveDate>,
         tracking_no: Option<&str>,
     ) -> Result<Self, Vec<FieldIssue>> {
-        let mut issues = Vec::new();
+        let mut issues = Fields::default();
         if method.is_none() {
             issues.push(FieldIssue::new("method", "required", "请选择送达方式"));
         }
@@ -494,7 +490,7 @@ impl Delivery {
                 on,
                 tracking_no: tracking_no.map(str::to_owned),
             }),
-            _ => Err(issues),
+            _ => Err(issues.into_issues()),
         }
     }
 }

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use yishen_domain::Disposition;
 use yishen_domain::case::CaseEvent;
+use yishen_domain::letter::LetterKind;
 use yishen_domain::outcome::{
     CorrectionDefect, LitigationOutcome, OutcomeBucket, ReconsiderationDecision,
 };
@@ -80,7 +81,7 @@ fn entry(conn: &mut yishen_store::DbConn, c: CorrectedCase) -> Result<ManualEntr
     let number = letter::for_case(conn, c.case_id)?
         .into_iter()
         .rev()
-        .find(|l| l.voided_at.is_none() && l.kind != "receipt")
+        .find(|l| l.voided_at.is_none() && l.kind != LetterKind::Receipt)
         .map(|l| format!("（{}）", l.number))
         .unwrap_or_default();
     let mut reply = match disposition {

@@ -20,7 +20,7 @@ use yishen_store::{AgencyId, CaseId};
 
 use crate::auth::Actor;
 use crate::ctx::Ctx;
-use crate::error::{AppError, FieldIssue};
+use crate::error::{AppError, FieldIssue, Fields};
 use crate::policy;
 use crate::services::flags::HistoryChange;
 
@@ -81,7 +81,7 @@ fn new_reply_period(
     within: Option<u32>,
     unit: Option<&str>,
     may: bool,
-    issues: &mut Vec<FieldIssue>,
+    issues: &mut Fields,
 ) -> Option<NewReplyPeriod> {
     let unit = match unit.map(str::trim).filter(|u| !u.is_empty()) {
         None => PeriodUnit::WorkingDays,
@@ -142,7 +142,7 @@ fn decision_and_period<T: Copy>(
     may_order: fn(T) -> bool,
     within: Option<u32>,
     unit: Option<&str>,
-    issues: &mut Vec<FieldIssue>,
+    issues: &mut Fields,
 ) -> (Option<T>, Option<NewReplyPeriod>) {
     let decision = code.and_then(|c| parse(c.trim()));
     let period = new_reply_period(within, unit, decision.is_some_and(may_order), issues);
@@ -200,12 +200,7 @@ fn order_new_reply(
     cases::finish(conn, &loaded, step, to, Some(actor.id))
 }
 
-fn name(
-    field: String,
-    v: Option<String>,
-    issues: &mut Vec<FieldIssue>,
-    what: &str,
-) -> Option<String> {
+fn name(field: String, v: Option<String>, issues: &mut Fields, what: &str) -> Option<String> {
     match v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()) {
         None => {
             issues.push(FieldIssue::new(field, "required", format!("请填写{what}")));
@@ -223,7 +218,7 @@ fn name(
     }
 }
 
-fn reasons(field: String, v: Option<String>, issues: &mut Vec<FieldIssue>) -> Option<String> {
+fn reasons(field: String, v: Option<String>, issues: &mut Fields) -> Option<String> {
     let v = v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     if v.as_ref().is_some_and(|s| s.chars().count() > REASONS_MAX) {
         issues.push(FieldIssue::new(
@@ -240,7 +235,7 @@ fn code<T>(
     field: String,
     raw: Option<&str>,
     parse: impl Fn(&str) -> Option<T>,
-    issues: &mut Vec<FieldIssue>,
+    issues: &mut Fields,
     message: String,
 ) -> Option<T> {
     let raw = raw?;
@@ -259,7 +254,7 @@ fn dates(
     decided_on: Option<NaiveDate>,
     has_decision: bool,
     today: NaiveDate,
-    issues: &mut Vec<FieldIssue>,
+    issues: &mut Fields,
 ) {
     if filed_on.is_none() {
         issues.push(FieldIssue::new(
@@ -305,7 +300,7 @@ pub fn parse_reconsideration(
     r: ReconsiderationIn,
     prefix: &str,
     today: NaiveDate,
-    issues: &mut Vec<FieldIssue>,
+    issues: &mut Fields,
 ) -> Option<NewReconsideration> {
     let body_name = name(
         format!("{prefix}body_name"),
@@ -361,7 +356,7 @@ pub fn parse_litigation(
     l: LitigationIn,
     prefix: &str,
     today: NaiveDate,
-    issues: &mut Vec<FieldIssue>,
+    issues: &mut Fields,
 ) -> Option<NewLitigation> {
     let court = name(format!("{prefix}court"), l.court, issues, "法院名称");
     if l.via_reconsideration.is_none() {
@@ -535,7 +530,7 @@ pub async fn record_reconsideration(
 ) -> Result<ReconsiderationView, AppError> {
     may_record_reconsideration(actor)?;
     let today = state.today();
-    let mut issues = Vec::new();
+    let mut issues = Fields::default();
     let (decision, period) = decision_and_period(
         body.decision.as_deref(),
         ReconsiderationDecision::parse,
@@ -547,7 +542,7 @@ pub async fn record_reconsideration(
     let new = parse_reconsideration(body, "", today, &mut issues);
     let mut new = match new {
         Some(n) if issues.is_empty() => n,
-        _ => return Err(AppError::Validation(issues)),
+        _ => return Err(AppError::Validation(issues.into_issues())),
     };
     let scope = policy::case_scope(actor)?;
     new.created_by = Some(actor.id);
@@ -591,7 +586,7 @@ pub async fn record_litigation(
     body: LitigationIn,
 ) -> Result<LitigationView, AppError> {
     let today = state.today();
-    let mut issues = Vec::new();
+    let mut issues = Fields::default();
     let (_, period) = decision_and_period(
         body.outcome.as_deref(),
         LitigationOutcome::parse,
@@ -603,7 +598,7 @@ pub async fn record_litigation(
     let new = parse_litigation(body, "", today, &mut issues);
     let mut new = match new {
         Some(n) if issues.is_empty() => n,
-        _ => return Err(AppError::Validation(issues)),
+        _ => return Err(AppError::Validation(issues.into_issues())),
     };
     let scope = policy::case_scope(actor)?;
     new.created_by = Some(actor.id);
@@ -675,7 +670,7 @@ pub async fn decide_reconsideration(
                 .ok_or(AppError::NotFound("行政复议记录"))?;
             let (case, _, _) = case_store::find(conn, r.case_id, &scope)?
                 .ok_or(AppError::NotFound("行政复议记录"))?;
-            let mut issues = Vec::new();
+            let mut issues = Fields::default();
             let (decision, period) = decision_and_period(
                 body.decision.as_deref(),
                 ReconsiderationDecision::parse,
@@ -705,7 +700,7 @@ pub async fn decide_reconsideration(
                 &mut issues,
             );
             let Some(p) = parsed.filter(|_| issues.is_empty()) else {
-                return Err(AppError::Validation(issues));
+                return Err(AppError::Validation(issues.into_issues()));
             };
             period_needed(decision, case.status, period)?;
             if let (Some(period), Some(d), Some(on)) = (period, decision, p.decided_on) {
@@ -766,7 +761,7 @@ pub async fn decide_litigation(
                     "纠错原因只记录在行政复议决定上",
                 ));
             }
-            let mut issues = Vec::new();
+            let mut issues = Fields::default();
             let (_, period) = decision_and_period(
                 body.decision.as_deref(),
                 LitigationOutcome::parse,
@@ -797,7 +792,7 @@ pub async fn decide_litigation(
                 &mut issues,
             );
             let Some(p) = parsed.filter(|_| issues.is_empty()) else {
-                return Err(AppError::Validation(issues));
+                return Err(AppError::Validation(issues.into_issues()));
             };
             if let (Some(period), Some(on)) = (period, p.decided_on) {
                 let by = format!("人民法院（{}）", l.court);

@@ -472,9 +472,7 @@ fn enrich(conn: &mut DbConn, hits: Vec<yishen_similar::Hit>) -> Result<Vec<Simil
         let letter_number = letter::for_case(conn, case.id)?
             .into_iter()
             .rev()
-            .find(|l| {
-                l.voided_at.is_none() && (l.kind == "reply" || l.kind == "not_processed_notice")
-            })
+            .find(|l| l.voided_at.is_none() && l.kind.answers_the_application())
             .map(|l| l.number);
         let outcome = latest_outcome(conn, case.id)?;
         let disposition = case.disposition;

@@ -461,13 +461,10 @@ pub enum Audience {
     Internal,
 }
 
-/// Letters of these kinds go to third parties or other agencies, not to the applicant.
-const CONSULTATION_LETTERS: [&str; 2] = ["third_party_consultation", "agency_consultation"];
-
-/// Whether a letter of this kind (its stable code) is addressed to the applicant, and is not
-/// void: a reply voided before it went out never reached them.
-pub fn letter_for_applicant(kind: &str, voided: bool) -> bool {
-    !voided && !CONSULTATION_LETTERS.contains(&kind)
+/// Whether a letter of this kind is addressed to the applicant, and is not void: a reply
+/// voided before it went out never reached them.
+pub fn letter_for_applicant(kind: crate::letter::LetterKind, voided: bool) -> bool {
+    !voided && kind.addressed_to_applicant()
 }
 
 impl CaseEvent {
@@ -490,7 +487,10 @@ impl CaseEvent {
             | Self::Delivered { .. }
             | Self::NewReplyOrdered { .. } => Audience::Applicant,
             Self::NoticeIssued { kind, .. } => {
-                if letter_for_applicant(kind, false) {
+                // A code no kind names stays internal rather than reach the applicant.
+                if crate::letter::LetterKind::parse(kind)
+                    .is_some_and(|k| letter_for_applicant(k, false))
+                {
                     Audience::Applicant
                 } else {
                     Audience::Internal

@@ -455,7 +455,7 @@ pub async fn calendar(ctx: PageCtx) -> PageResult {
 fn notice_from_form(form: &super::Form) -> Result<YearNotice, ApiError> {
     use yishen_domain::calendar::{AdjustedWorkday, HolidayPeriod, STATUTORY_HOLIDAYS};
     use yishen_domain::input;
-    let mut issues = Vec::new();
+    let mut issues = Fields::default();
     let year = form
         .text("year")
         .and_then(|y| input::compact_code(&y).parse::<i32>().ok())
@@ -545,9 +545,7 @@ fn notice_from_form(form: &super::Form) -> Result<YearNotice, ApiError> {
             }),
         }
     }
-    if !issues.is_empty() {
-        return Err(ApiError::Validation(issues));
-    }
+    issues.finish()?;
     let notice = YearNotice {
         year,
         notice: title,

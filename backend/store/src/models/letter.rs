@@ -2,6 +2,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use yishen_domain::letter::LetterKind;
 
 use crate::DbConn;
 use crate::ids::{AgencyId, CaseId, UserId};
@@ -14,7 +15,9 @@ pub struct LetterMeta {
     pub id: i64,
     pub case_id: CaseId,
     pub agency_id: AgencyId,
-    pub kind: String,
+    /// Stored as its code; a code no kind names is a read error.
+    #[diesel(deserialize_as = String)]
+    pub kind: LetterKind,
     pub variant: Option<String>,
     pub number: String,
     pub issued_on: NaiveDate,
@@ -55,7 +58,8 @@ pub struct NewLetter<'a> {
 pub struct PendingLetter {
     pub id: i64,
     pub agency_id: AgencyId,
-    pub kind: String,
+    #[diesel(deserialize_as = String)]
+    pub kind: LetterKind,
     #[diesel(select_expression = letters::pending.assume_not_null())]
     #[diesel(select_expression_type = diesel::dsl::AssumeNotNull<letters::pending>)]
     pub pending: String,

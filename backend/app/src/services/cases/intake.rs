@@ -18,7 +18,7 @@ use super::views::{self, CaseView};
 use super::{chain_events, clock_cache, insert_chain};
 use crate::auth::Actor;
 use crate::ctx::Ctx;
-use crate::error::{AppError, FieldIssue};
+use crate::error::{AppError, FieldIssue, Fields};
 use crate::pii::Pii;
 use crate::policy;
 
@@ -65,7 +65,7 @@ fn required(field: &str, what: &str) -> FieldIssue {
 /// Parses an intake, collecting every problem. `received_on` rules are the caller's: they
 /// depend on who registers the application.
 pub fn parse(body: &IntakeInput) -> Result<ParsedIntake, Vec<FieldIssue>> {
-    let mut issues = Vec::new();
+    let mut issues = Fields::default();
     let agency = match body
         .agency
         .as_deref()
@@ -172,7 +172,7 @@ pub fn parse(body: &IntakeInput) -> Result<ParsedIntake, Vec<FieldIssue>> {
                 delivery,
             })
         }
-        _ => Err(issues),
+        _ => Err(issues.into_issues()),
     }
 }
 
