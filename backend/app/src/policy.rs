@@ -224,44 +224,22 @@ mod tests {
     #[test]
     fn agency_admins_manage_only_their_own_staff() {
         let admin = actor(1, Role::AgencyAdmin, Some(10));
-        assert!(create_user(&admin, Role::Clerk, Some(AgencyId(10))).is_ok());
+        let own = Some(AgencyId(10));
+        assert!(create_user(&admin, Role::Clerk, own).is_ok());
         assert!(create_user(&admin, Role::Clerk, Some(AgencyId(11))).is_err());
         assert!(create_user(&admin, Role::Sysadmin, None).is_err());
-        assert!(create_user(&admin, Role::ReconsiderationBody, Some(AgencyId(10))).is_err());
-        assert!(
-            update_user(
-                &admin,
-                UserId(2),
-                Role::Clerk,
-                Some(AgencyId(10)),
-                Some(Role::Handler)
-            )
-            .is_ok()
-        );
-        assert!(
-            update_user(
-                &admin,
-                UserId(2),
-                Role::Clerk,
-                Some(AgencyId(10)),
-                Some(Role::Sysadmin)
-            )
-            .is_err()
-        );
+        assert!(create_user(&admin, Role::ReconsiderationBody, own).is_err());
+        // (target, its role, its agency, the new role)
+        let update = |target: i64, role: Role, agency: Option<AgencyId>, to: Option<Role>| {
+            update_user(&admin, UserId(target), role, agency, to)
+        };
+        assert!(update(2, Role::Clerk, own, Some(Role::Handler)).is_ok());
+        assert!(update(2, Role::Clerk, own, Some(Role::Sysadmin)).is_err());
         assert!(matches!(
-            update_user(&admin, UserId(3), Role::Clerk, Some(AgencyId(11)), None),
+            update(3, Role::Clerk, Some(AgencyId(11)), None),
             Err(AppError::NotFound(_))
         ));
-        assert!(
-            update_user(
-                &admin,
-                UserId(1),
-                Role::AgencyAdmin,
-                Some(AgencyId(10)),
-                Some(Role::Clerk)
-            )
-            .is_err()
-        );
+        assert!(update(1, Role::AgencyAdmin, own, Some(Role::Clerk)).is_err());
     }
 
     #[test]

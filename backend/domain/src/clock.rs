@@ -211,17 +211,8 @@ impl CachedClock {
     }
 }
 
-/// A stored code read back (`store` maps the cases' clock column through this).
-impl TryFrom<String> for CachedClock {
-    type Error = crate::UnknownCode;
-
-    fn try_from(code: String) -> Result<Self, Self::Error> {
-        Self::parse(&code).ok_or(crate::UnknownCode {
-            kind: "CachedClock",
-            code,
-        })
-    }
-}
+// `store` maps the cases' clock column through this.
+crate::stored_code!(CachedClock, CachedClock::parse);
 
 /// Why a ledger day is or is not counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -43,14 +43,8 @@ macro_rules! dispositions {
             }
         }
 
-        /// A stored code read back (`store` maps the cases' disposition column through this).
-        impl TryFrom<String> for Disposition {
-            type Error = $crate::UnknownCode;
-
-            fn try_from(code: String) -> Result<Self, Self::Error> {
-                Self::parse(&code).ok_or($crate::UnknownCode { kind: "Disposition", code })
-            }
-        }
+        // `store` maps the cases' disposition column through this.
+        $crate::stored_code!(Disposition, Disposition::parse);
     };
 }
 

@@ -96,17 +96,8 @@ impl LetterKind {
     }
 }
 
-/// A stored code read back (`store` maps the letters' kind column through this).
-impl TryFrom<String> for LetterKind {
-    type Error = crate::UnknownCode;
-
-    fn try_from(code: String) -> Result<Self, Self::Error> {
-        Self::parse(&code).ok_or(crate::UnknownCode {
-            kind: "LetterKind",
-            code,
-        })
-    }
-}
+// `store` maps the letters' kind column through this.
+crate::stored_code!(LetterKind, LetterKind::parse);
 
 impl std::fmt::Display for LetterKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

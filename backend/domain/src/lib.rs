@@ -2,6 +2,24 @@
 //! the other crates parse input into these types, ask these functions for decisions and
 //! persist or present the results.
 
+/// `TryFrom<String>` for a closed set, through the function that reads its code: how `store`
+/// reads a stored code back. A code no member names is an [`UnknownCode`], never a default.
+macro_rules! stored_code {
+    ($ty:ident, $parse:path) => {
+        impl TryFrom<String> for $ty {
+            type Error = $crate::UnknownCode;
+
+            fn try_from(code: String) -> Result<Self, Self::Error> {
+                $parse(&code).ok_or($crate::UnknownCode {
+                    kind: stringify!($ty),
+                    code,
+                })
+            }
+        }
+    };
+}
+pub(crate) use stored_code;
+
 pub mod account;
 pub mod annual;
 pub mod articles;

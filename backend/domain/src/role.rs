@@ -23,14 +23,8 @@ pub enum Role {
 )]
 pub struct UnknownRole;
 
-/// A stored role read back (`store` maps the users' `role` column through this).
-impl TryFrom<String> for Role {
-    type Error = crate::UnknownCode;
-
-    fn try_from(code: String) -> Result<Self, Self::Error> {
-        Self::find(&code).ok_or(crate::UnknownCode { kind: "Role", code })
-    }
-}
+// `store` maps the users' `role` column through this.
+crate::stored_code!(Role, Role::find);
 
 impl Role {
     /// Every role of an agency's or a reconsideration body's staff: all but the applicant.

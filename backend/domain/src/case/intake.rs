@@ -47,14 +47,8 @@ macro_rules! code_enum {
             }
         }
 
-        /// A stored code read back (`store` maps its rows' text columns through this).
-        impl TryFrom<String> for $name {
-            type Error = $crate::UnknownCode;
-
-            fn try_from(code: String) -> Result<Self, Self::Error> {
-                Self::parse(&code).ok_or($crate::UnknownCode { kind: stringify!($name), code })
-            }
-        }
+        // `store` maps its rows' text columns through this.
+        $crate::stored_code!($name, $name::parse);
     };
 }
 pub(crate) use code_enum;

@@ -81,13 +81,7 @@ macro_rules! flag_kinds {
             }
         }
 
-        impl TryFrom<String> for FlagKind {
-            type Error = $crate::UnknownCode;
-
-            fn try_from(code: String) -> Result<Self, Self::Error> {
-                Self::parse(&code).ok_or($crate::UnknownCode { kind: "FlagKind", code })
-            }
-        }
+        $crate::stored_code!(FlagKind, FlagKind::parse);
     };
 }
 

@@ -25,16 +25,7 @@ pub enum FlagStatus {
     Dismissed,
 }
 
-impl TryFrom<String> for FlagStatus {
-    type Error = crate::UnknownCode;
-
-    fn try_from(code: String) -> Result<Self, Self::Error> {
-        Self::parse(&code).ok_or(crate::UnknownCode {
-            kind: "FlagStatus",
-            code,
-        })
-    }
-}
+crate::stored_code!(FlagStatus, FlagStatus::parse);
 
 impl FlagStatus {
     pub fn as_str(self) -> &'static str {

@@ -49,47 +49,74 @@ pub async fn list(
     actor: &Actor,
     q: QueueQuery,
 ) -> Result<(Vec<CaseSummary>, i64), AppError> {
-    let scope = policy::case_scope(actor)?;
-    let today = state.today();
-    let search = q.search.as_ref().map(|s| search_key(&state.pii, s));
-    let actor_id = actor.id;
-    state
-        .read(move |conn| {
-            let mut filter = QueueFilter {
-                statuses: q.statuses.iter().map(|s| s.as_str().to_owned()).collect(),
-                search,
-                assignee: q.assigned_to_me.then_some(actor_id),
-                ..Default::default()
-            };
-            if let Some(code) = &q.agency {
-                let a = agency::find_by_code(conn, code)?.ok_or_else(|| {
-                    AppError::InvalidQuery(vec![crate::error::FieldIssue::new(
-                        "agency",
-                        "unknown_agency",
-                        "机关代码不存在",
-                    )])
-                })?;
-                filter.agency_path = Some(a.path);
-            }
-            if q.overdue {
-                filter.due_before = Some(today);
-            }
-            if let Some(n) = q.due_within {
-                let calendar = yishen_store::reference::load_calendar(conn)?;
-                filter.due_through = Some(if n == 0 {
-                    today
-                } else {
-                    calendar.add_working_days(today, n)?
-                });
-            }
-            let (rows, total) = case_store::list(conn, &scope, &filter, q.limit, q.offset)?;
-            let items = rows
-                .into_iter()
-                .map(|(c, code, _)| views::summary(c, code, today))
-                .collect();
-            Ok((items, total))
+    let page = QueuePage::new(state, actor, q)?;
+    state.read(move |conn| page.read(conn)).await
+}
+
+/// A queue page to read: the query, checked against the actor's scope, with the search in
+/// its stored form.
+struct QueuePage {
+    scope: case_store::CaseScope,
+    q: QueueQuery,
+    search: Option<yishen_store::models::case::SearchKey>,
+    actor_id: UserId,
+    today: NaiveDate,
+}
+
+impl QueuePage {
+    fn new(state: &Ctx, actor: &Actor, q: QueueQuery) -> Result<Self, AppError> {
+        Ok(Self {
+            scope: policy::case_scope(actor)?,
+            search: q.search.as_ref().map(|s| search_key(&state.pii, s)),
+            q,
+            actor_id: actor.id,
+            today: state.today(),
         })
-        .await
+    }
+
+    /// The page's cases and the total, in the caller's read.
+    fn read(self, conn: &mut yishen_store::DbConn) -> Result<(Vec<CaseSummary>, i64), AppError> {
+        let Self {
+            scope,
+            q,
+            search,
+            actor_id,
+            today,
+        } = self;
+        let mut filter = QueueFilter {
+            statuses: q.statuses.iter().map(|s| s.as_str().to_owned()).collect(),
+            search,
+            assignee: q.assigned_to_me.then_some(actor_id),
+            ..Default::default()
+        };
+        if let Some(code) = &q.agency {
+            let a = agency::find_by_code(conn, code)?.ok_or_else(|| {
+                AppError::InvalidQuery(vec![crate::error::FieldIssue::new(
+                    "agency",
+                    "unknown_agency",
+                    "机关代码不存在",
+                )])
+            })?;
+            filter.agency_path = Some(a.path);
+        }
+        if q.overdue {
+            filter.due_before = Some(today);
+        }
+        if let Some(n) = q.due_within {
+            let calendar = yishen_store::reference::load_calendar(conn)?;
+            filter.due_through = Some(if n == 0 {
+                today
+            } else {
+                calendar.add_working_days(today, n)?
+            });
+        }
+        let (rows, total) = case_store::list(conn, &scope, &filter, q.limit, q.offset)?;
+        let items = rows
+            .into_iter()
+            .map(|(c, code, _)| views::summary(c, code, today))
+            .collect();
+        Ok((items, total))
+    }
 }
 
 /// The stored form of a search: identity numbers and phones as the keyed hashes the intake
@@ -306,18 +333,20 @@ pub async fn workbench(
     actor: &Actor,
     q: QueueQuery,
 ) -> Result<(Vec<WorkItem>, i64), AppError> {
-    let (items, total) = list(state, actor, q).await?;
-    let ids: Vec<CaseId> = items.iter().map(|c| c.id).collect();
-    let approved: Vec<CaseId> = items
-        .iter()
-        .filter(|c| c.status == Status::Approved.as_str())
-        .map(|c| c.id)
-        .collect();
+    let page = QueuePage::new(state, actor, q)?;
     let today = state.today();
     let role = actor.role;
     let agency_id = actor.agency_id();
-    let (mut flags, soon, mut awaiting) = state
+    // The page and what annotates it in one read, so that they show the same moment.
+    let (items, total, mut flags, soon, mut awaiting) = state
         .read(move |conn| {
+            let (items, total) = page.read(conn)?;
+            let ids: Vec<CaseId> = items.iter().map(|c| c.id).collect();
+            let approved: Vec<CaseId> = items
+                .iter()
+                .filter(|c| c.status == Status::Approved.as_str())
+                .map(|c| c.id)
+                .collect();
             let awaiting = awaiting_on(conn, role, agency_id, &ids, &approved)?;
             let mut out: HashMap<CaseId, Vec<&'static str>> = HashMap::new();
             for f in yishen_store::models::flag::for_cases(conn, &ids)? {
@@ -334,7 +363,7 @@ pub async fn workbench(
                 Err(yishen_domain::CalendarError::YearNotCovered { .. }) => None,
                 Err(e) => return Err(e.into()),
             };
-            Ok((out, soon, awaiting))
+            Ok((items, total, out, soon, awaiting))
         })
         .await?;
     let mut rows: Vec<WorkItem> = items
