@@ -28,12 +28,6 @@ macro_rules! ids {
                 self.0.fmt(f)
             }
         }
-
-        impl From<i64> for $name {
-            fn from(id: i64) -> Self {
-                Self(id)
-            }
-        }
     )+};
 }
 
