@@ -88,6 +88,12 @@ pub async fn spawn_app() -> TestApp {
 
 /// Boots the application with its legal date pinned to `today` (`YYYY-MM-DD`).
 pub async fn spawn_app_on(today: &str) -> TestApp {
+    spawn_app_with(today, |_| {}).await
+}
+
+/// Boots the application with its legal date pinned to `today`, the settings changed by
+/// `configure` first.
+pub async fn spawn_app_with(today: &str, configure: impl FnOnce(&mut Settings)) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let (database_url, db) = test_database(data_dir.path());
     let settings = Settings {
@@ -100,6 +106,8 @@ pub async fn spawn_app_on(today: &str) -> TestApp {
         today: Some(today.parse().expect("a date")),
         ..Settings::default()
     };
+    let mut settings = settings;
+    configure(&mut settings);
     yishen_server::telemetry::init(&settings);
     let app = Application::build(settings, true)
         .await
@@ -129,6 +137,11 @@ pub struct Reply {
 }
 
 impl TestApp {
+    /// The data dir the app runs in.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._data_dir.path()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

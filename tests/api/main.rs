@@ -10,6 +10,7 @@ mod auth;
 mod authorization;
 mod calendar;
 mod cases;
+mod documents;
 mod drafting;
 mod fees;
 mod flags;

@@ -172,6 +172,9 @@ pub enum AppError {
     NoticeDateNotCovered { year: i32 },
     #[error("too many requests")]
     RateLimited,
+    /// An upload larger than its purpose allows (`limit` bytes).
+    #[error("upload too large")]
+    UploadTooLarge { field: String, limit: u64 },
     /// The database cannot be reached (the pool timed out).
     #[error("service unavailable")]
     Unavailable,

@@ -12,8 +12,10 @@
 //! turns on, derives the views' schemas for the server's document.
 
 pub mod auth;
+pub mod blobs;
 pub mod ctx;
 pub mod error;
+pub mod inspect;
 pub mod json;
 pub mod metrics;
 pub mod pii;

@@ -73,6 +73,100 @@ pub struct Settings {
     /// Pins the legal "today" to one day (`YISHEN_TODAY`, `YYYY-MM-DD`): for tests and demos
     /// only, so that deadlines are computed on a day whose calendar is known. Logged at start.
     pub today: Option<chrono::NaiveDate>,
+    /// Where documents' contents live (`YISHEN_BLOB_URL`): `None` is the folder `blobs` under
+    /// the data dir; `file:///path` another folder; `s3://bucket/prefix` an S3-compatible
+    /// store configured by the usual `AWS_*` variables (`AWS_ENDPOINT`, `AWS_REGION`,
+    /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_ALLOW_HTTP`).
+    pub blob_url: Option<String>,
+    /// The S3 store's options, from the usual variables ([`AWS_VARIABLES`]), read once here
+    /// so that nothing reads the environment later.
+    pub blob_options: Vec<(String, Secret)>,
+    /// The largest upload accepted per document purpose, in bytes
+    /// (`YISHEN_UPLOAD_LIMITS`: `provided=200,identity_proof=10`, in MiB).
+    pub upload_limits: UploadLimits,
+    /// A virus scanner run on every upload before it is kept (`YISHEN_VIRUS_SCAN_COMMAND`):
+    /// the command and its arguments, to which the file's path is appended; exit status 0
+    /// means clean, 1 infected, anything else that the file could not be checked.
+    pub virus_scan_command: Option<String>,
+}
+
+/// The variables an S3-compatible blob store is configured by.
+pub const AWS_VARIABLES: &[&str] = &[
+    "AWS_ENDPOINT",
+    "AWS_ENDPOINT_URL",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_ALLOW_HTTP",
+    "AWS_VIRTUAL_HOSTED_STYLE_REQUEST",
+];
+
+/// The largest upload accepted for each document purpose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadLimits(std::collections::BTreeMap<&'static str, u64>);
+
+impl Default for UploadLimits {
+    fn default() -> Self {
+        use yishen_domain::document::Purpose;
+        const MIB: u64 = 1024 * 1024;
+        Self(
+            Purpose::ALL
+                .iter()
+                .map(|p| {
+                    let mib = match p {
+                        // One scan or photo of an identity paper or an envelope.
+                        Purpose::IdentityProof | Purpose::Envelope => 10,
+                        // The information provided can be a whole report or a set of scans.
+                        Purpose::Provided => 200,
+                        _ => 50,
+                    };
+                    (p.as_str(), mib * MIB)
+                })
+                .collect(),
+        )
+    }
+}
+
+impl UploadLimits {
+    /// The limit for `purpose`, in bytes.
+    pub fn get(&self, purpose: yishen_domain::document::Purpose) -> u64 {
+        self.0
+            .get(purpose.as_str())
+            .copied()
+            .unwrap_or(50 * 1024 * 1024)
+    }
+
+    /// The largest of the limits (what the server reads before it knows the purpose).
+    pub fn max(&self) -> u64 {
+        self.0.values().copied().max().unwrap_or(0)
+    }
+
+    /// Sets the limit for `purpose`, in bytes.
+    pub fn set(&mut self, purpose: yishen_domain::document::Purpose, bytes: u64) {
+        self.0.insert(purpose.as_str(), bytes);
+    }
+
+    /// Applies `purpose=MiB` pairs separated by commas.
+    fn apply(&mut self, spec: &str) -> Result<(), String> {
+        for pair in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (k, v) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("expected purpose=MiB, got `{pair}`"))?;
+            let purpose = yishen_domain::document::Purpose::parse(k.trim())
+                .ok_or_else(|| format!("unknown purpose `{}`", k.trim()))?;
+            let mib: u64 = v
+                .trim()
+                .parse()
+                .map_err(|_| format!("not a number of MiB: `{}`", v.trim()))?;
+            if mib == 0 {
+                return Err(format!("the limit for `{k}` must be at least 1 MiB"));
+            }
+            self.0.insert(purpose.as_str(), mib * 1024 * 1024);
+        }
+        Ok(())
+    }
 }
 
 impl Default for Settings {
@@ -96,6 +190,10 @@ impl Default for Settings {
             jobs_interval_secs: 3600,
             cookie_secure: false,
             today: None,
+            blob_url: None,
+            blob_options: Vec::new(),
+            upload_limits: UploadLimits::default(),
+            virus_scan_command: None,
         }
     }
 }
@@ -121,6 +219,9 @@ struct FileSettings {
     jobs_interval_secs: Option<u64>,
     cookie_secure: Option<bool>,
     today: Option<String>,
+    blob_url: Option<String>,
+    upload_limits: Option<String>,
+    virus_scan_command: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -215,6 +316,26 @@ impl Settings {
         if let Some(v) = var("YISHEN_TODAY").filter(|v| !v.is_empty()) {
             s.today = Some(parse_today(&v)?);
         }
+        if let Some(v) = var("YISHEN_BLOB_URL").filter(|v| !v.trim().is_empty()) {
+            s.blob_url = Some(v.trim().to_owned());
+        }
+        for name in AWS_VARIABLES {
+            if let Some(v) = var(name).filter(|v| !v.is_empty()) {
+                s.blob_options
+                    .push((name.to_ascii_lowercase(), Secret::new(v)));
+            }
+        }
+        if let Some(v) = var("YISHEN_UPLOAD_LIMITS") {
+            s.upload_limits
+                .apply(&v)
+                .map_err(|message| SettingsError::Invalid {
+                    var: "YISHEN_UPLOAD_LIMITS",
+                    message,
+                })?;
+        }
+        if let Some(v) = var("YISHEN_VIRUS_SCAN_COMMAND").filter(|v| !v.trim().is_empty()) {
+            s.virus_scan_command = Some(v);
+        }
         if s.pool_size == 0 {
             return Err(SettingsError::Invalid {
                 var: "YISHEN_POOL_SIZE",
@@ -284,6 +405,16 @@ impl Settings {
         if let Some(v) = f.today {
             self.today = Some(parse_today(&v)?);
         }
+        self.blob_url = f.blob_url.or(self.blob_url.take());
+        if let Some(v) = f.upload_limits {
+            self.upload_limits
+                .apply(&v)
+                .map_err(|message| SettingsError::ParseFile {
+                    path: path.to_owned(),
+                    message: format!("upload_limits: {message}"),
+                })?;
+        }
+        self.virus_scan_command = f.virus_scan_command.or(self.virus_scan_command.take());
         Ok(())
     }
 

@@ -28,6 +28,7 @@ pub mod calendar;
 pub mod case;
 pub mod clock;
 pub mod disposition;
+pub mod document;
 pub mod draft;
 pub mod fees;
 pub mod identity;

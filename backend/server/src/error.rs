@@ -231,6 +231,10 @@ impl From<AppError> for ApiError {
             AppError::CalendarYearNotCovered { year } => Self::CalendarYearNotCovered { year },
             AppError::NoticeDateNotCovered { year } => Self::NoticeDateNotCovered { year },
             AppError::RateLimited => Self::RateLimited,
+            AppError::UploadTooLarge { field, limit } => Self::UploadTooLarge {
+                field,
+                limit: usize::try_from(limit).unwrap_or(usize::MAX),
+            },
             AppError::Unavailable => Self::Unavailable,
             AppError::Internal(e) => Self::Internal(e),
         }

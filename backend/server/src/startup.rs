@@ -111,6 +111,9 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<Ctx> {
         yishen_domain::articles::Articles::shipped()
             .map_err(|e| anyhow::anyhow!("articles: {e}"))?,
     );
+    let blobs = yishen_app::blobs::Blobs::open(&settings)
+        .map_err(|e| anyhow::anyhow!("blob store: {e}"))?;
+    tracing::info!(kind = blobs.kind(), "blob store opened");
     let replica = match settings.database_replica_url.clone() {
         Some(url) => {
             let size = settings.pool_size;
@@ -135,6 +138,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<Ctx> {
         screening_cache: Arc::default(),
         stats_cache: Arc::default(),
         table4_cache: Arc::default(),
+        blobs,
     })
 }
 

@@ -296,6 +296,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     web_sessions,
     report_tallies,
     report_tally_deltas,
+    documents,
+    document_downloads,
 );
 
 diesel::table! {
@@ -356,3 +358,30 @@ diesel::table! {
 }
 
 diesel::joinable!(agency_seals -> agencies (agency_id));
+
+diesel::table! {
+    documents (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        purpose -> Text,
+        name -> Text,
+        media_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        uploaded_by -> BigInt,
+        uploaded_at -> Timestamp,
+        sent_to_applicant -> Bool,
+    }
+}
+
+diesel::table! {
+    document_downloads (id) {
+        id -> BigInt,
+        document_id -> BigInt,
+        user_id -> BigInt,
+        downloaded_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(documents -> cases (case_id));
+diesel::joinable!(document_downloads -> documents (document_id));

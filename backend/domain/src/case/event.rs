@@ -216,6 +216,14 @@ pub enum CaseEvent {
         period: String,
         due_on: NaiveDate,
     },
+    /// A document was added to the case; its content is kept by its SHA-256 (so the chain
+    /// of events also fixes the file).
+    DocumentAdded {
+        document_id: i64,
+        purpose: crate::document::Purpose,
+        name: String,
+        sha256: String,
+    },
 }
 
 impl CaseEvent {
@@ -249,6 +257,7 @@ impl CaseEvent {
             Self::ExtensionRequested { .. } => "extension_requested",
             Self::ExtensionRefused { .. } => "extension_refused",
             Self::NewReplyOrdered { .. } => "new_reply_ordered",
+            Self::DocumentAdded { .. } => "document_added",
         }
     }
 
@@ -294,6 +303,9 @@ impl CaseEvent {
                 format!("承办人申请延长答复期限{working_days}个工作日")
             }
             Self::ExtensionRefused { .. } => "负责人不同意延期".into(),
+            Self::DocumentAdded { purpose, name, .. } => {
+                format!("上传{}：{name}", purpose.label())
+            }
             Self::NewReplyOrdered {
                 by,
                 decision,
@@ -445,7 +457,8 @@ pub fn clock_input<'a>(
             | CaseEvent::Delivered { .. }
             | CaseEvent::Assigned { .. }
             | CaseEvent::ExtensionRequested { .. }
-            | CaseEvent::ExtensionRefused { .. } => {}
+            | CaseEvent::ExtensionRefused { .. }
+            | CaseEvent::DocumentAdded { .. } => {}
         }
     }
     input
@@ -486,6 +499,15 @@ impl CaseEvent {
             | Self::ReasonsRequested { .. }
             | Self::Delivered { .. }
             | Self::NewReplyOrdered { .. } => Audience::Applicant,
+            // What came from the applicant's side is theirs to see; the agency's material
+            // (opinions, information before release, scans) is internal until sent.
+            Self::DocumentAdded { purpose, .. } => {
+                if purpose.from_applicant() {
+                    Audience::Applicant
+                } else {
+                    Audience::Internal
+                }
+            }
             Self::NoticeIssued { kind, .. } => {
                 // A code no kind names stays internal rather than reach the applicant.
                 if crate::letter::LetterKind::parse(kind)

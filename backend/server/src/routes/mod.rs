@@ -7,6 +7,7 @@ pub mod auth;
 pub mod calendar;
 pub mod case_bodies;
 pub mod cases;
+pub mod documents;
 pub mod fees;
 pub mod flags;
 pub mod health;
@@ -139,6 +140,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(proactive::suggestions)
         .service(similar::for_case)
         .service(similar::search)
+        .service(documents::upload)
+        .service(documents::for_case)
+        .service(documents::content)
         .service(letters::for_case)
         .service(letters::verify)
         .service(letters::pdf)

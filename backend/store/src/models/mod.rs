@@ -8,6 +8,7 @@ pub mod case;
 pub mod case_event;
 pub mod consultation;
 pub mod counter;
+pub mod document;
 pub mod draft;
 pub mod flag;
 pub mod index_feed;
