@@ -1122,8 +1122,9 @@ async fn a_partial_reply_to_an_organisation_reads_as_sentences_page_by_page() {
 }
 
 /// A letter is recorded in the transaction of the action that issues it and its PDF rendered
-/// after the commit: the renderer that follows the commits stores it without anyone asking,
-/// the list and the download agree on its hash, and two renderers store it once.
+/// after the commit: the renderer that follows the commits stores it (in the blob store, by
+/// its hash) without anyone asking, the list and the download agree on its hash, and two
+/// renderers store it once.
 #[tokio::test]
 async fn an_issued_letters_pdf_follows_the_commit_and_is_stored_once() {
     use yishen_store::models::letter;
@@ -1164,6 +1165,22 @@ async fn an_issued_letters_pdf_follows_the_commit_and_is_stored_once() {
         hex::encode(sha2::Sha256::digest(&bytes)),
         "the list shows the hash of the stored PDF"
     );
+    // The PDF lives in the blob store under its hash, not in the letters table.
+    let letter_id = receipt["id"].as_i64().expect("id");
+    let in_row = pool
+        .read(move |conn| Ok::<_, yishen_store::StoreError>(letter::pdf(conn, letter_id)?))
+        .expect("read")
+        .expect("row");
+    assert!(in_row.is_empty(), "{} bytes kept in the row", in_row.len());
+    let sha = receipt["sha256"].as_str().expect("sha");
+    let kept = std::fs::read(
+        app.data_dir()
+            .join("blobs/sha256")
+            .join(&sha[..2])
+            .join(sha),
+    )
+    .expect("the PDF in the blob folder");
+    assert_eq!(kept, bytes);
     // Two renderers of one letter just issued (and the instance's own renderer, racing them):
     // it is stored once, and the download is what the list's hash says.
     let second = crate::cases::register(&app, &clerk, "2026-09-15").await;

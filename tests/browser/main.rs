@@ -829,3 +829,188 @@ async fn every_role_works_a_day_on_a_phone_and_at_a_desk() {
     w.logout().await;
     w.c.close().await.expect("close");
 }
+
+#[tokio::test]
+async fn documents_are_sent_and_read_on_the_case_pages() {
+    let driver = start_driver().await;
+    let app = spawn_app().await;
+    let c = browser(&driver).await;
+    let mut w = Walk {
+        c,
+        app,
+        dir: screenshot_dir().join("documents"),
+        n: 0,
+    };
+    std::fs::create_dir_all(&w.dir).expect("dir");
+    let files = tempfile::tempdir().expect("dir");
+
+    // The applicant files online; the clerk confirms.
+    let applicant = w.app.token("demo-applicant").await;
+    let clerk = w.app.token("demo-clerk").await;
+    let r = w
+        .app
+        .post(
+            "/api/v1/cases",
+            Some(&applicant),
+            &serde_json::json!({
+                "agency": "ZJ-HZ-SC", "channel": "online",
+                "applicant": {"kind": "person", "name": "司马·欣怡", "id_type": "resident_id",
+                    "id_number": "11010519491231002X", "phone": "139 0013 9000",
+                    "address": "杭州市上城区某某路8号"},
+                "content": "请公开本区2026年老旧小区加装电梯补助资金发放名单及审批文件",
+                "forms": ["electronic"], "delivery": "online",
+            }),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let id = r.body["id"].as_i64().expect("id");
+    let r = w
+        .app
+        .post(
+            &format!("/api/v1/cases/{id}/confirm"),
+            Some(&clerk),
+            &serde_json::json!({"received_on": today()}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+
+    // On a phone, the applicant sends a photo of the identity card.
+    let photo = files.path().join("身份证照片.jpg");
+    let img = image::RgbImage::from_fn(800, 500, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+    });
+    img.save_with_format(&photo, image::ImageFormat::Jpeg)
+        .expect("jpeg");
+    w.login("demo-applicant", PHONE).await;
+    w.goto(&format!("/my/cases/{id}")).await;
+    w.c.execute(
+        "document.querySelector('#documents details').open = true;",
+        vec![],
+    )
+    .await
+    .expect("open the form");
+    w.select("#doc-purpose", "identity_proof").await;
+    let input =
+        w.c.find(Locator::Css("#doc-file"))
+            .await
+            .expect("file input");
+    input
+        .send_keys(&photo.to_string_lossy())
+        .await
+        .expect("choose");
+    w.shot("applicant-chooses-phone").await;
+    w.submit("#documents form button[type=submit]").await;
+    assert_eq!(w.path().await, format!("/my/cases/{id}"));
+    let list = w.text("#documents table").await;
+    assert!(
+        list.contains("身份证照片.jpg") && list.contains("身份证明"),
+        "{list}"
+    );
+    w.fits("the applicant's case page with documents").await;
+    w.shot("applicant-uploaded-phone").await;
+    w.logout().await;
+
+    // At the desk, the clerk keeps the envelope; a program named as a picture is refused
+    // with the reason beside the field.
+    let fake = files.path().join("信封.png");
+    std::fs::write(&fake, b"MZ\x90\x00\x03\x00\x00\x00 not a picture").expect("write");
+    w.login("demo-clerk", DESKTOP).await;
+    w.goto(&format!("/work/cases/{id}")).await;
+    w.c.execute(
+        "document.querySelector('#documents details').open = true;",
+        vec![],
+    )
+    .await
+    .expect("open the form");
+    w.select("#doc-purpose", "envelope").await;
+    let input =
+        w.c.find(Locator::Css("#doc-file"))
+            .await
+            .expect("file input");
+    input
+        .send_keys(&fake.to_string_lossy())
+        .await
+        .expect("choose");
+    w.submit("#documents form button[type=submit]").await;
+    let err = w.text("#documents\\.file-err").await;
+    assert!(err.contains("不支持的文件类型"), "{err}");
+    w.shot("clerk-refused-desktop").await;
+    let envelope = files.path().join("信封扫描.png");
+    image::RgbImage::from_pixel(600, 300, image::Rgb([240, 240, 230]))
+        .save_with_format(&envelope, image::ImageFormat::Png)
+        .expect("png");
+    w.select("#doc-purpose", "envelope").await;
+    let input =
+        w.c.find(Locator::Css("#doc-file"))
+            .await
+            .expect("file input");
+    input
+        .send_keys(&envelope.to_string_lossy())
+        .await
+        .expect("choose");
+    w.submit("#documents form button[type=submit]").await;
+    let list = w.text("#documents table").await;
+    assert!(list.contains("信封扫描.png"), "{list}");
+    w.shot("clerk-uploaded-desktop").await;
+    w.logout().await;
+
+    // The handler keeps a third party's opinion (a PDF), on a phone and at the desk.
+    let receipt = w
+        .app
+        .get(&format!("/api/v1/cases/{id}/letters"), Some(&clerk))
+        .await;
+    let letter_id = receipt.body[0]["id"].as_i64().expect("receipt");
+    let pdf = w
+        .app
+        .client
+        .get(w.app.url(&format!("/api/v1/letters/{letter_id}/pdf")))
+        .bearer_auth(&clerk)
+        .send()
+        .await
+        .expect("pdf")
+        .bytes()
+        .await
+        .expect("bytes");
+    let opinion = files.path().join("第三方意见.pdf");
+    std::fs::write(&opinion, &pdf).expect("write");
+    w.login("demo-handler", PHONE).await;
+    w.goto(&format!("/work/cases/{id}")).await;
+    w.c.execute(
+        "document.querySelector('#documents details').open = true;",
+        vec![],
+    )
+    .await
+    .expect("open the form");
+    w.select("#doc-purpose", "opinion").await;
+    let input =
+        w.c.find(Locator::Css("#doc-file"))
+            .await
+            .expect("file input");
+    input
+        .send_keys(&opinion.to_string_lossy())
+        .await
+        .expect("choose");
+    w.submit("#documents form button[type=submit]").await;
+    let list = w.text("#documents table").await;
+    assert!(list.contains("第三方意见.pdf"), "{list}");
+    w.fits("the handler's case page with documents").await;
+    w.shot("handler-uploaded-phone").await;
+    w.c.set_window_size(DESKTOP.0, DESKTOP.1)
+        .await
+        .expect("resize");
+    w.goto(&format!("/work/cases/{id}#documents")).await;
+    w.shot("handler-documents-desktop").await;
+    w.logout().await;
+
+    // The applicant sees their photo, not the agency's material.
+    w.login("demo-applicant", PHONE).await;
+    w.goto(&format!("/my/cases/{id}")).await;
+    let list = w.text("#documents table").await;
+    assert!(list.contains("身份证照片.jpg"), "{list}");
+    assert!(
+        !list.contains("第三方意见") && !list.contains("信封"),
+        "{list}"
+    );
+    w.shot("applicant-sees-own-phone").await;
+    w.c.close().await.expect("close");
+}

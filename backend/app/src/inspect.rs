@@ -23,7 +23,7 @@ const JPEG_QUALITY: u8 = 90;
 /// Why an upload is refused; each says it in Chinese for the field `file`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Rejection {
-    #[error("不支持的文件类型：只接受{0}（按文件内容判断，与文件名无关）")]
+    #[error("不支持的文件类型。可接受的类型：{0}（按文件内容判断，与文件名无关）")]
     UnknownType(String),
     #[error("文件为空")]
     Empty,

@@ -261,7 +261,7 @@ impl From<yishen_domain::case::checks::Refusal> for ApiError {
 }
 
 /// A byte count as people read it: 4MB, 512KB.
-fn human_size(bytes: usize) -> String {
+pub(crate) fn human_size(bytes: usize) -> String {
     if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
         format!("{}MB", bytes / (1024 * 1024))
     } else {

@@ -214,8 +214,9 @@ pub fn issue_letter(
     Ok((id, number))
 }
 
-/// Renders the PDFs of those of `ids` still pending and stores them with their hashes: the
-/// rendering on a read connection, the storing in one short write. Letters that another
+/// Renders the PDFs of those of `ids` still pending, puts them in the blob store and records
+/// their hashes: the rendering on a read connection, the blob store outside any transaction,
+/// the recording in one short write. Letters that another
 /// renderer stored meanwhile keep what it stored. Issued letters carry the agency's seal when
 /// it has one (GB/T 9704-2012 7.3.5.1).
 pub async fn render_pending(state: &Ctx, ids: Vec<i64>) -> Result<usize, AppError> {
@@ -250,11 +251,17 @@ pub async fn render_pending(state: &Ctx, ids: Vec<i64>) -> Result<usize, AppErro
     if rendered.is_empty() {
         return Ok(0);
     }
+    // The PDFs go where documents live (one copy per content), then the rows name them.
+    let mut hashes = Vec::with_capacity(rendered.len());
+    for (id, pdf, sha) in rendered {
+        state.blobs.put_bytes(&sha, pdf).await?;
+        hashes.push((id, sha));
+    }
     state
         .write(move |conn| {
             let mut stored = 0;
-            for (id, pdf, sha) in &rendered {
-                stored += letter::complete(conn, *id, pdf, sha)?;
+            for (id, sha) in &hashes {
+                stored += letter::complete(conn, *id, sha)?;
             }
             Ok(stored)
         })

@@ -410,7 +410,7 @@ pub async fn pdf(state: &Ctx, actor: &Actor, id: i64) -> Result<(String, Vec<u8>
     let scope = policy::case_scope(actor)?;
     let applicant = actor.role == yishen_domain::Role::Applicant;
     super::issuing::render_pending(state, vec![id]).await?;
-    state
+    let (number, sha256, bytes) = state
         .read(move |conn| {
             let meta = letter::find(conn, id)?.ok_or(AppError::NotFound("文书"))?;
             case_store::find(conn, meta.case_id, &scope)?.ok_or(AppError::NotFound("文书"))?;
@@ -419,9 +419,15 @@ pub async fn pdf(state: &Ctx, actor: &Actor, id: i64) -> Result<(String, Vec<u8>
                 return Err(AppError::NotFound("文书"));
             }
             let bytes = letter::pdf(conn, id)?.ok_or(AppError::NotFound("文书"))?;
-            Ok((meta.number, bytes))
+            Ok((meta.number, meta.sha256, bytes))
         })
-        .await
+        .await?;
+    // Letters rendered since the blob store came keep their PDF there, by its hash.
+    if bytes.is_empty() {
+        let stored = state.blobs.read(&sha256).await?;
+        return Ok((number, stored.to_vec()));
+    }
+    Ok((number, bytes))
 }
 
 /// What anyone holding a letter's verification code may confirm.

@@ -393,17 +393,23 @@ struct MyCase {
     case: CaseView,
     clock: ClockWords,
     letters: Vec<LetterView>,
+    documents: Vec<super::documents::DocRow>,
+    /// The purposes the applicant may add now: code, label, size limit.
+    purposes: Vec<(&'static str, &'static str, String)>,
+    upload_action: String,
     timeline: Vec<(NaiveDate, String)>,
     /// What the last 补正 notice asks for, listed on the page itself.
     correction_items: Vec<String>,
     errs: Errs,
 }
 
-async fn my_case_page(ctx: &PageCtx, id: CaseId, errs: Errs) -> PageResult {
+pub(crate) async fn my_case_page(ctx: &PageCtx, id: CaseId, errs: Errs) -> PageResult {
     let actor = ctx.actor_in(&[Role::Applicant])?;
     let case = read::get(&ctx.state, actor, id).await?;
     let clock = clock_words(&read::clock(&ctx.state, actor, id).await?);
     let letters = letters::for_case(&ctx.state, actor, id).await?;
+    let documents = super::documents::rows(ctx, actor, id).await?;
+    let purposes = super::documents::purposes(ctx, Role::Applicant, &case.status);
     let events = read::events(&ctx.state, actor, id).await?;
     let correction_items = events
         .iter()
@@ -426,6 +432,9 @@ async fn my_case_page(ctx: &PageCtx, id: CaseId, errs: Errs) -> PageResult {
             case,
             clock,
             letters,
+            documents,
+            purposes,
+            upload_action: format!("/my/cases/{id}/documents"),
             timeline,
             correction_items,
             errs,

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod applicant;
 pub mod auth;
+pub mod documents;
 pub mod form;
 pub mod intake;
 pub mod session;
@@ -226,6 +227,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(applicant::withdraw),
         )
         .route("/letters/{id}/pdf", web::get().to(applicant::letter_pdf))
+        .route("/documents/{id}", web::get().to(documents::content))
+        .route(
+            "/my/cases/{id}/documents",
+            web::post().to(documents::applicant_upload),
+        )
+        .route(
+            "/work/cases/{id}/documents",
+            web::post().to(documents::staff_upload),
+        )
         .route("/work", web::get().to(work::queue))
         .route("/work/search", web::post().to(work::search))
         .route("/work/export", web::get().to(work::export))

@@ -39,7 +39,7 @@ use yishen_app::services::similar::{self, Narrowing, SimilarItem};
 use yishen_domain::case::{ConsultationOpinion, DeliveryMethod, PartyKind};
 use yishen_domain::fees::FeeMode;
 
-const STAFF: [Role; 7] = Role::STAFF;
+pub(crate) const STAFF: [Role; 7] = Role::STAFF;
 
 /// A queue row: the case with what awaits the one looking (退回修改, 延期待审批, 待签发), its
 /// flags and whether it is due soon, all decided by the application layer.
@@ -461,6 +461,10 @@ struct CasePage {
     similar: Vec<SimilarItem>,
     articles: Vec<PushedArticle>,
     letters: Vec<LetterView>,
+    documents: Vec<super::documents::DocRow>,
+    /// The purposes this role may add: code, label, size limit.
+    purposes: Vec<(&'static str, &'static str, String)>,
+    upload_action: String,
     outcomes: OutcomesView,
     findings: Vec<FindingRow>,
     dispositions: Vec<DispositionOption>,
@@ -557,9 +561,9 @@ impl FlagRow {
 }
 
 /// The form that failed, kept so that the page shows what was typed (keyed by its action).
-type Kept = Option<(String, super::Form)>;
+pub(crate) type Kept = Option<(String, super::Form)>;
 
-async fn case_page(ctx: &PageCtx, id: CaseId, errs: Errs, kept: Kept) -> PageResult {
+pub(crate) async fn case_page(ctx: &PageCtx, id: CaseId, errs: Errs, kept: Kept) -> PageResult {
     let actor = ctx.actor_in(&STAFF)?;
     let s = &ctx.state;
     let case = read::get(s, actor, id).await?;
@@ -583,6 +587,8 @@ async fn case_page(ctx: &PageCtx, id: CaseId, errs: Errs, kept: Kept) -> PageRes
     let articles = articles::for_case(s, actor, id).await?.items;
     let letters = letters::for_case(s, actor, id).await?;
     let outcomes = outcomes::for_case(s, actor, id).await?;
+    let documents = super::documents::rows(ctx, actor, id).await?;
+    let purposes = super::documents::purposes(ctx, actor.role, &case.status);
     // The record as typed events: the domain says whether an extension request is pending.
     let typed = events
         .iter()
@@ -624,6 +630,9 @@ async fn case_page(ctx: &PageCtx, id: CaseId, errs: Errs, kept: Kept) -> PageRes
             similar,
             articles,
             letters,
+            documents,
+            purposes,
+            upload_action: format!("/work/cases/{id}/documents"),
             outcomes,
             findings,
             dispositions: disposition_options(),

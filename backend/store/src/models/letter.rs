@@ -85,15 +85,15 @@ pub fn pending_of(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<PendingLett
         .load(conn)
 }
 
-/// Stores a pending letter's PDF and its hash; 0 when another renderer stored it first.
-pub fn complete(conn: &mut DbConn, id: i64, pdf: &[u8], sha256: &str) -> QueryResult<usize> {
+/// Records that a pending letter's PDF is stored in the blob store under `sha256`; 0 when
+/// another renderer recorded it first.
+pub fn complete(conn: &mut DbConn, id: i64, sha256: &str) -> QueryResult<usize> {
     diesel::update(
         letters::table
             .find(id)
             .filter(letters::pending.is_not_null()),
     )
     .set((
-        letters::pdf.eq(pdf),
         letters::sha256.eq(sha256),
         letters::pending.eq(None::<String>),
     ))
@@ -137,6 +137,8 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<LetterMeta>> {
         .optional()
 }
 
+/// The PDF bytes kept in the row: letters rendered before the blob store held their PDF
+/// here; later ones hold nothing (an empty value) and live in the blob store under `sha256`.
 pub fn pdf(conn: &mut DbConn, id: i64) -> QueryResult<Option<Vec<u8>>> {
     letters::table
         .find(id)
