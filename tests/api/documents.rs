@@ -532,3 +532,197 @@ async fn documents_go_to_an_s3_compatible_store() {
         "nothing in the folder store"
     );
 }
+
+#[tokio::test]
+async fn documents_past_their_retention_are_purged_and_unneeded_contents_removed() {
+    use yishen_app::services::documents::purge;
+    let app = spawn_app().await;
+    let clerk = app.token("demo-clerk").await;
+    let admin = app.token("demo-admin").await;
+    let withdrawn = register(&app, &clerk, "2026-09-14").await;
+    let open = register(&app, &clerk, "2026-09-14").await;
+    let shared = "身份证明（复印件）".as_bytes().to_vec();
+    let proof = upload(
+        &app,
+        &clerk,
+        withdrawn,
+        Some("identity_proof"),
+        "证明.txt",
+        shared.clone(),
+    )
+    .await;
+    assert_eq!(proof.status, 201, "{:?}", proof.body);
+    let proof_id = proof.body["id"].as_i64().expect("id");
+    let envelope = upload(
+        &app,
+        &clerk,
+        withdrawn,
+        Some("envelope"),
+        "信封.png",
+        png_with_metadata(),
+    )
+    .await;
+    assert_eq!(envelope.status, 201, "{:?}", envelope.body);
+    let other = upload(
+        &app,
+        &clerk,
+        withdrawn,
+        Some("supporting"),
+        "说明.txt",
+        "另一份说明".as_bytes().to_vec(),
+    )
+    .await;
+    assert_eq!(other.status, 201, "{:?}", other.body);
+    // The same content on an open case: it stays needed.
+    let r = upload(
+        &app,
+        &clerk,
+        open,
+        Some("identity_proof"),
+        "证明.txt",
+        shared,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+
+    // Retention is the agency's setting, checked: identity proof and supporting papers one
+    // year after the case is concluded, envelopes without end.
+    let r = app
+        .send(reqwest::Method::PATCH, "/api/v1/agencies/ZJ-HZ-SC", Some(&admin),
+            Some(&json!({"document_retention_years": {"identity_proof": 1, "supporting": 1, "letters": 3}})))
+        .await;
+    let body = assert_problem(&r, 422, "validation_failed");
+    assert_eq!(problem_fields(&body), ["document_retention_years.letters"]);
+    let r = app
+        .send(
+            reqwest::Method::PATCH,
+            "/api/v1/agencies/ZJ-HZ-SC",
+            Some(&admin),
+            Some(&json!({"document_retention_years": {"identity_proof": 1, "supporting": 1}})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(
+        r.body["document_retention_years"],
+        json!({"identity_proof": 1, "supporting": 1})
+    );
+
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{withdrawn}/withdraw"),
+            Some(&clerk),
+            &json!({"reason": "申请人书面撤回"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    // Every letter rendered and recorded first: with no grace period, a PDF between its write
+    // and its row would look unneeded (the grace period is what protects it outside tests).
+    yishen_app::services::issuing::render_all_pending(&app.state)
+        .await
+        .expect("render");
+    // A content an upload left behind: no row names it.
+    let orphan = hex::encode(Sha256::digest(b"left by a failed upload"));
+    app.state
+        .blobs
+        .put_bytes(&orphan, b"left by a failed upload".to_vec())
+        .await
+        .expect("put");
+
+    let on = |day: &str| {
+        let mut ctx = app.state.clone();
+        ctx.clock = yishen_app::time::Clock::fixed(day.parse().expect("date"));
+        ctx
+    };
+    let zero = std::time::Duration::ZERO;
+    // A day before the year is out: nothing is due; the orphan is unneeded already.
+    // (Two renderers of one letter each store their own rendering and one is recorded: the
+    // other is unneeded too.)
+    let r = purge(&on("2027-09-14"), true, zero).await.expect("dry run");
+    assert!(r.due.is_empty(), "{:?}", r.due);
+    assert!(r.unneeded.contains(&orphan), "{:?}", r.unneeded);
+    let before = r.unneeded.len();
+    // The dry run on the day: both of the withdrawn case's papers are due; the one whose
+    // content the open case also holds frees nothing. Nothing changes.
+    let r = purge(&on("2027-09-15"), true, zero).await.expect("dry run");
+    let due: Vec<i64> = r.due.iter().map(|d| d.id).collect();
+    assert_eq!(due.len(), 2, "{:?}", r.due);
+    assert!(due.contains(&proof_id));
+    assert_eq!(
+        r.unneeded.len(),
+        before + 1,
+        "and the other paper: {:?}",
+        r.unneeded
+    );
+    assert!(r.unneeded.contains(&orphan));
+    assert!(
+        r.unneeded
+            .iter()
+            .any(|s| other.body["sha256"] == s.as_str())
+    );
+    assert!(
+        !r.unneeded
+            .iter()
+            .any(|s| proof.body["sha256"] == s.as_str())
+    );
+    let list = app
+        .get(
+            &format!("/api/v1/cases/{withdrawn}/documents"),
+            Some(&clerk),
+        )
+        .await;
+    assert_eq!(names(&list).len(), 3);
+    // The real run.
+    let r = purge(&on("2027-09-15"), false, zero).await.expect("purge");
+    assert_eq!(r.due.len(), 2);
+    let list = app
+        .get(
+            &format!("/api/v1/cases/{withdrawn}/documents"),
+            Some(&clerk),
+        )
+        .await;
+    assert_eq!(names(&list), ["信封.png"]);
+    assert_eq!(download(&app, &clerk, proof_id).await.0, 404);
+    assert!(!app.state.blobs.exists(&orphan).await.expect("exists"));
+    let other_sha = other.body["sha256"].as_str().expect("sha");
+    assert!(!app.state.blobs.exists(other_sha).await.expect("exists"));
+    let proof_sha = proof.body["sha256"].as_str().expect("sha");
+    assert!(
+        app.state.blobs.exists(proof_sha).await.expect("exists"),
+        "still needed"
+    );
+    let open_list = app
+        .get(&format!("/api/v1/cases/{open}/documents"), Some(&clerk))
+        .await;
+    let open_doc = open_list.body["items"][0]["id"].as_i64().expect("id");
+    assert_eq!(download(&app, &clerk, open_doc).await.0, 200);
+    // The record keeps the upload events.
+    let events = app
+        .get(&format!("/api/v1/cases/{withdrawn}/events"), Some(&clerk))
+        .await;
+    let added = events
+        .body
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["kind"] == "document_added")
+        .count();
+    assert_eq!(added, 3);
+    // Letters are records: their PDFs are never unneeded.
+    let letters = app
+        .get(&format!("/api/v1/cases/{withdrawn}/letters"), Some(&clerk))
+        .await;
+    let receipt_sha = letters.body[0]["sha256"].as_str().expect("sha").to_owned();
+    assert!(app.state.blobs.exists(&receipt_sha).await.expect("exists"));
+    let r = purge(&on("2027-09-15"), false, zero).await.expect("again");
+    assert!(r.due.is_empty(), "{r:?}");
+    for kept in [
+        proof_sha,
+        envelope.body["sha256"].as_str().expect("sha"),
+        &receipt_sha,
+    ] {
+        assert!(
+            !r.unneeded.iter().any(|s| s == kept),
+            "{kept} is needed: {r:?}"
+        );
+    }
+}

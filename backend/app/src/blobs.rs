@@ -6,6 +6,10 @@
 //! `sha256/ab/abcdef…`: the first two hex digits spread the keys. Writing the same content
 //! twice stores it once; a key never changes meaning, so a reader never sees a half-written
 //! or replaced object. Files are streamed in parts, never held whole in memory.
+//!
+//! Removal (`yishen documents purge`) takes only contents no record names and older than a
+//! grace period; every write renews a content's time, so an upload whose row is not yet
+//! written is never removed under it.
 
 use std::path::Path as FsPath;
 use std::sync::Arc;
@@ -112,11 +116,10 @@ impl Blobs {
     }
 
     /// Stores the file's content under `sha256` (which the caller computed while receiving
-    /// it), streamed in parts; content already stored is not written again.
+    /// it), streamed in parts. Content already stored is written again, the same bytes under
+    /// the same key: that renews its time, which the purge's grace period counts from, so a
+    /// content being uploaded again is never removed between its write and its row.
     pub async fn put_file(&self, sha256: &str, file: &FsPath) -> Result<(), BlobError> {
-        if self.exists(sha256).await? {
-            return Ok(());
-        }
         let upload = self.store.put_multipart(&Self::key(sha256)).await?;
         let mut writer = WriteMultipart::new_with_chunk_size(upload, PART);
         let mut f = tokio::fs::File::open(file).await?;
@@ -139,11 +142,9 @@ impl Blobs {
         Ok(())
     }
 
-    /// Stores bytes already in memory (a rendered letter) under `sha256`.
+    /// Stores bytes already in memory (a rendered letter, a re-encoded image) under `sha256`
+    /// (written again when already there, as [`Self::put_file`]).
     pub async fn put_bytes(&self, sha256: &str, bytes: Vec<u8>) -> Result<(), BlobError> {
-        if self.exists(sha256).await? {
-            return Ok(());
-        }
         self.store
             .put(&Self::key(sha256), PutPayload::from(bytes))
             .await?;
@@ -179,12 +180,16 @@ impl Blobs {
         }
     }
 
-    /// Every stored content's hash (for `yishen documents purge`).
-    pub async fn list(&self) -> Result<Vec<String>, BlobError> {
+    /// The hashes of the contents stored before `cutoff` (for `yishen documents purge`).
+    pub async fn list_older_than(
+        &self,
+        cutoff: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<String>, BlobError> {
         let prefix = Path::from("sha256");
         let metas: Vec<_> = self.store.list(Some(&prefix)).try_collect().await?;
         Ok(metas
             .into_iter()
+            .filter(|m| m.last_modified < cutoff)
             .filter_map(|m| m.location.filename().map(str::to_owned))
             .collect())
     }

@@ -9,6 +9,9 @@
 //! media types are the ones an office meets: PDF, images, OFD (GB/T 33190, the national
 //! layout format), Office Open XML and plain text.
 
+use std::collections::BTreeMap;
+
+use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::Role;
@@ -167,6 +170,57 @@ pub fn applicant_may_read(purpose: Purpose, sent_to_applicant: bool) -> bool {
     sent_to_applicant || purpose.from_applicant()
 }
 
+/// How long an agency keeps documents of each purpose after their case is concluded, in
+/// years. The periods are the agency's to set from its archives rules (档案法 and the
+/// agency's own 归档范围和保管期限表); no period is assumed, so a purpose the agency has not
+/// set is kept without end.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Retention(BTreeMap<Purpose, u32>);
+
+/// Why a retention setting is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("保管期限须为1至{max}年的整数（{purpose}）", max = Retention::MAX_YEARS)]
+pub struct RetentionOutOfRange {
+    pub purpose: &'static str,
+}
+
+impl Retention {
+    /// The longest period accepted, in years.
+    pub const MAX_YEARS: u32 = 100;
+
+    /// The periods, each checked to be 1 to [`Self::MAX_YEARS`] years.
+    pub fn new(years: BTreeMap<Purpose, u32>) -> Result<Self, RetentionOutOfRange> {
+        for (p, y) in &years {
+            if *y == 0 || *y > Self::MAX_YEARS {
+                return Err(RetentionOutOfRange { purpose: p.label() });
+            }
+        }
+        Ok(Self(years))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn years(&self, purpose: Purpose) -> Option<u32> {
+        self.0.get(&purpose).copied()
+    }
+
+    /// The day a document's period ends: `None` while the case is open or when the agency set
+    /// no period for the purpose.
+    pub fn ends_on(&self, purpose: Purpose, concluded_on: Option<NaiveDate>) -> Option<NaiveDate> {
+        let years = self.years(purpose)?;
+        concluded_on?.checked_add_months(Months::new(years.saturating_mul(12)))
+    }
+
+    /// Whether the document's period has ended by `today`.
+    pub fn due(&self, purpose: Purpose, concluded_on: Option<NaiveDate>, today: NaiveDate) -> bool {
+        self.ends_on(purpose, concluded_on)
+            .is_some_and(|end| end <= today)
+    }
+}
+
 /// A file name as the system keeps it: the last part of whatever path the client sent,
 /// without control characters or leading dots, at most 100 characters, ending in the
 /// extension of the type the content was found to be (so that a name can never make a file
@@ -239,6 +293,30 @@ mod tests {
         assert!(may_add(Role::LegalAdviser, Purpose::Provided, Drafting).is_err());
         assert!(may_add(Role::ReconsiderationBody, Purpose::Decision, Closed).is_ok());
         assert!(may_add(Role::Applicant, Purpose::Supporting, Withdrawn).is_err());
+    }
+
+    #[test]
+    fn a_document_is_due_only_after_its_purposes_period_from_the_cases_conclusion() {
+        let d = |s: &str| s.parse::<NaiveDate>().expect("date");
+        let r = Retention::new([(Purpose::IdentityProof, 2)].into_iter().collect()).expect("ok");
+        let concluded = Some(d("2024-02-29"));
+        assert_eq!(
+            r.ends_on(Purpose::IdentityProof, concluded),
+            Some(d("2026-02-28"))
+        );
+        assert!(!r.due(Purpose::IdentityProof, concluded, d("2026-02-27")));
+        assert!(r.due(Purpose::IdentityProof, concluded, d("2026-02-28")));
+        assert!(
+            !r.due(Purpose::IdentityProof, None, d("2099-01-01")),
+            "open case"
+        );
+        assert!(
+            !r.due(Purpose::Opinion, concluded, d("2099-01-01")),
+            "no period set"
+        );
+        assert!(Retention::new([(Purpose::Opinion, 0)].into_iter().collect()).is_err());
+        let json = serde_json::to_string(&r).expect("json");
+        assert_eq!(json, r#"{"identity_proof":2}"#);
     }
 
     #[test]

@@ -81,6 +81,25 @@ pub enum Command {
         #[command(subcommand)]
         command: JobsCommand,
     },
+    /// Documents of the cases.
+    #[command(about = "案件材料")]
+    Documents {
+        #[command(subcommand)]
+        command: DocumentsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DocumentsCommand {
+    /// Removes the documents whose retention period ended and the stored contents no record
+    /// needs.
+    #[command(
+        about = "删除保管期限已届满的材料（按各机关设定的保管期限，自案件办结之日起算）和已无记录引用的存储内容"
+    )]
+    Purge {
+        #[arg(long, help = "只列出将删除的内容，不删除")]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -201,6 +220,9 @@ pub async fn run(cli: Cli, settings: Settings) -> ExitCode {
         Command::Report {
             command: ReportCommand::Verify,
         } => return report_verify(settings).await,
+        Command::Documents {
+            command: DocumentsCommand::Purge { dry_run },
+        } => documents_purge(settings, dry_run).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -392,6 +414,32 @@ async fn report_verify(settings: Settings) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn documents_purge(settings: Settings, dry_run: bool) -> anyhow::Result<()> {
+    use yishen_app::services::documents;
+    let state = startup::build_state(settings).await?;
+    let r = documents::purge(&state, dry_run, documents::PURGE_GRACE)
+        .await
+        .map_err(problem)?;
+    println!("保管期限届满的材料：{} 件", r.due.len());
+    for d in &r.due {
+        println!(
+            "  材料 {}（案件 {}，{}），保管期限至 {}",
+            d.id, d.tracking_no, d.purpose_label, d.ends_on
+        );
+    }
+    println!("已无记录引用的存储内容：{} 份", r.unneeded.len());
+    if dry_run {
+        println!("试运行：未删除任何内容。去掉 --dry-run 执行删除。");
+    } else {
+        println!(
+            "已删除 {} 件材料、{} 份存储内容（案件的记录保留其上传事件）。",
+            r.due.len(),
+            r.unneeded.len()
+        );
+    }
+    Ok(())
 }
 
 async fn index_rebuild(settings: Settings) -> anyhow::Result<()> {

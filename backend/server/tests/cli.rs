@@ -494,3 +494,80 @@ fn report_verify_compares_the_tallies_with_a_recount() {
         "{stderr}"
     );
 }
+
+#[test]
+fn documents_purge_lists_then_removes_what_its_retention_no_longer_keeps() {
+    let env = env();
+    seed_demo(&env);
+    let file = env.dir.path().join("cases.jsonl");
+    // One concluded case (2024-03-29), imported.
+    std::fs::write(&file, IMPORT.lines().next().expect("line")).expect("write");
+    let out = yishen(&env)
+        .args(["import", "--file"])
+        .arg(&file)
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // A document of that case and a content no record names, both stored two hours ago
+    // (older than the purge's grace period), and a one-year period for identity proofs.
+    let blobs = env.dir.path().join("blobs/sha256");
+    let put = |content: &[u8]| -> String {
+        use sha2::Digest;
+        let sha = hex::encode(sha2::Sha256::digest(content));
+        let dir = blobs.join(&sha[..2]);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join(&sha);
+        std::fs::write(&path, content).expect("write");
+        let ok = Command::new("touch")
+            .args(["-d", "2 hours ago"])
+            .arg(&path)
+            .status()
+            .expect("touch");
+        assert!(ok.success());
+        sha
+    };
+    let kept = put("身份证复印件".as_bytes());
+    let orphan = put(b"left by an upload that failed");
+    use diesel::connection::SimpleConnection;
+    let url = yishen_store::DbUrl::parse(&env.database_url).expect("url");
+    let mut conn = url.connect().expect("connect");
+    conn.batch_execute(&format!(
+        "INSERT INTO documents (case_id, purpose, name, media_type, size, sha256, uploaded_by, \
+         uploaded_at, sent_to_applicant) \
+         SELECT c.id, 'identity_proof', '身份证.txt', 'text/plain', 18, '{kept}', u.id, \
+         '2024-03-10 09:00:00', FALSE FROM cases c, users u \
+         WHERE c.external_id = '2024-001' AND u.username = 'demo-clerk'; \
+         UPDATE agencies SET settings = '{{\"document_retention\":{{\"identity_proof\":1}}}}' \
+         WHERE code = 'ZJ-HZ-SC';"
+    ))
+    .expect("seed");
+
+    let purge = |dry: bool| {
+        let mut cmd = yishen(&env);
+        cmd.args(["documents", "purge"]);
+        if dry {
+            cmd.arg("--dry-run");
+        }
+        cmd.output().expect("run")
+    };
+    let out = purge(true);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("保管期限届满的材料：1 件"), "{stdout}");
+    assert!(stdout.contains("保管期限至 2025-03-29"), "{stdout}");
+    assert!(stdout.contains("已无记录引用的存储内容：2 份"), "{stdout}");
+    assert!(stdout.contains("试运行"), "{stdout}");
+    assert!(blobs.join(&kept[..2]).join(&kept).exists());
+    assert!(blobs.join(&orphan[..2]).join(&orphan).exists());
+
+    let out = purge(false);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("已删除 1 件材料、2 份存储内容"), "{stdout}");
+    assert!(!blobs.join(&kept[..2]).join(&kept).exists());
+    assert!(!blobs.join(&orphan[..2]).join(&orphan).exists());
+    let out = purge(true);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("保管期限届满的材料：0 件"), "{stdout}");
+}

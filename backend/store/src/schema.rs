@@ -371,6 +371,7 @@ diesel::table! {
         uploaded_by -> BigInt,
         uploaded_at -> Timestamp,
         sent_to_applicant -> Bool,
+        purged_at -> Nullable<Timestamp>,
     }
 }
 

@@ -4,6 +4,8 @@
 -- it is shown under, the type decided from the content, who added it and when. A row whose
 -- `sent_to_applicant` is set was sent to the applicant (released with a reply), who may then
 -- read it; what the applicant sent themselves they always may.
+-- The blob store is not transactional: a content whose upload failed after it was stored is
+-- named by no row and is removed by the purge.
 CREATE TABLE documents (
     id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     case_id INTEGER NOT NULL REFERENCES cases (id),
@@ -18,7 +20,10 @@ CREATE TABLE documents (
     sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
     uploaded_by INTEGER NOT NULL REFERENCES users (id),
     uploaded_at TIMESTAMP NOT NULL,
-    sent_to_applicant BOOLEAN NOT NULL DEFAULT FALSE
+    sent_to_applicant BOOLEAN NOT NULL DEFAULT FALSE,
+    -- Set when the document's retention period ended and it was removed (`yishen documents
+    -- purge`): the row and its event stay as the record that it existed.
+    purged_at TIMESTAMP
 );
 CREATE INDEX documents_case ON documents (case_id, id);
 CREATE INDEX documents_sha256 ON documents (sha256);

@@ -85,6 +85,8 @@ pub struct AgencyUpdate {
     pub contact_phone: Option<Option<String>>,
     /// The screening thresholds; `Some(None)` returns to the defaults.
     pub screening: Option<Option<ScreeningThresholds>>,
+    /// How long documents are kept after the case is concluded; `Some` replaces the setting.
+    pub document_retention: Option<yishen_domain::document::Retention>,
 }
 
 pub async fn update(
@@ -105,6 +107,7 @@ pub async fn update(
                 || input.contact_person.is_some()
                 || input.contact_phone.is_some()
                 || input.screening.is_some()
+                || input.document_retention.is_some()
             {
                 let mut s = AgencySettings::from_settings(&a.settings);
                 if let Some(d) = input.correction_period_days {
@@ -124,6 +127,9 @@ pub async fn update(
                 }
                 if let Some(t) = input.screening {
                     s.screening = t;
+                }
+                if let Some(r) = input.document_retention {
+                    s.document_retention = r;
                 }
                 Some(serde_json::to_string(&s).map_err(anyhow::Error::from)?)
             } else {

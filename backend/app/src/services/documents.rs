@@ -344,3 +344,113 @@ pub fn media_type(view: &DocumentView) -> &'static str {
 pub fn upload_dir(ctx: &Ctx) -> PathBuf {
     ctx.settings.data_dir.join("uploads")
 }
+
+/// A document whose retention period has ended.
+#[derive(Debug, Clone, Serialize)]
+pub struct DueDocument {
+    pub id: i64,
+    pub tracking_no: String,
+    pub purpose_label: &'static str,
+    pub ends_on: chrono::NaiveDate,
+}
+
+/// What a purge found and did.
+#[derive(Debug, Default)]
+pub struct PurgeReport {
+    /// Documents whose retention period ended (marked purged unless a dry run).
+    pub due: Vec<DueDocument>,
+    /// Stored contents no record needs any more (removed unless a dry run).
+    pub unneeded: Vec<String>,
+}
+
+/// Contents written more recently than this are never removed by the purge: an upload
+/// stores its content before its row is written.
+pub const PURGE_GRACE: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Finds the documents whose retention period (the agency's setting per purpose, counted
+/// from the case's conclusion) has ended and the stored contents no record needs; unless
+/// `dry_run`, marks the documents purged (their rows and events stay as the record that they
+/// existed) and removes the contents, each removal logged. Contents written within `grace`
+/// are left ([`PURGE_GRACE`] outside tests).
+pub async fn purge(
+    ctx: &Ctx,
+    dry_run: bool,
+    grace: std::time::Duration,
+) -> Result<PurgeReport, AppError> {
+    use yishen_domain::case::rules::AgencySettings;
+    let today = ctx.today();
+    let due = ctx
+        .read(move |conn| {
+            let agencies = yishen_store::models::agency::list(conn)?;
+            let retention: std::collections::HashMap<_, _> = agencies
+                .into_iter()
+                .map(|a| {
+                    (
+                        a.id,
+                        AgencySettings::from_settings(&a.settings).document_retention,
+                    )
+                })
+                .collect();
+            Ok(store::of_concluded_cases(conn)?
+                .into_iter()
+                .filter_map(|d| {
+                    let r = retention.get(&d.agency_id)?;
+                    let ends_on = r.ends_on(d.purpose, Some(d.concluded_on))?;
+                    (ends_on <= today).then(|| {
+                        (
+                            DueDocument {
+                                id: d.id,
+                                tracking_no: d.tracking_no,
+                                purpose_label: d.purpose.label(),
+                                ends_on,
+                            },
+                            d.sha256,
+                        )
+                    })
+                })
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    if !dry_run && !due.is_empty() {
+        let ids: Vec<i64> = due.iter().map(|(d, _)| d.id).collect();
+        let at = yishen_store::now();
+        ctx.write(move |conn| Ok(store::mark_purged(conn, &ids, at)?))
+            .await?;
+        for (d, sha) in &due {
+            tracing::info!(document_id = d.id, sha256 = %sha, "document purged: retention period ended");
+        }
+    }
+    // Every stored content, checked against the records: the purged documents' contents, and
+    // any left by an upload that failed after storing it.
+    let cutoff = chrono::Utc::now()
+        - chrono::Duration::from_std(grace).unwrap_or_else(|_| chrono::Duration::hours(1));
+    let stored = ctx.blobs.list_older_than(cutoff).await?;
+    // In a dry run the due documents still name their contents: leave them out, to count
+    // what a real run would free.
+    let except: Vec<i64> = if dry_run {
+        due.iter().map(|(d, _)| d.id).collect()
+    } else {
+        Vec::new()
+    };
+    let unneeded = ctx
+        .read(move |conn| {
+            let mut out = Vec::new();
+            for sha in stored {
+                if !store::content_in_use(conn, &sha, &except)? {
+                    out.push(sha);
+                }
+            }
+            Ok(out)
+        })
+        .await?;
+    if !dry_run {
+        for sha in &unneeded {
+            ctx.blobs.delete(sha).await?;
+            tracing::info!(sha256 = %sha, "stored content removed: no record needs it");
+        }
+    }
+    Ok(PurgeReport {
+        due: due.into_iter().map(|(d, _)| d).collect(),
+        unneeded,
+    })
+}

@@ -251,9 +251,21 @@ pub async fn render_pending(state: &Ctx, ids: Vec<i64>) -> Result<usize, AppErro
     if rendered.is_empty() {
         return Ok(0);
     }
+    // Another renderer may have recorded some meanwhile: their renderings are not stored
+    // (two renderings of one letter differ in their file identifiers and font order, so a
+    // second one would only leave an unneeded content for the purge).
+    let ids: Vec<i64> = rendered.iter().map(|(id, _, _)| *id).collect();
+    let still: std::collections::HashSet<i64> = state
+        .read(move |conn| {
+            Ok(letter::pending_of(conn, &ids)?
+                .into_iter()
+                .map(|p| p.id)
+                .collect())
+        })
+        .await?;
     // The PDFs go where documents live (one copy per content), then the rows name them.
     let mut hashes = Vec::with_capacity(rendered.len());
-    for (id, pdf, sha) in rendered {
+    for (id, pdf, sha) in rendered.into_iter().filter(|(id, _, _)| still.contains(id)) {
         state.blobs.put_bytes(&sha, pdf).await?;
         hashes.push((id, sha));
     }

@@ -56,6 +56,9 @@ pub struct AgencySettings {
     /// ([`ScreeningThresholds::from_json`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub screening: Option<ScreeningThresholds>,
+    /// How long documents are kept after the case is concluded, per purpose.
+    #[serde(skip_serializing_if = "crate::document::Retention::is_empty")]
+    pub document_retention: crate::document::Retention,
 }
 
 impl AgencySettings {
@@ -89,6 +92,7 @@ mod tests {
             contact_person: Some("王敏".into()),
             contact_phone: Some("0571-87001234".into()),
             screening: None,
+            document_retention: Default::default(),
         };
         let json = serde_json::to_string(&s).expect("json");
         assert_eq!(

@@ -16,6 +16,7 @@ use yishen_app::services::seals;
 use yishen_domain::Phone;
 use yishen_domain::case::AgencySettings;
 use yishen_domain::case::rules::{MAX_CONTACT_PERSON, MAX_CORRECTION_PERIOD};
+use yishen_domain::document::{Purpose, Retention};
 use yishen_domain::screening::ScreeningThresholds;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -38,6 +39,10 @@ pub struct AgencyView {
     /// The screening thresholds in force (the agency's own over the defaults; docs/screening.md).
     #[schema(value_type = Object)]
     screening: serde_json::Value,
+    /// How long documents are kept after their case is concluded, in years per purpose
+    /// (`{"identity_proof": 3}`); a purpose not named is kept without end.
+    #[schema(value_type = Object)]
+    document_retention_years: serde_json::Value,
 }
 
 fn parent_code(path: &str) -> Option<String> {
@@ -54,6 +59,7 @@ fn view(a: agency::Agency) -> AgencyView {
         contact_person: s.contact_person,
         contact_phone: s.contact_phone,
         screening: serde_json::to_value(s.screening.unwrap_or_default()).unwrap_or_default(),
+        document_retention_years: serde_json::to_value(&s.document_retention).unwrap_or_default(),
         parent_code: parent_code(&a.path),
         code: a.code,
         name: a.name,
@@ -178,6 +184,12 @@ pub struct UpdateAgency {
     #[serde(default, deserialize_with = "crate::extract::nullable")]
     #[schema(value_type = Option<Object>)]
     screening: Option<Option<serde_json::Value>>,
+    /// How long documents are kept after their case is concluded, in years (1–100) per
+    /// purpose (`{"identity_proof": 3, "envelope": 10}`); the whole setting is replaced; null
+    /// or `{}` keeps every document without end.
+    #[serde(default, deserialize_with = "crate::extract::nullable")]
+    #[schema(value_type = Option<Object>)]
+    document_retention_years: Option<Option<std::collections::BTreeMap<String, u32>>>,
 }
 
 /// A clearable text setting: absent keeps it, null or blank clears it.
@@ -258,6 +270,36 @@ pub async fn update(
             }
         },
     };
+    let document_retention = match b.document_retention_years {
+        None => None,
+        Some(None) => Some(Retention::default()),
+        Some(Some(map)) => {
+            let mut years = std::collections::BTreeMap::new();
+            for (k, v) in map {
+                match Purpose::parse(k.trim()) {
+                    Some(p) => {
+                        years.insert(p, v);
+                    }
+                    None => f.push(FieldIssue::new(
+                        format!("document_retention_years.{k}"),
+                        "invalid_value",
+                        format!("未知的材料用途，可选：{}", Purpose::codes()),
+                    )),
+                }
+            }
+            match Retention::new(years) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    f.push(FieldIssue::new(
+                        "document_retention_years",
+                        "out_of_range",
+                        e.to_string(),
+                    ));
+                    None
+                }
+            }
+        }
+    };
     f.finish()?;
     let a = agencies::update(
         &state,
@@ -274,6 +316,7 @@ pub async fn update(
             contact_person,
             contact_phone,
             screening,
+            document_retention,
         },
     )
     .await?;

@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use yishen_domain::document::{MediaType, Purpose};
 
 use crate::DbConn;
-use crate::ids::{CaseId, UserId};
-use crate::schema::{document_downloads, documents};
+use crate::ids::{AgencyId, CaseId, UserId};
+use crate::schema::{cases, document_downloads, documents, letters};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = documents)]
@@ -49,29 +49,85 @@ pub fn insert(conn: &mut DbConn, new: &NewDocument<'_>) -> QueryResult<Document>
     find(conn, id)?.ok_or(diesel::result::Error::NotFound)
 }
 
+/// A document that has not been purged.
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Document>> {
     documents::table
         .find(id)
+        .filter(documents::purged_at.is_null())
         .select(Document::as_select())
         .first(conn)
         .optional()
 }
 
-/// The case's documents, oldest first.
+/// The case's documents that have not been purged, oldest first.
 pub fn for_case(conn: &mut DbConn, case_id: CaseId) -> QueryResult<Vec<Document>> {
     documents::table
         .filter(documents::case_id.eq(case_id))
+        .filter(documents::purged_at.is_null())
         .order(documents::id.asc())
         .select(Document::as_select())
         .load(conn)
 }
 
-/// Whether any document row names this content (the blob is still needed).
-pub fn content_in_use(conn: &mut DbConn, sha256: &str) -> QueryResult<bool> {
+/// Whether a record still needs this content: a document not purged (other than those of
+/// `except`), or a letter.
+pub fn content_in_use(conn: &mut DbConn, sha256: &str, except: &[i64]) -> QueryResult<bool> {
+    let document = diesel::select(diesel::dsl::exists(
+        documents::table
+            .filter(documents::sha256.eq(sha256))
+            .filter(documents::purged_at.is_null())
+            .filter(documents::id.ne_all(except.to_vec())),
+    ))
+    .get_result(conn)?;
+    if document {
+        return Ok(true);
+    }
     diesel::select(diesel::dsl::exists(
-        documents::table.filter(documents::sha256.eq(sha256)),
+        letters::table.filter(letters::sha256.eq(sha256)),
     ))
     .get_result(conn)
+}
+
+/// A document of a concluded case, with what its retention depends on.
+#[derive(Debug, Clone, Queryable)]
+pub struct RetentionRow {
+    pub id: i64,
+    #[diesel(deserialize_as = String)]
+    pub purpose: Purpose,
+    pub sha256: String,
+    pub agency_id: AgencyId,
+    pub tracking_no: String,
+    pub concluded_on: chrono::NaiveDate,
+}
+
+/// The documents not purged whose cases are concluded, by id (their periods run from the
+/// conclusion).
+pub fn of_concluded_cases(conn: &mut DbConn) -> QueryResult<Vec<RetentionRow>> {
+    documents::table
+        .inner_join(cases::table)
+        .filter(documents::purged_at.is_null())
+        .filter(cases::concluded_on.is_not_null())
+        .order(documents::id.asc())
+        .select((
+            documents::id,
+            documents::purpose,
+            documents::sha256,
+            cases::agency_id,
+            cases::tracking_no,
+            cases::concluded_on.assume_not_null(),
+        ))
+        .load(conn)
+}
+
+/// Marks the documents purged (those not purged already); returns how many.
+pub fn mark_purged(conn: &mut DbConn, ids: &[i64], at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        documents::table
+            .filter(documents::id.eq_any(ids))
+            .filter(documents::purged_at.is_null()),
+    )
+    .set(documents::purged_at.eq(at))
+    .execute(conn)
 }
 
 /// Records that `user_id` downloaded the document.
