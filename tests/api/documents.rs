@@ -522,7 +522,7 @@ async fn documents_go_to_an_s3_compatible_store() {
         1,
         "{listing}"
     );
-    assert_eq!(listing.matches("<Key>").count(), 1, "{listing}");
+    // (The case's receipt may be there too: letters' PDFs live in the same store.)
     let (status, media, bytes) = download(&app, &clerk, r.body["id"].as_i64().expect("id")).await;
     assert_eq!((status, media.as_str()), (200, "application/pdf"));
     assert_eq!(bytes, scan);

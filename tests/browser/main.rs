@@ -577,6 +577,27 @@ async fn an_application_goes_from_a_phone_to_an_issued_letter_and_into_the_annua
 }
 
 impl Walk {
+    /// Opens the case page's upload form and chooses a file for `purpose`.
+    async fn choose_document(&self, purpose: &str, file: &std::path::Path) {
+        self.c
+            .execute(
+                "document.querySelector('#documents details').open = true;",
+                vec![],
+            )
+            .await
+            .expect("open the form");
+        self.select("#doc-purpose", purpose).await;
+        let input = self
+            .c
+            .find(Locator::Css("#doc-file"))
+            .await
+            .expect("file input");
+        input
+            .send_keys(&file.to_string_lossy())
+            .await
+            .expect("choose");
+    }
+
     /// On a phone nothing may be wider than the window: the page scrolls down, never across.
     async fn fits(&self, what: &str) {
         let wide = self
@@ -883,21 +904,7 @@ async fn documents_are_sent_and_read_on_the_case_pages() {
         .expect("jpeg");
     w.login("demo-applicant", PHONE).await;
     w.goto(&format!("/my/cases/{id}")).await;
-    w.c.execute(
-        "document.querySelector('#documents details').open = true;",
-        vec![],
-    )
-    .await
-    .expect("open the form");
-    w.select("#doc-purpose", "identity_proof").await;
-    let input =
-        w.c.find(Locator::Css("#doc-file"))
-            .await
-            .expect("file input");
-    input
-        .send_keys(&photo.to_string_lossy())
-        .await
-        .expect("choose");
+    w.choose_document("identity_proof", &photo).await;
     w.shot("applicant-chooses-phone").await;
     w.submit("#documents form button[type=submit]").await;
     assert_eq!(w.path().await, format!("/my/cases/{id}"));
@@ -916,21 +923,7 @@ async fn documents_are_sent_and_read_on_the_case_pages() {
     std::fs::write(&fake, b"MZ\x90\x00\x03\x00\x00\x00 not a picture").expect("write");
     w.login("demo-clerk", DESKTOP).await;
     w.goto(&format!("/work/cases/{id}")).await;
-    w.c.execute(
-        "document.querySelector('#documents details').open = true;",
-        vec![],
-    )
-    .await
-    .expect("open the form");
-    w.select("#doc-purpose", "envelope").await;
-    let input =
-        w.c.find(Locator::Css("#doc-file"))
-            .await
-            .expect("file input");
-    input
-        .send_keys(&fake.to_string_lossy())
-        .await
-        .expect("choose");
+    w.choose_document("envelope", &fake).await;
     w.submit("#documents form button[type=submit]").await;
     let err = w.text("#documents\\.file-err").await;
     assert!(err.contains("不支持的文件类型"), "{err}");
@@ -939,15 +932,7 @@ async fn documents_are_sent_and_read_on_the_case_pages() {
     image::RgbImage::from_pixel(600, 300, image::Rgb([240, 240, 230]))
         .save_with_format(&envelope, image::ImageFormat::Png)
         .expect("png");
-    w.select("#doc-purpose", "envelope").await;
-    let input =
-        w.c.find(Locator::Css("#doc-file"))
-            .await
-            .expect("file input");
-    input
-        .send_keys(&envelope.to_string_lossy())
-        .await
-        .expect("choose");
+    w.choose_document("envelope", &envelope).await;
     w.submit("#documents form button[type=submit]").await;
     let list = w.text("#documents table").await;
     assert!(list.contains("信封扫描.png"), "{list}");
@@ -975,21 +960,7 @@ async fn documents_are_sent_and_read_on_the_case_pages() {
     std::fs::write(&opinion, &pdf).expect("write");
     w.login("demo-handler", PHONE).await;
     w.goto(&format!("/work/cases/{id}")).await;
-    w.c.execute(
-        "document.querySelector('#documents details').open = true;",
-        vec![],
-    )
-    .await
-    .expect("open the form");
-    w.select("#doc-purpose", "opinion").await;
-    let input =
-        w.c.find(Locator::Css("#doc-file"))
-            .await
-            .expect("file input");
-    input
-        .send_keys(&opinion.to_string_lossy())
-        .await
-        .expect("choose");
+    w.choose_document("opinion", &opinion).await;
     w.submit("#documents form button[type=submit]").await;
     let list = w.text("#documents table").await;
     assert!(list.contains("第三方意见.pdf"), "{list}");

@@ -44,6 +44,22 @@ fn bad(field: &str, message: &str) -> ApiError {
     ApiError::Validation(vec![FieldIssue::new(field, "invalid", message)])
 }
 
+/// A text field's value: at most [`MAX_TEXT`] bytes of UTF-8.
+async fn read_text(field: &mut actix_multipart::Field, name: &str) -> Result<String, ApiError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field
+        .try_next()
+        .await
+        .map_err(|_| bad(name, "表单字段未能完整上传，请重试"))?
+    {
+        if bytes.len() + chunk.len() > MAX_TEXT {
+            return Err(bad(name, "字段内容过长"));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes).map_err(|_| bad(name, "字段须为 UTF-8 文本"))
+}
+
 /// Reads the whole form; `file_field` is the name of the file part, read up to `limit` bytes.
 pub async fn read(
     mut payload: Multipart,
@@ -82,18 +98,7 @@ pub async fn read(
                 bytes,
             });
         } else {
-            let mut bytes = Vec::new();
-            while let Some(chunk) = field
-                .try_next()
-                .await
-                .map_err(|_| bad(&name, "表单字段未能完整上传，请重试"))?
-            {
-                if bytes.len() + chunk.len() > MAX_TEXT {
-                    return Err(bad(&name, "字段内容过长"));
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            let text = String::from_utf8(bytes).map_err(|_| bad(&name, "字段须为 UTF-8 文本"))?;
+            let text = read_text(&mut field, &name).await?;
             form.texts.insert(name, text);
         }
     }
@@ -177,18 +182,7 @@ pub async fn read_to_disk(
                 name: file_name,
             });
         } else {
-            let mut bytes = Vec::new();
-            while let Some(chunk) = field
-                .try_next()
-                .await
-                .map_err(|_| bad(&name, "表单字段未能完整上传，请重试"))?
-            {
-                if bytes.len() + chunk.len() > MAX_TEXT {
-                    return Err(bad(&name, "字段内容过长"));
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            let text = String::from_utf8(bytes).map_err(|_| bad(&name, "字段须为 UTF-8 文本"))?;
+            let text = read_text(&mut field, &name).await?;
             form.texts.insert(name, text);
         }
     }
