@@ -633,7 +633,8 @@ async fn documents_past_their_retention_are_purged_and_unneeded_contents_removed
         ctx.clock = yishen_app::time::Clock::fixed(day.parse().expect("date"));
         ctx
     };
-    let zero = std::time::Duration::ZERO;
+    // Every content counts, whatever the file system's and the process's clocks say.
+    let zero = chrono::DateTime::<chrono::Utc>::MAX_UTC;
     // A day before the year is out: nothing is due; the orphan is unneeded already.
     // (Two renderers of one letter each store their own rendering and one is recorded: the
     // other is unneeded too.)

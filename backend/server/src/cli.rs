@@ -419,7 +419,7 @@ async fn report_verify(settings: Settings) -> ExitCode {
 async fn documents_purge(settings: Settings, dry_run: bool) -> anyhow::Result<()> {
     use yishen_app::services::documents;
     let state = startup::build_state(settings).await?;
-    let r = documents::purge(&state, dry_run, documents::PURGE_GRACE)
+    let r = documents::purge(&state, dry_run, documents::grace_cutoff())
         .await
         .map_err(problem)?;
     println!("保管期限届满的材料：{} 件", r.due.len());

@@ -367,15 +367,21 @@ pub struct PurgeReport {
 /// stores its content before its row is written.
 pub const PURGE_GRACE: std::time::Duration = std::time::Duration::from_secs(3600);
 
+/// The time before which a content may be removed: now, less [`PURGE_GRACE`].
+pub fn grace_cutoff() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+        - chrono::Duration::from_std(PURGE_GRACE).unwrap_or_else(|_| chrono::Duration::hours(1))
+}
+
 /// Finds the documents whose retention period (the agency's setting per purpose, counted
 /// from the case's conclusion) has ended and the stored contents no record needs; unless
 /// `dry_run`, marks the documents purged (their rows and events stay as the record that they
-/// existed) and removes the contents, each removal logged. Contents written within `grace`
-/// are left ([`PURGE_GRACE`] outside tests).
+/// existed) and removes the contents, each removal logged. Only contents written before
+/// `written_before` are considered ([`grace_cutoff`] outside tests).
 pub async fn purge(
     ctx: &Ctx,
     dry_run: bool,
-    grace: std::time::Duration,
+    written_before: chrono::DateTime<chrono::Utc>,
 ) -> Result<PurgeReport, AppError> {
     use yishen_domain::case::rules::AgencySettings;
     let today = ctx.today();
@@ -422,9 +428,7 @@ pub async fn purge(
     }
     // Every stored content, checked against the records: the purged documents' contents, and
     // any left by an upload that failed after storing it.
-    let cutoff = chrono::Utc::now()
-        - chrono::Duration::from_std(grace).unwrap_or_else(|_| chrono::Duration::hours(1));
-    let stored = ctx.blobs.list_older_than(cutoff).await?;
+    let stored = ctx.blobs.list_older_than(written_before).await?;
     // In a dry run the due documents still name their contents: leave them out, to count
     // what a real run would free.
     let except: Vec<i64> = if dry_run {
