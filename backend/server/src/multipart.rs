@@ -33,15 +33,37 @@ pub struct Form {
 impl Form {
     /// A text field, trimmed; `None` when absent or blank.
     pub fn text(&self, name: &str) -> Option<&str> {
-        self.texts
-            .get(name)
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
+        text_of(&self.texts, name)
     }
 }
 
 fn bad(field: &str, message: &str) -> ApiError {
     ApiError::Validation(vec![FieldIssue::new(field, "invalid", message)])
+}
+
+fn text_of<'a>(texts: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+    texts.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())
+}
+
+/// The next part of the form; a broken form is a 422 naming `file_field`.
+async fn next_field(
+    payload: &mut Multipart,
+    file_field: &str,
+) -> Result<Option<actix_multipart::Field>, ApiError> {
+    payload.try_next().await.map_err(|_| {
+        bad(
+            file_field,
+            "上传的表单格式不正确（应为 multipart/form-data）",
+        )
+    })
+}
+
+/// The file name the client sent with a file part, as sent.
+fn client_file_name(field: &actix_multipart::Field) -> Option<String> {
+    field
+        .content_disposition()
+        .and_then(|cd| cd.get_filename())
+        .map(str::to_owned)
 }
 
 /// A text field's value: at most [`MAX_TEXT`] bytes of UTF-8.
@@ -67,18 +89,10 @@ pub async fn read(
     limit: usize,
 ) -> Result<Form, ApiError> {
     let mut form = Form::default();
-    while let Some(mut field) = payload.try_next().await.map_err(|_| {
-        bad(
-            file_field,
-            "上传的表单格式不正确（应为 multipart/form-data）",
-        )
-    })? {
+    while let Some(mut field) = next_field(&mut payload, file_field).await? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == file_field {
-            let file_name = field
-                .content_disposition()
-                .and_then(|cd| cd.get_filename())
-                .map(str::to_owned);
+            let file_name = client_file_name(&field);
             let mut bytes = Vec::new();
             while let Some(chunk) = field
                 .try_next()
@@ -115,10 +129,7 @@ pub struct DiskForm {
 impl DiskForm {
     /// A text field, trimmed; `None` when absent or blank.
     pub fn text(&self, name: &str) -> Option<&str> {
-        self.texts
-            .get(name)
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
+        text_of(&self.texts, name)
     }
 }
 
@@ -139,18 +150,10 @@ pub async fn read_to_disk(
     let mut form = DiskForm::default();
     let internal =
         |e: std::io::Error| ApiError::from(yishen_app::error::AppError::Internal(e.into()));
-    while let Some(mut field) = payload.try_next().await.map_err(|_| {
-        bad(
-            file_field,
-            "上传的表单格式不正确（应为 multipart/form-data）",
-        )
-    })? {
+    while let Some(mut field) = next_field(&mut payload, file_field).await? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == file_field {
-            let file_name = field
-                .content_disposition()
-                .and_then(|cd| cd.get_filename())
-                .map(str::to_owned);
+            let file_name = client_file_name(&field);
             let max = limit(&form.texts);
             tokio::fs::create_dir_all(dir).await.map_err(internal)?;
             let temp = tempfile::NamedTempFile::new_in(dir).map_err(internal)?;
