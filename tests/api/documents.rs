@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use crate::cases::{register, registration};
 use crate::helpers::{Reply, TestApp, assert_problem, problem_fields, spawn_app, spawn_app_with};
 
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     token: &str,
     case_id: i64,
@@ -45,7 +45,7 @@ async fn upload(
     }
 }
 
-async fn download(app: &TestApp, token: &str, id: i64) -> (u16, String, Vec<u8>) {
+pub(crate) async fn download(app: &TestApp, token: &str, id: i64) -> (u16, String, Vec<u8>) {
     let res = app
         .client
         .get(app.url(&format!("/api/v1/documents/{id}/content")))
@@ -134,7 +134,7 @@ fn png_with_metadata() -> Vec<u8> {
 }
 
 /// Files an application online as `demo-applicant`; the clerk confirms it. Returns its id.
-async fn filed_online(app: &TestApp, applicant: &str, clerk: &str) -> i64 {
+pub(crate) async fn filed_online(app: &TestApp, applicant: &str, clerk: &str) -> i64 {
     let mut body = registration("2026-09-15");
     body["channel"] = json!("online");
     body.as_object_mut().expect("object").remove("received_on");
@@ -152,7 +152,7 @@ async fn filed_online(app: &TestApp, applicant: &str, clerk: &str) -> i64 {
     id
 }
 
-fn names(list: &Reply) -> Vec<String> {
+pub(crate) fn names(list: &Reply) -> Vec<String> {
     list.body["items"]
         .as_array()
         .expect("items")

@@ -971,6 +971,47 @@ async fn documents_are_sent_and_read_on_the_case_pages() {
         .expect("resize");
     w.goto(&format!("/work/cases/{id}#documents")).await;
     w.shot("handler-documents-desktop").await;
+
+    // The information to provide carries the applicant's name, number and phone: the handler
+    // opens it for redaction, sees the suggested boxes over the page and releases a copy.
+    let provided = files.path().join("补助资金发放名单.pdf");
+    let doc = yishen_letters::Document {
+        title: "老旧小区加装电梯补助资金发放名单".into(),
+        blocks: vec![yishen_letters::Block::Paragraph(
+            "第一批：司马·欣怡，公民身份号码11010519491231002X，联系电话13900139000，补助金额十五万元。"
+                .into(),
+        )],
+        signature: "某区住房和城乡建设局".into(),
+        date: "2026年9月20日".into(),
+    };
+    let bytes = yishen_letters::Templates::shipped()
+        .expect("templates")
+        .render_document(&doc)
+        .expect("pdf");
+    std::fs::write(&provided, bytes).expect("write");
+    w.choose_document("provided", &provided).await;
+    w.submit("#documents form button[type=submit]").await;
+    let list = w.text("#documents table").await;
+    assert!(list.contains("补助资金发放名单.pdf"), "{list}");
+    w.submit("#documents a[href$='/redact']").await;
+    assert!(w.path().await.ends_with("/redact"));
+    let boxes = w.text("#box-list").await;
+    for kind in ["身份证号码", "手机号码", "当事人姓名"] {
+        assert!(boxes.contains(kind), "{kind} not suggested: {boxes}");
+    }
+    w.fits("the redaction screen").await;
+    w.shot("handler-redacts-desktop").await;
+    w.c.set_window_size(PHONE.0, PHONE.1).await.expect("resize");
+    w.fits("the redaction screen on a phone").await;
+    w.shot("handler-redacts-phone").await;
+    w.c.set_window_size(DESKTOP.0, DESKTOP.1)
+        .await
+        .expect("resize");
+    w.submit("#redact-form button[type=submit]").await;
+    assert_eq!(w.path().await, format!("/work/cases/{id}"));
+    let list = w.text("#documents table").await;
+    assert!(list.contains("补助资金发放名单（遮盖后）.pdf"), "{list}");
+    w.shot("handler-released-desktop").await;
     w.logout().await;
 
     // The applicant sees their photo, not the agency's material.
@@ -979,7 +1020,7 @@ async fn documents_are_sent_and_read_on_the_case_pages() {
     let list = w.text("#documents table").await;
     assert!(list.contains("身份证照片.jpg"), "{list}");
     assert!(
-        !list.contains("第三方意见") && !list.contains("信封"),
+        !list.contains("第三方意见") && !list.contains("信封") && !list.contains("遮盖后"),
         "{list}"
     );
     w.shot("applicant-sees-own-phone").await;

@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod pii;
 pub mod policy;
 pub mod ratelimit;
+pub mod redact;
 pub mod services;
 pub mod settings;
 pub mod time;

@@ -106,6 +106,15 @@ impl Purpose {
     }
 }
 
+/// What a reply sends with it: the information provided, where the disposition provides
+/// information (条例36(二) 提供该政府信息, 37 提供可以公开的部分). The content a redacted copy
+/// was made from is never among it (the store leaves the sources of the redaction log out).
+pub fn sent_with_reply(disposition: crate::Disposition) -> Option<Purpose> {
+    disposition
+        .provides_information()
+        .then_some(Purpose::Provided)
+}
+
 /// Why a document may not be added.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AddRefusal {

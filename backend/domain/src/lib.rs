@@ -35,6 +35,7 @@ pub mod identity;
 pub mod input;
 pub mod letter;
 pub mod outcome;
+pub mod redaction;
 pub mod role;
 pub mod screening;
 pub mod stats;

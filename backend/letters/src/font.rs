@@ -40,6 +40,12 @@ pub(crate) enum Face {
     SerifBold,
 }
 
+/// The Noto Serif CJK SC the letters ship: for other code that draws Chinese text (the labels
+/// over redacted boxes) or renders a PDF that names a CJK font without embedding it.
+pub fn serif_font() -> &'static [u8] {
+    Face::Serif.bytes()
+}
+
 impl Face {
     pub(crate) const ALL: [Face; 3] = [Face::Fang, Face::Serif, Face::SerifBold];
 

@@ -30,6 +30,7 @@ mod template;
 mod text;
 
 pub use error::{LetterError, TemplateError};
+pub use font::serif_font;
 pub use kind::LetterKind;
 pub use seal::{DIAMETER_MM as SEAL_DIAMETER_MM, Seal, SealError};
 pub use text::{clause, quoted_request};

@@ -98,4 +98,64 @@
       });
     });
   });
+  // Redaction: a box drawn over a page image becomes a checked box of the form, in points
+  // (the overlay's own coordinates).
+  document.querySelectorAll(".redact-page").forEach(function (fig) {
+    var sheet = fig.querySelector(".sheet");
+    var svg = fig.querySelector("svg.overlay");
+    var list = document.getElementById("box-list");
+    if (!sheet || !svg || !list) { return; }
+    var page = fig.getAttribute("data-page");
+    var pw = parseFloat(fig.getAttribute("data-width")), ph = parseFloat(fig.getAttribute("data-height"));
+    var start = null, el = null, last = null;
+    function at(e) {
+      var r = sheet.getBoundingClientRect();
+      var p = e.touches ? e.touches[0] : e;
+      return { x: Math.min(Math.max(p.clientX - r.left, 0), r.width) / r.width * pw,
+               y: Math.min(Math.max(p.clientY - r.top, 0), r.height) / r.height * ph };
+    }
+    function down(e) {
+      e.preventDefault();
+      start = last = at(e);
+      el = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+      el.setAttribute("class", "rbox");
+      svg.appendChild(el);
+    }
+    function move(e) {
+      if (!start) { return; }
+      last = at(e);
+      el.setAttribute("x", Math.min(start.x, last.x));
+      el.setAttribute("y", Math.min(start.y, last.y));
+      el.setAttribute("width", Math.abs(last.x - start.x));
+      el.setAttribute("height", Math.abs(last.y - start.y));
+    }
+    function up() {
+      if (!start) { return; }
+      var s = start, p = last;
+      start = null;
+      var w = Math.abs(p.x - s.x), h = Math.abs(p.y - s.y);
+      if (w < 2 || h < 2) { svg.removeChild(el); return; }
+      var v = [page, Math.min(s.x, p.x).toFixed(2), Math.min(s.y, p.y).toFixed(2), w.toFixed(2), h.toFixed(2)].join(",");
+      var li = document.createElement("li");
+      var label = document.createElement("label");
+      var box = document.createElement("input");
+      box.type = "checkbox"; box.name = "box"; box.checked = true; box.value = v;
+      label.appendChild(box);
+      label.appendChild(document.createTextNode(" 第" + page + "页 手动画出的遮盖框"));
+      li.appendChild(label);
+      var mark = el;
+      box.addEventListener("change", function () { mark.classList.toggle("off", !box.checked); });
+      list.appendChild(li);
+    }
+    sheet.addEventListener("mousedown", down);
+    sheet.addEventListener("touchstart", down, { passive: false });
+    window.addEventListener("mousemove", move);
+    sheet.addEventListener("touchmove", function (e) { e.preventDefault(); move(e); }, { passive: false });
+    window.addEventListener("mouseup", up);
+    sheet.addEventListener("touchend", up);
+  });
+  document.querySelectorAll("input[data-box]").forEach(function (box) {
+    var mark = document.querySelector('.rbox[data-box="' + box.getAttribute("data-box") + '"]');
+    if (mark) { box.addEventListener("change", function () { mark.classList.toggle("off", !box.checked); }); }
+  });
 })();

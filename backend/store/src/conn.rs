@@ -211,11 +211,13 @@ impl Pool {
     where
         E: From<diesel::result::Error> + From<StoreError>,
     {
-        let mut conn = self.get()?;
+        // The lock before the connection: writers waiting their turn hold no connection, so
+        // with many of them at once the pool stays free for the reads.
         let _guard = match self.backend {
             Backend::Sqlite => Some(self.write_lock.lock().unwrap_or_else(|p| p.into_inner())),
             Backend::Postgres => None,
         };
+        let mut conn = self.get()?;
         Connection::transaction(&mut *conn, f)
     }
 

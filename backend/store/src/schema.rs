@@ -298,6 +298,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_tally_deltas,
     documents,
     document_downloads,
+    redactions,
 );
 
 diesel::table! {
@@ -381,6 +382,26 @@ diesel::table! {
         document_id -> BigInt,
         user_id -> BigInt,
         downloaded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    redactions (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        source_document_id -> BigInt,
+        released_document_id -> BigInt,
+        box_no -> Integer,
+        page -> Integer,
+        x_centipoints -> BigInt,
+        y_centipoints -> BigInt,
+        width_centipoints -> BigInt,
+        height_centipoints -> BigInt,
+        ground -> Text,
+        source_sha256 -> Text,
+        released_sha256 -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
     }
 }
 

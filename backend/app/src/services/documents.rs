@@ -271,23 +271,36 @@ pub async fn add(
                 sent_to_applicant: false,
             },
         )?;
-        let on = today.max(loaded.last_on().unwrap_or(today));
-        let step = Step {
-            events: vec![(
-                on,
-                CaseEvent::DocumentAdded {
-                    document_id: doc.id,
-                    purpose,
-                    name: doc.name.clone(),
-                    sha256: doc.sha256.clone(),
-                },
-            )],
-            changes: Default::default(),
-        };
-        finish(conn, &loaded, step, loaded.case.status, Some(actor.id))?;
+        record_added(conn, &loaded, &doc, actor.id, today)?;
         Ok(DocumentView::from(doc))
     })
     .await
+}
+
+/// Records a document just inserted on its case: the `document_added` event in the chain,
+/// dated today or the case's last event's date if later. In the caller's transaction.
+pub(crate) fn record_added(
+    conn: &mut DbConn,
+    loaded: &crate::services::cases::Loaded,
+    doc: &Document,
+    actor: yishen_store::UserId,
+    today: chrono::NaiveDate,
+) -> Result<(), AppError> {
+    let on = today.max(loaded.last_on().unwrap_or(today));
+    let step = Step {
+        events: vec![(
+            on,
+            CaseEvent::DocumentAdded {
+                document_id: doc.id,
+                purpose: doc.purpose,
+                name: doc.name.clone(),
+                sha256: doc.sha256.clone(),
+            },
+        )],
+        changes: Default::default(),
+    };
+    finish(conn, loaded, step, loaded.case.status, Some(actor))?;
+    Ok(())
 }
 
 /// Whether the actor may read the document, given the case is in its scope.

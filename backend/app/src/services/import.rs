@@ -275,10 +275,10 @@ async fn write_batch(
                     diesel::Connection::transaction(conn, |conn| -> Result<(), AppError> {
                         let inserted = intake::insert_case(
                             conn,
-                            &pii,
                             &calendar,
                             today,
                             &p.intake,
+                            intake::seal(&pii, &p.intake)?,
                             Placement {
                                 agency,
                                 status: status_for(p.disposition),

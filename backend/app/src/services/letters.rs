@@ -254,6 +254,10 @@ pub async fn issue(
                 on,
                 Some(actor.id),
             )?;
+            // The information provided goes out with the reply.
+            if let Some(purpose) = yishen_domain::document::sent_with_reply(disposition) {
+                yishen_store::models::document::mark_sent(conn, loaded.case.id, purpose)?;
+            }
             Ok(Step {
                 events: vec![(
                     on,
@@ -370,6 +374,16 @@ pub struct LetterView {
     pub sha256: String,
     pub verify_code: String,
     pub voided: bool,
+}
+
+impl LetterView {
+    /// An issued reply that answers the application and was not voided: what the reply
+    /// package carries.
+    pub fn is_standing_reply(&self) -> bool {
+        !self.voided
+            && yishen_domain::letter::LetterKind::parse(&self.kind)
+                .is_some_and(|k| k.answers_the_application())
+    }
 }
 
 fn letter_view(l: letter::LetterMeta) -> LetterView {

@@ -42,15 +42,20 @@ pub fn sign(content: &str) -> Signature {
     yishen_similar::minhash(&screening::text::request_core(content))
 }
 
-/// Signs `content` and stores it for case `case_id` (intake and import, in their transaction).
-pub fn store(conn: &mut DbConn, case_id: CaseId, content: &str) -> diesel::QueryResult<usize> {
-    let bytes = sign(content).to_bytes();
+/// Stores the signature of a case's request, made beforehand with [`sign`] under
+/// [`text_key`] (intake and import, in their transaction).
+pub fn store_signed(
+    conn: &mut DbConn,
+    case_id: CaseId,
+    text_key: i64,
+    signature: &[u8],
+) -> diesel::QueryResult<usize> {
     signature_store::replace(
         conn,
         &[NewCaseSignature {
             case_id,
-            text_key: text_key(content),
-            signature: &bytes,
+            text_key,
+            signature,
         }],
     )
 }

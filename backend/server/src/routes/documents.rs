@@ -110,3 +110,32 @@ pub(crate) async fn stream_document(
     );
     Ok(response)
 }
+
+/// The reply package: the issued reply and every document sent with it, with a manifest of
+/// their SHA-256s (清单.txt), as one ZIP; each document's download is logged.
+#[utoipa::path(tag = "documents", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, content_type = "application/zip"), (status = 404, body = crate::error::Problem),
+              (status = 409, body = crate::error::Problem)))]
+#[get("/api/v1/cases/{id}/package")]
+pub async fn package(
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
+    id: web::Path<CaseId>,
+) -> Result<HttpResponse, ApiError> {
+    package_response(&state, &actor, id.into_inner()).await
+}
+
+/// The package as an answer (shared with the pages).
+pub(crate) async fn package_response(
+    state: &Ctx,
+    actor: &yishen_app::auth::Actor,
+    id: CaseId,
+) -> Result<HttpResponse, ApiError> {
+    let p = yishen_app::services::package::reply_package(state, actor, id).await?;
+    let mut response = super::file_response("application/zip", false, &p.file_name, p.bytes);
+    response.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
+}

@@ -15,6 +15,7 @@ pub mod letters;
 pub mod manual;
 pub mod outcomes;
 pub mod proactive;
+pub mod redactions;
 pub mod similar;
 pub mod stats;
 pub mod track;
@@ -143,6 +144,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(documents::upload)
         .service(documents::for_case)
         .service(documents::content)
+        .service(documents::package)
+        .service(redactions::release)
+        .service(redactions::suggestions)
+        .service(redactions::page)
+        .service(redactions::log)
         .service(letters::for_case)
         .service(letters::verify)
         .service(letters::pdf)

@@ -400,6 +400,8 @@ struct MyCase {
     timeline: Vec<(NaiveDate, String)>,
     /// What the last 补正 notice asks for, listed on the page itself.
     correction_items: Vec<String>,
+    /// The reply package's link, once a reply was issued.
+    package: Option<String>,
     errs: Errs,
 }
 
@@ -409,6 +411,10 @@ pub(crate) async fn my_case_page(ctx: &PageCtx, id: CaseId, errs: Errs) -> PageR
     let clock = clock_words(&read::clock(&ctx.state, actor, id).await?);
     let letters = letters::for_case(&ctx.state, actor, id).await?;
     let documents = super::documents::rows(ctx, actor, id).await?;
+    let package = letters
+        .iter()
+        .any(LetterView::is_standing_reply)
+        .then(|| format!("/cases/{id}/package"));
     let purposes = super::documents::purposes(ctx, Role::Applicant, &case.status);
     let events = read::events(&ctx.state, actor, id).await?;
     let correction_items = events
@@ -437,6 +443,7 @@ pub(crate) async fn my_case_page(ctx: &PageCtx, id: CaseId, errs: Errs) -> PageR
             upload_action: format!("/my/cases/{id}/documents"),
             timeline,
             correction_items,
+            package,
             errs,
         },
     )

@@ -19,6 +19,8 @@ pub struct DocRow {
     pub purpose_label: String,
     pub size: String,
     pub uploaded_at: String,
+    /// The redaction screen, for staff on a provided PDF that is not yet sent.
+    pub redact: Option<String>,
 }
 
 impl From<DocumentView> for DocRow {
@@ -28,6 +30,10 @@ impl From<DocumentView> for DocRow {
             name: d.name,
             purpose_label: d.purpose_label,
             size: crate::error::human_size(usize::try_from(d.size).unwrap_or(usize::MAX)),
+            redact: (d.purpose == Purpose::Provided.as_str()
+                && d.media_type == yishen_domain::document::MediaType::Pdf.as_str()
+                && !d.sent_to_applicant)
+                .then(|| format!("/work/documents/{}/redact", d.id)),
             uploaded_at: yishen_app::time::local(d.uploaded_at),
         }
     }
@@ -35,10 +41,17 @@ impl From<DocumentView> for DocRow {
 
 /// The case's documents the actor may read, as rows.
 pub async fn rows(ctx: &PageCtx, actor: &Actor, id: CaseId) -> Result<Vec<DocRow>, ApiError> {
+    let staff = actor.role != Role::Applicant;
     Ok(documents::list(&ctx.state, actor, id)
         .await?
         .into_iter()
         .map(DocRow::from)
+        .map(|mut r| {
+            if !staff {
+                r.redact = None;
+            }
+            r
+        })
         .collect())
 }
 
@@ -125,4 +138,10 @@ pub async fn content(ctx: PageCtx, id: Path<i64>) -> PageResult {
         actix_web::http::header::HeaderValue::from_static("private, no-store"),
     );
     Ok(res)
+}
+
+/// The reply package of a case, for anyone logged in who may read the case.
+pub async fn package(ctx: PageCtx, id: Path<CaseId>) -> PageResult {
+    let actor = ctx.actor()?.clone();
+    Ok(crate::routes::documents::package_response(&ctx.state, &actor, id.into_inner()).await?)
 }

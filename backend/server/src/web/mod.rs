@@ -10,6 +10,7 @@ pub mod auth;
 pub mod documents;
 pub mod form;
 pub mod intake;
+pub mod redact;
 pub mod session;
 pub mod stats;
 pub mod verify;
@@ -228,6 +229,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/letters/{id}/pdf", web::get().to(applicant::letter_pdf))
         .route("/documents/{id}", web::get().to(documents::content))
+        .route("/cases/{id}/package", web::get().to(documents::package))
         .route(
             "/my/cases/{id}/documents",
             web::post().to(documents::applicant_upload),
@@ -235,6 +237,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/work/cases/{id}/documents",
             web::post().to(documents::staff_upload),
+        )
+        .route("/work/documents/{id}/redact", web::get().to(redact::page))
+        .route(
+            "/work/documents/{id}/redact",
+            web::post().to(redact::release),
+        )
+        .route(
+            "/work/documents/{id}/pages/{page}",
+            web::get().to(redact::image),
         )
         .route("/work", web::get().to(work::queue))
         .route("/work/search", web::post().to(work::search))

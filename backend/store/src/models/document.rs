@@ -49,6 +49,29 @@ pub fn insert(conn: &mut DbConn, new: &NewDocument<'_>) -> QueryResult<Document>
     find(conn, id)?.ok_or(diesel::result::Error::NotFound)
 }
 
+/// Marks as sent to the applicant the case's documents of `purpose` that are not purged and
+/// from which no redacted copy was released (the unredacted source never goes out). In the
+/// transaction that issues the reply. Returns how many.
+pub fn mark_sent(conn: &mut DbConn, case_id: CaseId, purpose: Purpose) -> QueryResult<usize> {
+    use crate::schema::redactions;
+    diesel::update(
+        documents::table
+            .filter(documents::case_id.eq(case_id))
+            .filter(documents::purpose.eq(purpose.as_str()))
+            .filter(documents::purged_at.is_null())
+            .filter(documents::sent_to_applicant.eq(false))
+            .filter(
+                documents::id.ne_all(
+                    redactions::table
+                        .filter(redactions::case_id.eq(case_id))
+                        .select(redactions::source_document_id),
+                ),
+            ),
+    )
+    .set(documents::sent_to_applicant.eq(true))
+    .execute(conn)
+}
+
 /// A document that has not been purged.
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Document>> {
     documents::table

@@ -16,6 +16,7 @@ pub mod index_source;
 pub mod job_lease;
 pub mod letter;
 pub mod outcome;
+pub mod redaction;
 pub mod refresh_token;
 pub mod report;
 pub mod signature;

@@ -213,14 +213,52 @@ fn enc(pii: &Pii, v: Option<&str>) -> Result<(Option<String>, Option<String>), A
     }
 }
 
+/// What an intake's write stores but needs no database to make: the applicant's particulars
+/// encrypted and their keyed hashes, the query code, the request's signature. Made before the
+/// write transaction, so that the encryption and the signing never hold SQLite's one writer.
+pub struct Sealed {
+    query_code: String,
+    query_code_hash: String,
+    id_hash: String,
+    id_number_enc: String,
+    phone: (Option<String>, Option<String>),
+    email: (Option<String>, Option<String>),
+    address_enc: Option<String>,
+    address_hash: Option<String>,
+    text_key: i64,
+    signature: Vec<u8>,
+}
+
+/// Seals `intake` for [`insert_case`].
+pub fn seal(pii: &Pii, intake: &ParsedIntake) -> Result<Sealed, AppError> {
+    let a = &intake.applicant;
+    let query_code = crate::services::issuing::random_code()?;
+    let content = intake.content.as_str();
+    Ok(Sealed {
+        query_code_hash: query_code_hash(pii, &query_code),
+        query_code,
+        id_hash: pii.match_hash(&format!("{}:{}", a.id_type().as_str(), a.id_number())),
+        id_number_enc: pii.encrypt(a.id_number()).map_err(AppError::Internal)?,
+        phone: enc(pii, a.phone().map(|p| p.as_str()))?,
+        email: enc(pii, a.email().map(|e| e.as_str()))?,
+        address_enc: a
+            .address()
+            .map(|v| pii.encrypt(v).map_err(AppError::Internal))
+            .transpose()?,
+        address_hash: a.normalised_address().map(|n| pii.match_hash(&n)),
+        text_key: crate::services::signatures::text_key(content),
+        signature: crate::services::signatures::sign(content).to_bytes(),
+    })
+}
+
 /// Inserts a case with its applicant and first events, numbering it in the agency's series
 /// for `year`. Runs inside the caller's transaction.
 pub fn insert_case(
     conn: &mut DbConn,
-    pii: &Pii,
     calendar: &Calendar,
     today: NaiveDate,
     intake: &ParsedIntake,
+    sealed: Sealed,
     place: Placement<'_>,
 ) -> Result<Inserted, AppError> {
     let agency = place.agency;
@@ -230,9 +268,7 @@ pub fn insert_case(
             code: "tracking_series_exhausted",
             detail: format!("{}年的受理编号已用尽", place.year),
         })?;
-    let query_code = crate::services::issuing::random_code()?;
     let a = &intake.applicant;
-    let id_hash = pii.match_hash(&format!("{}:{}", a.id_type().as_str(), a.id_number()));
     let rules = HandlingRules::from_settings(&agency.settings);
     let (due_on, clock_state) = clock_cache(&place.events, rules, calendar, today)?;
     let forms = serde_json::to_string(&intake.forms.iter().map(|f| f.as_str()).collect::<Vec<_>>())
@@ -265,7 +301,7 @@ pub fn insert_case(
             created_by: place.created_by,
             applicant_category: a.category().as_str(),
             applicant_name: a.name(),
-            id_number_hash: &id_hash,
+            id_number_hash: &sealed.id_hash,
             content: intake.content.as_str(),
             description: intake.description.as_deref(),
             purpose: intake.purpose.as_deref(),
@@ -276,7 +312,7 @@ pub fn insert_case(
             clock_state: clock_state.as_str(),
             disposition: place.disposition.map(|d| d.as_str()),
             concluded_on: place.concluded_on,
-            query_code_hash: &query_code_hash(pii, &query_code),
+            query_code_hash: &sealed.query_code_hash,
             external_id: place.external_id,
             version: 1,
             event_count,
@@ -292,13 +328,18 @@ pub fn insert_case(
             e.into()
         }
     })?;
-    let (phone_enc, phone_hash) = enc(pii, a.phone().map(|p| p.as_str()))?;
-    let (email_enc, email_hash) = enc(pii, a.email().map(|e| e.as_str()))?;
-    let address_enc = a
-        .address()
-        .map(|v| pii.encrypt(v).map_err(AppError::Internal))
-        .transpose()?;
-    let address_hash = a.normalised_address().map(|n| pii.match_hash(&n));
+    let Sealed {
+        query_code,
+        id_hash,
+        id_number_enc,
+        phone: (phone_enc, phone_hash),
+        email: (email_enc, email_hash),
+        address_enc,
+        address_hash,
+        text_key,
+        signature,
+        ..
+    } = sealed;
     case_store::insert_applicant(
         conn,
         &CaseApplicant {
@@ -307,8 +348,8 @@ pub fn insert_case(
             category: a.category().as_str().to_owned(),
             name: a.name().to_owned(),
             id_type: a.id_type().as_str().to_owned(),
-            id_number_enc: pii.encrypt(a.id_number()).map_err(AppError::Internal)?,
-            id_number_hash: id_hash.clone(),
+            id_number_enc,
+            id_number_hash: id_hash,
             phone_enc,
             phone_hash,
             email_enc,
@@ -318,8 +359,8 @@ pub fn insert_case(
         },
     )?;
     insert_chain(conn, id, actor_id, &chain)?;
-    // Screening reads the signature of every member of a cluster; made once, here.
-    crate::services::signatures::store(conn, id, intake.content.as_str())?;
+    // Screening reads the signature of every member of a cluster; made once, for here.
+    crate::services::signatures::store_signed(conn, id, text_key, &signature)?;
     Ok(Inserted {
         id,
         tracking_no: tracking_no.as_str().to_owned(),
@@ -384,6 +425,7 @@ pub async fn create_once(
         super::check_on("received_on", *received_on, today, None)?;
     }
     let events = vec![(on, event)];
+    let sealed = seal(&state.pii, &intake)?;
     let actor = actor.clone();
     let pii = state.pii.clone();
     let templates = state.templates.clone();
@@ -404,10 +446,10 @@ pub async fn create_once(
             };
             let inserted = insert_case(
                 conn,
-                &pii,
                 &calendar,
                 today,
                 &intake,
+                sealed,
                 Placement {
                     agency: &agency,
                     status,

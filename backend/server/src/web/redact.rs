@@ -1,0 +1,205 @@
+//! The redaction screen (staff): a provided PDF's pages as images with the suggested boxes
+//! over them, boxes drawn by hand (app.js), "every occurrence" of a text, and the release.
+//! Without script the suggestions and the search still work.
+
+use std::collections::HashMap;
+
+use actix_web::web::{Path, Query};
+use askama::Template;
+use yishen_app::redact::PREVIEW_DPI;
+use yishen_app::services::redactions::{self, BoxInput, Release, Suggestions};
+use yishen_domain::Disposition;
+use yishen_domain::redaction::PERSONAL_DATA_GROUND;
+
+use super::session::Post;
+use super::{Chrome, Errs, PageCtx, PageResult, see_other};
+use crate::error::ApiError;
+
+/// A box as the page shows it: the form's value (page,x,y,w,h) and its rectangle over the
+/// page image, all in points (the overlay's coordinates).
+pub struct BoxRow {
+    pub n: usize,
+    pub page: u32,
+    pub label: String,
+    pub value: String,
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+pub struct PageRow {
+    pub page: u32,
+    pub width: f64,
+    pub height: f64,
+    pub px_width: u32,
+    pub px_height: u32,
+}
+
+#[derive(Template)]
+#[template(path = "redact.html")]
+struct RedactPage {
+    l: Chrome,
+    errs: Errs,
+    doc_id: i64,
+    case_id: i64,
+    every: String,
+    ground: String,
+    confirmed: String,
+    grounds: Vec<(&'static str, &'static str)>,
+    boxes: Vec<BoxRow>,
+    pages: Vec<PageRow>,
+}
+
+fn rows(s: &Suggestions) -> (Vec<PageRow>, Vec<BoxRow>) {
+    let pages = s
+        .pages
+        .iter()
+        .map(|p| PageRow {
+            page: p.page,
+            width: p.width,
+            height: p.height,
+            px_width: (p.width * f64::from(PREVIEW_DPI) / 72.0) as u32,
+            px_height: (p.height * f64::from(PREVIEW_DPI) / 72.0) as u32,
+        })
+        .collect();
+    let boxes = s
+        .items
+        .iter()
+        .enumerate()
+        .map(|(n, b)| BoxRow {
+            n,
+            page: b.page,
+            label: b.kind_label.clone(),
+            value: format!("{},{},{},{},{}", b.page, b.x, b.y, b.width, b.height),
+            x: b.x,
+            y: b.y,
+            w: b.width,
+            h: b.height,
+        })
+        .collect();
+    (pages, boxes)
+}
+
+fn grounds() -> Vec<(&'static str, &'static str)> {
+    Disposition::ALL
+        .iter()
+        .filter(|d| d.is_withholding())
+        .map(|d| (d.as_str(), d.label()))
+        .collect()
+}
+
+async fn show(
+    ctx: &PageCtx,
+    doc_id: i64,
+    every: String,
+    errs: Errs,
+    kept: Option<(String, String)>,
+) -> PageResult {
+    let actor = ctx.actor_in(&super::work::STAFF)?.clone();
+    let every_q = Some(every.clone()).filter(|e| !e.trim().is_empty());
+    let s = redactions::suggestions(&ctx.state, &actor, doc_id, every_q).await?;
+    let (pages, boxes) = rows(&s);
+    let (ground, confirmed) =
+        kept.unwrap_or_else(|| (PERSONAL_DATA_GROUND.as_str().to_owned(), String::new()));
+    let status = if errs.any() {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        actix_web::http::StatusCode::OK
+    };
+    ctx.page_status(
+        status,
+        &RedactPage {
+            l: ctx.chrome(&format!("遮盖后提供：{}", s.name)),
+            errs,
+            doc_id,
+            case_id: s.case_id.get(),
+            every,
+            ground,
+            confirmed,
+            grounds: grounds(),
+            boxes,
+            pages,
+        },
+    )
+}
+
+pub async fn page(ctx: PageCtx, id: Path<i64>, q: Query<HashMap<String, String>>) -> PageResult {
+    let every = q.get("every").cloned().unwrap_or_default();
+    show(&ctx, id.into_inner(), every, Errs::default(), None).await
+}
+
+/// A page of the document as an image.
+pub async fn image(ctx: PageCtx, path: Path<(i64, u32)>) -> PageResult {
+    let actor = ctx.actor_in(&super::work::STAFF)?.clone();
+    let (id, page) = path.into_inner();
+    let png = redactions::page_image(&ctx.state, &actor, id, page).await?;
+    Ok(actix_web::HttpResponse::Ok()
+        .content_type("image/png")
+        .insert_header(("cache-control", "private, no-store"))
+        .body(png))
+}
+
+/// Parses `page,x,y,width,height`.
+fn box_input(v: &str, ground: &str) -> BoxInput {
+    let parts: Vec<&str> = v.split(',').map(str::trim).collect();
+    let num = |i: usize| parts.get(i).and_then(|p| p.parse::<f64>().ok());
+    BoxInput {
+        page: parts.first().and_then(|p| p.parse().ok()),
+        x: num(1),
+        y: num(2),
+        width: num(3),
+        height: num(4),
+        ground: Some(ground.to_owned()),
+    }
+}
+
+pub async fn release(post: Post, id: Path<i64>) -> PageResult {
+    let Post { ctx, form } = post;
+    let id = id.into_inner();
+    let actor = ctx.actor_in(&super::work::STAFF)?.clone();
+    let ground = form
+        .text("ground")
+        .unwrap_or_else(|| PERSONAL_DATA_GROUND.as_str().to_owned());
+    let confirmed_text = form.text("confirmed").unwrap_or_default();
+    let confirmed: Vec<String> = confirmed_text
+        .split([',', '，', '、', ' '])
+        .map(str::to_owned)
+        .collect();
+    let boxes: Vec<BoxInput> = form
+        .all("box")
+        .iter()
+        .map(|b| box_input(b, &ground))
+        .collect();
+    let result = match Release::new(boxes, confirmed) {
+        Ok(cmd) => redactions::release(&ctx.state, &actor, id, cmd).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(view) => Ok(see_other(&format!(
+            "/work/cases/{}#documents",
+            view.case_id.get()
+        ))),
+        Err(e) => {
+            let mut errs = Errs::from_api(ApiError::from(e))?;
+            // A box's own field (boxes[3].ground) is shown with the boxes.
+            for issue in &mut errs.0 {
+                if issue.field.starts_with("boxes[") {
+                    issue.field = if issue.field.ends_with(".ground") {
+                        "ground".into()
+                    } else {
+                        "boxes".into()
+                    };
+                }
+            }
+            show(
+                &ctx,
+                id,
+                form.text("every").unwrap_or_default(),
+                errs,
+                Some((ground, confirmed_text)),
+            )
+            .await
+        }
+    }
+}

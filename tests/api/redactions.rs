@@ -1,0 +1,297 @@
+//! Redaction of the information provided: a PDF with a resident ID, a mobile number and the
+//! applicant's name in its text layer; the suggested boxes find them; the released copy holds
+//! none of them (read back by poppler's `pdftotext`), its other page keeps its text; a release
+//! that would leave a number is refused and leaves nothing behind.
+
+use serde_json::{Value, json};
+
+use crate::documents::{download, filed_online, names, upload};
+use crate::helpers::{TestApp, problem_fields, spawn_app};
+
+const ID: &str = "33010619900101123X";
+const PHONE: &str = "13812345678";
+/// The page-two marker: text a page without boxes keeps.
+const KEPT: &str = "末页的文字保持可检索";
+/// A public service number on the last page, which a person confirms may stay.
+const SERVICE: &str = "13905710000";
+
+/// A two-page PDF set with the letters' fonts: personal data on the first page, none on the
+/// second.
+fn provided_pdf(name: &str) -> Vec<u8> {
+    let filler = "本项目的环境影响评价报告已经有关部门审查批准，相关结论如下。".repeat(25);
+    let doc = yishen_letters::Document {
+        title: "关于道路拓宽工程的说明".into(),
+        blocks: vec![
+            yishen_letters::Block::Paragraph(format!(
+                "申请人{name}，公民身份号码{ID}，联系电话{PHONE}，现将有关情况说明如下。"
+            )),
+            yishen_letters::Block::Paragraph(filler),
+            yishen_letters::Block::Paragraph(format!("{KEPT}，服务热线{SERVICE}。")),
+        ],
+        signature: "某区住房和城乡建设局".into(),
+        date: "2026年9月20日".into(),
+    };
+    yishen_letters::Templates::shipped()
+        .expect("templates")
+        .render_document(&doc)
+        .expect("pdf")
+}
+
+/// The text `pdftotext` reads, spaces and line breaks dropped.
+fn pdftotext(bytes: &[u8]) -> String {
+    crate::letters::pdftotext(bytes).replace([' ', '\n'], "")
+}
+
+fn page_count(bytes: &[u8]) -> usize {
+    lopdf::Document::load_mem(bytes)
+        .expect("a PDF")
+        .get_pages()
+        .len()
+}
+
+async fn suggestions(app: &TestApp, token: &str, doc: i64) -> Value {
+    let r = app
+        .get(
+            &format!("/api/v1/documents/{doc}/redactions/suggestions"),
+            Some(token),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    r.body
+}
+
+#[tokio::test]
+async fn a_released_copy_holds_nothing_that_was_under_its_boxes() {
+    let app = spawn_app().await;
+    let applicant = app.token("demo-applicant").await;
+    let clerk = app.token("demo-clerk").await;
+    let handler = app.token("demo-handler").await;
+    let id = filed_online(&app, &applicant, &clerk).await;
+    let case = app.get(&format!("/api/v1/cases/{id}"), Some(&clerk)).await;
+    let name = case.body["applicant"]["name"]
+        .as_str()
+        .expect("applicant name")
+        .to_owned();
+
+    let source = provided_pdf(&name);
+    let pages = page_count(&source);
+    assert!(pages >= 2, "the test needs a second page");
+    let text = pdftotext(&source);
+    assert!(text.contains(ID) && text.contains(PHONE) && text.contains(&name));
+    let r = upload(
+        &app,
+        &handler,
+        id,
+        Some("provided"),
+        "说明.pdf",
+        source.clone(),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let doc = r.body["id"].as_i64().expect("id");
+
+    // The suggestions: the number, the phone and the name, on page 1, with the privacy ground.
+    let s = suggestions(&app, &handler, doc).await;
+    assert_eq!(s["pages"].as_array().expect("pages").len(), pages);
+    let items = s["items"].as_array().expect("items");
+    let kinds: Vec<&str> = items.iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    for k in ["resident_id", "mobile", "party_name"] {
+        assert!(kinds.contains(&k), "{k} not suggested: {kinds:?}");
+    }
+    let last = pages as i64;
+    let on = |p: i64| -> Vec<&Value> { items.iter().filter(|i| i["page"] == p).collect() };
+    assert_eq!(on(1).len() + on(last).len(), items.len(), "{items:?}");
+    assert_eq!(on(last).len(), 1, "the service number on the last page");
+    assert!(
+        items
+            .iter()
+            .all(|i| i["ground"] == "withheld_third_party" && i["width"].as_f64().unwrap() > 0.0)
+    );
+    // The applicant's own documents only: the suggestions are staff work.
+    let r = app
+        .get(
+            &format!("/api/v1/documents/{doc}/redactions/suggestions"),
+            Some(&applicant),
+        )
+        .await;
+    assert_eq!(r.status, 404, "{:?}", r.body);
+
+    // Boxes over the first page alone: the last page's mobile number would stay, and nobody
+    // confirmed it may, so nothing is released.
+    let boxes: Vec<Value> = on(1)
+        .iter()
+        .map(|i| {
+            json!({"page": i["page"], "x": i["x"], "y": i["y"], "width": i["width"],
+                   "height": i["height"], "ground": i["ground"]})
+        })
+        .collect();
+    let before = app
+        .get(&format!("/api/v1/cases/{id}/documents"), Some(&handler))
+        .await;
+    let r = app
+        .post(
+            &format!("/api/v1/documents/{doc}/redactions"),
+            Some(&handler),
+            &json!({"boxes": boxes}),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{:?}", r.body);
+    assert_eq!(problem_fields(&r.body), ["boxes"]);
+    let detail = r.body.to_string();
+    assert!(
+        detail.contains(&format!("第{last}页仍有手机号码")),
+        "{detail}"
+    );
+    assert!(
+        !detail.contains(SERVICE) && !detail.contains(PHONE) && !detail.contains(ID),
+        "a refusal never repeats the personal data"
+    );
+    let after = app
+        .get(&format!("/api/v1/cases/{id}/documents"), Some(&handler))
+        .await;
+    assert_eq!(
+        names(&before),
+        names(&after),
+        "a refused release keeps nothing"
+    );
+
+    // A bad box is refused naming it.
+    let r = app
+        .post(
+            &format!("/api/v1/documents/{doc}/redactions"),
+            Some(&handler),
+            &json!({"boxes": [{"page": 1, "x": 10, "y": 10, "width": 20, "height": 10, "ground": "disclosed"}]}),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{:?}", r.body);
+    assert_eq!(problem_fields(&r.body), ["boxes[0].ground"]);
+
+    // The same boxes, the service number confirmed: released.
+    let r = app
+        .post(
+            &format!("/api/v1/documents/{doc}/redactions"),
+            Some(&handler),
+            &json!({"boxes": boxes, "confirmed": [format!("{} {} {}", &SERVICE[..3], &SERVICE[3..7], &SERVICE[7..])]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    assert_eq!(r.body["purpose"], "provided");
+    assert_eq!(r.body["sent_to_applicant"], false);
+    assert_eq!(r.body["name"], "说明（遮盖后）.pdf");
+    let released_id = r.body["id"].as_i64().expect("id");
+    let (status, media, released) = download(&app, &handler, released_id).await;
+    assert_eq!((status, media.as_str()), (200, "application/pdf"));
+    assert_eq!(page_count(&released), pages);
+    // To look at them: YISHEN_REDACTION_KEEP=dir keeps the source and the released copy.
+    if let Ok(dir) = std::env::var("YISHEN_REDACTION_KEEP") {
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::write(format!("{dir}/source.pdf"), &source).expect("write");
+        std::fs::write(format!("{dir}/released.pdf"), &released).expect("write");
+    }
+    let text = pdftotext(&released);
+    for secret in [ID, PHONE, name.as_str()] {
+        assert!(!text.contains(secret), "survived in the released file");
+    }
+    assert!(
+        !released.windows(PHONE.len()).any(|w| w == PHONE.as_bytes()),
+        "nor in its bytes"
+    );
+    assert!(
+        text.contains(KEPT) && text.contains(SERVICE),
+        "a page without boxes keeps its text"
+    );
+
+    // The log: a row per box with its ground and both contents' hashes.
+    let log = app
+        .get(&format!("/api/v1/cases/{id}/redactions"), Some(&handler))
+        .await;
+    assert_eq!(log.status, 200, "{:?}", log.body);
+    let rows = log.body["items"].as_array().expect("items");
+    assert_eq!(rows.len(), boxes.len());
+    assert!(rows.iter().all(|r| r["released_document_id"] == released_id
+        && r["source_document_id"] == doc
+        && r["ground"] == "withheld_third_party"
+        && r["released_sha256"].as_str().map(str::len) == Some(64)));
+    let r = app
+        .get(&format!("/api/v1/cases/{id}/redactions"), Some(&applicant))
+        .await;
+    assert_eq!(r.status, 404, "the log is internal");
+
+    // Not the applicant's until it is sent with the reply.
+    let (status, _, _) = download(&app, &applicant, released_id).await;
+    assert_eq!(status, 404);
+
+    // The reply goes out: the released copy with it, never the source.
+    let legal = app.token("demo-legal").await;
+    for (path, token, body) in [
+        (
+            "draft",
+            &handler,
+            json!({"disposition": "disclosed", "provided": ["说明（遮盖后）"]}),
+        ),
+        ("submit", &handler, json!({})),
+        (
+            "review",
+            &legal,
+            json!({"decision": "approve", "comments": "同意"}),
+        ),
+        ("issue", &handler, json!({})),
+    ] {
+        let r = app
+            .post(&format!("/api/v1/cases/{id}/{path}"), Some(token), &body)
+            .await;
+        assert_eq!(r.status, 200, "{path}: {:?}", r.body);
+    }
+    let own = app
+        .get(&format!("/api/v1/cases/{id}/documents"), Some(&applicant))
+        .await;
+    assert_eq!(names(&own), ["说明（遮盖后）.pdf"]);
+    let (status, _, bytes) = download(&app, &applicant, released_id).await;
+    assert_eq!((status, &bytes), (200, &released));
+    let (status, _, _) = download(&app, &applicant, doc).await;
+    assert_eq!(status, 404, "the unredacted source never goes out");
+
+    // The package: the reply and the copy, with a manifest of their SHA-256s.
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/cases/{id}/package")))
+        .bearer_auth(&applicant)
+        .send()
+        .await
+        .expect("package");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(
+        res.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/zip")
+    );
+    let zip_bytes = res.bytes().await.expect("bytes").to_vec();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).expect("a ZIP");
+    let mut names: Vec<String> = zip
+        .file_names()
+        .map(|n| n.expect("name").into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(
+        names.contains(&"清单.txt".to_owned()) && names.contains(&"说明（遮盖后）.pdf".to_owned())
+    );
+    assert!(names.iter().any(|n| n.contains("答复书（")), "{names:?}");
+    let mut manifest = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("清单.txt").expect("manifest"),
+        &mut manifest,
+    )
+    .expect("read");
+    use sha2::Digest;
+    let sha = hex::encode(sha2::Sha256::digest(&released));
+    assert!(
+        manifest.contains(&format!("说明（遮盖后）.pdf\t{}\t{sha}", released.len())),
+        "{manifest}"
+    );
+    let r = app
+        .get(&format!("/api/v1/cases/{id}/package"), Some(&handler))
+        .await;
+    assert_eq!(r.status, 200, "staff read the same package");
+}
