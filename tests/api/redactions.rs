@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::documents::{download, filed_online, names, upload};
-use crate::helpers::{TestApp, problem_fields, spawn_app};
+use crate::helpers::{Reply, TestApp, assert_problem, problem_fields, spawn_app};
 
 const ID: &str = "33010619900101123X";
 const PHONE: &str = "13812345678";
@@ -221,15 +221,94 @@ async fn a_released_copy_holds_nothing_that_was_under_its_boxes() {
     let (status, _, _) = download(&app, &applicant, released_id).await;
     assert_eq!(status, 404);
 
+    // The letter must state what the file hides, with its ground (条例36(三), 37): a full
+    // disclosure, or a partial one withholding something else, is blocked at pre-review.
+    let findings = |r: &Reply| -> Vec<String> {
+        r.body["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["severity"] == "blocking")
+            .map(|f| f["code"].as_str().expect("code").to_owned())
+            .collect()
+    };
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/draft"),
+            Some(&handler),
+            &json!({"disposition": "disclosed", "provided": ["说明（遮盖后）.pdf"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(findings(&r), ["redaction_needs_partial"]);
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/submit"),
+            Some(&handler),
+            &json!({}),
+        )
+        .await;
+    assert_problem(&r, 409, "prereview_blocking");
+    let reasons = "所提供的说明中载有其他自然人的身份证号码、手机号码和姓名，属于个人隐私，公开会损害其合法权益";
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/draft"),
+            Some(&handler),
+            &json!({"disposition": "partially_disclosed", "reasons": reasons,
+                    "withheld_parts": [{"part": "说明中的内部讨论意见", "ground": "withheld_process_info"}]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert!(
+        findings(&r).contains(&"redaction_ground_not_stated".to_owned()),
+        "{:?}",
+        r.body["findings"]
+    );
+    // Personal data of others: the third party is consulted first (条例32).
+    let c = app
+        .post(
+            &format!("/api/v1/cases/{id}/consultations"),
+            Some(&handler),
+            &json!({"party_kind": "third_party", "party_name": "说明所载的自然人"}),
+        )
+        .await;
+    assert_eq!(c.status, 201, "{:?}", c.body);
+    let cid = c.body["id"].as_i64().expect("consultation id");
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/consultations/{cid}/close"),
+            Some(&handler),
+            &json!({"opinion": "object"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+
     // The reply goes out: the released copy with it, never the source.
     let legal = app.token("demo-legal").await;
     for (path, token, body) in [
         (
             "draft",
             &handler,
-            json!({"disposition": "disclosed", "provided": ["说明（遮盖后）"]}),
+            json!({"disposition": "partially_disclosed", "reasons": reasons,
+                   "withheld_parts": [{"part": "说明中其他自然人的身份证号码、手机号码和姓名", "ground": "withheld_third_party"}]}),
         ),
         ("submit", &handler, json!({})),
+    ] {
+        let r = app
+            .post(&format!("/api/v1/cases/{id}/{path}"), Some(token), &body)
+            .await;
+        assert_eq!(r.status, 200, "{path}: {:?}", r.body);
+    }
+    // In review the boxes are what the adviser reviews: no new release until returned.
+    let r = app
+        .post(
+            &format!("/api/v1/documents/{doc}/redactions"),
+            Some(&handler),
+            &json!({"boxes": [{"page": 1, "x": 10, "y": 10, "width": 20, "height": 10, "ground": "withheld_third_party"}]}),
+        )
+        .await;
+    assert_problem(&r, 409, "provided_under_review");
+    for (path, token, body) in [
         (
             "review",
             &legal,
@@ -242,6 +321,34 @@ async fn a_released_copy_holds_nothing_that_was_under_its_boxes() {
             .await;
         assert_eq!(r.status, 200, "{path}: {:?}", r.body);
     }
+    // The letter lists the released copy as its attachment and states the withheld part.
+    let letters = app
+        .get(&format!("/api/v1/cases/{id}/letters"), Some(&handler))
+        .await;
+    let reply = letters
+        .body
+        .as_array()
+        .expect("letters")
+        .iter()
+        .find(|l| l["kind"] == "reply")
+        .expect("a reply")
+        .clone();
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/letters/{}/pdf", reply["id"])))
+        .bearer_auth(&handler)
+        .send()
+        .await
+        .expect("letter");
+    let letter_pdf = res.bytes().await.expect("bytes");
+    if let Ok(dir) = std::env::var("YISHEN_REDACTION_KEEP") {
+        std::fs::write(format!("{dir}/reply.pdf"), &letter_pdf).expect("write");
+    }
+    let letter_text = pdftotext(&letter_pdf);
+    let flat: String = letter_text.split_whitespace().collect();
+    assert!(flat.contains("附件：说明（遮盖后）"), "{letter_text}");
+    assert!(flat.contains("身份证号码、手机号码和姓名"), "{letter_text}");
+    assert!(flat.contains("第十五条"), "{letter_text}");
     let own = app
         .get(&format!("/api/v1/cases/{id}/documents"), Some(&applicant))
         .await;
@@ -294,4 +401,36 @@ async fn a_released_copy_holds_nothing_that_was_under_its_boxes() {
         .get(&format!("/api/v1/cases/{id}/package"), Some(&handler))
         .await;
     assert_eq!(r.status, 200, "staff read the same package");
+
+    // The 送达 record names what was delivered: the reply and the released copy.
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/delivery"),
+            Some(&handler),
+            &json!({"method": "post", "on": reply["issued_on"], "tracking_no": "EMS1234567890"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let events = app
+        .get(&format!("/api/v1/cases/{id}/events"), Some(&handler))
+        .await;
+    let delivered = events
+        .body
+        .as_array()
+        .expect("events")
+        .iter()
+        .find(|e| e["kind"] == "delivered")
+        .expect("delivered")
+        .clone();
+    let items = delivered["data"]["items"].as_array().expect("items");
+    assert_eq!(items.len(), 2, "{delivered:?}");
+    assert!(
+        items[0]["name"]
+            .as_str()
+            .expect("name")
+            .contains("答复书（")
+    );
+    assert_eq!(items[0]["sha256"], reply["sha256"]);
+    assert_eq!(items[1]["name"], "说明（遮盖后）.pdf");
+    assert_eq!(items[1]["sha256"], sha.as_str());
 }

@@ -401,6 +401,17 @@ async fn an_application_goes_from_a_phone_to_an_issued_letter_and_into_the_annua
     w.submit("#issue button[type=submit]").await;
     assert_eq!(w.text("#case-status").await, "已答复待送达");
     w.shot("issued-handler").await;
+    // For a paper delivery: the printable list of what goes out, with lines to sign.
+    w.submit("#letters a[href$='/cover']").await;
+    let cover = w.text("article.cover").await;
+    assert!(
+        cover.contains("答复材料清单")
+            && cover.contains("答复书（")
+            && cover.contains("收件人（签名）"),
+        "{cover}"
+    );
+    w.fits("the cover list").await;
+    w.shot("cover-list-handler").await;
     w.logout().await;
 
     // The applicant, on the phone again, sees the letter and downloads it.
@@ -1012,6 +1023,27 @@ async fn documents_are_sent_and_read_on_the_case_pages() {
     let list = w.text("#documents table").await;
     assert!(list.contains("补助资金发放名单（遮盖后）.pdf"), "{list}");
     w.shot("handler-released-desktop").await;
+    w.logout().await;
+
+    // The legal adviser reviews the boxes over the original, each with its ground.
+    w.login("demo-legal", DESKTOP).await;
+    w.goto(&format!("/work/cases/{id}#documents")).await;
+    let list = w.text("#documents table").await;
+    assert!(
+        list.contains("遮盖件，随答复送达") && list.contains("原件，不送达"),
+        "{list}"
+    );
+    w.submit("#documents a[href$='/redaction-review']").await;
+    let listed = w.text("ol.review-boxes").await;
+    assert!(
+        listed.contains("第1页") && listed.contains("第三方合法权益"),
+        "{listed}"
+    );
+    w.fits("the redaction review").await;
+    w.shot("legal-reviews-redaction-desktop").await;
+    w.c.set_window_size(PHONE.0, PHONE.1).await.expect("resize");
+    w.fits("the redaction review on a phone").await;
+    w.shot("legal-reviews-redaction-phone").await;
     w.logout().await;
 
     // The applicant sees their photo, not the agency's material.

@@ -130,6 +130,10 @@ pub enum AddRefusal {
         status: &'static str,
         purpose: &'static str,
     },
+    /// The reply is with the legal adviser or approved: the information provided (and its
+    /// redactions) is part of what was reviewed, so it changes only after the draft is returned.
+    #[error("答复稿{status}，提供的信息及其遮盖属于审核内容，须法制审核退回修改后才能更改")]
+    UnderReview { status: &'static str },
 }
 
 impl AddRefusal {
@@ -138,6 +142,7 @@ impl AddRefusal {
         match self {
             AddRefusal::NotForRole { .. } => "document_purpose_not_for_role",
             AddRefusal::NotNow { .. } => "document_not_accepted_now",
+            AddRefusal::UnderReview { .. } => "provided_under_review",
         }
     }
 }
@@ -148,12 +153,19 @@ impl AddRefusal {
 /// window is open (条例30); identity proof and supporting papers until the case is answered.
 /// A clerk files paper material while the case is open. The handler's material belongs to
 /// the handling, before the reply is issued. Decisions of a reconsideration body or a court
-/// come after the reply, so they are accepted in any state.
+/// come after the reply, so they are accepted in any state. The information provided is
+/// what the legal adviser reviews with the reply (条例37's withheld parts are read from its
+/// redactions), so it is frozen while the draft is in review or approved.
 pub fn may_add(role: Role, purpose: Purpose, status: Status) -> Result<(), AddRefusal> {
     if !purpose.added_by().contains(&role) {
         return Err(AddRefusal::NotForRole {
             role: role.label(),
             purpose: purpose.label(),
+        });
+    }
+    if purpose == Purpose::Provided && matches!(status, Status::InReview | Status::Approved) {
+        return Err(AddRefusal::UnderReview {
+            status: status.label(),
         });
     }
     let open = !status.is_terminal() && status != Status::Replied;

@@ -187,6 +187,9 @@ pub struct CaseFacts {
     pub reconsideration_body_known: bool,
     /// The 条例35 procedure reached 不予处理: reasons were asked for and found unreasonable.
     pub article35_not_processed: bool,
+    /// The grounds of the boxes burned into the copies of the information provided that go
+    /// out with the reply (the redaction log), each once.
+    pub redaction_grounds: Vec<Disposition>,
 }
 
 fn blocking(
@@ -387,6 +390,31 @@ pub fn prereview(draft: &Draft, facts: &CaseFacts) -> Vec<Finding> {
             "部分公开须逐项列明不予公开的内容及其理由类型",
         ));
     }
+    // 条例37 and 36(三): what the released file hides, the letter must state with its ground,
+    // so the letter and the file agree.
+    if !facts.redaction_grounds.is_empty() && d != Disposition::PartiallyDisclosed {
+        out.push(blocking(
+            "redaction_needs_partial",
+            "条例第三十七条",
+            Some("disposition"),
+            "提供的信息中已有遮盖后的文件，答复应为“部分公开”，并逐项列明遮盖（不予公开）的内容及理由",
+        ));
+    }
+    if d == Disposition::PartiallyDisclosed {
+        for g in &facts.redaction_grounds {
+            if !i.withheld_parts.iter().any(|p| p.ground == g.as_str()) {
+                out.push(blocking(
+                    "redaction_ground_not_stated",
+                    "条例第三十六条第（三）项、第三十七条",
+                    Some("withheld_parts"),
+                    format!(
+                        "遮盖后提供的文件中有按“{}”遮盖的内容，不予公开的内容中应列明该部分及其理由",
+                        g.label()
+                    ),
+                ));
+            }
+        }
+    }
     if needs.access && i.access.as_ref().is_none_or(|a| a.method.trim().is_empty()) {
         out.push(blocking(
             "access_missing",
@@ -584,6 +612,7 @@ mod tests {
 
     fn facts() -> CaseFacts {
         CaseFacts {
+            redaction_grounds: Vec::new(),
             received_on: Some(NaiveDate::from_ymd_opt(2026, 3, 2).expect("date")),
             due_on: Some(NaiveDate::from_ymd_opt(2026, 3, 30).expect("date")),
             today: NaiveDate::from_ymd_opt(2026, 3, 10).expect("date"),
@@ -680,6 +709,34 @@ mod tests {
         let d = draft(serde_json::json!({"disposition": "disclosed"}));
         assert_eq!(codes(&prereview(&d, &f)), ["overdue"]);
         assert_eq!(prereview(&d, &f)[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn what_the_released_file_hides_the_letter_states() {
+        let mut f = facts();
+        f.third_party_consulted = true;
+        f.redaction_grounds = vec![Disposition::WithheldThirdParty];
+        let full = draft(serde_json::json!({"disposition": "disclosed"}));
+        assert_eq!(codes(&prereview(&full, &f)), ["redaction_needs_partial"]);
+        let other_ground = draft(serde_json::json!({
+            "disposition": "partially_disclosed",
+            "reasons": "名单中载有其他自然人的身份证号码和手机号码，属于个人隐私",
+            "withheld_parts": [{"part": "会议记录中的讨论意见", "ground": "withheld_process_info"}]
+        }));
+        assert_eq!(
+            codes(&prereview(&other_ground, &f)),
+            ["redaction_ground_not_stated"]
+        );
+        let stated = draft(serde_json::json!({
+            "disposition": "partially_disclosed",
+            "reasons": "名单中载有其他自然人的身份证号码和手机号码，属于个人隐私",
+            "withheld_parts": [{"part": "名单中自然人的身份证号码和手机号码", "ground": "withheld_third_party"}]
+        }));
+        assert!(
+            prereview(&stated, &f).is_empty(),
+            "{:?}",
+            prereview(&stated, &f)
+        );
     }
 
     #[test]

@@ -150,10 +150,12 @@ fn check_add(
     }
     document::may_add(actor.role, purpose, case.status).map_err(|r| match r {
         document::AddRefusal::NotForRole { .. } => AppError::Forbidden(r.to_string()),
-        document::AddRefusal::NotNow { .. } => AppError::Conflict {
-            code: r.code(),
-            detail: r.to_string(),
-        },
+        document::AddRefusal::NotNow { .. } | document::AddRefusal::UnderReview { .. } => {
+            AppError::Conflict {
+                code: r.code(),
+                detail: r.to_string(),
+            }
+        }
     })
 }
 

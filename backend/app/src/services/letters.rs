@@ -178,6 +178,26 @@ fn reply_values(
     };
     let third_party_consulted =
         yishen_store::models::consultation::third_party_consulted(conn, case_id)?;
+    let mut draft = draft;
+    // The letter lists by name every file that goes out with it (the released copies, not
+    // their sources), after what the handler wrote, so the letter and the package agree.
+    if let Some(purpose) = yishen_domain::document::sent_with_reply(disposition) {
+        for doc in yishen_store::models::document::going_with_reply(conn, case_id, purpose)? {
+            // A letter names an attachment by its title, not its file type (GB/T 9704 附件说明).
+            let title = doc
+                .name
+                .rsplit_once('.')
+                .map_or(doc.name.as_str(), |(stem, _)| stem)
+                .to_owned();
+            if !draft
+                .provided
+                .iter()
+                .any(|p| p.trim() == doc.name || p.trim() == title)
+            {
+                draft.provided.push(title);
+            }
+        }
+    }
     Ok((
         disposition,
         letter_for(disposition),
@@ -515,7 +535,34 @@ impl Delivery {
     }
 }
 
-/// Records 送达; the case closes.
+/// What a 送达 delivers: the standing reply letter (its title, number and hash) and each file
+/// sent with it, in the order of the reply package.
+fn delivered_items(
+    conn: &mut yishen_store::DbConn,
+    case_id: CaseId,
+) -> Result<Vec<yishen_domain::case::event::DeliveredItem>, AppError> {
+    use yishen_domain::case::event::DeliveredItem;
+    let mut items: Vec<DeliveredItem> = letter::for_case(conn, case_id)?
+        .into_iter()
+        .filter(|l| l.voided_at.is_none() && l.kind.answers_the_application())
+        .map(|l| DeliveredItem {
+            name: format!("{}（{}）", l.kind.label(), l.number),
+            sha256: l.sha256,
+        })
+        .collect();
+    items.extend(
+        yishen_store::models::document::for_case(conn, case_id)?
+            .into_iter()
+            .filter(|d| d.sent_to_applicant)
+            .map(|d| DeliveredItem {
+                name: d.name,
+                sha256: d.sha256,
+            }),
+    );
+    Ok(items)
+}
+
+/// Records 送达 and what it delivered; the case closes.
 pub async fn deliver(
     state: &Ctx,
     actor: &Actor,
@@ -532,19 +579,23 @@ pub async fn deliver(
         return Err(AppError::field("on", "date_in_future", "日期不能晚于今天"));
     }
     let method = method.as_str().to_owned();
+    // The record names each letter by its hash: a reply issued a moment ago is rendered first.
+    for_case(state, actor, id).await?;
     act(
         state,
         actor,
         id,
         if_match,
         Action::Deliver,
-        move |_, _, _| {
+        move |conn, loaded, _| {
+            let items = delivered_items(conn, loaded.case.id)?;
             Ok(Step {
                 events: vec![(
                     on,
                     CaseEvent::Delivered {
                         method,
                         tracking_no,
+                        items,
                     },
                 )],
                 changes: CaseChanges::default(),

@@ -115,3 +115,54 @@ pub async fn reply_package(ctx: &Ctx, actor: &Actor, id: CaseId) -> Result<Packa
         bytes,
     })
 }
+
+/// One line of the cover list.
+#[derive(Debug, Clone)]
+pub struct CoverItem {
+    pub name: String,
+    /// Bytes, where the record keeps it (documents; a letter's is not stored).
+    pub size: Option<i64>,
+    pub sha256: String,
+}
+
+/// What goes to the applicant with the reply, for the printed cover list of a paper delivery
+/// (staff): the standing reply letters and the files sent with them, by name and SHA-256, the
+/// same set the reply package and the 送达 record carry. Nothing is read from the blob store.
+pub async fn cover(
+    ctx: &Ctx,
+    actor: &Actor,
+    id: CaseId,
+) -> Result<(crate::services::cases::views::CaseView, Vec<CoverItem>), AppError> {
+    if actor.role == yishen_domain::Role::Applicant {
+        return Err(AppError::NotFound("案件"));
+    }
+    let case = crate::services::cases::read::get(ctx, actor, id).await?;
+    let mut items: Vec<CoverItem> = letters::for_case(ctx, actor, id)
+        .await?
+        .into_iter()
+        .filter(letters::LetterView::is_standing_reply)
+        .map(|l| CoverItem {
+            name: format!("{}（{}）", l.kind_label, l.number),
+            size: None,
+            sha256: l.sha256,
+        })
+        .collect();
+    if items.is_empty() {
+        return Err(AppError::Conflict {
+            code: "reply_not_issued",
+            detail: "答复书尚未出具，暂无材料清单".into(),
+        });
+    }
+    items.extend(
+        documents::list(ctx, actor, id)
+            .await?
+            .into_iter()
+            .filter(|d| d.sent_to_applicant)
+            .map(|d| CoverItem {
+                name: d.name,
+                size: Some(d.size),
+                sha256: d.sha256,
+            }),
+    );
+    Ok((case, items))
+}

@@ -120,6 +120,10 @@ fn check_source(
             code: "redaction_not_now",
             detail: r.to_string(),
         },
+        AddRefusal::UnderReview { .. } => AppError::Conflict {
+            code: r.code(),
+            detail: r.to_string(),
+        },
     })?;
     if !redaction::may_be_redacted(doc.purpose, doc.media_type) {
         return Err(AppError::Conflict {
@@ -273,14 +277,39 @@ pub async fn suggestions(
     .map_err(redact_error)
 }
 
-/// Page `page` of the document as a PNG, for the redaction screen.
+/// A PDF of a case in the actor's scope that staff may look at page by page: the redaction
+/// screen's source, and the source a legal adviser or approver reviews the boxes over.
+fn viewable_pdf(
+    conn: &mut DbConn,
+    actor: &Actor,
+    scope: &CaseScope,
+    document_id: i64,
+) -> Result<Document, AppError> {
+    if actor.role == yishen_domain::Role::Applicant {
+        return Err(AppError::NotFound("文件"));
+    }
+    let doc = doc_store::find(conn, document_id)?.ok_or(AppError::NotFound("文件"))?;
+    yishen_store::models::case::find(conn, doc.case_id, scope)?
+        .ok_or(AppError::NotFound("文件"))?;
+    if doc.media_type != MediaType::Pdf {
+        return Err(AppError::NotFound("页面"));
+    }
+    Ok(doc)
+}
+
+/// Page `page` of a PDF of the case as a PNG, for the redaction screen and its review.
 pub async fn page_image(
     ctx: &Ctx,
     actor: &Actor,
     document_id: i64,
     page: u32,
 ) -> Result<Vec<u8>, AppError> {
-    let (_, bytes) = source(ctx, actor, document_id).await?;
+    let scope = policy::case_scope(actor)?;
+    let who = actor.clone();
+    let doc = ctx
+        .read(move |conn| viewable_pdf(conn, &who, &scope, document_id))
+        .await?;
+    let bytes = ctx.blobs.read(&doc.sha256).await?;
     tokio::task::spawn_blocking(move || redact::page_png(&bytes, page, redact::PREVIEW_DPI))
         .await
         .map_err(|e| AppError::Internal(e.into()))?
@@ -421,4 +450,153 @@ pub async fn log(ctx: &Ctx, actor: &Actor, case_id: CaseId) -> Result<Vec<Logged
             .collect())
     })
     .await
+}
+
+/// One box of a released copy, for the review over its source page.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewBox {
+    pub box_no: i32,
+    pub page: u32,
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+    pub ground: String,
+    pub ground_label: String,
+}
+
+/// A released copy in force (the one that goes out with the reply) with the boxes drawn over
+/// its source: what the legal adviser reviews with the reply before it is issued.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReleasedCopy {
+    pub case_id: CaseId,
+    pub released_document_id: i64,
+    pub released_name: String,
+    pub released_sha256: String,
+    pub source_document_id: i64,
+    pub source_name: String,
+    pub source_sha256: String,
+    /// The source's pages (points), for drawing the boxes over them.
+    pub pages: Vec<PageSize>,
+    /// Who drew the boxes and when.
+    pub by: String,
+    pub at: chrono::NaiveDateTime,
+    /// Whether it went out with the issued reply.
+    pub sent: bool,
+    pub boxes: Vec<ReviewBox>,
+}
+
+/// The released copies in force of a case, each with its boxes (staff).
+pub async fn in_force(
+    ctx: &Ctx,
+    actor: &Actor,
+    case_id: CaseId,
+) -> Result<Vec<ReleasedCopy>, AppError> {
+    if actor.role == yishen_domain::Role::Applicant {
+        return Err(AppError::NotFound("案件"));
+    }
+    let scope = policy::case_scope(actor)?;
+    ctx.read(move |conn| {
+        yishen_store::models::case::find(conn, case_id, &scope)?
+            .ok_or(AppError::NotFound("案件"))?;
+        let rows = log_store::in_force(conn, case_id)?;
+        let mut out: Vec<ReleasedCopy> = Vec::new();
+        for r in rows {
+            if out
+                .last()
+                .is_none_or(|c| c.released_document_id != r.released_document_id)
+            {
+                let name = |conn: &mut DbConn, id: i64| -> Result<(String, bool), AppError> {
+                    Ok(doc_store::find(conn, id)?
+                        .map(|d| (d.name, d.sent_to_applicant))
+                        .unwrap_or_else(|| ("（已按保存期限清除）".to_owned(), false)))
+                };
+                let (released_name, sent) = name(conn, r.released_document_id)?;
+                let (source_name, _) = name(conn, r.source_document_id)?;
+                let by = yishen_store::models::user::find(conn, r.created_by)?
+                    .map(|(u, _)| u.display_name)
+                    .unwrap_or_default();
+                out.push(ReleasedCopy {
+                    case_id,
+                    released_document_id: r.released_document_id,
+                    released_name,
+                    released_sha256: r.released_sha256.clone(),
+                    source_document_id: r.source_document_id,
+                    source_name,
+                    source_sha256: r.source_sha256.clone(),
+                    pages: Vec::new(),
+                    by,
+                    at: r.created_at,
+                    sent,
+                    boxes: Vec::new(),
+                });
+            }
+            if let Some(copy) = out.last_mut() {
+                copy.boxes.push(ReviewBox {
+                    box_no: r.box_no,
+                    page: u32::try_from(r.page).unwrap_or(1),
+                    x: r.x_centipoints as f64 / 100.0,
+                    y: r.y_centipoints as f64 / 100.0,
+                    width: r.width_centipoints as f64 / 100.0,
+                    height: r.height_centipoints as f64 / 100.0,
+                    ground_label: yishen_domain::Disposition::parse(&r.ground)
+                        .map(|d| d.label().to_owned())
+                        .unwrap_or_default(),
+                    ground: r.ground,
+                });
+            }
+        }
+        Ok(out)
+    })
+    .await
+}
+
+/// One released copy in force with its source's page sizes, for the review screen; the
+/// opening is logged as a read of the source (it carries the personal data under the boxes).
+pub async fn review(
+    ctx: &Ctx,
+    actor: &Actor,
+    released_document_id: i64,
+) -> Result<ReleasedCopy, AppError> {
+    let scope = policy::case_scope(actor)?;
+    let who = actor.clone();
+    let case_id = ctx
+        .read(move |conn| {
+            let doc =
+                doc_store::find(conn, released_document_id)?.ok_or(AppError::NotFound("文件"))?;
+            yishen_store::models::case::find(conn, doc.case_id, &scope)?
+                .ok_or(AppError::NotFound("文件"))?;
+            Ok(doc.case_id)
+        })
+        .await?;
+    let mut copy = in_force(ctx, &who, case_id)
+        .await?
+        .into_iter()
+        .find(|c| c.released_document_id == released_document_id)
+        .ok_or(AppError::NotFound("遮盖记录"))?;
+    let scope = policy::case_scope(actor)?;
+    let source_id = copy.source_document_id;
+    let doc = ctx
+        .write(move |conn| {
+            let doc = viewable_pdf(conn, &who, &scope, source_id)?;
+            doc_store::log_download(conn, doc.id, who.id, yishen_store::now())?;
+            Ok(doc)
+        })
+        .await?;
+    let bytes = ctx.blobs.read(&doc.sha256).await?;
+    copy.pages = tokio::task::spawn_blocking(move || redact::page_sizes(&bytes))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(redact_error)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, (width, height))| PageSize {
+            page: i as u32 + 1,
+            width,
+            height,
+        })
+        .collect();
+    Ok(copy)
 }

@@ -37,6 +37,14 @@ code_enum!(
     }
 );
 
+/// One thing a 送达 delivered: a letter or a file of the reply package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveredItem {
+    /// The letter's title and number, or the file's name.
+    pub name: String,
+    pub sha256: String,
+}
+
 code_enum!(
     /// The two ends of the 条例35 procedure.
     Article35Outcome {
@@ -183,10 +191,14 @@ pub enum CaseEvent {
         later_days: Option<u32>,
         note: String,
     },
-    /// 送达: how and when the reply reached the applicant.
+    /// 送达: how and when the reply reached the applicant, and what was delivered (the reply
+    /// letter and the files that went out with it, each by name and SHA-256). Events recorded
+    /// before the list was kept have none.
     Delivered {
         method: String,
         tracking_no: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        items: Vec<DeliveredItem>,
     },
     /// The handler asked the approver for an extension (internal until granted: the
     /// applicant hears of the extension through its notice).
@@ -297,7 +309,14 @@ impl CaseEvent {
             Self::SignedOff { .. } => "负责人签发".into(),
             Self::LetterIssued { number, .. } => format!("出具答复书（{number}）"),
             Self::LetterVoided { number, .. } => format!("答复书{number}作废，重新办理"),
-            Self::Delivered { .. } => "答复书已送达".into(),
+            Self::Delivered { method, items, .. } => {
+                let how = DeliveryMethod::parse(method).map_or("", |m| m.label());
+                if items.len() > 1 {
+                    format!("答复书及附件{}份已送达（{how}）", items.len() - 1)
+                } else {
+                    format!("答复书已送达（{how}）")
+                }
+            }
             Self::Assigned { name, .. } => format!("指定承办人：{name}"),
             Self::ExtensionRequested { working_days, .. } => {
                 format!("承办人申请延长答复期限{working_days}个工作日")

@@ -4,6 +4,7 @@
 use actix_web::web::Path;
 use yishen_app::auth::Actor;
 use yishen_app::services::documents::{self, DocumentView};
+use yishen_app::services::redactions;
 use yishen_domain::Role;
 use yishen_domain::document::Purpose;
 use yishen_store::CaseId;
@@ -21,6 +22,10 @@ pub struct DocRow {
     pub uploaded_at: String,
     /// The redaction screen, for staff on a provided PDF that is not yet sent.
     pub redact: Option<String>,
+    /// For staff: what the document is to a redaction (the original kept back, the copy that
+    /// goes out, a copy a later one replaced), and where its boxes are reviewed.
+    pub note: Option<&'static str>,
+    pub review: Option<String>,
 }
 
 impl From<DocumentView> for DocRow {
@@ -35,19 +40,44 @@ impl From<DocumentView> for DocRow {
                 && !d.sent_to_applicant)
                 .then(|| format!("/work/documents/{}/redact", d.id)),
             uploaded_at: yishen_app::time::local(d.uploaded_at),
+            note: None,
+            review: None,
         }
     }
 }
 
-/// The case's documents the actor may read, as rows.
+/// The case's documents the actor may read, as rows; for staff, each marked with its part in
+/// a redaction.
 pub async fn rows(ctx: &PageCtx, actor: &Actor, id: CaseId) -> Result<Vec<DocRow>, ApiError> {
-    let staff = actor.role != Role::Applicant;
-    Ok(documents::list(&ctx.state, actor, id)
+    let docs = documents::list(&ctx.state, actor, id).await?;
+    if actor.role == Role::Applicant {
+        return Ok(docs
+            .into_iter()
+            .map(DocRow::from)
+            .map(|mut r| {
+                r.redact = None;
+                r
+            })
+            .collect());
+    }
+    let log = redactions::log(&ctx.state, actor, id).await?;
+    let in_force: Vec<i64> = redactions::in_force(&ctx.state, actor, id)
         .await?
+        .iter()
+        .map(|c| c.released_document_id)
+        .collect();
+    Ok(docs
         .into_iter()
         .map(DocRow::from)
         .map(|mut r| {
-            if !staff {
+            if in_force.contains(&r.id) {
+                r.note = Some("遮盖件，随答复送达");
+                r.review = Some(format!("/work/documents/{}/redaction-review", r.id));
+                r.redact = None;
+            } else if log.iter().any(|b| b.source_document_id == r.id) {
+                r.note = Some("原件，不送达");
+            } else if log.iter().any(|b| b.released_document_id == r.id) {
+                r.note = Some("已被新的遮盖件取代，不送达");
                 r.redact = None;
             }
             r
@@ -144,4 +174,46 @@ pub async fn content(ctx: PageCtx, id: Path<i64>) -> PageResult {
 pub async fn package(ctx: PageCtx, id: Path<CaseId>) -> PageResult {
     let actor = ctx.actor()?.clone();
     Ok(crate::routes::documents::package_response(&ctx.state, &actor, id.into_inner()).await?)
+}
+
+/// A line of the printed cover list.
+pub struct CoverRow {
+    pub n: usize,
+    pub name: String,
+    pub size: String,
+    pub sha256: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "cover.html")]
+struct CoverPage {
+    l: super::Chrome,
+    case: yishen_app::services::cases::views::CaseView,
+    rows: Vec<CoverRow>,
+}
+
+/// Staff: the printable list of what a paper delivery hands over, with a line for the
+/// receiver's signature.
+pub async fn cover(ctx: PageCtx, id: Path<CaseId>) -> PageResult {
+    let actor = ctx.actor_in(&super::work::STAFF)?.clone();
+    let (case, items) =
+        yishen_app::services::package::cover(&ctx.state, &actor, id.into_inner()).await?;
+    let rows = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, it)| CoverRow {
+            n: i + 1,
+            name: it.name,
+            size: it.size.map_or_else(
+                || "—".to_owned(),
+                |b| crate::error::human_size(usize::try_from(b).unwrap_or(usize::MAX)),
+            ),
+            sha256: it.sha256,
+        })
+        .collect();
+    ctx.page(&CoverPage {
+        l: ctx.chrome(&format!("答复材料清单 {}", case.tracking_no)),
+        case,
+        rows,
+    })
 }

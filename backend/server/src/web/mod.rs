@@ -239,6 +239,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(documents::staff_upload),
         )
         .route("/work/documents/{id}/redact", web::get().to(redact::page))
+        .route("/work/cases/{id}/cover", web::get().to(documents::cover))
+        .route(
+            "/work/documents/{id}/redaction-review",
+            web::get().to(redact::review),
+        )
         .route(
             "/work/documents/{id}/redact",
             web::post().to(redact::release),

@@ -99,7 +99,28 @@ async fn show(
     let actor = ctx.actor_in(&super::work::STAFF)?.clone();
     let every_q = Some(every.clone()).filter(|e| !e.trim().is_empty());
     let s = redactions::suggestions(&ctx.state, &actor, doc_id, every_q).await?;
-    let (pages, boxes) = rows(&s);
+    let (pages, mut boxes) = rows(&s);
+    // Redoing a redaction starts from the boxes of the copy in force, each with its ground.
+    let earlier = redactions::in_force(&ctx.state, &actor, s.case_id).await?;
+    for b in earlier
+        .iter()
+        .filter(|c| c.source_document_id == doc_id)
+        .flat_map(|c| &c.boxes)
+    {
+        boxes.push(BoxRow {
+            n: boxes.len(),
+            page: b.page,
+            label: format!("上次遮盖（{}）", b.ground_label),
+            value: format!(
+                "{},{},{},{},{},{}",
+                b.page, b.x, b.y, b.width, b.height, b.ground
+            ),
+            x: b.x,
+            y: b.y,
+            w: b.width,
+            h: b.height,
+        });
+    }
     let (ground, confirmed) =
         kept.unwrap_or_else(|| (PERSONAL_DATA_GROUND.as_str().to_owned(), String::new()));
     let status = if errs.any() {
@@ -140,7 +161,8 @@ pub async fn image(ctx: PageCtx, path: Path<(i64, u32)>) -> PageResult {
         .body(png))
 }
 
-/// Parses `page,x,y,width,height`.
+/// Parses `page,x,y,width,height[,ground]`: a box kept from an earlier release carries its
+/// own ground; the others take the one chosen on the form.
 fn box_input(v: &str, ground: &str) -> BoxInput {
     let parts: Vec<&str> = v.split(',').map(str::trim).collect();
     let num = |i: usize| parts.get(i).and_then(|p| p.parse::<f64>().ok());
@@ -150,7 +172,13 @@ fn box_input(v: &str, ground: &str) -> BoxInput {
         y: num(2),
         width: num(3),
         height: num(4),
-        ground: Some(ground.to_owned()),
+        ground: Some(
+            parts
+                .get(5)
+                .filter(|g| !g.is_empty())
+                .map_or(ground, |g| *g)
+                .to_owned(),
+        ),
     }
 }
 
@@ -202,4 +230,109 @@ pub async fn release(post: Post, id: Path<i64>) -> PageResult {
             .await
         }
     }
+}
+
+/// A box of the review, over its page: number, page, rectangle and ground.
+pub struct ReviewRow {
+    pub n: i32,
+    pub page: u32,
+    pub ground: String,
+    /// The article the ground rests on (第十五条 …): short enough to print over the page.
+    pub article: &'static str,
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    /// Where its number is printed (above the box, or inside it at the page's top).
+    pub label_y: f64,
+}
+
+#[derive(Template)]
+#[template(path = "redaction_review.html")]
+struct ReviewPage {
+    l: Chrome,
+    copy: redactions::ReleasedCopy,
+    at: String,
+    boxes: Vec<ReviewRow>,
+    pages: Vec<PageRow>,
+}
+
+/// The review of a released copy (staff, the legal adviser above all): its source's pages with
+/// every box over them, outlined so that what lies under can be read, each numbered and listed
+/// with its ground.
+pub async fn review(ctx: PageCtx, id: Path<i64>) -> PageResult {
+    let actor = ctx.actor_in(&super::work::STAFF)?.clone();
+    let copy = redactions::review(&ctx.state, &actor, id.into_inner()).await?;
+    let pages = copy
+        .pages
+        .iter()
+        .map(|p| PageRow {
+            page: p.page,
+            width: p.width,
+            height: p.height,
+            px_width: (p.width * f64::from(PREVIEW_DPI) / 72.0) as u32,
+            px_height: (p.height * f64::from(PREVIEW_DPI) / 72.0) as u32,
+        })
+        .collect();
+    let boxes = copy
+        .boxes
+        .iter()
+        .map(|b| ReviewRow {
+            n: b.box_no,
+            page: b.page,
+            ground: b.ground_label.clone(),
+            article: Disposition::parse(&b.ground)
+                .and_then(|d| d.ground_articles(false))
+                .unwrap_or(""),
+            x: b.x,
+            y: b.y,
+            w: b.width,
+            h: b.height,
+            label_y: if b.y >= 10.0 { b.y - 2.0 } else { b.y + 9.0 },
+        })
+        .collect();
+    ctx.page(&ReviewPage {
+        l: ctx.chrome(&format!("遮盖审核：{}", copy.released_name)),
+        at: yishen_app::time::local(copy.at),
+        copy,
+        boxes,
+        pages,
+    })
+}
+
+/// A released copy as the draft part of the case page lists it.
+pub struct RedactedRow {
+    pub name: String,
+    pub source_name: String,
+    pub review: String,
+    /// "第1页 个人隐私" per box, in order.
+    pub boxes: Vec<String>,
+}
+
+/// The case's released copies in force, for the draft part of the case page (staff).
+pub async fn rows_for_case(
+    ctx: &PageCtx,
+    actor: &yishen_app::auth::Actor,
+    id: yishen_store::CaseId,
+) -> Result<Vec<RedactedRow>, ApiError> {
+    if actor.role == yishen_domain::Role::Applicant {
+        return Ok(Vec::new());
+    }
+    Ok(redactions::in_force(&ctx.state, actor, id)
+        .await?
+        .into_iter()
+        .map(|c| RedactedRow {
+            review: format!(
+                "/work/documents/{}/redaction-review",
+                c.released_document_id
+            ),
+            boxes: c
+                .boxes
+                .iter()
+                .map(|b| format!("第{}页 {}", b.page, b.ground_label))
+                .collect(),
+            name: c.released_name,
+            source_name: c.source_name,
+        })
+        .collect())
 }

@@ -462,6 +462,8 @@ struct CasePage {
     articles: Vec<PushedArticle>,
     letters: Vec<LetterView>,
     documents: Vec<super::documents::DocRow>,
+    /// The released copies in force: reviewed with the draft.
+    redacted: Vec<super::redact::RedactedRow>,
     /// The purposes this role may add: code, label, size limit.
     purposes: Vec<(&'static str, &'static str, String)>,
     upload_action: String,
@@ -491,6 +493,11 @@ struct CasePage {
 }
 
 impl CasePage {
+    /// Whether a reply stands (issued, not voided): its package and cover list exist.
+    fn has_reply(&self) -> bool {
+        self.letters.iter().any(LetterView::is_standing_reply)
+    }
+
     /// The label of a disposition code, for the draft as read by the reviewer.
     fn disposition_label(&self, code: &str) -> &'static str {
         Disposition::parse(code)
@@ -588,6 +595,7 @@ pub(crate) async fn case_page(ctx: &PageCtx, id: CaseId, errs: Errs, kept: Kept)
     let letters = letters::for_case(s, actor, id).await?;
     let outcomes = outcomes::for_case(s, actor, id).await?;
     let documents = super::documents::rows(ctx, actor, id).await?;
+    let redacted = super::redact::rows_for_case(ctx, actor, id).await?;
     let purposes = super::documents::purposes(ctx, actor.role, &case.status);
     // The record as typed events: the domain says whether an extension request is pending.
     let typed = events
@@ -631,6 +639,7 @@ pub(crate) async fn case_page(ctx: &PageCtx, id: CaseId, errs: Errs, kept: Kept)
             articles,
             letters,
             documents,
+            redacted,
             purposes,
             upload_action: format!("/work/cases/{id}/documents"),
             outcomes,

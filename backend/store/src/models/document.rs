@@ -49,27 +49,39 @@ pub fn insert(conn: &mut DbConn, new: &NewDocument<'_>) -> QueryResult<Document>
     find(conn, id)?.ok_or(diesel::result::Error::NotFound)
 }
 
-/// Marks as sent to the applicant the case's documents of `purpose` that are not purged and
-/// from which no redacted copy was released (the unredacted source never goes out). In the
-/// transaction that issues the reply. Returns how many.
+/// Marks as sent to the applicant the case's documents of `purpose` that go out with the reply
+/// ([`going_with_reply`]). In the transaction that issues the reply. Returns how many.
 pub fn mark_sent(conn: &mut DbConn, case_id: CaseId, purpose: Purpose) -> QueryResult<usize> {
-    use crate::schema::redactions;
+    let kept = crate::models::redaction::kept_back(conn, case_id)?;
     diesel::update(
         documents::table
             .filter(documents::case_id.eq(case_id))
             .filter(documents::purpose.eq(purpose.as_str()))
             .filter(documents::purged_at.is_null())
             .filter(documents::sent_to_applicant.eq(false))
-            .filter(
-                documents::id.ne_all(
-                    redactions::table
-                        .filter(redactions::case_id.eq(case_id))
-                        .select(redactions::source_document_id),
-                ),
-            ),
+            .filter(documents::id.ne_all(kept)),
     )
     .set(documents::sent_to_applicant.eq(true))
     .execute(conn)
+}
+
+/// The case's documents of `purpose` that go out with the reply, oldest first: not purged,
+/// not the unredacted source of a released copy, not a released copy a later one replaced.
+/// What the reply letter lists as its attachments.
+pub fn going_with_reply(
+    conn: &mut DbConn,
+    case_id: CaseId,
+    purpose: Purpose,
+) -> QueryResult<Vec<Document>> {
+    let kept = crate::models::redaction::kept_back(conn, case_id)?;
+    documents::table
+        .filter(documents::case_id.eq(case_id))
+        .filter(documents::purpose.eq(purpose.as_str()))
+        .filter(documents::purged_at.is_null())
+        .filter(documents::id.ne_all(kept))
+        .order(documents::id.asc())
+        .select(Document::as_select())
+        .load(conn)
 }
 
 /// A document that has not been purged.

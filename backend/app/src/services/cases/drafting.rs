@@ -57,7 +57,23 @@ fn facts(conn: &mut DbConn, loaded: &Loaded, draft: &Draft) -> Result<CaseFacts,
         reconsideration_body_known: agency::find(conn, loaded.case.agency_id)?
             .is_some_and(|a| a.reconsideration_body_name.is_some()),
         article35_not_processed: checks::article35_not_processed(&loaded.events),
+        redaction_grounds: redaction_grounds(conn, loaded.case.id)?,
     })
+}
+
+/// The grounds of the boxes on the released copies that go out with the reply, each once.
+fn redaction_grounds(
+    conn: &mut DbConn,
+    case_id: yishen_store::CaseId,
+) -> Result<Vec<yishen_domain::Disposition>, AppError> {
+    let mut out: Vec<yishen_domain::Disposition> =
+        yishen_store::models::redaction::in_force(conn, case_id)?
+            .iter()
+            .filter_map(|r| yishen_domain::Disposition::parse(&r.ground))
+            .collect();
+    out.sort_by_key(|d| d.as_str());
+    out.dedup();
+    Ok(out)
 }
 
 #[derive(Debug, Serialize)]
