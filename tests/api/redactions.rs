@@ -434,3 +434,105 @@ async fn a_released_copy_holds_nothing_that_was_under_its_boxes() {
     assert_eq!(items[1]["name"], "说明（遮盖后）.pdf");
     assert_eq!(items[1]["sha256"], sha.as_str());
 }
+
+/// A scanned page as a picture: white with a grey line of "text" where a number would be.
+fn scanned_jpeg() -> Vec<u8> {
+    let mut img = image::RgbImage::from_pixel(800, 600, image::Rgb([250, 250, 250]));
+    for y in 200..230 {
+        for x in 100..500 {
+            if (x / 6) % 2 == 0 {
+                img.put_pixel(x, y, image::Rgb([90, 90, 90]));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+        .encode_image(&img)
+        .expect("jpeg");
+    out
+}
+
+#[tokio::test]
+async fn a_scanned_picture_is_redacted_in_its_own_pixels() {
+    let app = spawn_app().await;
+    let applicant = app.token("demo-applicant").await;
+    let clerk = app.token("demo-clerk").await;
+    let handler = app.token("demo-handler").await;
+    let id = filed_online(&app, &applicant, &clerk).await;
+    let r = upload(
+        &app,
+        &handler,
+        id,
+        Some("provided"),
+        "扫描件.jpg",
+        scanned_jpeg(),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let doc = r.body["id"].as_i64().expect("id");
+
+    // One page, a pixel three quarters of a point; nothing suggested without a text layer.
+    let s = suggestions(&app, &handler, doc).await;
+    assert_eq!(s["media_type"], "image/jpeg");
+    assert_eq!(
+        s["pages"],
+        json!([{"page": 1, "width": 600.0, "height": 450.0}])
+    );
+    assert_eq!(s["items"], json!([]));
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/documents/{doc}/pages/1")))
+        .bearer_auth(&handler)
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(res.status().as_u16(), 200);
+    let shown = image::load_from_memory(&res.bytes().await.expect("png")).expect("an image");
+    assert_eq!((shown.width(), shown.height()), (800, 600));
+
+    // A box on a second page is refused; a box over the line is burned in.
+    let r = app
+        .post(
+            &format!("/api/v1/documents/{doc}/redactions"),
+            Some(&handler),
+            &json!({"boxes": [{"page": 2, "x": 10, "y": 10, "width": 20, "height": 10, "ground": "withheld_third_party"}]}),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{:?}", r.body);
+    assert_eq!(problem_fields(&r.body), ["boxes"]);
+    // 100..500 × 200..230 pixels is 75..375 × 150..172.5 points.
+    let r = app
+        .post(
+            &format!("/api/v1/documents/{doc}/redactions"),
+            Some(&handler),
+            &json!({"boxes": [{"page": 1, "x": 72, "y": 147, "width": 306, "height": 29, "ground": "withheld_third_party"}]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    assert_eq!(r.body["name"], "扫描件（遮盖后）.jpg");
+    assert_eq!(r.body["media_type"], "image/jpeg");
+    let released_id = r.body["id"].as_i64().expect("id");
+    let (status, media, bytes) = download(&app, &handler, released_id).await;
+    assert_eq!((status, media.as_str()), (200, "image/jpeg"));
+    let img = image::load_from_memory(&bytes).expect("a JPEG").into_rgb8();
+    assert_eq!(img.dimensions(), (800, 600));
+    // Where the line was, right of the label (it ends before x = 360), every pixel is black;
+    // outside the box, the page is as it was.
+    let dark = |x: u32, y: u32| {
+        img.get_pixel(x, y)
+            .0
+            .iter()
+            .map(|c| u32::from(*c))
+            .sum::<u32>()
+            < 120
+    };
+    let left = (360..500)
+        .flat_map(|x| (200..230).map(move |y| (x, y)))
+        .filter(|&(x, y)| !dark(x, y))
+        .count();
+    assert_eq!(left, 0, "the line under the box is gone");
+    assert!(
+        !dark(50, 50) && !dark(700, 500),
+        "the rest of the page is untouched"
+    );
+}

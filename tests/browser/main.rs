@@ -1023,6 +1023,30 @@ async fn documents_are_sent_and_read_on_the_case_pages() {
     let list = w.text("#documents table").await;
     assert!(list.contains("补助资金发放名单（遮盖后）.pdf"), "{list}");
     w.shot("handler-released-desktop").await;
+
+    // A scanned page as a picture: no text layer, so the screen says to draw every box.
+    let scan = files.path().join("签收单扫描件.png");
+    image::RgbImage::from_fn(900, 640, |x, y| {
+        if (200..230).contains(&y) && (120..600).contains(&x) && (x / 7) % 2 == 0 {
+            image::Rgb([60, 60, 60])
+        } else {
+            image::Rgb([248, 248, 244])
+        }
+    })
+    .save_with_format(&scan, image::ImageFormat::Png)
+    .expect("scan");
+    w.choose_document("provided", &scan).await;
+    w.submit("#documents form button[type=submit]").await;
+    w.submit("#documents tr:last-child a[href$='/redact']")
+        .await;
+    let hint = w.body().await;
+    assert!(hint.contains("这是一张图片，没有文字层"), "{hint}");
+    w.c.set_window_size(PHONE.0, PHONE.1).await.expect("resize");
+    w.fits("the redaction screen of a picture on a phone").await;
+    w.shot("handler-redacts-picture-phone").await;
+    w.c.set_window_size(DESKTOP.0, DESKTOP.1)
+        .await
+        .expect("resize");
     w.logout().await;
 
     // The legal adviser reviews the boxes over the original, each with its ground.

@@ -17,6 +17,13 @@
 //! the release. The text extraction is `hayro`'s interpreter with a device that records each
 //! glyph's Unicode value and box, so suggestion, burning and verification read one parse.
 //! The label text is drawn with `ab_glyph` and the CJK serif the letters ship.
+//!
+//! A picture (a scan or a photo, JPEG or PNG) is one page with no text layer: a pixel is
+//! [`IMAGE_POINTS_PER_PIXEL`] points (the 96-per-inch convention of screens), so boxes are given
+//! in points as for a PDF. Its boxes are burned into its own pixels and it is written again in
+//! its own format (nothing else of the original, no metadata, is carried over); the check is
+//! that every box is black in the released pixels. Nothing is suggested on a picture: finding
+//! numbers in pixels needs character recognition, which this module does not do.
 
 use std::sync::Arc;
 
@@ -40,10 +47,165 @@ pub const RELEASE_DPI: f32 = 150.0;
 pub const PREVIEW_DPI: f32 = 96.0;
 const JPEG_QUALITY: u8 = 85;
 
+/// The size of a picture's pixel in points: a picture is shown and boxed at 96 pixels per inch.
+pub const IMAGE_POINTS_PER_PIXEL: f64 = 0.75;
+
+/// What is redacted: a PDF, or a picture in its format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Pdf,
+    Image(image::ImageFormat),
+}
+
+impl Source {
+    /// The kind of a stored document, when it can be redacted.
+    pub fn of(media: yishen_domain::document::MediaType) -> Option<Self> {
+        use yishen_domain::document::MediaType;
+        match media {
+            MediaType::Pdf => Some(Source::Pdf),
+            MediaType::Jpeg => Some(Source::Image(image::ImageFormat::Jpeg)),
+            MediaType::Png => Some(Source::Image(image::ImageFormat::Png)),
+            _ => None,
+        }
+    }
+
+    /// The pages' sizes in points.
+    pub fn page_sizes(self, bytes: &[u8]) -> Result<Vec<(f64, f64)>, RedactError> {
+        match self {
+            Source::Pdf => page_sizes(bytes),
+            Source::Image(f) => {
+                let img = decode_image(bytes, f)?;
+                Ok(vec![(
+                    f64::from(img.width()) * IMAGE_POINTS_PER_PIXEL,
+                    f64::from(img.height()) * IMAGE_POINTS_PER_PIXEL,
+                )])
+            }
+        }
+    }
+
+    /// A page as a PNG for the screen (a picture at its own size).
+    pub fn page_png(self, bytes: &[u8], page: u32, dpi: f32) -> Result<Vec<u8>, RedactError> {
+        match self {
+            Source::Pdf => page_png(bytes, page, dpi),
+            Source::Image(f) => {
+                if page != 1 {
+                    return Err(RedactError::NoSuchPage(page));
+                }
+                let img = decode_image(bytes, f)?;
+                let mut out = std::io::Cursor::new(Vec::new());
+                img.write_to(&mut out, image::ImageFormat::Png)
+                    .map_err(|e| RedactError::Build(e.to_string()))?;
+                Ok(out.into_inner())
+            }
+        }
+    }
+
+    /// Suggested boxes: none on a picture (no text layer).
+    pub fn suggest(self, bytes: &[u8], names: &[&str]) -> Result<Vec<Suggestion>, RedactError> {
+        match self {
+            Source::Pdf => suggest(bytes, names),
+            Source::Image(_) => Ok(Vec::new()),
+        }
+    }
+
+    /// Occurrences of a text: none on a picture.
+    pub fn occurrences(self, bytes: &[u8], needle: &str) -> Result<Vec<(u32, Rect)>, RedactError> {
+        match self {
+            Source::Pdf => occurrences(bytes, needle),
+            Source::Image(_) => Ok(Vec::new()),
+        }
+    }
+
+    /// The released copy, burned and verified.
+    pub fn release(
+        self,
+        bytes: &[u8],
+        boxes: &[RedactionBox],
+        confirmed: &[String],
+    ) -> Result<Released, RedactError> {
+        match self {
+            Source::Pdf => release(bytes, boxes, confirmed),
+            Source::Image(f) => release_image(bytes, f, boxes),
+        }
+    }
+}
+
+fn decode_image(bytes: &[u8], format: image::ImageFormat) -> Result<image::RgbImage, RedactError> {
+    Ok(image::load_from_memory_with_format(bytes, format)
+        .map_err(|_| RedactError::Unreadable)?
+        .into_rgb8())
+}
+
+/// A picture with its boxes burned into its pixels, written again in its format, and checked:
+/// every box's pixels black but for its label.
+fn release_image(
+    bytes: &[u8],
+    format: image::ImageFormat,
+    boxes: &[RedactionBox],
+) -> Result<Released, RedactError> {
+    if let Some(b) = boxes.iter().find(|b| b.page != 1) {
+        return Err(RedactError::NoSuchPage(b.page));
+    }
+    let mut rgb = decode_image(bytes, format)?;
+    let scale = 1.0 / IMAGE_POINTS_PER_PIXEL;
+    for b in boxes {
+        burn(&mut rgb, rect_of(b), scale, b.ground.label());
+    }
+    let mut out = Vec::new();
+    match format {
+        image::ImageFormat::Jpeg => {
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)
+                .encode_image(&rgb)
+                .map_err(|e| RedactError::Build(e.to_string()))?;
+        }
+        _ => {
+            let mut cursor = std::io::Cursor::new(Vec::new());
+            rgb.write_to(&mut cursor, image::ImageFormat::Png)
+                .map_err(|e| RedactError::Build(e.to_string()))?;
+            out = cursor.into_inner();
+        }
+    }
+    // From the released bytes alone: under each box, most pixels are black (the label's white
+    // strokes take up to about a quarter of a box; a page of a scan is mostly light).
+    let back = decode_image(&out, format)?;
+    let mut survived = Vec::new();
+    for (n, b) in boxes.iter().enumerate() {
+        let r = rect_of(b);
+        let px = |v: f64, max: u32| ((v * scale).round().max(0.0) as u32).min(max);
+        let (x0, y0, x1, y1) = (
+            px(r.x0, back.width()),
+            px(r.y0, back.height()),
+            px(r.x1, back.width()),
+            px(r.y1, back.height()),
+        );
+        let (mut dark, mut all) = (0u64, 0u64);
+        // The rim is left out: a JPEG blurs a box's edge into its neighbours.
+        for y in (y0 + 1)..y1.saturating_sub(1) {
+            for x in (x0 + 1)..x1.saturating_sub(1) {
+                all += 1;
+                let p = back.get_pixel(x, y).0;
+                if u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2]) < 3 * 96 {
+                    dark += 1;
+                }
+            }
+        }
+        if all > 0 && dark * 10 < all * 6 {
+            survived.push(format!("第{}个遮盖框未能完全涂黑", n + 1));
+        }
+    }
+    if !survived.is_empty() {
+        return Err(RedactError::Survived(survived));
+    }
+    Ok(Released {
+        bytes: out,
+        pages_burned: vec![1],
+    })
+}
+
 /// Why a file cannot be redacted or released.
 #[derive(Debug, thiserror::Error)]
 pub enum RedactError {
-    #[error("PDF 文件无法读取（已损坏或已加密）")]
+    #[error("文件无法读取（已损坏或已加密）")]
     Unreadable,
     #[error("第{0}页不存在")]
     NoSuchPage(u32),

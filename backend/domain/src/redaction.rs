@@ -101,9 +101,11 @@ impl RedactionBox {
 }
 
 /// Whether a document may be redacted: only the information to be provided is released to the
-/// applicant through a redaction, and only a PDF is (an image is converted to PDF first).
+/// applicant through a redaction, and only a PDF or a picture (JPEG, PNG) is: the office
+/// formats (OFD, DOCX, XLSX) and plain text are converted to PDF first.
 pub fn may_be_redacted(purpose: Purpose, media: MediaType) -> bool {
-    purpose == Purpose::Provided && media == MediaType::Pdf
+    purpose == Purpose::Provided
+        && matches!(media, MediaType::Pdf | MediaType::Jpeg | MediaType::Png)
 }
 
 /// Whether `role` may redact now: whoever may add the information provided, while they may add

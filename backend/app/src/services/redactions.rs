@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use yishen_domain::document::{AddRefusal, MediaType, Purpose};
+use yishen_domain::document::{AddRefusal, Purpose};
 use yishen_domain::redaction::{self, RedactionBox};
 use yishen_store::models::case::CaseScope;
 use yishen_store::models::document::{self as doc_store, Document, NewDocument};
@@ -129,7 +129,7 @@ fn check_source(
         return Err(AppError::Conflict {
             code: "not_redactable",
             detail: format!(
-                "只有PDF格式的“{}”可以遮盖后提供（图片请先转为 PDF 后上传），这份文件是{}的“{}”",
+                "只有 PDF 文件或 JPG、PNG 图片形式的“{}”可以遮盖后提供（其他格式请先转为 PDF 后上传），这份文件是{}的“{}”",
                 Purpose::Provided.label(),
                 doc.media_type.label(),
                 doc.purpose.label()
@@ -137,6 +137,11 @@ fn check_source(
         });
     }
     Ok(doc)
+}
+
+/// How a stored document is redacted; one that cannot be was refused before.
+fn kind_of(doc: &Document) -> Result<redact::Source, AppError> {
+    redact::Source::of(doc.media_type).ok_or(AppError::NotFound("页面"))
 }
 
 fn redact_error(e: RedactError) -> AppError {
@@ -199,6 +204,9 @@ pub struct Suggestions {
     pub case_id: CaseId,
     /// The document's name.
     pub name: String,
+    /// `application/pdf`, `image/jpeg` or `image/png`: a picture has no text layer, so nothing
+    /// is suggested on it.
+    pub media_type: String,
     pub pages: Vec<PageSize>,
     pub items: Vec<SuggestedBox>,
 }
@@ -227,7 +235,12 @@ pub async fn suggestions(
     every: Option<String>,
 ) -> Result<Suggestions, AppError> {
     let (doc, bytes) = source(ctx, actor, document_id).await?;
-    let (case_id, doc_name) = (doc.case_id, doc.name.clone());
+    let kind = kind_of(&doc)?;
+    let (case_id, doc_name, media_type) = (
+        doc.case_id,
+        doc.name.clone(),
+        doc.media_type.as_str().to_owned(),
+    );
     let scope = policy::case_scope(actor)?;
     let names = ctx
         .read(move |conn| {
@@ -245,7 +258,8 @@ pub async fn suggestions(
         .await?;
     tokio::task::spawn_blocking(move || {
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        let pages = redact::page_sizes(&bytes)?
+        let pages = kind
+            .page_sizes(&bytes)?
             .into_iter()
             .enumerate()
             .map(|(i, (width, height))| PageSize {
@@ -254,13 +268,14 @@ pub async fn suggestions(
                 height,
             })
             .collect();
-        let mut items: Vec<SuggestedBox> = redact::suggest(&bytes, &names)?
+        let mut items: Vec<SuggestedBox> = kind
+            .suggest(&bytes, &names)?
             .into_iter()
             .map(|s| suggested(s.page, s.bbox, s.kind.as_str(), s.kind.label()))
             .collect();
         if let Some(text) = every.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             items.extend(
-                redact::occurrences(&bytes, text)?
+                kind.occurrences(&bytes, text)?
                     .into_iter()
                     .map(|(p, r)| suggested(p, r, "match", "查找的文字")),
             );
@@ -268,6 +283,7 @@ pub async fn suggestions(
         Ok::<_, RedactError>(Suggestions {
             case_id,
             name: doc_name,
+            media_type,
             pages,
             items,
         })
@@ -291,9 +307,7 @@ fn viewable_pdf(
     let doc = doc_store::find(conn, document_id)?.ok_or(AppError::NotFound("文件"))?;
     yishen_store::models::case::find(conn, doc.case_id, scope)?
         .ok_or(AppError::NotFound("文件"))?;
-    if doc.media_type != MediaType::Pdf {
-        return Err(AppError::NotFound("页面"));
-    }
+    kind_of(&doc)?;
     Ok(doc)
 }
 
@@ -310,7 +324,8 @@ pub async fn page_image(
         .read(move |conn| viewable_pdf(conn, &who, &scope, document_id))
         .await?;
     let bytes = ctx.blobs.read(&doc.sha256).await?;
-    tokio::task::spawn_blocking(move || redact::page_png(&bytes, page, redact::PREVIEW_DPI))
+    let kind = kind_of(&doc)?;
+    tokio::task::spawn_blocking(move || kind.page_png(&bytes, page, redact::PREVIEW_DPI))
         .await
         .map_err(|e| AppError::Internal(e.into()))?
         .map_err(|e| match e {
@@ -327,9 +342,11 @@ pub async fn release(
     cmd: Release,
 ) -> Result<DocumentView, AppError> {
     let (source_doc, bytes) = source(ctx, actor, document_id).await?;
+    let kind = kind_of(&source_doc)?;
+    let media = source_doc.media_type;
     let boxes = cmd.boxes.clone();
     let released =
-        tokio::task::spawn_blocking(move || redact::release(&bytes, &cmd.boxes, &cmd.confirmed))
+        tokio::task::spawn_blocking(move || kind.release(&bytes, &cmd.boxes, &cmd.confirmed))
             .await
             .map_err(|e| AppError::Internal(e.into()))?
             .map_err(redact_error)?;
@@ -347,7 +364,7 @@ pub async fn release(
             .name
             .rsplit_once('.')
             .map_or(src.name.as_str(), |(s, _)| s);
-        let name = format!("{stem}（遮盖后）.pdf");
+        let name = format!("{stem}（遮盖后）.{}", media.extension());
         let now = yishen_store::now();
         let doc = doc_store::insert(
             conn,
@@ -355,7 +372,7 @@ pub async fn release(
                 case_id,
                 purpose: Purpose::Provided.as_str(),
                 name: &name,
-                media_type: MediaType::Pdf.as_str(),
+                media_type: media.as_str(),
                 size,
                 sha256: &sha,
                 uploaded_by: actor.id,
@@ -586,7 +603,8 @@ pub async fn review(
         })
         .await?;
     let bytes = ctx.blobs.read(&doc.sha256).await?;
-    copy.pages = tokio::task::spawn_blocking(move || redact::page_sizes(&bytes))
+    let kind = kind_of(&doc)?;
+    copy.pages = tokio::task::spawn_blocking(move || kind.page_sizes(&bytes))
         .await
         .map_err(|e| AppError::Internal(e.into()))?
         .map_err(redact_error)?

@@ -20,7 +20,7 @@ pub struct DocRow {
     pub purpose_label: String,
     pub size: String,
     pub uploaded_at: String,
-    /// The redaction screen, for staff on a provided PDF that is not yet sent.
+    /// The redaction screen, for staff on a provided PDF or picture that is not yet sent.
     pub redact: Option<String>,
     /// For staff: what the document is to a redaction (the original kept back, the copy that
     /// goes out, a copy a later one replaced), and where its boxes are reviewed.
@@ -35,8 +35,9 @@ impl From<DocumentView> for DocRow {
             name: d.name,
             purpose_label: d.purpose_label,
             size: crate::error::human_size(usize::try_from(d.size).unwrap_or(usize::MAX)),
-            redact: (d.purpose == Purpose::Provided.as_str()
-                && d.media_type == yishen_domain::document::MediaType::Pdf.as_str()
+            redact: (Purpose::parse(&d.purpose)
+                .zip(yishen_domain::document::MediaType::parse(&d.media_type))
+                .is_some_and(|(p, m)| yishen_domain::redaction::may_be_redacted(p, m))
                 && !d.sent_to_applicant)
                 .then(|| format!("/work/documents/{}/redact", d.id)),
             uploaded_at: yishen_app::time::local(d.uploaded_at),

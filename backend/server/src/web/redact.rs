@@ -44,6 +44,8 @@ struct RedactPage {
     doc_id: i64,
     case_id: i64,
     every: String,
+    /// A picture: no text layer, so nothing is suggested or found.
+    picture: bool,
     ground: String,
     confirmed: String,
     grounds: Vec<(&'static str, &'static str)>,
@@ -136,6 +138,7 @@ async fn show(
             doc_id,
             case_id: s.case_id.get(),
             every,
+            picture: s.media_type.starts_with("image/"),
             ground,
             confirmed,
             grounds: grounds(),
