@@ -7,6 +7,8 @@ local token = os.getenv("TOKEN")
 local agency = os.getenv("AGENCY") or "ZJ-HZ-SC"
 local channel = os.getenv("CHANNEL") or "online"
 local received = os.getenv("RECEIVED_ON")
+-- EMAIL=1: each applicant gives an e-mail address (the notification bench).
+local email = os.getenv("EMAIL")
 local surnames = {"张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴", "欧阳", "司马", "禤", "爨"}
 local given = {"伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞"}
 local topics = {"旧城改造项目的征收补偿方案及其批准文件", "本区2025年财政预算执行情况", "某小区加装电梯的审批材料",
@@ -44,7 +46,9 @@ request = function()
   body = body .. '"applicant":{"kind":"person","name":"' .. name .. '","id_type":"resident_id","id_number":"' .. id_number()
     .. '","phone":"1' .. math.random(3, 9) .. string.format("%09d", math.random(0, 999999999))
     .. '","address":"杭州市' .. districts[math.random(#districts)] .. roads[math.random(#roads)] .. math.random(1, 999)
-    .. '号' .. math.random(1, 30) .. '幢' .. math.random(101, 2608) .. '室"},'
+    .. '号' .. math.random(1, 30) .. '幢' .. math.random(101, 2608) .. '室"'
+  if email then body = body .. ',"email":"a' .. counter .. '.' .. math.random(1, 999999) .. '@example.com"' end
+  body = body .. '},'
     .. '"content":"请公开' .. topics[math.random(#topics)] .. '（第' .. counter .. '项）","forms":["electronic"],"delivery":"online"}'
   return wrk.format("POST", "/api/v1/cases", {["authorization"] = "Bearer " .. token, ["content-type"] = "application/json"}, body)
 end

@@ -9,4 +9,6 @@ PW=yishen-demo-2026
 # A query against the server's database: PostgreSQL when YISHEN_DATABASE_URL is set, else the
 # SQLite file of the data dir.
 sql() { if [ -n "$YISHEN_DATABASE_URL" ]; then psql "$YISHEN_DATABASE_URL" -Atc "$1"; else sqlite3 "$D/yishen.sqlite3" "$1"; fi; }
+# The same, reading SQL from standard input (waiting for the server's write lock on SQLite).
+sql_in() { if [ -n "$YISHEN_DATABASE_URL" ]; then psql "$YISHEN_DATABASE_URL" -q; else { echo ".timeout 10000"; cat; } | sqlite3 "$D/yishen.sqlite3"; fi; }
 token() { curl -s -X POST $B/api/v1/auth/login -H 'content-type: application/json' -d "{\"username\":\"$1\",\"password\":\"$PW\"}" | python3 -c 'import sys,json; print(json.load(sys.stdin)["access_token"])'; }

@@ -17,6 +17,7 @@ mod flags;
 mod helpers;
 mod http_basics;
 mod letters;
+mod notifications;
 mod redactions;
 mod report;
 mod screening;

@@ -45,6 +45,8 @@ pub struct Ctx {
     pub table4_cache: Arc<GenerationCache<yishen_domain::annual::Table4>>,
     /// Where documents' contents are kept (a folder, or an S3-compatible store).
     pub blobs: crate::blobs::Blobs,
+    /// The SMTP server notifications go through (`None`: no e-mail).
+    pub mailer: Option<Arc<crate::mailer::Mailer>>,
 }
 
 impl Ctx {

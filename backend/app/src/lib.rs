@@ -17,6 +17,7 @@ pub mod ctx;
 pub mod error;
 pub mod inspect;
 pub mod json;
+pub mod mailer;
 pub mod metrics;
 pub mod pii;
 pub mod policy;

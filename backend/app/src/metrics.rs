@@ -26,6 +26,11 @@ struct AgencyLabels {
     agency: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutcomeLabels {
+    outcome: String,
+}
+
 type HistogramFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
 
 fn latency_histogram() -> Histogram {
@@ -42,6 +47,7 @@ pub struct Metrics {
     screening: Histogram,
     overdue: Family<AgencyLabels, Gauge>,
     due_soon: Family<AgencyLabels, Gauge>,
+    notifications: Family<OutcomeLabels, Counter>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -98,6 +104,12 @@ impl Metrics {
             "Open cases due within the due-soon threshold (working days), by agency code",
             due_soon.clone(),
         );
+        let notifications = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "notification_attempts",
+            "Attempts to send a notification, by outcome (sent, retried, dead, skipped)",
+            notifications.clone(),
+        );
         Self {
             registry,
             requests,
@@ -107,6 +119,18 @@ impl Metrics {
             screening,
             overdue,
             due_soon,
+            notifications,
+        }
+    }
+
+    /// Counts `n` attempts to send a notification that ended in `outcome`.
+    pub fn count_notifications(&self, outcome: &str, n: u64) {
+        if n > 0 {
+            self.notifications
+                .get_or_create(&OutcomeLabels {
+                    outcome: outcome.to_owned(),
+                })
+                .inc_by(n);
         }
     }
 

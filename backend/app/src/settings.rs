@@ -88,6 +88,20 @@ pub struct Settings {
     /// the command and its arguments, to which the file's path is appended; exit status 0
     /// means clean, 1 infected, anything else that the file could not be checked.
     pub virus_scan_command: Option<String>,
+    /// The mail server notifications go through (`YISHEN_SMTP_URL`: `smtp://host:port`,
+    /// `smtp://user:pass@host:port?tls=required` for STARTTLS, `smtps://user:pass@host:port`
+    /// for TLS). `None`: no e-mail; e-mail messages are recorded as skipped.
+    pub smtp_url: Option<Secret>,
+    /// The sender of notifications (`YISHEN_MAIL_FROM`, `依申 <noreply@example.gov.cn>`).
+    pub mail_from: Option<String>,
+    /// Tries before a message is given up as dead (`YISHEN_NOTIFY_MAX_ATTEMPTS`).
+    pub notify_max_attempts: u32,
+    /// The wait after the first failure, doubled after each further one up to an hour
+    /// (`YISHEN_NOTIFY_RETRY_MS`).
+    pub notify_retry: Duration,
+    /// Milliseconds between the dispatcher's looks at the outbox (`YISHEN_NOTIFY_INTERVAL_MS`);
+    /// 0 turns the in-server dispatcher off (`yishen notify run-once` from cron instead).
+    pub notify_interval_ms: u64,
 }
 
 /// The variables an S3-compatible blob store is configured by.
@@ -194,6 +208,11 @@ impl Default for Settings {
             blob_options: Vec::new(),
             upload_limits: UploadLimits::default(),
             virus_scan_command: None,
+            smtp_url: None,
+            mail_from: None,
+            notify_max_attempts: 8,
+            notify_retry: Duration::from_secs(30),
+            notify_interval_ms: 2000,
         }
     }
 }
@@ -222,6 +241,11 @@ struct FileSettings {
     blob_url: Option<String>,
     upload_limits: Option<String>,
     virus_scan_command: Option<String>,
+    smtp_url: Option<Secret>,
+    mail_from: Option<String>,
+    notify_max_attempts: Option<u32>,
+    notify_retry_ms: Option<u64>,
+    notify_interval_ms: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -336,6 +360,29 @@ impl Settings {
         if let Some(v) = var("YISHEN_VIRUS_SCAN_COMMAND").filter(|v| !v.trim().is_empty()) {
             s.virus_scan_command = Some(v);
         }
+        if let Some(v) = var("YISHEN_SMTP_URL").filter(|v| !v.trim().is_empty()) {
+            s.smtp_url = Some(Secret::new(v.trim().to_owned()));
+        }
+        if let Some(v) = var("YISHEN_MAIL_FROM").filter(|v| !v.trim().is_empty()) {
+            s.mail_from = Some(v.trim().to_owned());
+        }
+        let number = |name: &'static str, v: String| -> Result<u64, SettingsError> {
+            v.trim().parse().map_err(|_| SettingsError::Invalid {
+                var: name,
+                message: format!("not a number: `{v}`"),
+            })
+        };
+        if let Some(v) = var("YISHEN_NOTIFY_MAX_ATTEMPTS") {
+            s.notify_max_attempts = u32::try_from(number("YISHEN_NOTIFY_MAX_ATTEMPTS", v)?)
+                .unwrap_or(u32::MAX)
+                .max(1);
+        }
+        if let Some(v) = var("YISHEN_NOTIFY_RETRY_MS") {
+            s.notify_retry = Duration::from_millis(number("YISHEN_NOTIFY_RETRY_MS", v)?.max(1));
+        }
+        if let Some(v) = var("YISHEN_NOTIFY_INTERVAL_MS") {
+            s.notify_interval_ms = number("YISHEN_NOTIFY_INTERVAL_MS", v)?;
+        }
         if s.pool_size == 0 {
             return Err(SettingsError::Invalid {
                 var: "YISHEN_POOL_SIZE",
@@ -415,6 +462,17 @@ impl Settings {
                 })?;
         }
         self.virus_scan_command = f.virus_scan_command.or(self.virus_scan_command.take());
+        self.smtp_url = f.smtp_url.or(self.smtp_url.take());
+        self.mail_from = f.mail_from.or(self.mail_from.take());
+        if let Some(v) = f.notify_max_attempts {
+            self.notify_max_attempts = v.max(1);
+        }
+        if let Some(v) = f.notify_retry_ms {
+            self.notify_retry = Duration::from_millis(v.max(1));
+        }
+        if let Some(v) = f.notify_interval_ms {
+            self.notify_interval_ms = v;
+        }
         Ok(())
     }
 

@@ -34,6 +34,7 @@ pub mod fees;
 pub mod identity;
 pub mod input;
 pub mod letter;
+pub mod notify;
 pub mod outcome;
 pub mod redaction;
 pub mod role;

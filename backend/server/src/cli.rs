@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `user add`, `import`, `audit verify`, `jobs run-once`. Messages for operators are Chinese.
+//! The command line: `serve`, `migrate`, `user add`, `import`, `audit verify`, `jobs run-once`,
+//! `notify run-once`. Messages for operators are Chinese.
 #![allow(clippy::print_stdout)]
 
 use std::io::BufRead;
@@ -87,6 +88,19 @@ pub enum Command {
         #[command(subcommand)]
         command: DocumentsCommand,
     },
+    /// The notification outbox.
+    #[command(about = "通知（电子邮件、短信）")]
+    Notify {
+        #[command(subcommand)]
+        command: NotifyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NotifyCommand {
+    /// Sends every notification due now, once.
+    #[command(about = "发送一次全部到期的通知（失败的按退避时间稍后重试）")]
+    RunOnce,
 }
 
 #[derive(Debug, Subcommand)]
@@ -223,6 +237,9 @@ pub async fn run(cli: Cli, settings: Settings) -> ExitCode {
         Command::Documents {
             command: DocumentsCommand::Purge { dry_run },
         } => documents_purge(settings, dry_run).await,
+        Command::Notify {
+            command: NotifyCommand::RunOnce,
+        } => notify_run_once(settings).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -513,6 +530,19 @@ async fn report_annual(
     for f in &failed {
         eprintln!("不符：{f}");
     }
+    Ok(())
+}
+
+async fn notify_run_once(settings: Settings) -> anyhow::Result<()> {
+    let state = startup::build_state(settings).await?;
+    let holder = format!("cli-{}", std::process::id());
+    let (r, delivered) = yishen_app::services::dispatch::run_once(&state, &holder)
+        .await
+        .map_err(problem)?;
+    println!(
+        "通知发送完成：已发送 {} 条，稍后重试 {} 条，放弃 {} 条，未发送（未配置或无地址）{} 条；以电子邮件送达答复 {} 件",
+        r.sent, r.retried, r.dead, r.skipped, delivered
+    );
     Ok(())
 }
 

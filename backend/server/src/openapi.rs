@@ -6,7 +6,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
     agencies, articles, auth, calendar, cases, documents, fees, flags, health, letters, manual,
-    outcomes, proactive, redactions, similar, stats, track, users,
+    notifications, outcomes, proactive, redactions, similar, stats, track, users,
 };
 
 #[derive(OpenApi)]
@@ -30,6 +30,7 @@ use crate::routes::{
         track::track,
         documents::upload, documents::for_case, documents::content, documents::package,
         redactions::release, redactions::suggestions, redactions::page, redactions::log,
+        notifications::outbox, notifications::resend,
         articles::for_case, flags::for_case, flags::decide, flags::dossier, proactive::suggestions, similar::for_case, similar::search, letters::for_case, letters::pdf, letters::verify, letters::void,
         outcomes::record_reconsideration, outcomes::record_litigation, outcomes::for_case,
         outcomes::decide_reconsideration, outcomes::decide_litigation,

@@ -114,6 +114,10 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<Ctx> {
     let blobs = yishen_app::blobs::Blobs::open(&settings)
         .map_err(|e| anyhow::anyhow!("blob store: {e}"))?;
     tracing::info!(kind = blobs.kind(), "blob store opened");
+    let mailer = yishen_app::mailer::Mailer::from_settings(&settings)
+        .map_err(|e| anyhow::anyhow!("mail: {e}"))?
+        .map(Arc::new);
+    tracing::info!(email = mailer.is_some(), "notifications");
     let replica = match settings.database_replica_url.clone() {
         Some(url) => {
             let size = settings.pool_size;
@@ -139,6 +143,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<Ctx> {
         stats_cache: Arc::default(),
         table4_cache: Arc::default(),
         blobs,
+        mailer,
     })
 }
 
@@ -228,6 +233,7 @@ impl Application {
         spawn_jobs(state.clone());
         spawn_tally_fold(state.clone());
         spawn_letter_renderer(state.clone());
+        spawn_dispatcher(state.clone());
         Ok(Self {
             port,
             server,
@@ -292,6 +298,28 @@ fn spawn_letter_renderer(state: Ctx) {
                 tracing::error!(error = %e, "rendering the issued letters failed");
                 // A letter that cannot be rendered is reported, not retried five times a second.
                 tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+            }
+        }
+    });
+}
+
+/// Sends the outbox's due notifications every `notify_interval_ms` (0: off). Every instance
+/// runs one: each message is leased by one of them (`store::notification::lease_due`).
+fn spawn_dispatcher(state: Ctx) {
+    let ms = state.settings.notify_interval_ms;
+    if ms == 0 {
+        return;
+    }
+    let holder = yishen_app::services::issuing::random_code()
+        .map(|c| format!("{}-{c}", std::process::id()))
+        .unwrap_or_else(|_| std::process::id().to_string());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(ms));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = yishen_app::services::dispatch::run_once(&state, &holder).await {
+                tracing::error!(error = %e, "sending notifications failed");
             }
         }
     });

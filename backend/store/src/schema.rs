@@ -298,6 +298,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_tally_deltas,
     documents,
     document_downloads,
+    notifications,
+    notification_attempts,
     redactions,
 );
 
@@ -407,3 +409,36 @@ diesel::table! {
 
 diesel::joinable!(documents -> cases (case_id));
 diesel::joinable!(document_downloads -> documents (document_id));
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        message_id -> Text,
+        kind -> Text,
+        case_id -> Nullable<BigInt>,
+        user_id -> Nullable<BigInt>,
+        channel -> Text,
+        subject -> Text,
+        body -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        leased_by -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        accepted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notification_attempts (id) {
+        id -> BigInt,
+        notification_id -> BigInt,
+        attempted_at -> Timestamp,
+        ok -> Bool,
+        detail -> Text,
+    }
+}
+
+diesel::joinable!(notification_attempts -> notifications (notification_id));

@@ -596,6 +596,7 @@ pub async fn deliver(
                         method,
                         tracking_no,
                         items,
+                        accepted_at: None,
                     },
                 )],
                 changes: CaseChanges::default(),
@@ -603,4 +604,52 @@ pub async fn deliver(
         },
     )
     .await
+}
+
+/// Records the electronic 送达 of a case whose applicant chose e-mail delivery: the reply's
+/// message `message_id` was accepted by the mail server at `accepted_at`. The system records
+/// it (no person acts); the case closes and the remedy periods run from that day. Answers
+/// whether it was recorded: not for another delivery choice, nor once the case is no longer
+/// waiting for delivery (delivered another way meanwhile, or the reply voided).
+pub async fn record_email_delivery(
+    state: &Ctx,
+    case_id: CaseId,
+    message_id: String,
+    accepted_at: chrono::NaiveDateTime,
+) -> Result<bool, AppError> {
+    let today = state.today();
+    // The day in China the server accepted it (the pinned day in tests and demos).
+    let on = state
+        .clock
+        .pinned()
+        .unwrap_or_else(|| (accepted_at + chrono::Duration::hours(8)).date());
+    state
+        .write(move |conn| {
+            let scope = yishen_store::models::case::CaseScope::All;
+            let loaded = super::cases::load(conn, &scope, case_id, today)?;
+            if loaded.case.delivery.as_deref() != Some(DeliveryMethod::Email.as_str())
+                || loaded.case.status != yishen_domain::case::Status::Replied
+            {
+                return Ok(false);
+            }
+            let to = Action::Deliver
+                .apply(loaded.case.status, None)
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("e-mail delivery: {e}")))?;
+            let items = delivered_items(conn, case_id)?;
+            let step = Step {
+                events: vec![(
+                    on.max(loaded.last_on().unwrap_or(on)),
+                    CaseEvent::Delivered {
+                        method: DeliveryMethod::Email.as_str().to_owned(),
+                        tracking_no: Some(message_id),
+                        items,
+                        accepted_at: Some(accepted_at),
+                    },
+                )],
+                changes: CaseChanges::default(),
+            };
+            super::cases::finish(conn, &loaded, step, to, None)?;
+            Ok(true)
+        })
+        .await
 }

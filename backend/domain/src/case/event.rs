@@ -196,9 +196,13 @@ pub enum CaseEvent {
     /// before the list was kept have none.
     Delivered {
         method: String,
+        /// The postal tracking number, or for an e-mail delivery the message's Message-ID.
         tracking_no: Option<String>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         items: Vec<DeliveredItem>,
+        /// For an e-mail delivery: when the applicant's mail server accepted the message.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        accepted_at: Option<chrono::NaiveDateTime>,
     },
     /// The handler asked the approver for an extension (internal until granted: the
     /// applicant hears of the extension through its notice).

@@ -283,7 +283,8 @@ impl Action {
     }
 
     /// Checks the state, then the role; returns the state the case moves to. `role` is
-    /// `None` for the system's own jobs.
+    /// `None` for the system's own work: the expiry job (视为放弃), and the electronic 送达 the
+    /// mail server's acceptance of the reply's e-mail records where the applicant chose e-mail.
     pub fn apply(self, from: Status, role: Option<Role>) -> Result<Status, TransitionError> {
         if !self.allowed_states().contains(&from) {
             return Err(TransitionError::NotAllowedInState {
@@ -292,7 +293,7 @@ impl Action {
             });
         }
         let allowed = match role {
-            None => self == Action::Abandon,
+            None => matches!(self, Action::Abandon | Action::Deliver),
             Some(r) => self.roles().contains(&r),
         };
         if !allowed {

@@ -13,6 +13,7 @@ pub mod flags;
 pub mod health;
 pub mod letters;
 pub mod manual;
+pub mod notifications;
 pub mod outcomes;
 pub mod proactive;
 pub mod redactions;
@@ -145,6 +146,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(documents::for_case)
         .service(documents::content)
         .service(documents::package)
+        .service(notifications::outbox)
+        .service(notifications::resend)
         .service(redactions::release)
         .service(redactions::suggestions)
         .service(redactions::page)

@@ -642,3 +642,45 @@ pub async fn seal_specimen(ctx: PageCtx, code: Path<String>) -> PageResult {
         pdf,
     ))
 }
+
+#[derive(Template)]
+#[template(path = "admin_notifications.html")]
+struct NotificationsPage {
+    l: Chrome,
+    errs: Errs,
+    o: yishen_app::services::notifications::Outbox,
+}
+
+impl NotificationsPage {
+    fn when(&self, t: &chrono::NaiveDateTime) -> String {
+        yishen_app::time::local(*t)
+    }
+}
+
+async fn notifications_page(ctx: &PageCtx, errs: Errs) -> PageResult {
+    let actor = ctx.actor_in(&[Role::Sysadmin])?.clone();
+    let o = yishen_app::services::notifications::outbox(&ctx.state, &actor).await?;
+    ctx.page_status(
+        errs.status(),
+        &NotificationsPage {
+            l: ctx.chrome("通知发送情况"),
+            errs,
+            o,
+        },
+    )
+}
+
+/// The outbox at a glance: counts, whether e-mail and SMS are configured, the messages given
+/// up with a button to send each again.
+pub async fn notifications(ctx: PageCtx) -> PageResult {
+    notifications_page(&ctx, Errs::default()).await
+}
+
+pub async fn resend_notification(post: Post, id: Path<i64>) -> PageResult {
+    let Post { ctx, .. } = post;
+    let actor = ctx.actor_in(&[Role::Sysadmin])?.clone();
+    match yishen_app::services::notifications::resend(&ctx.state, &actor, id.into_inner()).await {
+        Ok(()) => Ok(see_other("/admin/notifications")),
+        Err(e) => notifications_page(&ctx, Errs::from_api(ApiError::from(e))?).await,
+    }
+}

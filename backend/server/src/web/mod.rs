@@ -310,6 +310,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/admin/agencies/{code}/seal/specimen.pdf",
             web::get().to(admin::seal_specimen),
         )
+        .route("/admin/notifications", web::get().to(admin::notifications))
+        .route(
+            "/admin/notifications/{id}/resend",
+            web::post().to(admin::resend_notification),
+        )
         .route("/admin/users", web::get().to(admin::users))
         .route("/admin/users", web::post().to(admin::create_user))
         .route(

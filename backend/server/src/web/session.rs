@@ -137,6 +137,7 @@ impl PageCtx {
                 ("/admin/agencies", "机关"),
                 ("/admin/users", "账号"),
                 ("/admin/calendar", "节假日"),
+                ("/admin/notifications", "通知"),
             ],
             Some(Role::AgencyAdmin) => vec![
                 ("/work", "工作台"),

@@ -449,6 +449,29 @@ impl DraftValues {
     }
 }
 
+/// A message of the case as its page lists it.
+pub struct NoticeRow {
+    pub what: &'static str,
+    pub to: &'static str,
+    pub status: &'static str,
+    pub when: String,
+}
+
+impl NoticeRow {
+    fn of(n: yishen_app::services::notifications::NotificationView) -> Self {
+        Self {
+            what: n.kind_label,
+            to: if n.kind == "case_assigned" || n.kind == "draft_returned" {
+                "承办人"
+            } else {
+                "申请人"
+            },
+            status: yishen_app::services::notifications::status_label(&n.status),
+            when: yishen_app::time::local(n.accepted_at.unwrap_or(n.created_at)),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "case.html")]
 struct CasePage {
@@ -464,6 +487,8 @@ struct CasePage {
     documents: Vec<super::documents::DocRow>,
     /// The released copies in force: reviewed with the draft.
     redacted: Vec<super::redact::RedactedRow>,
+    /// The messages written for the case: kind, to whom, state, when accepted.
+    notices: Vec<NoticeRow>,
     /// The purposes this role may add: code, label, size limit.
     purposes: Vec<(&'static str, &'static str, String)>,
     upload_action: String,
@@ -596,6 +621,11 @@ pub(crate) async fn case_page(ctx: &PageCtx, id: CaseId, errs: Errs, kept: Kept)
     let outcomes = outcomes::for_case(s, actor, id).await?;
     let documents = super::documents::rows(ctx, actor, id).await?;
     let redacted = super::redact::rows_for_case(ctx, actor, id).await?;
+    let notices = yishen_app::services::notifications::for_case(s, actor, id)
+        .await?
+        .into_iter()
+        .map(NoticeRow::of)
+        .collect();
     let purposes = super::documents::purposes(ctx, actor.role, &case.status);
     // The record as typed events: the domain says whether an extension request is pending.
     let typed = events
@@ -640,6 +670,7 @@ pub(crate) async fn case_page(ctx: &PageCtx, id: CaseId, errs: Errs, kept: Kept)
             letters,
             documents,
             redacted,
+            notices,
             purposes,
             upload_action: format!("/work/cases/{id}/documents"),
             outcomes,

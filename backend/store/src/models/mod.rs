@@ -15,6 +15,7 @@ pub mod index_feed;
 pub mod index_source;
 pub mod job_lease;
 pub mod letter;
+pub mod notification;
 pub mod outcome;
 pub mod redaction;
 pub mod refresh_token;

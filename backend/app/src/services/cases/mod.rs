@@ -325,6 +325,7 @@ pub fn finish(
         actor_id,
         &step.events,
     )?;
+    let fresh = step.events.clone();
     let mut all = loaded.events.clone();
     all.extend(step.events);
     let (due_on, clock_state) = clock_cache(&all, loaded.rules, &loaded.calendar, loaded.today)?;
@@ -346,7 +347,10 @@ pub fn finish(
     }
     // The snapshot's version check came first: it holds the row, so a concurrent action
     // waits for it and then fails the check instead of racing on event numbers.
-    insert_chain(conn, loaded.case.id, actor_id, &rows)
+    insert_chain(conn, loaded.case.id, actor_id, &rows)?;
+    // The applicant's messages, in the same transaction as the events that cause them.
+    crate::services::notifications::enqueue(conn, &loaded.case, &fresh, due_on)?;
+    Ok(())
 }
 
 /// Recomputes the cached clock of every open case, e.g. after a calendar year was loaded,
