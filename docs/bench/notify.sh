@@ -74,11 +74,12 @@ for r in $(seq 1 $RUNS); do
   python3 - "$CASE" "$r" "${YISHEN_DATABASE_URL:+pg}" <<'PY' | sql_in
 import sys
 case, r, pg = int(sys.argv[1]), sys.argv[2], sys.argv[3] == "pg"
+import time; stamp = int(time.time())
 # The stored form of a timestamp, to the millisecond: UTC.
 now = "(now() at time zone 'utc')" if pg else "strftime('%Y-%m-%d %H:%M:%f', 'now')"
 print("BEGIN;")
 for i in range(10000):
-    print(f"INSERT INTO notifications (message_id, kind, case_id, channel, subject, body, status, attempts, next_attempt_at, created_at) VALUES ('<bench-{r}-{i}@x>', 'received', {case}, 'email', '申请已收到', '{'测试' * 200}', 'pending', 0, {now}, {now});")
+    print(f"INSERT INTO notifications (message_id, kind, case_id, channel, subject, body, status, attempts, next_attempt_at, created_at) VALUES ('<bench-{stamp}-{r}-{i}@x>', 'received', {case}, 'email', '申请已收到', '{'测试' * 200}', 'pending', 0, {now}, {now});")
 print("COMMIT;")
 PY
   wait_drained

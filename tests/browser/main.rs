@@ -813,6 +813,7 @@ async fn every_role_works_a_day_on_a_phone_and_at_a_desk() {
         &[
             ("/admin/calendar", "calendar-sysadmin"),
             ("/admin/agencies", "agencies-sysadmin"),
+            ("/admin/notifications", "notifications-sysadmin"),
         ],
     )
     .await;

@@ -5,12 +5,21 @@
 //! TLS (rustls, the system's trusted roots, so an agency's own CA works). Each message goes as
 //! plain text and the same text as HTML, with the Message-ID the outbox gave it: a copy sent
 //! again after a lost acknowledgement carries the same id.
+//!
+//! Connections are pooled ([`CONNECTIONS`]). lettre writes a message's end (`.`) apart from
+//! its body and sets no `TCP_NODELAY`, so each message waits for the server's delayed
+//! acknowledgement (about 40 ms on Linux): one connection carries some 20–25 messages a second
+//! whatever the server's speed, and the dispatcher's rate comes from sending on several at once.
 
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::AsyncSmtpTransport;
+use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncTransport, Message, Tokio1Executor};
 
 use crate::settings::Settings;
+
+/// Connections kept open to the mail server, and messages sent at once over them.
+pub const CONNECTIONS: usize = 16;
 
 /// The mail server and the sender.
 pub struct Mailer {
@@ -48,6 +57,7 @@ impl Mailer {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
             .map_err(|e| format!("YISHEN_SMTP_URL: {e}"))?
             .timeout(Some(std::time::Duration::from_secs(30)))
+            .pool_config(PoolConfig::new().max_size(CONNECTIONS as u32))
             .build();
         let from = settings
             .mail_from

@@ -133,9 +133,9 @@ pub struct Dispatched {
 
 /// How long a leased message is ours: longer than any one send (the SMTP timeout is 30 s).
 const LEASE: std::time::Duration = std::time::Duration::from_secs(120);
-/// Messages leased at a time, and sent at once.
-const BATCH: i64 = 50;
-const PARALLEL: usize = 4;
+/// Messages leased at a time, and how many are sent at once (one per pooled connection).
+const BATCH: i64 = 64;
+const PARALLEL: usize = crate::mailer::CONNECTIONS;
 /// The longest wait between two tries.
 const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(3600);
 

@@ -310,6 +310,8 @@ pub struct RedactedRow {
     pub review: String,
     /// "第1页 个人隐私" per box, in order.
     pub boxes: Vec<String>,
+    /// Each ground (its code) with the pages its boxes are on, for the draft form's proposal.
+    pub grounds: Vec<(String, Vec<u32>)>,
 }
 
 /// The case's released copies in force, for the draft part of the case page (staff).
@@ -325,6 +327,17 @@ pub async fn rows_for_case(
         .await?
         .into_iter()
         .map(|c| RedactedRow {
+            grounds: {
+                let mut g: Vec<(String, Vec<u32>)> = Vec::new();
+                for b in &c.boxes {
+                    match g.iter_mut().find(|(code, _)| *code == b.ground) {
+                        Some((_, pages)) if !pages.contains(&b.page) => pages.push(b.page),
+                        Some(_) => {}
+                        None => g.push((b.ground.clone(), vec![b.page])),
+                    }
+                }
+                g
+            },
             review: format!(
                 "/work/documents/{}/redaction-review",
                 c.released_document_id

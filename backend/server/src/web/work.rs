@@ -421,6 +421,30 @@ pub struct DraftValues {
 }
 
 impl DraftValues {
+    /// Where the information provided goes out redacted and there is no draft yet, proposes 部分公开 and one part per ground of the boxes (条例37: the letter states what
+    /// the file hides), for the handler to word; nothing is saved until they save the draft.
+    fn propose_from(&mut self, redacted: &[super::redact::RedactedRow]) {
+        if redacted.is_empty() || self.parts.iter().any(|(p, _)| !p.trim().is_empty()) {
+            return;
+        }
+        if self.disposition.is_empty() {
+            self.disposition = Disposition::PartiallyDisclosed.as_str().to_owned();
+        }
+        let mut proposed: Vec<(String, String)> = Vec::new();
+        for r in redacted {
+            let title = r.name.rsplit_once('.').map_or(r.name.as_str(), |(t, _)| t);
+            for (ground, pages) in &r.grounds {
+                let pages: Vec<String> = pages.iter().map(u32::to_string).collect();
+                proposed.push((
+                    format!("《{title}》第{}页遮盖的内容", pages.join("、")),
+                    ground.clone(),
+                ));
+            }
+        }
+        proposed.resize(self.parts.len().max(proposed.len()), Default::default());
+        self.parts = proposed;
+    }
+
     fn of(case: &CaseView) -> Self {
         let Some(d) = &case.draft else {
             return Self::default();
@@ -650,7 +674,11 @@ pub(crate) async fn case_page(ctx: &PageCtx, id: CaseId, errs: Errs, kept: Kept)
         .as_ref()
         .map(|d| finding_rows(&d.findings))
         .unwrap_or_default();
-    let draft = DraftValues::of(&case);
+    let mut draft = DraftValues::of(&case);
+    // Only a first draft is proposed: a saved one is shown to the reviewer as it was saved.
+    if case.draft.is_none() {
+        draft.propose_from(&redacted);
+    }
     let withholding = disposition_options()
         .into_iter()
         .filter(|d| d.code.starts_with("withheld_"))
