@@ -211,6 +211,19 @@ pub struct Suggestions {
     pub items: Vec<SuggestedBox>,
 }
 
+/// Page sizes in points, numbered from 1.
+fn numbered(sizes: Vec<(f64, f64)>) -> Vec<PageSize> {
+    sizes
+        .into_iter()
+        .enumerate()
+        .map(|(i, (width, height))| PageSize {
+            page: i as u32 + 1,
+            width,
+            height,
+        })
+        .collect()
+}
+
 fn suggested(page: u32, r: kurbo::Rect, kind: &str, label: &str) -> SuggestedBox {
     let round = |v: f64| (v * 100.0).round() / 100.0;
     SuggestedBox {
@@ -258,16 +271,7 @@ pub async fn suggestions(
         .await?;
     tokio::task::spawn_blocking(move || {
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        let pages = kind
-            .page_sizes(&bytes)?
-            .into_iter()
-            .enumerate()
-            .map(|(i, (width, height))| PageSize {
-                page: i as u32 + 1,
-                width,
-                height,
-            })
-            .collect();
+        let pages = numbered(kind.page_sizes(&bytes)?);
         let mut items: Vec<SuggestedBox> = kind
             .suggest(&bytes, &names)?
             .into_iter()
@@ -604,17 +608,11 @@ pub async fn review(
         .await?;
     let bytes = ctx.blobs.read(&doc.sha256).await?;
     let kind = kind_of(&doc)?;
-    copy.pages = tokio::task::spawn_blocking(move || kind.page_sizes(&bytes))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(redact_error)?
-        .into_iter()
-        .enumerate()
-        .map(|(i, (width, height))| PageSize {
-            page: i as u32 + 1,
-            width,
-            height,
-        })
-        .collect();
+    copy.pages = numbered(
+        tokio::task::spawn_blocking(move || kind.page_sizes(&bytes))
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?
+            .map_err(redact_error)?,
+    );
     Ok(copy)
 }

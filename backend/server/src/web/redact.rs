@@ -53,18 +53,23 @@ struct RedactPage {
     pages: Vec<PageRow>,
 }
 
-fn rows(s: &Suggestions) -> (Vec<PageRow>, Vec<BoxRow>) {
-    let pages = s
-        .pages
-        .iter()
-        .map(|p| PageRow {
+impl PageRow {
+    /// A page as the screen shows it: its size in points and its image's size at
+    /// [`PREVIEW_DPI`].
+    fn of(p: &redactions::PageSize) -> Self {
+        let px = |points: f64| (points * f64::from(PREVIEW_DPI) / 72.0) as u32;
+        Self {
             page: p.page,
             width: p.width,
             height: p.height,
-            px_width: (p.width * f64::from(PREVIEW_DPI) / 72.0) as u32,
-            px_height: (p.height * f64::from(PREVIEW_DPI) / 72.0) as u32,
-        })
-        .collect();
+            px_width: px(p.width),
+            px_height: px(p.height),
+        }
+    }
+}
+
+fn rows(s: &Suggestions) -> (Vec<PageRow>, Vec<BoxRow>) {
+    let pages = s.pages.iter().map(PageRow::of).collect();
     let boxes = s
         .items
         .iter()
@@ -266,17 +271,7 @@ struct ReviewPage {
 pub async fn review(ctx: PageCtx, id: Path<i64>) -> PageResult {
     let actor = ctx.actor_in(&super::work::STAFF)?.clone();
     let copy = redactions::review(&ctx.state, &actor, id.into_inner()).await?;
-    let pages = copy
-        .pages
-        .iter()
-        .map(|p| PageRow {
-            page: p.page,
-            width: p.width,
-            height: p.height,
-            px_width: (p.width * f64::from(PREVIEW_DPI) / 72.0) as u32,
-            px_height: (p.height * f64::from(PREVIEW_DPI) / 72.0) as u32,
-        })
-        .collect();
+    let pages = copy.pages.iter().map(PageRow::of).collect();
     let boxes = copy
         .boxes
         .iter()
