@@ -217,6 +217,8 @@ async fn a_thousand_messages_arrive_once_each_though_the_mail_server_goes_down()
                         attempts: 0,
                         next_attempt_at: now,
                         created_at: now,
+                        params: None,
+                        dedupe_key: None,
                     },
                 )?;
             }
@@ -403,4 +405,511 @@ async fn a_reply_by_email_is_its_delivery_and_the_handler_hears_of_the_assignmen
     let (done, _) = dispatch().await;
     assert_eq!(done.sent, 0);
     assert_eq!(mail.messages().len(), 3);
+
+    // Then the applicant's server sends it back (a DSN, as Postfix writes one): the 送达
+    // did not happen, the case waits for delivery again and the handler hears of it.
+    let dsn = format!(
+        "From: MAILER-DAEMON@mx.example.com\r\nTo: gk@shangcheng.example.gov.cn\r\nSubject: Undelivered Mail Returned to Sender\r\nMessage-ID: <dsn-77@mx.example.com>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nThis is the mail system at host mx.example.com. Your message could not be delivered.\r\n\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.com\r\n\r\nFinal-Recipient: rfc822; li.si@example.com\r\nAction: failed\r\nStatus: 5.2.2\r\nDiagnostic-Code: smtp; 552 5.2.2 <li.si@example.com>: mailbox full\r\n\r\n--B\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: {message_id}\r\nSubject: reply\r\n\r\n--B--\r\n"
+    );
+    let r = yishen_app::services::dispatch::bounce(&app.state, dsn.as_bytes())
+        .await
+        .expect("bounce");
+    assert!(
+        matches!(
+            r,
+            yishen_app::services::dispatch::Bounced::Recorded {
+                delivery_undone: Some(_),
+                ..
+            }
+        ),
+        "{r:?}"
+    );
+    let case = app
+        .get(&format!("/api/v1/cases/{id}"), Some(&handler))
+        .await;
+    assert_eq!(case.body["status"], "replied", "{:?}", case.body);
+    // The same bounce again changes nothing.
+    let r = yishen_app::services::dispatch::bounce(&app.state, dsn.as_bytes())
+        .await
+        .expect("bounce");
+    assert!(
+        matches!(
+            r,
+            yishen_app::services::dispatch::Bounced::Recorded {
+                delivery_undone: None,
+                ..
+            }
+        ),
+        "{r:?}"
+    );
+    let (done, _) = dispatch().await;
+    assert_eq!(done.sent, 1, "the handler's message");
+    let bounced = mail
+        .messages()
+        .into_iter()
+        .find(|m| m.subject().is_some_and(|s| s.contains("电子送达被退回")))
+        .expect("the handler hears of the bounce");
+    let text = bounced.body_text(0).expect("text").into_owned();
+    assert!(
+        text.contains("5.2.2") && text.contains("其他方式送达"),
+        "{text}"
+    );
+    assert!(!text.contains("li.si@"), "no address in the message");
+    // The handler delivers another way: the case closes again.
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/delivery"),
+            Some(&handler),
+            &json!({"method": "post", "on": TODAY, "tracking_no": "EMS1234567890"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["status"], "closed");
+}
+
+/// The local SMS gateway (`sms_gateway.py`, Python's http.server) recording each request.
+struct SmsGateway {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+}
+
+impl SmsGateway {
+    fn start(dir: &Path, fail_first: u32) -> Self {
+        let port = free_port();
+        let log = dir.join("sms.jsonl");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("api/sms_gateway.py");
+        let child = Command::new("python3")
+            .arg(script)
+            .arg(port.to_string())
+            .arg(&log)
+            .arg(fail_first.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "the SMS gateway did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self { child, port, log }
+    }
+
+    fn requests(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON line"))
+            .collect()
+    }
+}
+
+impl Drop for SmsGateway {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn text_messages_go_signed_to_the_gateway_within_one_segment() {
+    let dir = tempfile::tempdir().expect("dir");
+    // The gateway is busy for the first request: the message is tried again.
+    let gateway = SmsGateway::start(dir.path(), 1);
+    let port = gateway.port;
+    let app = spawn_app_with(TODAY, move |s| {
+        s.sms_url = Some(Secret::new(format!(
+            "http://AK-shangcheng:s3cr%2Bet@127.0.0.1:{port}/v1/send?sign=%E4%B8%8A%E5%9F%8E%E5%8C%BA%E6%94%BF%E5%BA%9C%E5%8A%9E"
+        )));
+        s.sms_templates = vec![("received".into(), "SMS_100001".into())];
+        s.notify_interval_ms = 0;
+        s.notify_retry = Duration::from_millis(1);
+        s.notify_max_attempts = 5;
+    })
+    .await;
+    let clerk = app.token("demo-clerk").await;
+    let handler = app.token("demo-handler").await;
+
+    // A landline cannot take a text message: refused, naming the field.
+    let mut body = registration("2026-09-14");
+    body["applicant"]["phone"] = json!("(0571) 8765 4321");
+    body["notify_by"] = json!(["sms"]);
+    let r = app.post("/api/v1/cases", Some(&clerk), &body).await;
+    let p = crate::helpers::assert_problem(&r, 422, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "notify_by", "{p:?}");
+    // An unknown channel is refused too.
+    body["notify_by"] = json!(["pigeon"]);
+    let r = app.post("/api/v1/cases", Some(&clerk), &body).await;
+    let p = crate::helpers::assert_problem(&r, 422, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "notify_by[0]", "{p:?}");
+
+    // A mobile written as people write it, full-width digits and spaces included.
+    body["applicant"]["phone"] = json!("+86 １３８ 0013 8000");
+    body["notify_by"] = json!(["sms"]);
+    let r = app.post("/api/v1/cases", Some(&clerk), &body).await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let id = r.body["id"].as_i64().expect("id");
+    let tracking = r.body["tracking_no"].as_str().expect("tracking").to_owned();
+
+    let dispatch = || async {
+        yishen_app::services::dispatch::run_once(&app.state, "test")
+            .await
+            .expect("dispatch")
+    };
+    let (done, _) = dispatch().await;
+    assert_eq!((done.sent, done.retried), (0, 1), "the gateway was busy");
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let (done, _) = dispatch().await;
+    assert_eq!(done.sent, 1);
+    let requests = gateway.requests();
+    assert_eq!(requests.len(), 2, "tried twice");
+    let last = &requests[1];
+    assert_eq!(last["path"], "/v1/send");
+    let h = &last["headers"];
+    assert_eq!(h["x-sms-key-id"], "AK-shangcheng");
+    let body_text = last["body"].as_str().expect("body");
+    let expected = yishen_app::sms::sign(
+        "s3cr+et",
+        "POST",
+        "/v1/send",
+        h["x-sms-timestamp"].as_str().expect("timestamp"),
+        h["x-sms-nonce"].as_str().expect("nonce"),
+        body_text.as_bytes(),
+    );
+    assert_eq!(h["x-sms-signature"].as_str(), Some(expected.as_str()));
+    assert_ne!(
+        requests[0]["headers"]["x-sms-nonce"], h["x-sms-nonce"],
+        "a fresh nonce"
+    );
+    let sent: serde_json::Value = serde_json::from_str(body_text).expect("json");
+    assert_eq!(sent["phone"], "13800138000");
+    assert_eq!(sent["sign_name"], "上城区政府办");
+    assert_eq!(sent["template_id"], "SMS_100001");
+    assert_eq!(sent["template_params"]["no"], tracking.as_str());
+    assert!(
+        sent["template_params"]["due"]
+            .as_str()
+            .is_some_and(|d| d.contains('年'))
+    );
+    assert!(
+        sent["out_id"]
+            .as_str()
+            .is_some_and(|o| o.ends_with("@yishen.notify>"))
+    );
+    // No identity number anywhere in what left.
+    assert!(!body_text.contains(VALID_ID));
+
+    // The 补正 request: its own template (the kind's code) with the deadline.
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/corrections"),
+            Some(&handler),
+            &json!({"items": ["请写明所需文件的名称或文号"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let (done, _) = dispatch().await;
+    assert_eq!(done.sent, 1);
+    let requests = gateway.requests();
+    let sent: serde_json::Value =
+        serde_json::from_str(requests[2]["body"].as_str().expect("body")).expect("json");
+    assert_eq!(sent["template_id"], "correction_requested");
+    assert!(sent["template_params"]["deadline"].is_string());
+
+    // What the phone shows, signature included, fits one segment; the outbox keeps it.
+    let texts = app
+        .state
+        .read(move |conn| {
+            Ok(yishen_store::models::notification::for_case(
+                conn,
+                yishen_store::CaseId(id),
+            )?)
+        })
+        .await
+        .expect("outbox");
+    assert_eq!(texts.len(), 2);
+    for n in &texts {
+        assert_eq!(n.channel, yishen_domain::notify::Channel::Sms);
+        assert_eq!(n.status, "sent");
+        let shown = format!("【上城区政府办】{}", n.body);
+        assert_eq!(
+            yishen_domain::notify::sms_segments(&shown),
+            1,
+            "{} characters: {shown}",
+            shown.chars().count()
+        );
+    }
+}
+
+/// An account with an e-mail address, made by the system administrator.
+async fn staff(app: &TestApp, username: &str, role: &str, agency: &str, email: &str) -> i64 {
+    let admin = app.token("demo-sysadmin").await;
+    let r = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            &json!({"username": username, "password": crate::helpers::DEMO_PASSWORD,
+                    "display_name": username, "role": role, "agency": agency, "email": email}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    r.body["id"].as_i64().expect("id")
+}
+
+fn addressed_to<'a>(
+    got: &'a [mail_parser::Message<'static>],
+    address: &str,
+) -> Vec<&'a mail_parser::Message<'static>> {
+    got.iter()
+        .filter(|m| {
+            m.to()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address())
+                .is_some_and(|a| a == address)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn staff_hear_of_reviews_sign_offs_extensions_reconsiderations_and_their_daily_digest() {
+    let dir = tempfile::tempdir().expect("dir");
+    let port = free_port();
+    let mail = MailServer::start(&dir.path().join("maildir"), port);
+    let app = spawn_app_with(TODAY, move |s| {
+        s.smtp_url = Some(Secret::new(format!("smtp://127.0.0.1:{port}")));
+        s.notify_interval_ms = 0;
+        // The digest is due at any hour of the test.
+        s.digest_hour = 0;
+    })
+    .await;
+    let dispatch = || async {
+        yishen_app::services::dispatch::run_once(&app.state, "test")
+            .await
+            .expect("dispatch")
+    };
+    let handler_id = staff(
+        &app,
+        "h-zhou",
+        "handler",
+        "ZJ-HZ-SC",
+        "zhou@sc.example.gov.cn",
+    )
+    .await;
+    staff(
+        &app,
+        "l-wu",
+        "legal_adviser",
+        "ZJ-HZ-SC",
+        "wu@sc.example.gov.cn",
+    )
+    .await;
+    staff(
+        &app,
+        "a-zheng",
+        "approver",
+        "ZJ-HZ-SC",
+        "zheng@sc.example.gov.cn",
+    )
+    .await;
+    staff(
+        &app,
+        "r-province",
+        "reconsideration_body",
+        "ZJ",
+        "fuyi@zj.example.gov.cn",
+    )
+    .await;
+    staff(
+        &app,
+        "r-lishui",
+        "reconsideration_body",
+        "ZJ-LS",
+        "fuyi@ls.example.gov.cn",
+    )
+    .await;
+    let clerk = app.token("demo-clerk").await;
+    let handler = app.token("h-zhou").await;
+    let legal = app.token("l-wu").await;
+
+    // The first digest is made before any case: nobody has anything due, nothing is sent.
+    let (done, _) = dispatch().await;
+    assert_eq!(done.sent, 0);
+
+    // Two cases for the handler: one received long ago (overdue), one today.
+    let late = crate::cases::register(&app, &clerk, "2026-08-03").await;
+    let fresh = crate::cases::register(&app, &clerk, "2026-09-15").await;
+    for id in [late, fresh] {
+        let r = app
+            .post(
+                &format!("/api/v1/cases/{id}/assign"),
+                Some(&clerk),
+                &json!({"user_id": handler_id}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+    }
+    // The handler asks for an extension of the fresh case: the approver hears.
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{fresh}/extension-request"),
+            Some(&handler),
+            &json!({"working_days": 20, "reason": "需调取多年档案"}),
+        )
+        .await;
+    assert!(r.status == 200 || r.status == 201, "{:?}", r.body);
+    // The late one is drafted and submitted: the legal adviser hears; approved: the approver.
+    for (path, token, body) in [
+        (
+            "draft",
+            &handler,
+            json!({"disposition": "disclosed", "provided": ["征收补偿方案"]}),
+        ),
+        ("submit", &handler, json!({})),
+        (
+            "review",
+            &legal,
+            json!({"decision": "approve", "comments": "同意"}),
+        ),
+    ] {
+        let r = app
+            .post(&format!("/api/v1/cases/{late}/{path}"), Some(token), &body)
+            .await;
+        assert_eq!(r.status, 200, "{path}: {:?}", r.body);
+    }
+    dispatch().await;
+    let got = mail.messages();
+    let subjects = |to: &str| -> Vec<String> {
+        addressed_to(&got, to)
+            .iter()
+            .filter_map(|m| m.subject().map(str::to_owned))
+            .collect()
+    };
+    let to_handler = subjects("zhou@sc.example.gov.cn");
+    assert_eq!(
+        to_handler.iter().filter(|s| s.contains("案件分配")).count(),
+        2,
+        "{to_handler:?}"
+    );
+    assert!(
+        subjects("wu@sc.example.gov.cn")
+            .iter()
+            .any(|s| s.contains("答复稿待法制审核")),
+        "{got:?}"
+    );
+    let to_approver = subjects("zheng@sc.example.gov.cn");
+    assert!(
+        to_approver.iter().any(|s| s.contains("延期申请待审批")),
+        "{to_approver:?}"
+    );
+    assert!(
+        to_approver.iter().any(|s| s.contains("答复待签发")),
+        "{to_approver:?}"
+    );
+
+    // Today's digest was made before the cases existed: it is not made again today.
+    assert!(to_handler.iter().all(|s| !s.contains("每日到期提醒")));
+    // The next day's digest lists the overdue case once, in one message.
+    app.state
+        .write(|conn| {
+            Ok(yishen_store::models::job_lease::claimed(
+                conn,
+                "daily_digest:2026-09-15",
+            )?)
+        })
+        .await
+        .map(|claimed| assert!(claimed, "today's digest was claimed"))
+        .expect("claim");
+    let tomorrow = chrono::NaiveDate::from_ymd_opt(2026, 9, 16).expect("date");
+    let n = yishen_app::services::digests::make(&app.state, tomorrow, "a")
+        .await
+        .expect("digests");
+    assert_eq!(n, 1, "one digest: the handler's");
+    let again = yishen_app::services::digests::make(&app.state, tomorrow, "b")
+        .await
+        .expect("digests");
+    assert_eq!(again, 0, "another instance makes it once");
+    dispatch().await;
+    let got = mail.messages();
+    let digests: Vec<_> = addressed_to(&got, "zhou@sc.example.gov.cn")
+        .into_iter()
+        .filter(|m| m.subject().is_some_and(|s| s.contains("每日到期提醒")))
+        .collect();
+    assert_eq!(digests.len(), 1);
+    let text = digests[0].body_text(0).expect("text").into_owned();
+    let tracking = |id: i64| {
+        let app = &app;
+        let handler = &handler;
+        async move {
+            app.get(&format!("/api/v1/cases/{id}"), Some(handler))
+                .await
+                .body["tracking_no"]
+                .as_str()
+                .expect("tracking")
+                .to_owned()
+        }
+    };
+    assert!(
+        text.contains("已逾期（1件）") && text.contains(&tracking(late).await),
+        "{text}"
+    );
+    assert!(!text.contains(&tracking(fresh).await), "{text}");
+
+    // The handler turns e-mail off in the profile: nothing more reaches them.
+    let put = |body: serde_json::Value| {
+        let app = &app;
+        let handler = &handler;
+        async move {
+            app.send(
+                reqwest::Method::PUT,
+                "/api/v1/me/notifications",
+                Some(handler),
+                Some(&body),
+            )
+            .await
+        }
+    };
+    let r = put(json!({"channels": []})).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["channels"], json!([]));
+    let r = put(json!({"channels": ["sms"]})).await;
+    let p = crate::helpers::assert_problem(&r, 422, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "channels", "no SMS here: {p:?}");
+    let before = addressed_to(&mail.messages(), "zhou@sc.example.gov.cn").len();
+    // A new assignment would have told them.
+    let third = crate::cases::register(&app, &clerk, "2026-09-15").await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{third}/assign"),
+            Some(&clerk),
+            &json!({"user_id": handler_id}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    dispatch().await;
+    assert_eq!(
+        addressed_to(&mail.messages(), "zhou@sc.example.gov.cn").len(),
+        before
+    );
+
+    // A reconsideration recorded against the agency: the province's body hears, not Lishui's.
+    let recon = app.token("demo-reconsideration").await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{late}/reconsiderations"),
+            Some(&recon),
+            &json!({"body_name": "杭州市人民政府", "filed_on": TODAY}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    dispatch().await;
+    let got = mail.messages();
+    let to_province = addressed_to(&got, "fuyi@zj.example.gov.cn");
+    assert_eq!(to_province.len(), 1);
+    let text = to_province[0].body_text(0).expect("text");
+    assert!(
+        text.contains("被申请行政复议") && text.contains("杭州市人民政府"),
+        "{text}"
+    );
+    assert!(addressed_to(&got, "fuyi@ls.example.gov.cn").is_empty());
 }

@@ -817,6 +817,41 @@ async fn every_role_works_a_day_on_a_phone_and_at_a_desk() {
         ],
     )
     .await;
+    // The handler chooses how messages reach them, from their name in the header: a bad
+    // address is named beside its field and nothing is saved; a good one is.
+    w.login("demo-handler", PHONE).await;
+    w.goto("/work").await;
+    let href =
+        w.c.find(Locator::Css("header a.who"))
+            .await
+            .expect("the name in the header")
+            .attr("href")
+            .await
+            .expect("href");
+    assert_eq!(href.as_deref(), Some("/profile"));
+    w.goto("/profile").await;
+    w.fill("#email", "zhou at sc").await;
+    w.submit("form[action='/profile'] button[type=submit]")
+        .await;
+    let body = w.body().await;
+    assert!(
+        body.contains("请修改以下问题") && !body.contains("已保存"),
+        "{body}"
+    );
+    w.fits("the refused profile").await;
+    w.shot("profile-refused-phone").await;
+    w.fill("#email", "zhou@sc.example.gov.cn").await;
+    w.submit("form[action='/profile'] button[type=submit]")
+        .await;
+    let body = w.body().await;
+    assert!(
+        body.contains("已保存") && body.contains("暂未开通短信"),
+        "{body}"
+    );
+    w.shot("profile-saved-phone").await;
+    w.logout().await;
+    w.pages("demo-handler", &[("/profile", "profile-handler")])
+        .await;
     w.pages(
         "demo-applicant",
         &[("/my", "my-applicant"), ("/apply", "apply-applicant")],

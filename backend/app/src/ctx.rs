@@ -47,6 +47,8 @@ pub struct Ctx {
     pub blobs: crate::blobs::Blobs,
     /// The SMTP server notifications go through (`None`: no e-mail).
     pub mailer: Option<Arc<crate::mailer::Mailer>>,
+    /// The text-message gateway (`None`: no text messages).
+    pub sms: Option<Arc<dyn crate::sms::SmsProvider>>,
 }
 
 impl Ctx {

@@ -25,6 +25,7 @@ pub mod ratelimit;
 pub mod redact;
 pub mod services;
 pub mod settings;
+pub mod sms;
 pub mod time;
 
 pub use ctx::Ctx;

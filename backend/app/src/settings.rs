@@ -102,6 +102,16 @@ pub struct Settings {
     /// Milliseconds between the dispatcher's looks at the outbox (`YISHEN_NOTIFY_INTERVAL_MS`);
     /// 0 turns the in-server dispatcher off (`yishen notify run-once` from cron instead).
     pub notify_interval_ms: u64,
+    /// The text-message gateway (`YISHEN_SMS_URL`: `https://KEY_ID:SECRET@host/path?sign=签名`,
+    /// see `sms`). `None`: no text messages; none are written and the pages say so.
+    pub sms_url: Option<Secret>,
+    /// The gateway's template id of each kind of message (`YISHEN_SMS_TEMPLATES`:
+    /// `received=SMS_1001,correction_requested=SMS_1002`); a kind not named is sent with its
+    /// own code as the template id.
+    pub sms_templates: Vec<(String, String)>,
+    /// The hour (0–23, China Standard Time) from which each person's daily digest of cases due
+    /// and overdue is written (`YISHEN_DIGEST_HOUR`, 8 by default).
+    pub digest_hour: u32,
 }
 
 /// The variables an S3-compatible blob store is configured by.
@@ -213,6 +223,9 @@ impl Default for Settings {
             notify_max_attempts: 8,
             notify_retry: Duration::from_secs(30),
             notify_interval_ms: 2000,
+            sms_url: None,
+            sms_templates: Vec::new(),
+            digest_hour: 8,
         }
     }
 }
@@ -246,6 +259,8 @@ struct FileSettings {
     notify_max_attempts: Option<u32>,
     notify_retry_ms: Option<u64>,
     notify_interval_ms: Option<u64>,
+    sms_url: Option<Secret>,
+    digest_hour: Option<u32>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -383,6 +398,26 @@ impl Settings {
         if let Some(v) = var("YISHEN_NOTIFY_INTERVAL_MS") {
             s.notify_interval_ms = number("YISHEN_NOTIFY_INTERVAL_MS", v)?;
         }
+        if let Some(v) = var("YISHEN_SMS_URL").filter(|v| !v.trim().is_empty()) {
+            s.sms_url = Some(Secret::new(v.trim().to_owned()));
+        }
+        if let Some(v) = var("YISHEN_SMS_TEMPLATES") {
+            s.sms_templates = parse_templates(&v).map_err(|message| SettingsError::Invalid {
+                var: "YISHEN_SMS_TEMPLATES",
+                message,
+            })?;
+        }
+        if let Some(v) = var("YISHEN_DIGEST_HOUR") {
+            let h = number("YISHEN_DIGEST_HOUR", v)?;
+            s.digest_hour =
+                u32::try_from(h)
+                    .ok()
+                    .filter(|h| *h < 24)
+                    .ok_or(SettingsError::Invalid {
+                        var: "YISHEN_DIGEST_HOUR",
+                        message: "must be an hour from 0 to 23".into(),
+                    })?;
+        }
         if s.pool_size == 0 {
             return Err(SettingsError::Invalid {
                 var: "YISHEN_POOL_SIZE",
@@ -470,6 +505,10 @@ impl Settings {
         if let Some(v) = f.notify_retry_ms {
             self.notify_retry = Duration::from_millis(v.max(1));
         }
+        self.sms_url = f.sms_url.or(self.sms_url.take());
+        if let Some(v) = f.digest_hour.filter(|h| *h < 24) {
+            self.digest_hour = v;
+        }
         if let Some(v) = f.notify_interval_ms {
             self.notify_interval_ms = v;
         }
@@ -505,6 +544,24 @@ fn parse_today(v: &str) -> Result<chrono::NaiveDate, SettingsError> {
         var: "YISHEN_TODAY",
         message: format!("expected a date as YYYY-MM-DD, got `{v}`"),
     })
+}
+
+/// `kind=TEMPLATE_ID` pairs separated by commas, each kind one of the notice codes.
+fn parse_templates(v: &str) -> Result<Vec<(String, String)>, String> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (kind, id) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("`{pair}`: expected kind=TEMPLATE_ID"))?;
+            let kind = kind.trim();
+            if yishen_domain::notify::NoticeKind::parse(kind).is_none() {
+                return Err(format!("`{kind}` is not a kind of notice"));
+            }
+            Ok((kind.to_owned(), id.trim().to_owned()))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -57,6 +57,12 @@ kinds! {
     Delivered => "delivered", "答复已送达";
     CaseAssigned => "case_assigned", "案件分配";
     DraftReturned => "draft_returned", "答复稿退回修改";
+    ReviewWaiting => "review_waiting", "答复稿待法制审核";
+    SignoffWaiting => "signoff_waiting", "答复待签发";
+    ExtensionRequested => "extension_requested", "延期申请待审批";
+    DailyDigest => "daily_digest", "每日到期提醒";
+    ReconsiderationFiled => "reconsideration_filed", "新的行政复议申请";
+    DeliveryBounced => "delivery_bounced", "电子送达被退回";
 }
 
 crate::stored_code!(NoticeKind, NoticeKind::parse);
@@ -112,12 +118,86 @@ pub struct CaseFacts<'a> {
     pub delivery: Option<&'a str>,
 }
 
-/// A message to write: why, its subject and its plain text.
+/// A message to write: why, its subject and its plain text, and the short text of the same
+/// message for a text message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     pub kind: NoticeKind,
     pub subject: String,
     pub body: String,
+    pub sms: Sms,
+}
+
+/// A text message: the values of its template's parameters, and the text they make.
+///
+/// The major Chinese SMS platforms send only templates approved in advance, filled with
+/// parameters (`模板ID` + `模板参数`), and put the approved signature (`【签名】`) in front. So
+/// the words live here as templates ([`sms_template`]), the gateway receives the template's
+/// id and the parameters, and `text` is what the phone shows after the signature, kept for
+/// the record and for counting segments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sms {
+    pub params: Vec<(&'static str, String)>,
+    pub text: String,
+}
+
+/// Characters of one text-message segment (GSM 03.38 with UCS-2: 70 characters; a longer
+/// message is sent as segments of 67, the rest carrying the header that joins them).
+pub const SMS_SEGMENT: usize = 70;
+const SMS_SEGMENT_JOINED: usize = 67;
+
+/// Segments a text (signature included) takes.
+pub fn sms_segments(text: &str) -> usize {
+    let n = text.chars().count();
+    if n <= SMS_SEGMENT {
+        1
+    } else {
+        n.div_ceil(SMS_SEGMENT_JOINED)
+    }
+}
+
+/// The template of each kind's text message, `${name}` for a parameter. Each fits one segment
+/// with a signature of up to 12 characters and the longest values the parameters take
+/// (a 20-character tracking number, a date written 2026年12月31日): the test says so.
+pub fn sms_template(kind: NoticeKind) -> &'static str {
+    match kind {
+        NoticeKind::Received => "您的政府信息公开申请已收到，登记编号${no}，答复期限至${due}。",
+        NoticeKind::CorrectionRequested => {
+            "您的申请${no}需补正，请于${deadline}前登录提交，逾期视为放弃申请。"
+        }
+        NoticeKind::Extended => "您的申请${no}答复期限已延长至${due}，详见延期告知书。",
+        NoticeKind::FeeNoticed => "申请${no}须缴信息处理费${amount}元，${deadline}前未缴视为放弃。",
+        NoticeKind::ReplyIssued => "您的申请${no}已作出答复，请登录查看答复书及附件。",
+        NoticeKind::Delivered => "您的申请${no}的答复已送达，如不服可依答复书告知的途径寻求救济。",
+        NoticeKind::CaseAssigned => "您被指定为申请${no}的承办人，答复期限至${due}。",
+        NoticeKind::DraftReturned => "申请${no}的答复稿经法制审核退回修改，请登录查看意见。",
+        NoticeKind::ReviewWaiting => "申请${no}的答复稿待您法制审核，答复期限至${due}。",
+        NoticeKind::SignoffWaiting => "申请${no}的答复稿已通过审核，待您签发，期限至${due}。",
+        NoticeKind::ExtensionRequested => "申请${no}的承办人申请延期${days}个工作日，待您审批。",
+        NoticeKind::DailyDigest => {
+            "您有${soon}件申请3个工作日内到期、${late}件已逾期，请登录查看。"
+        }
+        NoticeKind::ReconsiderationFiled => "您监督的机关所办申请${no}被申请行政复议，请登录查看。",
+        NoticeKind::DeliveryBounced => {
+            "申请${no}答复的电子邮件被退回，未送达，请改用其他方式送达。"
+        }
+    }
+}
+
+fn sms(kind: NoticeKind, params: Vec<(&'static str, String)>) -> Sms {
+    let mut text = sms_template(kind).to_owned();
+    for (name, value) in &params {
+        text = text.replace(&format!("${{{name}}}"), value);
+    }
+    Sms { params, text }
+}
+
+/// Whom a message to staff is for: one account, or everyone active in a role at the case's
+/// agency (the legal advisers for a review, the approvers for a sign-off or an extension).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffTo {
+    User(i64),
+    AgencyRole(crate::Role),
 }
 
 /// The applicant's message for `event`, if the event is one they must hear of.
@@ -226,6 +306,24 @@ pub fn to_applicant(event: &CaseEvent, facts: &CaseFacts<'_>) -> Option<Notice> 
     }
     body.push_str(&format!("\n查看本申请：{link}\n\n{}\n", facts.agency_name));
     body.push_str("（本邮件由系统自动发送，请勿直接回复。）\n");
+    let no = ("no", facts.tracking_no.to_owned());
+    let due = ("due", facts.due_on.map(chinese_date).unwrap_or_default());
+    let params = match event {
+        CaseEvent::CorrectionRequested { deadline, .. } => {
+            vec![no, ("deadline", chinese_date(*deadline))]
+        }
+        CaseEvent::FeeNoticed {
+            amount_yuan,
+            pay_by,
+            ..
+        } => vec![
+            no,
+            ("amount", amount_yuan.to_string()),
+            ("deadline", chinese_date(*pay_by)),
+        ],
+        CaseEvent::NoticeIssued { .. } | CaseEvent::ExtensionGranted { .. } => vec![no, due],
+        _ => vec![no],
+    };
     Some(Notice {
         kind,
         subject: format!(
@@ -235,48 +333,196 @@ pub fn to_applicant(event: &CaseEvent, facts: &CaseFacts<'_>) -> Option<Notice> 
             facts.tracking_no
         ),
         body,
+        sms: sms(kind, params),
     })
 }
 
-/// The message to a member of staff for `event`, and to whom (an account id): the handler
-/// named for a case, and the handler whose draft the legal adviser returned.
-pub fn to_staff(event: &CaseEvent, facts: &CaseFacts<'_>) -> Option<(i64, Notice)> {
-    let link = format!("{SITE}/work/cases/{}", facts.case_id);
+/// The message to staff for `event`, and to whom: the handler named for a case, the handler
+/// whose draft the legal adviser returned, the legal advisers when a draft awaits review, the
+/// approvers when an approved reply awaits sign-off (签发) or an extension awaits approval
+/// (条例33 第二款: extended with the approval of the agency's responsible person).
+pub fn to_staff(event: &CaseEvent, facts: &CaseFacts<'_>) -> Option<(StaffTo, Notice)> {
     let due = facts
         .due_on
         .map(|d| format!("答复期限至{}。", chinese_date(d)))
         .unwrap_or_default();
-    let (to, kind, line) = match event {
+    let no = facts.tracking_no;
+    let (to, kind, line, extra) = match event {
         CaseEvent::Assigned { user_id, .. } => (
-            *user_id,
+            StaffTo::User(*user_id),
             NoticeKind::CaseAssigned,
-            format!(
-                "您被指定为政府信息公开申请{}的承办人。{due}",
-                facts.tracking_no
-            ),
+            format!("您被指定为政府信息公开申请{no}的承办人。{due}"),
+            None,
         ),
         CaseEvent::Reviewed {
             approved: false,
             comments,
         } => (
-            facts.assignee?,
+            StaffTo::User(facts.assignee?),
             NoticeKind::DraftReturned,
             format!(
-                "申请{}的答复稿经法制审核退回修改。审核意见：{}。{due}",
-                facts.tracking_no,
+                "申请{no}的答复稿经法制审核退回修改。审核意见：{}。{due}",
                 comments.trim().trim_end_matches('。')
             ),
+            None,
+        ),
+        CaseEvent::SubmittedForReview {} => (
+            StaffTo::AgencyRole(crate::Role::LegalAdviser),
+            NoticeKind::ReviewWaiting,
+            format!("申请{no}的答复稿已提交，待法制审核。{due}"),
+            None,
+        ),
+        CaseEvent::Reviewed { approved: true, .. } => (
+            StaffTo::AgencyRole(crate::Role::Approver),
+            NoticeKind::SignoffWaiting,
+            format!("申请{no}的答复稿已通过法制审核，待签发。{due}"),
+            None,
+        ),
+        CaseEvent::DeliveryBounced { status, .. } => {
+            let to = StaffTo::User(facts.assignee?);
+            let n = delivery_bounced(facts, status);
+            return Some((to, n));
+        }
+        CaseEvent::ExtensionRequested {
+            working_days,
+            reason,
+        } => (
+            StaffTo::AgencyRole(crate::Role::Approver),
+            NoticeKind::ExtensionRequested,
+            format!(
+                "申请{no}的承办人申请延长答复期限{working_days}个工作日，理由：{}。{due}需经机关负责人同意（《中华人民共和国政府信息公开条例》第三十三条第二款）。",
+                reason.trim().trim_end_matches('。')
+            ),
+            Some(("days", working_days.to_string())),
         ),
         _ => return None,
     };
-    Some((
-        to,
-        Notice {
+    let mut params = vec![("no", no.to_owned())];
+    params.extend(extra);
+    if matches!(
+        kind,
+        NoticeKind::CaseAssigned | NoticeKind::ReviewWaiting | NoticeKind::SignoffWaiting
+    ) {
+        params.push(("due", facts.due_on.map(chinese_date).unwrap_or_default()));
+    }
+    Some((to, staff_notice(kind, facts, line, params)))
+}
+
+fn staff_notice(
+    kind: NoticeKind,
+    facts: &CaseFacts<'_>,
+    line: String,
+    params: Vec<(&'static str, String)>,
+) -> Notice {
+    Notice {
+        kind,
+        subject: format!("{}（{}）", kind.label(), facts.tracking_no),
+        body: format!(
+            "{line}\n\n办理：{SITE}/work/cases/{}\n\n{}\n",
+            facts.case_id, facts.agency_name
+        ),
+        sms: sms(kind, params),
+    }
+}
+
+/// The message to a reconsideration body's staff when a reconsideration is filed against an
+/// agency it supervises (recorded on the agency's case).
+pub fn reconsideration_filed(
+    facts: &CaseFacts<'_>,
+    body_name: &str,
+    filed_on: NaiveDate,
+) -> Notice {
+    let line = format!(
+        "{}办理的政府信息公开申请{}已于{}被申请行政复议（复议机关：{}）。",
+        facts.agency_name,
+        facts.tracking_no,
+        chinese_date(filed_on),
+        body_name
+    );
+    staff_notice(
+        NoticeKind::ReconsiderationFiled,
+        facts,
+        line,
+        vec![("no", facts.tracking_no.to_owned())],
+    )
+}
+
+/// The message to the handler when the applicant's server sent the reply's e-mail back after
+/// accepting it: the reply is not delivered, and must go another way.
+pub fn delivery_bounced(facts: &CaseFacts<'_>, status: &str) -> Notice {
+    let line = format!(
+        "申请{}的答复以电子邮件送达，但收件方邮件服务器退回了该邮件（状态码{}），答复未送达。请改用邮寄、当面领取等其他方式送达，并记录送达情况。",
+        facts.tracking_no, status
+    );
+    staff_notice(
+        NoticeKind::DeliveryBounced,
+        facts,
+        line,
+        vec![("no", facts.tracking_no.to_owned())],
+    )
+}
+
+/// One case in a person's daily digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestLine {
+    pub case_id: i64,
+    pub tracking_no: String,
+    pub due_on: NaiveDate,
+}
+
+/// How many working days ahead the digest looks (the "due within 3 working days").
+pub const DIGEST_WORKING_DAYS: u32 = 3;
+
+/// One person's daily digest for `today`: the cases past their due date and those due by
+/// `horizon` (3 working days ahead), one message for all of them. `None` when there are none.
+pub fn digest(today: NaiveDate, horizon: NaiveDate, lines: &[DigestLine]) -> Option<Notice> {
+    let (late, soon): (Vec<_>, Vec<_>) = lines
+        .iter()
+        .filter(|l| l.due_on <= horizon)
+        .partition(|l| l.due_on < today);
+    if late.is_empty() && soon.is_empty() {
+        return None;
+    }
+    let mut body = format!("{}的到期提醒：\n", chinese_date(today));
+    let mut section = |title: String, items: &[&DigestLine]| {
+        if items.is_empty() {
+            return;
+        }
+        body.push_str(&format!("\n{title}\n"));
+        for l in items {
+            body.push_str(&format!(
+                "- {}，答复期限{}：{SITE}/work/cases/{}\n",
+                l.tracking_no,
+                chinese_date(l.due_on),
+                l.case_id
+            ));
+        }
+    };
+    section(format!("已逾期（{}件）：", late.len()), &late);
+    section(
+        format!("{DIGEST_WORKING_DAYS}个工作日内到期（{}件）：", soon.len()),
+        &soon,
+    );
+    body.push_str("\n（每日一封，列出您承办的案件；本邮件由系统自动发送。）\n");
+    let kind = NoticeKind::DailyDigest;
+    Some(Notice {
+        kind,
+        subject: format!(
+            "{}：{}件即将到期，{}件已逾期（{}）",
+            kind.label(),
+            soon.len(),
+            late.len(),
+            chinese_date(today)
+        ),
+        body,
+        sms: sms(
             kind,
-            subject: format!("{}（{}）", kind.label(), facts.tracking_no),
-            body: format!("{line}\n\n办理：{link}\n\n{}\n", facts.agency_name),
-        },
-    ))
+            vec![
+                ("soon", soon.len().to_string()),
+                ("late", late.len().to_string()),
+            ],
+        ),
+    })
 }
 
 /// How long to wait before attempt `attempt` (from 1) of a message that failed: `base` doubled
@@ -376,7 +622,7 @@ mod tests {
             &facts(),
         )
         .expect("a message");
-        assert_eq!((to, n.kind), (9, NoticeKind::CaseAssigned));
+        assert_eq!((to, n.kind), (StaffTo::User(9), NoticeKind::CaseAssigned));
         assert!(n.body.contains("{site}/work/cases/7"));
         let (to, n) = to_staff(
             &CaseEvent::Reviewed {
@@ -386,13 +632,101 @@ mod tests {
             &facts(),
         )
         .expect("a message");
-        assert_eq!((to, n.kind), (42, NoticeKind::DraftReturned));
+        assert_eq!((to, n.kind), (StaffTo::User(42), NoticeKind::DraftReturned));
         assert!(n.body.contains("理由不充分"));
+    }
+
+    #[test]
+    fn reviews_sign_offs_and_extensions_wait_on_their_roles() {
         let approved = CaseEvent::Reviewed {
             approved: true,
             comments: "同意".into(),
         };
-        assert!(to_staff(&approved, &facts()).is_none());
+        let (to, n) = to_staff(&approved, &facts()).expect("sign-off waits");
+        assert_eq!(
+            (to, n.kind),
+            (
+                StaffTo::AgencyRole(crate::Role::Approver),
+                NoticeKind::SignoffWaiting
+            )
+        );
+        let (to, n) = to_staff(&CaseEvent::SubmittedForReview {}, &facts()).expect("review");
+        assert_eq!(
+            (to, n.kind),
+            (
+                StaffTo::AgencyRole(crate::Role::LegalAdviser),
+                NoticeKind::ReviewWaiting
+            )
+        );
+        let (to, n) = to_staff(
+            &CaseEvent::ExtensionRequested {
+                working_days: 20,
+                reason: "需调取档案".into(),
+            },
+            &facts(),
+        )
+        .expect("extension");
+        assert_eq!(to, StaffTo::AgencyRole(crate::Role::Approver));
+        assert!(n.body.contains("20个工作日") && n.body.contains("第三十三条第二款"));
+        assert_eq!(
+            n.sms.text,
+            "申请ZJ-HZ-SC-2026-000007的承办人申请延期20个工作日，待您审批。"
+        );
+    }
+
+    #[test]
+    fn every_text_message_fits_one_segment() {
+        // The longest values: a 20-character tracking number, the longest written date, a
+        // fee of six figures, a 12-character signature in front.
+        let sign = "【浙江省杭州市上城区政府办】";
+        assert_eq!(sign.chars().count(), 14);
+        let long = [
+            ("no", "ZJ-HZ-SC-2026-123456".to_owned()),
+            ("due", "2026年12月31日".to_owned()),
+            ("deadline", "2026年12月31日".to_owned()),
+            ("amount", "10000".to_owned()),
+            ("days", "20".to_owned()),
+            ("soon", "999".to_owned()),
+            ("late", "999".to_owned()),
+        ];
+        for kind in NoticeKind::ALL {
+            let text = sms(*kind, long.to_vec()).text;
+            assert!(!text.contains("${"), "{kind:?}: {text}");
+            let whole = format!("{sign}{text}");
+            assert_eq!(
+                sms_segments(&whole),
+                1,
+                "{kind:?}: {} chars: {whole}",
+                whole.chars().count()
+            );
+        }
+        assert_eq!(sms_segments(&"字".repeat(70)), 1);
+        assert_eq!(sms_segments(&"字".repeat(71)), 2);
+        assert_eq!(sms_segments(&"字".repeat(135)), 3);
+    }
+
+    #[test]
+    fn a_digest_lists_the_late_and_the_soon_once() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).expect("date");
+        let line = |id, due| DigestLine {
+            case_id: id,
+            tracking_no: format!("ZJ-HZ-SC-2026-{id:06}"),
+            due_on: due,
+        };
+        let lines = [line(1, d(3, 2)), line(2, d(3, 5)), line(3, d(3, 20))];
+        let n = digest(d(3, 4), d(3, 9), &lines).expect("a digest");
+        assert!(
+            n.subject.contains("1件即将到期，1件已逾期"),
+            "{}",
+            n.subject
+        );
+        assert!(n.body.contains("ZJ-HZ-SC-2026-000001") && n.body.contains("ZJ-HZ-SC-2026-000002"));
+        assert!(!n.body.contains("ZJ-HZ-SC-2026-000003"));
+        assert_eq!(
+            n.sms.text,
+            "您有1件申请3个工作日内到期、1件已逾期，请登录查看。"
+        );
+        assert!(digest(d(3, 4), d(3, 9), &lines[2..]).is_none());
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The command line: `serve`, `migrate`, `user add`, `import`, `audit verify`, `jobs run-once`,
-//! `notify run-once`. Messages for operators are Chinese.
+//! `notify run-once`, `notify bounce`. Messages for operators are Chinese.
 #![allow(clippy::print_stdout)]
 
 use std::io::BufRead;
@@ -101,6 +101,10 @@ pub enum NotifyCommand {
     /// Sends every notification due now, once.
     #[command(about = "发送一次全部到期的通知（失败的按退避时间稍后重试）")]
     RunOnce,
+    /// Takes one returned message (a delivery status notification) on standard input, as a
+    /// mail server's pipe to a program delivers it.
+    #[command(about = "处理一封退信（从标准输入读取），答复的电子送达被退回的，案件回到待送达")]
+    Bounce,
 }
 
 #[derive(Debug, Subcommand)]
@@ -240,6 +244,9 @@ pub async fn run(cli: Cli, settings: Settings) -> ExitCode {
         Command::Notify {
             command: NotifyCommand::RunOnce,
         } => notify_run_once(settings).await,
+        Command::Notify {
+            command: NotifyCommand::Bounce,
+        } => notify_bounce(settings).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -543,6 +550,35 @@ async fn notify_run_once(settings: Settings) -> anyhow::Result<()> {
         "通知发送完成：已发送 {} 条，稍后重试 {} 条，放弃 {} 条，未发送（未配置或无地址）{} 条；以电子邮件送达答复 {} 件",
         r.sent, r.retried, r.dead, r.skipped, delivered
     );
+    Ok(())
+}
+
+async fn notify_bounce(settings: Settings) -> anyhow::Result<()> {
+    use std::io::Read;
+    use yishen_app::services::dispatch::Bounced;
+    let mut raw = Vec::new();
+    std::io::stdin()
+        .take(10 * 1024 * 1024)
+        .read_to_end(&mut raw)?;
+    let state = startup::build_state(settings).await?;
+    let r = yishen_app::services::dispatch::bounce(&state, &raw)
+        .await
+        .map_err(problem)?;
+    // Exit 0 in every case: the mail server must not bounce the bounce.
+    match r {
+        Bounced::NotAFailure => println!("不是永久失败的退信，未处理"),
+        Bounced::NotOurs => println!("退信所指的邮件不是本系统发出的，未处理"),
+        Bounced::Recorded {
+            notification,
+            delivery_undone: Some(case_id),
+        } => println!(
+            "已记录通知 {notification} 的退信；案件 {} 的电子送达已撤销，案件回到待送达",
+            case_id.get()
+        ),
+        Bounced::Recorded { notification, .. } => {
+            println!("已记录通知 {notification} 的退信")
+        }
+    }
     Ok(())
 }
 

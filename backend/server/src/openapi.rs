@@ -15,7 +15,7 @@ use crate::routes::{
     paths(
         health::healthz, health::readyz, health::metrics,
         auth::register, auth::login, auth::refresh, auth::logout,
-        users::me, users::change_password, users::list, users::create, users::get_one, users::update,
+        users::me, users::change_password, users::notify_prefs, users::set_notify_prefs, users::list, users::create, users::get_one, users::update,
         agencies::list, agencies::get_one, agencies::create, agencies::update,
         agencies::get_seal, agencies::put_seal, agencies::seal_image, agencies::seal_specimen,
         agencies::delete_seal,

@@ -117,7 +117,14 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<Ctx> {
     let mailer = yishen_app::mailer::Mailer::from_settings(&settings)
         .map_err(|e| anyhow::anyhow!("mail: {e}"))?
         .map(Arc::new);
-    tracing::info!(email = mailer.is_some(), "notifications");
+    let sms = yishen_app::sms::SignedHttpGateway::from_settings(&settings)
+        .map_err(|e| anyhow::anyhow!("sms: {e}"))?
+        .map(|g| Arc::new(g) as Arc<dyn yishen_app::sms::SmsProvider>);
+    tracing::info!(
+        email = mailer.is_some(),
+        sms = sms.is_some(),
+        "notifications"
+    );
     let replica = match settings.database_replica_url.clone() {
         Some(url) => {
             let size = settings.pool_size;
@@ -144,6 +151,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<Ctx> {
         table4_cache: Arc::default(),
         blobs,
         mailer,
+        sms,
     })
 }
 

@@ -30,6 +30,8 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        notify_email -> Bool,
+        notify_sms -> Bool,
     }
 }
 
@@ -110,6 +112,8 @@ diesel::table! {
         email_hash -> Nullable<Text>,
         address_enc -> Nullable<Text>,
         address_hash -> Nullable<Text>,
+        notify_email -> Bool,
+        notify_sms -> Bool,
     }
 }
 
@@ -428,6 +432,8 @@ diesel::table! {
         last_error -> Nullable<Text>,
         accepted_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        params -> Nullable<Text>,
+        dedupe_key -> Nullable<Text>,
     }
 }
 

@@ -514,3 +514,180 @@ pub async fn written(state: &Ctx, id: UserId) -> Result<(user::User, Option<Stri
         .await?
         .ok_or(AppError::NotFound("账号"))
 }
+
+/// How an account wants its own messages: the channels, and the e-mail and phone to use
+/// (`None`: keep what the account has; an empty string removes it).
+#[derive(Debug, Clone)]
+pub struct NotifyPrefs {
+    pub email: bool,
+    pub sms: bool,
+    pub email_address: Option<Option<yishen_domain::account::Email>>,
+    pub phone: Option<Option<yishen_domain::account::Phone>>,
+}
+
+/// What the profile shows of the account's messages.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotifyView {
+    /// The channels chosen: `email`, `sms`.
+    pub channels: Vec<&'static str>,
+    pub email: Option<String>,
+    /// The phone, masked (`138****8000`).
+    pub phone: Option<String>,
+    pub email_available: bool,
+    pub sms_available: bool,
+}
+
+impl NotifyPrefs {
+    /// From what a person typed: the channels' codes, and an e-mail and a phone where given
+    /// (blank removes it). Every problem names its field.
+    pub fn parse(
+        channels: &[String],
+        email: Option<&str>,
+        phone: Option<&str>,
+    ) -> Result<Self, Vec<crate::error::FieldIssue>> {
+        use yishen_domain::account::{Email, Phone};
+        use yishen_domain::notify::Channel;
+        let mut f = crate::error::Fields::default();
+        let (mut by_email, mut by_sms) = (false, false);
+        for (i, c) in channels.iter().enumerate() {
+            match Channel::parse(c.trim()) {
+                Some(Channel::Email) => by_email = true,
+                Some(Channel::Sms) => by_sms = true,
+                None => f.push(crate::error::FieldIssue::new(
+                    format!("channels[{i}]"),
+                    "unknown_value",
+                    "通知方式无效，可选：email（电子邮件）、sms（短信）",
+                )),
+            }
+        }
+        let blank_or = |raw: Option<&str>| raw.map(|s| s.trim().to_owned());
+        let email_address = match blank_or(email) {
+            None => None,
+            Some(s) if s.is_empty() => Some(None),
+            Some(s) => f.take("email", Email::parse(&s)).map(Some),
+        };
+        let phone = match blank_or(phone) {
+            None => None,
+            Some(s) if s.is_empty() => Some(None),
+            Some(s) => f.take("phone", Phone::parse(&s)).map(Some),
+        };
+        f.build(|| {
+            Some(Self {
+                email: by_email,
+                sms: by_sms,
+                email_address,
+                phone,
+            })
+        })
+    }
+}
+
+/// The account's message settings.
+pub async fn notify_prefs(state: &Ctx, actor: &Actor) -> Result<NotifyView, AppError> {
+    let id = actor.id;
+    let pii = state.pii.clone();
+    let (email_available, sms_available) = (state.mailer.is_some(), state.sms.is_some());
+    state
+        .read(move |conn| {
+            let (u, _) = user::find(conn, id)?.ok_or(AppError::NotFound("账号"))?;
+            let phone = match u.phone_enc {
+                Some(enc) => Some(crate::services::cases::views::mask_phone(
+                    &pii.decrypt(&enc)?,
+                )),
+                None => None,
+            };
+            let mut channels = Vec::new();
+            if u.notify_email {
+                channels.push("email");
+            }
+            if u.notify_sms {
+                channels.push("sms");
+            }
+            Ok(NotifyView {
+                channels,
+                email: u.email,
+                phone,
+                email_available,
+                sms_available,
+            })
+        })
+        .await
+}
+
+/// Sets the account's message channels (and e-mail, phone). A channel needs its address: a
+/// text message a mainland mobile, and an SMS gateway configured.
+pub async fn set_notify_prefs(
+    state: &Ctx,
+    actor: &Actor,
+    prefs: NotifyPrefs,
+) -> Result<NotifyView, AppError> {
+    if prefs.sms && state.sms.is_none() {
+        return Err(AppError::field(
+            "channels",
+            "sms_unavailable",
+            "本系统未开通短信通知",
+        ));
+    }
+    let id = actor.id;
+    let pii = state.pii.clone();
+    state
+        .write(move |conn| {
+            let (u, _) = user::find(conn, id)?.ok_or(AppError::NotFound("账号"))?;
+            let email = match &prefs.email_address {
+                Some(e) => e.as_ref().map(|e| e.as_str().to_owned()),
+                None => u.email.clone(),
+            };
+            let mobile = match &prefs.phone {
+                Some(p) => p
+                    .as_ref()
+                    .is_some_and(|p| crate::sms::is_mobile(p.as_str())),
+                None => match &u.phone_enc {
+                    Some(enc) => crate::sms::is_mobile(&pii.decrypt(enc)?),
+                    None => false,
+                },
+            };
+            let mut f = crate::error::Fields::default();
+            if prefs.email && email.as_deref().is_none_or(|e| e.trim().is_empty()) {
+                f.push(crate::error::FieldIssue::new(
+                    "email",
+                    "required",
+                    "选择电子邮件通知的，请填写电子邮箱",
+                ));
+            }
+            if prefs.sms && !mobile {
+                f.push(crate::error::FieldIssue::new(
+                    "phone",
+                    "required",
+                    "选择短信通知的，请填写手机号码",
+                ));
+            }
+            f.finish()?;
+            let contact = if prefs.email_address.is_some() || prefs.phone.is_some() {
+                let (phone_enc, phone_hash) = match &prefs.phone {
+                    Some(Some(p)) => (
+                        Some(pii.encrypt(p.as_str())?),
+                        Some(pii.match_hash(p.as_str())),
+                    ),
+                    Some(None) => (None, None),
+                    None => (u.phone_enc.clone(), u.phone_hash.clone()),
+                };
+                Some((email, phone_enc, phone_hash))
+            } else {
+                None
+            };
+            user::set_channels(
+                conn,
+                id,
+                prefs.email,
+                prefs.sms,
+                contact
+                    .as_ref()
+                    .map(|(e, p, h)| (e.as_deref(), p.as_deref(), h.as_deref())),
+                yishen_store::now(),
+            )?;
+            Ok(())
+        })
+        .await?;
+    notify_prefs(state, actor).await
+}

@@ -92,6 +92,7 @@ fn prepare(line: ImportLine, today: NaiveDate) -> Result<Prepared, Vec<FieldIssu
         purpose: line.purpose,
         forms: line.forms,
         delivery: line.delivery,
+        notify_by: None,
     };
     let intake = intake::parse(&body).map_err(|e| issues.extend(e)).ok();
     let received_on = match line.received_on {

@@ -653,3 +653,41 @@ pub async fn record_email_delivery(
         })
         .await
 }
+
+/// Undoes the electronic 送达 of case `case_id` whose reply e-mail `message_id` came back
+/// (`status`, RFC 3463): recorded by the system, the case waits for delivery again and its
+/// handler is told (`domain::notify`). Answers whether it was undone: only while the case's
+/// standing 送达 is that very message.
+pub async fn record_email_bounce(
+    state: &Ctx,
+    case_id: CaseId,
+    message_id: String,
+    status: String,
+) -> Result<bool, AppError> {
+    let today = state.today();
+    state
+        .write(move |conn| {
+            let scope = yishen_store::models::case::CaseScope::All;
+            let loaded = super::cases::load(conn, &scope, case_id, today)?;
+            let standing = loaded.events.iter().rev().find_map(|(_, e)| match e {
+                CaseEvent::Delivered { tracking_no, .. } => Some(tracking_no.as_deref()),
+                _ => None,
+            });
+            if loaded.case.status != yishen_domain::case::Status::Closed
+                || standing != Some(Some(message_id.as_str()))
+            {
+                return Ok(false);
+            }
+            let to = Action::RecordBounce
+                .apply(loaded.case.status, None)
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("bounce: {e}")))?;
+            let on = today.max(loaded.last_on().unwrap_or(today));
+            let step = Step {
+                events: vec![(on, CaseEvent::DeliveryBounced { message_id, status })],
+                changes: CaseChanges::default(),
+            };
+            super::cases::finish(conn, &loaded, step, to, None)?;
+            Ok(true)
+        })
+        .await
+}

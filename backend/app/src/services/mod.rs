@@ -8,6 +8,7 @@ pub mod audit;
 pub mod calendar;
 pub mod cases;
 pub mod demo;
+pub mod digests;
 pub mod dispatch;
 pub mod documents;
 pub mod dossier;

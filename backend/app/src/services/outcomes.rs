@@ -569,6 +569,14 @@ pub async fn record_reconsideration(
                 )?;
             }
             let id = outcome::insert_reconsideration_returning(conn, &new)?;
+            // The supervising reconsideration bodies hear of it with the record.
+            crate::services::notifications::reconsideration_filed(
+                conn,
+                &case,
+                &new.body_name,
+                new.filed_on,
+                actor.id,
+            )?;
             let r = outcome::find_reconsideration(conn, id)?
                 .ok_or_else(|| anyhow::anyhow!("reconsideration {id} vanished"))?;
             Ok(reconsideration_view(r))

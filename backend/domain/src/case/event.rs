@@ -204,6 +204,15 @@ pub enum CaseEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         accepted_at: Option<chrono::NaiveDateTime>,
     },
+    /// The reply's e-mail, recorded as the 送达, came back from the applicant's mail server (a
+    /// delivery status notification with a permanent failure): it was not delivered after
+    /// all, and the reply waits for delivery another way.
+    DeliveryBounced {
+        /// The Message-ID of the returned message.
+        message_id: String,
+        /// The status the returning server gave (RFC 3463, e.g. `5.1.1`).
+        status: String,
+    },
     /// The handler asked the approver for an extension (internal until granted: the
     /// applicant hears of the extension through its notice).
     ExtensionRequested {
@@ -269,6 +278,7 @@ impl CaseEvent {
             Self::ReasonsRequested { .. } => "reasons_requested",
             Self::Article35Decided { .. } => "article35_decided",
             Self::Delivered { .. } => "delivered",
+            Self::DeliveryBounced { .. } => "delivery_bounced",
             Self::Assigned { .. } => "assigned",
             Self::ExtensionRequested { .. } => "extension_requested",
             Self::ExtensionRefused { .. } => "extension_refused",
@@ -320,6 +330,9 @@ impl CaseEvent {
                 } else {
                     format!("答复书已送达（{how}）")
                 }
+            }
+            Self::DeliveryBounced { status, .. } => {
+                format!("答复的电子邮件被收件方退回（{status}），未送达，待以其他方式送达")
             }
             Self::Assigned { name, .. } => format!("指定承办人：{name}"),
             Self::ExtensionRequested { working_days, .. } => {
@@ -478,6 +491,7 @@ pub fn clock_input<'a>(
             | CaseEvent::ReasonsRequested { .. }
             | CaseEvent::Article35Decided { .. }
             | CaseEvent::Delivered { .. }
+            | CaseEvent::DeliveryBounced { .. }
             | CaseEvent::Assigned { .. }
             | CaseEvent::ExtensionRequested { .. }
             | CaseEvent::ExtensionRefused { .. }
@@ -521,6 +535,7 @@ impl CaseEvent {
             | Self::LetterIssued { .. }
             | Self::ReasonsRequested { .. }
             | Self::Delivered { .. }
+            | Self::DeliveryBounced { .. }
             | Self::NewReplyOrdered { .. } => Audience::Applicant,
             // What came from the applicant's side is theirs to see; the agency's material
             // (opinions, information before release, scans) is internal until sent.

@@ -75,6 +75,9 @@ pub enum Action {
     /// used, the case goes back to drafting and its clock runs again.
     VoidReply,
     Deliver,
+    /// The applicant's mail server sent the reply's e-mail back after accepting it (a bounce):
+    /// the electronic 送达 did not happen, and the reply waits for delivery another way.
+    RecordBounce,
     Withdraw,
     /// 条例35: asking the applicant for reasons (说明理由告知书), offered only by a confirmed
     /// mass-application flag.
@@ -146,6 +149,7 @@ impl Action {
             Action::Issue => "出具答复书",
             Action::VoidReply => "作废答复书",
             Action::Deliver => "登记送达",
+            Action::RecordBounce => "登记电子送达退信",
             Action::Withdraw => "撤回申请",
             Action::RequestReasons => "要求申请人说明理由",
             Action::DecideArticle35 => "作出条例第三十五条处理决定",
@@ -173,6 +177,8 @@ impl Action {
             Action::Approve | Action::Return => &[LegalAdviser],
             Action::SignOff | Action::VoidReply => &[Approver],
             Action::Deliver => &[Clerk, Handler],
+            // Only the system, from the bounce the mail system hands it.
+            Action::RecordBounce => &[],
             Action::Withdraw => &[Applicant, Clerk],
             Action::RequestReasons => &[Handler],
             // A decision of the agency, taken collectively or by its head (legal.md §6.3).
@@ -211,6 +217,7 @@ impl Action {
             Action::Approve | Action::Return => &[S::InReview],
             Action::Issue | Action::SignOff => &[S::Approved],
             Action::Deliver | Action::VoidReply => &[S::Replied],
+            Action::RecordBounce => &[S::Closed],
             Action::RequestReasons => &[S::Received, S::InProgress, S::Drafting],
             Action::DecideArticle35 => &[S::Received, S::InProgress, S::Drafting],
             Action::Withdraw => &[
@@ -277,6 +284,7 @@ impl Action {
             Action::Approve => S::Approved,
             Action::Issue => S::Replied,
             Action::Deliver => S::Closed,
+            Action::RecordBounce => S::Replied,
             Action::Withdraw => S::Withdrawn,
             Action::Abandon => S::Abandoned,
         }
@@ -293,7 +301,10 @@ impl Action {
             });
         }
         let allowed = match role {
-            None => matches!(self, Action::Abandon | Action::Deliver),
+            None => matches!(
+                self,
+                Action::Abandon | Action::Deliver | Action::RecordBounce
+            ),
             Some(r) => self.roles().contains(&r),
         };
         if !allowed {

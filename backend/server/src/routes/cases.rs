@@ -75,6 +75,9 @@ pub struct IntakeBody {
     pub forms: Option<Vec<String>>,
     /// `online`, `post`, `email` or `pickup`.
     pub delivery: Option<String>,
+    /// How the applicant is told of the case's notices: `email` and/or `sms` (a mobile number
+    /// needed). Unset: by e-mail where an address is given.
+    pub notify_by: Option<Vec<String>>,
 }
 
 impl TryFrom<IntakeBody> for ParsedIntake {
@@ -91,6 +94,7 @@ impl TryFrom<IntakeBody> for ParsedIntake {
             purpose: b.purpose,
             forms: b.forms,
             delivery: b.delivery,
+            notify_by: b.notify_by,
         };
         intake::parse(&input).map_err(ApiError::Validation)
     }

@@ -91,6 +91,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(auth::logout)
         .service(users::me)
         .service(users::change_password)
+        .service(users::notify_prefs)
+        .service(users::set_notify_prefs)
         .service(users::list)
         .service(users::create)
         .service(users::get_one)

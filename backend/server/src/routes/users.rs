@@ -1,6 +1,6 @@
 //! Accounts: the actor's own (`/me`) and administration of staff accounts.
 
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, put, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use yishen_domain::{AgencyCode, DisplayName, Email, Password, Phone, Role, Username};
@@ -88,6 +88,46 @@ pub async fn change_password(
     f.finish()?;
     accounts::change_password(&state, &actor, b.current_password, parsed(new)?).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyPrefsBody {
+    /// The channels of the account's own messages: `email` and/or `sms`.
+    channels: Vec<String>,
+    /// A new e-mail address (blank removes it; absent keeps it).
+    email: Option<String>,
+    /// A new phone number, a mainland mobile for text messages (blank removes it).
+    phone: Option<String>,
+}
+
+/// The channels the logged-in account's messages go by.
+#[utoipa::path(tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, body = accounts::NotifyView), (status = 401, body = crate::error::Problem)))]
+#[get("/api/v1/me/notifications")]
+pub async fn notify_prefs(
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
+) -> Result<web::Json<accounts::NotifyView>, ApiError> {
+    Ok(web::Json(accounts::notify_prefs(&state, &actor).await?))
+}
+
+/// Chooses the channels of the logged-in account's messages (and their addresses).
+#[utoipa::path(tag = "accounts", request_body = NotifyPrefsBody, security(("bearer" = [])),
+    responses((status = 200, body = accounts::NotifyView), (status = 401, body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem)))]
+#[put("/api/v1/me/notifications")]
+pub async fn set_notify_prefs(
+    state: web::Data<Ctx>,
+    Caller(actor): Caller,
+    body: ApiJson<NotifyPrefsBody>,
+) -> Result<web::Json<accounts::NotifyView>, ApiError> {
+    let b = body.0;
+    let prefs = accounts::NotifyPrefs::parse(&b.channels, b.email.as_deref(), b.phone.as_deref())
+        .map_err(ApiError::Validation)?;
+    Ok(web::Json(
+        accounts::set_notify_prefs(&state, &actor, prefs).await?,
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]

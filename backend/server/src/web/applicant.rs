@@ -179,6 +179,8 @@ pub(crate) struct Apply {
     pub action: &'static str,
     /// For a clerk's registration: the channels with their 条例31 receipt rule.
     pub channels: Vec<(&'static str, &'static str, &'static str)>,
+    /// Whether text messages can be chosen (an SMS gateway is configured).
+    pub sms_available: bool,
 }
 
 /// What was typed, kept when the form comes back with errors, and the form's one-time token.
@@ -198,6 +200,8 @@ pub(crate) struct ApplyValues {
     pub electronic: bool,
     pub paper: bool,
     pub delivery: String,
+    pub notify_email: bool,
+    pub notify_sms: bool,
     pub channel: String,
     pub received_on: String,
     /// Submitting the same form twice files once (Post/Redirect/Get and this token).
@@ -235,6 +239,8 @@ impl ApplyValues {
             electronic: form.checked("form_electronic"),
             paper: form.checked("form_paper"),
             delivery: form.text("delivery").unwrap_or_default(),
+            notify_email: form.checked("notify_email"),
+            notify_sms: form.checked("notify_sms"),
             channel: form.text("channel").unwrap_or_default(),
             received_on: form.text("received_on").unwrap_or_default(),
             token: form.text("submission").unwrap_or_default(),
@@ -273,7 +279,26 @@ impl ApplyValues {
             purpose: form.text("purpose"),
             forms: Some(forms),
             delivery: form.text("delivery"),
+            notify_by: Self::notify_by(form),
         }
+    }
+
+    /// The channels ticked. E-mail counts only with an address typed: the box is ticked by
+    /// default and a person without e-mail should not have to untick it.
+    fn notify_by(form: &super::Form) -> Option<Vec<String>> {
+        form.text("notify_shown")?;
+        let mut by = Vec::new();
+        if form.checked("notify_email")
+            && form
+                .text("applicant.email")
+                .is_some_and(|e| !e.trim().is_empty())
+        {
+            by.push("email".to_owned());
+        }
+        if form.checked("notify_sms") {
+            by.push("sms".to_owned());
+        }
+        Some(by)
     }
 }
 
@@ -300,6 +325,7 @@ pub async fn apply_form(ctx: PageCtx) -> PageResult {
             id_type: "resident_id".into(),
             electronic: true,
             delivery: "online".into(),
+            notify_email: true,
             name,
             phone,
             email,
@@ -311,6 +337,7 @@ pub async fn apply_form(ctx: PageCtx) -> PageResult {
         deliveries: &DELIVERIES,
         action: "/apply",
         channels: Vec::new(),
+        sms_available: ctx.state.sms.is_some(),
     })
 }
 
@@ -356,6 +383,7 @@ pub async fn apply(post: Post) -> PageResult {
                     deliveries: &DELIVERIES,
                     action: "/apply",
                     channels: Vec::new(),
+                    sms_available: ctx.state.sms.is_some(),
                 },
             )
         }

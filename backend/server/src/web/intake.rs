@@ -32,7 +32,13 @@ async fn own_agency(ctx: &PageCtx) -> Result<Vec<(String, String)>, PageError> {
     Ok(own.map(|a| vec![(a.code, a.name)]).unwrap_or_default())
 }
 
-fn form_page(l: Chrome, errs: Errs, agencies: Vec<(String, String)>, v: ApplyValues) -> Apply {
+fn form_page(
+    l: Chrome,
+    errs: Errs,
+    agencies: Vec<(String, String)>,
+    v: ApplyValues,
+    sms_available: bool,
+) -> Apply {
     Apply {
         l,
         errs,
@@ -43,6 +49,7 @@ fn form_page(l: Chrome, errs: Errs, agencies: Vec<(String, String)>, v: ApplyVal
         deliveries: &DELIVERIES,
         action: "/work/cases/new",
         channels: channels(),
+        sms_available,
     }
 }
 
@@ -56,6 +63,7 @@ pub async fn new_form(ctx: PageCtx) -> PageResult {
         id_type: "resident_id".into(),
         paper: true,
         delivery: "post".into(),
+        notify_email: true,
         channel: "in_person".into(),
         received_on: ctx.state.today().to_string(),
         token: super::session::random_token()?,
@@ -66,6 +74,7 @@ pub async fn new_form(ctx: PageCtx) -> PageResult {
         Errs::default(),
         agencies,
         v,
+        ctx.state.sms.is_some(),
     ))
 }
 
@@ -137,6 +146,7 @@ async fn again(
             errs,
             own_agency(ctx).await?,
             ApplyValues::from_form(form),
+            ctx.state.sms.is_some(),
         ),
     )
 }

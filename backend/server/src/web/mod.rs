@@ -10,6 +10,7 @@ pub mod auth;
 pub mod documents;
 pub mod form;
 pub mod intake;
+pub mod profile;
 pub mod redact;
 pub mod session;
 pub mod stats;
@@ -211,6 +212,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/register", web::get().to(auth::register_form))
         .route("/register", web::post().to(auth::register))
         .route("/logout", web::post().to(auth::logout))
+        .route("/profile", web::get().to(profile::page))
+        .route("/profile", web::post().to(profile::save))
         .route("/verify", web::get().to(verify::verify_form))
         .route("/verify/{code}", web::get().to(verify::verify_page))
         .route("/track", web::get().to(applicant::track_form))

@@ -435,6 +435,28 @@ pub fn count_due_by_agency(
     }
 }
 
+/// A case in the daily digests: id, tracking number, due date, agency, handler.
+pub type DueCase = (CaseId, String, NaiveDate, AgencyId, Option<UserId>);
+
+/// Open cases with a running clock due by `horizon` (overdue ones included), the same
+/// conditions as the queue's "due soon" and "overdue" filters; by the `(status, due_on)` index.
+pub fn due_by(conn: &mut DbConn, horizon: NaiveDate) -> QueryResult<Vec<DueCase>> {
+    cases::table
+        .filter(cases::status.eq_any(clocked_statuses()))
+        .filter(cases::clock_state.ne(ClockState::AwaitingCorrection.as_str()))
+        .filter(cases::due_on.is_not_null())
+        .filter(cases::due_on.le(horizon))
+        .select((
+            cases::id,
+            cases::tracking_no,
+            cases::due_on.assume_not_null(),
+            cases::agency_id,
+            cases::assignee_id,
+        ))
+        .order((cases::due_on.asc(), cases::id.asc()))
+        .load(conn)
+}
+
 /// Ids of the cases whose clock may still run (for recomputing after a calendar change).
 pub fn open_ids(conn: &mut DbConn) -> QueryResult<Vec<CaseId>> {
     cases::table
@@ -521,6 +543,9 @@ pub struct CaseApplicant {
     pub email_hash: Option<String>,
     pub address_enc: Option<String>,
     pub address_hash: Option<String>,
+    /// The channels the applicant chose when filing for the statutory notices of the case.
+    pub notify_email: bool,
+    pub notify_sms: bool,
 }
 
 pub fn insert_applicant(conn: &mut DbConn, new: &CaseApplicant) -> QueryResult<usize> {

@@ -49,3 +49,36 @@ pub fn acquire(
         Err(e) => Err(e),
     }
 }
+
+/// Claims the one-off job `name` (e.g. one day's digests) for `holder`: true for the one
+/// caller whose insert made the row, false for every later one. In the caller's transaction,
+/// so the claim and the job's writes commit or vanish together.
+pub fn claim_once(
+    conn: &mut DbConn,
+    name: &str,
+    holder: &str,
+    until: NaiveDateTime,
+) -> QueryResult<bool> {
+    let inserted = conn.transaction(|conn| {
+        diesel::insert_into(job_leases::table)
+            .values((
+                job_leases::name.eq(name),
+                job_leases::holder.eq(holder),
+                job_leases::expires_at.eq(until),
+            ))
+            .execute(conn)
+    });
+    match inserted {
+        Ok(n) => Ok(n == 1),
+        Err(e) if crate::is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether the job `name` was claimed.
+pub fn claimed(conn: &mut DbConn, name: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        job_leases::table.filter(job_leases::name.eq(name)),
+    ))
+    .get_result(conn)
+}

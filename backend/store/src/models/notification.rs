@@ -18,6 +18,7 @@ pub mod status {
     pub const SENT: &str = "sent";
     pub const DEAD: &str = "dead";
     pub const SKIPPED: &str = "skipped";
+    pub const BOUNCED: &str = "bounced";
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -39,6 +40,8 @@ pub struct Notification {
     pub last_error: Option<String>,
     pub accepted_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// A text message's template parameters (a JSON object).
+    pub params: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -55,6 +58,8 @@ pub struct NewNotification<'a> {
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
+    pub params: Option<&'a str>,
+    pub dedupe_key: Option<&'a str>,
 }
 
 pub fn insert(conn: &mut DbConn, new: &NewNotification<'_>) -> QueryResult<i64> {
@@ -62,6 +67,71 @@ pub fn insert(conn: &mut DbConn, new: &NewNotification<'_>) -> QueryResult<i64> 
         .values(new)
         .returning(notifications::id)
         .get_result(conn)
+}
+
+/// Inserts a message unless one with its `dedupe_key` exists (another instance wrote it);
+/// answers whether this call wrote it. The losing insert runs in a savepoint, so the caller's
+/// transaction survives it (`ON CONFLICT` is not portable through the multi-backend
+/// connection).
+pub fn insert_once(conn: &mut DbConn, new: &NewNotification<'_>) -> QueryResult<bool> {
+    let inserted = conn.transaction(|conn| {
+        diesel::insert_into(notifications::table)
+            .values(new)
+            .execute(conn)
+    });
+    match inserted {
+        Ok(n) => Ok(n == 1),
+        Err(e) if crate::is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether any message carries `dedupe_key`.
+pub fn has_key(conn: &mut DbConn, key: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        notifications::table.filter(notifications::dedupe_key.eq(key)),
+    ))
+    .get_result(conn)
+}
+
+/// The e-mail message with Message-ID `message_id`, if it is ours.
+pub fn by_message_id(conn: &mut DbConn, message_id: &str) -> QueryResult<Option<Notification>> {
+    notifications::table
+        .filter(notifications::message_id.eq(message_id))
+        .select(Notification::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Marks a sent message as bounced (its recipient's server sent it back) and records why;
+/// answers false if it was not in state sent (already bounced, or never accepted).
+pub fn mark_bounced(
+    conn: &mut DbConn,
+    id: i64,
+    at: NaiveDateTime,
+    detail: &str,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        notifications::table
+            .find(id)
+            .filter(notifications::status.eq(status::SENT)),
+    )
+    .set((
+        notifications::status.eq(status::BOUNCED),
+        notifications::last_error.eq(Some(detail)),
+    ))
+    .execute(conn)?;
+    if n == 1 {
+        diesel::insert_into(notification_attempts::table)
+            .values((
+                notification_attempts::notification_id.eq(id),
+                notification_attempts::attempted_at.eq(at),
+                notification_attempts::ok.eq(false),
+                notification_attempts::detail.eq(detail),
+            ))
+            .execute(conn)?;
+    }
+    Ok(n == 1)
 }
 
 /// Leases up to `limit` messages due at `now` for `holder` until `until`, and returns them.

@@ -23,6 +23,9 @@ pub struct User {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The channels the account's own messages go by (its profile).
+    pub notify_email: bool,
+    pub notify_sms: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -129,6 +132,87 @@ pub fn active_with_role(
         .order((users::display_name.asc(), users::id.asc()))
         .select((users::id, users::display_name))
         .load(conn)
+}
+
+/// Whether each of `ids` can be reached, and how: (id, by e-mail, by text message), each
+/// only where the account chose the channel and holds an address for it, active accounts only.
+pub fn reachable(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<(UserId, bool, bool)>> {
+    type Contact = (UserId, Option<String>, Option<String>, bool, bool);
+    let rows: Vec<Contact> = users::table
+        .filter(users::id.eq_any(ids))
+        .filter(users::active.eq(true))
+        .select((
+            users::id,
+            users::email,
+            users::phone_enc,
+            users::notify_email,
+            users::notify_sms,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, email, phone, by_email, by_sms)| {
+            (
+                id,
+                by_email && email.is_some_and(|e| !e.trim().is_empty()),
+                by_sms && phone.is_some(),
+            )
+        })
+        .collect())
+}
+
+/// The active accounts of `role` at `agency_path` or any agency above it (a reconsideration
+/// body supervises the agencies of its subtree).
+pub fn active_with_role_above(
+    conn: &mut DbConn,
+    agency_path: &str,
+    role: &str,
+) -> QueryResult<Vec<UserId>> {
+    use crate::schema::agencies;
+    // "/ZJ/HZ/SC/" is under "/ZJ/", "/ZJ/HZ/" and itself.
+    let prefixes: Vec<String> = agency_path
+        .match_indices('/')
+        .skip(1)
+        .map(|(i, _)| agency_path[..=i].to_owned())
+        .collect();
+    users::table
+        .inner_join(agencies::table)
+        .filter(agencies::path.eq_any(&prefixes))
+        .filter(users::role.eq(role))
+        .filter(users::active.eq(true))
+        .order(users::id.asc())
+        .select(users::id)
+        .load(conn)
+}
+
+/// Sets the channels of the account's own messages, and its e-mail and phone where given.
+pub fn set_channels(
+    conn: &mut DbConn,
+    id: UserId,
+    by_email: bool,
+    by_sms: bool,
+    contact: Option<(Option<&str>, Option<&str>, Option<&str>)>,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    match contact {
+        Some((email, phone_enc, phone_hash)) => diesel::update(users::table.find(id))
+            .set((
+                users::notify_email.eq(by_email),
+                users::notify_sms.eq(by_sms),
+                users::email.eq(email),
+                users::phone_enc.eq(phone_enc),
+                users::phone_hash.eq(phone_hash),
+                users::updated_at.eq(at),
+            ))
+            .execute(conn),
+        None => diesel::update(users::table.find(id))
+            .set((
+                users::notify_email.eq(by_email),
+                users::notify_sms.eq(by_sms),
+                users::updated_at.eq(at),
+            ))
+            .execute(conn),
+    }
 }
 
 pub fn update(conn: &mut DbConn, id: UserId, changes: &UserChanges) -> QueryResult<usize> {

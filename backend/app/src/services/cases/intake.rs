@@ -38,6 +38,27 @@ pub struct IntakeInput {
     pub purpose: Option<String>,
     pub forms: Option<Vec<String>>,
     pub delivery: Option<String>,
+    /// The channels of the case's notices (`email`, `sms`); unset: e-mail where an address
+    /// was given.
+    pub notify_by: Option<Vec<String>>,
+}
+
+/// The channels the applicant chose for the statutory notices of the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotifyBy {
+    pub email: bool,
+    pub sms: bool,
+}
+
+impl Default for NotifyBy {
+    /// E-mail where an address was given, as before the choice existed; text messages are
+    /// chosen.
+    fn default() -> Self {
+        Self {
+            email: true,
+            sms: false,
+        }
+    }
 }
 
 /// An intake that passed every check.
@@ -52,6 +73,7 @@ pub struct ParsedIntake {
     pub purpose: Option<String>,
     pub forms: Vec<FormPreference>,
     pub delivery: Option<DeliveryPreference>,
+    pub notify: NotifyBy,
 }
 
 pub fn issue(i: IntakeIssue) -> FieldIssue {
@@ -158,6 +180,7 @@ pub fn parse(body: &IntakeInput) -> Result<ParsedIntake, Vec<FieldIssue>> {
     {
         issues.push(issue(i));
     }
+    let notify = notify_by(body.notify_by.as_deref(), applicant.as_ref(), &mut issues);
     match (agency, channel, applicant, content) {
         (Some(agency), Some(channel), Some(applicant), Some(content)) if issues.is_empty() => {
             Ok(ParsedIntake {
@@ -170,10 +193,55 @@ pub fn parse(body: &IntakeInput) -> Result<ParsedIntake, Vec<FieldIssue>> {
                 purpose,
                 forms,
                 delivery,
+                notify,
             })
         }
         _ => Err(issues.into_issues()),
     }
+}
+
+/// The chosen channels: each known, each with its address (a text message needs a mobile).
+fn notify_by(
+    chosen: Option<&[String]>,
+    applicant: Option<&yishen_domain::case::intake::Applicant>,
+    issues: &mut Fields,
+) -> NotifyBy {
+    use yishen_domain::notify::Channel as By;
+    let Some(chosen) = chosen else {
+        return NotifyBy::default();
+    };
+    let mut notify = NotifyBy {
+        email: false,
+        sms: false,
+    };
+    for (i, c) in chosen.iter().enumerate() {
+        match By::parse(c.trim()) {
+            Some(By::Email) => notify.email = true,
+            Some(By::Sms) => notify.sms = true,
+            None => issues.push(FieldIssue::new(
+                format!("notify_by[{i}]"),
+                "unknown_value",
+                "通知方式无效，可选：email（电子邮件）、sms（短信）",
+            )),
+        }
+    }
+    if let Some(a) = applicant {
+        if notify.email && a.email().is_none() {
+            issues.push(FieldIssue::new(
+                "notify_by",
+                "address_missing",
+                "选择电子邮件通知的，请填写电子邮箱",
+            ));
+        }
+        if notify.sms && !a.phone().is_some_and(|p| crate::sms::is_mobile(p.as_str())) {
+            issues.push(FieldIssue::new(
+                "notify_by",
+                "address_missing",
+                "选择短信通知的，请填写手机号码",
+            ));
+        }
+    }
+    notify
 }
 
 /// A new case's row values beyond the intake: who, which state, what history.
@@ -356,6 +424,8 @@ pub fn insert_case(
             email_hash,
             address_enc,
             address_hash,
+            notify_email: intake.notify.email,
+            notify_sms: intake.notify.sms,
         },
     )?;
     insert_chain(conn, id, actor_id, &chain)?;

@@ -349,7 +349,13 @@ pub fn finish(
     // waits for it and then fails the check instead of racing on event numbers.
     insert_chain(conn, loaded.case.id, actor_id, &rows)?;
     // The applicant's messages, in the same transaction as the events that cause them.
-    crate::services::notifications::enqueue(conn, &loaded.case, &fresh, due_on)?;
+    crate::services::notifications::enqueue(
+        conn,
+        &loaded.case,
+        &loaded.agency_name,
+        &fresh,
+        due_on,
+    )?;
     Ok(())
 }
 
