@@ -524,7 +524,7 @@ async fn text_messages_go_signed_to_the_gateway_within_one_segment() {
         )));
         s.sms_templates = vec![("received".into(), "SMS_100001".into())];
         s.notify_interval_ms = 0;
-        s.notify_retry = Duration::from_millis(1);
+        s.notify_retry = Duration::from_millis(400);
         s.notify_max_attempts = 5;
     })
     .await;
@@ -559,7 +559,7 @@ async fn text_messages_go_signed_to_the_gateway_within_one_segment() {
     };
     let (done, _) = dispatch().await;
     assert_eq!((done.sent, done.retried), (0, 1), "the gateway was busy");
-    tokio::time::sleep(Duration::from_millis(5)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
     let (done, _) = dispatch().await;
     assert_eq!(done.sent, 1);
     let requests = gateway.requests();
