@@ -100,6 +100,27 @@ async fn the_applicant_hears_of_the_receipt_and_the_correction_by_email() {
     let app = app_with_mail(mail.port, 0).await;
     let clerk = app.token("demo-clerk").await;
     let handler = app.token("demo-handler").await;
+    // The agency's own mailbox for answers; a wrong one is refused naming the field.
+    let admin = app.token("demo-admin").await;
+    let patch = |v: serde_json::Value| {
+        let app = &app;
+        let admin = &admin;
+        async move {
+            app.send(
+                reqwest::Method::PATCH,
+                "/api/v1/agencies/ZJ-HZ-SC",
+                Some(admin),
+                Some(&v),
+            )
+            .await
+        }
+    };
+    let r = patch(json!({"reply_to": "公开办 at 上城"})).await;
+    let p = crate::helpers::assert_problem(&r, 422, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "reply_to", "{p:?}");
+    let r = patch(json!({"reply_to": "gk-reply@shangcheng.example.gov.cn"})).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["reply_to"], "gk-reply@shangcheng.example.gov.cn");
 
     let mut body = registration("2026-09-14");
     body["applicant"]["email"] = json!("li.si@example.com");
@@ -135,6 +156,16 @@ async fn the_applicant_hears_of_the_receipt_and_the_correction_by_email() {
         "{text}"
     );
     assert!(m.body_html(0).is_some(), "an HTML part too");
+    // From the service's address under the agency's name; answers go to the agency's mailbox.
+    let from = m.from().and_then(|a| a.first()).expect("from");
+    assert_eq!(from.address(), Some("gk@shangcheng.example.gov.cn"));
+    assert_eq!(from.name(), Some("杭州市上城区人民政府办公室"));
+    assert_eq!(
+        m.reply_to()
+            .and_then(|a| a.first())
+            .and_then(|a| a.address()),
+        Some("gk-reply@shangcheng.example.gov.cn")
+    );
     let raw = String::from_utf8_lossy(m.raw_message()).into_owned();
     for secret in [VALID_ID, "13800138000", "某某路"] {
         assert!(
@@ -352,8 +383,15 @@ async fn a_reply_by_email_is_its_delivery_and_the_handler_hears_of_the_assignmen
             .await;
         assert_eq!(r.status, 200, "{path}: {:?}", r.body);
     }
+    // The handler heard the draft may be issued (no sign-off at this agency), then the reply.
     let (done, delivered) = dispatch().await;
-    assert_eq!((done.sent, delivered), (1, 1));
+    assert_eq!((done.sent, delivered), (2, 1));
+    assert!(
+        mail.messages()
+            .iter()
+            .any(|m| m.subject().is_some_and(|s| s.contains("答复可以出具"))),
+        "the handler may issue"
+    );
     let reply = mail
         .messages()
         .into_iter()
@@ -404,7 +442,7 @@ async fn a_reply_by_email_is_its_delivery_and_the_handler_hears_of_the_assignmen
     // Nothing more is sent for it: the reply's message was the delivery.
     let (done, _) = dispatch().await;
     assert_eq!(done.sent, 0);
-    assert_eq!(mail.messages().len(), 3);
+    assert_eq!(mail.messages().len(), 4);
 
     // Then the applicant's server sends it back (a DSN, as Postfix writes one): the 送达
     // did not happen, the case waits for delivery again and the handler hears of it.
@@ -731,6 +769,17 @@ async fn staff_hear_of_reviews_sign_offs_extensions_reconsiderations_and_their_d
     let clerk = app.token("demo-clerk").await;
     let handler = app.token("h-zhou").await;
     let legal = app.token("l-wu").await;
+    // This agency's replies need the approver's sign-off.
+    let admin = app.token("demo-admin").await;
+    let r = app
+        .send(
+            reqwest::Method::PATCH,
+            "/api/v1/agencies/ZJ-HZ-SC",
+            Some(&admin),
+            Some(&json!({"approver_signoff": true})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
 
     // The first digest is made before any case: nobody has anything due, nothing is sent.
     let (done, _) = dispatch().await;

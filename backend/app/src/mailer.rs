@@ -21,6 +21,14 @@ use crate::settings::Settings;
 /// Connections kept open to the mail server, and messages sent at once over them.
 pub const CONNECTIONS: usize = 16;
 
+/// The agency a message speaks for.
+#[derive(Debug, Clone)]
+pub struct OnBehalf {
+    pub agency_name: String,
+    /// Its mailbox for answers (agency setting `reply_to`).
+    pub reply_to: Option<String>,
+}
+
 /// The mail server and the sender.
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
@@ -68,18 +76,31 @@ impl Mailer {
         Ok(Some(Self { transport, from }))
     }
 
-    /// Sends one message; answers the server's reply to it.
+    /// Sends one message; answers the server's reply to it. `on_behalf` names the agency the
+    /// message speaks for, and its own mailbox for answers: the message goes from the service's
+    /// address (the one its mail domain vouches for) under the agency's name, Reply-To the
+    /// agency's mailbox.
     pub async fn send(
         &self,
         to: &str,
         subject: &str,
         text: &str,
         message_id: &str,
+        on_behalf: Option<&OnBehalf>,
     ) -> Result<String, MailError> {
         let to: Mailbox = to.trim().parse().map_err(|_| MailError::BadAddress)?;
+        let from = match on_behalf {
+            Some(a) => Mailbox::new(Some(a.agency_name.clone()), self.from.email.clone()),
+            None => self.from.clone(),
+        };
+        let reply_to = on_behalf
+            .and_then(|a| a.reply_to.as_deref())
+            .and_then(|r| r.parse::<lettre::Address>().ok())
+            .map(|addr| Mailbox::new(on_behalf.map(|a| a.agency_name.clone()), addr))
+            .unwrap_or_else(|| from.clone());
         let message = Message::builder()
-            .from(self.from.clone())
-            .reply_to(self.from.clone())
+            .from(from)
+            .reply_to(reply_to)
             .to(to)
             .subject(subject)
             .message_id(Some(message_id.to_owned()))

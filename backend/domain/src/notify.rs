@@ -59,6 +59,7 @@ kinds! {
     DraftReturned => "draft_returned", "答复稿退回修改";
     ReviewWaiting => "review_waiting", "答复稿待法制审核";
     SignoffWaiting => "signoff_waiting", "答复待签发";
+    ReplyCleared => "reply_cleared", "答复可以出具";
     ExtensionRequested => "extension_requested", "延期申请待审批";
     DailyDigest => "daily_digest", "每日到期提醒";
     ReconsiderationFiled => "reconsideration_filed", "新的行政复议申请";
@@ -113,6 +114,9 @@ pub struct CaseFacts<'a> {
     pub due_on: Option<NaiveDate>,
     /// The handler responsible, once the event is applied.
     pub assignee: Option<i64>,
+    /// Whether an approved reply needs the approver's sign-off before it is issued (the
+    /// agency's rule): then the approvers hear of an approval, else the handler.
+    pub signoff_required: bool,
     /// How the applicant chose to receive the reply (`online`, `post`, `email`, `pickup`): by
     /// e-mail, the reply's message is the 送达.
     pub delivery: Option<&'a str>,
@@ -173,6 +177,7 @@ pub fn sms_template(kind: NoticeKind) -> &'static str {
         NoticeKind::DraftReturned => "申请${no}的答复稿经法制审核退回修改，请登录查看意见。",
         NoticeKind::ReviewWaiting => "申请${no}的答复稿待您法制审核，答复期限至${due}。",
         NoticeKind::SignoffWaiting => "申请${no}的答复稿已通过审核，待您签发，期限至${due}。",
+        NoticeKind::ReplyCleared => "申请${no}的答复已通过审核（签发），可以出具答复书。",
         NoticeKind::ExtensionRequested => "申请${no}的承办人申请延期${days}个工作日，待您审批。",
         NoticeKind::DailyDigest => {
             "您有${soon}件申请3个工作日内到期、${late}件已逾期，请登录查看。"
@@ -372,10 +377,22 @@ pub fn to_staff(event: &CaseEvent, facts: &CaseFacts<'_>) -> Option<(StaffTo, No
             format!("申请{no}的答复稿已提交，待法制审核。{due}"),
             None,
         ),
-        CaseEvent::Reviewed { approved: true, .. } => (
+        CaseEvent::Reviewed { approved: true, .. } if facts.signoff_required => (
             StaffTo::AgencyRole(crate::Role::Approver),
             NoticeKind::SignoffWaiting,
             format!("申请{no}的答复稿已通过法制审核，待签发。{due}"),
+            None,
+        ),
+        CaseEvent::Reviewed { approved: true, .. } => (
+            StaffTo::User(facts.assignee?),
+            NoticeKind::ReplyCleared,
+            format!("申请{no}的答复稿已通过法制审核，可以出具答复书。{due}"),
+            None,
+        ),
+        CaseEvent::SignedOff { .. } => (
+            StaffTo::User(facts.assignee?),
+            NoticeKind::ReplyCleared,
+            format!("申请{no}的答复已经负责人签发，可以出具答复书。{due}"),
             None,
         ),
         CaseEvent::DeliveryBounced { status, .. } => {
@@ -552,6 +569,7 @@ mod tests {
             received_on: NaiveDate::from_ymd_opt(2026, 3, 2),
             due_on: NaiveDate::from_ymd_opt(2026, 4, 1),
             assignee: Some(42),
+            signoff_required: true,
             delivery: Some("post"),
         }
     }
@@ -642,6 +660,12 @@ mod tests {
             approved: true,
             comments: "同意".into(),
         };
+        let no_signoff = CaseFacts {
+            signoff_required: false,
+            ..facts()
+        };
+        let (to, n) = to_staff(&approved, &no_signoff).expect("the handler may issue");
+        assert_eq!((to, n.kind), (StaffTo::User(42), NoticeKind::ReplyCleared));
         let (to, n) = to_staff(&approved, &facts()).expect("sign-off waits");
         assert_eq!(
             (to, n.kind),

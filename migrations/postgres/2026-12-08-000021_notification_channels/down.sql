@@ -4,7 +4,7 @@ ALTER TABLE users DROP COLUMN notify_sms;
 ALTER TABLE users DROP COLUMN notify_email;
 ALTER TABLE notifications DROP COLUMN dedupe_key;
 ALTER TABLE notifications DROP COLUMN params;
-DELETE FROM notifications WHERE kind IN ('review_waiting', 'signoff_waiting',
+DELETE FROM notifications WHERE kind IN ('review_waiting', 'signoff_waiting', 'reply_cleared',
     'extension_requested', 'daily_digest', 'reconsideration_filed', 'delivery_bounced')
     OR status = 'bounced';
 ALTER TABLE notifications DROP CONSTRAINT notifications_status_check;

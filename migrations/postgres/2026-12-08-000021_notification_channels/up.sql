@@ -7,7 +7,7 @@
 ALTER TABLE notifications DROP CONSTRAINT notifications_kind_check;
 ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check CHECK (kind IN ('received',
     'correction_requested', 'extended', 'fee_noticed', 'reply_issued', 'delivered',
-    'case_assigned', 'draft_returned', 'review_waiting', 'signoff_waiting',
+    'case_assigned', 'draft_returned', 'review_waiting', 'signoff_waiting', 'reply_cleared',
     'extension_requested', 'daily_digest', 'reconsideration_filed', 'delivery_bounced'));
 ALTER TABLE notifications DROP CONSTRAINT notifications_status_check;
 ALTER TABLE notifications ADD CONSTRAINT notifications_status_check

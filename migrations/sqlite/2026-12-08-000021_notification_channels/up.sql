@@ -13,7 +13,7 @@ CREATE TABLE notifications_new (
     message_id TEXT NOT NULL UNIQUE,
     kind TEXT NOT NULL CHECK (kind IN ('received', 'correction_requested', 'extended',
         'fee_noticed', 'reply_issued', 'delivered', 'case_assigned', 'draft_returned',
-        'review_waiting', 'signoff_waiting', 'extension_requested', 'daily_digest',
+        'review_waiting', 'signoff_waiting', 'reply_cleared', 'extension_requested', 'daily_digest',
         'reconsideration_filed', 'delivery_bounced')),
     case_id INTEGER REFERENCES cases (id),
     user_id INTEGER REFERENCES users (id),

@@ -83,6 +83,8 @@ pub struct AgencyUpdate {
     /// The letters' 附注 contact; `Some(None)` clears it.
     pub contact_person: Option<Option<String>>,
     pub contact_phone: Option<Option<String>>,
+    /// The mailbox answers to the agency's notifications go to; `Some(None)` clears it.
+    pub reply_to: Option<Option<yishen_domain::Email>>,
     /// The screening thresholds; `Some(None)` returns to the defaults.
     pub screening: Option<Option<ScreeningThresholds>>,
     /// How long documents are kept after the case is concluded; `Some` replaces the setting.
@@ -106,6 +108,7 @@ pub async fn update(
                 || input.approver_signoff.is_some()
                 || input.contact_person.is_some()
                 || input.contact_phone.is_some()
+                || input.reply_to.is_some()
                 || input.screening.is_some()
                 || input.document_retention.is_some()
             {
@@ -124,6 +127,9 @@ pub async fn update(
                 }
                 if let Some(t) = input.contact_phone {
                     s.contact_phone = t;
+                }
+                if let Some(r) = input.reply_to {
+                    s.reply_to = r.map(|e| e.as_str().to_owned());
                 }
                 if let Some(t) = input.screening {
                     s.screening = t;

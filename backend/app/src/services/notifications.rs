@@ -32,6 +32,7 @@ pub fn enqueue(
     conn: &mut DbConn,
     case: &Case,
     agency_name: &str,
+    signoff_required: bool,
     events: &[(NaiveDate, CaseEvent)],
     due_on: Option<NaiveDate>,
 ) -> Result<usize, AppError> {
@@ -59,6 +60,7 @@ pub fn enqueue(
         received_on,
         due_on,
         assignee,
+        signoff_required,
         delivery: case.delivery.as_deref(),
     };
     let mut n = 0;
@@ -213,6 +215,7 @@ pub fn reconsideration_filed(
         received_on: case.received_on,
         due_on: case.due_on,
         assignee: case.assignee_id.map(|u| u.get()),
+        signoff_required: false,
         delivery: case.delivery.as_deref(),
     };
     let notice = notify::reconsideration_filed(&facts, body_name, filed_on);
@@ -360,11 +363,11 @@ async fn try_send(ctx: &Ctx, n: &Notification) -> Result<String, Failure> {
             let Some(mailer) = ctx.mailer.clone() else {
                 return Err(Failure::Skip("未配置电子邮件（YISHEN_SMTP_URL）"));
             };
-            let to = contact(ctx, n).await?;
+            let (to, on_behalf) = contact(ctx, n).await?;
             let site = ctx.settings.public_url();
             let body = n.body.replace(SITE, site.trim_end_matches('/'));
             mailer
-                .send(&to, &n.subject, &body, &n.message_id)
+                .send(&to, &n.subject, &body, &n.message_id, on_behalf.as_ref())
                 .await
                 .map(|reply| format!("已被邮件服务器接收：{reply}"))
                 .map_err(|e| match e {
@@ -376,7 +379,7 @@ async fn try_send(ctx: &Ctx, n: &Notification) -> Result<String, Failure> {
             let Some(gateway) = ctx.sms.clone() else {
                 return Err(Failure::Skip("未配置短信（YISHEN_SMS_URL）"));
             };
-            let phone = contact(ctx, n).await?;
+            let (phone, _) = contact(ctx, n).await?;
             if !crate::sms::is_mobile(&phone) {
                 return Err(Failure::Skip("收件人的电话不是手机号码"));
             }
@@ -404,12 +407,37 @@ async fn try_send(ctx: &Ctx, n: &Notification) -> Result<String, Failure> {
 }
 
 /// The recipient's address for the message's channel (e-mail, or phone), read now and
-/// decrypted where it is kept encrypted.
-async fn contact(ctx: &Ctx, n: &Notification) -> Result<String, Failure> {
+/// decrypted where it is kept encrypted; and the agency the message speaks for (the case's,
+/// or the account's).
+async fn contact(
+    ctx: &Ctx,
+    n: &Notification,
+) -> Result<(String, Option<crate::mailer::OnBehalf>), Failure> {
     let (case_id, user_id, channel) = (n.case_id, n.user_id, n.channel);
     let pii = ctx.pii.clone();
     let found = ctx
         .read(move |conn| {
+            let agency_id = match case_id {
+                Some(c) => yishen_store::models::case::agency_of(conn, c)?,
+                None => match user_id {
+                    Some(u) => {
+                        yishen_store::models::user::find(conn, u)?.and_then(|(u, _)| u.agency_id)
+                    }
+                    None => None,
+                },
+            };
+            let on_behalf = match agency_id {
+                Some(a) => {
+                    yishen_store::models::agency::find(conn, a)?.map(|a| crate::mailer::OnBehalf {
+                        reply_to: yishen_domain::case::rules::AgencySettings::from_settings(
+                            &a.settings,
+                        )
+                        .reply_to,
+                        agency_name: a.name,
+                    })
+                }
+                None => None,
+            };
             let stored: Option<(String, bool)> = if let Some(u) = user_id {
                 yishen_store::models::user::find(conn, u)?.and_then(|(u, _)| match channel {
                     Channel::Email => u.email.map(|e| (e, false)),
@@ -423,18 +451,23 @@ async fn contact(ctx: &Ctx, n: &Notification) -> Result<String, Failure> {
             } else {
                 None
             };
-            match stored {
-                Some((enc, true)) => Ok(Some(pii.decrypt(&enc).map_err(AppError::Internal)?)),
-                Some((plain, false)) => Ok(Some(plain)),
-                None => Ok(None),
-            }
+            let address = match stored {
+                Some((enc, true)) => Some(pii.decrypt(&enc).map_err(AppError::Internal)?),
+                Some((plain, false)) => Some(plain),
+                None => None,
+            };
+            Ok((address, on_behalf))
         })
         .await
         .map_err(|e| Failure::Again(format!("读取收件地址失败：{e}")))?;
-    found.filter(|a| !a.trim().is_empty()).ok_or(match channel {
-        Channel::Email => Failure::Skip("收件人没有电子邮件地址"),
-        Channel::Sms => Failure::Skip("收件人没有电话号码"),
-    })
+    let (address, on_behalf) = found;
+    let address = address
+        .filter(|a| !a.trim().is_empty())
+        .ok_or(match channel {
+            Channel::Email => Failure::Skip("收件人没有电子邮件地址"),
+            Channel::Sms => Failure::Skip("收件人没有电话号码"),
+        })?;
+    Ok((address, on_behalf))
 }
 
 /// A message as the admin page and the API list it (no address, no body).

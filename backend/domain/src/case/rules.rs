@@ -52,6 +52,10 @@ pub struct AgencySettings {
     pub contact_person: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_phone: Option<String>,
+    /// The agency's own mailbox for answers to its notifications (their Reply-To); the
+    /// messages go from the service's sender address under the agency's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
     /// The agency's own screening thresholds; `None` uses the defaults. Validated when set
     /// ([`ScreeningThresholds::from_json`]).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -91,6 +95,7 @@ mod tests {
             },
             contact_person: Some("王敏".into()),
             contact_phone: Some("0571-87001234".into()),
+            reply_to: Some("gk@shangcheng.example.gov.cn".into()),
             screening: None,
             document_retention: Default::default(),
         };

@@ -4,12 +4,12 @@
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use yishen_domain::{AgencyCode, OfficialName};
+use yishen_domain::{AgencyCode, Email, OfficialName};
 use yishen_store::models::agency;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, FieldIssue};
-use crate::extract::{ApiJson, Fields, parsed};
+use crate::extract::{ApiJson, Fields, IntoIssue, parsed};
 use yishen_app::Ctx;
 use yishen_app::services::agencies::{self, AgencyUpdate, NewAgencyInput};
 use yishen_app::services::seals;
@@ -36,6 +36,8 @@ pub struct AgencyView {
     /// The contact printed in the letters' 附注.
     contact_person: Option<String>,
     contact_phone: Option<String>,
+    /// The mailbox answers to the agency's notifications go to (their Reply-To).
+    reply_to: Option<String>,
     /// The screening thresholds in force (the agency's own over the defaults; docs/screening.md).
     #[schema(value_type = Object)]
     screening: serde_json::Value,
@@ -58,6 +60,7 @@ fn view(a: agency::Agency) -> AgencyView {
         approver_signoff: s.rules.approver_signoff,
         contact_person: s.contact_person,
         contact_phone: s.contact_phone,
+        reply_to: s.reply_to,
         screening: serde_json::to_value(s.screening.unwrap_or_default()).unwrap_or_default(),
         document_retention_years: serde_json::to_value(&s.document_retention).unwrap_or_default(),
         parent_code: parent_code(&a.path),
@@ -179,6 +182,9 @@ pub struct UpdateAgency {
     /// 附注 contact phone (mobile or fixed line with area code); null or "" clears it.
     #[serde(default, deserialize_with = "crate::extract::nullable")]
     contact_phone: Option<Option<String>>,
+    /// The mailbox answers to the agency's notifications go to; null or "" clears it.
+    #[serde(default, deserialize_with = "crate::extract::nullable")]
+    reply_to: Option<Option<String>>,
     /// Screening thresholds (any subset of the keys in docs/screening.md); null restores the
     /// defaults.
     #[serde(default, deserialize_with = "crate::extract::nullable")]
@@ -259,6 +265,9 @@ pub async fn update(
             .map(|_| t.to_owned())
             .map_err(|_| FieldIssue::new("contact_phone", "invalid", "联系电话格式不正确"))
     });
+    let reply_to = clearable(b.reply_to, &mut f, |t| {
+        Email::parse(t).map_err(|e| e.issue("reply_to"))
+    });
     let screening = match b.screening {
         None => None,
         Some(None) => Some(None),
@@ -315,6 +324,7 @@ pub async fn update(
             approver_signoff: b.approver_signoff,
             contact_person,
             contact_phone,
+            reply_to,
             screening,
             document_retention,
         },

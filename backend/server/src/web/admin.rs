@@ -25,6 +25,7 @@ pub struct AgencyRow {
     pub letter_prefix: String,
     pub contact_person: String,
     pub contact_phone: String,
+    pub reply_to: String,
     /// The handling rules the agency admin sets (docs/cases.md).
     pub approver_signoff: bool,
     pub correction_period_days: u32,
@@ -61,6 +62,7 @@ async fn agencies_page(ctx: &PageCtx, errs: Errs) -> PageResult {
                 depth: a.path.matches('/').count().saturating_sub(2),
                 contact_person: s("contact_person"),
                 contact_phone: s("contact_phone"),
+                reply_to: s("reply_to"),
                 code: a.code,
                 name: a.name,
                 reconsideration_body_name: a.reconsideration_body_name.unwrap_or_default(),
@@ -144,6 +146,12 @@ pub async fn update_agency(post: Post, code: Path<String>) -> PageResult {
         let reconsideration_body_name = name_field(&mut f, &form, "reconsideration_body_name");
         let court_name = name_field(&mut f, &form, "court_name");
         let letter_prefix = name_field(&mut f, &form, "letter_prefix");
+        let reply_to = match form.text("reply_to").filter(|t| !t.trim().is_empty()) {
+            None => Some(None),
+            Some(t) => f
+                .take("reply_to", yishen_domain::Email::parse(t.trim()))
+                .map(Some),
+        };
         f.finish()?;
         let Some(code) = code else {
             return Err(ApiError::NotFound("机关"));
@@ -159,6 +167,7 @@ pub async fn update_agency(post: Post, code: Path<String>) -> PageResult {
                 letter_prefix: Some(letter_prefix),
                 contact_person: Some(form.text("contact_person")),
                 contact_phone: Some(form.text("contact_phone")),
+                reply_to,
                 approver_signoff: Some(form.checked("approver_signoff")),
                 fee_pause_excluded: Some(form.checked("fee_pause_excluded")),
                 correction_period_days: form.number("correction_period_days")?,

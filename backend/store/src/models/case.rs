@@ -435,6 +435,15 @@ pub fn count_due_by_agency(
     }
 }
 
+/// The agency a case belongs to.
+pub fn agency_of(conn: &mut DbConn, id: CaseId) -> QueryResult<Option<AgencyId>> {
+    cases::table
+        .find(id)
+        .select(cases::agency_id)
+        .first(conn)
+        .optional()
+}
+
 /// A case in the daily digests: id, tracking number, due date, agency, handler.
 pub type DueCase = (CaseId, String, NaiveDate, AgencyId, Option<UserId>);
 

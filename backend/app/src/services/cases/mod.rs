@@ -353,6 +353,7 @@ pub fn finish(
         conn,
         &loaded.case,
         &loaded.agency_name,
+        loaded.rules.approver_signoff,
         &fresh,
         due_on,
     )?;
