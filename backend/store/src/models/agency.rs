@@ -74,6 +74,14 @@ pub fn find(conn: &mut DbConn, id: AgencyId) -> QueryResult<Option<Agency>> {
         .optional()
 }
 
+/// The agencies with these ids.
+pub fn by_ids(conn: &mut DbConn, ids: &[AgencyId]) -> QueryResult<Vec<Agency>> {
+    agencies::table
+        .filter(agencies::id.eq_any(ids))
+        .select(Agency::as_select())
+        .load(conn)
+}
+
 pub fn find_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<Agency>> {
     agencies::table
         .filter(agencies::code.eq(code))

@@ -435,13 +435,12 @@ pub fn count_due_by_agency(
     }
 }
 
-/// The agency a case belongs to.
-pub fn agency_of(conn: &mut DbConn, id: CaseId) -> QueryResult<Option<AgencyId>> {
+/// The agency each of the cases `ids` belongs to.
+pub fn agencies_of(conn: &mut DbConn, ids: &[CaseId]) -> QueryResult<Vec<(CaseId, AgencyId)>> {
     cases::table
-        .find(id)
-        .select(cases::agency_id)
-        .first(conn)
-        .optional()
+        .filter(cases::id.eq_any(ids))
+        .select((cases::id, cases::agency_id))
+        .load(conn)
 }
 
 /// A case in the daily digests: id, tracking number, due date, agency, handler.

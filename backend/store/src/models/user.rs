@@ -185,6 +185,17 @@ pub fn active_with_role_above(
         .load(conn)
 }
 
+/// The agency of each of the accounts `ids` (none for applicants and system administrators).
+pub fn agencies_of(
+    conn: &mut DbConn,
+    ids: &[UserId],
+) -> QueryResult<Vec<(UserId, Option<AgencyId>)>> {
+    users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::agency_id))
+        .load(conn)
+}
+
 /// Sets the channels of the account's own messages, and its e-mail and phone where given.
 pub fn set_channels(
     conn: &mut DbConn,
