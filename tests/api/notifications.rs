@@ -26,6 +26,15 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// Waits until something listens on `port` (a server the test started), at most 20 s.
+fn listening(port: u16, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "{what} did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 impl MailServer {
     fn start(dir: &Path, port: u16) -> Self {
         let child = Command::new("python3")
@@ -37,14 +46,7 @@ impl MailServer {
             .stderr(Stdio::null())
             .spawn()
             .expect("python3 with aiosmtpd (pip install aiosmtpd)");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "aiosmtpd did not start (pip install aiosmtpd)"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        listening(port, "aiosmtpd (pip install aiosmtpd)");
         Self {
             child,
             port,
@@ -526,11 +528,7 @@ impl SmsGateway {
             .stderr(Stdio::null())
             .spawn()
             .expect("python3");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "the SMS gateway did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        listening(port, "the SMS gateway");
         Self { child, port, log }
     }
 

@@ -76,3 +76,18 @@ pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
         diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
     )
 }
+
+/// Runs `insert` in a savepoint and answers whether it wrote the row: false when a unique key
+/// says another writer was first, so the caller's transaction survives the losing insert.
+/// (`ON CONFLICT` is not portable through the multi-backend connection.)
+pub fn first_insert(
+    conn: &mut DbConn,
+    insert: impl FnOnce(&mut DbConn) -> diesel::QueryResult<usize>,
+) -> diesel::QueryResult<bool> {
+    use diesel::Connection;
+    match conn.transaction(insert) {
+        Ok(n) => Ok(n == 1),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e),
+    }
+}

@@ -34,20 +34,7 @@ pub fn acquire(
     if updated == 1 {
         return Ok(true);
     }
-    let inserted = conn.transaction(|conn| {
-        diesel::insert_into(job_leases::table)
-            .values((
-                job_leases::name.eq(name),
-                job_leases::holder.eq(holder),
-                job_leases::expires_at.eq(until),
-            ))
-            .execute(conn)
-    });
-    match inserted {
-        Ok(n) => Ok(n == 1),
-        Err(e) if crate::is_unique_violation(&e) => Ok(false),
-        Err(e) => Err(e),
-    }
+    claim_once(conn, name, holder, until)
 }
 
 /// Claims the one-off job `name` (e.g. one day's digests) for `holder`: true for the one
@@ -59,7 +46,7 @@ pub fn claim_once(
     holder: &str,
     until: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let inserted = conn.transaction(|conn| {
+    crate::first_insert(conn, |conn| {
         diesel::insert_into(job_leases::table)
             .values((
                 job_leases::name.eq(name),
@@ -67,12 +54,7 @@ pub fn claim_once(
                 job_leases::expires_at.eq(until),
             ))
             .execute(conn)
-    });
-    match inserted {
-        Ok(n) => Ok(n == 1),
-        Err(e) if crate::is_unique_violation(&e) => Ok(false),
-        Err(e) => Err(e),
-    }
+    })
 }
 
 /// Whether the job `name` was claimed.

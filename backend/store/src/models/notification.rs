@@ -70,20 +70,13 @@ pub fn insert(conn: &mut DbConn, new: &NewNotification<'_>) -> QueryResult<i64> 
 }
 
 /// Inserts a message unless one with its `dedupe_key` exists (another instance wrote it);
-/// answers whether this call wrote it. The losing insert runs in a savepoint, so the caller's
-/// transaction survives it (`ON CONFLICT` is not portable through the multi-backend
-/// connection).
+/// answers whether this call wrote it (`first_insert`).
 pub fn insert_once(conn: &mut DbConn, new: &NewNotification<'_>) -> QueryResult<bool> {
-    let inserted = conn.transaction(|conn| {
+    crate::first_insert(conn, |conn| {
         diesel::insert_into(notifications::table)
             .values(new)
             .execute(conn)
-    });
-    match inserted {
-        Ok(n) => Ok(n == 1),
-        Err(e) if crate::is_unique_violation(&e) => Ok(false),
-        Err(e) => Err(e),
-    }
+    })
 }
 
 /// Whether any message carries `dedupe_key`.
