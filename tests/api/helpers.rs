@@ -194,6 +194,16 @@ impl TestApp {
             .await
     }
 
+    pub async fn put(&self, path: &str, token: Option<&str>, body: &Value) -> Reply {
+        self.send(reqwest::Method::PUT, path, token, Some(body))
+            .await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: &Value) -> Reply {
+        self.send(reqwest::Method::PATCH, path, token, Some(body))
+            .await
+    }
+
     pub async fn login(&self, username: &str, password: &str) -> Reply {
         self.post(
             "/api/v1/auth/login",

@@ -108,13 +108,8 @@ async fn the_applicant_hears_of_the_receipt_and_the_correction_by_email() {
         let app = &app;
         let admin = &admin;
         async move {
-            app.send(
-                reqwest::Method::PATCH,
-                "/api/v1/agencies/ZJ-HZ-SC",
-                Some(admin),
-                Some(&v),
-            )
-            .await
+            app.patch("/api/v1/agencies/ZJ-HZ-SC", Some(admin), &v)
+                .await
         }
     };
     let r = patch(json!({"reply_to": "公开办 at 上城"})).await;
@@ -770,11 +765,10 @@ async fn staff_hear_of_reviews_sign_offs_extensions_reconsiderations_and_their_d
     // This agency's replies need the approver's sign-off.
     let admin = app.token("demo-admin").await;
     let r = app
-        .send(
-            reqwest::Method::PATCH,
+        .patch(
             "/api/v1/agencies/ZJ-HZ-SC",
             Some(&admin),
-            Some(&json!({"approver_signoff": true})),
+            &json!({"approver_signoff": true}),
         )
         .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
@@ -907,13 +901,8 @@ async fn staff_hear_of_reviews_sign_offs_extensions_reconsiderations_and_their_d
         let app = &app;
         let handler = &handler;
         async move {
-            app.send(
-                reqwest::Method::PUT,
-                "/api/v1/me/notifications",
-                Some(handler),
-                Some(&body),
-            )
-            .await
+            app.put("/api/v1/me/notifications", Some(handler), &body)
+                .await
         }
     };
     let r = put(json!({"channels": []})).await;
