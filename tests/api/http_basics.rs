@@ -218,3 +218,140 @@ async fn a_rejected_registration_writes_nothing_and_lists_every_bad_field() {
     let r = app.get("/api/v1/users?per_page=200", Some(&admin)).await;
     assert_eq!(r.body["total"], 8, "only the demo accounts exist");
 }
+
+#[tokio::test]
+async fn every_answer_forbids_sniffing_and_the_api_docs_are_framed_like_the_pages() {
+    let app = spawn_app().await;
+    for path in [
+        "/api/v1/cases",
+        "/healthz",
+        "/api/openapi.json",
+        "/no/such/page",
+    ] {
+        let res = app.client.get(app.url(path)).send().await.expect("get");
+        assert_eq!(
+            res.headers()
+                .get("x-content-type-options")
+                .and_then(|v| v.to_str().ok()),
+            Some("nosniff"),
+            "{path}"
+        );
+    }
+    let res = app
+        .client
+        .get(app.url("/api/docs/"))
+        .send()
+        .await
+        .expect("docs");
+    let csp = res
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+    assert_eq!(
+        res.headers()
+            .get("x-frame-options")
+            .and_then(|v| v.to_str().ok()),
+        Some("DENY")
+    );
+}
+
+#[tokio::test]
+async fn trace_and_made_up_methods_are_refused_with_405() {
+    let app = spawn_app().await;
+    for (method, path) in [
+        ("TRACE", "/api/v1/cases"),
+        ("TRACE", "/"),
+        ("CONNECT", "/healthz"),
+        ("PROPFIND", "/api/v1/cases/1"),
+    ] {
+        let res = app
+            .client
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).expect("method"),
+                app.url(path),
+            )
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(res.status().as_u16(), 405, "{method} {path}");
+        assert!(res.headers().get("allow").is_some(), "{method} {path}");
+        let body: serde_json::Value = res.json().await.expect("problem+json");
+        assert_eq!(body["code"], "method_not_allowed", "{method} {path}");
+    }
+}
+
+#[tokio::test]
+async fn metrics_can_be_limited_to_addresses_and_a_token() {
+    use yishen_app::settings::{Secret, parse_networks};
+    let token = "metrics-scraper-token-2026";
+    let app = crate::helpers::spawn_app_with(crate::helpers::TODAY, |s| {
+        s.metrics_token = Some(Secret::new(token));
+        s.metrics_allow = parse_networks("127.0.0.1, ::1").expect("networks");
+    })
+    .await;
+    let get = |auth: Option<String>| {
+        let mut req = app.client.get(app.url("/metrics"));
+        if let Some(a) = auth {
+            req = req.header("authorization", a);
+        }
+        req.send()
+    };
+    assert_eq!(get(None).await.expect("get").status().as_u16(), 401);
+    assert_eq!(
+        get(Some("Bearer wrong".into()))
+            .await
+            .expect("get")
+            .status()
+            .as_u16(),
+        401
+    );
+    let res = get(Some(format!("Bearer {token}"))).await.expect("get");
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(
+        res.text()
+            .await
+            .expect("text")
+            .contains("yishen_http_requests_total")
+    );
+
+    let elsewhere = crate::helpers::spawn_app_with(crate::helpers::TODAY, |s| {
+        s.metrics_allow = parse_networks("10.0.0.0/8").expect("networks");
+    })
+    .await;
+    let r = elsewhere.get("/metrics", None).await;
+    assert_problem(&r, 403, "forbidden");
+    assert!(
+        r.body["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("指定的地址")),
+        "{:?}",
+        r.body
+    );
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_data_dir_and_the_database_file_are_their_owners_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = crate::helpers::spawn_app_with(crate::helpers::TODAY, |s| {
+        s.data_dir = s.data_dir.join("data");
+    })
+    .await;
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
+    let dir = app.state.settings.data_dir.clone();
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&dir.join("jwt.secret")), 0o600);
+    assert_eq!(mode(&dir.join("data.key")), 0o600);
+    if app.backend == "sqlite" {
+        let db = std::path::PathBuf::from(app.state.settings.database_url());
+        assert_eq!(mode(&db), 0o600, "{}", db.display());
+        let mut wal = db.into_os_string();
+        wal.push("-wal");
+        assert_eq!(mode(std::path::Path::new(&wal)), 0o600);
+    }
+}

@@ -79,6 +79,30 @@ pub(crate) async fn web_login(
     (pair(&raw), raw)
 }
 
+/// Posts the login form and answers what came back (status and page), whatever it is.
+pub(crate) async fn web_login_attempt(
+    app: &TestApp,
+    c: &reqwest::Client,
+    user: &str,
+    pw: &str,
+) -> (u16, String) {
+    let page = c.get(app.url("/login")).send().await.expect("get");
+    let anon = pair(&set_cookie(&page, "yishen_csrf").expect("pre-login csrf cookie"));
+    let token = csrf(&page.text().await.expect("html"));
+    let res = c
+        .post(app.url("/login"))
+        .header("cookie", &anon)
+        .form_body(&[
+            ("csrf", token.as_str()),
+            ("username", user),
+            ("password", pw),
+        ])
+        .send()
+        .await
+        .expect("post");
+    (res.status().as_u16(), res.text().await.expect("html"))
+}
+
 pub(crate) async fn page(
     app: &TestApp,
     c: &reqwest::Client,
@@ -1247,4 +1271,72 @@ async fn the_queue_exports_what_it_shows_as_csv_and_xlsx() {
         .await
         .expect("anon");
     assert_ne!(res.status().as_u16(), 200);
+}
+
+/// The row of case `id` in a queue page, if it is on the page.
+fn queue_row(html: &str, id: i64) -> Option<String> {
+    html.split("<tr")
+        .find(|r| r.contains(&format!("/work/cases/{id}\"")))
+        .map(str::to_owned)
+}
+
+#[tokio::test]
+async fn the_queue_says_on_each_row_what_awaits_the_reader_and_what_screening_found() {
+    let app = spawn_app().await;
+    let clerk = app.token("demo-clerk").await;
+    let handler = app.token("demo-handler").await;
+    let legal = app.token("demo-legal").await;
+    let returned = crate::cases::register(&app, &clerk, "2026-03-02").await;
+    let plain = crate::cases::register(&app, &clerk, "2026-03-03").await;
+    let flagged = crate::screening::mass_case(&app, &clerk).await;
+    for (path, body) in [
+        (
+            "draft",
+            serde_json::json!({"disposition": "disclosed", "provided": ["征收补偿方案"]}),
+        ),
+        ("submit", serde_json::json!({})),
+    ] {
+        let r = app
+            .post(
+                &format!("/api/v1/cases/{returned}/{path}"),
+                Some(&handler),
+                &body,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{path}: {:?}", r.body);
+    }
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{returned}/review"),
+            Some(&legal),
+            &serde_json::json!({"decision": "return", "comments": "请补充检索范围的说明"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+
+    let c = browser();
+    let (cookie, _) = web_login(&app, &c, "demo-handler", DEMO_PASSWORD).await;
+    let (_, html) = page(&app, &c, &cookie, "/work?status=open").await;
+    let first = html
+        .split("<tbody>")
+        .nth(1)
+        .and_then(|b| b.split("</tr>").next())
+        .unwrap_or_default();
+    assert!(
+        first.contains(&format!("/work/cases/{returned}\"")) && first.contains("法制审核退回修改"),
+        "the returned draft comes first and says so: {first}"
+    );
+    let other = queue_row(&html, plain).expect("the other case is listed");
+    assert!(!other.contains("法制审核退回修改"), "{other}");
+
+    let (cookie, _) = web_login(&app, &c, "demo-clerk", DEMO_PASSWORD).await;
+    let (_, html) = page(&app, &c, &cookie, "/work?status=open").await;
+    let row = queue_row(&html, flagged).expect("the flagged case is listed");
+    assert!(row.contains("申请数量明显偏多"), "{row}");
+    let row = queue_row(&html, plain).expect("the plain case is listed");
+    assert!(!row.contains("badge flag"), "{row}");
+    assert!(
+        !row.contains("法制审核退回修改"),
+        "what awaits a handler is not the clerk's"
+    );
 }

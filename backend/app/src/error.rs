@@ -172,6 +172,13 @@ pub enum AppError {
     NoticeDateNotCovered { year: i32 },
     #[error("too many requests")]
     RateLimited,
+    /// Too many tries (failed logins, registrations or filings from one address): refused
+    /// until a time the Chinese `detail` names.
+    #[error("too many attempts")]
+    TooManyAttempts {
+        retry_after_secs: u64,
+        detail: String,
+    },
     /// An upload larger than its purpose allows (`limit` bytes).
     #[error("upload too large")]
     UploadTooLarge { field: String, limit: u64 },

@@ -31,6 +31,11 @@ struct OutcomeLabels {
     outcome: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct WhatLabels {
+    what: String,
+}
+
 type HistogramFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
 
 fn latency_histogram() -> Histogram {
@@ -48,6 +53,8 @@ pub struct Metrics {
     overdue: Family<AgencyLabels, Gauge>,
     due_soon: Family<AgencyLabels, Gauge>,
     notifications: Family<OutcomeLabels, Counter>,
+    throttled: Family<WhatLabels, Counter>,
+    login_locks: Family<WhatLabels, Counter>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -110,8 +117,22 @@ impl Metrics {
             "Attempts to send a notification, by outcome (sent, retried, dead, skipped)",
             notifications.clone(),
         );
+        let throttled = Family::<WhatLabels, Counter>::default();
+        registry.register(
+            "throttled_requests",
+            "Requests refused for too many tries (login, registration, filing)",
+            throttled.clone(),
+        );
+        let login_locks = Family::<WhatLabels, Counter>::default();
+        registry.register(
+            "login_locks",
+            "Temporary login locks after repeated failures, of an account or a client address",
+            login_locks.clone(),
+        );
         Self {
             registry,
+            throttled,
+            login_locks,
             requests,
             latency,
             pool_connections,
@@ -121,6 +142,24 @@ impl Metrics {
             due_soon,
             notifications,
         }
+    }
+
+    /// Counts a request refused for too many tries of `what`.
+    pub fn throttled(&self, what: &str) {
+        self.throttled
+            .get_or_create(&WhatLabels {
+                what: what.to_owned(),
+            })
+            .inc();
+    }
+
+    /// Counts a login lock of an `account` or an `address`.
+    pub fn login_locked(&self, what: &str) {
+        self.login_locks
+            .get_or_create(&WhatLabels {
+                what: what.to_owned(),
+            })
+            .inc();
     }
 
     /// Counts `n` attempts to send a notification that ended in `outcome`.

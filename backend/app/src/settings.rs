@@ -112,6 +112,64 @@ pub struct Settings {
     /// The hour (0–23, China Standard Time) from which each person's daily digest of cases due
     /// and overdue is written (`YISHEN_DIGEST_HOUR`, 8 by default).
     pub digest_hour: u32,
+    /// Who may read `/metrics`: the addresses and networks a request may come from
+    /// (`YISHEN_METRICS_ALLOW`: `127.0.0.1,10.0.0.0/8`; empty = any).
+    pub metrics_allow: Vec<ipnet::IpNet>,
+    /// A bearer token `/metrics` requires (`YISHEN_METRICS_TOKEN`; unset = none). With both
+    /// set, a request must come from an allowed address and carry the token.
+    pub metrics_token: Option<Secret>,
+    /// A web session ends after this long without a page served (`YISHEN_SESSION_IDLE_MINUTES`,
+    /// 30 by default), besides its 12-hour limit.
+    pub session_idle: Duration,
+    /// Limits on failed logins, registrations and filings (docs/security.md).
+    pub throttling: Throttling,
+    /// The proxies whose `X-Forwarded-For` is believed for the client's address
+    /// (`YISHEN_TRUSTED_PROXIES`: `127.0.0.1,10.0.0.0/8`; empty = the connection's own peer).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// Limits on guessing and flooding (`services::throttle`); 0 turns a limit off.
+#[derive(Debug, Clone)]
+pub struct Throttling {
+    /// Failures of one account after which each try waits longer (`YISHEN_LOGIN_DELAY_AFTER`, 5).
+    pub login_delay_after: u32,
+    /// Failures of one account that lock its logins (`YISHEN_LOGIN_LOCK_AFTER`, 10).
+    pub login_lock_after: u32,
+    /// Failures from one client address that lock its logins (`YISHEN_LOGIN_ADDRESS_LOCK_AFTER`, 50).
+    pub login_address_lock_after: u32,
+    /// How long failures are counted and a lock lasts (`YISHEN_LOGIN_LOCK_MINUTES`, 15).
+    pub login_lock: Duration,
+    /// Account registrations per client address and hour (`YISHEN_REGISTRATIONS_PER_HOUR`, 10).
+    pub registrations_per_hour: u32,
+    /// Online filings by applicants per client address and hour (`YISHEN_FILINGS_PER_HOUR`, 60).
+    pub filings_per_hour: u32,
+}
+
+impl Default for Throttling {
+    fn default() -> Self {
+        Self {
+            login_delay_after: 5,
+            login_lock_after: 10,
+            login_address_lock_after: 50,
+            login_lock: Duration::from_secs(15 * 60),
+            registrations_per_hour: 10,
+            filings_per_hour: 60,
+        }
+    }
+}
+
+/// Parses an address list: addresses (`127.0.0.1`, `::1`) and networks (`10.0.0.0/8`),
+/// separated by commas or spaces.
+pub fn parse_networks(v: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    v.split([',', ' '])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.parse::<ipnet::IpNet>()
+                .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| format!("`{p}` is neither an address nor a network"))
+        })
+        .collect()
 }
 
 /// The variables an S3-compatible blob store is configured by.
@@ -226,6 +284,11 @@ impl Default for Settings {
             sms_url: None,
             sms_templates: Vec::new(),
             digest_hour: 8,
+            metrics_allow: Vec::new(),
+            metrics_token: None,
+            session_idle: Duration::from_secs(30 * 60),
+            throttling: Throttling::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -261,6 +324,9 @@ struct FileSettings {
     notify_interval_ms: Option<u64>,
     sms_url: Option<Secret>,
     digest_hour: Option<u32>,
+    metrics_allow: Option<String>,
+    metrics_token: Option<Secret>,
+    session_idle_minutes: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -418,6 +484,67 @@ impl Settings {
                         message: "must be an hour from 0 to 23".into(),
                     })?;
         }
+        if let Some(v) = var("YISHEN_METRICS_ALLOW") {
+            s.metrics_allow = parse_networks(&v).map_err(|message| SettingsError::Invalid {
+                var: "YISHEN_METRICS_ALLOW",
+                message,
+            })?;
+        }
+        if let Some(v) = var("YISHEN_METRICS_TOKEN").filter(|v| !v.trim().is_empty()) {
+            s.metrics_token = Some(Secret::new(v.trim().to_owned()));
+        }
+        if let Some(v) = var("YISHEN_SESSION_IDLE_MINUTES") {
+            let m = number("YISHEN_SESSION_IDLE_MINUTES", v)?;
+            if m == 0 {
+                return Err(SettingsError::Invalid {
+                    var: "YISHEN_SESSION_IDLE_MINUTES",
+                    message: "must be at least 1".into(),
+                });
+            }
+            s.session_idle = Duration::from_secs(m * 60);
+        }
+        let small = |name: &'static str, v: u64| {
+            u32::try_from(v).map_err(|_| SettingsError::Invalid {
+                var: name,
+                message: "too large".into(),
+            })
+        };
+        for (name, field) in [
+            (
+                "YISHEN_LOGIN_DELAY_AFTER",
+                &mut s.throttling.login_delay_after,
+            ),
+            (
+                "YISHEN_LOGIN_LOCK_AFTER",
+                &mut s.throttling.login_lock_after,
+            ),
+            (
+                "YISHEN_LOGIN_ADDRESS_LOCK_AFTER",
+                &mut s.throttling.login_address_lock_after,
+            ),
+            (
+                "YISHEN_REGISTRATIONS_PER_HOUR",
+                &mut s.throttling.registrations_per_hour,
+            ),
+            (
+                "YISHEN_FILINGS_PER_HOUR",
+                &mut s.throttling.filings_per_hour,
+            ),
+        ] {
+            if let Some(v) = var(name) {
+                *field = small(name, number(name, v)?)?;
+            }
+        }
+        if let Some(v) = var("YISHEN_LOGIN_LOCK_MINUTES") {
+            let m = number("YISHEN_LOGIN_LOCK_MINUTES", v)?.max(1);
+            s.throttling.login_lock = Duration::from_secs(m * 60);
+        }
+        if let Some(v) = var("YISHEN_TRUSTED_PROXIES") {
+            s.trusted_proxies = parse_networks(&v).map_err(|message| SettingsError::Invalid {
+                var: "YISHEN_TRUSTED_PROXIES",
+                message,
+            })?;
+        }
         if s.pool_size == 0 {
             return Err(SettingsError::Invalid {
                 var: "YISHEN_POOL_SIZE",
@@ -511,6 +638,17 @@ impl Settings {
         }
         if let Some(v) = f.notify_interval_ms {
             self.notify_interval_ms = v;
+        }
+        if let Some(v) = f.metrics_allow {
+            self.metrics_allow =
+                parse_networks(&v).map_err(|message| SettingsError::ParseFile {
+                    path: path.to_owned(),
+                    message: format!("metrics_allow: {message}"),
+                })?;
+        }
+        self.metrics_token = f.metrics_token.or(self.metrics_token.take());
+        if let Some(m) = f.session_idle_minutes.filter(|m| *m > 0) {
+            self.session_idle = Duration::from_secs(m * 60);
         }
         Ok(())
     }

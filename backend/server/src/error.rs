@@ -80,6 +80,12 @@ pub enum ApiError {
     NoticeDateNotCovered { year: i32 },
     #[error("too many requests")]
     RateLimited,
+    /// Too many tries: refused for `retry_after_secs`, `detail` saying until when.
+    #[error("too many attempts")]
+    TooManyAttempts {
+        retry_after_secs: u64,
+        detail: String,
+    },
     #[error("service unavailable")]
     Unavailable,
     #[error(transparent)]
@@ -106,6 +112,7 @@ impl ApiError {
                 "calendar_year_not_covered"
             }
             Self::RateLimited => "rate_limited",
+            Self::TooManyAttempts { .. } => "too_many_attempts",
             Self::Unavailable => "service_unavailable",
             Self::Internal(_) => "internal_error",
         }
@@ -131,6 +138,7 @@ impl ApiError {
                 "该年度节假日安排尚未载入"
             }
             Self::RateLimited => "请求过于频繁",
+            Self::TooManyAttempts { .. } => "尝试次数过多",
             Self::Unavailable => "服务暂不可用",
             Self::Internal(_) => "服务器内部错误",
         }
@@ -165,6 +173,7 @@ impl ApiError {
                  告知书也不能写明日期；请系统管理员载入国务院办公厅{year}年节假日安排通知后再办理"
             ),
             Self::RateLimited => "请稍后再试".into(),
+            Self::TooManyAttempts { detail, .. } => detail.clone(),
             Self::Unavailable => "数据库暂时无法访问，请稍后再试".into(),
             Self::Internal(_) => "请稍后再试；如问题持续，请向管理员提供请求编号".into(),
         }
@@ -231,6 +240,13 @@ impl From<AppError> for ApiError {
             AppError::CalendarYearNotCovered { year } => Self::CalendarYearNotCovered { year },
             AppError::NoticeDateNotCovered { year } => Self::NoticeDateNotCovered { year },
             AppError::RateLimited => Self::RateLimited,
+            AppError::TooManyAttempts {
+                retry_after_secs,
+                detail,
+            } => Self::TooManyAttempts {
+                retry_after_secs,
+                detail,
+            },
             AppError::UploadTooLarge { field, limit } => Self::UploadTooLarge {
                 field,
                 limit: usize::try_from(limit).unwrap_or(usize::MAX),
@@ -287,7 +303,7 @@ impl ResponseError for ApiError {
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::CalendarYearNotCovered { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NoticeDateNotCovered { .. } => StatusCode::CONFLICT,
-            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited | Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -304,6 +320,12 @@ impl ResponseError for ApiError {
         ));
         if matches!(self, Self::Unauthenticated | Self::InvalidToken) {
             res.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+        }
+        if let Self::TooManyAttempts {
+            retry_after_secs, ..
+        } = self
+        {
+            res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
         res.json(problem)
     }

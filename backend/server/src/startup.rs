@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::{Next, from_fn};
 use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
 use tracing_actix_web::{RequestId, TracingLogger};
@@ -42,6 +42,25 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<Pool> {
     tracing::info!(?report, "holiday calendar synced");
     yishen_store::optimize(&mut conn)?;
     Ok(pool)
+}
+
+/// Makes the data dir (the database, the keys, the documents) its owner's alone: created
+/// 0700, or narrowed to it when an older version left it open to others.
+fn private_dir(dir: &Path) -> anyhow::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if std::fs::metadata(dir)?.permissions().mode() & 0o077 != 0 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+            tracing::warn!(dir = %dir.display(), "the data dir was open to others: narrowed to its owner (0700)");
+        }
+    }
+    Ok(())
 }
 
 /// Reads a secret file from the data dir, creating it (mode 0600) with 32 random bytes in
@@ -78,6 +97,7 @@ fn secret_file(dir: &Path, name: &str) -> anyhow::Result<String> {
 
 /// Builds the shared state: database, keys, metrics.
 pub async fn build_state(settings: Settings) -> anyhow::Result<Ctx> {
+    private_dir(&settings.data_dir)?;
     let jwt_secret = match &settings.jwt_secret {
         Some(s) => s.expose().to_owned(),
         None => secret_file(&settings.data_dir, "jwt.secret")?,
@@ -174,6 +194,7 @@ async fn request_context(
         res.headers_mut()
             .insert(HeaderName::from_static("x-request-id"), v);
     }
+    protect(&mut res);
     if let Some(m) = metrics {
         let route = res
             .request()
@@ -189,8 +210,59 @@ async fn request_context(
     Ok(res)
 }
 
-/// Unknown addresses: a problem+json answer under `/api/`, a Chinese page elsewhere.
+/// The headers every answer carries whoever made it: no content sniffing (a JSON answer or a
+/// downloaded file is never run as a script or a page), and for the API's documentation pages
+/// (made by the Swagger UI crate, not by our templates) the framing and content rules of the
+/// web pages. Swagger UI styles its elements from script, hence `'unsafe-inline'` for styles
+/// there and nowhere else.
+fn protect<B>(res: &mut ServiceResponse<B>) {
+    let docs = res.request().path().starts_with("/api/docs");
+    let headers = res.headers_mut();
+    if !headers.contains_key(header::X_CONTENT_TYPE_OPTIONS) {
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+    }
+    if docs {
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        );
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+                 script-src 'self'; connect-src 'self'; frame-ancestors 'none'; \
+                 form-action 'self'; base-uri 'none'",
+            ),
+        );
+    }
+}
+
+/// The methods some route answers; any other (`TRACE`, `CONNECT`, a made-up one) is 405.
+const KNOWN_METHODS: [actix_web::http::Method; 7] = [
+    actix_web::http::Method::GET,
+    actix_web::http::Method::HEAD,
+    actix_web::http::Method::POST,
+    actix_web::http::Method::PUT,
+    actix_web::http::Method::PATCH,
+    actix_web::http::Method::DELETE,
+    actix_web::http::Method::OPTIONS,
+];
+
+/// Unknown addresses: a problem+json answer under `/api/`, a Chinese page elsewhere. A method
+/// no route answers is refused as such (405), wherever it is sent.
 async fn route_not_found(req: actix_web::HttpRequest) -> HttpResponse {
+    if !KNOWN_METHODS.contains(req.method()) {
+        let mut res = actix_web::ResponseError::error_response(&ApiError::MethodNotAllowed);
+        res.headers_mut().insert(
+            header::ALLOW,
+            HeaderValue::from_static("GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"),
+        );
+        return res;
+    }
     if req.path().starts_with("/api/") {
         actix_web::ResponseError::error_response(&ApiError::RouteNotFound)
     } else {

@@ -155,6 +155,45 @@ impl std::fmt::Debug for Pool {
     }
 }
 
+/// Makes the SQLite file readable by its owner alone before SQLite opens it: a folder made
+/// for it is 0700, the file 0600, and SQLite gives its WAL and shared-memory files the mode of
+/// the database file. A file left readable by others (an older version, a copy) is narrowed.
+fn private_file(path: &std::path::Path) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mut names = vec![path.as_os_str().to_owned()];
+        for suffix in ["-wal", "-shm"] {
+            let mut n = path.as_os_str().to_owned();
+            n.push(suffix);
+            names.push(n);
+        }
+        for name in names {
+            match std::fs::metadata(&name) {
+                Ok(m) if m.permissions().mode() & 0o077 != 0 => {
+                    std::fs::set_permissions(&name, std::fs::Permissions::from_mode(0o600))?
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The pool's numbers, for `/metrics`.
 #[derive(Debug, Clone, Copy)]
 pub struct PoolState {
@@ -164,12 +203,12 @@ pub struct PoolState {
 
 impl Pool {
     pub fn open(url: &DbUrl, max_size: u32) -> Result<Self, StoreError> {
-        if let DbUrl::Sqlite(path) = url
-            && let Some(dir) = path.parent()
-            && !dir.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", dir.display())))?;
+        match url {
+            DbUrl::Sqlite(path) => private_file(path).map_err(|e| {
+                StoreError::Config(format!("cannot create {}: {e}", path.display()))
+            })?,
+            #[cfg(feature = "postgres")]
+            DbUrl::Postgres(_) => {}
         }
         // Switch a new SQLite file to WAL from one connection before the pool opens several
         // at once (WAL is a property of the file and persists).
@@ -275,5 +314,37 @@ pub mod pg_admin {
             }
             None => format!("{admin_url}/{name}"),
         }
+    }
+}
+
+#[cfg(test)]
+#[cfg(unix)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::private_file;
+
+    fn mode(p: &std::path::Path) -> u32 {
+        std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn a_new_database_is_made_private_and_an_open_one_is_narrowed() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let db = root.path().join("a/b/yishen.sqlite3");
+        private_file(&db).expect("made");
+        assert_eq!(mode(&db), 0o600);
+        assert_eq!(mode(&root.path().join("a")), 0o700);
+        assert_eq!(mode(&root.path().join("a/b")), 0o700);
+
+        let open = root.path().join("copied.sqlite3");
+        let wal = root.path().join("copied.sqlite3-wal");
+        for p in [&open, &wal] {
+            std::fs::write(p, b"").expect("write");
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        }
+        private_file(&open).expect("narrowed");
+        assert_eq!(mode(&open), 0o600);
+        assert_eq!(mode(&wal), 0o600);
     }
 }

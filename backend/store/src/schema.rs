@@ -254,6 +254,7 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        last_seen_at -> Nullable<Timestamp>,
     }
 }
 
@@ -448,3 +449,23 @@ diesel::table! {
 }
 
 diesel::joinable!(notification_attempts -> notifications (notification_id));
+
+diesel::table! {
+    throttles (key) {
+        key -> Text,
+        count -> BigInt,
+        window_start -> Timestamp,
+        last_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    account_events (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        detail -> Text,
+        at -> Timestamp,
+    }
+}

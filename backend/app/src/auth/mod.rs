@@ -61,3 +61,18 @@ pub fn active_actor(conn: &mut DbConn, id: UserId) -> Result<Option<Actor>, AppE
         agency,
     }))
 }
+
+/// The actor of an access token issued in `session` (a refresh-token family): `None` when the
+/// session has ended (a logout, a password change, an administrator's change of the account,
+/// its refresh tokens expired) or the account is no longer active. Checked on every request, so
+/// that ending a session ends every access token issued in it at once.
+pub fn session_actor(
+    conn: &mut DbConn,
+    id: UserId,
+    session: &str,
+) -> Result<Option<Actor>, AppError> {
+    if !yishen_store::models::refresh_token::family_live(conn, session, id, yishen_store::now())? {
+        return Ok(None);
+    }
+    active_actor(conn, id)
+}

@@ -27,6 +27,10 @@ pub struct Claims {
     pub iss: String,
     pub aud: String,
     pub jti: String,
+    /// The session (refresh-token family) the token was issued in; a token without one, or
+    /// whose session has ended, is refused.
+    #[serde(default)]
+    pub sid: String,
 }
 
 #[derive(Clone)]
@@ -57,7 +61,12 @@ impl TokenKeys {
         self.access_ttl
     }
 
-    pub fn issue_access(&self, user_id: UserId, role: &str) -> Result<String, anyhow::Error> {
+    pub fn issue_access(
+        &self,
+        user_id: UserId,
+        role: &str,
+        session: &str,
+    ) -> Result<String, anyhow::Error> {
         let now = chrono::Utc::now().timestamp();
         let ttl = i64::try_from(self.access_ttl.as_secs()).unwrap_or(900);
         let claims = Claims {
@@ -68,6 +77,7 @@ impl TokenKeys {
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             jti: uuid::Uuid::new_v4().to_string(),
+            sid: session.to_owned(),
         };
         Ok(jsonwebtoken::encode(
             &Header::new(Algorithm::HS256),
@@ -76,14 +86,16 @@ impl TokenKeys {
         )?)
     }
 
-    /// The user id of a valid, unexpired access token.
-    pub fn verify_access(&self, token: &str) -> Option<UserId> {
+    /// The user id and session of a valid, unexpired access token (whether the session is still
+    /// live is the database's to say).
+    pub fn verify_access(&self, token: &str) -> Option<(UserId, String)> {
         let mut v = Validation::new(Algorithm::HS256);
         v.set_issuer(&[ISSUER]);
         v.set_audience(&[AUDIENCE]);
         v.leeway = 5;
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &v).ok()?;
-        data.claims.sub.parse::<i64>().ok().map(UserId)
+        let id = data.claims.sub.parse::<i64>().ok().map(UserId)?;
+        (!data.claims.sid.is_empty()).then_some((id, data.claims.sid))
     }
 }
 
@@ -113,8 +125,8 @@ mod tests {
             b"0123456789abcdef0123456789abcdef",
             Duration::from_secs(900),
         );
-        let t = keys.issue_access(UserId(42), "clerk").expect("issue");
-        assert_eq!(keys.verify_access(&t), Some(UserId(42)));
+        let t = keys.issue_access(UserId(42), "clerk", "s1").expect("issue");
+        assert_eq!(keys.verify_access(&t), Some((UserId(42), "s1".to_owned())));
         let other = TokenKeys::new(
             b"another-secret-another-secret-xx",
             Duration::from_secs(900),
@@ -135,6 +147,7 @@ mod tests {
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             jti: "x".into(),
+            sid: "s1".into(),
         };
         let t = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding)
             .expect("encode");

@@ -11,6 +11,7 @@ use crate::auth::{Actor, tokens};
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::policy;
+use crate::services::throttle;
 
 /// A validated request for a new account.
 #[derive(Debug)]
@@ -117,8 +118,13 @@ pub async fn create(state: &Ctx, creator: Creator, input: NewAccount) -> Result<
 }
 
 /// Checks a username and password; on success opens a new session (token family).
-pub async fn login(state: &Ctx, username: &str, password: &str) -> Result<Session, AppError> {
-    let (user_id, role) = check_credentials(state, username, password).await?;
+pub async fn login(
+    state: &Ctx,
+    username: &str,
+    password: &str,
+    client: Option<std::net::IpAddr>,
+) -> Result<Session, AppError> {
+    let (user_id, role) = check_credentials(state, username, password, client).await?;
     let family = uuid::Uuid::new_v4().to_string();
     let session = open_session(state, user_id, role.as_str(), family).await?;
     tracing::info!(user_id = user_id.get(), "login");
@@ -126,12 +132,15 @@ pub async fn login(state: &Ctx, username: &str, password: &str) -> Result<Sessio
 }
 
 /// Checks a username and password of an active account; answers its id and role. The API's
-/// token login and the web pages' cookie login both come through here.
+/// token login and the web pages' cookie login both come through here, and so through the
+/// limits on failed logins (`services::throttle`) of the account and of the `client` address.
 pub async fn check_credentials(
     state: &Ctx,
     username: &str,
     password: &str,
+    client: Option<std::net::IpAddr>,
 ) -> Result<(UserId, Role), AppError> {
+    let had_failures = throttle::login_gate(state, username, client).await?;
     let name = Username::parse(username).ok();
     let found = match name {
         Some(n) => {
@@ -150,11 +159,16 @@ pub async fn check_credentials(
     let pw = password.to_owned();
     let matches = off_thread(move || password::verify(&pw, &stored)).await?;
     let Some((u, _)) = found else {
+        throttle::login_failed(state, username, None, client).await?;
         return Err(AppError::InvalidCredentials);
     };
     if !matches || !u.active {
         tracing::info!(user_id = u.id.get(), "login refused");
+        throttle::login_failed(state, username, Some(u.id), client).await?;
         return Err(AppError::InvalidCredentials);
+    }
+    if had_failures {
+        throttle::login_succeeded(state, username).await?;
     }
     Ok((u.id, u.role))
 }
@@ -168,23 +182,26 @@ async fn open_session(
     let (refresh, hash) = tokens::new_refresh_token()?;
     let ttl = refresh_ttl(state);
     state
-        .write(move |conn| {
-            let now = yishen_store::now();
-            refresh_token::insert(
-                conn,
-                &refresh_token::NewRefreshToken {
-                    user_id,
-                    family: &family,
-                    token_hash: &hash,
-                    expires_at: now + ttl,
-                    created_at: now,
-                },
-            )?;
-            Ok(())
+        .write({
+            let family = family.clone();
+            move |conn| {
+                let now = yishen_store::now();
+                refresh_token::insert(
+                    conn,
+                    &refresh_token::NewRefreshToken {
+                        user_id,
+                        family: &family,
+                        token_hash: &hash,
+                        expires_at: now + ttl,
+                        created_at: now,
+                    },
+                )?;
+                Ok(())
+            }
         })
         .await?;
     Ok(Session {
-        access_token: state.keys.issue_access(user_id, role)?,
+        access_token: state.keys.issue_access(user_id, role, &family)?,
         refresh_token: refresh,
         expires_in: state.keys.access_ttl().as_secs(),
     })
@@ -196,7 +213,11 @@ fn refresh_ttl(state: &Ctx) -> ChronoDuration {
 }
 
 enum Rotation {
-    Rotated { user_id: UserId, role: Role },
+    Rotated {
+        user_id: UserId,
+        role: Role,
+        family: String,
+    },
     Refused,
 }
 
@@ -244,13 +265,18 @@ pub async fn refresh(state: &Ctx, token: &str) -> Result<Session, AppError> {
             Ok(Rotation::Rotated {
                 user_id: u.id,
                 role: u.role,
+                family: t.family,
             })
         })
         .await?;
     match outcome {
         Rotation::Refused => Err(AppError::InvalidToken),
-        Rotation::Rotated { user_id, role } => Ok(Session {
-            access_token: state.keys.issue_access(user_id, role.as_str())?,
+        Rotation::Rotated {
+            user_id,
+            role,
+            family,
+        } => Ok(Session {
+            access_token: state.keys.issue_access(user_id, role.as_str(), &family)?,
             refresh_token: next,
             expires_in: state.keys.access_ttl().as_secs(),
         }),
@@ -379,7 +405,10 @@ pub async fn update(
                     updated_at: Some(now),
                 },
             )?;
-            if changes.active == Some(false) || changes.password.is_some() {
+            // A deactivation, a new password or a new role ends every session of the account,
+            // and with them its access tokens: what was granted under the old terms stops.
+            let role_changed = changes.role.is_some_and(|r| r != target_role);
+            if changes.active == Some(false) || changes.password.is_some() || role_changed {
                 refresh_token::revoke_user(conn, id, now, "account_changed")?;
                 web_session::revoke_user(conn, id, now)?;
             }

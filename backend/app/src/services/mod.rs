@@ -29,4 +29,5 @@ pub mod seals;
 pub mod signatures;
 pub mod similar;
 pub mod stats;
+pub mod throttle;
 pub mod web_sessions;

@@ -16,24 +16,68 @@ pub struct LiveSession {
     pub csrf: String,
 }
 
-/// The live session whose cookie hashes to `hash`, for an account still active.
-pub async fn find(state: &Ctx, hash: String) -> Result<Option<LiveSession>, AppError> {
-    state
+/// What a session cookie stands for.
+#[derive(Debug, Clone)]
+pub enum Lookup {
+    /// A live session of an active account.
+    Live(LiveSession),
+    /// A session that was live but unused for longer than the idle timeout: ended now.
+    Idle,
+    /// No live session (unknown, revoked, expired, or the account deactivated).
+    None,
+}
+
+/// How often a session's last use is written: a page view within this time of the last one
+/// written does not write again (at most one write a minute per person at work), and always
+/// well within the idle timeout, so that a session in use never lapses.
+fn touch_every(idle: chrono::Duration) -> chrono::Duration {
+    (idle / 4).min(chrono::Duration::seconds(60))
+}
+
+/// The session whose cookie hashes to `hash`. A session unused for longer than the idle
+/// timeout (`session_idle`) is ended here; one in use has its last use recorded.
+pub async fn find(state: &Ctx, hash: String) -> Result<Lookup, AppError> {
+    let idle = chrono::Duration::from_std(state.settings.session_idle)
+        .unwrap_or_else(|_| chrono::Duration::minutes(30));
+    let now = yishen_store::now();
+    let found = state
         .read(move |conn| {
-            let Some(s) = web_session::find_live(conn, &hash, yishen_store::now())? else {
+            let Some(s) = web_session::find_live(conn, &hash, now)? else {
                 return Ok(None);
             };
             let Some(actor) = active_actor(conn, s.user_id)? else {
                 return Ok(None);
             };
             let display_name = user::find(conn, s.user_id)?.map(|(u, _)| u.display_name);
-            Ok(Some(LiveSession {
-                actor,
-                display_name,
-                csrf: s.csrf_token,
-            }))
+            Ok(Some((s, actor, display_name)))
         })
-        .await
+        .await?;
+    let Some((s, actor, display_name)) = found else {
+        return Ok(Lookup::None);
+    };
+    let last = s.last_used();
+    if now - last > idle {
+        let hash = s.session_hash.clone();
+        state
+            .write(move |conn| Ok(web_session::revoke(conn, &hash, now)?))
+            .await?;
+        tracing::info!(
+            user_id = s.user_id.get(),
+            "web session ended after idle time"
+        );
+        return Ok(Lookup::Idle);
+    }
+    if now - last >= touch_every(idle) {
+        let id = s.id;
+        state
+            .write(move |conn| Ok(web_session::touch(conn, id, now)?))
+            .await?;
+    }
+    Ok(Lookup::Live(LiveSession {
+        actor,
+        display_name,
+        csrf: s.csrf_token,
+    }))
 }
 
 /// Records a new session for `user_id`, valid for `hours`.

@@ -1,6 +1,6 @@
 //! The acting user, from `Authorization: Bearer <access token>`: a handler takes
-//! `Caller(actor): Caller`. The account is loaded on every request so that deactivation and
-//! role changes apply at once.
+//! `Caller(actor): Caller`. The token's session and the account are checked on every request
+//! so that a logout, a password change, a deactivation or a role change applies at once.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -9,7 +9,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use yishen_app::Ctx;
-use yishen_app::auth::{Actor, active_actor};
+use yishen_app::auth::{Actor, session_actor};
 
 use crate::error::ApiError;
 
@@ -26,12 +26,14 @@ fn bearer(req: &HttpRequest) -> Option<String> {
 }
 
 async fn load(state: web::Data<Ctx>, token: String) -> Result<Actor, ApiError> {
-    let id = state
+    let (id, session) = state
         .keys
         .verify_access(&token)
         .ok_or(ApiError::InvalidToken)?;
     Ok(state
-        .read(move |conn| active_actor(conn, id)?.ok_or(yishen_app::AppError::InvalidToken))
+        .read(move |conn| {
+            session_actor(conn, id, &session)?.ok_or(yishen_app::AppError::InvalidToken)
+        })
         .await?)
 }
 

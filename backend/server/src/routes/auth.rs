@@ -7,10 +7,11 @@ use yishen_domain::{DisplayName, Email, Password, Phone, Role, Username};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, Fields, parsed};
+use crate::extract::{ApiJson, ClientAddr, Fields, parsed};
 use crate::routes::users::{UserView, load_view};
 use yishen_app::Ctx;
 use yishen_app::services::accounts::{self, Creator, NewAccount, Session};
+use yishen_app::services::throttle;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -86,26 +87,29 @@ impl From<Session> for TokenResponse {
 
 /// An applicant registers; 201 with the new account.
 #[utoipa::path(tag = "auth", request_body = RegisterRequest,
-    responses((status = 201, body = UserView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = UserView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
 #[post("/api/v1/auth/register")]
 pub async fn register(
     state: web::Data<Ctx>,
+    client: ClientAddr,
     body: ApiJson<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let account = new_applicant(body.0)?;
+    throttle::admit(&state, throttle::Limit::Registration, client.0).await?;
     let id = accounts::create(&state, Creator::SelfRegistration, account).await?;
     Ok(HttpResponse::Created().json(load_view(&state, id).await?))
 }
 
 /// Logs in; answers a 15-minute access token and a refresh token.
 #[utoipa::path(tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = TokenResponse), (status = 401, body = crate::error::Problem)))]
+    responses((status = 200, body = TokenResponse), (status = 401, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
 #[post("/api/v1/auth/login")]
 pub async fn login(
     state: web::Data<Ctx>,
+    client: ClientAddr,
     body: ApiJson<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
-    let session = accounts::login(&state, &body.0.username, &body.0.password).await?;
+    let session = accounts::login(&state, &body.0.username, &body.0.password, client.0).await?;
     Ok(web::Json(session.into()))
 }
 

@@ -103,14 +103,20 @@ impl TryFrom<IntakeBody> for ParsedIntake {
 /// Files an application (applicant, online) or registers one (clerk, other channels).
 #[utoipa::path(tag = "cases", request_body = IntakeBody, security(("bearer" = [])),
     responses((status = 201, body = CaseView), (status = 422, body = crate::error::Problem),
-              (status = 403, body = crate::error::Problem)))]
+              (status = 403, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
 #[post("/api/v1/cases")]
 pub async fn create(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
+    client: crate::extract::ClientAddr,
     body: ApiJson<IntakeBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = intake::create(&state, &actor, body.0.try_into()?).await?;
+    let parsed = body.0.try_into()?;
+    if actor.role == yishen_domain::Role::Applicant {
+        use yishen_app::services::throttle;
+        throttle::admit(&state, throttle::Limit::Filing, client.0).await?;
+    }
+    let view = intake::create(&state, &actor, parsed).await?;
     let location = format!("/api/v1/cases/{}", view.id);
     let mut res = with_etag(view, actix_web::http::StatusCode::CREATED);
     if let Ok(v) = header::HeaderValue::from_str(&location) {

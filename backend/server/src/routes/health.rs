@@ -62,7 +62,11 @@ pub async fn readyz(state: web::Data<Ctx>) -> Result<web::Json<Readiness>, ApiEr
 /// Prometheus text exposition.
 #[utoipa::path(tag = "health", responses((status = 200, content_type = "text/plain")))]
 #[get("/metrics")]
-pub async fn metrics(state: web::Data<Ctx>) -> Result<HttpResponse, ApiError> {
+pub async fn metrics(
+    req: actix_web::HttpRequest,
+    state: web::Data<Ctx>,
+) -> Result<HttpResponse, ApiError> {
+    may_read_metrics(&req, &state.settings)?;
     let (overdue, due_soon) = yishen_app::services::cases::read::deadline_counts(&state).await?;
     state.metrics.set_deadlines(&overdue, &due_soon);
     let body = state
@@ -72,4 +76,35 @@ pub async fn metrics(state: web::Data<Ctx>) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(body))
+}
+
+/// Whether this request may read `/metrics`: from an allowed address (the connection's own
+/// peer, never a forwarded header a client could write) and with the token, when the settings
+/// ask for them.
+fn may_read_metrics(
+    req: &actix_web::HttpRequest,
+    settings: &yishen_app::settings::Settings,
+) -> Result<(), ApiError> {
+    if !settings.metrics_allow.is_empty() {
+        let allowed = req
+            .peer_addr()
+            .is_some_and(|a| settings.metrics_allow.iter().any(|n| n.contains(&a.ip())));
+        if !allowed {
+            return Err(ApiError::Forbidden("运行指标只对指定的地址开放".into()));
+        }
+    }
+    if let Some(token) = &settings.metrics_token {
+        use sha2::{Digest, Sha256};
+        let given = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        // Compared as digests: the time taken says nothing about how much of the token matched.
+        if Sha256::digest(given.as_bytes()) != Sha256::digest(token.expose().as_bytes()) {
+            return Err(ApiError::InvalidToken);
+        }
+    }
+    Ok(())
 }

@@ -29,9 +29,7 @@ pub async fn track(
     state: web::Data<Ctx>,
     query: ApiQuery<TrackParams>,
 ) -> Result<web::Json<TrackView>, ApiError> {
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip())
+    let ip = crate::extract::client_ip(&req, &state.settings.trusted_proxies)
         .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
     if !state.track_limiter.allow(ip) {
         return Err(ApiError::RateLimited);

@@ -354,7 +354,13 @@ pub async fn apply(post: Post) -> PageResult {
     let input = ApplyValues::intake(&form, "online".into(), None);
     let token = form.text("submission");
     let filed = match intake::parse(&input) {
-        Ok(parsed) => intake::create_once(&ctx.state, &actor, parsed, token).await,
+        Ok(parsed) => {
+            use yishen_app::services::throttle;
+            match throttle::admit(&ctx.state, throttle::Limit::Filing, ctx.client).await {
+                Ok(()) => intake::create_once(&ctx.state, &actor, parsed, token).await,
+                Err(e) => Err(e),
+            }
+        }
         Err(issues) => Err(AppError::Validation(issues)),
     };
     match filed {
@@ -549,9 +555,8 @@ pub async fn track(post: Post, req: actix_web::HttpRequest) -> PageResult {
     let Post { ctx, form } = post;
     let tracking_no = form.text("tracking_no").unwrap_or_default();
     let code = form.text("query_code").unwrap_or_default();
-    let client = req
-        .peer_addr()
-        .map(|a| a.ip())
+    let client = ctx
+        .client
         .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
     if !ctx.state.track_limiter.allow(client) {
         return Err(PageError::Api(ApiError::RateLimited));

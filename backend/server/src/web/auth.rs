@@ -6,6 +6,7 @@ use yishen_domain::Role;
 use super::{Chrome, Errs, PageCtx, PageResult, Post, see_other};
 use crate::routes::auth::{RegisterRequest, new_applicant};
 use yishen_app::services::accounts::{self, Creator};
+use yishen_app::services::throttle;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -28,16 +29,25 @@ struct Login {
     l: Chrome,
     errs: Errs,
     username: String,
+    /// The session before ended for want of use: how long that was, in minutes.
+    idle_minutes: Option<u64>,
 }
 
-pub async fn login_form(ctx: PageCtx) -> PageResult {
+pub async fn login_form(
+    ctx: PageCtx,
+    q: actix_web::web::Query<std::collections::HashMap<String, String>>,
+) -> PageResult {
     if ctx.actor.is_some() {
         return Ok(see_other("/"));
     }
+    let idle_minutes = q
+        .contains_key("idle")
+        .then(|| ctx.state.settings.session_idle.as_secs() / 60);
     ctx.page(&Login {
         l: ctx.chrome("登录"),
         errs: Errs::default(),
         username: String::new(),
+        idle_minutes,
     })
 }
 
@@ -54,7 +64,7 @@ pub async fn login(post: Post) -> PageResult {
     let Post { ctx, form } = post;
     let username = form.text("username").unwrap_or_default();
     let password = form.raw("password").unwrap_or("").to_owned();
-    match accounts::check_credentials(&ctx.state, &username, &password).await {
+    match accounts::check_credentials(&ctx.state, &username, &password, ctx.client).await {
         Ok((user_id, role)) => {
             let mut res = see_other(landing(role));
             ctx.open_session(user_id, &mut res).await?;
@@ -68,6 +78,7 @@ pub async fn login(post: Post) -> PageResult {
                     l: ctx.chrome("登录"),
                     errs,
                     username,
+                    idle_minutes: None,
                 },
             )
         }
@@ -108,15 +119,20 @@ pub async fn register(post: Post) -> PageResult {
     let username = req.username.clone();
     let password = req.password.clone();
     let result = match new_applicant(req) {
-        Ok(account) => accounts::create(&ctx.state, Creator::SelfRegistration, account)
-            .await
-            .map_err(crate::error::ApiError::from),
+        Ok(account) => {
+            match throttle::admit(&ctx.state, throttle::Limit::Registration, ctx.client).await {
+                Ok(()) => accounts::create(&ctx.state, Creator::SelfRegistration, account)
+                    .await
+                    .map_err(crate::error::ApiError::from),
+                Err(e) => Err(e.into()),
+            }
+        }
         Err(e) => Err(e),
     };
     match result {
         Ok(_) => {
             let (user_id, role) =
-                accounts::check_credentials(&ctx.state, &username, &password).await?;
+                accounts::check_credentials(&ctx.state, &username, &password, ctx.client).await?;
             let mut res = see_other(landing(role));
             ctx.open_session(user_id, &mut res).await?;
             Ok(res)

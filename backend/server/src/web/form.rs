@@ -140,6 +140,12 @@ impl Errs {
             ApiError::Conflict { code, detail } => {
                 Ok(Self(vec![FieldIssue::new("form", code, detail)]))
             }
+            // Said on the form itself, which stays as typed, rather than on an error page.
+            ApiError::TooManyAttempts { detail, .. } => Ok(Self(vec![FieldIssue::new(
+                "form",
+                "too_many_attempts",
+                detail,
+            )])),
             ApiError::UploadTooLarge { ref field, .. } => {
                 let p = e.problem();
                 Ok(Self(vec![FieldIssue::new(field, p.code, p.detail)]))

@@ -55,6 +55,8 @@ pub enum PageError {
     Api(ApiError),
     /// Not logged in: go to the login page.
     Login,
+    /// The session ended for want of use: go to the login page, which says so.
+    LoginIdle,
     /// The form's CSRF token is missing or wrong.
     Csrf,
 }
@@ -82,6 +84,7 @@ impl std::fmt::Display for PageError {
         match self {
             Self::Api(e) => write!(f, "{e}"),
             Self::Login => f.write_str("login required"),
+            Self::LoginIdle => f.write_str("login required after idle time"),
             Self::Csrf => f.write_str("csrf token rejected"),
         }
     }
@@ -100,16 +103,24 @@ impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::Api(e) => e.status_code(),
-            Self::Login => StatusCode::SEE_OTHER,
+            Self::Login | Self::LoginIdle => StatusCode::SEE_OTHER,
             Self::Csrf => StatusCode::FORBIDDEN,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let Self::Login = self {
-            return HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, "/login"))
-                .finish();
+        match self {
+            Self::Login => {
+                return HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, "/login"))
+                    .finish();
+            }
+            Self::LoginIdle => {
+                return HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, "/login?idle=1"))
+                    .finish();
+            }
+            _ => {}
         }
         let (heading, detail, issues) = match self {
             Self::Api(e) => {

@@ -62,23 +62,34 @@ pub struct PageCtx {
     session_hash: Option<String>,
     /// A pre-login CSRF token minted for this request, to be set as a cookie.
     new_anon_csrf: Option<String>,
+    /// The request's session had been idle too long and was ended now.
+    idle_ended: bool,
+    /// The client's address as the limits count it (`extract::client_ip`).
+    pub client: Option<std::net::IpAddr>,
 }
 
 impl PageCtx {
     async fn load(req: HttpRequest) -> Result<Self, ApiError> {
         let state = app_state(&req)?;
+        let client = crate::extract::client_ip(&req, &state.settings.trusted_proxies);
+        let mut idle_ended = false;
         if let Some(c) = req.cookie(SESSION_COOKIE) {
             let hash = session_hash(c.value());
-            let found = web_sessions::find(&state, hash.clone()).await?;
-            if let Some(live) = found {
-                return Ok(Self {
-                    state,
-                    actor: Some(live.actor),
-                    display_name: live.display_name,
-                    csrf: live.csrf,
-                    session_hash: Some(hash),
-                    new_anon_csrf: None,
-                });
+            match web_sessions::find(&state, hash.clone()).await? {
+                web_sessions::Lookup::Live(live) => {
+                    return Ok(Self {
+                        state,
+                        actor: Some(live.actor),
+                        display_name: live.display_name,
+                        csrf: live.csrf,
+                        session_hash: Some(hash),
+                        new_anon_csrf: None,
+                        idle_ended: false,
+                        client,
+                    });
+                }
+                web_sessions::Lookup::Idle => idle_ended = true,
+                web_sessions::Lookup::None => {}
             }
         }
         let (csrf, new_anon_csrf) = match req.cookie(ANON_CSRF_COOKIE) {
@@ -95,12 +106,18 @@ impl PageCtx {
             csrf,
             session_hash: None,
             new_anon_csrf,
+            idle_ended,
+            client,
         })
     }
 
     /// The logged-in actor, or a redirect to the login page.
     pub fn actor(&self) -> Result<&Actor, PageError> {
-        self.actor.as_ref().ok_or(PageError::Login)
+        self.actor.as_ref().ok_or(if self.idle_ended {
+            PageError::LoginIdle
+        } else {
+            PageError::Login
+        })
     }
 
     /// The logged-in actor when it has one of `roles`.

@@ -274,9 +274,13 @@ pub fn list(
     conn: &mut DbConn,
     scope: &CaseScope,
     filter: &QueueFilter,
-    limit: i64,
-    offset: i64,
-) -> QueryResult<(Vec<CaseWithAgency>, i64)> {
+    page: QueuePage,
+) -> QueryResult<(Vec<QueueRow>, i64)> {
+    let QueuePage {
+        limit,
+        offset,
+        with_events,
+    } = page;
     let build = || {
         let mut q = scoped(scope);
         if !filter.statuses.is_empty() {
@@ -352,6 +356,28 @@ pub fn list(
         .limit(COUNT_CAP + 1)
         .load::<i64>(conn)?
         .len() as i64;
+    let sqlite = matches!(conn, DbConn::Sqlite(_));
+    // What the page shows on each row comes with the row: the kinds of its flags that stand,
+    // and (for whom it matters) its events in order, as one JSON array of [date, event].
+    let flags = if sqlite {
+        "(SELECT group_concat(f.kind, ',' ORDER BY f.id) FROM case_flags f \
+         WHERE f.case_id = cases.id AND f.status <> 'dismissed')"
+    } else {
+        "(SELECT string_agg(f.kind, ',' ORDER BY f.id) FROM case_flags f \
+         WHERE f.case_id = cases.id AND f.status <> 'dismissed')"
+    };
+    let events = match (with_events, sqlite) {
+        (false, _) => "NULL",
+        (true, true) => {
+            "(SELECT json_group_array(json_array(e.occurred_on, json(e.data)) ORDER BY e.seq) \
+             FROM case_events e WHERE e.case_id = cases.id)"
+        }
+        (true, false) => {
+            "(SELECT json_agg(json_build_array(e.occurred_on, e.data::json) ORDER BY e.seq)::text \
+             FROM case_events e WHERE e.case_id = cases.id)"
+        }
+    };
+    use diesel::sql_types::{Nullable, Text};
     let items = build()
         .order(diesel::dsl::sql::<diesel::sql_types::Bool>(
             "cases.active DESC, cases.due_sort",
@@ -359,9 +385,57 @@ pub fn list(
         .then_order_by(cases::id.asc())
         .limit(limit)
         .offset(offset)
-        .select((Case::as_select(), agencies::code, agencies::name))
-        .load(conn)?;
+        .select((
+            Case::as_select(),
+            agencies::code,
+            agencies::name,
+            agencies::settings,
+            diesel::dsl::sql::<Nullable<Text>>(flags),
+            diesel::dsl::sql::<Nullable<Text>>(events),
+        ))
+        .load::<(Case, String, String, String, Option<String>, Option<String>)>(conn)?
+        .into_iter()
+        .map(
+            |(case, agency_code, agency_name, agency_settings, flags, events)| QueueRow {
+                case,
+                agency_code,
+                agency_name,
+                agency_settings,
+                flag_kinds: flags
+                    .map(|f| {
+                        f.split(',')
+                            .filter_map(yishen_domain::screening::FlagKind::parse)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                events,
+            },
+        )
+        .collect();
     Ok((items, total))
+}
+
+/// Which page of the queue to read, and whether its rows bring their events.
+#[derive(Debug, Clone, Copy)]
+pub struct QueuePage {
+    pub limit: i64,
+    pub offset: i64,
+    /// Bring each row's events (for what awaits a handler or an approver on it).
+    pub with_events: bool,
+}
+
+/// One row of the queue with what the page shows on it, read in the same statement.
+#[derive(Debug, Clone)]
+pub struct QueueRow {
+    pub case: Case,
+    pub agency_code: String,
+    pub agency_name: String,
+    /// The case's agency's settings (JSON), for its handling rules.
+    pub agency_settings: String,
+    /// The kinds of the case's flags that were not dismissed, oldest first.
+    pub flag_kinds: Vec<yishen_domain::screening::FlagKind>,
+    /// The case's events as a JSON array of `[occurred_on, event]`, oldest first (when asked).
+    pub events: Option<String>,
 }
 
 /// Applies `changes` if the case is still at `version`; bumps the version and records the

@@ -23,5 +23,6 @@ pub mod report;
 pub mod signature;
 pub mod stats;
 pub mod submission;
+pub mod throttle;
 pub mod user;
 pub mod web_session;

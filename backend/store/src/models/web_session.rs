@@ -18,6 +18,15 @@ pub struct WebSession {
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
+    /// When a page was last served in this session (`None`: not since it was opened).
+    pub last_seen_at: Option<NaiveDateTime>,
+}
+
+impl WebSession {
+    /// When the session was last used.
+    pub fn last_used(&self) -> NaiveDateTime {
+        self.last_seen_at.unwrap_or(self.created_at)
+    }
 }
 
 #[derive(Debug, Insertable)]
@@ -50,6 +59,13 @@ pub fn find_live(
         .select(WebSession::as_select())
         .first(conn)
         .optional()
+}
+
+/// Records that the session was used at `at`.
+pub fn touch(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(web_sessions::table.find(id))
+        .set(web_sessions::last_seen_at.eq(at))
+        .execute(conn)
 }
 
 /// Revokes the session with this hash if it is still live; returns whether it was.

@@ -500,12 +500,20 @@ pub async fn create_once(
     let pii = state.pii.clone();
     let templates = state.templates.clone();
     let scope = policy::case_scope(&actor)?;
-    let view = state
-        .write(move |conn| {
-            let agency = agency::find_by_code(conn, &intake.agency)?
+    // What the filing reads but does not change (the agency, the calendar) is read before the
+    // write transaction, and the answer's view after it: the write lock is held only for
+    // numbering and inserting.
+    let code = intake.agency.clone();
+    let (agency, calendar) = state
+        .read(move |conn| {
+            let agency = agency::find_by_code(conn, &code)?
                 .ok_or_else(|| AppError::field("agency", "unknown_agency", "受理机关代码不存在"))?;
-            policy::create_case(&actor, agency.id)?;
-            let calendar = yishen_store::reference::load_calendar(conn)?;
+            Ok((agency, yishen_store::reference::load_calendar(conn)?))
+        })
+        .await?;
+    policy::create_case(&actor, agency.id)?;
+    let inserted = state
+        .write(move |conn| {
             let year = events.first().map(|(on, _)| on.year()).unwrap_or(today.year());
             let applicant_user_id = (actor.role == Role::Applicant).then_some(actor.id);
             let created_by = (actor.role != Role::Applicant).then_some(actor.id);
@@ -558,11 +566,14 @@ pub async fn create_once(
                     super::finish(conn, &loaded, step, Status::Received, Some(actor.id))?;
                 }
             }
-            let mut view = views::load_view(conn, &pii, &scope, inserted.id)?;
-            view.query_code = Some(inserted.query_code);
-            Ok(view)
+            Ok(inserted)
         })
         .await?;
+    let id = inserted.id;
+    let mut view = state
+        .read(move |conn| views::load_view(conn, &pii, &scope, id))
+        .await?;
+    view.query_code = Some(inserted.query_code);
     crate::services::flags::after_intake(state, view.id).await;
     crate::services::similar::refresh(state);
     Ok(Filed::New(view))

@@ -1,18 +1,15 @@
 //! Reading cases: one case, the work queue, the clock with its ledger, the event log, and
 //! public tracking by tracking number and query code.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use serde::Serialize;
 use yishen_domain::Role;
 use yishen_domain::case::{Status, TrackingNo, normalise_query_code};
 use yishen_domain::clock::{CachedClock, Clock, ClockError};
-use yishen_domain::screening::FlagStatus;
 use yishen_store::models::agency;
-use yishen_store::models::case::{self as case_store, QueueFilter};
+use yishen_store::models::case::{self as case_store, QueueFilter, QueueRow};
 use yishen_store::models::user;
-use yishen_store::{AgencyId, CaseId, UserId};
+use yishen_store::{CaseId, UserId};
 
 use super::views::{self, CaseSummary, CaseView};
 use super::{decode_events, load};
@@ -50,7 +47,13 @@ pub async fn list(
     q: QueueQuery,
 ) -> Result<(Vec<CaseSummary>, i64), AppError> {
     let page = QueuePage::new(state, actor, q)?;
-    state.read(move |conn| page.read(conn)).await
+    let today = state.today();
+    let (rows, total) = state.read(move |conn| page.read(conn, false)).await?;
+    let items = rows
+        .into_iter()
+        .map(|r| views::summary(r.case, r.agency_code, today))
+        .collect();
+    Ok((items, total))
 }
 
 /// A queue page to read: the query, checked against the actor's scope, with the search in
@@ -75,7 +78,11 @@ impl QueuePage {
     }
 
     /// The page's cases and the total, in the caller's read.
-    fn read(self, conn: &mut yishen_store::DbConn) -> Result<(Vec<CaseSummary>, i64), AppError> {
+    fn read(
+        self,
+        conn: &mut yishen_store::DbConn,
+        with_events: bool,
+    ) -> Result<(Vec<QueueRow>, i64), AppError> {
         let Self {
             scope,
             q,
@@ -110,12 +117,12 @@ impl QueuePage {
                 calendar.add_working_days(today, n)?
             });
         }
-        let (rows, total) = case_store::list(conn, &scope, &filter, q.limit, q.offset)?;
-        let items = rows
-            .into_iter()
-            .map(|(c, code, _)| views::summary(c, code, today))
-            .collect();
-        Ok((items, total))
+        let page = case_store::QueuePage {
+            limit: q.limit,
+            offset: q.offset,
+            with_events,
+        };
+        Ok(case_store::list(conn, &scope, &filter, page)?)
     }
 }
 
@@ -336,24 +343,12 @@ pub async fn workbench(
     let page = QueuePage::new(state, actor, q)?;
     let today = state.today();
     let role = actor.role;
-    let agency_id = actor.agency_id();
-    // The page and what annotates it in one read, so that they show the same moment.
-    let (items, total, mut flags, soon, mut awaiting) = state
+    // What awaits a handler or an approver is read off each row's events, which come with the
+    // row in the page's one statement.
+    let with_events = matches!(role, Role::Handler | Role::Approver);
+    let (rows, total, soon) = state
         .read(move |conn| {
-            let (items, total) = page.read(conn)?;
-            let ids: Vec<CaseId> = items.iter().map(|c| c.id).collect();
-            let approved: Vec<CaseId> = items
-                .iter()
-                .filter(|c| c.status == Status::Approved.as_str())
-                .map(|c| c.id)
-                .collect();
-            let awaiting = awaiting_on(conn, role, agency_id, &ids, &approved)?;
-            let mut out: HashMap<CaseId, Vec<&'static str>> = HashMap::new();
-            for f in yishen_store::models::flag::for_cases(conn, &ids)? {
-                if f.status != FlagStatus::Dismissed {
-                    out.entry(f.case_id).or_default().push(f.kind.label());
-                }
-            }
+            let (rows, total) = page.read(conn, with_events)?;
             // "Due soon" is the pre-review's threshold, in working days; without the
             // calendar for the days ahead nothing is marked rather than guessed.
             let soon = match yishen_store::reference::load_calendar(conn)?
@@ -363,73 +358,56 @@ pub async fn workbench(
                 Err(yishen_domain::CalendarError::YearNotCovered { .. }) => None,
                 Err(e) => return Err(e.into()),
             };
-            Ok((items, total, out, soon, awaiting))
+            Ok((rows, total, soon))
         })
         .await?;
-    let mut rows: Vec<WorkItem> = items
-        .into_iter()
-        .map(|c| WorkItem {
-            awaiting: awaiting.remove(&c.id).unwrap_or_default(),
+    let mut items = Vec::with_capacity(rows.len());
+    for r in rows {
+        let awaiting = awaiting_on(role, &r)?;
+        let flags = r.flag_kinds.iter().map(|k| k.label()).collect();
+        let c = views::summary(r.case, r.agency_code, today);
+        items.push(WorkItem {
+            awaiting,
             // Only a running clock can be due soon: a closed or stopped case never is.
             due_soon: !c.overdue
                 && matches!(c.clock_state.as_str(), "running" | "paused")
                 && c.due_on.zip(soon).is_some_and(|(d, s)| d <= s),
-            flags: flags.remove(&c.id).unwrap_or_default(),
+            flags,
             case: c,
-        })
-        .collect();
+        });
+    }
     // What awaits the one looking comes first, then the due-date order of the queue.
-    rows.sort_by_key(|r| r.awaiting.is_empty());
-    Ok((rows, total))
+    items.sort_by_key(|r| r.awaiting.is_empty());
+    Ok((items, total))
 }
 
-/// What awaits a handler or an approver on each of the cases `ids`: one query for all their
-/// events, the domain's checks on each.
-fn awaiting_on(
-    conn: &mut yishen_store::DbConn,
-    role: Role,
-    agency_id: Option<AgencyId>,
-    ids: &[CaseId],
-    approved: &[CaseId],
-) -> Result<HashMap<CaseId, Vec<&'static str>>, AppError> {
+/// What awaits a handler or an approver on one queue row: the domain's checks on its events,
+/// under its agency's handling rules.
+fn awaiting_on(role: Role, row: &QueueRow) -> Result<Vec<&'static str>, AppError> {
     use yishen_domain::case::checks;
-    let mut out = HashMap::new();
-    if !matches!(role, Role::Handler | Role::Approver) || ids.is_empty() {
-        return Ok(out);
-    }
-    let signoff = match agency_id {
-        Some(a) => agency::find(conn, a)?
-            .map(|a| {
-                yishen_domain::case::HandlingRules::from_settings(&a.settings).approver_signoff
-            })
-            .unwrap_or(false),
-        None => false,
+    let mut notes = Vec::new();
+    let Some(json) = row.events.as_deref() else {
+        return Ok(notes);
     };
-    let rows = yishen_store::models::case_event::for_cases(conn, ids)?;
-    for &id in ids {
-        let mine: Vec<_> = rows.iter().filter(|r| r.case_id == id).cloned().collect();
-        let events = decode_events(&mine)?;
-        let mut notes = Vec::new();
-        match role {
-            Role::Handler => {
-                if checks::return_comments(&events).is_some() {
-                    notes.push("法制审核退回修改");
-                }
+    let events: Vec<(NaiveDate, yishen_domain::case::CaseEvent)> = serde_json::from_str(json)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("events of case {}: {e}", row.case.id)))?;
+    match role {
+        Role::Handler if checks::return_comments(&events).is_some() => {
+            notes.push("法制审核退回修改");
+        }
+        Role::Approver => {
+            if checks::pending_extension_request(&events).is_some() {
+                notes.push("延期申请待审批");
             }
-            _ => {
-                if checks::pending_extension_request(&events).is_some() {
-                    notes.push("延期申请待审批");
-                }
-                if signoff && approved.contains(&id) && !checks::signed_off(&events) {
-                    notes.push("待签发");
-                }
+            let signoff = yishen_domain::case::HandlingRules::from_settings(&row.agency_settings)
+                .approver_signoff;
+            if signoff && row.case.status == Status::Approved && !checks::signed_off(&events) {
+                notes.push("待签发");
             }
         }
-        if !notes.is_empty() {
-            out.insert(id, notes);
-        }
+        _ => {}
     }
-    Ok(out)
+    Ok(notes)
 }
 
 /// What the case page shows around a case besides the case itself.
