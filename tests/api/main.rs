@@ -8,6 +8,7 @@ mod agencies;
 mod articles;
 mod auth;
 mod authorization;
+mod backup;
 mod calendar;
 mod cases;
 mod documents;

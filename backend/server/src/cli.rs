@@ -94,6 +94,24 @@ pub enum Command {
         #[command(subcommand)]
         command: NotifyCommand,
     },
+    /// A consistent copy of the database and the stored contents, while serving.
+    #[command(
+        about = "备份：在服务运行时生成数据库（SQLite）和全部材料文件的一致副本，附哈希清单；不含密钥"
+    )]
+    Backup {
+        #[arg(long, help = "备份目录（须不存在或为空）")]
+        output: std::path::PathBuf,
+    },
+    /// Restores a backup into the configured data dir after checking its manifest.
+    #[command(
+        about = "恢复：核对备份清单后恢复到当前配置的数据目录；数据目录已有数据时须加 --force"
+    )]
+    Restore {
+        #[arg(long = "from", help = "备份目录")]
+        from: std::path::PathBuf,
+        #[arg(long, help = "覆盖数据目录中已有的数据库和材料文件")]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -247,6 +265,8 @@ pub async fn run(cli: Cli, settings: Settings) -> ExitCode {
         Command::Notify {
             command: NotifyCommand::Bounce,
         } => notify_bounce(settings).await,
+        Command::Backup { output } => backup(settings, output).await,
+        Command::Restore { from, force } => restore(settings, from, force).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -598,5 +618,60 @@ async fn jobs_run_once(settings: Settings) -> anyhow::Result<()> {
     if rendered > 0 {
         println!("补生成文书 PDF {rendered} 份");
     }
+    Ok(())
+}
+
+async fn backup(settings: Settings, output: std::path::PathBuf) -> anyhow::Result<()> {
+    use yishen_app::services::backup;
+    let state = startup::build_state(settings).await?;
+    let r = backup::backup(&state, &output).await?;
+    match &r.manifest.database {
+        Some(db) => println!("数据库副本：{}（{} 字节）", db.path, db.size),
+        None => println!(
+            "数据库为 PostgreSQL：请用 pg_dump 或基础备份加 WAL 归档备份数据库（见 docs/security.md），本命令只备份材料文件。"
+        ),
+    }
+    println!(
+        "材料文件：{} 份；共 {} 字节；清单：{}",
+        r.manifest.blobs.len(),
+        r.bytes,
+        output.join(backup::MANIFEST).display()
+    );
+    println!("{}", backup::KEYS_NOTE);
+    Ok(())
+}
+
+async fn restore(settings: Settings, from: std::path::PathBuf, force: bool) -> anyhow::Result<()> {
+    use yishen_app::services::backup;
+    let url = yishen_store::DbUrl::parse(&settings.database_url())?;
+    let database = match &url {
+        yishen_store::DbUrl::Sqlite(path) => Some(path.clone()),
+        #[cfg(feature = "postgres")]
+        yishen_store::DbUrl::Postgres(_) => None,
+    };
+    startup::private_dir(&settings.data_dir)?;
+    let blob_dir = settings
+        .blob_url
+        .is_none()
+        .then(|| settings.data_dir.join("blobs"));
+    let blobs = yishen_app::blobs::Blobs::open(&settings)?;
+    let m = backup::restore(
+        &from,
+        database.as_deref(),
+        &blobs,
+        blob_dir.as_deref(),
+        force,
+    )
+    .await?;
+    println!("备份清单核对无误（{}）。", m.created_at);
+    match (&m.database, &database) {
+        (Some(_), Some(path)) => println!("数据库已恢复到 {}", path.display()),
+        _ => println!(
+            "备份中没有 SQLite 数据库副本或当前配置为 PostgreSQL：请用 pg_restore 或基础备份恢复数据库（见 docs/security.md）。"
+        ),
+    }
+    println!("材料文件已恢复：{} 份。", m.blobs.len());
+    println!("{}", backup::KEYS_NOTE);
+    println!("核对：启动前可运行 yishen audit verify 与 yishen report verify。");
     Ok(())
 }

@@ -46,7 +46,7 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<Pool> {
 
 /// Makes the data dir (the database, the keys, the documents) its owner's alone: created
 /// 0700, or narrowed to it when an older version left it open to others.
-fn private_dir(dir: &Path) -> anyhow::Result<()> {
+pub(crate) fn private_dir(dir: &Path) -> anyhow::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]

@@ -91,3 +91,21 @@ pub fn first_insert(
         Err(e) => Err(e),
     }
 }
+
+/// Writes a consistent copy of the SQLite database to `path` while the service reads and
+/// writes (`VACUUM INTO`: the copy is one read transaction's snapshot, compacted; writers are
+/// not blocked under WAL). `Ok(false)` on PostgreSQL, whose copies are made with its own tools
+/// (docs/security.md). Run outside a transaction.
+pub fn copy_sqlite(conn: &mut DbConn, path: &str) -> diesel::QueryResult<bool> {
+    use diesel::RunQueryDsl;
+    match conn {
+        DbConn::Sqlite(c) => {
+            diesel::sql_query("VACUUM INTO ?")
+                .bind::<diesel::sql_types::Text, _>(path)
+                .execute(c)?;
+            Ok(true)
+        }
+        #[cfg(feature = "postgres")]
+        DbConn::Postgresql(_) => Ok(false),
+    }
+}

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod agencies;
 pub mod articles;
 pub mod audit;
+pub mod backup;
 pub mod calendar;
 pub mod cases;
 pub mod demo;

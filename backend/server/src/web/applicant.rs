@@ -551,7 +551,7 @@ pub async fn track_form(ctx: PageCtx) -> PageResult {
     })
 }
 
-pub async fn track(post: Post, req: actix_web::HttpRequest) -> PageResult {
+pub async fn track(post: Post) -> PageResult {
     let Post { ctx, form } = post;
     let tracking_no = form.text("tracking_no").unwrap_or_default();
     let code = form.text("query_code").unwrap_or_default();
