@@ -301,3 +301,102 @@ async fn every_endpoint_answers_every_caller_as_the_policy_says() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Every action on a case, as its path under `/api/v1/cases/{id}/`.
+const ACTIONS: [&str; 19] = [
+    "confirm",
+    "corrections",
+    "corrections/response",
+    "extension",
+    "extension-request",
+    "extension-request/refusal",
+    "assign",
+    "fee-notice",
+    "fee-payment",
+    "article35/reasons-request",
+    "article35/decision",
+    "withdraw",
+    "review",
+    "issue",
+    "delivery",
+    "signoff",
+    "consultations",
+    "draft",
+    "submit",
+];
+
+#[tokio::test]
+async fn who_may_not_act_on_a_case_is_refused_whatever_the_body_says() {
+    let app = spawn_app().await;
+    let sys = token_for(&app, Who::Sysadmin).await;
+    let r = app
+        .post(
+            "/api/v1/users",
+            sys.as_deref(),
+            &json!({"username": "jy-clerk", "password": DEMO_PASSWORD,
+                "display_name": "jy-clerk", "role": "clerk", "agency": "ZJ-LS-JY"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let r = app
+        .post("/api/v1/auth/register", None, &json!({"username": "other-applicant", "password": DEMO_PASSWORD, "display_name": "王五"}))
+        .await;
+    assert_eq!(r.status, 201);
+    let clerk = token_for(&app, Who::Clerk).await.expect("clerk");
+    let id = crate::cases::register(&app, &clerk, "2026-09-01").await;
+    let bodies: [(&str, &str); 3] = [
+        ("application/json", "{\"nonsense\": true}"),
+        ("application/json", "{not json"),
+        ("text/plain", "hello"),
+    ];
+    let mut failures = Vec::new();
+    for (who, expected) in [
+        (Who::OtherAgencyClerk, 404),
+        (Who::OtherApplicant, 404),
+        (Who::Anonymous, 401),
+    ] {
+        let token = token_for(&app, who).await;
+        for action in ACTIONS {
+            for (kind, body) in bodies {
+                let mut req = app
+                    .client
+                    .post(app.url(&format!("/api/v1/cases/{id}/{action}")))
+                    .header("content-type", kind)
+                    .body(body);
+                if let Some(t) = &token {
+                    req = req.bearer_auth(t);
+                }
+                let status = req.send().await.expect("send").status().as_u16();
+                if status != expected {
+                    failures.push(format!("{action} as {who:?} with {body}: {status}"));
+                }
+            }
+        }
+    }
+    // Seeing the case is not enough: a role the action is not for is refused before the body.
+    for (who, action) in [
+        (Who::Clerk, "review"),
+        (Who::Legal, "withdraw"),
+        (Who::Handler, "signoff"),
+        (Who::Approver, "draft"),
+        (Who::Reconsideration, "submit"),
+    ] {
+        let token = token_for(&app, who).await.expect("token");
+        for (kind, body) in bodies {
+            let res = app
+                .client
+                .post(app.url(&format!("/api/v1/cases/{id}/{action}")))
+                .header("content-type", kind)
+                .bearer_auth(&token)
+                .body(body)
+                .send()
+                .await
+                .expect("send");
+            let status = res.status().as_u16();
+            if status != 403 {
+                failures.push(format!("{action} as {who:?} with {body}: {status}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -4,6 +4,7 @@
 //! database (SQLite in a temporary directory, or PostgreSQL when
 //! `YISHEN_TEST_DATABASE_URL` names a server and the `postgres` feature is on).
 
+mod access_log;
 mod agencies;
 mod articles;
 mod auth;

@@ -172,3 +172,19 @@ impl FromRequest for ClientAddr {
         std::future::ready(Ok(Self(client_ip(req, &trusted))))
     }
 }
+
+/// A JSON body whose decoding problems are held back: the handler asks whether the caller may
+/// act at all first (404 or 403 whatever the body says), and only then reports what is wrong
+/// with the body (415, 413, 400, 422).
+#[derive(Debug)]
+pub struct LaterJson<T>(pub Result<T, ApiError>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for LaterJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let inner = ApiJson::<T>::from_request(req, payload);
+        Box::pin(async move { Ok(LaterJson(inner.await.map(|j| j.0))) })
+    }
+}

@@ -5,8 +5,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    agencies, articles, auth, calendar, cases, documents, fees, flags, health, letters, manual,
-    notifications, outcomes, proactive, redactions, similar, stats, track, users,
+    access_log, agencies, articles, auth, calendar, cases, documents, fees, flags, health, letters,
+    manual, notifications, outcomes, proactive, redactions, similar, stats, track, users,
 };
 
 #[derive(OpenApi)]
@@ -28,6 +28,7 @@ use crate::routes::{
         cases::article35_decision, cases::draft, cases::submit,
         cases::review, cases::sign_off, cases::issue, cases::delivery, cases::draft_preview,
         track::track,
+        access_log::contact, access_log::list,
         documents::upload, documents::for_case, documents::content, documents::package,
         redactions::release, redactions::suggestions, redactions::page, redactions::log,
         notifications::outbox, notifications::resend,

@@ -306,7 +306,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     notification_attempts,
     redactions,
+    access_events,
 );
+
+diesel::joinable!(access_events -> users (user_id));
+diesel::joinable!(access_events -> cases (case_id));
 
 diesel::table! {
     index_feed (seq) {
@@ -466,6 +470,16 @@ diesel::table! {
         user_id -> BigInt,
         kind -> Text,
         detail -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    access_events (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        case_id -> BigInt,
+        kind -> Text,
         at -> Timestamp,
     }
 }

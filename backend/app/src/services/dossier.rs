@@ -276,13 +276,14 @@ fn build(
     })
 }
 
-/// The dossier of case `id`'s applicant (staff who may see the case).
+/// The dossier of case `id`'s applicant (staff who may see the case). Each opening is
+/// recorded in the access log of personal data (`services::access_log`).
 pub async fn dossier(state: &Ctx, actor: &Actor, id: CaseId) -> Result<Dossier, AppError> {
     flags::staff_only(actor)?;
     let scope = policy::case_scope(actor)?;
     let pii = state.pii.clone();
     let today = state.today();
-    state
+    let d = state
         .read(move |conn| {
             case_store::find(conn, id, &scope)?.ok_or(AppError::NotFound("案件"))?;
             let loaded =
@@ -293,7 +294,9 @@ pub async fn dossier(state: &Ctx, actor: &Actor, id: CaseId) -> Result<Dossier, 
                 .collect();
             build(&loaded, id, &scope, flags, today)
         })
-        .await
+        .await?;
+    crate::services::access_log::dossier_opened(state, actor, id).await?;
+    Ok(d)
 }
 
 /// The dossier as a PDF, set like the letters (A4, the GB/T 9704 grid, the same fonts).

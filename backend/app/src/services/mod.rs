@@ -1,6 +1,7 @@
 //! Services: each public function is one user action, run as one transaction, deciding
 //! through `domain` and `policy` and persisting through `store`.
 
+pub mod access_log;
 pub mod accounts;
 pub mod agencies;
 pub mod articles;

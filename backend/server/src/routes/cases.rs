@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use yishen_domain::case::Status;
+use yishen_domain::case::{Action, Status};
 use yishen_store::CaseId;
 use yishen_store::models::case::COUNT_CAP;
 
@@ -19,7 +19,7 @@ use super::case_bodies::{
 };
 use crate::auth::Caller;
 use crate::error::{ApiError, FieldIssue};
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiQuery, LaterJson};
 use crate::routes::users::page_limits;
 use yishen_app::Ctx;
 use yishen_app::services::cases::actions;
@@ -274,7 +274,7 @@ pub async fn events(
 }
 
 macro_rules! action {
-    ($(#[$doc:meta])* $name:ident, $path:literal, $body:ty, $service:path) => {
+    ($(#[$doc:meta])* $name:ident, $path:literal, $body:ty, $service:path, $action:ident) => {
         $(#[$doc])*
         #[utoipa::path(tag = "cases", params(("id" = i64, Path)), request_body = $body,
             security(("bearer" = [])),
@@ -286,13 +286,16 @@ macro_rules! action {
             state: web::Data<Ctx>,
             Caller(actor): Caller,
             id: web::Path<CaseId>,
-            body: ApiJson<$body>,
+            body: LaterJson<$body>,
         ) -> Result<HttpResponse, ApiError> {
+            let id = id.into_inner();
+            // Who may act comes before what they sent.
+            read::may_act(&state, &actor, id, Action::$action).await?;
             let version = if_match(&req)?;
             // The body becomes the service's typed command at the edge: by `TryFrom` where
             // it has one, as it is otherwise.
-            let command = body.0.try_into()?;
-            let view = $service(&state, &actor, id.into_inner(), version, command).await?;
+            let command = body.0?.try_into()?;
+            let view = $service(&state, &actor, id, version, command).await?;
             Ok(with_etag(view, actix_web::http::StatusCode::OK))
         }
     };
@@ -300,61 +303,61 @@ macro_rules! action {
 
 action!(
     /// A clerk confirms an online application; the clock starts (条例31(三)).
-    confirm, "/api/v1/cases/{id}/confirm", ConfirmBody, actions::confirm
+    confirm, "/api/v1/cases/{id}/confirm", ConfirmBody, actions::confirm, Confirm
 );
 action!(
     /// The one-time 补正 notice (条例30); the clock stops.
-    request_correction, "/api/v1/cases/{id}/corrections", CorrectionBody, actions::request_correction
+    request_correction, "/api/v1/cases/{id}/corrections", CorrectionBody, actions::request_correction, RequestCorrection
 );
 action!(
     /// The corrected application arrived; the count restarts from `on`.
     receive_correction, "/api/v1/cases/{id}/corrections/response", CorrectionResponseBody,
-    actions::receive_correction
+    actions::receive_correction, ReceiveCorrection
 );
 action!(
     /// An extension of at most 20 working days, once, by the approver (条例33).
-    extend, "/api/v1/cases/{id}/extension", ExtensionBody, actions::extend
+    extend, "/api/v1/cases/{id}/extension", ExtensionBody, actions::extend, Extend
 );
 action!(
     /// The handler asks the approver for an extension (条例33); the approver grants it with
     /// `POST …/extension` or refuses it.
     request_extension, "/api/v1/cases/{id}/extension-request", ExtensionRequestBody,
-    actions::request_extension
+    actions::request_extension, RequestExtension
 );
 action!(
     /// The approver refuses a pending extension request, saying why.
     refuse_extension, "/api/v1/cases/{id}/extension-request/refusal", ExtensionRefusalBody,
-    actions::refuse_extension
+    actions::refuse_extension, RefuseExtension
 );
 action!(
     /// Names the handler responsible (clerk or agency admin): an active handler of the
     /// case's agency.
     assign_case, "/api/v1/cases/{id}/assign", AssignBody,
-    yishen_app::services::cases::assign::assign
+    yishen_app::services::cases::assign::assign, Assign
 );
 action!(
     /// The fee notice; the payment window opens.
-    fee_notice, "/api/v1/cases/{id}/fee-notice", FeeNoticeBody, actions::notice_fee
+    fee_notice, "/api/v1/cases/{id}/fee-notice", FeeNoticeBody, actions::notice_fee, NoticeFee
 );
 action!(
     /// The fee was paid on `on`.
-    fee_payment, "/api/v1/cases/{id}/fee-payment", OnBody, actions::record_payment
+    fee_payment, "/api/v1/cases/{id}/fee-payment", OnBody, actions::record_payment, RecordPayment
 );
 action!(
     /// 条例35 step one: the 说明理由告知书 (handler), only after a person confirmed a
     /// mass-application screening flag.
     request_reasons, "/api/v1/cases/{id}/article35/reasons-request", ReasonsRequestBody,
-    article35::request_reasons
+    article35::request_reasons, RequestReasons
 );
 action!(
     /// 条例35 step two (approver): 不予处理 (then drafted as a reply) or a reasonable later
     /// deadline with its 延迟答复告知书.
     article35_decision, "/api/v1/cases/{id}/article35/decision", Article35DecisionBody,
-    article35::decide
+    article35::decide, DecideArticle35
 );
 action!(
     /// The applicant withdraws the application.
-    withdraw, "/api/v1/cases/{id}/withdraw", WithdrawBody, actions::withdraw
+    withdraw, "/api/v1/cases/{id}/withdraw", WithdrawBody, actions::withdraw, Withdraw
 );
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -373,12 +376,13 @@ pub async fn open_consultation(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
     id: web::Path<CaseId>,
-    body: ApiJson<ConsultationBody>,
+    body: LaterJson<ConsultationBody>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    read::may_act(&state, &actor, id, Action::OpenConsultation).await?;
     let version = if_match(&req)?;
-    let (case, cid) =
-        actions::open_consultation(&state, &actor, id.into_inner(), version, body.0.try_into()?)
-            .await?;
+    let command = body.0?.try_into()?;
+    let (case, cid) = actions::open_consultation(&state, &actor, id, version, command).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::ETAG, format!("\"{}\"", case.version)))
         .json(ConsultationCreated { id: cid, case }))
@@ -394,12 +398,13 @@ pub async fn close_consultation(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
     path: web::Path<(CaseId, i64)>,
-    body: ApiJson<CloseConsultationBody>,
+    body: LaterJson<CloseConsultationBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let version = if_match(&req)?;
     let (id, cid) = path.into_inner();
-    let view =
-        actions::close_consultation(&state, &actor, id, cid, version, body.0.try_into()?).await?;
+    read::may_act(&state, &actor, id, Action::CloseConsultation).await?;
+    let version = if_match(&req)?;
+    let command = body.0?.try_into()?;
+    let view = actions::close_consultation(&state, &actor, id, cid, version, command).await?;
     Ok(with_etag(view, actix_web::http::StatusCode::OK))
 }
 
@@ -414,10 +419,12 @@ pub async fn draft(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
     id: web::Path<CaseId>,
-    body: ApiJson<DraftInput>,
+    body: LaterJson<DraftInput>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    read::may_act(&state, &actor, id, Action::Draft).await?;
     let version = if_match(&req)?;
-    let result = drafting::save(&state, &actor, id.into_inner(), version, body.0).await?;
+    let result = drafting::save(&state, &actor, id, version, body.0?).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", result.case.version)))
         .json(result))
@@ -432,10 +439,13 @@ pub async fn submit(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
     id: web::Path<CaseId>,
-    _body: ApiJson<EmptyBody>,
+    body: LaterJson<EmptyBody>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    read::may_act(&state, &actor, id, Action::SubmitForReview).await?;
+    body.0?;
     let version = if_match(&req)?;
-    let view = drafting::submit(&state, &actor, id.into_inner(), version).await?;
+    let view = drafting::submit(&state, &actor, id, version).await?;
     Ok(with_etag(view, actix_web::http::StatusCode::OK))
 }
 
@@ -446,20 +456,20 @@ pub struct EmptyBody {}
 
 action!(
     /// The legal adviser approves the draft or returns it with comments.
-    review, "/api/v1/cases/{id}/review", ReviewBody, drafting::review
+    review, "/api/v1/cases/{id}/review", ReviewBody, drafting::review, Approve
 );
 
 action!(
     /// Numbers, renders and stores the reply letter (approved drafts only).
-    issue, "/api/v1/cases/{id}/issue", IssueBody, letters::issue
+    issue, "/api/v1/cases/{id}/issue", IssueBody, letters::issue, Issue
 );
 action!(
     /// Records 送达 of the reply; the case closes.
-    delivery, "/api/v1/cases/{id}/delivery", DeliveryBody, letters::deliver
+    delivery, "/api/v1/cases/{id}/delivery", DeliveryBody, letters::deliver, Deliver
 );
 action!(
     /// The approver signs the approved reply off (where the agency requires it).
-    sign_off, "/api/v1/cases/{id}/signoff", SignOffBody, drafting::sign_off
+    sign_off, "/api/v1/cases/{id}/signoff", SignOffBody, drafting::sign_off, SignOff
 );
 
 /// The current draft rendered as the letter it would become (样稿: no number, nothing stored).

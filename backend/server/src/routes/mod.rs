@@ -1,6 +1,7 @@
 //! Every route, wired in one place. One file per resource; handlers parse, ask a service,
 //! and shape the answer.
 
+pub mod access_log;
 pub mod agencies;
 pub mod articles;
 pub mod auth;
@@ -89,6 +90,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(auth::login)
         .service(auth::refresh)
         .service(auth::logout)
+        .service(access_log::contact)
+        .service(access_log::list)
         .service(users::me)
         .service(users::change_password)
         .service(users::notify_prefs)

@@ -693,3 +693,21 @@ pub async fn resend_notification(post: Post, id: Path<i64>) -> PageResult {
         Err(e) => notifications_page(&ctx, Errs::from_api(ApiError::from(e))?).await,
     }
 }
+
+#[derive(Template)]
+#[template(path = "admin_access_log.html")]
+struct AccessLogPage {
+    l: Chrome,
+    rows: Vec<yishen_app::services::access_log::AccessView>,
+}
+
+/// Who saw applicants' personal data in full or opened a dossier (个人信息保护法): the cases of
+/// the administrator's agency, or of all for the system administrator.
+pub async fn access_log(ctx: PageCtx) -> PageResult {
+    let actor = ctx.actor_in(&ADMINS)?.clone();
+    let rows = yishen_app::services::access_log::list(&ctx.state, &actor).await?;
+    ctx.page(&AccessLogPage {
+        l: ctx.chrome("个人信息查看记录"),
+        rows,
+    })
+}

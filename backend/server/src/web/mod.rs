@@ -281,6 +281,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(work::dossier_pdf),
         )
         .route(
+            "/work/cases/{id}/contact",
+            web::get().to(work::contact_page),
+        )
+        .route("/admin/access-log", web::get().to(admin::access_log))
+        .route(
             "/work/cases/{id}/draft/check",
             web::post().to(work::draft_check),
         )

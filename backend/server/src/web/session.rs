@@ -155,11 +155,13 @@ impl PageCtx {
                 ("/admin/users", "账号"),
                 ("/admin/calendar", "节假日"),
                 ("/admin/notifications", "通知"),
+                ("/admin/access-log", "查看记录"),
             ],
             Some(Role::AgencyAdmin) => vec![
                 ("/work", "工作台"),
                 ("/admin/users", "账号"),
                 ("/admin/agencies", "机关"),
+                ("/admin/access-log", "查看记录"),
             ],
             Some(Role::Clerk) => vec![
                 ("/work", "工作台"),

@@ -1107,3 +1107,28 @@ pub async fn draft_preview(ctx: PageCtx, id: Path<CaseId>) -> PageResult {
     );
     Ok(res)
 }
+
+#[derive(Template)]
+#[template(path = "contact.html")]
+struct ContactPage {
+    l: Chrome,
+    case_id: CaseId,
+    c: yishen_app::services::access_log::Contact,
+}
+
+/// The applicant's particulars in full; the viewing is recorded for the agency's administrator.
+pub async fn contact_page(ctx: PageCtx, id: Path<CaseId>) -> PageResult {
+    let actor = ctx.actor_in(&STAFF)?;
+    let id = id.into_inner();
+    let c = yishen_app::services::access_log::contact(&ctx.state, actor, id).await?;
+    let mut res = ctx.page(&ContactPage {
+        l: ctx.chrome("申请人完整身份信息"),
+        case_id: id,
+        c,
+    })?;
+    res.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-store"),
+    );
+    Ok(res)
+}

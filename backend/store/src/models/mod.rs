@@ -1,6 +1,7 @@
 //! One module per table: the read struct, the `New*` insertable, the changeset and the
 //! queries. Authorization scopes are parameters of the queries, never filters applied later.
 
+pub mod access_event;
 pub mod agency;
 pub mod agency_seal;
 pub mod calendar_year;

@@ -472,3 +472,38 @@ pub async fn deadline_counts(
         })
         .await
 }
+
+/// Whether `actor` may take `action` on case `id` at all, before anything it sends is read:
+/// 404 when the case is not theirs to see, 403 when it is another agency's or their role may
+/// not take the action (the domain's `Action::roles`). The action's own checks (state, body,
+/// dates) follow in its service.
+pub async fn may_act(
+    state: &Ctx,
+    actor: &Actor,
+    id: CaseId,
+    action: yishen_domain::case::Action,
+) -> Result<(), AppError> {
+    let scope = policy::case_scope(actor)?;
+    let agency = state
+        .read(move |conn| {
+            case_store::find(conn, id, &scope)?
+                .map(|(c, _, _)| c.agency_id)
+                .ok_or(AppError::NotFound("案件"))
+        })
+        .await?;
+    policy::act_on_case(actor, agency)?;
+    let roles = action.roles();
+    if !roles.contains(&actor.role) {
+        let names: Vec<&str> = roles.iter().map(|r| r.label()).collect();
+        let who = if names.is_empty() {
+            "系统".to_owned()
+        } else {
+            names.join("、")
+        };
+        return Err(AppError::Forbidden(format!(
+            "只有{who}可以{}",
+            action.label()
+        )));
+    }
+    Ok(())
+}

@@ -161,7 +161,7 @@ pub fn mask_phone(p: &str) -> String {
     format!("{head}****{tail}")
 }
 
-fn decrypt(pii: &Pii, enc: Option<&str>) -> Result<Option<String>, AppError> {
+pub(crate) fn decrypt(pii: &Pii, enc: Option<&str>) -> Result<Option<String>, AppError> {
     enc.map(|e| pii.decrypt(e).map_err(AppError::Internal))
         .transpose()
 }
