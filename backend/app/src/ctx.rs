@@ -49,6 +49,16 @@ pub struct Ctx {
     pub mailer: Option<Arc<crate::mailer::Mailer>>,
     /// The text-message gateway (`None`: no text messages).
     pub sms: Option<Arc<dyn crate::sms::SmsProvider>>,
+    /// How many reads run at once: as many as there are cores. A read beyond them waits
+    /// without taking CPU, so that the writer holding the write lock (on SQLite, one at a time)
+    /// is not starved by a crowd of readers (docs/performance.md).
+    pub read_slots: Arc<tokio::sync::Semaphore>,
+}
+
+/// The number of reads [`Ctx::read_slots`] lets run at once on this machine.
+pub fn read_slots() -> Arc<tokio::sync::Semaphore> {
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    Arc::new(tokio::sync::Semaphore::new(cores.max(1)))
 }
 
 impl Ctx {
@@ -71,6 +81,11 @@ impl Ctx {
         F: FnOnce(&mut yishen_store::DbConn) -> Result<T, crate::error::AppError> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let _slot = self
+            .read_slots
+            .acquire()
+            .await
+            .map_err(|e| crate::error::AppError::Internal(e.into()))?;
         tokio::task::spawn_blocking(move || pool.read(f)).await?
     }
 

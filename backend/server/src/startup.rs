@@ -172,6 +172,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<Ctx> {
         blobs,
         mailer,
         sms,
+        read_slots: yishen_app::ctx::read_slots(),
     })
 }
 
