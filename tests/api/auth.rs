@@ -304,16 +304,9 @@ async fn a_web_session_ends_after_its_idle_time_and_the_login_page_says_why() {
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     }
     tokio::time::sleep(std::time::Duration::from_secs(5)).await;
-    let res = c
-        .get(app.url("/work"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .expect("get");
-    assert_eq!(res.status().as_u16(), 303);
     assert_eq!(
-        res.headers().get("location").and_then(|v| v.to_str().ok()),
-        Some("/login?idle=1")
+        crate::web::redirect_of(&app, &c, &cookie, "/work").await,
+        (303, Some("/login?idle=1".to_owned()))
     );
     let (_, html) = crate::web::page(&app, &c, &cookie, "/login?idle=1").await;
     assert!(
@@ -321,15 +314,9 @@ async fn a_web_session_ends_after_its_idle_time_and_the_login_page_says_why() {
         "{html}"
     );
     // Ended for good: coming back does not revive it.
-    let res = c
-        .get(app.url("/work"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .expect("get");
     assert_eq!(
-        res.headers().get("location").and_then(|v| v.to_str().ok()),
-        Some("/login")
+        crate::web::redirect_of(&app, &c, &cookie, "/work").await,
+        (303, Some("/login".to_owned()))
     );
 }
 
@@ -377,15 +364,7 @@ async fn repeated_wrong_passwords_lock_the_account_for_a_while_and_say_until_whe
     let (status, html) = crate::web::web_login_attempt(&app, &c, "demo-clerk", DEMO_PASSWORD).await;
     assert_eq!(status, 401);
     assert!(html.contains("北京时间"), "{html}");
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let metrics = app.metrics().await;
     assert!(
         metrics.contains("yishen_login_locks_total{what=\"account\"} 1"),
         "{metrics}"

@@ -75,6 +75,29 @@ async fn token_for(app: &TestApp, who: Who) -> Option<String> {
     r.body["access_token"].as_str().map(str::to_owned)
 }
 
+/// Another agency's administrator and clerk, and another applicant.
+async fn add_strangers(app: &TestApp) {
+    let sys = token_for(app, Who::Sysadmin).await;
+    for (username, role, agency) in [
+        ("jy-admin", "agency_admin", "ZJ-LS-JY"),
+        ("jy-clerk", "clerk", "ZJ-LS-JY"),
+    ] {
+        let r = app
+            .post(
+                "/api/v1/users",
+                sys.as_deref(),
+                &json!({"username": username, "password": DEMO_PASSWORD,
+                    "display_name": username, "role": role, "agency": agency}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{:?}", r.body);
+    }
+    let r = app
+        .post("/api/v1/auth/register", None, &json!({"username": "other-applicant", "password": DEMO_PASSWORD, "display_name": "王五"}))
+        .await;
+    assert_eq!(r.status, 201);
+}
+
 fn anon_401(who: Who, otherwise: u16) -> u16 {
     if who == Who::Anonymous {
         401
@@ -224,25 +247,7 @@ fn cases() -> Vec<Case> {
 #[tokio::test]
 async fn every_endpoint_answers_every_caller_as_the_policy_says() {
     let app = spawn_app().await;
-    let sys = token_for(&app, Who::Sysadmin).await;
-    for (username, role, agency) in [
-        ("jy-admin", "agency_admin", "ZJ-LS-JY"),
-        ("jy-clerk", "clerk", "ZJ-LS-JY"),
-    ] {
-        let r = app
-            .post(
-                "/api/v1/users",
-                sys.as_deref(),
-                &json!({"username": username, "password": DEMO_PASSWORD,
-                    "display_name": username, "role": role, "agency": agency}),
-            )
-            .await;
-        assert_eq!(r.status, 201, "{:?}", r.body);
-    }
-    let r = app
-        .post("/api/v1/auth/register", None, &json!({"username": "other-applicant", "password": DEMO_PASSWORD, "display_name": "王五"}))
-        .await;
-    assert_eq!(r.status, 201);
+    add_strangers(&app).await;
 
     let mut tokens = Vec::new();
     for who in EVERYONE {
@@ -328,20 +333,7 @@ const ACTIONS: [&str; 19] = [
 #[tokio::test]
 async fn who_may_not_act_on_a_case_is_refused_whatever_the_body_says() {
     let app = spawn_app().await;
-    let sys = token_for(&app, Who::Sysadmin).await;
-    let r = app
-        .post(
-            "/api/v1/users",
-            sys.as_deref(),
-            &json!({"username": "jy-clerk", "password": DEMO_PASSWORD,
-                "display_name": "jy-clerk", "role": "clerk", "agency": "ZJ-LS-JY"}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{:?}", r.body);
-    let r = app
-        .post("/api/v1/auth/register", None, &json!({"username": "other-applicant", "password": DEMO_PASSWORD, "display_name": "王五"}))
-        .await;
-    assert_eq!(r.status, 201);
+    add_strangers(&app).await;
     let clerk = token_for(&app, Who::Clerk).await.expect("clerk");
     let id = crate::cases::register(&app, &clerk, "2026-09-01").await;
     let bodies: [(&str, &str); 3] = [

@@ -146,6 +146,18 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
+    /// The `/metrics` text, read without credentials.
+    pub async fn metrics(&self) -> String {
+        self.client
+            .get(self.url("/metrics"))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text")
+    }
+
     pub async fn send(
         &self,
         method: reqwest::Method,

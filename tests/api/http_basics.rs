@@ -63,15 +63,7 @@ async fn metrics_count_overdue_and_due_soon_cases_per_agency() {
     for on in ["2026-08-03", "2026-08-19", "2026-09-14"] {
         crate::cases::register(&app, &clerk, on).await;
     }
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
+    let text = app.metrics().await;
     assert!(
         text.contains("yishen_cases_overdue{agency=\"ZJ-HZ-SC\"} 1"),
         "{text}"

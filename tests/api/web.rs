@@ -53,18 +53,17 @@ fn pair(set_cookie: &str) -> String {
     set_cookie.split(';').next().expect("pair").to_owned()
 }
 
-/// Logs in through the login page; answers the session cookie pair and the raw header.
-pub(crate) async fn web_login(
+/// Posts the login form as a browser would (the pre-login CSRF cookie and token first).
+async fn post_login_form(
     app: &TestApp,
     c: &reqwest::Client,
     user: &str,
     pw: &str,
-) -> (String, String) {
+) -> reqwest::Response {
     let page = c.get(app.url("/login")).send().await.expect("get");
     let anon = pair(&set_cookie(&page, "yishen_csrf").expect("pre-login csrf cookie"));
     let token = csrf(&page.text().await.expect("html"));
-    let res = c
-        .post(app.url("/login"))
+    c.post(app.url("/login"))
         .header("cookie", &anon)
         .form_body(&[
             ("csrf", token.as_str()),
@@ -73,7 +72,17 @@ pub(crate) async fn web_login(
         ])
         .send()
         .await
-        .expect("post");
+        .expect("post")
+}
+
+/// Logs in through the login page; answers the session cookie pair and the raw header.
+pub(crate) async fn web_login(
+    app: &TestApp,
+    c: &reqwest::Client,
+    user: &str,
+    pw: &str,
+) -> (String, String) {
+    let res = post_login_form(app, c, user, pw).await;
     assert_eq!(res.status().as_u16(), 303, "login redirects");
     let raw = set_cookie(&res, "yishen_session").expect("session cookie");
     (pair(&raw), raw)
@@ -86,21 +95,29 @@ pub(crate) async fn web_login_attempt(
     user: &str,
     pw: &str,
 ) -> (u16, String) {
-    let page = c.get(app.url("/login")).send().await.expect("get");
-    let anon = pair(&set_cookie(&page, "yishen_csrf").expect("pre-login csrf cookie"));
-    let token = csrf(&page.text().await.expect("html"));
+    let res = post_login_form(app, c, user, pw).await;
+    (res.status().as_u16(), res.text().await.expect("html"))
+}
+
+/// The status of a page and where it redirects, if it does.
+pub(crate) async fn redirect_of(
+    app: &TestApp,
+    c: &reqwest::Client,
+    cookie: &str,
+    path: &str,
+) -> (u16, Option<String>) {
     let res = c
-        .post(app.url("/login"))
-        .header("cookie", &anon)
-        .form_body(&[
-            ("csrf", token.as_str()),
-            ("username", user),
-            ("password", pw),
-        ])
+        .get(app.url(path))
+        .header("cookie", cookie)
         .send()
         .await
-        .expect("post");
-    (res.status().as_u16(), res.text().await.expect("html"))
+        .expect("get");
+    let to = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    (res.status().as_u16(), to)
 }
 
 pub(crate) async fn page(
@@ -182,16 +199,9 @@ async fn logout_revokes_the_session_on_the_server() {
         .expect("post");
     assert_eq!(res.status().as_u16(), 303);
     // The old cookie, replayed, no longer opens anything.
-    let res = c
-        .get(app.url("/work"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .expect("get");
-    assert_eq!(res.status().as_u16(), 303);
     assert_eq!(
-        res.headers().get("location").and_then(|v| v.to_str().ok()),
-        Some("/login")
+        redirect_of(&app, &c, &cookie, "/work").await,
+        (303, Some("/login".to_owned()))
     );
 }
 

@@ -114,6 +114,16 @@ impl Errs {
         !self.0.is_empty()
     }
 
+    /// The line above the list: nothing to correct when the only problem is having tried too
+    /// often, only to wait.
+    pub fn heading(&self) -> &'static str {
+        if self.any() && self.0.iter().all(|i| i.code == "too_many_attempts") {
+            "暂时不能提交："
+        } else {
+            "请修改以下问题后重新提交："
+        }
+    }
+
     /// The message for `field` of the form submitted as `action` (keys `action.field`).
     pub fn get_in(&self, action: &str, field: &str) -> Option<&str> {
         self.0
