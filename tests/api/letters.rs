@@ -20,7 +20,7 @@ pub(crate) fn pdftotext(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-async fn approved_online_case(app: &TestApp, draft: Value) -> (i64, String, String) {
+pub(crate) async fn approved_online_case(app: &TestApp, draft: Value) -> (i64, String, String) {
     let applicant = app.token("demo-applicant").await;
     let clerk = app.token("demo-clerk").await;
     let handler = app.token("demo-handler").await;

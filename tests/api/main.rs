@@ -7,6 +7,7 @@
 mod access_log;
 mod agencies;
 mod articles;
+mod audit;
 mod auth;
 mod authorization;
 mod backup;

@@ -55,6 +55,8 @@ pub struct Metrics {
     notifications: Family<OutcomeLabels, Counter>,
     throttled: Family<WhatLabels, Counter>,
     login_locks: Family<WhatLabels, Counter>,
+    audit_broken: Gauge,
+    audit_runs: Counter,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -129,8 +131,22 @@ impl Metrics {
             "Temporary login locks after repeated failures, of an account or a client address",
             login_locks.clone(),
         );
+        let audit_broken = Gauge::default();
+        registry.register(
+            "audit_broken",
+            "1 when the last audit verification found a case whose events or record were altered",
+            audit_broken.clone(),
+        );
+        let audit_runs = Counter::default();
+        registry.register(
+            "audit_runs",
+            "Audit verifications completed (command or periodic check)",
+            audit_runs.clone(),
+        );
         Self {
             registry,
+            audit_broken,
+            audit_runs,
             throttled,
             login_locks,
             requests,
@@ -142,6 +158,12 @@ impl Metrics {
             due_soon,
             notifications,
         }
+    }
+
+    /// Records the result of an audit verification.
+    pub fn audit_verified(&self, broken: bool) {
+        self.audit_broken.set(i64::from(broken));
+        self.audit_runs.inc();
     }
 
     /// Counts a request refused for too many tries of `what`.

@@ -67,6 +67,10 @@ pub struct Settings {
     /// Seconds between runs of the window-expiry job; 0 turns the in-server job off (run
     /// `yishen jobs run-once` from cron instead).
     pub jobs_interval_secs: u64,
+    /// Minutes between the server's checks of the record (`yishen audit verify`, on one
+    /// instance at a time; a break raises `yishen_audit_broken` and a notice on the system
+    /// administrator's pages); 0 turns the periodic check off.
+    pub audit_interval_minutes: u64,
     /// Marks the web pages' session cookie `Secure` (set it when the pages are served over
     /// HTTPS, directly or behind a proxy).
     pub cookie_secure: bool,
@@ -270,6 +274,7 @@ impl Default for Settings {
             body_limit: 1024 * 1024,
             track_per_minute: 10,
             jobs_interval_secs: 3600,
+            audit_interval_minutes: 24 * 60,
             cookie_secure: false,
             today: None,
             blob_url: None,
@@ -312,6 +317,7 @@ struct FileSettings {
     refresh_token_days: Option<u64>,
     track_per_minute: Option<u32>,
     jobs_interval_secs: Option<u64>,
+    audit_interval_minutes: Option<u64>,
     cookie_secure: Option<bool>,
     today: Option<String>,
     blob_url: Option<String>,
@@ -403,6 +409,12 @@ impl Settings {
         if let Some(v) = var("YISHEN_JOBS_INTERVAL_SECS") {
             s.jobs_interval_secs = v.parse().map_err(|_| SettingsError::Invalid {
                 var: "YISHEN_JOBS_INTERVAL_SECS",
+                message: format!("not a number: `{v}`"),
+            })?;
+        }
+        if let Some(v) = var("YISHEN_AUDIT_INTERVAL_MINUTES") {
+            s.audit_interval_minutes = v.parse().map_err(|_| SettingsError::Invalid {
+                var: "YISHEN_AUDIT_INTERVAL_MINUTES",
                 message: format!("not a number: `{v}`"),
             })?;
         }
@@ -607,6 +619,9 @@ impl Settings {
         }
         if let Some(v) = f.jobs_interval_secs {
             self.jobs_interval_secs = v;
+        }
+        if let Some(v) = f.audit_interval_minutes {
+            self.audit_interval_minutes = v;
         }
         if let Some(v) = f.cookie_secure {
             self.cookie_secure = v;

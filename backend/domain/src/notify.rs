@@ -581,6 +581,7 @@ mod tests {
                 letter_id: 1,
                 kind: "receipt".into(),
                 number: "上城政办依申收〔2026〕1号".into(),
+                printed_sha256: None,
             },
             &facts(),
         )

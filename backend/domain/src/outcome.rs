@@ -84,6 +84,45 @@ impl CorrectionDefect {
 }
 
 code_enum!(
+    /// The two kinds of outcome record a case may have.
+    OutcomeRecord {
+        Reconsideration => "reconsideration", "行政复议";
+        Litigation => "litigation", "行政诉讼";
+    }
+);
+
+/// The hash an outcome record's event fixes it by: SHA-256 over the case's tracking number,
+/// the kind, the record's id and its fields as stored, each length-prefixed (an absent field
+/// is distinct from an empty one), like the events' own chain ([`crate::audit`]).
+pub fn record_hash(
+    case_ref: &str,
+    record: OutcomeRecord,
+    id: i64,
+    fields: &[Option<&str>],
+) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let mut put = |bytes: &[u8]| {
+        h.update((bytes.len() as u64).to_be_bytes());
+        h.update(bytes);
+    };
+    put(b"yishen.outcome.v1");
+    put(case_ref.as_bytes());
+    put(record.as_str().as_bytes());
+    put(&id.to_be_bytes());
+    for f in fields {
+        match f {
+            None => put(b"\x00"),
+            Some(v) => {
+                put(b"\x01");
+                put(v.as_bytes());
+            }
+        }
+    }
+    hex::encode(h.finalize())
+}
+
+code_enum!(
     /// How the period of an order to answer anew is counted, as the decision words it.
     PeriodUnit {
         WorkingDays => "working_days", "个工作日";

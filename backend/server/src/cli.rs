@@ -403,7 +403,7 @@ async fn import(settings: Settings, file: std::path::PathBuf) -> anyhow::Result<
 async fn audit_verify(settings: Settings) -> ExitCode {
     let result = async {
         let state = startup::build_state(settings).await?;
-        yishen_app::services::audit::verify(&state)
+        yishen_app::services::audit::verify_and_record(&state)
             .await
             .map_err(problem)
     }
@@ -411,16 +411,14 @@ async fn audit_verify(settings: Settings) -> ExitCode {
     match result {
         Ok(r) => match r.broken {
             None => {
-                println!("事件哈希链完整：{} 个案件，{} 个事件", r.cases, r.events);
+                println!(
+                    "事件哈希链完整，案件记录与事件一致：{} 个案件，{} 个事件，{} 份文书，{} 条复议诉讼记录",
+                    r.cases, r.events, r.letters, r.outcomes
+                );
                 ExitCode::SUCCESS
             }
-            Some((tracking, seq, why)) => {
-                match seq {
-                    Some(seq) => {
-                        eprintln!("事件哈希链被破坏：案件 {tracking} 第{seq}号事件：{why}")
-                    }
-                    None => eprintln!("事件哈希链被破坏：案件 {tracking}：{why}"),
-                }
+            Some(b) => {
+                eprintln!("{b}");
                 ExitCode::FAILURE
             }
         },

@@ -39,7 +39,7 @@ use crate::routes::{
         stats::reconsideration, stats::reconsideration_chart,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldIssue)),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &ProblemResponses)
 )]
 pub struct ApiDoc;
 
@@ -57,5 +57,133 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// Documents on every operation the error statuses it can answer, each as
+/// `application/problem+json` with the [`crate::error::Problem`] schema: what the shared
+/// extractors and the error mapping (`crate::error`) make of bad input, whatever the handler
+/// declares itself. Derived from the operation's shape, so a new route is described as it
+/// behaves without repeating the list:
+///
+/// - 400: a query it parses, or a body that is not the JSON or form it expects;
+/// - 401 and 403: it needs a bearer token (missing or expired; the role or agency may not);
+/// - 404: a path parameter names something (unknown, or not the caller's to see);
+/// - 409: it changes something (a state or version conflict, a refusal of the rules);
+/// - 413, 415 and 422: it takes a body (too large, another media type, invalid fields);
+/// - 429: the sign-in, self-registration, filing and public tracking limits.
+struct ProblemResponses;
+
+/// Operations that count tries per account or client address.
+const THROTTLED: &[(&str, &str)] = &[
+    ("post", "/api/v1/auth/login"),
+    ("post", "/api/v1/auth/register"),
+    ("post", "/api/v1/cases"),
+    ("get", "/api/v1/track"),
+];
+
+fn problem_response(description: &str) -> utoipa::openapi::Response {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+}
+
+fn statuses(
+    method: &str,
+    path: &str,
+    op: &utoipa::openapi::path::Operation,
+) -> Vec<(u16, &'static str)> {
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::path::ParameterIn;
+    let params: Vec<&utoipa::openapi::path::Parameter> = op
+        .parameters
+        .iter()
+        .flatten()
+        .filter_map(|p| match p {
+            RefOr::T(p) => Some(p),
+            RefOr::Ref(_) => None,
+        })
+        .collect();
+    let query = params.iter().any(|p| p.parameter_in == ParameterIn::Query);
+    let in_path = path.contains('{');
+    let body = op.request_body.is_some();
+    let secured = op
+        .security
+        .as_ref()
+        .is_some_and(|s| !s.is_empty() && s.iter().any(|r| r != &Default::default()));
+    let changes = matches!(method, "post" | "put" | "patch" | "delete");
+    let mut out = Vec::new();
+    if query || body {
+        out.push((400, "请求格式错误（查询参数或请求体无法解析）"));
+    }
+    if secured || path == "/api/v1/auth/login" {
+        out.push((401, "未登录、登录已过期或用户名密码错误"));
+    }
+    if secured {
+        out.push((403, "无权进行此操作"));
+    }
+    if in_path {
+        out.push((404, "所指对象不存在或无权查看"));
+    }
+    if changes && secured {
+        out.push((409, "与当前状态冲突或不符合办理规则"));
+    }
+    if body {
+        out.push((413, "请求体过大"));
+        out.push((415, "请求体的媒体类型不受支持"));
+    }
+    if body || query {
+        out.push((422, "字段校验未通过"));
+    }
+    if THROTTLED.contains(&(method, path)) {
+        out.push((429, "尝试过于频繁，请稍后再试"));
+    }
+    out
+}
+
+impl Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let ops = [
+                ("get", item.get.as_mut()),
+                ("put", item.put.as_mut()),
+                ("post", item.post.as_mut()),
+                ("delete", item.delete.as_mut()),
+                ("patch", item.patch.as_mut()),
+            ];
+            for (method, op) in ops {
+                let Some(op) = op else { continue };
+                for (status, description) in statuses(method, path, op) {
+                    let key = status.to_string();
+                    // A route's own description of an error is kept; its media type is the
+                    // one the error mapping sends.
+                    let description = match op.responses.responses.get(&key) {
+                        Some(RefOr::T(r)) if !r.description.is_empty() => r.description.clone(),
+                        _ => description.to_owned(),
+                    };
+                    op.responses
+                        .responses
+                        .insert(key, RefOr::T(problem_response(&description)));
+                }
+                // Error statuses a route declared beyond the derived ones get the same media type.
+                for (key, r) in op.responses.responses.iter_mut() {
+                    if key.starts_with('4') || key.starts_with('5') {
+                        let description = match r {
+                            RefOr::T(r) => r.description.clone(),
+                            RefOr::Ref(_) => String::new(),
+                        };
+                        *r = RefOr::T(problem_response(&description));
+                    }
+                }
+            }
+        }
     }
 }

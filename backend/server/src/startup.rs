@@ -312,6 +312,7 @@ impl Application {
         let server = run(listener, state.clone())?;
         yishen_app::services::similar::spawn_follower(state.clone());
         spawn_jobs(state.clone());
+        spawn_audit(state.clone());
         spawn_tally_fold(state.clone());
         spawn_letter_renderer(state.clone());
         spawn_dispatcher(state.clone());
@@ -357,6 +358,31 @@ fn spawn_jobs(state: Ctx) {
                 yishen_app::services::cases::jobs::run_leased(&state, &holder, ttl).await
             {
                 tracing::error!(error = %e, "window-expiry job failed");
+            }
+        }
+    });
+}
+
+/// Verifies the record every `audit_interval_minutes` (first one interval after start; 0:
+/// off), on one instance at a time (`audit::run_leased`). A break is recorded, logged, raised
+/// as `yishen_audit_broken` and shown on the system administrator's pages.
+fn spawn_audit(state: Ctx) {
+    let minutes = state.settings.audit_interval_minutes;
+    if minutes == 0 {
+        return;
+    }
+    let holder = yishen_app::services::issuing::random_code()
+        .map(|c| format!("{}-{c}", std::process::id()))
+        .unwrap_or_else(|_| std::process::id().to_string());
+    let every = std::time::Duration::from_secs(minutes.saturating_mul(60));
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            if let Err(e) = yishen_app::services::audit::run_leased(&state, &holder, every).await {
+                tracing::error!(error = %e, "the periodic audit verification failed");
             }
         }
     });

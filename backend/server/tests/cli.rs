@@ -381,6 +381,31 @@ fn import_reports_bad_lines_by_number_and_audit_verify_finds_tampering() {
         stderr.contains("ZJ-HZ-SC-2024-000001") && stderr.contains("第1号事件"),
         "{stderr}"
     );
+
+    // The event put back, the case row changed instead: the chain is whole, the record is not.
+    {
+        use diesel::connection::SimpleConnection;
+        let url = yishen_store::DbUrl::parse(&env.database_url).expect("url");
+        let mut conn = url.connect().expect("connect");
+        conn.batch_execute(
+            "UPDATE case_events SET data = REPLACE(data, '2024-03-28', '2024-03-29') WHERE seq = 1 \
+             AND case_id = (SELECT id FROM cases WHERE external_id = '2024-001'); \
+             UPDATE cases SET concluded_on = '2024-03-01' WHERE external_id = '2024-001'",
+        )
+        .expect("tamper");
+    }
+    let out = yishen(&env)
+        .args(["audit", "verify"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("案件记录与事件记录不符")
+            && stderr.contains("ZJ-HZ-SC-2024-000001")
+            && stderr.contains("办结日期：记录为“2024-03-01”，按事件应为“2024-03-29”"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -421,6 +446,20 @@ fn demo_generate_report_annual_and_index_rebuild() {
         text(&out.stdout)
     );
     assert!(std::fs::read(&report).expect("xlsx").starts_with(b"PK"));
+
+    // The generated history verifies whole: chains, rows, and the outcome records, each fixed
+    // in its case's events as the import entered it.
+    let out = yishen(&env)
+        .args(["audit", "verify"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(said.contains("300 个案件"), "{said}");
+    assert!(
+        !said.contains(" 0 条复议诉讼记录"),
+        "the demo has outcomes: {said}"
+    );
 
     let out = yishen(&env)
         .args(["index", "rebuild"])

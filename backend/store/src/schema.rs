@@ -170,6 +170,7 @@ diesel::table! {
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
         pending -> Nullable<Text>,
+        printed -> Nullable<Text>,
     }
 }
 
@@ -481,5 +482,15 @@ diesel::table! {
         case_id -> BigInt,
         kind -> Text,
         at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_runs (id) {
+        id -> BigInt,
+        finished_at -> Timestamp,
+        cases -> BigInt,
+        events -> BigInt,
+        broken -> Nullable<Text>,
     }
 }

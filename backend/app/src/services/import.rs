@@ -9,8 +9,10 @@ use std::io::BufRead;
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use yishen_domain::Disposition;
-use yishen_domain::case::{ApplicantInput, CaseEvent, Status};
+use yishen_domain::case::{ApplicantInput, CaseEvent};
+use yishen_domain::outcome::OutcomeRecord;
 use yishen_store::models::agency::{self, Agency};
+use yishen_store::models::case::CaseScope;
 use yishen_store::models::outcome::{self, NewLitigation, NewReconsideration};
 
 use crate::ctx::Ctx;
@@ -223,17 +225,6 @@ fn parse_line(text: &str, today: NaiveDate) -> Result<Prepared, Vec<FieldIssue>>
     }
 }
 
-fn status_for(d: Option<Disposition>) -> Status {
-    match d {
-        None => Status::Received,
-        Some(Disposition::OtherWithdrawn) => Status::Withdrawn,
-        Some(Disposition::OtherCorrectionOverdue | Disposition::OtherFeeUnpaid) => {
-            Status::Abandoned
-        }
-        Some(_) => Status::Closed,
-    }
-}
-
 /// Writes one batch; returns how many lines were imported and the rejected ones.
 async fn write_batch(
     state: &Ctx,
@@ -282,7 +273,7 @@ async fn write_batch(
                             intake::seal(&pii, &p.intake)?,
                             Placement {
                                 agency,
-                                status: status_for(p.disposition),
+                                status: yishen_domain::case::replay::imported_status(p.disposition),
                                 applicant_user_id: None,
                                 created_by: None,
                                 events: vec![(
@@ -302,13 +293,32 @@ async fn write_batch(
                                 external_id: p.external_id.as_deref(),
                             },
                         )?;
+                        // Each record is fixed in the case's events, as when entered by hand.
                         if let Some(mut r) = p.reconsideration.clone() {
                             r.case_id = inserted.id;
-                            outcome::insert_reconsideration(conn, &r)?;
+                            let id = outcome::insert_reconsideration_returning(conn, &r)?;
+                            outcomes::seal(
+                                conn,
+                                &CaseScope::All,
+                                None,
+                                inserted.id,
+                                OutcomeRecord::Reconsideration,
+                                id,
+                                today,
+                            )?;
                         }
                         if let Some(mut l) = p.litigation.clone() {
                             l.case_id = inserted.id;
-                            outcome::insert_litigation(conn, &l)?;
+                            let id = outcome::insert_litigation_returning(conn, &l)?;
+                            outcomes::seal(
+                                conn,
+                                &CaseScope::All,
+                                None,
+                                inserted.id,
+                                OutcomeRecord::Litigation,
+                                id,
+                                today,
+                            )?;
                         }
                         Ok(())
                     });

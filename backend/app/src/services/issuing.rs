@@ -145,7 +145,7 @@ struct PendingValues {
 
 /// Numbers, checks and records a letter of `kind` for a case, inside the caller's
 /// transaction; `extra` adds the kind's own values to the case's common ones. Returns the
-/// letter's id and number.
+/// letter's id, number and the hash of the values it prints (for its event).
 ///
 /// The letter is laid out here, which refuses what cannot be printed (a missing value, a
 /// character no font has) before anything is stored; its PDF is rendered after the commit
@@ -161,7 +161,7 @@ pub fn issue_letter(
     extra: BTreeMap<String, String>,
     on: NaiveDate,
     actor_id: Option<UserId>,
-) -> Result<(i64, String), AppError> {
+) -> Result<Issued, AppError> {
     let (agency, mut values) = case_values(conn, case, extra, on)?;
     // The code is printed on the letter, so anyone holding it can verify it.
     let verify_code = random_code()?;
@@ -209,9 +209,27 @@ pub fn issue_letter(
             created_by: actor_id,
             created_at: yishen_store::now(),
             pending: Some(&pending),
+            printed: Some(&pending),
         },
     )?;
-    Ok((id, number))
+    Ok(Issued {
+        id,
+        number,
+        printed_sha256: printed_sha256(&pending),
+    })
+}
+
+/// A letter just recorded.
+#[derive(Debug)]
+pub struct Issued {
+    pub id: i64,
+    pub number: String,
+    pub printed_sha256: String,
+}
+
+/// The hash of a letter's printed values as stored, which its event carries.
+pub fn printed_sha256(printed: &str) -> String {
+    hex::encode(Sha256::digest(printed.as_bytes()))
 }
 
 /// Renders the PDFs of those of `ids` still pending, puts them in the blob store and records
@@ -305,10 +323,11 @@ pub async fn render_all_pending(state: &Ctx) -> Result<usize, AppError> {
 }
 
 /// The event that records a procedural notice.
-pub fn notice_event(letter_id: i64, kind: LetterKind, number: String) -> CaseEvent {
+pub fn notice_event(issued: Issued, kind: LetterKind) -> CaseEvent {
     CaseEvent::NoticeIssued {
-        letter_id,
+        letter_id: issued.id,
         kind: kind.code().to_owned(),
-        number,
+        number: issued.number,
+        printed_sha256: Some(issued.printed_sha256),
     }
 }

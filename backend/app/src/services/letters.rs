@@ -264,7 +264,7 @@ pub async fn issue(
         move |conn, loaded, actor| {
             checks::may_issue(&loaded.events, loaded.rules.approver_signoff)?;
             let (disposition, kind, extra) = reply_values(conn, loaded.case.id)?;
-            let (letter_id, number) = issue_letter(
+            let issued = issue_letter(
                 conn,
                 &templates,
                 &loaded.case,
@@ -282,10 +282,11 @@ pub async fn issue(
                 events: vec![(
                     on,
                     CaseEvent::LetterIssued {
-                        letter_id,
+                        letter_id: issued.id,
                         kind: kind.code().to_owned(),
-                        number,
+                        number: issued.number,
                         disposition,
+                        printed_sha256: Some(issued.printed_sha256),
                     },
                 )],
                 changes: CaseChanges {

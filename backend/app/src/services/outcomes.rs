@@ -9,7 +9,7 @@ use yishen_domain::Role;
 use yishen_domain::case::{Action, CaseEvent};
 use yishen_domain::outcome::{
     CorrectionDefect, LitigationInstance, LitigationOutcome, NewReplyPeriod, OutcomeBucket,
-    PeriodUnit, ReconsiderationDecision,
+    OutcomeRecord, PeriodUnit, ReconsiderationDecision, record_hash,
 };
 use yishen_store::models::case as case_store;
 use yishen_store::models::outcome::{
@@ -198,6 +198,86 @@ fn order_new_reply(
         changes: Default::default(),
     };
     cases::finish(conn, &loaded, step, to, Some(actor.id))
+}
+
+/// The hash a reconsideration record is fixed by in its case's events: every field a person
+/// entered, as stored (the times of entry are the events' own).
+pub fn reconsideration_hash(case_ref: &str, r: &outcome::Reconsideration) -> String {
+    let filed = r.filed_on.to_string();
+    let decided = r.decided_on.map(|d| d.to_string());
+    record_hash(
+        case_ref,
+        OutcomeRecord::Reconsideration,
+        r.id,
+        &[
+            Some(&r.body_name),
+            Some(&filed),
+            r.decision.as_deref(),
+            decided.as_deref(),
+            r.reasons.as_deref(),
+            r.defect.as_deref(),
+        ],
+    )
+}
+
+/// The hash a suit's record is fixed by in its case's events.
+pub fn litigation_hash(case_ref: &str, l: &outcome::Litigation) -> String {
+    let filed = l.filed_on.to_string();
+    let decided = l.decided_on.map(|d| d.to_string());
+    let via = if l.via_reconsideration { "1" } else { "0" };
+    record_hash(
+        case_ref,
+        OutcomeRecord::Litigation,
+        l.id,
+        &[
+            Some(&l.court),
+            Some(via),
+            Some(&filed),
+            l.outcome.as_deref(),
+            decided.as_deref(),
+            Some(&l.instance),
+            l.reasons.as_deref(),
+        ],
+    )
+}
+
+/// Fixes an outcome record as it now stands in its case's event chain, in the caller's
+/// transaction (after any order to answer anew it made), so that `yishen audit verify` finds
+/// a record changed, added or removed behind the system's back.
+pub fn seal(
+    conn: &mut yishen_store::DbConn,
+    scope: &yishen_store::models::case::CaseScope,
+    actor_id: Option<yishen_store::UserId>,
+    case_id: CaseId,
+    record: OutcomeRecord,
+    id: i64,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    use crate::services::cases::{self, Step};
+    let loaded = cases::load(conn, scope, case_id, today)?;
+    let case_ref = loaded.case.tracking_no.as_str();
+    let sha256 = match record {
+        OutcomeRecord::Reconsideration => {
+            outcome::find_reconsideration(conn, id)?.map(|r| reconsideration_hash(case_ref, &r))
+        }
+        OutcomeRecord::Litigation => {
+            outcome::find_litigation(conn, id)?.map(|l| litigation_hash(case_ref, &l))
+        }
+    }
+    .ok_or_else(|| anyhow::anyhow!("outcome record {id} vanished"))?;
+    let on = today.max(loaded.last_on().unwrap_or(today));
+    let step = Step {
+        events: vec![(
+            on,
+            CaseEvent::OutcomeRecorded {
+                record,
+                record_id: id,
+                sha256,
+            },
+        )],
+        changes: Default::default(),
+    };
+    cases::finish(conn, &loaded, step, loaded.case.status, actor_id)
 }
 
 fn name(field: String, v: Option<String>, issues: &mut Fields, what: &str) -> Option<String> {
@@ -569,6 +649,15 @@ pub async fn record_reconsideration(
                 )?;
             }
             let id = outcome::insert_reconsideration_returning(conn, &new)?;
+            seal(
+                conn,
+                &scope,
+                Some(actor.id),
+                case.id,
+                OutcomeRecord::Reconsideration,
+                id,
+                today,
+            )?;
             // The supervising reconsideration bodies hear of it with the record.
             crate::services::notifications::reconsideration_filed(
                 conn,
@@ -633,6 +722,15 @@ pub async fn record_litigation(
                 )?;
             }
             let id = outcome::insert_litigation_returning(conn, &new)?;
+            seal(
+                conn,
+                &scope,
+                Some(actor.id),
+                case.id,
+                OutcomeRecord::Litigation,
+                id,
+                today,
+            )?;
             let l = outcome::find_litigation(conn, id)?
                 .ok_or_else(|| anyhow::anyhow!("litigation {id} vanished"))?;
             Ok(litigation_view(l))
@@ -736,6 +834,15 @@ pub async fn decide_reconsideration(
                     updated_at: Some(yishen_store::now()),
                 },
             )?;
+            seal(
+                conn,
+                &scope,
+                Some(actor.id),
+                r.case_id,
+                OutcomeRecord::Reconsideration,
+                id,
+                today,
+            )?;
             let r = outcome::find_reconsideration(conn, id)?
                 .ok_or_else(|| anyhow::anyhow!("reconsideration {id} vanished"))?;
             Ok(reconsideration_view(r))
@@ -825,6 +932,15 @@ pub async fn decide_litigation(
                     reasons: Some(p.reasons),
                     updated_at: Some(yishen_store::now()),
                 },
+            )?;
+            seal(
+                conn,
+                &scope,
+                Some(actor.id),
+                l.case_id,
+                OutcomeRecord::Litigation,
+                id,
+                today,
             )?;
             let l = outcome::find_litigation(conn, id)?
                 .ok_or_else(|| anyhow::anyhow!("litigation {id} vanished"))?;

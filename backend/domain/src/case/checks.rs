@@ -386,6 +386,7 @@ mod tests {
                     kind: "reply".into(),
                     number: format!("第{id}号"),
                     disposition: Disposition::Disclosed,
+                    printed_sha256: None,
                 },
             )
         };

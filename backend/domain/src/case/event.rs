@@ -150,6 +150,10 @@ pub enum CaseEvent {
         letter_id: i64,
         kind: String,
         number: String,
+        /// SHA-256 of the values the letter prints (`letters.printed`), so that the chain
+        /// fixes what the letter says; letters issued before it was kept have none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        printed_sha256: Option<String>,
     },
     /// The approver signed the approved reply off (签发).
     SignedOff {
@@ -161,6 +165,9 @@ pub enum CaseEvent {
         kind: String,
         number: String,
         disposition: Disposition,
+        /// As for [`CaseEvent::NoticeIssued`].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        printed_sha256: Option<String>,
     },
     /// The approver voided the issued reply before delivery; its number stays used.
     LetterVoided {
@@ -249,6 +256,14 @@ pub enum CaseEvent {
         name: String,
         sha256: String,
     },
+    /// A reconsideration or a suit about the case was recorded, or its decision entered: the
+    /// record as it stands is fixed by its hash ([`crate::outcome::record_hash`]), so the
+    /// chain also covers the outcome records the statistics count.
+    OutcomeRecorded {
+        record: crate::outcome::OutcomeRecord,
+        record_id: i64,
+        sha256: String,
+    },
 }
 
 impl CaseEvent {
@@ -284,6 +299,7 @@ impl CaseEvent {
             Self::ExtensionRefused { .. } => "extension_refused",
             Self::NewReplyOrdered { .. } => "new_reply_ordered",
             Self::DocumentAdded { .. } => "document_added",
+            Self::OutcomeRecorded { .. } => "outcome_recorded",
         }
     }
 
@@ -342,6 +358,7 @@ impl CaseEvent {
             Self::DocumentAdded { purpose, name, .. } => {
                 format!("上传{}：{name}", purpose.label())
             }
+            Self::OutcomeRecorded { record, .. } => format!("登记{}情况", record.label()),
             Self::NewReplyOrdered {
                 by,
                 decision,
@@ -495,7 +512,8 @@ pub fn clock_input<'a>(
             | CaseEvent::Assigned { .. }
             | CaseEvent::ExtensionRequested { .. }
             | CaseEvent::ExtensionRefused { .. }
-            | CaseEvent::DocumentAdded { .. } => {}
+            | CaseEvent::DocumentAdded { .. }
+            | CaseEvent::OutcomeRecorded { .. } => {}
         }
     }
     input
@@ -570,7 +588,8 @@ impl CaseEvent {
             | Self::Article35Decided { .. }
             | Self::Assigned { .. }
             | Self::ExtensionRequested { .. }
-            | Self::ExtensionRefused { .. } => Audience::Internal,
+            | Self::ExtensionRefused { .. }
+            | Self::OutcomeRecorded { .. } => Audience::Internal,
         }
     }
 
@@ -685,12 +704,14 @@ mod tests {
             letter_id: 1,
             kind: "third_party_consultation".into(),
             number: "上政征〔2026〕1号".into(),
+            printed_sha256: None,
         };
         assert_eq!(third_party.for_applicant(), None);
         let receipt = CaseEvent::NoticeIssued {
             letter_id: 2,
             kind: "receipt".into(),
             number: "上政回〔2026〕1号".into(),
+            printed_sha256: None,
         };
         assert_eq!(receipt.for_applicant(), Some(receipt.clone()));
         let late = CaseEvent::CorrectionRequested {

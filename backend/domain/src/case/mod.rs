@@ -6,6 +6,7 @@
 pub mod checks;
 pub mod event;
 pub mod intake;
+pub mod replay;
 pub mod rules;
 pub mod search;
 pub mod state;

@@ -257,6 +257,14 @@ impl Action {
         }
     }
 
+    /// The state the action leads to from `from`, if the machine allows it there (whoever
+    /// takes it): how a case's record is rebuilt from its events.
+    pub fn next(self, from: Status) -> Option<Status> {
+        self.allowed_states()
+            .contains(&from)
+            .then(|| self.target(from))
+    }
+
     fn target(self, from: Status) -> Status {
         match self {
             Action::Confirm | Action::ReceiveCorrection => S::Received,

@@ -192,6 +192,18 @@ impl PageCtx {
         if let Some(gap) = yishen_app::services::calendar::gap(&self.state).await? {
             chrome.alert = Some(gap.warning());
         }
+        // The system administrator hears of an altered record on every page where they act.
+        if self
+            .actor
+            .as_ref()
+            .is_some_and(|a| a.role == Role::Sysadmin)
+            && let Some((at, why)) = yishen_app::services::audit::latest_break(&self.state).await?
+        {
+            chrome.alert = Some(format!(
+                "记录完整性校验（{}）发现异常——{why}。请保全数据库现场，核查改动来源，并从备份恢复或按事件更正。",
+                yishen_app::time::local(at)
+            ));
+        }
         Ok(chrome)
     }
 

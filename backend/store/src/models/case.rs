@@ -586,23 +586,14 @@ pub fn month_ordinal(
         .get_result(conn)
 }
 
-/// The chain heads of cases after id `after`, for `yishen audit verify`: id, tracking
-/// number, event count and last hash.
-pub fn chain_heads(
-    conn: &mut DbConn,
-    after: CaseId,
-    limit: i64,
-) -> QueryResult<Vec<(CaseId, String, i64, String)>> {
+/// Cases after `after` in id order, at most `limit`, whole: `yishen audit verify` checks each
+/// one's chain and compares the row with what its events determine.
+pub fn audit_page(conn: &mut DbConn, after: CaseId, limit: i64) -> QueryResult<Vec<Case>> {
     cases::table
         .filter(cases::id.gt(after))
         .order(cases::id.asc())
         .limit(limit)
-        .select((
-            cases::id,
-            cases::tracking_no,
-            cases::event_count,
-            cases::last_event_hash,
-        ))
+        .select(Case::as_select())
         .load(conn)
 }
 

@@ -50,6 +50,8 @@ pub struct NewLetter<'a> {
     /// The values the PDF is to be rendered from, while it is not yet stored (then `pdf` is
     /// empty and `sha256` blank).
     pub pending: Option<&'a str>,
+    /// The same values, kept after the PDF is stored (their hash is in the letter's event).
+    pub printed: Option<&'a str>,
 }
 
 /// A letter whose PDF is still to be rendered.
@@ -98,6 +100,28 @@ pub fn complete(conn: &mut DbConn, id: i64, sha256: &str) -> QueryResult<usize> 
         letters::pending.eq(None::<String>),
     ))
     .execute(conn)
+}
+
+/// A letter as `yishen audit verify` compares it with the case's events.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = letters)]
+pub struct LetterTrace {
+    pub case_id: CaseId,
+    pub id: i64,
+    pub kind: String,
+    pub number: String,
+    pub issued_on: NaiveDate,
+    pub voided_at: Option<NaiveDateTime>,
+    pub printed: Option<String>,
+}
+
+/// The letters of `cases`, by case and id.
+pub fn traces_for_cases(conn: &mut DbConn, cases: &[CaseId]) -> QueryResult<Vec<LetterTrace>> {
+    letters::table
+        .filter(letters::case_id.eq_any(cases))
+        .order((letters::case_id.asc(), letters::id.asc()))
+        .select(LetterTrace::as_select())
+        .load(conn)
 }
 
 /// Takes the next number of the agency's series for `year` and `kind` (gap-free, in the

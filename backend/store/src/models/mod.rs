@@ -4,6 +4,7 @@
 pub mod access_event;
 pub mod agency;
 pub mod agency_seal;
+pub mod audit_run;
 pub mod calendar_year;
 pub mod case;
 pub mod case_event;

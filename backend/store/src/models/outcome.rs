@@ -178,3 +178,24 @@ pub fn litigations_for(conn: &mut DbConn, case_id: CaseId) -> QueryResult<Vec<Li
         .select(Litigation::as_select())
         .load(conn)
 }
+
+/// The reconsiderations of `cases`, by case and id.
+pub fn reconsiderations_for_cases(
+    conn: &mut DbConn,
+    cases: &[CaseId],
+) -> QueryResult<Vec<Reconsideration>> {
+    reconsiderations::table
+        .filter(reconsiderations::case_id.eq_any(cases))
+        .order((reconsiderations::case_id.asc(), reconsiderations::id.asc()))
+        .select(Reconsideration::as_select())
+        .load(conn)
+}
+
+/// The suits of `cases`, by case and id.
+pub fn litigations_for_cases(conn: &mut DbConn, cases: &[CaseId]) -> QueryResult<Vec<Litigation>> {
+    litigations::table
+        .filter(litigations::case_id.eq_any(cases))
+        .order((litigations::case_id.asc(), litigations::id.asc()))
+        .select(Litigation::as_select())
+        .load(conn)
+}

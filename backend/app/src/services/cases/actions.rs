@@ -95,7 +95,7 @@ pub(super) fn notice(
 ) -> Result<(NaiveDate, CaseEvent), AppError> {
     let extra: BTreeMap<String, String> =
         extra.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-    let (id, number) = letters::issue_letter(
+    let issued = letters::issue_letter(
         conn,
         templates,
         &loaded.case,
@@ -105,7 +105,7 @@ pub(super) fn notice(
         on,
         Some(actor_id),
     )?;
-    Ok((on, letters::notice_event(id, kind, number)))
+    Ok((on, letters::notice_event(issued, kind)))
 }
 
 /// The 受理回执: tells the applicant the receipt date and the due date.
