@@ -390,5 +390,84 @@ async fn who_may_not_act_on_a_case_is_refused_whatever_the_body_says() {
             }
         }
     }
+    // The same for the case's documents, redactions and outcome records. A document of the
+    // case to redact: the clerk files the paper application.
+    let form = reqwest::multipart::Form::new()
+        .text("purpose", "paper_application")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes("政府信息公开申请表".as_bytes().to_vec())
+                .file_name("申请表.txt"),
+        );
+    let res = app
+        .client
+        .post(app.url(&format!("/api/v1/cases/{id}/documents")))
+        .bearer_auth(&clerk)
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    let document: serde_json::Value = res.json().await.expect("json");
+    let doc = document["id"].as_i64().unwrap_or(0);
+    let others = [
+        (format!("/api/v1/cases/{id}/documents"), "post"),
+        (format!("/api/v1/documents/{doc}/redactions"), "post"),
+        (format!("/api/v1/cases/{id}/reconsiderations"), "post"),
+        (format!("/api/v1/cases/{id}/litigations"), "post"),
+    ];
+    for (who, expected) in [
+        (Who::OtherAgencyClerk, 404),
+        (Who::OtherApplicant, 404),
+        (Who::Anonymous, 401),
+    ] {
+        let token = token_for(&app, who).await;
+        for (path, _) in &others {
+            for (kind, body) in bodies {
+                let mut req = app
+                    .client
+                    .post(app.url(path))
+                    .header("content-type", kind)
+                    .body(body);
+                if let Some(t) = &token {
+                    req = req.bearer_auth(t);
+                }
+                let status = req.send().await.expect("send").status().as_u16();
+                // A reconsideration is the reconsideration bodies' to record: others are told
+                // so (403) before anyone looks for the case.
+                let expected = if path.ends_with("reconsiderations") && token.is_some() {
+                    403
+                } else {
+                    expected
+                };
+                if status != expected {
+                    failures.push(format!("{path} as {who:?} with {body}: {status}"));
+                }
+            }
+        }
+    }
+    for (who, path) in [
+        (Who::Clerk, format!("/api/v1/cases/{id}/reconsiderations")),
+        (Who::Clerk, format!("/api/v1/cases/{id}/litigations")),
+        (Who::Legal, format!("/api/v1/documents/{doc}/redactions")),
+    ] {
+        let token = token_for(&app, who).await.expect("token");
+        for (kind, body) in bodies {
+            let status = app
+                .client
+                .post(app.url(&path))
+                .header("content-type", kind)
+                .bearer_auth(&token)
+                .body(body)
+                .send()
+                .await
+                .expect("send")
+                .status()
+                .as_u16();
+            if status != 403 {
+                failures.push(format!("{path} as {who:?} with {body}: {status}"));
+            }
+        }
+    }
+    assert!(doc > 0, "the paper application was filed: {document}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

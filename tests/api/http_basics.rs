@@ -95,6 +95,39 @@ async fn openapi_and_offline_swagger_ui_are_served() {
     }
     assert!(schemas["CorrectionBody"]["properties"]["items"].is_object());
     assert!(schemas["CaseView"]["properties"]["tracking_no"].is_object());
+    // Every operation documents its error answers as problem+json: a case action all that
+    // the edge and the rules can refuse, a public read none of the caller's.
+    let statuses = |path: &str, method: &str| -> Vec<String> {
+        let responses = &r.body["paths"][path][method]["responses"];
+        let map = responses.as_object().expect("responses");
+        for (code, resp) in map {
+            if code.starts_with('4') || code.starts_with('5') {
+                assert!(
+                    resp["content"]["application/problem+json"]["schema"]["$ref"]
+                        .as_str()
+                        .is_some_and(|s| s.ends_with("/Problem")),
+                    "{method} {path} {code}: {resp}"
+                );
+            }
+        }
+        map.keys().cloned().collect()
+    };
+    let review = statuses("/api/v1/cases/{id}/review", "post");
+    for code in [
+        "200", "400", "401", "403", "404", "409", "413", "415", "422",
+    ] {
+        assert!(
+            review.contains(&code.to_owned()),
+            "review lacks {code}: {review:?}"
+        );
+    }
+    assert!(!review.contains(&"429".to_owned()));
+    let filing = statuses("/api/v1/cases", "post");
+    assert!(filing.contains(&"429".to_owned()), "{filing:?}");
+    let login = statuses("/api/v1/auth/login", "post");
+    assert!(login.contains(&"401".to_owned()) && login.contains(&"429".to_owned()));
+    let health = statuses("/healthz", "get");
+    assert!(!health.iter().any(|c| c.starts_with('4')), "{health:?}");
     let res = app
         .client
         .get(app.url("/api/docs/"))

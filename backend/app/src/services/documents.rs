@@ -134,6 +134,33 @@ impl AddDocument {
 }
 
 /// The case within the actor's scope, and whether the actor may add `purpose` to it now.
+/// Whether the actor may add documents to the case at all, asked before the upload is read:
+/// a case they cannot see is 404, a role that adds no kind of document is 403, whatever the
+/// form holds. What the purpose allows is checked again with the form ([`add`]).
+pub async fn may_add_to(ctx: &Ctx, actor: &Actor, id: CaseId) -> Result<(), AppError> {
+    let scope = policy::case_scope(actor)?;
+    let actor = actor.clone();
+    ctx.read(move |conn| {
+        let (case, _, _) = yishen_store::models::case::find(conn, id, &scope)?
+            .ok_or(AppError::NotFound("案件"))?;
+        if actor.role != Role::ReconsiderationBody {
+            policy::act_on_case(&actor, case.agency_id)?;
+        }
+        if Purpose::ALL
+            .iter()
+            .any(|p| p.added_by().contains(&actor.role))
+        {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(format!(
+                "{}不能为案件添加材料",
+                actor.role.label()
+            )))
+        }
+    })
+    .await
+}
+
 fn check_add(
     conn: &mut DbConn,
     actor: &Actor,

@@ -570,6 +570,70 @@ pub struct OutcomesView {
 }
 
 /// Reconsiderations are recorded by the reconsideration body over the case's agency.
+/// Whether the actor may record an outcome of this kind on the case, asked before the
+/// request's body is read: a case they cannot see is 404 and a role that may not record is
+/// 403, whatever the body says.
+pub async fn may_record(
+    state: &Ctx,
+    actor: &Actor,
+    case_id: CaseId,
+    record: OutcomeRecord,
+) -> Result<(), AppError> {
+    if record == OutcomeRecord::Reconsideration {
+        may_record_reconsideration(actor)?;
+    }
+    let scope = policy::case_scope(actor)?;
+    let actor = actor.clone();
+    state
+        .read(move |conn| {
+            let (case, _, _) =
+                case_store::find(conn, case_id, &scope)?.ok_or(AppError::NotFound("案件"))?;
+            if record == OutcomeRecord::Litigation {
+                may_record_litigation(&actor, case.agency_id)?;
+            }
+            Ok(())
+        })
+        .await
+}
+
+/// Whether the actor may enter the decision on this record, asked before the body is read.
+pub async fn may_decide(
+    state: &Ctx,
+    actor: &Actor,
+    record: OutcomeRecord,
+    id: i64,
+) -> Result<(), AppError> {
+    if record == OutcomeRecord::Reconsideration {
+        may_record_reconsideration(actor)?;
+    }
+    let scope = policy::case_scope(actor)?;
+    let actor = actor.clone();
+    state
+        .read(move |conn| {
+            let missing = AppError::NotFound(match record {
+                OutcomeRecord::Reconsideration => "行政复议记录",
+                OutcomeRecord::Litigation => "行政诉讼记录",
+            });
+            let case_id = match record {
+                OutcomeRecord::Reconsideration => {
+                    outcome::find_reconsideration(conn, id)?.map(|r| r.case_id)
+                }
+                OutcomeRecord::Litigation => outcome::find_litigation(conn, id)?.map(|l| l.case_id),
+            };
+            let Some(case_id) = case_id else {
+                return Err(missing);
+            };
+            let Some((case, _, _)) = case_store::find(conn, case_id, &scope)? else {
+                return Err(missing);
+            };
+            if record == OutcomeRecord::Litigation {
+                may_record_litigation(&actor, case.agency_id)?;
+            }
+            Ok(())
+        })
+        .await
+}
+
 fn may_record_reconsideration(actor: &Actor) -> Result<(), AppError> {
     match actor.role {
         Role::ReconsiderationBody | Role::Sysadmin => Ok(()),

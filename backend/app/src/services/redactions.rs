@@ -157,6 +157,15 @@ fn redact_error(e: RedactError) -> AppError {
 }
 
 /// The source document and its content, for the actor.
+/// Whether the actor may release a redacted copy of the document, asked before the boxes
+/// are read (404 or 403 whatever the body says).
+pub async fn may_release(ctx: &Ctx, actor: &Actor, document_id: i64) -> Result<(), AppError> {
+    let scope = policy::case_scope(actor)?;
+    let who = actor.clone();
+    ctx.read(move |conn| check_source(conn, &who, &scope, document_id).map(|_| ()))
+        .await
+}
+
 async fn source(
     ctx: &Ctx,
     actor: &Actor,

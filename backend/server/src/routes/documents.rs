@@ -58,8 +58,11 @@ pub async fn upload(
     id: web::Path<CaseId>,
     payload: actix_multipart::Multipart,
 ) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    // Who may add comes before what they sent.
+    documents::may_add_to(&state, &actor, id).await?;
     let (cmd, _form) = upload_form(&state, payload).await?;
-    let view = documents::add(&state, &actor, id.into_inner(), cmd).await?;
+    let view = documents::add(&state, &actor, id, cmd).await?;
     Ok(HttpResponse::Created().json(view))
 }
 

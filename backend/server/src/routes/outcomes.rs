@@ -6,12 +6,13 @@ use yishen_store::CaseId;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::ApiJson;
+use crate::extract::LaterJson;
 use yishen_app::Ctx;
 use yishen_app::services::outcomes::{
     self, DecisionIn, LitigationIn, LitigationView, OutcomesView, ReconsiderationIn,
     ReconsiderationView,
 };
+use yishen_domain::outcome::OutcomeRecord;
 
 /// Records a reconsideration of the case (reconsideration body).
 #[utoipa::path(tag = "outcomes", params(("id" = i64, Path)), request_body = ReconsiderationIn,
@@ -23,9 +24,12 @@ pub async fn record_reconsideration(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
     id: web::Path<CaseId>,
-    body: ApiJson<ReconsiderationIn>,
+    body: LaterJson<ReconsiderationIn>,
 ) -> Result<HttpResponse, ApiError> {
-    let v = outcomes::record_reconsideration(&state, &actor, id.into_inner(), body.0).await?;
+    let id = id.into_inner();
+    // Who may record comes before what they sent.
+    outcomes::may_record(&state, &actor, id, OutcomeRecord::Reconsideration).await?;
+    let v = outcomes::record_reconsideration(&state, &actor, id, body.0?).await?;
     Ok(HttpResponse::Created().json(v))
 }
 
@@ -39,9 +43,11 @@ pub async fn record_litigation(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
     id: web::Path<CaseId>,
-    body: ApiJson<LitigationIn>,
+    body: LaterJson<LitigationIn>,
 ) -> Result<HttpResponse, ApiError> {
-    let v = outcomes::record_litigation(&state, &actor, id.into_inner(), body.0).await?;
+    let id = id.into_inner();
+    outcomes::may_record(&state, &actor, id, OutcomeRecord::Litigation).await?;
+    let v = outcomes::record_litigation(&state, &actor, id, body.0?).await?;
     Ok(HttpResponse::Created().json(v))
 }
 
@@ -69,10 +75,12 @@ pub async fn decide_reconsideration(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
     id: web::Path<i64>,
-    body: ApiJson<DecisionIn>,
+    body: LaterJson<DecisionIn>,
 ) -> Result<web::Json<ReconsiderationView>, ApiError> {
+    let id = id.into_inner();
+    outcomes::may_decide(&state, &actor, OutcomeRecord::Reconsideration, id).await?;
     Ok(web::Json(
-        outcomes::decide_reconsideration(&state, &actor, id.into_inner(), body.0).await?,
+        outcomes::decide_reconsideration(&state, &actor, id, body.0?).await?,
     ))
 }
 
@@ -86,9 +94,11 @@ pub async fn decide_litigation(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
     id: web::Path<i64>,
-    body: ApiJson<DecisionIn>,
+    body: LaterJson<DecisionIn>,
 ) -> Result<web::Json<LitigationView>, ApiError> {
+    let id = id.into_inner();
+    outcomes::may_decide(&state, &actor, OutcomeRecord::Litigation, id).await?;
     Ok(web::Json(
-        outcomes::decide_litigation(&state, &actor, id.into_inner(), body.0).await?,
+        outcomes::decide_litigation(&state, &actor, id, body.0?).await?,
     ))
 }

@@ -11,7 +11,7 @@ use yishen_store::CaseId;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiQuery, LaterJson};
 
 /// One box: the page (from 1) and a rectangle in PDF points with the origin at the page's
 /// top-left, and the ground (a `withheld_*` code of the dispositions' catalogue).
@@ -78,10 +78,13 @@ pub async fn release(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
     id: web::Path<i64>,
-    body: ApiJson<RedactionBody>,
+    body: LaterJson<RedactionBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let cmd: Release = body.0.try_into()?;
-    let view = redactions::release(&state, &actor, id.into_inner(), cmd).await?;
+    let id = id.into_inner();
+    // Who may release comes before what they sent.
+    redactions::may_release(&state, &actor, id).await?;
+    let cmd: Release = body.0?.try_into()?;
+    let view = redactions::release(&state, &actor, id, cmd).await?;
     Ok(HttpResponse::Created().json(view))
 }
 
