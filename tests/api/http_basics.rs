@@ -307,6 +307,37 @@ async fn trace_and_made_up_methods_are_refused_with_405() {
         let body: serde_json::Value = res.json().await.expect("problem+json");
         assert_eq!(body["code"], "method_not_allowed", "{method} {path}");
     }
+    // A method a documented path does not answer: 405 with that path's own methods. A path
+    // parameter its route refuses stays an unknown address.
+    for (method, path, allow) in [
+        ("DELETE", "/healthz", "GET"),
+        ("PUT", "/api/v1/cases", "GET, POST"),
+        ("PUT", "/api/v1/calendar/due-date", "GET"),
+        ("DELETE", "/api/v1/cases/1/review", "POST"),
+    ] {
+        let res = app
+            .client
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).expect("method"),
+                app.url(path),
+            )
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(res.status().as_u16(), 405, "{method} {path}");
+        assert_eq!(
+            res.headers().get("allow").and_then(|v| v.to_str().ok()),
+            Some(allow),
+            "{method} {path}"
+        );
+    }
+    let res = app
+        .client
+        .get(app.url("/api/v1/calendar/twenty"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status().as_u16(), 404);
 }
 
 #[tokio::test]

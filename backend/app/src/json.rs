@@ -6,26 +6,35 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{AppError, FieldIssue};
 
-/// Decodes JSON, mapping failures to problems that name the field.
+/// Decodes JSON, mapping failures to problems that name the field. Text that is not JSON is
+/// malformed (400); JSON of the wrong shape names the field (422), whatever the shape — the
+/// body is read as a JSON value first, so a map where a code is expected is a wrong type, not
+/// a syntax error. A number with a zero fraction (`5.0`) is the integer it equals, as JSON
+/// Schema reads it.
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Ok(v) => {
-            de.end()
-                .map_err(|e| AppError::MalformedJson(e.to_string()))?;
-            Ok(v)
-        }
-        Err(e) => {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            if inner.is_syntax() || inner.is_eof() || inner.is_io() {
-                return Err(AppError::MalformedJson(inner.to_string()));
+    let mut value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| AppError::MalformedJson(e.to_string()))?;
+    integral_floats(&mut value);
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+        let path = e.path().to_string();
+        AppError::Validation(vec![describe(&path, &e.into_inner().to_string())])
+    })
+}
+
+/// Replaces every float with no fractional part that an `i64` holds by that integer.
+fn integral_floats(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9.0e15
+            {
+                *v = serde_json::Value::from(f as i64);
             }
-            Err(AppError::Validation(vec![describe(
-                &path,
-                &inner.to_string(),
-            )]))
         }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_floats),
+        serde_json::Value::Object(map) => map.values_mut().for_each(integral_floats),
+        _ => {}
     }
 }
 
@@ -146,6 +155,23 @@ mod tests {
             (i.field.as_str(), i.code.as_str()),
             ("inner.on", "required")
         );
+    }
+
+    #[test]
+    fn a_wrong_shape_is_a_field_problem_and_whole_floats_are_integers() {
+        let i = issue(r#"{"name": "a", "inner": {"kind": {}, "on": "2026-01-01"}}"#);
+        assert_eq!(i.field, "inner.kind");
+        #[derive(Debug, Deserialize)]
+        struct Count {
+            n: u32,
+            x: f64,
+        }
+        let c: Count = decode_json(br#"{"n": 5.0, "x": 2.5}"#).expect("5.0 is 5");
+        assert_eq!((c.n, c.x), (5, 2.5));
+        assert!(matches!(
+            decode_json::<Count>(br#"{"n": 5.5, "x": 1}"#),
+            Err(AppError::Validation(_))
+        ));
     }
 
     #[test]

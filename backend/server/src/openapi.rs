@@ -68,7 +68,8 @@ impl Modify for BearerAuth {
 ///
 /// - 400: a query it parses, or a body that is not the JSON or form it expects;
 /// - 401 and 403: it needs a bearer token (missing or expired; the role or agency may not);
-/// - 404: a path parameter names something (unknown, or not the caller's to see);
+/// - 404: a path parameter, or an `agency` in the query, names something (unknown, or not the
+///   caller's to see);
 /// - 409: it changes something (a state or version conflict, a refusal of the rules);
 /// - 413, 415 and 422: it takes a body (too large, another media type, invalid fields);
 /// - 429: the sign-in, self-registration, filing and public tracking limits.
@@ -112,6 +113,9 @@ fn statuses(
         })
         .collect();
     let query = params.iter().any(|p| p.parameter_in == ParameterIn::Query);
+    let names_agency = params
+        .iter()
+        .any(|p| p.parameter_in == ParameterIn::Query && p.name == "agency");
     let in_path = path.contains('{');
     let body = op.request_body.is_some();
     let secured = op
@@ -129,8 +133,8 @@ fn statuses(
     if secured {
         out.push((403, "无权进行此操作"));
     }
-    if in_path {
-        out.push((404, "所指对象不存在或无权查看"));
+    if in_path || names_agency {
+        out.push((404, "所指对象（或所指机关）不存在或无权查看"));
     }
     if changes && secured {
         out.push((409, "与当前状态冲突或不符合办理规则"));
@@ -151,6 +155,19 @@ fn statuses(
 impl Modify for ProblemResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::RefOr;
+        // Operation ids are the handlers' names, which repeat across resources (`list`,
+        // `for_case`): a repeated one is qualified by its tag, so each is unique.
+        let mut seen: std::collections::HashMap<String, usize> = Default::default();
+        for item in openapi.paths.paths.values() {
+            for op in [&item.get, &item.put, &item.post, &item.delete, &item.patch]
+                .into_iter()
+                .flatten()
+            {
+                if let Some(id) = &op.operation_id {
+                    *seen.entry(id.clone()).or_default() += 1;
+                }
+            }
+        }
         for (path, item) in openapi.paths.paths.iter_mut() {
             let ops = [
                 ("get", item.get.as_mut()),
@@ -161,6 +178,25 @@ impl Modify for ProblemResponses {
             ];
             for (method, op) in ops {
                 let Some(op) = op else { continue };
+                if let Some(id) = &op.operation_id
+                    && seen.get(id).is_some_and(|n| *n > 1)
+                {
+                    let tag = op
+                        .tags
+                        .as_ref()
+                        .and_then(|t| t.first())
+                        .cloned()
+                        .unwrap_or_default();
+                    op.operation_id = Some(format!("{tag}_{id}"));
+                }
+                // Every response has a description (OpenAPI requires one).
+                for r in op.responses.responses.values_mut() {
+                    if let RefOr::T(r) = r
+                        && r.description.is_empty()
+                    {
+                        r.description = "成功".to_owned();
+                    }
+                }
                 for (status, description) in statuses(method, path, op) {
                     let key = status.to_string();
                     // A route's own description of an error is kept; its media type is the

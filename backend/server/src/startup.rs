@@ -253,16 +253,79 @@ const KNOWN_METHODS: [actix_web::http::Method; 7] = [
     actix_web::http::Method::OPTIONS,
 ];
 
+/// The methods each documented path answers, from the OpenAPI document: a request that
+/// reaches no route on a path that exists under another method is refused as such (405, with
+/// the path's own `Allow`), not as an unknown address.
+#[derive(Debug)]
+pub(crate) struct RouteMethods(Vec<(Vec<String>, Vec<&'static str>)>);
+
+impl RouteMethods {
+    fn from_doc(doc: &utoipa::openapi::OpenApi) -> Self {
+        let mut routes = Vec::new();
+        for (path, item) in &doc.paths.paths {
+            let mut methods = Vec::new();
+            for (name, op) in [
+                ("GET", item.get.is_some()),
+                ("POST", item.post.is_some()),
+                ("PUT", item.put.is_some()),
+                ("PATCH", item.patch.is_some()),
+                ("DELETE", item.delete.is_some()),
+            ] {
+                if op {
+                    methods.push(name);
+                }
+            }
+            let segments = path.split('/').map(str::to_owned).collect();
+            routes.push((segments, methods));
+        }
+        Self(routes)
+    }
+
+    /// The methods of the documented path `path` is, a literal path before a template.
+    fn allowed(&self, path: &str) -> Option<String> {
+        let parts: Vec<&str> = path.split('/').collect();
+        let literal = self.0.iter().find(|(segs, _)| {
+            segs.len() == parts.len() && segs.iter().zip(&parts).all(|(s, p)| s == p)
+        });
+        let template = || {
+            self.0.iter().find(|(segs, _)| {
+                segs.len() == parts.len()
+                    && segs.iter().zip(&parts).all(|(s, p)| {
+                        s == p || (s.starts_with('{') && s.ends_with('}') && !p.is_empty())
+                    })
+            })
+        };
+        literal
+            .or_else(template)
+            .map(|(_, methods)| methods.join(", "))
+    }
+}
+
 /// Unknown addresses: a problem+json answer under `/api/`, a Chinese page elsewhere. A method
-/// no route answers is refused as such (405), wherever it is sent.
+/// no route answers is refused as such (405), wherever it is sent; so is a known method on a
+/// documented path that answers other methods.
 async fn route_not_found(req: actix_web::HttpRequest) -> HttpResponse {
-    if !KNOWN_METHODS.contains(req.method()) {
+    let not_allowed = |allow: String| {
         let mut res = actix_web::ResponseError::error_response(&ApiError::MethodNotAllowed);
-        res.headers_mut().insert(
-            header::ALLOW,
-            HeaderValue::from_static("GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"),
+        if let Ok(v) = HeaderValue::from_str(&allow) {
+            res.headers_mut().insert(header::ALLOW, v);
+        }
+        res
+    };
+    let documented = req
+        .app_data::<web::Data<RouteMethods>>()
+        .and_then(|r| r.allowed(req.path()));
+    if !KNOWN_METHODS.contains(req.method()) {
+        return not_allowed(
+            documented.unwrap_or_else(|| "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS".into()),
         );
-        return res;
+    }
+    // A documented path that answers this very method, which no route took (a path
+    // parameter its route refuses, `/calendar/due-date` as a year), is an unknown address.
+    if let Some(allow) = documented
+        && !allow.split(", ").any(|m| m == req.method().as_str())
+    {
+        return not_allowed(allow);
     }
     if req.path().starts_with("/api/") {
         actix_web::ResponseError::error_response(&ApiError::RouteNotFound)
@@ -458,11 +521,13 @@ fn run(listener: TcpListener, state: Ctx) -> std::io::Result<Server> {
     let limit = state.settings.body_limit;
     let data = web::Data::new(state);
     let openapi = ApiDoc::openapi();
+    let methods = web::Data::new(RouteMethods::from_doc(&openapi));
     let server = HttpServer::new(move || {
         App::new()
             .wrap(from_fn(request_context))
             .wrap(TracingLogger::<crate::telemetry::PathOnlyRootSpan>::new())
             .app_data(data.clone())
+            .app_data(methods.clone())
             .app_data(web::Data::new(BodyLimit(limit)))
             .app_data(
                 web::PathConfig::default().error_handler(|_, _| ApiError::NotFound("资源").into()),

@@ -19,6 +19,7 @@ pub struct DueDateQuery {
     /// The triggering date (e.g. receipt); it never counts itself.
     from: NaiveDate,
     /// How many working days to count; day 1 is the first working day after `from`.
+    #[param(minimum = 1, maximum = 400)]
     working_days: u32,
 }
 
@@ -83,9 +84,20 @@ pub async fn years(state: web::Data<Ctx>) -> Result<web::Json<YearList>, ApiErro
     }))
 }
 
+/// `{year}` is digits: `/calendar/due-date` and `/calendar/years` under another method are
+/// those paths answering 405, not a year.
+fn year_segment(ctx: &actix_web::guard::GuardContext<'_>) -> bool {
+    ctx.head()
+        .uri
+        .path()
+        .rsplit('/')
+        .next()
+        .is_some_and(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// One year's notice as loaded.
 #[utoipa::path(tag = "calendar", responses((status = 200, content_type = "application/json"), (status = 404, body = crate::error::Problem)))]
-#[get("/api/v1/calendar/{year}")]
+#[get("/api/v1/calendar/{year}", guard = "year_segment")]
 pub async fn get_year(
     state: web::Data<Ctx>,
     year: web::Path<i32>,
@@ -98,7 +110,7 @@ pub async fn get_year(
 #[utoipa::path(tag = "calendar", security(("bearer" = [])), request_body(content_type = "application/json"),
     responses((status = 200, content_type = "application/json"), (status = 403, body = crate::error::Problem),
               (status = 422, body = crate::error::Problem)))]
-#[put("/api/v1/calendar/{year}")]
+#[put("/api/v1/calendar/{year}", guard = "year_segment")]
 pub async fn put_year(
     state: web::Data<Ctx>,
     Caller(actor): Caller,

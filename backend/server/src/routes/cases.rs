@@ -130,19 +130,27 @@ pub async fn create(
 #[serde(deny_unknown_fields)]
 pub struct QueueParams {
     /// One status or several separated by commas.
+    #[param(
+        pattern = "^$|^(submitted|received|awaiting_correction|in_progress|drafting|in_review|approved|replied|closed|withdrawn|abandoned)(,(submitted|received|awaiting_correction|in_progress|drafting|in_review|approved|replied|closed|withdrawn|abandoned))*$"
+    )]
     status: Option<String>,
     /// Agency code: that agency and its subtree (within what the caller may see).
+    #[param(min_length = 1, max_length = 64)]
     agency: Option<String>,
     /// Only cases past their due date.
     overdue: Option<bool>,
     /// Only cases due within this many working days (0: today or earlier).
+    #[param(maximum = 200)]
     due_within: Option<u32>,
     /// `me`: only the cases assigned to the caller.
+    #[param(pattern = "^me$")]
     assignee: Option<String>,
     /// A tracking number, an applicant's name, phone or identity number (exact match; written
     /// as people write them: spaces, full-width digits, lower-case x).
     q: Option<String>,
+    #[param(minimum = 1, maximum = 10000)]
     page: Option<u32>,
+    #[param(minimum = 1, maximum = 200)]
     per_page: Option<u32>,
 }
 

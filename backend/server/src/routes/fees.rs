@@ -13,11 +13,13 @@ use crate::extract::ApiQuery;
 #[serde(deny_unknown_fields)]
 pub struct QuoteQuery {
     /// `per_application` (按件, with `ordinal`) or `per_page` (按量, with `pages`).
-    #[param(value_type = String)]
+    #[param(value_type = String, pattern = "^(per_application|per_page)$")]
     mode: FeeMode,
     /// The application's place (1-based) among the applicant's applications this month.
+    #[param(minimum = 1)]
     ordinal: Option<u32>,
     /// Pages of the information provided.
+    #[param(minimum = 1)]
     pages: Option<u32>,
 }
 

@@ -35,7 +35,7 @@ pub async fn for_case(
 #[serde(deny_unknown_fields)]
 pub struct DecisionBody {
     /// `confirm` or `dismiss`.
-    #[schema(schema_with = decision_schema)]
+    #[schema(schema_with = decision_schema, required = true)]
     pub decision: Option<ReviewDecision>,
     /// Why (required to dismiss, at most 500 characters).
     pub reason: Option<String>,
@@ -79,6 +79,7 @@ pub async fn decide(
 #[serde(deny_unknown_fields)]
 pub struct DossierParams {
     /// `json` (default) or `pdf`.
+    #[param(pattern = "^(json|pdf)$")]
     format: Option<String>,
 }
 
@@ -86,7 +87,9 @@ pub struct DossierParams {
 /// side by side, and the flags with their evidence. Never identity numbers, phones or
 /// addresses, and nothing of another applicant.
 #[utoipa::path(tag = "flags", params(("id" = i64, Path), DossierParams), security(("bearer" = [])),
-    responses((status = 200, body = Dossier), (status = 403, body = crate::error::Problem),
+    responses((status = 200, description = "申请人材料汇编：JSON（默认）或 PDF",
+               content((Dossier = "application/json"), (Vec<u8> = "application/pdf"))),
+              (status = 403, body = crate::error::Problem),
               (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[get("/api/v1/cases/{id}/dossier")]
 pub async fn dossier(

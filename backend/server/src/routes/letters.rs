@@ -65,6 +65,7 @@ pub async fn verify(
 pub struct VoidBody {
     /// Why the issued reply is void (kept with the letter and on the case), at most 500
     /// characters.
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 500, pattern = "\\S")]
     pub reason: Option<String>,
 }
 

@@ -16,6 +16,7 @@ use yishen_app::services::manual::{self, Manual};
 #[serde(deny_unknown_fields)]
 pub struct ManualParams {
     /// The agency's code.
+    #[param(required = true, value_type = String, min_length = 1, max_length = 64)]
     agency: Option<String>,
     /// Include every agency below it (reconsideration bodies).
     subtree: Option<bool>,
@@ -24,12 +25,15 @@ pub struct ManualParams {
     /// Last decision date (default: today).
     to: Option<NaiveDate>,
     /// `md` (default), `pdf` or `json`.
+    #[param(pattern = "^(md|pdf|json)$")]
     format: Option<String>,
 }
 
 /// Replies corrected on reconsideration or in court, with the lessons drawn from them.
 #[utoipa::path(tag = "stats", params(ManualParams), security(("bearer" = [])),
-    responses((status = 200, body = Manual), (status = 403, body = crate::error::Problem),
+    responses((status = 200, description = "指引手册：Markdown（默认）、PDF 或 JSON",
+               content((String = "text/markdown"), (Vec<u8> = "application/pdf"), (Manual = "application/json"))),
+              (status = 403, body = crate::error::Problem),
               (status = 422, body = crate::error::Problem)))]
 #[get("/api/v1/stats/guidance-manual")]
 pub async fn guidance_manual(

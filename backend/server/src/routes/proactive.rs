@@ -16,6 +16,7 @@ use yishen_app::services::proactive::{self, SuggestionList};
 #[serde(deny_unknown_fields)]
 pub struct SuggestionParams {
     /// The agency's code.
+    #[param(required = true, value_type = String, min_length = 1, max_length = 64)]
     agency: Option<String>,
     /// First receipt date (default: 12 months before `to`).
     from: Option<NaiveDate>,

@@ -18,6 +18,7 @@ use yishen_app::services::similar::{self, Narrowing, Search, SimilarList};
 #[serde(deny_unknown_fields)]
 pub struct SimilarParams {
     /// How many (1–50, default 10).
+    #[param(minimum = 1, maximum = 50)]
     limit: Option<usize>,
     /// Restrict to this agency's subtree (its code).
     agency: Option<String>,
@@ -56,9 +57,11 @@ pub async fn for_case(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchBody {
-    /// What to look for, at most 500 characters.
+    /// What to look for, at most 5,000 characters.
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 5000, pattern = "\\S")]
     pub text: Option<String>,
     /// How many (1–50, default 10).
+    #[schema(minimum = 1, maximum = 50)]
     pub limit: Option<usize>,
     /// Restrict to this agency's subtree (its code).
     pub agency: Option<String>,

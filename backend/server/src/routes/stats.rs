@@ -18,11 +18,14 @@ use yishen_app::services::stats;
 #[serde(deny_unknown_fields)]
 pub struct AnnualParams {
     /// The agency's code.
+    #[param(required = true, value_type = String, min_length = 1, max_length = 64)]
     agency: Option<String>,
+    #[param(required = true, value_type = i32, minimum = 2008, maximum = 2100)]
     year: Option<i32>,
     /// Include every agency below it.
     subtree: Option<bool>,
     /// `json` (default), `csv` or `xlsx`.
+    #[param(pattern = "^(json|csv|xlsx)$")]
     format: Option<String>,
 }
 
@@ -37,7 +40,10 @@ fn agency_and_year(agency: Option<String>, year: Option<i32>) -> Result<(String,
 
 /// The annual report's tables 三 and 四 with their identity checks.
 #[utoipa::path(tag = "stats", params(AnnualParams), security(("bearer" = [])),
-    responses((status = 200, body = AnnualReport), (status = 403, body = crate::error::Problem),
+    responses((status = 200, description = "年度报告：JSON（默认）、CSV 或 Excel",
+               content((AnnualReport = "application/json"), (String = "text/csv"),
+                       (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+              (status = 403, body = crate::error::Problem),
               (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[get("/api/v1/stats/annual-report")]
 pub async fn annual_report(
@@ -79,14 +85,22 @@ pub async fn annual_report(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CellParams {
+    #[param(required = true, value_type = String, min_length = 1, max_length = 64)]
     agency: Option<String>,
+    #[param(required = true, value_type = i32, minimum = 2008, maximum = 2100)]
     year: Option<i32>,
     subtree: Option<bool>,
     /// A row key of table 三 (`new`, `carried_over`, `disclosed`, …, `carried_forward`).
+    #[param(required = true, value_type = String, pattern = "^[a-z_0-9]+$")]
     row: Option<String>,
     /// An applicant category or `total`.
+    #[param(
+        pattern = "^(total|natural_person|business|research|nonprofit|legal_service|other_org)$"
+    )]
     column: Option<String>,
+    #[param(minimum = 1)]
     page: Option<u32>,
+    #[param(minimum = 1, maximum = 200)]
     per_page: Option<u32>,
 }
 
@@ -128,10 +142,13 @@ pub async fn cell_cases(
 #[serde(deny_unknown_fields)]
 pub struct ReconsiderationParams {
     /// The agency's code (default: the user's own agency).
+    #[param(min_length = 1, max_length = 64)]
     agency: Option<String>,
     /// First day, `YYYY-MM-DD` (default: 1 January of this year).
+    #[param(format = Date)]
     from: Option<String>,
     /// Last day, `YYYY-MM-DD` (default: today).
+    #[param(format = Date)]
     to: Option<String>,
     /// Include every agency below it (default `true`; agency staff pass `false`).
     subtree: Option<bool>,

@@ -94,11 +94,23 @@ pub async fn change_password(
 #[serde(deny_unknown_fields)]
 pub struct NotifyPrefsBody {
     /// The channels of the account's own messages: `email` and/or `sms`.
+    #[schema(inline, value_type = Vec<NotifyChannelCode>, max_items = 2)]
     channels: Vec<String>,
     /// A new e-mail address (blank removes it; absent keeps it).
     email: Option<String>,
     /// A new phone number, a mainland mobile for text messages (blank removes it).
     phone: Option<String>,
+}
+
+/// A channel code: `email` or `sms`.
+#[derive(ToSchema)]
+#[schema(as = NotifyChannelCode)]
+#[allow(dead_code)]
+enum NotifyChannelCode {
+    #[schema(rename = "email")]
+    Email,
+    #[schema(rename = "sms")]
+    Sms,
 }
 
 /// The channels the logged-in account's messages go by.
@@ -135,8 +147,10 @@ pub async fn set_notify_prefs(
 #[serde(deny_unknown_fields)]
 pub struct Page {
     /// 1-based page number.
+    #[param(minimum = 1)]
     page: Option<u32>,
     /// Items per page, at most 200.
+    #[param(minimum = 1, maximum = 200)]
     per_page: Option<u32>,
 }
 
@@ -248,7 +262,7 @@ pub async fn create(
 }
 
 /// One account.
-#[utoipa::path(tag = "accounts", security(("bearer" = [])),
+#[utoipa::path(tag = "accounts", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = UserView), (status = 404, body = crate::error::Problem)))]
 #[get("/api/v1/users/{id}")]
 pub async fn get_one(
@@ -272,7 +286,7 @@ pub struct UpdateUser {
 }
 
 /// Changes an account (administrators): name, role, active, password.
-#[utoipa::path(tag = "accounts", request_body = UpdateUser, security(("bearer" = [])),
+#[utoipa::path(tag = "accounts", params(("id" = i64, Path)), request_body = UpdateUser, security(("bearer" = [])),
     responses((status = 200, body = UserView), (status = 403, body = crate::error::Problem),
               (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[patch("/api/v1/users/{id}")]
