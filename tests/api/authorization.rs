@@ -468,6 +468,34 @@ async fn who_may_not_act_on_a_case_is_refused_whatever_the_body_says() {
             }
         }
     }
+    // The agency's settings and the staff accounts: administrators only, before the body
+    // (an account a clerk may not see is not there for them).
+    for (method, path, expected) in [
+        ("PATCH", "/api/v1/agencies/ZJ-HZ-SC".to_owned(), 403),
+        ("POST", "/api/v1/agencies".to_owned(), 403),
+        ("POST", "/api/v1/users".to_owned(), 403),
+        ("PATCH", "/api/v1/users/1".to_owned(), 404),
+    ] {
+        for (kind, body) in bodies {
+            let status = app
+                .client
+                .request(
+                    reqwest::Method::from_bytes(method.as_bytes()).expect("method"),
+                    app.url(&path),
+                )
+                .header("content-type", kind)
+                .bearer_auth(&clerk)
+                .body(body)
+                .send()
+                .await
+                .expect("send")
+                .status()
+                .as_u16();
+            if status != expected {
+                failures.push(format!("{method} {path} as a clerk with {body}: {status}"));
+            }
+        }
+    }
     assert!(doc > 0, "the paper application was filed: {document}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -365,6 +365,18 @@ pub struct AccountChanges {
     pub password: Option<Password>,
 }
 
+/// Whether the actor may change the account at all, asked before the body is read (404 for
+/// an account they may not see or that does not exist, 403 for one they may not manage).
+pub async fn may_update(state: &Ctx, actor: &Actor, id: UserId) -> Result<(), AppError> {
+    let actor = actor.clone();
+    state
+        .read(move |conn| {
+            let (target, _) = user::find(conn, id)?.ok_or(AppError::NotFound("账号"))?;
+            policy::update_user(&actor, id, target.role, target.agency_id, None)
+        })
+        .await
+}
+
 pub async fn update(
     state: &Ctx,
     actor: &Actor,

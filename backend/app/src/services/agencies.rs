@@ -91,6 +91,18 @@ pub struct AgencyUpdate {
     pub document_retention: Option<yishen_domain::document::Retention>,
 }
 
+/// Whether the actor may change the agency's settings at all, asked before the body is read
+/// (404 for an unknown code, 403 for someone else's agency, whatever the body says).
+pub async fn may_update(state: &Ctx, actor: &Actor, code: AgencyCode) -> Result<(), AppError> {
+    let actor = actor.clone();
+    state
+        .read(move |conn| {
+            let a = agency::find_by_code(conn, code.as_str())?.ok_or(AppError::NotFound("机关"))?;
+            policy::update_agency(&actor, a.id, false)
+        })
+        .await
+}
+
 pub async fn update(
     state: &Ctx,
     actor: &Actor,

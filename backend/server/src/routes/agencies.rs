@@ -9,7 +9,7 @@ use yishen_store::models::agency;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, FieldIssue};
-use crate::extract::{ApiJson, Fields, IntoIssue, parsed};
+use crate::extract::{Fields, IntoIssue, LaterJson, parsed};
 use yishen_app::Ctx;
 use yishen_app::services::agencies::{self, AgencyUpdate, NewAgencyInput};
 use yishen_app::services::seals;
@@ -117,10 +117,10 @@ pub struct CreateAgency {
 pub async fn create(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
-    body: ApiJson<CreateAgency>,
+    body: LaterJson<CreateAgency>,
 ) -> Result<HttpResponse, ApiError> {
     yishen_app::policy::manage_agency_tree(&actor)?;
-    let b = body.0;
+    let b = body.0?;
     let mut f = Fields::default();
     let code = f.take("code", AgencyCode::parse(&b.code));
     let name = f.take("name", OfficialName::parse(&b.name));
@@ -227,10 +227,12 @@ pub async fn update(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
     code: web::Path<String>,
-    body: ApiJson<UpdateAgency>,
+    body: LaterJson<UpdateAgency>,
 ) -> Result<web::Json<AgencyView>, ApiError> {
     let code = AgencyCode::parse(&code.into_inner()).map_err(|_| ApiError::NotFound("机关"))?;
-    let b = body.0;
+    // Who may change it comes before what they sent.
+    agencies::may_update(&state, &actor, code.clone()).await?;
+    let b = body.0?;
     let mut f = Fields::default();
     let name = f.optional("name", b.name.as_deref(), OfficialName::parse);
     let reconsideration_body_name = tri(

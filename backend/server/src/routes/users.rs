@@ -9,7 +9,7 @@ use yishen_store::models::user;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiQuery, Fields, parsed};
+use crate::extract::{ApiJson, ApiQuery, Fields, LaterJson, parsed};
 use yishen_app::Ctx;
 use yishen_app::services::accounts::{self, AccountChanges, Creator, NewAccount};
 
@@ -247,15 +247,15 @@ pub(crate) fn new_account(b: CreateUser) -> Result<NewAccount, ApiError> {
 pub async fn create(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
-    body: ApiJson<CreateUser>,
+    body: LaterJson<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.0;
     // Role-level denial first: an applicant learns nothing from validation messages.
     if !matches!(actor.role, Role::Sysadmin | Role::AgencyAdmin) {
         return Err(ApiError::Forbidden(
             "只有系统管理员和机关管理员可以创建工作人员账号".into(),
         ));
     }
+    let b = body.0?;
     let account = new_account(b)?;
     let id = accounts::create(&state, Creator::Admin(actor), account).await?;
     Ok(HttpResponse::Created().json(load_view(&state, id).await?))
@@ -294,10 +294,12 @@ pub async fn update(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
     id: web::Path<UserId>,
-    body: ApiJson<UpdateUser>,
+    body: LaterJson<UpdateUser>,
 ) -> Result<web::Json<UserView>, ApiError> {
     let id = id.into_inner();
-    let b = body.0;
+    // Who may change it comes before what they sent.
+    accounts::may_update(&state, &actor, id).await?;
+    let b = body.0?;
     let mut f = Fields::default();
     let display_name = f.optional(
         "display_name",
