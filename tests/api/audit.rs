@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::cases::registration;
 use crate::helpers::{DEMO_PASSWORD, TestApp, spawn_app};
-use crate::letters::approved_online_case;
+use crate::letters::{approved_online_case, issue_and_deliver};
 use crate::web::{browser, page, web_login};
 
 /// Runs SQL behind the system's back, as someone with access to the database would.
@@ -37,22 +37,7 @@ async fn verification_finds_a_record_changed_behind_the_events() {
     let (id, _, handler) = approved_online_case(&app, draft).await;
     let clerk = app.token("demo-clerk").await;
     let recon = app.token("demo-reconsideration").await;
-    let r = app
-        .post(
-            &format!("/api/v1/cases/{id}/issue"),
-            Some(&handler),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    let r = app
-        .post(
-            &format!("/api/v1/cases/{id}/delivery"),
-            Some(&clerk),
-            &json!({"method": "in_person", "on": today}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{:?}", r.body);
+    issue_and_deliver(&app, id, &handler).await;
     let r = app
         .post(
             &format!("/api/v1/cases/{id}/reconsiderations"),

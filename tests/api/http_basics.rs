@@ -287,11 +287,18 @@ async fn every_answer_forbids_sniffing_and_the_api_docs_are_framed_like_the_page
 #[tokio::test]
 async fn trace_and_made_up_methods_are_refused_with_405() {
     let app = spawn_app().await;
-    for (method, path) in [
-        ("TRACE", "/api/v1/cases"),
-        ("TRACE", "/"),
-        ("CONNECT", "/healthz"),
-        ("PROPFIND", "/api/v1/cases/1"),
+    // Methods no route answers; then a method a documented path does not answer, which gets
+    // that path's own methods in `Allow`. (A path parameter its route refuses stays an
+    // unknown address, below.)
+    for (method, path, allow) in [
+        ("TRACE", "/api/v1/cases", None),
+        ("TRACE", "/", None),
+        ("CONNECT", "/healthz", None),
+        ("PROPFIND", "/api/v1/cases/1", None),
+        ("DELETE", "/healthz", Some("GET")),
+        ("PUT", "/api/v1/cases", Some("GET, POST")),
+        ("PUT", "/api/v1/calendar/due-date", Some("GET")),
+        ("DELETE", "/api/v1/cases/1/review", Some("POST")),
     ] {
         let res = app
             .client
@@ -303,33 +310,13 @@ async fn trace_and_made_up_methods_are_refused_with_405() {
             .await
             .expect("send");
         assert_eq!(res.status().as_u16(), 405, "{method} {path}");
-        assert!(res.headers().get("allow").is_some(), "{method} {path}");
+        let sent = res.headers().get("allow").and_then(|v| v.to_str().ok());
+        assert!(sent.is_some(), "{method} {path}");
+        if allow.is_some() {
+            assert_eq!(sent, allow, "{method} {path}");
+        }
         let body: serde_json::Value = res.json().await.expect("problem+json");
         assert_eq!(body["code"], "method_not_allowed", "{method} {path}");
-    }
-    // A method a documented path does not answer: 405 with that path's own methods. A path
-    // parameter its route refuses stays an unknown address.
-    for (method, path, allow) in [
-        ("DELETE", "/healthz", "GET"),
-        ("PUT", "/api/v1/cases", "GET, POST"),
-        ("PUT", "/api/v1/calendar/due-date", "GET"),
-        ("DELETE", "/api/v1/cases/1/review", "POST"),
-    ] {
-        let res = app
-            .client
-            .request(
-                reqwest::Method::from_bytes(method.as_bytes()).expect("method"),
-                app.url(path),
-            )
-            .send()
-            .await
-            .expect("send");
-        assert_eq!(res.status().as_u16(), 405, "{method} {path}");
-        assert_eq!(
-            res.headers().get("allow").and_then(|v| v.to_str().ok()),
-            Some(allow),
-            "{method} {path}"
-        );
     }
     let res = app
         .client

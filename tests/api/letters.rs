@@ -20,6 +20,29 @@ pub(crate) fn pdftotext(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Issues a case's approved reply and records its delivery in person today: the case is
+/// closed.
+pub(crate) async fn issue_and_deliver(app: &TestApp, id: i64, handler: &str) {
+    let clerk = app.token("demo-clerk").await;
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/issue"),
+            Some(handler),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/delivery"),
+            Some(&clerk),
+            &json!({"method": "in_person", "on": crate::helpers::TODAY}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["status"], "closed");
+}
+
 pub(crate) async fn approved_online_case(app: &TestApp, draft: Value) -> (i64, String, String) {
     let applicant = app.token("demo-applicant").await;
     let clerk = app.token("demo-clerk").await;
@@ -821,26 +844,9 @@ async fn a_decision_ordering_a_new_reply_reopens_the_case_and_the_new_reply_is_n
     let draft =
         json!({"disposition": "disclosed", "provided": ["望江地区旧城改造项目征收补偿方案"]});
     let (id, applicant, handler) = approved_online_case(&app, draft.clone()).await;
-    let clerk = app.token("demo-clerk").await;
     let legal = app.token("demo-legal").await;
     let recon = app.token("demo-reconsideration").await;
-    let r = app
-        .post(
-            &format!("/api/v1/cases/{id}/issue"),
-            Some(&handler),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    let r = app
-        .post(
-            &format!("/api/v1/cases/{id}/delivery"),
-            Some(&clerk),
-            &json!({"method": "in_person", "on": today}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    assert_eq!(r.body["status"], "closed");
+    issue_and_deliver(&app, id, &handler).await;
 
     let record = |decision: &str, within: Option<u32>| {
         let mut b = json!({

@@ -312,6 +312,14 @@ const IMPORT: &str = r#"{"external_id":"2024-001","agency":"ZJ-HZ-SC","channel":
 {"agency":"ZJ-XX","channel":"fax","received_on":"2024-05-07","applicant":{"kind":"person","name":"赵六","id_type":"passport","id_number":"E12345678","address":"杭州市某路"},"content":"请公开本区2024年度政府采购项目清单"}
 "#;
 
+/// Changes the database behind the system's back, as someone with access to it would.
+fn tamper(env: &Env, sql: &str) {
+    use diesel::connection::SimpleConnection;
+    let url = yishen_store::DbUrl::parse(&env.database_url).expect("url");
+    let mut conn = url.connect().expect("connect");
+    conn.batch_execute(sql).expect("tamper");
+}
+
 #[test]
 fn import_reports_bad_lines_by_number_and_audit_verify_finds_tampering() {
     let env = env();
@@ -361,16 +369,11 @@ fn import_reports_bad_lines_by_number_and_audit_verify_finds_tampering() {
     assert!(text(&out.stdout).contains("到期处理完成"));
 
     // Someone edits the date of the first imported case's event in the database.
-    {
-        use diesel::connection::SimpleConnection;
-        let url = yishen_store::DbUrl::parse(&env.database_url).expect("url");
-        let mut conn = url.connect().expect("connect");
-        conn.batch_execute(
-            "UPDATE case_events SET data = REPLACE(data, '2024-03-29', '2024-03-28') WHERE seq = 1 \
-             AND case_id = (SELECT id FROM cases WHERE external_id = '2024-001')",
-        )
-        .expect("tamper");
-    }
+    tamper(
+        &env,
+        "UPDATE case_events SET data = REPLACE(data, '2024-03-29', '2024-03-28') WHERE seq = 1 \
+         AND case_id = (SELECT id FROM cases WHERE external_id = '2024-001')",
+    );
     let out = yishen(&env)
         .args(["audit", "verify"])
         .output()
@@ -383,17 +386,12 @@ fn import_reports_bad_lines_by_number_and_audit_verify_finds_tampering() {
     );
 
     // The event put back, the case row changed instead: the chain is whole, the record is not.
-    {
-        use diesel::connection::SimpleConnection;
-        let url = yishen_store::DbUrl::parse(&env.database_url).expect("url");
-        let mut conn = url.connect().expect("connect");
-        conn.batch_execute(
-            "UPDATE case_events SET data = REPLACE(data, '2024-03-28', '2024-03-29') WHERE seq = 1 \
-             AND case_id = (SELECT id FROM cases WHERE external_id = '2024-001'); \
-             UPDATE cases SET concluded_on = '2024-03-01' WHERE external_id = '2024-001'",
-        )
-        .expect("tamper");
-    }
+    tamper(
+        &env,
+        "UPDATE case_events SET data = REPLACE(data, '2024-03-28', '2024-03-29') WHERE seq = 1 \
+         AND case_id = (SELECT id FROM cases WHERE external_id = '2024-001'); \
+         UPDATE cases SET concluded_on = '2024-03-01' WHERE external_id = '2024-001'",
+    );
     let out = yishen(&env)
         .args(["audit", "verify"])
         .output()
@@ -505,26 +503,23 @@ fn report_verify_compares_the_tallies_with_a_recount() {
         text(&out.stdout)
     );
 
-    use diesel::connection::SimpleConnection;
-    let url = yishen_store::DbUrl::parse(&env.database_url).expect("url");
-    let mut conn = url.connect().expect("connect");
     // Whoever changes a case, even an operator in SQL, moves the tallies with it.
-    conn.batch_execute(
+    tamper(
+        &env,
         "UPDATE cases SET disposition = 'withheld_state_secret' \
          WHERE id = (SELECT MIN(id) FROM cases WHERE disposition = 'disclosed')",
-    )
-    .expect("update");
+    );
     let out = verify();
     assert!(out.status.success(), "{}", text(&out.stderr));
 
     // A tally that no case explains is found and described.
-    conn.batch_execute(
+    tamper(
+        &env,
         "INSERT INTO report_tally_deltas \
          (agency_id, category, disposition, received_year, concluded_year, n) \
          SELECT id, 'natural_person', 'disclosed', 2020, 2020, 1 FROM agencies \
          WHERE code = 'ZJ-HZ-SC'",
-    )
-    .expect("tamper");
+    );
     let out = verify();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
     let stderr = text(&out.stderr);
@@ -569,19 +564,18 @@ fn documents_purge_lists_then_removes_what_its_retention_no_longer_keeps() {
     };
     let kept = put("身份证复印件".as_bytes());
     let orphan = put(b"left by an upload that failed");
-    use diesel::connection::SimpleConnection;
-    let url = yishen_store::DbUrl::parse(&env.database_url).expect("url");
-    let mut conn = url.connect().expect("connect");
-    conn.batch_execute(&format!(
-        "INSERT INTO documents (case_id, purpose, name, media_type, size, sha256, uploaded_by, \
+    tamper(
+        &env,
+        &format!(
+            "INSERT INTO documents (case_id, purpose, name, media_type, size, sha256, uploaded_by, \
          uploaded_at, sent_to_applicant) \
          SELECT c.id, 'identity_proof', '身份证.txt', 'text/plain', 18, '{kept}', u.id, \
          '2024-03-10 09:00:00', FALSE FROM cases c, users u \
          WHERE c.external_id = '2024-001' AND u.username = 'demo-clerk'; \
          UPDATE agencies SET settings = '{{\"document_retention\":{{\"identity_proof\":1}}}}' \
          WHERE code = 'ZJ-HZ-SC';"
-    ))
-    .expect("seed");
+        ),
+    );
 
     let purge = |dry: bool| {
         let mut cmd = yishen(&env);

@@ -569,7 +569,6 @@ pub struct OutcomesView {
     pub litigations: Vec<LitigationView>,
 }
 
-/// Reconsiderations are recorded by the reconsideration body over the case's agency.
 /// Whether the actor may record an outcome of this kind on the case, asked before the
 /// request's body is read: a case they cannot see is 404 and a role that may not record is
 /// 403, whatever the body says.
@@ -579,21 +578,7 @@ pub async fn may_record(
     case_id: CaseId,
     record: OutcomeRecord,
 ) -> Result<(), AppError> {
-    if record == OutcomeRecord::Reconsideration {
-        may_record_reconsideration(actor)?;
-    }
-    let scope = policy::case_scope(actor)?;
-    let actor = actor.clone();
-    state
-        .read(move |conn| {
-            let (case, _, _) =
-                case_store::find(conn, case_id, &scope)?.ok_or(AppError::NotFound("案件"))?;
-            if record == OutcomeRecord::Litigation {
-                may_record_litigation(&actor, case.agency_id)?;
-            }
-            Ok(())
-        })
-        .await
+    may_act_on(state, actor, record, "案件", move |_| Ok(Some(case_id))).await
 }
 
 /// Whether the actor may enter the decision on this record, asked before the body is read.
@@ -603,6 +588,30 @@ pub async fn may_decide(
     record: OutcomeRecord,
     id: i64,
 ) -> Result<(), AppError> {
+    let missing = match record {
+        OutcomeRecord::Reconsideration => "行政复议记录",
+        OutcomeRecord::Litigation => "行政诉讼记录",
+    };
+    may_act_on(state, actor, record, missing, move |conn| {
+        Ok(match record {
+            OutcomeRecord::Reconsideration => {
+                outcome::find_reconsideration(conn, id)?.map(|r| r.case_id)
+            }
+            OutcomeRecord::Litigation => outcome::find_litigation(conn, id)?.map(|l| l.case_id),
+        })
+    })
+    .await
+}
+
+/// The role, then the case (`case_of` finds it; `missing` names what is not there), then the
+/// agency for a suit.
+async fn may_act_on(
+    state: &Ctx,
+    actor: &Actor,
+    record: OutcomeRecord,
+    missing: &'static str,
+    case_of: impl FnOnce(&mut yishen_store::DbConn) -> Result<Option<CaseId>, AppError> + Send + 'static,
+) -> Result<(), AppError> {
     if record == OutcomeRecord::Reconsideration {
         may_record_reconsideration(actor)?;
     }
@@ -610,21 +619,12 @@ pub async fn may_decide(
     let actor = actor.clone();
     state
         .read(move |conn| {
-            let missing = AppError::NotFound(match record {
-                OutcomeRecord::Reconsideration => "行政复议记录",
-                OutcomeRecord::Litigation => "行政诉讼记录",
-            });
-            let case_id = match record {
-                OutcomeRecord::Reconsideration => {
-                    outcome::find_reconsideration(conn, id)?.map(|r| r.case_id)
-                }
-                OutcomeRecord::Litigation => outcome::find_litigation(conn, id)?.map(|l| l.case_id),
+            let case = match case_of(conn)? {
+                Some(id) => case_store::find(conn, id, &scope)?,
+                None => None,
             };
-            let Some(case_id) = case_id else {
-                return Err(missing);
-            };
-            let Some((case, _, _)) = case_store::find(conn, case_id, &scope)? else {
-                return Err(missing);
+            let Some((case, _, _)) = case else {
+                return Err(AppError::NotFound(missing));
             };
             if record == OutcomeRecord::Litigation {
                 may_record_litigation(&actor, case.agency_id)?;
@@ -634,6 +634,7 @@ pub async fn may_decide(
         .await
 }
 
+/// Reconsiderations are recorded by the reconsideration body over the case's agency.
 fn may_record_reconsideration(actor: &Actor) -> Result<(), AppError> {
     match actor.role {
         Role::ReconsiderationBody | Role::Sysadmin => Ok(()),

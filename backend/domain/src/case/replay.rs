@@ -195,18 +195,7 @@ fn fold(r: &mut Replayed, seq: usize, on: NaiveDate, event: &CaseEvent) -> Resul
             kind,
             number,
             printed_sha256,
-        } => {
-            r.letters.insert(
-                *letter_id,
-                IssuedLetter {
-                    kind: kind.clone(),
-                    number: number.clone(),
-                    issued_on: on,
-                    voided: false,
-                    printed_sha256: printed_sha256.clone(),
-                },
-            );
-        }
+        } => issue(r, *letter_id, kind, number, on, printed_sha256.clone()),
         E::LetterIssued {
             letter_id,
             kind,
@@ -216,16 +205,7 @@ fn fold(r: &mut Replayed, seq: usize, on: NaiveDate, event: &CaseEvent) -> Resul
         } => {
             r.disposition = Some(*disposition);
             r.concluded_on = Some(on);
-            r.letters.insert(
-                *letter_id,
-                IssuedLetter {
-                    kind: kind.clone(),
-                    number: number.clone(),
-                    issued_on: on,
-                    voided: false,
-                    printed_sha256: printed_sha256.clone(),
-                },
-            );
+            issue(r, *letter_id, kind, number, on, printed_sha256.clone());
         }
         E::LetterVoided { letter_id, .. } => {
             r.disposition = None;
@@ -266,6 +246,27 @@ fn fold(r: &mut Replayed, seq: usize, on: NaiveDate, event: &CaseEvent) -> Resul
         | E::DocumentAdded { .. } => {}
     }
     Ok(())
+}
+
+/// A letter the events issued.
+fn issue(
+    r: &mut Replayed,
+    id: i64,
+    kind: &str,
+    number: &str,
+    on: NaiveDate,
+    printed_sha256: Option<String>,
+) {
+    r.letters.insert(
+        id,
+        IssuedLetter {
+            kind: kind.to_owned(),
+            number: number.to_owned(),
+            issued_on: on,
+            voided: false,
+            printed_sha256,
+        },
+    );
 }
 
 /// A withdrawal or an abandonment ends the case and every window it had open.
