@@ -9,11 +9,19 @@ use crate::error::{AppError, FieldIssue};
 /// Decodes JSON, mapping failures to problems that name the field. Text that is not JSON is
 /// malformed (400); JSON of the wrong shape names the field (422), whatever the shape — the
 /// body is read as a JSON value first, so a map where a code is expected is a wrong type, not
-/// a syntax error. A number with a zero fraction (`5.0`) is the integer it equals, as JSON
-/// Schema reads it.
+/// a syntax error; a body that is not an object is refused as such. A number with a zero
+/// fraction (`5.0`) is the integer it equals, as JSON Schema reads it.
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     let mut value: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| AppError::MalformedJson(e.to_string()))?;
+    // Every body is an object; serde would also read a struct from an array of its fields.
+    if !value.is_object() {
+        return Err(AppError::Validation(vec![FieldIssue::new(
+            "",
+            "invalid_type",
+            "应为JSON对象（{…}）",
+        )]));
+    }
     integral_floats(&mut value);
     serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
         let path = e.path().to_string();
@@ -166,6 +174,11 @@ mod tests {
             n: u32,
             x: f64,
         }
+        // serde would read a struct from an array of its fields; a body is an object.
+        assert!(matches!(
+            decode_json::<Count>(br#"[5, 2.5]"#),
+            Err(AppError::Validation(_))
+        ));
         let c: Count = decode_json(br#"{"n": 5.0, "x": 2.5}"#).expect("5.0 is 5");
         assert_eq!((c.n, c.x), (5, 2.5));
         assert!(matches!(

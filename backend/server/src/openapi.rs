@@ -168,6 +168,23 @@ impl Modify for ProblemResponses {
                 }
             }
         }
+        // A JSON body none of whose fields is required may be left out (the extractor reads
+        // a bodiless request as `{}`): say so, or a bodiless `withdraw` reads as invalid.
+        let optional_bodies: std::collections::HashSet<String> = openapi
+            .components
+            .as_ref()
+            .map(|c| {
+                c.schemas
+                    .iter()
+                    .filter_map(|(name, schema)| match schema {
+                        RefOr::T(utoipa::openapi::Schema::Object(o)) if o.required.is_empty() => {
+                            Some(format!("#/components/schemas/{name}"))
+                        }
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         for (path, item) in openapi.paths.paths.iter_mut() {
             let ops = [
                 ("get", item.get.as_mut()),
@@ -178,6 +195,13 @@ impl Modify for ProblemResponses {
             ];
             for (method, op) in ops {
                 let Some(op) = op else { continue };
+                if let Some(RefOr::T(body)) = op.request_body.as_mut()
+                    && let Some(RefOr::T(json)) = body.content.get("application/json")
+                    && let Some(RefOr::Ref(r)) = &json.schema
+                    && optional_bodies.contains(&r.ref_location)
+                {
+                    body.required = Some(utoipa::openapi::Required::False);
+                }
                 if let Some(id) = &op.operation_id
                     && seen.get(id).is_some_and(|n| *n > 1)
                 {
