@@ -145,8 +145,13 @@ fn verify_chunk(
         last: ids.last().copied(),
         broken: None,
     };
+    // Every list is in case order, as the cases are: each case takes its run of each.
+    let (mut at_row, mut at_letter, mut at_recon, mut at_suit) = (0, 0, 0, 0);
     for c in &cases {
-        let mine: Vec<_> = rows.iter().filter(|r| r.case_id == c.id).cloned().collect();
+        let mine = run_of(&rows, &mut at_row, c.id, |r| r.case_id);
+        let its_letters = run_of(&letters, &mut at_letter, c.id, |l| l.case_id);
+        let its_recons = run_of(&recons, &mut at_recon, c.id, |r| r.case_id);
+        let its_suits = run_of(&suits, &mut at_suit, c.id, |l| l.case_id);
         let record = |why: String| Break {
             tracking_no: c.tracking_no.clone(),
             seq: None,
@@ -181,7 +186,7 @@ fn verify_chunk(
             return Ok(chunk);
         }
         // 2. The record the events determine.
-        let events = decode_events(&mine)?;
+        let events = decode_events(mine)?;
         let replayed = match replay::replay(events.iter().map(|(on, e)| (*on, e))) {
             Ok(r) => r,
             Err(e) => {
@@ -198,9 +203,8 @@ fn verify_chunk(
             chunk.broken = Some(record(why));
             return Ok(chunk);
         }
-        let stored: Vec<StoredLetter<'_>> = letters
+        let stored: Vec<StoredLetter<'_>> = its_letters
             .iter()
-            .filter(|l| l.case_id == c.id)
             .map(|l| StoredLetter {
                 id: l.id,
                 kind: &l.kind,
@@ -214,9 +218,8 @@ fn verify_chunk(
             chunk.broken = Some(record(why));
             return Ok(chunk);
         }
-        let stored: Vec<(OutcomeRecord, i64, String)> = recons
+        let stored: Vec<(OutcomeRecord, i64, String)> = its_recons
             .iter()
-            .filter(|r| r.case_id == c.id)
             .map(|r| {
                 (
                     OutcomeRecord::Reconsideration,
@@ -224,7 +227,7 @@ fn verify_chunk(
                     reconsideration_hash(&c.tracking_no, r),
                 )
             })
-            .chain(suits.iter().filter(|l| l.case_id == c.id).map(|l| {
+            .chain(its_suits.iter().map(|l| {
                 (
                     OutcomeRecord::Litigation,
                     l.id,
@@ -238,6 +241,23 @@ fn verify_chunk(
         }
     }
     Ok(chunk)
+}
+
+/// The items of case `id` in a list sorted by case, from `*at` on; moves `*at` past them.
+fn run_of<'a, T>(
+    items: &'a [T],
+    at: &mut usize,
+    id: CaseId,
+    case: impl Fn(&T) -> CaseId,
+) -> &'a [T] {
+    while items.get(*at).is_some_and(|t| case(t) < id) {
+        *at += 1;
+    }
+    let start = *at;
+    while items.get(*at).is_some_and(|t| case(t) == id) {
+        *at += 1;
+    }
+    &items[start..*at]
 }
 
 fn snapshot(c: &Case) -> StoredSnapshot<'_> {
