@@ -13,13 +13,13 @@ use crate::cases::{VALID_ID, registration};
 use crate::helpers::{TODAY, TestApp, spawn_app_with};
 
 /// A mail server the test owns; stopped when dropped.
-struct MailServer {
+pub(crate) struct MailServer {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
     dir: PathBuf,
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -36,7 +36,7 @@ fn listening(port: u16, what: &str) {
 }
 
 impl MailServer {
-    fn start(dir: &Path, port: u16) -> Self {
+    pub(crate) fn start(dir: &Path, port: u16) -> Self {
         let child = Command::new("python3")
             .args(["-m", "aiosmtpd", "-n", "-l"])
             .arg(format!("127.0.0.1:{port}"))
@@ -60,7 +60,7 @@ impl MailServer {
     }
 
     /// Every message accepted so far, parsed.
-    fn messages(&self) -> Vec<mail_parser::Message<'static>> {
+    pub(crate) fn messages(&self) -> Vec<mail_parser::Message<'static>> {
         let Ok(entries) = std::fs::read_dir(self.dir.join("new")) else {
             return Vec::new();
         };
@@ -82,7 +82,7 @@ impl Drop for MailServer {
     }
 }
 
-async fn app_with_mail(port: u16, interval_ms: u64) -> TestApp {
+pub(crate) async fn app_with_mail(port: u16, interval_ms: u64) -> TestApp {
     spawn_app_with(TODAY, move |s| {
         s.smtp_url = Some(Secret::new(format!("smtp://127.0.0.1:{port}")));
         s.mail_from = Some("杭州市上城区人民政府办公室 <gk@shangcheng.example.gov.cn>".into());
@@ -247,6 +247,7 @@ async fn a_thousand_messages_arrive_once_each_though_the_mail_server_goes_down()
                         created_at: now,
                         params: None,
                         dedupe_key: None,
+                        inquiry_id: None,
                     },
                 )?;
             }

@@ -7,7 +7,13 @@ use serde_json::{Value, json};
 use crate::cases::registration;
 use crate::helpers::{TestApp, assert_problem, spawn_app};
 
-fn line(n: usize, agency: &str, content: &str, disposition: &str, extra: Value) -> Value {
+pub(crate) fn line(
+    n: usize,
+    agency: &str,
+    content: &str,
+    disposition: &str,
+    extra: Value,
+) -> Value {
     let mut l = json!({
         "external_id": format!("S-{n}"), "agency": agency, "channel": "in_person",
         "received_on": "2025-03-03",
@@ -24,7 +30,7 @@ fn line(n: usize, agency: &str, content: &str, disposition: &str, extra: Value) 
     l
 }
 
-async fn corpus(app: &TestApp) {
+pub(crate) async fn corpus(app: &TestApp) {
     let lines = [
         line(
             1,

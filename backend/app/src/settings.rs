@@ -71,6 +71,10 @@ pub struct Settings {
     /// instance at a time; a break raises `yishen_audit_broken` and a notice on the system
     /// administrator's pages); 0 turns the periodic check off.
     pub audit_interval_minutes: u64,
+    /// Working days within which a consultation (线上咨询) is to be answered
+    /// (`YISHEN_INQUIRY_ANSWER_DAYS`, 1 to 20; 1 by default, the province's work points: a
+    /// target, not a statutory period).
+    pub inquiry_answer_days: u32,
     /// Marks the web pages' session cookie `Secure` (set it when the pages are served over
     /// HTTPS, directly or behind a proxy).
     pub cookie_secure: bool,
@@ -147,6 +151,8 @@ pub struct Throttling {
     pub registrations_per_hour: u32,
     /// Online filings by applicants per client address and hour (`YISHEN_FILINGS_PER_HOUR`, 60).
     pub filings_per_hour: u32,
+    /// Consultations asked per client address and hour (`YISHEN_CONSULTATIONS_PER_HOUR`, 20).
+    pub consultations_per_hour: u32,
 }
 
 impl Default for Throttling {
@@ -158,6 +164,7 @@ impl Default for Throttling {
             login_lock: Duration::from_secs(15 * 60),
             registrations_per_hour: 10,
             filings_per_hour: 60,
+            consultations_per_hour: 20,
         }
     }
 }
@@ -275,6 +282,7 @@ impl Default for Settings {
             track_per_minute: 10,
             jobs_interval_secs: 3600,
             audit_interval_minutes: 24 * 60,
+            inquiry_answer_days: yishen_domain::inquiry::ANSWER_DAYS,
             cookie_secure: false,
             today: None,
             blob_url: None,
@@ -418,6 +426,16 @@ impl Settings {
                 message: format!("not a number: `{v}`"),
             })?;
         }
+        if let Some(v) = var("YISHEN_INQUIRY_ANSWER_DAYS") {
+            s.inquiry_answer_days =
+                v.parse()
+                    .ok()
+                    .filter(|d| (1..=20).contains(d))
+                    .ok_or_else(|| SettingsError::Invalid {
+                        var: "YISHEN_INQUIRY_ANSWER_DAYS",
+                        message: format!("not a number of working days from 1 to 20: `{v}`"),
+                    })?;
+        }
         if let Some(v) = var("YISHEN_COOKIE_SECURE") {
             s.cookie_secure = match v.as_str() {
                 "true" | "1" => true,
@@ -541,6 +559,10 @@ impl Settings {
             (
                 "YISHEN_FILINGS_PER_HOUR",
                 &mut s.throttling.filings_per_hour,
+            ),
+            (
+                "YISHEN_CONSULTATIONS_PER_HOUR",
+                &mut s.throttling.consultations_per_hour,
             ),
         ] {
             if let Some(v) = var(name) {

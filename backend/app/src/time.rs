@@ -50,6 +50,11 @@ pub fn local(at: NaiveDateTime) -> String {
     )
 }
 
+/// The day in China of a stored UTC timestamp.
+pub fn local_date(at: NaiveDateTime) -> NaiveDate {
+    (at + Duration::hours(8)).date()
+}
+
 /// A timestamp as stored in the event log: RFC 3339, UTC, microseconds.
 pub fn recorded_at() -> String {
     Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()

@@ -64,6 +64,7 @@ kinds! {
     DailyDigest => "daily_digest", "每日到期提醒";
     ReconsiderationFiled => "reconsideration_filed", "新的行政复议申请";
     DeliveryBounced => "delivery_bounced", "电子送达被退回";
+    InquiryAnswered => "inquiry_answered", "咨询已答复";
 }
 
 crate::stored_code!(NoticeKind, NoticeKind::parse);
@@ -186,6 +187,7 @@ pub fn sms_template(kind: NoticeKind) -> &'static str {
         NoticeKind::DeliveryBounced => {
             "申请${no}答复的电子邮件被退回，未送达，请改用其他方式送达。"
         }
+        NoticeKind::InquiryAnswered => "您的咨询${code}已由${agency}答复，请凭咨询编号查看。",
     }
 }
 
@@ -439,6 +441,37 @@ fn staff_notice(
             facts.case_id, facts.agency_name
         ),
         sms: sms(kind, params),
+    }
+}
+
+/// The message to a person whose consultation (线上咨询) was answered: the answer itself, since
+/// it is addressed to them and carries no one else's data, and where to read it again. The
+/// text message names only the code and the agency (a segment is short).
+pub fn inquiry_answered(code: &str, agency_name: &str, question: &str, answer: &str) -> Notice {
+    let kind = NoticeKind::InquiryAnswered;
+    // The message travels through mail servers the agency does not run: identity and mobile
+    // numbers and e-mail addresses typed into the question or the answer are masked.
+    let question = crate::inquiry::public_text(question, &[]);
+    let answer = crate::inquiry::public_text(answer, &[]);
+    let short: String = question.chars().take(60).collect();
+    let more = if question.chars().count() > 60 {
+        "……"
+    } else {
+        ""
+    };
+    Notice {
+        kind,
+        subject: format!("{}（咨询编号{code}）", kind.label()),
+        body: format!(
+            "您好：\n\n您向{agency_name}提出的咨询（咨询编号{code}）已答复。\n\n咨询内容：{short}{more}\n\n答复：\n{answer}\n\n查看：{SITE}/inquiries/{code}\n\n本答复为咨询答复，不是政府信息公开申请的答复。如需申请获取政府信息，请通过本系统提交政府信息公开申请。\n\n{agency_name}\n"
+        ),
+        sms: sms(
+            kind,
+            vec![
+                ("code", code.to_owned()),
+                ("agency", agency_name.to_owned()),
+            ],
+        ),
     }
 }
 
@@ -713,6 +746,8 @@ mod tests {
             ("days", "20".to_owned()),
             ("soon", "999".to_owned()),
             ("late", "999".to_owned()),
+            ("code", "ABCDEFGHJKMN".to_owned()),
+            ("agency", "杭州市上城区人民政府办公室".to_owned()),
         ];
         for kind in NoticeKind::ALL {
             let text = sms(*kind, long.to_vec()).text;

@@ -5,8 +5,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    access_log, agencies, articles, auth, calendar, cases, documents, fees, flags, health, letters,
-    manual, notifications, outcomes, proactive, redactions, similar, stats, track, users,
+    access_log, agencies, articles, auth, calendar, cases, documents, fees, flags, health,
+    inquiries, letters, manual, notifications, outcomes, prediction, proactive, redactions,
+    similar, stats, track, users,
 };
 
 #[derive(OpenApi)]
@@ -28,11 +29,12 @@ use crate::routes::{
         cases::article35_decision, cases::draft, cases::submit,
         cases::review, cases::sign_off, cases::issue, cases::delivery, cases::draft_preview,
         track::track,
+        inquiries::ask, inquiries::list, inquiries::by_code, inquiries::answer, inquiries::withdraw_faq, inquiries::faq,
         access_log::contact, access_log::list,
         documents::upload, documents::for_case, documents::content, documents::package,
         redactions::release, redactions::suggestions, redactions::page, redactions::log,
         notifications::outbox, notifications::resend,
-        articles::for_case, flags::for_case, flags::decide, flags::dossier, proactive::suggestions, similar::for_case, similar::search, letters::for_case, letters::pdf, letters::verify, letters::void,
+        prediction::for_case, articles::for_case, flags::for_case, flags::decide, flags::dossier, proactive::suggestions, similar::for_case, similar::search, letters::for_case, letters::pdf, letters::verify, letters::void,
         outcomes::record_reconsideration, outcomes::record_litigation, outcomes::for_case,
         outcomes::decide_reconsideration, outcomes::decide_litigation,
         manual::guidance_manual, stats::annual_report, stats::cell_cases,
@@ -81,6 +83,8 @@ const THROTTLED: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/register"),
     ("post", "/api/v1/cases"),
     ("get", "/api/v1/track"),
+    ("post", "/api/v1/inquiries"),
+    ("get", "/api/v1/inquiries/{code}"),
 ];
 
 fn problem_response(description: &str) -> utoipa::openapi::Response {

@@ -377,6 +377,7 @@ impl Application {
         spawn_jobs(state.clone());
         spawn_audit(state.clone());
         spawn_tally_fold(state.clone());
+        spawn_stats_warm(state.clone());
         spawn_letter_renderer(state.clone());
         spawn_dispatcher(state.clone());
         Ok(Self {
@@ -512,6 +513,23 @@ fn spawn_tally_fold(state: Ctx) {
                 .await;
             if let Err(e) = folded {
                 tracing::error!(error = %e, "folding the report tallies failed");
+            }
+        }
+    });
+}
+
+/// Counts the statistics' default views at start and, every [`FOLD_SECS`], again when a change
+/// has moved their generation (`services::warm`), so that no reader waits for a count.
+fn spawn_stats_warm(state: Ctx) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(FOLD_SECS));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last = None;
+        loop {
+            tick.tick().await;
+            match yishen_app::services::warm::run(&state, last).await {
+                Ok(generation) => last = Some(generation),
+                Err(e) => tracing::error!(error = %e, "counting the statistics in advance failed"),
             }
         }
     });

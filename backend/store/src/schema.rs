@@ -440,6 +440,7 @@ diesel::table! {
         created_at -> Timestamp,
         params -> Nullable<Text>,
         dedupe_key -> Nullable<Text>,
+        inquiry_id -> Nullable<BigInt>,
     }
 }
 
@@ -494,3 +495,41 @@ diesel::table! {
         broken -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    inquiries (id) {
+        id -> BigInt,
+        code -> Text,
+        agency_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        question -> Text,
+        name_enc -> Nullable<Text>,
+        phone_enc -> Nullable<Text>,
+        email_enc -> Nullable<Text>,
+        asked_at -> Timestamp,
+        asked_on -> Date,
+        due_on -> Date,
+        answer -> Nullable<Text>,
+        answered_by -> Nullable<BigInt>,
+        answered_at -> Nullable<Timestamp>,
+        answered_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    faq_entries (id) {
+        id -> BigInt,
+        inquiry_id -> BigInt,
+        agency_id -> BigInt,
+        question -> Text,
+        answer -> Text,
+        published_by -> BigInt,
+        published_at -> Timestamp,
+        withdrawn_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(inquiries -> agencies (agency_id));
+diesel::joinable!(faq_entries -> agencies (agency_id));
+diesel::joinable!(faq_entries -> inquiries (inquiry_id));
+diesel::allow_tables_to_appear_in_same_query!(inquiries, faq_entries, agencies);

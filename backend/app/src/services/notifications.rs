@@ -97,11 +97,23 @@ fn to_applicant(
     };
     let mut n = 0;
     if a.notify_email && a.email_enc.is_some() {
-        write(conn, Some(case_id), None, Channel::Email, notice, None)?;
+        write(
+            conn,
+            Recipient::applicant(case_id),
+            Channel::Email,
+            notice,
+            None,
+        )?;
         n += 1;
     }
     if a.notify_sms && a.phone_enc.is_some() {
-        write(conn, Some(case_id), None, Channel::Sms, notice, None)?;
+        write(
+            conn,
+            Recipient::applicant(case_id),
+            Channel::Sms,
+            notice,
+            None,
+        )?;
         n += 1;
     }
     Ok(n)
@@ -124,7 +136,12 @@ pub(crate) fn to_staff(
                 continue;
             }
             let key = dedupe.map(|k| format!("{k}:{}:{}", user.get(), channel.as_str()));
-            if write(conn, case_id, Some(user), channel, notice, key.as_deref())? {
+            let to = Recipient {
+                case_id,
+                user_id: Some(user),
+                inquiry_id: None,
+            };
+            if write(conn, to, channel, notice, key.as_deref())? {
                 n += 1;
             }
         }
@@ -132,11 +149,57 @@ pub(crate) fn to_staff(
     Ok(n)
 }
 
+/// Whom a message is for: a case's applicant (`case_id` alone), an account (about a case or
+/// not), or the asker of a consultation.
+#[derive(Debug, Clone, Copy)]
+struct Recipient {
+    case_id: Option<CaseId>,
+    user_id: Option<UserId>,
+    inquiry_id: Option<i64>,
+}
+
+impl Recipient {
+    fn applicant(case_id: CaseId) -> Self {
+        Self {
+            case_id: Some(case_id),
+            user_id: None,
+            inquiry_id: None,
+        }
+    }
+}
+
+/// Tells the asker of a consultation that it was answered, by e-mail and by text message as
+/// they gave an address for (text messages only with a gateway configured, `sms`), in the
+/// transaction that records the answer.
+pub fn inquiry_answered(
+    conn: &mut DbConn,
+    sms: bool,
+    inquiry: &yishen_store::models::inquiry::Inquiry,
+    agency_name: &str,
+    answer: &str,
+) -> Result<usize, AppError> {
+    let notice = notify::inquiry_answered(&inquiry.code, agency_name, &inquiry.question, answer);
+    let to = Recipient {
+        case_id: None,
+        user_id: None,
+        inquiry_id: Some(inquiry.id),
+    };
+    let mut n = 0;
+    if inquiry.email_enc.is_some() {
+        write(conn, to, Channel::Email, &notice, None)?;
+        n += 1;
+    }
+    if sms && inquiry.phone_enc.is_some() {
+        write(conn, to, Channel::Sms, &notice, None)?;
+        n += 1;
+    }
+    Ok(n)
+}
+
 /// Writes one message to the outbox; false if its dedupe key was written before.
 fn write(
     conn: &mut DbConn,
-    case_id: Option<CaseId>,
-    user_id: Option<UserId>,
+    to: Recipient,
     channel: Channel,
     notice: &notify::Notice,
     dedupe_key: Option<&str>,
@@ -164,8 +227,8 @@ fn write(
     let new = NewNotification {
         message_id: &message_id,
         kind: notice.kind.as_str(),
-        case_id,
-        user_id,
+        case_id: to.case_id,
+        user_id: to.user_id,
         channel: channel.as_str(),
         subject: &notice.subject,
         body,
@@ -175,6 +238,7 @@ fn write(
         created_at: now,
         params: params.as_deref(),
         dedupe_key,
+        inquiry_id: to.inquiry_id,
     };
     if dedupe_key.is_some() {
         Ok(store::insert_once(conn, &new)?)
@@ -342,9 +406,18 @@ async fn on_behalf_of(
         .filter(|n| n.case_id.is_none())
         .filter_map(|n| n.user_id)
         .collect();
-    let wanted: Vec<(i64, Option<CaseId>, Option<UserId>)> =
-        batch.iter().map(|n| (n.id, n.case_id, n.user_id)).collect();
+    let asked: Vec<i64> = batch.iter().filter_map(|n| n.inquiry_id).collect();
+    let wanted: Vec<(i64, Option<CaseId>, Option<UserId>, Option<i64>)> = batch
+        .iter()
+        .map(|n| (n.id, n.case_id, n.user_id, n.inquiry_id))
+        .collect();
     ctx.read(move |conn| {
+        let mut of_inquiry: HashMap<i64, AgencyId> = HashMap::new();
+        for q in asked {
+            if let Some(found) = yishen_store::models::inquiry::find(conn, q)? {
+                of_inquiry.insert(q, found.agency_id);
+            }
+        }
         let of_case: HashMap<CaseId, AgencyId> =
             yishen_store::models::case::agencies_of(conn, &cases)?
                 .into_iter()
@@ -354,7 +427,12 @@ async fn on_behalf_of(
                 .into_iter()
                 .filter_map(|(u, a)| a.map(|a| (u, a)))
                 .collect();
-        let mut ids: Vec<AgencyId> = of_case.values().chain(of_user.values()).copied().collect();
+        let mut ids: Vec<AgencyId> = of_case
+            .values()
+            .chain(of_user.values())
+            .chain(of_inquiry.values())
+            .copied()
+            .collect();
         ids.sort_by_key(|a| a.get());
         ids.dedup();
         let agencies: HashMap<AgencyId, crate::mailer::OnBehalf> =
@@ -375,10 +453,11 @@ async fn on_behalf_of(
                 .collect();
         Ok(wanted
             .into_iter()
-            .filter_map(|(id, case, user)| {
-                let agency = match case {
-                    Some(c) => of_case.get(&c),
-                    None => user.and_then(|u| of_user.get(&u)),
+            .filter_map(|(id, case, user, inquiry)| {
+                let agency = match (case, inquiry) {
+                    (Some(c), _) => of_case.get(&c),
+                    (None, Some(q)) => of_inquiry.get(&q),
+                    (None, None) => user.and_then(|u| of_user.get(&u)),
                 }?;
                 agencies.get(agency).map(|o| (id, o.clone()))
             })
@@ -478,11 +557,16 @@ async fn try_send(
 /// The recipient's address for the message's channel (e-mail, or phone), read now and
 /// decrypted where it is kept encrypted.
 async fn contact(ctx: &Ctx, n: &Notification) -> Result<String, Failure> {
-    let (case_id, user_id, channel) = (n.case_id, n.user_id, n.channel);
+    let (case_id, user_id, inquiry_id, channel) = (n.case_id, n.user_id, n.inquiry_id, n.channel);
     let pii = ctx.pii.clone();
     let found = ctx
         .read(move |conn| {
-            let stored: Option<(String, bool)> = if let Some(u) = user_id {
+            let stored: Option<(String, bool)> = if let Some(q) = inquiry_id {
+                yishen_store::models::inquiry::find(conn, q)?.and_then(|q| match channel {
+                    Channel::Email => q.email_enc.map(|e| (e, true)),
+                    Channel::Sms => q.phone_enc.map(|p| (p, true)),
+                })
+            } else if let Some(u) = user_id {
                 yishen_store::models::user::find(conn, u)?.and_then(|(u, _)| match channel {
                     Channel::Email => u.email.map(|e| (e, false)),
                     Channel::Sms => u.phone_enc.map(|p| (p, true)),

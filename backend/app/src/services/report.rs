@@ -3,7 +3,7 @@
 //! the cases behind any cell of table 三. The arithmetic is `yishen_domain::annual`; the
 //! queries are `yishen_store::models::report`; this module authorizes and formats.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
 use serde::Serialize;
 use yishen_domain::annual::{self, Cell, Check, Table3, Table4};
@@ -89,6 +89,30 @@ pub async fn annual_report_unchecked(
                 ReportScope::Agency(a.id)
             };
             compute(conn, &cache, &a, &scope, year, subtree, first, last)
+        })
+        .await
+}
+
+/// Counts table 四 of this year's and last year's report of every top agency's tree into the
+/// cache, where the first reader finds it (`services::warm`).
+pub async fn warm(state: &Ctx) -> Result<(), AppError> {
+    let this_year = state.today().year();
+    let cache = std::sync::Arc::clone(&state.table4_cache);
+    state
+        .read_stats(move |conn| {
+            for a in agency::list(conn)? {
+                if a.parent_id.is_some() {
+                    continue;
+                }
+                for year in (this_year - 1).max(FIRST_YEAR)..=this_year {
+                    let Some((first, last)) = annual::year_bounds(year) else {
+                        continue;
+                    };
+                    let scope = ReportScope::Subtree(a.path.clone());
+                    compute(conn, &cache, &a, &scope, year, true, first, last)?;
+                }
+            }
+            Ok(())
         })
         .await
 }

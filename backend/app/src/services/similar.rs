@@ -51,7 +51,7 @@ const GAP_GRACE: Duration = Duration::from_secs(10);
 /// The marker's prefix for a position in the feed (older indexes stored a case id).
 const FEED_MARKER: &str = "feed:";
 
-fn similar_error(e: SimilarError) -> AppError {
+pub(crate) fn similar_error(e: SimilarError) -> AppError {
     AppError::Internal(anyhow::anyhow!("similar-case index: {e}"))
 }
 

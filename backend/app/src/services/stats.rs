@@ -165,13 +165,44 @@ pub async fn reconsideration(
                 AppError::Forbidden(_) => AppError::Forbidden(FORBIDDEN.into()),
                 other => other,
             })?;
-            let key = format!("{}|{subtree}|{from}|{to}", a.code);
-            let generation = stats::generation(conn)?;
-            cache.get_or_compute(key, generation, || {
-                compute(conn, a, &scope, subtree, from, to)
-            })
+            cached(conn, &cache, a, &scope, subtree, from, to)
         })
         .await
+}
+
+/// Counts the default statistics of every top agency's tree (1 January to today) into the
+/// cache, where a reconsideration body's first request finds them (`services::warm`).
+pub async fn warm(state: &Ctx) -> Result<(), AppError> {
+    let (from, to) = period(None, None, state.today())?;
+    let cache = std::sync::Arc::clone(&state.stats_cache);
+    state
+        .read_stats(move |conn| {
+            for a in agency::list(conn)? {
+                if a.parent_id.is_none() {
+                    let scope = yishen_store::models::report::ReportScope::Subtree(a.path.clone());
+                    cached(conn, &cache, a, &scope, true, from, to)?;
+                }
+            }
+            Ok(())
+        })
+        .await
+}
+
+/// The statistics kept for the current generation, or counted now (`generation_cache`).
+fn cached(
+    conn: &mut yishen_store::DbConn,
+    cache: &crate::services::generation_cache::GenerationCache<ReconsiderationStats>,
+    a: agency::Agency,
+    scope: &yishen_store::models::report::ReportScope,
+    subtree: bool,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<ReconsiderationStats, AppError> {
+    let key = format!("{}|{subtree}|{from}|{to}", a.code);
+    let generation = stats::generation(conn)?;
+    cache.get_or_compute(key, generation, || {
+        compute(conn, a, scope, subtree, from, to)
+    })
 }
 
 fn compute(

@@ -1,6 +1,6 @@
 //! Limits on guessing and flooding: failed logins per account and per client address, with
-//! growing delays and then a temporary lock; registrations and filings per client address in
-//! an hour. The counters are rows of the database (`store::models::throttle`), so several
+//! growing delays and then a temporary lock; registrations, filings and consultations per
+//! client address in an hour. The counters are rows of the database (`store::models::throttle`), so several
 //! instances behind a load balancer count together. Written here rather than taken from a
 //! rate-limiting crate: those keep their counters in one process's memory.
 //!
@@ -27,6 +27,7 @@ use crate::error::AppError;
 pub enum Limit {
     Registration,
     Filing,
+    Consultation,
 }
 
 impl Limit {
@@ -34,6 +35,7 @@ impl Limit {
         match self {
             Self::Registration => "registration",
             Self::Filing => "filing",
+            Self::Consultation => "consultation",
         }
     }
 
@@ -42,6 +44,7 @@ impl Limit {
         match self {
             Self::Registration => "从本网络地址注册账号过于频繁",
             Self::Filing => "从本网络地址提交申请过于频繁（如需集中提交多件申请，请联系受理机关）",
+            Self::Consultation => "从本网络地址提交咨询过于频繁",
         }
     }
 }
@@ -247,6 +250,7 @@ pub async fn admit(state: &Ctx, what: Limit, ip: Option<IpAddr>) -> Result<(), A
     let limit = match what {
         Limit::Registration => state.settings.throttling.registrations_per_hour,
         Limit::Filing => state.settings.throttling.filings_per_hour,
+        Limit::Consultation => state.settings.throttling.consultations_per_hour,
     };
     let Some(ip) = ip.filter(|_| limit > 0) else {
         return Ok(());

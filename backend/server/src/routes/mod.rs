@@ -12,10 +12,12 @@ pub mod documents;
 pub mod fees;
 pub mod flags;
 pub mod health;
+pub mod inquiries;
 pub mod letters;
 pub mod manual;
 pub mod notifications;
 pub mod outcomes;
+pub mod prediction;
 pub mod proactive;
 pub mod redactions;
 pub mod similar;
@@ -140,6 +142,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(cases::sign_off)
         .service(cases::issue)
         .service(cases::delivery)
+        .service(inquiries::ask)
+        .service(inquiries::list)
+        .service(inquiries::by_code)
+        .service(inquiries::answer)
+        .service(inquiries::withdraw_faq)
+        .service(inquiries::faq)
+        .service(prediction::for_case)
         .service(articles::for_case)
         .service(flags::for_case)
         .service(flags::decide)

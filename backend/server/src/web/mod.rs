@@ -9,6 +9,7 @@ pub mod applicant;
 pub mod auth;
 pub mod documents;
 pub mod form;
+pub mod inquiries;
 pub mod intake;
 pub mod profile;
 pub mod redact;
@@ -227,6 +228,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/profile", web::post().to(profile::save))
         .route("/verify", web::get().to(verify::verify_form))
         .route("/verify/{code}", web::get().to(verify::verify_page))
+        .route("/inquiries/new", web::get().to(inquiries::new_form))
+        .route("/inquiries/new", web::post().to(inquiries::ask))
+        .route("/inquiries", web::get().to(inquiries::lookup))
+        .route("/inquiries/{code}", web::get().to(inquiries::show))
+        .route("/faq", web::get().to(inquiries::faq))
+        .route("/work/inquiries", web::get().to(inquiries::staff_list))
+        .route("/work/inquiries/{id}", web::get().to(inquiries::staff_one))
+        .route(
+            "/work/inquiries/{id}/answer",
+            web::post().to(inquiries::staff_answer),
+        )
+        .route(
+            "/work/inquiries/{id}/withdraw-faq",
+            web::post().to(inquiries::staff_withdraw),
+        )
         .route("/track", web::get().to(applicant::track_form))
         .route("/track", web::post().to(applicant::track))
         .route("/apply", web::get().to(applicant::apply_form))

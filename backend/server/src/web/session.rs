@@ -137,6 +137,8 @@ impl PageCtx {
         let nav = match self.actor.as_ref().map(|a| a.role) {
             None => vec![
                 ("/track", "查询办理进度"),
+                ("/faq", "常见问题"),
+                ("/inquiries/new", "在线咨询"),
                 ("/login", "登录"),
                 ("/register", "注册"),
             ],
@@ -144,6 +146,8 @@ impl PageCtx {
                 ("/apply", "提交申请"),
                 ("/my", "我的申请"),
                 ("/track", "进度查询"),
+                ("/inquiries/new", "在线咨询"),
+                ("/faq", "常见问题"),
             ],
             Some(Role::ReconsiderationBody) => vec![
                 ("/stats", "统计分析"),
@@ -159,16 +163,22 @@ impl PageCtx {
             ],
             Some(Role::AgencyAdmin) => vec![
                 ("/work", "工作台"),
+                ("/work/inquiries", "咨询"),
                 ("/admin/users", "账号"),
                 ("/admin/agencies", "机关"),
                 ("/admin/access-log", "查看记录"),
             ],
             Some(Role::Clerk) => vec![
                 ("/work", "工作台"),
+                ("/work/inquiries", "咨询"),
                 ("/work/cases/new", "登记申请"),
                 ("/stats/annual", "年度报告"),
             ],
-            Some(_) => vec![("/work", "工作台"), ("/stats/annual", "年度报告")],
+            Some(_) => vec![
+                ("/work", "工作台"),
+                ("/work/inquiries", "咨询"),
+                ("/stats/annual", "年度报告"),
+            ],
         };
         Chrome {
             title: title.to_owned(),

@@ -69,6 +69,8 @@ struct Queue {
     pages: i64,
     prev: Option<String>,
     next: Option<String>,
+    /// The agency's unanswered consultations: all, due by today, late (staff who answer them).
+    inquiries: Option<(i64, i64, i64)>,
 }
 
 /// Cases per queue page.
@@ -343,6 +345,9 @@ async fn queue_page(
         overdue: filters.overdue,
         due_within: filters.due_within.clone(),
         search: search_text.unwrap_or_default(),
+        inquiries: yishen_app::services::inquiries::open_counts(&ctx.state, ctx.actor()?)
+            .await?
+            .filter(|(open, _, _)| *open > 0),
     })
 }
 
@@ -506,6 +511,8 @@ struct CasePage {
     events: Vec<EventView>,
     flags: Vec<FlagRow>,
     similar: Vec<SimilarItem>,
+    /// The likely dispositions (案件预判), beside the handler's disposition picker.
+    prediction: Option<yishen_app::services::prediction::PredictionView>,
     articles: Vec<PushedArticle>,
     letters: Vec<LetterView>,
     documents: Vec<super::documents::DocRow>,
@@ -545,6 +552,11 @@ impl CasePage {
     /// Whether a reply stands (issued, not voided): its package and cover list exist.
     fn has_reply(&self) -> bool {
         self.letters.iter().any(LetterView::is_standing_reply)
+    }
+
+    /// A confidence as a whole percentage.
+    fn percent(&self, x: &f64) -> String {
+        format!("{:.0}%", (x * 100.0).round())
     }
 
     /// The label of a disposition code, for the draft as read by the reviewer.
@@ -640,6 +652,20 @@ pub(crate) async fn case_page(ctx: &PageCtx, id: CaseId, errs: Errs, kept: Kept)
         .await
         .map(|l| l.items)
         .unwrap_or_default();
+    let prediction = if actor.role == Role::Handler
+        && matches!(
+            case.status.as_str(),
+            "received" | "in_progress" | "drafting"
+        ) {
+        match yishen_app::services::prediction::for_case(s, actor, id).await {
+            Ok(p) => Some(p),
+            // No index (being built): the page is whole without the advice.
+            Err(AppError::Unavailable) => None,
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        None
+    };
     let articles = articles::for_case(s, actor, id).await?.items;
     let letters = letters::for_case(s, actor, id).await?;
     let outcomes = outcomes::for_case(s, actor, id).await?;
@@ -694,6 +720,7 @@ pub(crate) async fn case_page(ctx: &PageCtx, id: CaseId, errs: Errs, kept: Kept)
             events,
             flags,
             similar,
+            prediction,
             articles,
             letters,
             documents,

@@ -15,6 +15,7 @@ pub mod draft;
 pub mod flag;
 pub mod index_feed;
 pub mod index_source;
+pub mod inquiry;
 pub mod job_lease;
 pub mod letter;
 pub mod notification;

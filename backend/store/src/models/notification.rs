@@ -42,6 +42,8 @@ pub struct Notification {
     pub created_at: NaiveDateTime,
     /// A text message's template parameters (a JSON object).
     pub params: Option<String>,
+    /// The consultation whose asker the message is for (neither a case nor an account).
+    pub inquiry_id: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -60,6 +62,7 @@ pub struct NewNotification<'a> {
     pub created_at: NaiveDateTime,
     pub params: Option<&'a str>,
     pub dedupe_key: Option<&'a str>,
+    pub inquiry_id: Option<i64>,
 }
 
 pub fn insert(conn: &mut DbConn, new: &NewNotification<'_>) -> QueryResult<i64> {

@@ -240,6 +240,22 @@ pub fn tallies(conn: &mut DbConn) -> QueryResult<Vec<TallyRow>> {
     .load(conn)
 }
 
+/// How often the agency gave each disposition, from the folded tallies (at most one fold, a
+/// few seconds, behind): the history a prediction falls back on.
+pub fn dispositions_of(conn: &mut DbConn, agency_id: AgencyId) -> QueryResult<Vec<(String, i64)>> {
+    use crate::schema::report_tallies as t;
+    // Summed here: a few thousand rows per agency, and one statement on both backends.
+    let rows: Vec<(String, i64)> = t::table
+        .filter(t::agency_id.eq(agency_id))
+        .select((t::disposition, t::n))
+        .load(conn)?;
+    let mut sums: std::collections::BTreeMap<String, i64> = Default::default();
+    for (d, n) in rows {
+        *sums.entry(d).or_default() += n;
+    }
+    Ok(sums.into_iter().filter(|(_, n)| *n > 0).collect())
+}
+
 /// The same keys counted from the cases themselves, in key order: what the tallies must be.
 pub fn recount(conn: &mut DbConn) -> QueryResult<Vec<TallyRow>> {
     // One fixed statement per backend (the year of a date is written differently); nothing
