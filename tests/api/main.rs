@@ -23,6 +23,7 @@ mod inquiries;
 mod letters;
 mod notifications;
 mod prediction;
+mod reading_room;
 mod redactions;
 mod report;
 mod screening;

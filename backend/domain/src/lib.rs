@@ -38,6 +38,7 @@ pub mod letter;
 pub mod notify;
 pub mod outcome;
 pub mod prediction;
+pub mod reading_room;
 pub mod redaction;
 pub mod role;
 pub mod screening;

@@ -6,8 +6,8 @@ use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
     access_log, agencies, articles, auth, calendar, cases, documents, fees, flags, health,
-    inquiries, letters, manual, notifications, outcomes, prediction, proactive, redactions,
-    similar, stats, track, users,
+    inquiries, letters, manual, notifications, outcomes, prediction, proactive, reading_room,
+    redactions, similar, stats, track, users,
 };
 
 #[derive(OpenApi)]
@@ -34,6 +34,7 @@ use crate::routes::{
         documents::upload, documents::for_case, documents::content, documents::package,
         redactions::release, redactions::suggestions, redactions::page, redactions::log,
         notifications::outbox, notifications::resend,
+        reading_room::publish, reading_room::edit, reading_room::withdraw, reading_room::search, reading_room::counts, reading_room::entry, reading_room::document,
         prediction::for_case, articles::for_case, flags::for_case, flags::decide, flags::dossier, proactive::suggestions, similar::for_case, similar::search, letters::for_case, letters::pdf, letters::verify, letters::void,
         outcomes::record_reconsideration, outcomes::record_litigation, outcomes::for_case,
         outcomes::decide_reconsideration, outcomes::decide_litigation,

@@ -533,3 +533,51 @@ diesel::joinable!(inquiries -> agencies (agency_id));
 diesel::joinable!(faq_entries -> agencies (agency_id));
 diesel::joinable!(faq_entries -> inquiries (inquiry_id));
 diesel::allow_tables_to_appear_in_same_query!(inquiries, faq_entries, agencies);
+
+diesel::table! {
+    reading_room_entries (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        agency_id -> BigInt,
+        title -> Text,
+        description -> Text,
+        topic -> Text,
+        year -> Integer,
+        published_at -> Timestamp,
+        updated_at -> Timestamp,
+        withdrawn_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    reading_room_documents (entry_id, document_id) {
+        entry_id -> BigInt,
+        document_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    reading_room_events (id) {
+        id -> BigInt,
+        entry_id -> BigInt,
+        kind -> Text,
+        user_id -> BigInt,
+        at -> Timestamp,
+        detail -> Text,
+    }
+}
+
+diesel::joinable!(reading_room_entries -> agencies (agency_id));
+diesel::joinable!(reading_room_documents -> reading_room_entries (entry_id));
+diesel::joinable!(reading_room_documents -> documents (document_id));
+diesel::joinable!(reading_room_events -> reading_room_entries (entry_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    reading_room_entries,
+    reading_room_documents,
+    reading_room_events,
+    agencies,
+);
+diesel::allow_tables_to_appear_in_same_query!(reading_room_entries, documents);
+diesel::allow_tables_to_appear_in_same_query!(reading_room_documents, documents);
+diesel::allow_tables_to_appear_in_same_query!(reading_room_events, documents);

@@ -26,6 +26,7 @@ pub mod outcomes;
 pub mod package;
 pub mod prediction;
 pub mod proactive;
+pub mod reading_room;
 pub mod redactions;
 pub mod report;
 pub mod restatements;

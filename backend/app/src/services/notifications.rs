@@ -407,9 +407,16 @@ async fn on_behalf_of(
         .filter_map(|n| n.user_id)
         .collect();
     let asked: Vec<i64> = batch.iter().filter_map(|n| n.inquiry_id).collect();
-    let wanted: Vec<(i64, Option<CaseId>, Option<UserId>, Option<i64>)> = batch
+    let wanted: Vec<(i64, Recipient)> = batch
         .iter()
-        .map(|n| (n.id, n.case_id, n.user_id, n.inquiry_id))
+        .map(|n| {
+            let to = Recipient {
+                case_id: n.case_id,
+                user_id: n.user_id,
+                inquiry_id: n.inquiry_id,
+            };
+            (n.id, to)
+        })
         .collect();
     ctx.read(move |conn| {
         let mut of_inquiry: HashMap<i64, AgencyId> = HashMap::new();
@@ -453,11 +460,11 @@ async fn on_behalf_of(
                 .collect();
         Ok(wanted
             .into_iter()
-            .filter_map(|(id, case, user, inquiry)| {
-                let agency = match (case, inquiry) {
+            .filter_map(|(id, to)| {
+                let agency = match (to.case_id, to.inquiry_id) {
                     (Some(c), _) => of_case.get(&c),
                     (None, Some(q)) => of_inquiry.get(&q),
-                    (None, None) => user.and_then(|u| of_user.get(&u)),
+                    (None, None) => to.user_id.and_then(|u| of_user.get(&u)),
                 }?;
                 agencies.get(agency).map(|o| (id, o.clone()))
             })

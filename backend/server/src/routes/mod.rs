@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod outcomes;
 pub mod prediction;
 pub mod proactive;
+pub mod reading_room;
 pub mod redactions;
 pub mod similar;
 pub mod stats;
@@ -149,6 +150,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(inquiries::withdraw_faq)
         .service(inquiries::faq)
         .service(prediction::for_case)
+        .service(reading_room::publish)
+        .service(reading_room::edit)
+        .service(reading_room::withdraw)
+        .service(reading_room::search)
+        .service(reading_room::counts)
+        .service(reading_room::entry)
+        .service(reading_room::document)
         .service(articles::for_case)
         .service(flags::for_case)
         .service(flags::decide)

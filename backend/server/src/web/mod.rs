@@ -12,6 +12,7 @@ pub mod form;
 pub mod inquiries;
 pub mod intake;
 pub mod profile;
+pub mod reading_room;
 pub mod redact;
 pub mod session;
 pub mod stats;
@@ -233,6 +234,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/inquiries", web::get().to(inquiries::lookup))
         .route("/inquiries/{code}", web::get().to(inquiries::show))
         .route("/faq", web::get().to(inquiries::faq))
+        .route("/reading-room", web::get().to(reading_room::list))
+        .route("/reading-room/{id}", web::get().to(reading_room::entry))
+        .route(
+            "/reading-room/{id}/documents/{doc}",
+            web::get().to(reading_room::document),
+        )
         .route("/work/inquiries", web::get().to(inquiries::staff_list))
         .route("/work/inquiries/{id}", web::get().to(inquiries::staff_one))
         .route(

@@ -139,6 +139,7 @@ impl PageCtx {
                 ("/track", "查询办理进度"),
                 ("/faq", "常见问题"),
                 ("/inquiries/new", "在线咨询"),
+                ("/reading-room", "公开阅览室"),
                 ("/login", "登录"),
                 ("/register", "注册"),
             ],
@@ -148,6 +149,7 @@ impl PageCtx {
                 ("/track", "进度查询"),
                 ("/inquiries/new", "在线咨询"),
                 ("/faq", "常见问题"),
+                ("/reading-room", "公开阅览室"),
             ],
             Some(Role::ReconsiderationBody) => vec![
                 ("/stats", "统计分析"),

@@ -511,6 +511,8 @@ struct CasePage {
     events: Vec<EventView>,
     flags: Vec<FlagRow>,
     similar: Vec<SimilarItem>,
+    /// The case's reading-room entry, if its reply was published (依申请转主动).
+    reading_room: Option<yishen_app::services::reading_room::StaffEntry>,
     /// The likely dispositions (案件预判), beside the handler's disposition picker.
     prediction: Option<yishen_app::services::prediction::PredictionView>,
     articles: Vec<PushedArticle>,
@@ -552,6 +554,19 @@ impl CasePage {
     /// Whether a reply stands (issued, not voided): its package and cover list exist.
     fn has_reply(&self) -> bool {
         self.letters.iter().any(LetterView::is_standing_reply)
+    }
+
+    /// Whether the reply may go to the reading room: it stands, released information, and
+    /// the reader is among those who publish.
+    fn may_publish(&self) -> bool {
+        self.has_reply()
+            && matches!(
+                self.case.disposition.as_deref(),
+                Some("disclosed" | "partially_disclosed")
+            )
+            && ["handler", "approver", "agency_admin", "legal_adviser"]
+                .iter()
+                .any(|r| self.is(r))
     }
 
     /// A confidence as a whole percentage.
@@ -667,6 +682,7 @@ pub(crate) async fn case_page(ctx: &PageCtx, id: CaseId, errs: Errs, kept: Kept)
         None
     };
     let articles = articles::for_case(s, actor, id).await?.items;
+    let reading_room = yishen_app::services::reading_room::for_case(s, actor, id).await?;
     let letters = letters::for_case(s, actor, id).await?;
     let outcomes = outcomes::for_case(s, actor, id).await?;
     let documents = super::documents::rows(ctx, actor, id).await?;
@@ -721,6 +737,7 @@ pub(crate) async fn case_page(ctx: &PageCtx, id: CaseId, errs: Errs, kept: Kept)
             flags,
             similar,
             prediction,
+            reading_room,
             articles,
             letters,
             documents,
@@ -803,6 +820,37 @@ async fn run(
     let version = form.number::<i64>("version")?;
     let back = format!("/work/cases/{id}");
     match action {
+        "reading-room" => {
+            let cmd = yishen_app::services::reading_room::EntryCommand {
+                title: form.text("title").unwrap_or_default(),
+                description: form.text("description").unwrap_or_default(),
+                topic: form.text("topic").unwrap_or_default(),
+            };
+            let entry = match form.number::<i64>("entry")? {
+                Some(entry) => {
+                    yishen_app::services::reading_room::edit(s, actor, entry, cmd).await?
+                }
+                None => yishen_app::services::reading_room::publish(s, actor, id, cmd).await?,
+            };
+            return Ok(format!("{back}#reading-room-{}", entry.id));
+        }
+        "reading-room-withdraw" => {
+            let entry = form.number::<i64>("entry")?.ok_or_else(|| {
+                ApiError::Validation(vec![crate::error::FieldIssue::new(
+                    "entry",
+                    "required",
+                    "缺少公开条目",
+                )])
+            })?;
+            yishen_app::services::reading_room::withdraw(
+                s,
+                actor,
+                entry,
+                form.text("reason").unwrap_or_default(),
+            )
+            .await?;
+            return Ok(format!("{back}#reading-room"));
+        }
         "extension-request" => {
             let terms =
                 ExtensionTerms::new(form.number("working_days")?, form.text("reason").as_deref())

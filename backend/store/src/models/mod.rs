@@ -20,6 +20,7 @@ pub mod job_lease;
 pub mod letter;
 pub mod notification;
 pub mod outcome;
+pub mod reading_room;
 pub mod redaction;
 pub mod refresh_token;
 pub mod report;
