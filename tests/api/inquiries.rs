@@ -233,3 +233,76 @@ async fn consultations_from_one_address_are_limited() {
     );
     assert!(r.headers.contains_key("retry-after"));
 }
+
+#[tokio::test]
+async fn the_agency_sees_how_many_forms_shown_suggestions_were_filed_or_left() {
+    let app = spawn_app().await;
+    let body = json!({"agency": "ZJ-HZ-SC", "faq": 2, "reading_room": 1});
+    let tokens = [
+        "filed-form-token-0123456789abcdef",
+        "left-form-token-0123456789abcdef",
+        "new-form-token-0123456789abcdef",
+    ];
+    for t in tokens {
+        let r = app
+            .post(
+                &format!("/api/v1/filing-drafts/{t}/suggestions"),
+                None,
+                &body,
+            )
+            .await;
+        assert_eq!(r.status, 204, "{:?}", r.body);
+    }
+    // Shown again (another agency chosen): one form, counted once.
+    let r = app
+        .post(
+            &format!("/api/v1/filing-drafts/{}/suggestions", tokens[2]),
+            None,
+            &body,
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    let r = app
+        .post("/api/v1/filing-drafts/short/suggestions", None, &body)
+        .await;
+    assert_problem(&r, 404, "not_found");
+    let r = app
+        .post(
+            &format!("/api/v1/filing-drafts/{}/suggestions", tokens[0]),
+            None,
+            &json!({"agency": "ZJ-NOPE", "faq": 1, "reading_room": 0}),
+        )
+        .await;
+    let p = assert_problem(&r, 422, "validation_failed");
+    assert_eq!(problem_fields(&p), ["agency"]);
+
+    yishen_app::services::deflection::filed(&app.state, tokens[0])
+        .await
+        .expect("filed");
+    // The second form was shown suggestions two days ago and never filed.
+    let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(tokens[1].as_bytes()));
+    app.state
+        .write(move |conn| {
+            use diesel::prelude::*;
+            use yishen_store::schema::filing_suggestions as t;
+            diesel::update(t::table.find(hash))
+                .set(t::shown_at.eq(yishen_store::now() - chrono::Duration::days(2)))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .expect("age the form");
+    let clerk = app.token("demo-clerk").await;
+    let r = app.get("/api/v1/stats/deflection", Some(&clerk)).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let m = &r.body["months"][0];
+    assert_eq!(
+        (m["shown"].as_i64(), m["filed"].as_i64(), m["left"].as_i64()),
+        (Some(3), Some(1), Some(1)),
+        "{:?}",
+        r.body
+    );
+    let applicant = app.token("demo-applicant").await;
+    let r = app.get("/api/v1/stats/deflection", Some(&applicant)).await;
+    assert_eq!(r.status, 403);
+}

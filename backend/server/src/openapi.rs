@@ -5,9 +5,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    access_log, agencies, articles, auth, calendar, cases, documents, fees, flags, health,
-    inquiries, letters, manual, notifications, outcomes, prediction, proactive, reading_room,
-    redactions, similar, stats, track, users,
+    access_log, agencies, articles, auth, calendar, cases, deflection, documents, fees, flags,
+    health, inquiries, letters, manual, notifications, outcomes, prediction, proactive,
+    reading_room, redactions, similar, stats, track, users,
 };
 
 #[derive(OpenApi)]
@@ -29,6 +29,7 @@ use crate::routes::{
         cases::article35_decision, cases::draft, cases::submit,
         cases::review, cases::sign_off, cases::issue, cases::delivery, cases::draft_preview,
         track::track,
+        deflection::shown, deflection::report,
         inquiries::ask, inquiries::list, inquiries::by_code, inquiries::answer, inquiries::withdraw_faq, inquiries::faq,
         access_log::contact, access_log::list,
         documents::upload, documents::for_case, documents::content, documents::package,

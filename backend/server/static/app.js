@@ -159,3 +159,61 @@
     if (mark) { box.addEventListener("change", function () { mark.classList.toggle("off", !box.checked); }); }
   });
 })();
+// Deflection on the filing page: published answers (常见问题, the reading room) that match what
+// the applicant types, each with a link; the form reports once that it showed them.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-suggest]");
+  var content = document.getElementById("content");
+  var agency = document.getElementById("agency");
+  if (!box || !content || !window.fetch) { return; }
+  var timer = null;
+  var reported = "";
+  function link(href, text, note) {
+    var li = document.createElement("li");
+    var a = document.createElement("a");
+    a.href = href; a.textContent = text; a.target = "_blank"; a.rel = "noopener";
+    li.appendChild(a);
+    if (note) { var s = document.createElement("span"); s.className = "hint"; s.textContent = "（" + note + "）"; li.appendChild(s); }
+    return li;
+  }
+  function render(faq, room) {
+    box.textContent = "";
+    if (!faq.length && !room.length) { box.hidden = true; return; }
+    var p = document.createElement("p");
+    p.textContent = "您要找的信息可能已经公开或已有答复，提交申请前可以先看看：";
+    box.appendChild(p);
+    var ul = document.createElement("ul");
+    faq.forEach(function (e) { ul.appendChild(link("/faq?q=" + encodeURIComponent(e.question.slice(0, 40)) + "#faq-" + e.id, e.question, "常见问题 · " + e.agency_name)); });
+    room.forEach(function (e) { ul.appendChild(link(e.url, e.title, "公开阅览室 · " + e.agency_name)); });
+    box.appendChild(ul);
+    box.hidden = false;
+    var key = (agency ? agency.value : "") + "|" + faq.length + "|" + room.length;
+    if (key !== reported) {
+      reported = key;
+      window.fetch("/api/v1/filing-drafts/" + encodeURIComponent(box.getAttribute("data-token")) + "/suggestions", {
+        method: "POST", credentials: "same-origin",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ agency: agency && agency.value ? agency.value : null, faq: faq.length, reading_room: room.length })
+      }).catch(function () {});
+    }
+  }
+  function lookup() {
+    var q = content.value.trim();
+    if (q.length < 6) { box.hidden = true; return; }
+    q = q.slice(0, 200);
+    var scope = agency && agency.value ? "&agency=" + encodeURIComponent(agency.value) : "";
+    var get = function (path) {
+      return window.fetch(path + "?q=" + encodeURIComponent(q) + scope, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+        .then(function (b) { return (b.items || []).filter(function (i) { return (i.score || 0) >= 0.15; }).slice(0, 3); });
+    };
+    Promise.all([get("/api/v1/faq"), get("/api/v1/reading-room")])
+      .then(function (found) { render(found[0], found[1]); })
+      .catch(function () { box.hidden = true; });
+  }
+  function later() { window.clearTimeout(timer); timer = window.setTimeout(lookup, 600); }
+  content.addEventListener("input", later);
+  if (agency) { agency.addEventListener("change", later); }
+  if (content.value.trim()) { later(); }
+})();

@@ -581,3 +581,15 @@ diesel::allow_tables_to_appear_in_same_query!(
 diesel::allow_tables_to_appear_in_same_query!(reading_room_entries, documents);
 diesel::allow_tables_to_appear_in_same_query!(reading_room_documents, documents);
 diesel::allow_tables_to_appear_in_same_query!(reading_room_events, documents);
+
+diesel::table! {
+    filing_suggestions (token_hash) {
+        token_hash -> Text,
+        agency_id -> Nullable<BigInt>,
+        month -> Text,
+        shown_at -> Timestamp,
+        faq -> Integer,
+        reading_room -> Integer,
+        filed_at -> Nullable<Timestamp>,
+    }
+}

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod backup;
 pub mod calendar;
 pub mod cases;
+pub mod deflection;
 pub mod demo;
 pub mod digests;
 pub mod dispatch;

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod calendar;
 pub mod case_bodies;
 pub mod cases;
+pub mod deflection;
 pub mod documents;
 pub mod fees;
 pub mod flags;
@@ -149,6 +150,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(inquiries::answer)
         .service(inquiries::withdraw_faq)
         .service(inquiries::faq)
+        .service(deflection::shown)
+        .service(deflection::report)
         .service(prediction::for_case)
         .service(reading_room::publish)
         .service(reading_room::edit)

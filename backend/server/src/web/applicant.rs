@@ -357,12 +357,18 @@ pub async fn apply(post: Post) -> PageResult {
         Ok(parsed) => {
             use yishen_app::services::throttle;
             match throttle::admit(&ctx.state, throttle::Limit::Filing, ctx.client).await {
-                Ok(()) => intake::create_once(&ctx.state, &actor, parsed, token).await,
+                Ok(()) => intake::create_once(&ctx.state, &actor, parsed, token.clone()).await,
                 Err(e) => Err(e),
             }
         }
         Err(issues) => Err(AppError::Validation(issues)),
     };
+    if matches!(filed, Ok(intake::Filed::New(_)))
+        && let Some(t) = token.as_deref()
+    {
+        // The deflection count: this form, if it showed suggestions, was filed.
+        yishen_app::services::deflection::filed(&ctx.state, t).await?;
+    }
     match filed {
         Ok(intake::Filed::New(case)) => ctx.page(&Applied {
             l: ctx.chrome("申请已提交"),

@@ -215,6 +215,7 @@ struct StaffList {
     late: i64,
     all: bool,
     items: Vec<StaffInquiry>,
+    deflection: Vec<yishen_app::services::deflection::MonthRow>,
 }
 
 #[derive(serde::Deserialize)]
@@ -226,7 +227,11 @@ pub async fn staff_list(ctx: PageCtx, q: web::Query<ListQuery>) -> PageResult {
     let actor = ctx.actor()?;
     let all = q.all.is_some();
     let list = inquiries::list(&ctx.state, actor, !all).await?;
+    let deflection = yishen_app::services::deflection::report(&ctx.state, actor)
+        .await?
+        .months;
     ctx.page(&StaffList {
+        deflection,
         l: ctx.chrome_with_calendar("线上咨询").await?,
         open: list.open,
         due: list.due,

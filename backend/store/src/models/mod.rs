@@ -12,6 +12,7 @@ pub mod consultation;
 pub mod counter;
 pub mod document;
 pub mod draft;
+pub mod filing_suggestion;
 pub mod flag;
 pub mod index_feed;
 pub mod index_source;
