@@ -1118,3 +1118,178 @@ async fn documents_are_sent_and_read_on_the_case_pages() {
     w.shot("applicant-sees-own-phone").await;
     w.c.close().await.expect("close");
 }
+
+/// A question asked on a phone without an account, answered and published by the clerk at a
+/// desk, read back by its code and in the FAQ; a released reply published in the reading
+/// room; the filing page suggesting both while the applicant types; the handler's draft form
+/// with its prediction beside the disposition picker.
+#[tokio::test]
+async fn consultation_faq_reading_room_and_prediction_at_work() {
+    let driver = start_driver().await;
+    let app = spawn_app().await;
+    let c = browser(&driver).await;
+    let mut w = Walk {
+        c,
+        app,
+        dir: screenshot_dir().join("consultation"),
+        n: 0,
+    };
+    std::fs::create_dir_all(&w.dir).expect("dir");
+
+    // On a phone, without an account: an empty form is refused field by field.
+    w.c.set_window_size(PHONE.0, PHONE.1).await.expect("resize");
+    w.goto("/inquiries/new").await;
+    w.submit("form.form button[type=submit]").await;
+    let body = w.body().await;
+    assert!(
+        body.contains("请选择咨询的机关") && body.contains("咨询内容至少5个字"),
+        "{body}"
+    );
+    assert!(body.contains("联系电话或电子邮件"), "{body}");
+    w.shot("ask-refused-phone").await;
+    w.select("#agency", "ZJ-HZ-SC").await;
+    w.fill(
+        "#question",
+        "请问老旧小区加装电梯的补助标准在哪里公开？我家住在某某小区。",
+    )
+    .await;
+    w.fill("#name", "欧阳𪚥").await;
+    w.fill("#phone", "１３８ ０５７１ ２２３３").await;
+    w.submit("form.form button[type=submit]").await;
+    let code = w.text("#inquiry-code").await;
+    assert_eq!(code.len(), 12, "{code}");
+    w.shot("asked-phone").await;
+
+    // At a desk, the clerk sees it due on the queue and answers it, publishing it.
+    w.login("demo-clerk", DESKTOP).await;
+    w.goto("/work").await;
+    let notice = w.text("#inquiry-notice").await;
+    assert!(notice.contains("待答复的线上咨询1件"), "{notice}");
+    w.submit("#inquiry-notice a").await;
+    w.shot("clerk-inquiries-desktop").await;
+    w.submit("table.queue tbody a").await;
+    w.fill(
+        "#answer",
+        "欧阳𪚥您好：老旧小区加装电梯补助标准已在区住建局网站“政策文件”栏目主动公开，可直接查阅。",
+    )
+    .await;
+    w.click("#publish").await;
+    w.shot("clerk-answers-desktop").await;
+    w.submit("form.form button[type=submit]").await;
+    let body = w.body().await;
+    assert!(body.contains("已作为常见问题公开"), "{body}");
+    w.shot("clerk-answered-desktop").await;
+    w.logout().await;
+
+    // Back on the phone: the answer by its code, and the FAQ without the asker's name.
+    w.c.set_window_size(PHONE.0, PHONE.1).await.expect("resize");
+    w.goto(&format!("/inquiries?code={code}")).await;
+    let answer = w.text("#inquiry-answer").await;
+    assert!(answer.contains("政策文件"), "{answer}");
+    w.shot("answer-phone").await;
+    w.goto("/faq?q=加装电梯补助").await;
+    let faq = w.body().await;
+    assert!(
+        faq.contains("加装电梯的补助标准") && !faq.contains("欧阳"),
+        "{faq}"
+    );
+    w.shot("faq-phone").await;
+
+    // A released reply in the reading room (published through the API by the handler).
+    let handler = w.app.token("demo-handler").await;
+    let lines: String = [
+        (
+            "请公开望江地区旧城改造项目房屋征收补偿方案",
+            "unavailable_not_held",
+        ),
+        (
+            "请公开本区旧城改造项目的房屋征收补偿标准及批准文件",
+            "unavailable_not_held",
+        ),
+        (
+            "申请获取清波街道征收项目的补偿安置方案和征收决定",
+            "disclosed",
+        ),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (content, d))| {
+        format!(
+            "{}\n",
+            serde_json::json!({
+                "external_id": format!("B-{i}"), "agency": "ZJ-HZ-SC", "channel": "in_person",
+                "received_on": "2025-03-03",
+                "applicant": {"kind": "person", "name": "王五", "id_type": "resident_id",
+                              "id_number": "11010519491231002X", "phone": "13800138000"},
+                "content": content, "disposition": d, "concluded_on": "2025-03-25",
+                "reasons": "经检索未找到相关信息",
+            })
+        )
+    })
+    .collect();
+    let r = yishen_app::services::import::import(&w.app.state, std::io::Cursor::new(lines))
+        .await
+        .expect("import");
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    w.app.index_settled().await;
+    // The imported disclosed case has no document; publishing it is refused in the page.
+    w.login("demo-handler", DESKTOP).await;
+    // A new registration like the old ones: the draft form shows the prediction.
+    let clerk = w.app.token("demo-clerk").await;
+    let r = w
+        .app
+        .post(
+            "/api/v1/cases",
+            Some(&clerk),
+            &serde_json::json!({
+                "agency": "ZJ-HZ-SC", "channel": "in_person", "received_on": today(),
+                "applicant": {"kind": "person", "name": "上官婉儿", "id_type": "resident_id",
+                    "id_number": "11010519491231002X", "phone": "0571-8765 4321"},
+                "content": "请公开望江地区旧城改造项目的征收补偿方案及其批准文件",
+                "forms": ["paper"], "delivery": "pickup"
+            }),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let id = r.body["id"].as_i64().expect("id");
+    w.goto(&format!("/work/cases/{id}")).await;
+    let prediction = w.text("#prediction").await;
+    assert!(
+        prediction.contains("案件预判") && prediction.contains("无法提供"),
+        "{prediction}"
+    );
+    w.shot("handler-prediction-desktop").await;
+    w.c.set_window_size(PHONE.0, PHONE.1).await.expect("resize");
+    w.shot("handler-prediction-phone").await;
+    let _ = handler;
+    w.logout().await;
+
+    // The filing page suggests the published answer while the applicant types.
+    w.login("demo-applicant", PHONE).await;
+    w.goto("/apply").await;
+    w.select("#agency", "ZJ-HZ-SC").await;
+    w.fill("#content", "请公开老旧小区加装电梯的补助标准").await;
+    let suggested = w.shown_text("#suggestions").await;
+    assert!(suggested.contains("常见问题"), "{suggested}");
+    w.shot("apply-suggestions-phone").await;
+    // The form that showed them is counted for the agency.
+    let clerk = w.app.token("demo-clerk").await;
+    let mut shown = 0;
+    for _ in 0..50 {
+        let r = w.app.get("/api/v1/stats/deflection", Some(&clerk)).await;
+        shown = r.body["months"][0]["shown"].as_i64().unwrap_or(0);
+        if shown == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(shown, 1);
+    w.logout().await;
+
+    // The reading room on a phone: empty, then with nothing to show it says so.
+    w.goto("/reading-room").await;
+    let body = w.body().await;
+    assert!(body.contains("没有符合条件的公开信息"), "{body}");
+    w.shot("reading-room-empty-phone").await;
+    w.c.close().await.expect("close");
+}

@@ -246,6 +246,8 @@ pub async fn staff_list(ctx: PageCtx, q: web::Query<ListQuery>) -> PageResult {
 struct StaffOne {
     l: Chrome,
     q: StaffInquiry,
+    /// Whether text messages can be sent (an SMS gateway is configured).
+    sms_available: bool,
     errs: Errs,
     answer: String,
     publish: bool,
@@ -258,6 +260,7 @@ pub async fn staff_one(ctx: PageCtx, id: web::Path<i64>) -> PageResult {
     ctx.page(&StaffOne {
         l: ctx.chrome(&format!("咨询 {}", q.code)),
         q,
+        sms_available: ctx.state.sms.is_some(),
         errs: Errs::default(),
         answer: String::new(),
         publish: false,
@@ -284,6 +287,7 @@ pub async fn staff_answer(post: Post, id: web::Path<i64>) -> PageResult {
                 &StaffOne {
                     l: ctx.chrome(&format!("咨询 {}", q.code)),
                     q,
+                    sms_available: ctx.state.sms.is_some(),
                     errs,
                     answer: cmd.answer,
                     publish: cmd.publish,
