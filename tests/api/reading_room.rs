@@ -210,7 +210,7 @@ async fn a_released_reply_is_published_found_edited_withdrawn_and_counted() {
         .expect("events");
     let kinds: Vec<&str> = kinds.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(kinds, ["published", "edited", "withdrawn"]);
-    let r = app.get("/api/v1/reading-room/counts", None).await;
+    let r = app.get("/api/v1/stats/reading-room", None).await;
     assert_eq!(r.status, 200);
     let row = &r.body["items"][0];
     assert_eq!(

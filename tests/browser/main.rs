@@ -1286,10 +1286,131 @@ async fn consultation_faq_reading_room_and_prediction_at_work() {
     assert_eq!(shown, 1);
     w.logout().await;
 
-    // The reading room on a phone: empty, then with nothing to show it says so.
+    // The reading room on a phone, before anything is published.
     w.goto("/reading-room").await;
     let body = w.body().await;
     assert!(body.contains("没有符合条件的公开信息"), "{body}");
     w.shot("reading-room-empty-phone").await;
+
+    // A reply that released a document, published by the handler from the case page.
+    let id = answered_with_document(&w.app).await;
+    w.login("demo-handler", DESKTOP).await;
+    w.goto(&format!("/work/cases/{id}")).await;
+    w.fill("#rr-title", "张三申请的补偿方案").await;
+    w.fill("#rr-topic", "征收补偿").await;
+    w.fill(
+        "#rr-description",
+        "本机关答复申请时提供了望江地区旧城改造项目征收补偿方案，现转为主动公开。",
+    )
+    .await;
+    w.submit("#reading-room form.form button[type=submit]")
+        .await;
+    let refused = w.text("#reading-room").await;
+    assert!(refused.contains("不得含有个人信息"), "{refused}");
+    w.shot("handler-publish-refused-desktop").await;
+    w.fill("#rr-title", "望江地区旧城改造项目征收补偿方案")
+        .await;
+    w.submit("#reading-room form.form button[type=submit]")
+        .await;
+    let published = w.text("#reading-room").await;
+    assert!(published.contains("已公开"), "{published}");
+    w.shot("handler-published-desktop").await;
+    w.logout().await;
+    w.c.set_window_size(PHONE.0, PHONE.1).await.expect("resize");
+    w.goto("/reading-room?q=旧城改造补偿").await;
+    w.shot("reading-room-phone").await;
+    w.submit("ul.cards a").await;
+    let entry = w.body().await;
+    assert!(
+        entry.contains("附件1.pdf") && !entry.contains("张三"),
+        "{entry}"
+    );
+    w.shot("reading-room-entry-phone").await;
     w.c.close().await.expect("close");
+}
+
+/// An online application answered 予以公开 with a PDF sent with the reply, delivered; its id.
+async fn answered_with_document(app: &TestApp) -> i64 {
+    use serde_json::json;
+    let applicant = app.token("demo-applicant").await;
+    let clerk = app.token("demo-clerk").await;
+    let handler = app.token("demo-handler").await;
+    let legal = app.token("demo-legal").await;
+    let r = app
+        .post(
+            "/api/v1/cases",
+            Some(&applicant),
+            &json!({
+                "agency": "ZJ-HZ-SC", "channel": "online",
+                "applicant": {"kind": "person", "name": "张三", "id_type": "resident_id",
+                    "id_number": "11010519491231002X", "phone": "13900139000"},
+                "content": "请公开望江地区旧城改造项目征收补偿方案",
+                "forms": ["electronic"], "delivery": "online",
+            }),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let id = r.body["id"].as_i64().expect("id");
+    let r = app
+        .post(
+            &format!("/api/v1/cases/{id}/confirm"),
+            Some(&clerk),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let pdf = yishen_letters::Templates::shipped()
+        .expect("templates")
+        .render_document(&yishen_letters::Document {
+            title: "望江地区旧城改造项目征收补偿方案".into(),
+            blocks: vec![yishen_letters::Block::Paragraph(
+                "补偿标准按评估价格确定，另给予搬迁费和临时安置费。".repeat(5),
+            )],
+            signature: "杭州市上城区人民政府".into(),
+            date: "2026年3月2日".into(),
+        })
+        .expect("pdf");
+    let form = reqwest::multipart::Form::new()
+        .text("purpose", "provided")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(pdf)
+                .file_name("补偿方案（申请人张三）.pdf")
+                .mime_str("application/pdf")
+                .expect("mime"),
+        );
+    let res = app
+        .client
+        .post(app.url(&format!("/api/v1/cases/{id}/documents")))
+        .bearer_auth(&handler)
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(res.status().as_u16(), 201);
+    for (path, token, body) in [
+        (
+            "draft",
+            &handler,
+            json!({"disposition": "disclosed", "provided": ["望江地区旧城改造项目征收补偿方案"]}),
+        ),
+        ("submit", &handler, json!({})),
+        (
+            "review",
+            &legal,
+            json!({"decision": "approve", "comments": "同意"}),
+        ),
+        ("issue", &handler, json!({})),
+        (
+            "delivery",
+            &clerk,
+            json!({"method": "in_person", "on": today()}),
+        ),
+    ] {
+        let r = app
+            .post(&format!("/api/v1/cases/{id}/{path}"), Some(token), &body)
+            .await;
+        assert_eq!(r.status, 200, "{path}: {:?}", r.body);
+    }
+    id
 }

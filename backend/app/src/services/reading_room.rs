@@ -394,6 +394,16 @@ pub async fn search(
         )]));
     }
     let topic = topic.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    if topic
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > yishen_domain::reading_room::TOPIC_MAX)
+    {
+        return Err(AppError::InvalidQuery(vec![FieldIssue::new(
+            "topic",
+            "too_long",
+            format!("主题不超过{}个字", yishen_domain::reading_room::TOPIC_MAX),
+        )]));
+    }
     state
         .read(move |conn| {
             let scope = public_scope(conn, agency.as_deref())?;
@@ -467,15 +477,13 @@ pub async fn counts(state: &Ctx) -> Result<Counts, AppError> {
     Ok(Counts {
         items: rows
             .into_iter()
-            .map(
-                |(agency, agency_name, year, published, withdrawn)| CountRow {
-                    agency,
-                    agency_name,
-                    year,
-                    published,
-                    withdrawn,
-                },
-            )
+            .map(|c| CountRow {
+                agency: c.agency_code,
+                agency_name: c.agency_name,
+                year: c.year,
+                published: c.published,
+                withdrawn: c.withdrawn,
+            })
             .collect(),
     })
 }

@@ -59,25 +59,124 @@ pub(crate) fn with_etag(view: CaseView, status: actix_web::http::StatusCode) -> 
 #[serde(deny_unknown_fields)]
 pub struct IntakeBody {
     /// Code of the agency applied to.
+    #[schema(max_length = 64)]
     pub agency: Option<String>,
-    /// How the application arrived (`online`, `in_person`, `registered_post`, …).
+    /// How the application arrived.
+    #[schema(schema_with = channel_schema)]
     pub channel: Option<String>,
     /// Clerk registrations only: the receipt date 条例31 gives for the channel.
     pub received_on: Option<NaiveDate>,
     /// The applicant (CONTRACT.md "applicant").
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<ApplicantSchema>)]
     pub applicant: Option<ApplicantInput>,
     /// The information sought (申请内容), 10–5000 characters.
+    #[schema(max_length = 5000)]
     pub content: Option<String>,
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
+    #[schema(max_length = 1000)]
     pub purpose: Option<String>,
     /// `electronic` and/or `paper`.
+    #[schema(inline, value_type = Option<Vec<FormCode>>, max_items = 2)]
     pub forms: Option<Vec<String>>,
-    /// `online`, `post`, `email` or `pickup`.
+    #[schema(schema_with = delivery_schema)]
     pub delivery: Option<String>,
     /// How the applicant is told of the case's notices: `email` and/or `sms` (a mobile number
     /// needed). Unset: by e-mail where an address is given.
+    #[schema(inline, value_type = Option<Vec<NotifyCode>>, max_items = 2)]
     pub notify_by: Option<Vec<String>>,
+}
+
+/// The applicant as the intake reads it (CONTRACT.md "applicant"). Which fields a kind of
+/// applicant needs, the identity number's check character and the phone's form are checked by
+/// the intake and named in its 422.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ApplicantSchema {
+    #[schema(schema_with = applicant_kind_schema)]
+    kind: Option<String>,
+    /// The annual report's column (条例50).
+    #[schema(schema_with = applicant_category_schema)]
+    category: Option<String>,
+    /// Name of the person or organisation.
+    #[schema(max_length = 100)]
+    name: Option<String>,
+    #[schema(schema_with = id_type_schema)]
+    id_type: Option<String>,
+    /// The identity document's number (a resident identity number with its check character,
+    /// a unified social credit code, …).
+    #[schema(max_length = 40)]
+    id_number: Option<String>,
+    /// A mainland phone number, as people write it.
+    #[schema(max_length = 40)]
+    phone: Option<String>,
+    #[schema(max_length = 254)]
+    email: Option<String>,
+    #[schema(max_length = 200)]
+    address: Option<String>,
+}
+
+fn channel_schema() -> utoipa::openapi::Object {
+    super::code_schema(
+        yishen_domain::case::Channel::ALL.iter().map(|c| c.as_str()),
+        "How the application arrived: `online` for applicants, the others registered by a clerk",
+    )
+}
+
+fn delivery_schema() -> utoipa::openapi::Object {
+    super::code_schema(
+        yishen_domain::case::DeliveryPreference::ALL
+            .iter()
+            .map(|d| d.as_str()),
+        "How the reply is to reach the applicant",
+    )
+}
+
+fn applicant_kind_schema() -> utoipa::openapi::Object {
+    super::code_schema(
+        yishen_domain::case::ApplicantKind::ALL
+            .iter()
+            .map(|k| k.as_str()),
+        "`person`（公民）or `organization`（法人或其他组织）",
+    )
+}
+
+fn applicant_category_schema() -> utoipa::openapi::Object {
+    super::code_schema(
+        yishen_domain::case::ApplicantCategory::ALL
+            .iter()
+            .map(|c| c.as_str()),
+        "The annual report's column of the applicant",
+    )
+}
+
+fn id_type_schema() -> utoipa::openapi::Object {
+    super::code_schema(
+        yishen_domain::case::IdType::ALL.iter().map(|t| t.as_str()),
+        "The identity document's type",
+    )
+}
+
+/// A form of the information: `electronic` or `paper`.
+#[derive(ToSchema)]
+#[schema(as = FormCode)]
+#[allow(dead_code)]
+enum FormCode {
+    #[schema(rename = "electronic")]
+    Electronic,
+    #[schema(rename = "paper")]
+    Paper,
+}
+
+/// A notification channel: `email` or `sms`.
+#[derive(ToSchema)]
+#[schema(as = NotifyCode)]
+#[allow(dead_code)]
+enum NotifyCode {
+    #[schema(rename = "email")]
+    Email,
+    #[schema(rename = "sms")]
+    Sms,
 }
 
 impl TryFrom<IntakeBody> for ParsedIntake {

@@ -13,7 +13,7 @@ use yishen_app::services::deflection::{self, Report};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ShownBody {
+pub struct SuggestionsShownBody {
     /// The agency the request is for, by code (absent while none is chosen).
     #[schema(max_length = 64)]
     agency: Option<String>,
@@ -27,12 +27,12 @@ pub struct ShownBody {
 
 /// The filing form `token` showed suggestions (no account needed: the form is the key).
 #[utoipa::path(tag = "inquiries", params(("token" = String, Path, min_length = 20, max_length = 100)),
-    request_body = ShownBody, responses((status = 204)))]
+    request_body = SuggestionsShownBody, responses((status = 204)))]
 #[post("/api/v1/filing-drafts/{token}/suggestions")]
 pub async fn shown(
     state: web::Data<Ctx>,
     token: web::Path<String>,
-    body: ApiJson<ShownBody>,
+    body: ApiJson<SuggestionsShownBody>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
     deflection::shown(&state, &token, b.agency, b.faq, b.reading_room).await?;

@@ -17,7 +17,7 @@ use yishen_app::services::inquiries::{
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AskBody {
+pub struct InquiryBody {
     /// The agency asked, by its code.
     #[schema(min_length = 1, max_length = 64)]
     agency: String,
@@ -37,14 +37,14 @@ pub struct AskBody {
 
 /// Asks an agency a question before filing; no account needed. The answer is due within the
 /// target (one working day by default); the asker is told of it by e-mail or text message.
-#[utoipa::path(tag = "inquiries", request_body = AskBody,
+#[utoipa::path(tag = "inquiries", request_body = InquiryBody,
     responses((status = 201, body = Asked)))]
 #[post("/api/v1/inquiries")]
 pub async fn ask(
     state: web::Data<Ctx>,
     caller: Option<Caller>,
     ClientAddr(ip): ClientAddr,
-    body: ApiJson<AskBody>,
+    body: ApiJson<InquiryBody>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0;
     let asked = inquiries::ask(
@@ -103,7 +103,7 @@ pub async fn list(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AnswerBody {
+pub struct InquiryAnswerBody {
     /// The answer (2 to 5,000 characters).
     #[schema(min_length = 2, max_length = 5000)]
     answer: String,
@@ -115,14 +115,14 @@ pub struct AnswerBody {
 }
 
 /// Answers a question put to the caller's agency (once); the asker is told.
-#[utoipa::path(tag = "inquiries", params(("id" = i64, Path)), request_body = AnswerBody,
+#[utoipa::path(tag = "inquiries", params(("id" = i64, Path)), request_body = InquiryAnswerBody,
     security(("bearer" = [])), responses((status = 200, body = StaffInquiry)))]
 #[post("/api/v1/inquiries/{id}/answer")]
 pub async fn answer(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
     id: web::Path<i64>,
-    body: LaterJson<AnswerBody>,
+    body: LaterJson<InquiryAnswerBody>,
 ) -> Result<web::Json<StaffInquiry>, ApiError> {
     let id = id.into_inner();
     // Whether the caller may answer it at all comes before what the body says.

@@ -17,7 +17,7 @@ use yishen_store::CaseId;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct EntryBody {
+pub struct ReadingRoomEntryBody {
     /// The entry's title (4 to 100 characters, no personal data).
     #[schema(min_length = 4, max_length = 100)]
     title: String,
@@ -29,8 +29,8 @@ pub struct EntryBody {
     topic: String,
 }
 
-impl From<EntryBody> for EntryCommand {
-    fn from(b: EntryBody) -> Self {
+impl From<ReadingRoomEntryBody> for EntryCommand {
+    fn from(b: ReadingRoomEntryBody) -> Self {
         Self {
             title: b.title,
             description: b.description,
@@ -40,14 +40,14 @@ impl From<EntryBody> for EntryCommand {
 }
 
 /// Publishes the released documents of the case's reply in the reading room.
-#[utoipa::path(tag = "reading-room", params(("id" = i64, Path)), request_body = EntryBody,
+#[utoipa::path(tag = "reading-room", params(("id" = i64, Path)), request_body = ReadingRoomEntryBody,
     security(("bearer" = [])), responses((status = 201, body = StaffEntry)))]
 #[post("/api/v1/cases/{id}/reading-room")]
 pub async fn publish(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
     id: web::Path<CaseId>,
-    body: LaterJson<EntryBody>,
+    body: LaterJson<ReadingRoomEntryBody>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     // Whether the caller sees the case at all comes before what the body says.
@@ -58,14 +58,14 @@ pub async fn publish(
 }
 
 /// Edits a published entry's words.
-#[utoipa::path(tag = "reading-room", params(("id" = i64, Path)), request_body = EntryBody,
+#[utoipa::path(tag = "reading-room", params(("id" = i64, Path)), request_body = ReadingRoomEntryBody,
     security(("bearer" = [])), responses((status = 200, body = StaffEntry)))]
 #[patch("/api/v1/reading-room/{id}")]
 pub async fn edit(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
     id: web::Path<i64>,
-    body: LaterJson<EntryBody>,
+    body: LaterJson<ReadingRoomEntryBody>,
 ) -> Result<web::Json<StaffEntry>, ApiError> {
     let b = body.0?;
     Ok(web::Json(
@@ -75,21 +75,21 @@ pub async fn edit(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct WithdrawBody {
+pub struct ReadingRoomWithdrawBody {
     /// Why it is withdrawn (2 to 500 characters).
     #[schema(min_length = 2, max_length = 500)]
     reason: String,
 }
 
 /// Withdraws an entry from the reading room.
-#[utoipa::path(tag = "reading-room", params(("id" = i64, Path)), request_body = WithdrawBody,
+#[utoipa::path(tag = "reading-room", params(("id" = i64, Path)), request_body = ReadingRoomWithdrawBody,
     security(("bearer" = [])), responses((status = 204)))]
 #[post("/api/v1/reading-room/{id}/withdraw")]
 pub async fn withdraw(
     state: web::Data<Ctx>,
     Caller(actor): Caller,
     id: web::Path<i64>,
-    body: LaterJson<WithdrawBody>,
+    body: LaterJson<ReadingRoomWithdrawBody>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.0?;
     reading_room::withdraw(&state, &actor, id.into_inner(), b.reason).await?;
@@ -136,7 +136,7 @@ pub async fn search(
 
 /// Entries per agency and year of publication (public).
 #[utoipa::path(tag = "reading-room", responses((status = 200, body = Counts)))]
-#[get("/api/v1/reading-room/counts")]
+#[get("/api/v1/stats/reading-room")]
 pub async fn counts(state: web::Data<Ctx>) -> Result<web::Json<Counts>, ApiError> {
     Ok(web::Json(reading_room::counts(&state).await?))
 }

@@ -40,6 +40,8 @@ struct Dashboard {
     l: Chrome,
     s: ReconsiderationStats,
     query: String,
+    /// Reading-room entries per agency of the reader's choice and year (依申请转主动).
+    reading_room: Vec<yishen_app::services::reading_room::CountRow>,
 }
 
 impl Dashboard {
@@ -102,8 +104,17 @@ pub async fn dashboard(ctx: PageCtx, q: Params) -> PageResult {
     let actor = ctx.actor()?;
     let s = compute(&ctx, actor, &q).await?;
     let query = stats_query(&s.agency, &s.from.to_string(), &s.to.to_string());
+    let agencies = ctx.agency_options().await?;
+    let codes: std::collections::HashSet<&str> = agencies.iter().map(|a| a.code.as_str()).collect();
+    let reading_room = yishen_app::services::reading_room::counts(&ctx.state)
+        .await?
+        .items
+        .into_iter()
+        .filter(|r| codes.contains(r.agency.as_str()))
+        .collect();
     ctx.page(&Dashboard {
-        agencies: ctx.agency_options().await?,
+        reading_room,
+        agencies,
         l: ctx.chrome(&format!("复议纠错与答复时效：{}", s.agency_name)),
         s,
         query,

@@ -166,9 +166,21 @@ pub fn published(
         .load(conn)
 }
 
-/// Entries published in force per agency and year of publication: (agency code, agency name,
-/// year published, entries in force, entries withdrawn).
-pub fn counts(conn: &mut DbConn) -> QueryResult<Vec<(String, String, i32, i64, i64)>> {
+/// Entries of one agency published in one year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearCount {
+    pub agency_code: String,
+    pub agency_name: String,
+    /// The China-time year of publication.
+    pub year: i32,
+    /// In force.
+    pub published: i64,
+    /// Withdrawn since.
+    pub withdrawn: i64,
+}
+
+/// Entries per agency and year of publication.
+pub fn counts(conn: &mut DbConn) -> QueryResult<Vec<YearCount>> {
     let rows: Vec<(String, String, NaiveDateTime, Option<NaiveDateTime>)> =
         reading_room_entries::table
             .inner_join(agencies::table)
@@ -193,7 +205,15 @@ pub fn counts(conn: &mut DbConn) -> QueryResult<Vec<(String, String, i32, i64, i
     }
     Ok(by
         .into_iter()
-        .map(|((code, year), (name, live, gone))| (code, name, year, live, gone))
+        .map(
+            |((agency_code, year), (agency_name, published, withdrawn))| YearCount {
+                agency_code,
+                agency_name,
+                year,
+                published,
+                withdrawn,
+            },
+        )
         .collect())
 }
 
