@@ -88,6 +88,9 @@ pub enum ApiError {
     },
     #[error("service unavailable")]
     Unavailable,
+    /// The instance has started but is still counting what its first readers would wait for.
+    #[error("warming up")]
+    WarmingUp,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -114,6 +117,7 @@ impl ApiError {
             Self::RateLimited => "rate_limited",
             Self::TooManyAttempts { .. } => "too_many_attempts",
             Self::Unavailable => "service_unavailable",
+            Self::WarmingUp => "warming_up",
             Self::Internal(_) => "internal_error",
         }
     }
@@ -140,6 +144,7 @@ impl ApiError {
             Self::RateLimited => "请求过于频繁",
             Self::TooManyAttempts { .. } => "尝试次数过多",
             Self::Unavailable => "服务暂不可用",
+            Self::WarmingUp => "服务正在启动",
             Self::Internal(_) => "服务器内部错误",
         }
     }
@@ -175,6 +180,7 @@ impl ApiError {
             Self::RateLimited => "请稍后再试".into(),
             Self::TooManyAttempts { detail, .. } => detail.clone(),
             Self::Unavailable => "数据库暂时无法访问，请稍后再试".into(),
+            Self::WarmingUp => "正在预先计算统计数据，稍后即可使用".into(),
             Self::Internal(_) => "请稍后再试；如问题持续，请向管理员提供请求编号".into(),
         }
     }
@@ -304,7 +310,7 @@ impl ResponseError for ApiError {
             Self::CalendarYearNotCovered { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NoticeDateNotCovered { .. } => StatusCode::CONFLICT,
             Self::RateLimited | Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::WarmingUp => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

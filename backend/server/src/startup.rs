@@ -169,6 +169,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<Ctx> {
         screening_cache: Arc::default(),
         stats_cache: Arc::default(),
         table4_cache: Arc::default(),
+        statistics_ready: Arc::default(),
         blobs,
         mailer,
         sms,
@@ -518,8 +519,9 @@ fn spawn_tally_fold(state: Ctx) {
     });
 }
 
-/// Counts the statistics' default views at start and, every [`FOLD_SECS`], again when a change
-/// has moved their generation (`services::warm`), so that no reader waits for a count.
+/// Counts the statistics' default views at start (`/readyz` answers 503 until then) and, every
+/// [`FOLD_SECS`], again when a change has moved their generation (`services::warm`), so that no
+/// reader waits for a count.
 fn spawn_stats_warm(state: Ctx) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(FOLD_SECS));
@@ -531,6 +533,11 @@ fn spawn_stats_warm(state: Ctx) {
                 Ok(generation) => last = Some(generation),
                 Err(e) => tracing::error!(error = %e, "counting the statistics in advance failed"),
             }
+            // Ready after the first try, counted or not: a failing count must not keep the
+            // instance out of its load balancer; its readers then count on demand.
+            state
+                .statistics_ready
+                .store(true, std::sync::atomic::Ordering::Release);
         }
     });
 }

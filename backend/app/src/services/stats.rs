@@ -170,17 +170,30 @@ pub async fn reconsideration(
         .await
 }
 
-/// Counts the default statistics of every top agency's tree (1 January to today) into the
-/// cache, where a reconsideration body's first request finds them (`services::warm`).
+/// Counts the default statistics of every top agency's tree (1 January to today, and last
+/// year) into the cache, where a reconsideration body's first request finds them
+/// (`services::warm`).
 pub async fn warm(state: &Ctx) -> Result<(), AppError> {
-    let (from, to) = period(None, None, state.today())?;
+    let today = state.today();
+    let (from, to) = period(None, None, today)?;
+    // And last year's whole year, what the annual review reads.
+    let last_year = (
+        NaiveDate::from_ymd_opt(today.year() - 1, 1, 1),
+        NaiveDate::from_ymd_opt(today.year() - 1, 12, 31),
+    );
+    let mut periods = vec![(from, to)];
+    if let (Some(f), Some(t)) = last_year {
+        periods.push((f, t));
+    }
     let cache = std::sync::Arc::clone(&state.stats_cache);
     state
         .read_stats(move |conn| {
             for a in agency::list(conn)? {
                 if a.parent_id.is_none() {
                     let scope = yishen_store::models::report::ReportScope::Subtree(a.path.clone());
-                    cached(conn, &cache, a, &scope, true, from, to)?;
+                    for (from, to) in &periods {
+                        cached(conn, &cache, a.clone(), &scope, true, *from, *to)?;
+                    }
                 }
             }
             Ok(())

@@ -70,6 +70,7 @@ impl From<ConfirmBody> for Confirm {
 #[serde(deny_unknown_fields)]
 pub struct CorrectionBody {
     /// What must be corrected, one item per entry (each at most 500 characters).
+    #[schema(required = true, nullable = false, min_items = 1)]
     pub items: Option<Vec<String>>,
     /// The applicant's period in working days (default: the agency's setting, 15).
     pub due_in_working_days: Option<u32>,
@@ -96,6 +97,7 @@ impl TryFrom<CorrectionBody> for CorrectionRequest {
 #[serde(deny_unknown_fields)]
 pub struct CorrectionResponseBody {
     /// The corrected request (申请内容), 10–5000 characters.
+    #[schema(required = true, nullable = false, min_length = 10, max_length = 5000)]
     pub content: Option<String>,
     pub on: Option<NaiveDate>,
 }
@@ -111,8 +113,9 @@ impl TryFrom<CorrectionResponseBody> for CorrectionResponse {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConsultationBody {
-    #[schema(schema_with = party_kind_schema)]
+    #[schema(schema_with = party_kind_schema, required = true)]
     pub party_kind: Option<PartyKind>,
+    #[schema(required = true, nullable = false, min_length = 2, max_length = 100)]
     pub party_name: Option<String>,
     pub on: Option<NaiveDate>,
     /// What information the letter asks about (default: 政府信息).
@@ -139,9 +142,10 @@ impl TryFrom<ConsultationBody> for Consultation {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CloseConsultationBody {
-    #[schema(schema_with = opinion_schema)]
+    #[schema(schema_with = opinion_schema, required = true)]
     pub opinion: Option<ConsultationOpinion>,
     /// At most 1,000 characters.
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
     pub on: Option<NaiveDate>,
 }
@@ -158,8 +162,10 @@ impl TryFrom<CloseConsultationBody> for ConsultationClose {
 #[serde(deny_unknown_fields)]
 pub struct ExtensionBody {
     /// 1–20 working days (条例33第二款).
+    #[schema(required = true, nullable = false, minimum = 1, maximum = 20)]
     pub working_days: Option<u32>,
     /// 4–1000 characters, printed in the notice.
+    #[schema(required = true, nullable = false, min_length = 4, max_length = 1000)]
     pub reason: Option<String>,
     pub on: Option<NaiveDate>,
 }
@@ -179,8 +185,10 @@ impl TryFrom<ExtensionBody> for Extension {
 #[serde(deny_unknown_fields)]
 pub struct ExtensionRequestBody {
     /// 1–20 working days (条例33第二款).
+    #[schema(required = true, nullable = false, minimum = 1, maximum = 20)]
     pub working_days: Option<u32>,
     /// 4–1000 characters.
+    #[schema(required = true, nullable = false, min_length = 4, max_length = 1000)]
     pub reason: Option<String>,
 }
 
@@ -198,6 +206,7 @@ impl TryFrom<ExtensionRequestBody> for ExtensionRequest {
 #[serde(deny_unknown_fields)]
 pub struct ExtensionRefusalBody {
     /// Why the approver does not agree (kept on the case, internal).
+    #[schema(required = true, nullable = false, min_length = 2, max_length = 1000)]
     pub reason: Option<String>,
 }
 
@@ -212,7 +221,7 @@ impl TryFrom<ExtensionRefusalBody> for ExtensionRefusal {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FeeNoticeBody {
-    #[schema(schema_with = fee_mode_schema)]
+    #[schema(schema_with = fee_mode_schema, required = true)]
     pub mode: Option<FeeMode>,
     /// Pages, for `per_page`.
     pub pages: Option<u32>,
@@ -248,6 +257,7 @@ impl From<OnBody> for On {
 #[serde(deny_unknown_fields)]
 pub struct WithdrawBody {
     /// At most 1,000 characters.
+    #[schema(max_length = 1000)]
     pub reason: Option<String>,
     pub on: Option<NaiveDate>,
 }
@@ -271,7 +281,7 @@ fn review_decision_schema() -> Object {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewBody {
-    #[schema(schema_with = review_decision_schema)]
+    #[schema(schema_with = review_decision_schema, required = true)]
     pub decision: Option<ReviewDecision>,
     /// Required (at least four characters) for a return; at most 5,000 characters.
     #[schema(max_length = 5000)]
@@ -307,6 +317,7 @@ impl TryFrom<SignOffBody> for SignOff {
 #[serde(deny_unknown_fields)]
 pub struct AssignBody {
     /// The handler's account id.
+    #[schema(required = true, nullable = false)]
     pub user_id: Option<i64>,
 }
 
@@ -340,10 +351,11 @@ fn delivery_method_schema() -> Object {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeliveryBody {
-    #[schema(schema_with = delivery_method_schema)]
+    #[schema(schema_with = delivery_method_schema, required = true)]
     pub method: Option<DeliveryMethod>,
     pub on: Option<NaiveDate>,
     /// The postal tracking number, for `post` (at most 64 characters).
+    #[schema(max_length = 64)]
     pub tracking_no: Option<String>,
 }
 
@@ -396,7 +408,7 @@ fn article35_outcome_schema() -> Object {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Article35DecisionBody {
-    #[schema(schema_with = article35_outcome_schema)]
+    #[schema(schema_with = article35_outcome_schema, required = true)]
     pub outcome: Option<Article35Outcome>,
     /// The applicant's reasons as received; leave out when none came by the deadline.
     pub applicant_reasons: Option<String>,
