@@ -43,9 +43,6 @@ pub struct Ctx {
     pub screening_cache: Arc<crate::services::restatements::ScreeningCache>,
     pub stats_cache: Arc<GenerationCache<crate::services::stats::ReconsiderationStats>>,
     pub table4_cache: Arc<GenerationCache<yishen_domain::annual::Table4>>,
-    /// Set once the statistics' default views have been counted ahead after the start
-    /// (`services::warm`); `/readyz` answers 503 until then.
-    pub statistics_ready: Arc<std::sync::atomic::AtomicBool>,
     /// Where documents' contents are kept (a folder, or an S3-compatible store).
     pub blobs: crate::blobs::Blobs,
     /// The SMTP server notifications go through (`None`: no e-mail).

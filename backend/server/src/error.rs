@@ -88,9 +88,6 @@ pub enum ApiError {
     },
     #[error("service unavailable")]
     Unavailable,
-    /// The instance has started but is still counting what its first readers would wait for.
-    #[error("warming up")]
-    WarmingUp,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -117,7 +114,6 @@ impl ApiError {
             Self::RateLimited => "rate_limited",
             Self::TooManyAttempts { .. } => "too_many_attempts",
             Self::Unavailable => "service_unavailable",
-            Self::WarmingUp => "warming_up",
             Self::Internal(_) => "internal_error",
         }
     }
@@ -144,7 +140,6 @@ impl ApiError {
             Self::RateLimited => "请求过于频繁",
             Self::TooManyAttempts { .. } => "尝试次数过多",
             Self::Unavailable => "服务暂不可用",
-            Self::WarmingUp => "服务正在启动",
             Self::Internal(_) => "服务器内部错误",
         }
     }
@@ -180,7 +175,6 @@ impl ApiError {
             Self::RateLimited => "请稍后再试".into(),
             Self::TooManyAttempts { detail, .. } => detail.clone(),
             Self::Unavailable => "数据库暂时无法访问，请稍后再试".into(),
-            Self::WarmingUp => "正在预先计算统计数据，稍后即可使用".into(),
             Self::Internal(_) => "请稍后再试；如问题持续，请向管理员提供请求编号".into(),
         }
     }
@@ -310,7 +304,7 @@ impl ResponseError for ApiError {
             Self::CalendarYearNotCovered { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NoticeDateNotCovered { .. } => StatusCode::CONFLICT,
             Self::RateLimited | Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable | Self::WarmingUp => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

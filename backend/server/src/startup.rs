@@ -169,7 +169,6 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<Ctx> {
         screening_cache: Arc::default(),
         stats_cache: Arc::default(),
         table4_cache: Arc::default(),
-        statistics_ready: Arc::default(),
         blobs,
         mailer,
         sms,
@@ -373,12 +372,22 @@ impl Application {
             );
         }
         state.similar = Some(yishen_app::services::similar::open(&state).await?);
+        // The statistics a reconsideration body opens first are counted before the server
+        // takes requests (0.3–1 s at a province's size): no first reader waits for them. A
+        // failed count is logged; readers then count on demand.
+        let counted = match yishen_app::services::warm::run(&state, None).await {
+            Ok(generation) => Some(generation),
+            Err(e) => {
+                tracing::error!(error = %e, "counting the statistics in advance failed");
+                None
+            }
+        };
         let server = run(listener, state.clone())?;
         yishen_app::services::similar::spawn_follower(state.clone());
         spawn_jobs(state.clone());
         spawn_audit(state.clone());
         spawn_tally_fold(state.clone());
-        spawn_stats_warm(state.clone());
+        spawn_stats_warm(state.clone(), counted);
         spawn_letter_renderer(state.clone());
         spawn_dispatcher(state.clone());
         Ok(Self {
@@ -519,25 +528,20 @@ fn spawn_tally_fold(state: Ctx) {
     });
 }
 
-/// Counts the statistics' default views at start (`/readyz` answers 503 until then) and, every
-/// [`FOLD_SECS`], again when a change has moved their generation (`services::warm`), so that no
-/// reader waits for a count.
-fn spawn_stats_warm(state: Ctx) {
+/// Counts the statistics' default views again, every [`FOLD_SECS`], when a change has moved
+/// their generation since `last` (the count made before the server took requests,
+/// `services::warm`), so that no reader waits for a count.
+fn spawn_stats_warm(state: Ctx, last: Option<i64>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(FOLD_SECS));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut last = None;
+        let mut last = last;
         loop {
             tick.tick().await;
             match yishen_app::services::warm::run(&state, last).await {
                 Ok(generation) => last = Some(generation),
                 Err(e) => tracing::error!(error = %e, "counting the statistics in advance failed"),
             }
-            // Ready after the first try, counted or not: a failing count must not keep the
-            // instance out of its load balancer; its readers then count on demand.
-            state
-                .statistics_ready
-                .store(true, std::sync::atomic::Ordering::Release);
         }
     });
 }

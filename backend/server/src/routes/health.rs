@@ -40,18 +40,11 @@ pub async fn healthz(state: web::Data<Ctx>) -> Result<web::Json<Health>, ApiErro
     Ok(web::Json(Health { status: "ok" }))
 }
 
-/// 200 when migrations are applied, the calendar is loaded and the statistics' default views
-/// have been counted after the start (503 `warming_up` until then); says when today's year has
+/// 200 when migrations are applied and the calendar is loaded; says when today's year has
 /// no holiday notice yet (the service runs, those deadlines wait for it).
 #[utoipa::path(tag = "health", responses((status = 200, body = Readiness), (status = 503, body = crate::error::Problem)))]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<Ctx>) -> Result<web::Json<Readiness>, ApiError> {
-    if !state
-        .statistics_ready
-        .load(std::sync::atomic::Ordering::Acquire)
-    {
-        return Err(ApiError::WarmingUp);
-    }
     let calendar = yishen_app::services::calendar::current(&state).await?;
     let today = state.today();
     let covered = calendar.covers(chrono::Datelike::year(&today));
