@@ -119,27 +119,26 @@ pub fn for_agencies(
 }
 
 /// How many of `agencies`' questions are unanswered: all, due on or before `today`, and late
-/// (due before it).
+/// (due before it). One statement: the queue page asks it on every load, and an agency's
+/// unanswered questions are few (read off `inquiries_agency_open`).
 pub fn open_counts(
     conn: &mut DbConn,
     agency_ids: &[AgencyId],
     today: NaiveDate,
 ) -> QueryResult<(i64, i64, i64)> {
-    let open = || {
-        inquiries::table
-            .filter(inquiries::agency_id.eq_any(agency_ids.to_vec()))
-            .filter(inquiries::answered_at.is_null())
+    let due: Vec<NaiveDate> = inquiries::table
+        .filter(inquiries::agency_id.eq_any(agency_ids.to_vec()))
+        .filter(inquiries::answered_at.is_null())
+        .select(inquiries::due_on)
+        .load(conn)?;
+    let count = |keep: &dyn Fn(&NaiveDate) -> bool| {
+        i64::try_from(due.iter().filter(|d| keep(d)).count()).unwrap_or(i64::MAX)
     };
-    let all = open().count().get_result(conn)?;
-    let due = open()
-        .filter(inquiries::due_on.le(today))
-        .count()
-        .get_result(conn)?;
-    let late = open()
-        .filter(inquiries::due_on.lt(today))
-        .count()
-        .get_result(conn)?;
-    Ok((all, due, late))
+    Ok((
+        count(&|_| true),
+        count(&|d| *d <= today),
+        count(&|d| *d < today),
+    ))
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
