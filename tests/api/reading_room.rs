@@ -163,6 +163,35 @@ async fn a_released_reply_is_published_found_edited_withdrawn_and_counted() {
         .await;
     assert_problem(&r, 404, "not_found");
 
+    // Another agency's staff may not touch it, whatever the body says.
+    let sys = app.token("demo-sysadmin").await;
+    let r = app
+        .post(
+            "/api/v1/users",
+            Some(&sys),
+            &json!({"username": "ls-handler", "password": crate::helpers::DEMO_PASSWORD,
+                    "display_name": "丽水承办人", "role": "handler", "agency": "ZJ-LS"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let other = app.token("ls-handler").await;
+    let r = app
+        .patch(
+            &format!("/api/v1/reading-room/{entry}"),
+            Some(&other),
+            &json!({"title": 1}),
+        )
+        .await;
+    assert_problem(&r, 404, "not_found");
+    let r = app
+        .post(
+            &format!("/api/v1/reading-room/{entry}/withdraw"),
+            Some(&other),
+            &json!([]),
+        )
+        .await;
+    assert_problem(&r, 404, "not_found");
+
     // Edited, then withdrawn: each an event; withdrawn, it is gone for the public.
     let mut edited = words.clone();
     edited["title"] = json!("望江地区旧城改造项目征收补偿方案（2026年）");

@@ -16,54 +16,30 @@
     clippy::panic
 )]
 
+// The evaluation set as the similar-case quality test reads it.
+#[path = "../../similar/tests/eval/mod.rs"]
+mod eval;
+
 use std::collections::HashMap;
 
-use serde::Deserialize;
+use eval::EvalCase;
 use yishen_domain::Disposition;
 use yishen_domain::prediction::{Precedent, Weights, calibration, forecast_with};
-use yishen_similar::{CaseDoc, Filter, SimilarIndex};
+use yishen_similar::{Filter, SimilarIndex};
 
-const CASES: &str = include_str!("../../../fixtures/eval/similar/cases.jsonl");
 const FOLDS: i64 = 5;
 const NEIGHBOURS: usize = 30;
 
-#[derive(Deserialize)]
-struct EvalCase {
-    id: i64,
-    year: i32,
-    agency_path: String,
-    disposition: String,
-    content: String,
-    description: String,
-    reply: String,
+/// What is known of a case when it is opened: the request.
+fn request(c: &EvalCase) -> String {
+    format!("{}\n{}", c.content, c.description)
 }
 
-impl EvalCase {
-    /// A decided case as the index holds it: the request and the reply's reasons.
-    fn doc(&self) -> CaseDoc {
-        let text = [&self.content, &self.description, &self.reply]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join("\n");
-        CaseDoc {
-            case_id: self.id,
-            agency_path: self.agency_path.clone(),
-            year: self.year,
-            disposition: Some(self.disposition.clone()),
-            text,
-        }
-    }
-
-    /// What is known of a case when it is opened: the request.
-    fn request(&self) -> String {
-        format!("{}\n{}", self.content, self.description)
-    }
-
-    fn disposition(&self) -> Disposition {
-        Disposition::parse(&self.disposition).expect("a known disposition")
-    }
+fn disposition(c: &EvalCase) -> Disposition {
+    c.disposition
+        .as_deref()
+        .and_then(Disposition::parse)
+        .expect("a known disposition")
 }
 
 fn most_frequent(counts: &HashMap<Disposition, u64>, n: usize) -> Vec<Disposition> {
@@ -86,11 +62,7 @@ struct Measured {
 }
 
 fn measure(weights: &Weights) -> Measured {
-    let cases: Vec<EvalCase> = CASES
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (cases, _, _) = eval::load();
     assert_eq!(cases.len(), 312);
     let this_year = cases.iter().map(|c| c.year).max().unwrap();
     let by_id: HashMap<i64, &EvalCase> = cases.iter().map(|c| (c.id, c)).collect();
@@ -111,14 +83,14 @@ fn measure(weights: &Weights) -> Measured {
             *at_agency
                 .entry(c.agency_path.as_str())
                 .or_default()
-                .entry(c.disposition())
+                .entry(disposition(c))
                 .or_default() += 1;
-            *overall.entry(c.disposition()).or_default() += 1;
+            *overall.entry(disposition(c)).or_default() += 1;
         }
         for c in held {
-            let truth = c.disposition();
+            let truth = disposition(c);
             let hits = index
-                .search(&c.request(), &Filter::default(), NEIGHBOURS)
+                .search(&request(c), &Filter::default(), NEIGHBOURS)
                 .unwrap();
             let precedents: Vec<Precedent> = hits
                 .iter()
@@ -129,7 +101,7 @@ fn measure(weights: &Weights) -> Measured {
                         tracking_no: format!("EVAL-{}", p.id),
                         score: h.score,
                         year: p.year,
-                        disposition: p.disposition(),
+                        disposition: disposition(p),
                         outcome: None,
                     }
                 })

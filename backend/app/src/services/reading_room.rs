@@ -268,6 +268,15 @@ fn entry_for_change(
     Ok((e, case.applicant_name))
 }
 
+/// Whether the actor may change entry `entry_id` at all (its agency's staff who publish):
+/// asked before the body is read.
+pub async fn may_change(state: &Ctx, actor: &Actor, entry_id: i64) -> Result<(), AppError> {
+    let who = actor.clone();
+    state
+        .read(move |conn| entry_for_change(conn, &who, entry_id).map(|_| ()))
+        .await
+}
+
 /// Edits an entry's words (an event).
 pub async fn edit(
     state: &Ctx,

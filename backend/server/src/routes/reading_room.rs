@@ -67,6 +67,7 @@ pub async fn edit(
     id: web::Path<i64>,
     body: LaterJson<ReadingRoomEntryBody>,
 ) -> Result<web::Json<StaffEntry>, ApiError> {
+    reading_room::may_change(&state, &actor, *id).await?;
     let b = body.0?;
     Ok(web::Json(
         reading_room::edit(&state, &actor, id.into_inner(), b.into()).await?,
@@ -91,6 +92,7 @@ pub async fn withdraw(
     id: web::Path<i64>,
     body: LaterJson<ReadingRoomWithdrawBody>,
 ) -> Result<HttpResponse, ApiError> {
+    reading_room::may_change(&state, &actor, *id).await?;
     let b = body.0?;
     reading_room::withdraw(&state, &actor, id.into_inner(), b.reason).await?;
     Ok(HttpResponse::NoContent().finish())

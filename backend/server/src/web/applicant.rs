@@ -302,7 +302,8 @@ impl ApplyValues {
     }
 }
 
-async fn agency_options(ctx: &PageCtx) -> Result<Vec<(String, String)>, AppError> {
+/// Every agency as a public form offers it (code, name), in tree order.
+pub(crate) async fn agency_options(ctx: &PageCtx) -> Result<Vec<(String, String)>, AppError> {
     Ok(yishen_app::services::agencies::list(&ctx.state)
         .await?
         .into_iter()

@@ -9,6 +9,7 @@ use yishen_app::services::inquiries::{
     self, AnswerCommand, AskCommand, FaqItem, InquiryView, StaffInquiry,
 };
 
+use super::applicant::agency_options;
 use super::{Chrome, Errs, PageCtx, PageResult, Post, see_other};
 
 #[derive(Template)]
@@ -28,14 +29,6 @@ struct AskValues {
     name: String,
     phone: String,
     email: String,
-}
-
-async fn agency_options(ctx: &PageCtx) -> Result<Vec<(String, String)>, AppError> {
-    Ok(yishen_app::services::agencies::list(&ctx.state)
-        .await?
-        .into_iter()
-        .map(|a| (a.code, a.name))
-        .collect())
 }
 
 #[derive(serde::Deserialize)]

@@ -61,11 +61,7 @@ pub async fn list(ctx: PageCtx, q: web::Query<ListQuery>) -> PageResult {
         Ok(list) => (list.items, list.topics, Errs::default()),
         Err(e) => (Vec::new(), Vec::new(), Errs::from_api(e)?),
     };
-    let agencies = yishen_app::services::agencies::list(&ctx.state)
-        .await?
-        .into_iter()
-        .map(|a| (a.code, a.name))
-        .collect();
+    let agencies = super::applicant::agency_options(&ctx).await?;
     ctx.page_status(
         errs.status(),
         &ListPage {
