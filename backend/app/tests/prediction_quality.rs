@@ -61,14 +61,21 @@ struct Measured {
     pairs: Vec<(f64, bool)>,
 }
 
-fn measure(weights: &Weights) -> Measured {
+/// One held-out case as the prediction sees it: its true disposition, its neighbours from the
+/// other folds (most alike first), and its agency's history in those folds.
+struct Held {
+    truth: Disposition,
+    precedents: Vec<Precedent>,
+    prior: HashMap<Disposition, u64>,
+}
+
+/// The held-out cases of the five folds, searched once: the weighing is what varies.
+fn held_out() -> (Vec<Held>, i32) {
     let (cases, _, _) = eval::load();
     assert_eq!(cases.len(), 312);
     let this_year = cases.iter().map(|c| c.year).max().unwrap();
     let by_id: HashMap<i64, &EvalCase> = cases.iter().map(|c| (c.id, c)).collect();
-
-    let (mut top1, mut top3, mut base1, mut base3) = (0, 0, 0, 0);
-    let mut pairs: Vec<(f64, bool)> = Vec::new();
+    let mut out = Vec::new();
     for fold in 0..FOLDS {
         let (held, known): (Vec<&EvalCase>, Vec<&EvalCase>) =
             cases.iter().partition(|c| c.id % FOLDS == fold);
@@ -88,11 +95,10 @@ fn measure(weights: &Weights) -> Measured {
             *overall.entry(disposition(c)).or_default() += 1;
         }
         for c in held {
-            let truth = disposition(c);
             let hits = index
                 .search(&request(c), &Filter::default(), NEIGHBOURS)
                 .unwrap();
-            let precedents: Vec<Precedent> = hits
+            let precedents = hits
                 .iter()
                 .map(|h| {
                     let p = by_id[&h.case_id];
@@ -106,18 +112,33 @@ fn measure(weights: &Weights) -> Measured {
                     }
                 })
                 .collect();
-            let agency = at_agency.get(c.agency_path.as_str()).unwrap_or(&overall);
-            let prior: Vec<(Disposition, u64)> = agency.iter().map(|(d, n)| (*d, *n)).collect();
-            let f = forecast_with(&precedents, &prior, this_year, weights);
-            let first = f.items.first().expect("a prediction");
-            let right = first.disposition == truth;
-            top1 += usize::from(right);
-            top3 += usize::from(f.items.iter().any(|i| i.disposition == truth));
-            pairs.push((first.confidence, right));
-            let baseline = most_frequent(agency, 3);
-            base1 += usize::from(baseline.first() == Some(&truth));
-            base3 += usize::from(baseline.contains(&truth));
+            out.push(Held {
+                truth: disposition(c),
+                precedents,
+                prior: at_agency
+                    .get(c.agency_path.as_str())
+                    .unwrap_or(&overall)
+                    .clone(),
+            });
         }
+    }
+    (out, this_year)
+}
+
+fn measure(held: &[Held], this_year: i32, weights: &Weights) -> Measured {
+    let (mut top1, mut top3, mut base1, mut base3) = (0, 0, 0, 0);
+    let mut pairs: Vec<(f64, bool)> = Vec::new();
+    for h in held {
+        let prior: Vec<(Disposition, u64)> = h.prior.iter().map(|(d, n)| (*d, *n)).collect();
+        let f = forecast_with(&h.precedents, &prior, this_year, weights);
+        let first = f.items.first().expect("a prediction");
+        let right = first.disposition == h.truth;
+        top1 += usize::from(right);
+        top3 += usize::from(f.items.iter().any(|i| i.disposition == h.truth));
+        pairs.push((first.confidence, right));
+        let baseline = most_frequent(&h.prior, 3);
+        base1 += usize::from(baseline.first() == Some(&h.truth));
+        base3 += usize::from(baseline.contains(&h.truth));
     }
     Measured {
         top1,
@@ -128,9 +149,15 @@ fn measure(weights: &Weights) -> Measured {
     }
 }
 
+/// The weights the server uses are as good as any on a grid of 54 settings (docs/prediction.md,
+/// "How the weights were chosen"): within 0.015 of the best top-1 accuracy, and calibrated.
+/// Fails when a change to the similarity engine makes another setting clearly better, which
+/// is the time to choose again. `--nocapture` prints the grid.
 #[test]
-#[ignore = "a grid over the weights, for choosing them: run with --ignored --nocapture"]
-fn weights_grid() {
+fn the_chosen_weights_are_as_good_as_any_on_the_grid() {
+    let (held, this_year) = held_out();
+    let chosen = measure(&held, this_year, &Weights::default());
+    let mut best = (0usize, Weights::default());
     for sharpness in [1, 2] {
         for prior in [0.25, 1.0, 3.0] {
             for voters in [10, 20, 30] {
@@ -142,17 +169,29 @@ fn weights_grid() {
                         recency,
                         ..Weights::default()
                     };
-                    let m = measure(&w);
+                    let m = measure(&held, this_year, &w);
                     let (_, ece) = calibration(&m.pairs, 10);
                     println!(
                         "sharpness {sharpness} prior {prior} voters {voters} recency {recency}: top-1 {:.3} top-3 {:.3} ece {ece:.3}",
                         m.top1 as f64 / 312.0,
                         m.top3 as f64 / 312.0
                     );
+                    if m.top1 > best.0 {
+                        best = (m.top1, w);
+                    }
                 }
             }
         }
     }
+    let (_, ece) = calibration(&chosen.pairs, 10);
+    assert!(
+        chosen.top1 as f64 + 0.015 * 312.0 >= best.0 as f64,
+        "the chosen weights reach top-1 {} of 312, the grid's best {} ({:?})",
+        chosen.top1,
+        best.0,
+        best.1
+    );
+    assert!(ece <= 0.08, "expected calibration error {ece:.3}");
 }
 
 #[test]
@@ -163,7 +202,10 @@ fn the_prediction_beats_the_agency_baseline_and_says_how_sure_it_is() {
         base1,
         base3,
         pairs,
-    } = measure(&Weights::default());
+    } = {
+        let (held, this_year) = held_out();
+        measure(&held, this_year, &Weights::default())
+    };
     let n = 312.0;
     let pct = |k: usize| k as f64 / n;
     let (bands, ece) = calibration(&pairs, 10);
