@@ -203,6 +203,34 @@ pub fn create_case(actor: &Actor, agency_id: AgencyId) -> Result<(), AppError> {
     }
 }
 
+/// The agency whose consultations (线上咨询) the actor answers: its staff who handle
+/// applications, not reconsideration bodies nor the system administrator.
+pub fn answer_inquiries(actor: &Actor) -> Result<AgencyId, AppError> {
+    match (actor.role, actor.agency_id()) {
+        (
+            Role::Clerk | Role::Handler | Role::LegalAdviser | Role::Approver | Role::AgencyAdmin,
+            Some(a),
+        ) => Ok(a),
+        _ => Err(forbidden(
+            "只有机关的工作人员可以查看和答复向本机关提出的咨询",
+        )),
+    }
+}
+
+/// May the actor publish, edit or withdraw `agency`'s replies in the reading room (依申请转主动)?
+pub fn publish_to_reading_room(actor: &Actor, agency: AgencyId) -> Result<(), AppError> {
+    match actor.role {
+        Role::Handler | Role::Approver | Role::AgencyAdmin | Role::LegalAdviser
+            if actor.agency_id() == Some(agency) =>
+        {
+            Ok(())
+        }
+        _ => Err(forbidden(
+            "只有本机关的承办人、审核人、签发人或管理员可以将答复转为主动公开",
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -142,6 +142,21 @@ impl Question {
     }
 }
 
+/// Checks the words staff give a question for its publication (as long as a question).
+pub fn parse_public_question(text: &str) -> Result<String, IntakeIssue> {
+    let t = text.trim().to_owned();
+    match length_issue(
+        "public_question",
+        "公开时的问题表述",
+        &t,
+        QUESTION_MIN,
+        QUESTION_MAX,
+    ) {
+        Some(i) => Err(i),
+        None => Ok(t),
+    }
+}
+
 /// Checks an answer's text.
 pub fn parse_answer(answer: &str) -> Result<String, IntakeIssue> {
     let a = answer.trim().to_owned();

@@ -13,7 +13,6 @@ use std::net::IpAddr;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
-use yishen_domain::Role;
 use yishen_domain::inquiry::{self, Question, Standing};
 use yishen_store::models::agency;
 use yishen_store::models::inquiry::{self as store, Inquiry, NewFaqEntry, NewInquiry};
@@ -23,14 +22,13 @@ use crate::auth::Actor;
 use crate::ctx::Ctx;
 use crate::error::{AppError, FieldIssue};
 use crate::services::cases::intake::issue;
+use crate::services::public_search::{public_scope, rank, search_words};
 use crate::services::throttle::{self, Limit};
 
 /// The most a staff list or the FAQ shows at once.
 const LIST_MAX: i64 = 500;
 /// Published entries read for one FAQ search (a province's published answers).
 const FAQ_READ_MAX: i64 = 5_000;
-/// Search words: as long as a question may be.
-const QUERY_MAX: usize = 200;
 
 /// A question as its asker gives it.
 #[derive(Debug, Clone, Default)]
@@ -134,15 +132,7 @@ pub struct FaqList {
 }
 
 fn staff_agency(actor: &Actor) -> Result<AgencyId, AppError> {
-    match (actor.role, actor.agency_id()) {
-        (
-            Role::Clerk | Role::Handler | Role::LegalAdviser | Role::Approver | Role::AgencyAdmin,
-            Some(a),
-        ) => Ok(a),
-        _ => Err(AppError::Forbidden(
-            "只有机关的工作人员可以查看和答复向本机关提出的咨询".into(),
-        )),
-    }
+    crate::policy::answer_inquiries(actor)
 }
 
 /// Asks a question. `actor`: the account of the asker, when logged in. `ip`: the client's
@@ -347,21 +337,14 @@ pub async fn answer(
     let agency_id = staff_agency(actor)?;
     let text =
         inquiry::parse_answer(&cmd.answer).map_err(|i| AppError::Validation(vec![issue(i)]))?;
-    let public_question = match cmd.public_question.as_deref().map(str::trim) {
-        Some(p) if !p.is_empty() => Some(
-            Question::parse(p, None, None, Some("a@b.cn"))
-                .map(|q| q.question)
-                .map_err(|found| {
-                    AppError::Validation(
-                        found
-                            .into_iter()
-                            .map(|i| FieldIssue::new("public_question", i.code, i.message))
-                            .collect(),
-                    )
-                })?,
-        ),
-        _ => None,
-    };
+    let public_question = cmd
+        .public_question
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(inquiry::parse_public_question)
+        .transpose()
+        .map_err(|i| AppError::Validation(vec![issue(i)]))?;
     let today = state.today();
     let now = yishen_store::now();
     let by = actor.id;
@@ -435,50 +418,6 @@ pub async fn withdraw_faq(state: &Ctx, actor: &Actor, id: i64) -> Result<(), App
             Ok(())
         })
         .await
-}
-
-/// Parses the FAQ and reading-room search words: trimmed, at most [`QUERY_MAX`] characters.
-pub fn search_words(q: Option<&str>) -> Result<Option<String>, AppError> {
-    match q.map(str::trim).filter(|q| !q.is_empty()) {
-        None => Ok(None),
-        Some(q) if q.chars().count() > QUERY_MAX => {
-            Err(AppError::InvalidQuery(vec![FieldIssue::new(
-                "q",
-                "too_long",
-                format!("查找内容不得超过{QUERY_MAX}个字"),
-            )]))
-        }
-        Some(q) => Ok(Some(q.to_owned())),
-    }
-}
-
-/// The agencies a public search covers: `code` and every agency below it, or all.
-pub(crate) fn public_scope(
-    conn: &mut yishen_store::DbConn,
-    code: Option<&str>,
-) -> Result<Option<Vec<AgencyId>>, AppError> {
-    let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
-        return Ok(None);
-    };
-    let a = agency::find_by_code(conn, code)?.ok_or(AppError::NotFound("机关"))?;
-    Ok(Some(
-        agency::subtree(conn, &a.path)?
-            .into_iter()
-            .map(|a| a.id)
-            .collect(),
-    ))
-}
-
-/// Ranks `texts` (id, text) against `words` with the similar-case engine's bigram TF-IDF; the
-/// best first, those sharing nothing left out, at most `limit`.
-pub(crate) fn rank(texts: &[(i64, String)], words: &str, limit: usize) -> Vec<(i64, f32)> {
-    let engine =
-        yishen_similar::baseline::BigramTfIdf::new(texts.iter().map(|(id, t)| (*id, t.as_str())));
-    engine
-        .search(words, limit, &[])
-        .into_iter()
-        .filter(|(_, s)| *s > 0.0)
-        .collect()
 }
 
 /// The published questions and answers, of `agency` and below when given; with `q`, those

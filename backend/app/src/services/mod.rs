@@ -27,6 +27,7 @@ pub mod outcomes;
 pub mod package;
 pub mod prediction;
 pub mod proactive;
+pub mod public_search;
 pub mod reading_room;
 pub mod redactions;
 pub mod report;

@@ -22,7 +22,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, FieldIssue};
 use crate::policy;
 use crate::services::cases::intake::issue;
-use crate::services::inquiries::{public_scope, rank, search_words};
+use crate::services::public_search::{public_scope, rank, search_words};
 
 /// Entries read for one public search.
 const READ_MAX: i64 = 5_000;
@@ -108,16 +108,7 @@ pub struct Counts {
 }
 
 fn may_manage(actor: &Actor, agency: yishen_store::AgencyId) -> Result<(), AppError> {
-    match actor.role {
-        Role::Handler | Role::Approver | Role::AgencyAdmin | Role::LegalAdviser
-            if actor.agency_id() == Some(agency) =>
-        {
-            Ok(())
-        }
-        _ => Err(AppError::Forbidden(
-            "只有本机关的承办人、审核人、签发人或管理员可以将答复转为主动公开".into(),
-        )),
-    }
+    policy::publish_to_reading_room(actor, agency)
 }
 
 fn parse_text(cmd: &EntryCommand, names: &[&str]) -> Result<EntryText, AppError> {
