@@ -138,6 +138,20 @@ pub struct Reply {
 
 impl TestApp {
     /// The data dir the app runs in.
+    /// Ends the server-side sessions of every pooled connection, as a restart of PostgreSQL
+    /// would; `false` on SQLite, whose connections are files.
+    pub fn close_database_sessions(&self) -> bool {
+        match &self._db {
+            TestDb::Sqlite => false,
+            #[cfg(feature = "postgres")]
+            TestDb::Postgres { admin_url, name } => {
+                yishen_store::conn::pg_admin::terminate_sessions(admin_url, name)
+                    .expect("terminate the test database's sessions");
+                true
+            }
+        }
+    }
+
     pub fn data_dir(&self) -> &std::path::Path {
         self._data_dir.path()
     }

@@ -398,3 +398,53 @@ async fn the_data_dir_and_the_database_file_are_their_owners_alone() {
         assert_eq!(mode(std::path::Path::new(&wal)), 0o600);
     }
 }
+
+/// PostgreSQL closed every session of the pool (a restart, an idle timeout): the next
+/// requests each find a closed connection at their transaction's BEGIN, drop it and take
+/// another, and answer as if nothing had happened; nothing half-done is left.
+#[tokio::test]
+async fn connections_the_database_closed_are_replaced_without_an_error() {
+    let app = spawn_app().await;
+    let clerk = app.token("demo-clerk").await;
+    // Several requests at once, so that the pool holds several connections.
+    for status in lists_at_once(&app, &clerk, 6).await {
+        assert_eq!(status, 200);
+    }
+    if !app.close_database_sessions() {
+        return; // SQLite: nothing to close.
+    }
+    for status in lists_at_once(&app, &clerk, 6).await {
+        assert_eq!(status, 200, "a read after the restart");
+    }
+    let r = app
+        .post(
+            "/api/v1/cases",
+            Some(&clerk),
+            &crate::cases::registration(crate::helpers::TODAY),
+        )
+        .await;
+    assert_eq!(r.status, 201, "a write after the restart: {:?}", r.body);
+    let id = r.body["id"].as_i64().expect("id");
+    let r = app.get(&format!("/api/v1/cases/{id}"), Some(&clerk)).await;
+    assert_eq!(
+        (r.status, r.body["status"].as_str()),
+        (200, Some("received"))
+    );
+}
+
+/// The statuses of `n` queue reads sent at once.
+async fn lists_at_once(app: &crate::helpers::TestApp, token: &str, n: usize) -> Vec<u16> {
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..n {
+        let request = app
+            .client
+            .get(app.url("/api/v1/cases?per_page=5"))
+            .bearer_auth(token);
+        set.spawn(async move { request.send().await.map(|r| r.status().as_u16()) });
+    }
+    let mut statuses = Vec::new();
+    while let Some(done) = set.join_next().await {
+        statuses.push(done.expect("joined").expect("sent"));
+    }
+    statuses
+}

@@ -10,12 +10,17 @@
 //! fail at once with `SQLITE_BUSY` when another connection committed in between, whatever the
 //! busy timeout. Write transactions on SQLite are therefore serialised in-process by
 //! [`Pool::write`]; PostgreSQL needs no such lock.
+//!
+//! Every transaction begins here ([`Pool::read`], [`Pool::write`]): a read as one snapshot on
+//! both backends, and a pooled connection that the server closed is found at its `BEGIN` and
+//! replaced, instead of pinging every connection on checkout (docs/deploy.md, "PostgreSQL
+//! restarts").
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{SimpleConnection, TransactionManager};
 use diesel::r2d2::{self, ManageConnection};
 use diesel::{Connection, SqliteConnection};
 
@@ -133,9 +138,30 @@ impl ManageConnection for Manager {
             .map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    /// Asked when a connection is handed back: one that a statement found closed, or left in
+    /// a transaction or a failed transaction manager, is dropped instead of kept.
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        CLOSED.with(|c| c.replace(false)) || std::thread::panicking() || conn.is_broken()
     }
+}
+
+thread_local! {
+    /// Set on the thread whose connection a statement found closed (the server restarted,
+    /// or ended an idle session): the manager drops that connection when it comes back.
+    static CLOSED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether `e` says the connection itself is gone, not the statement wrong.
+fn is_closed(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    matches!(
+        e,
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _
+        )
+    )
 }
 
 /// A pool of connections plus the SQLite write lock.
@@ -216,8 +242,13 @@ impl Pool {
             url.connect()
                 .map_err(|e| StoreError::Config(format!("cannot open the database: {e}")))?;
         }
+        // No `SELECT 1` on every checkout (r2d2's default): on PostgreSQL it was a round trip
+        // in front of every transaction, a seventh of a filing's statements. A connection the
+        // server closed meanwhile is found by the transaction's BEGIN instead, dropped, and
+        // another taken (`Pool::begun`).
         let inner = r2d2::Pool::builder()
             .max_size(max_size)
+            .test_on_check_out(false)
             .connection_timeout(Duration::from_secs(10))
             .build(Manager { url: url.clone() })
             .map_err(StoreError::Pool)?;
@@ -256,18 +287,93 @@ impl Pool {
             Backend::Sqlite => Some(self.write_lock.lock().unwrap_or_else(|p| p.into_inner())),
             Backend::Postgres => None,
         };
-        let mut conn = self.get()?;
-        Connection::transaction(&mut *conn, f)
+        self.transaction(Isolation::Default, f)
     }
 
-    /// Runs `f` in one read-only snapshot.
+    /// Runs `f` in one snapshot: what it reads in several statements is of one moment
+    /// ([`Isolation::Snapshot`]).
     pub fn read<T, E>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
     where
         E: From<diesel::result::Error> + From<StoreError>,
     {
-        let mut conn = self.get()?;
-        Connection::transaction(&mut *conn, f)
+        self.transaction(Isolation::Snapshot, f)
     }
+
+    /// Runs `f` in a transaction begun at `isolation`: committed when it returns `Ok`, rolled
+    /// back otherwise (diesel's `Connection::transaction`, with the BEGIN chosen here).
+    fn transaction<T, E>(
+        &self,
+        isolation: Isolation,
+        f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<diesel::result::Error> + From<StoreError>,
+    {
+        let mut conn = self.begun::<E>(isolation)?;
+        let ended = match f(&mut conn) {
+            Ok(value) => Transactions::commit_transaction(&mut *conn).map(|()| Ok(value)),
+            Err(e) => match Transactions::rollback_transaction(&mut *conn) {
+                Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Ok(Err(e)),
+                Err(rollback) => Err(rollback),
+            },
+        };
+        ended.unwrap_or_else(|e| {
+            if is_closed(&e) {
+                CLOSED.with(|c| c.set(true));
+            }
+            Err(e.into())
+        })
+    }
+
+    /// A connection with a transaction begun. A connection that the server closed while it
+    /// sat in the pool fails at its BEGIN, before anything was done: it is dropped and the
+    /// next one tried, as many times as the pool has connections (each may have been closed
+    /// by the same restart) and once more for a new one.
+    fn begun<E>(&self, isolation: Isolation) -> Result<r2d2::PooledConnection<Manager>, E>
+    where
+        E: From<diesel::result::Error> + From<StoreError>,
+    {
+        let mut attempts = 0;
+        loop {
+            let mut conn = self.get()?;
+            let begun = match (&mut *conn, isolation) {
+                #[cfg(feature = "postgres")]
+                (DbConn::Postgresql(pg), Isolation::Snapshot) => {
+                    diesel::connection::AnsiTransactionManager::begin_transaction_sql(
+                        pg,
+                        "BEGIN ISOLATION LEVEL REPEATABLE READ",
+                    )
+                }
+                (c, _) => Transactions::begin_transaction(c),
+            };
+            match begun {
+                Ok(()) => return Ok(conn),
+                Err(e) if is_closed(&e) && attempts <= self.inner.max_size() => {
+                    tracing::warn!("a pooled database connection was closed; taking another");
+                    CLOSED.with(|c| c.set(true));
+                    attempts += 1;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+}
+
+/// The connection enum's transaction manager, which hands each call to the manager of the
+/// backend's own connection.
+type Transactions = <DbConn as Connection>::TransactionManager;
+
+/// How a transaction begins.
+#[derive(Debug, Clone, Copy)]
+enum Isolation {
+    /// The backend's default (`READ COMMITTED` on PostgreSQL): for writes, whose counters and
+    /// rows are locked, not retried.
+    Default,
+    /// One snapshot for every statement: SQLite's read transaction is one; PostgreSQL's
+    /// `READ COMMITTED` would take a new snapshot per statement, so reads there begin
+    /// `REPEATABLE READ` (the snapshot of their first statement; a transaction that only
+    /// reads cannot fail that level's serialization check).
+    Snapshot,
 }
 
 /// Creates and drops whole PostgreSQL databases: used by the black-box tests to give each
@@ -300,6 +406,20 @@ pub mod pg_admin {
         let mut c = PgConnection::establish(admin_url).map_err(|e| e.to_string())?;
         c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             .map_err(|e| e.to_string())
+    }
+
+    /// Ends every session on database `name` but this one, as a restart of the server would:
+    /// used by the test of a pool whose connections the server closed.
+    pub fn terminate_sessions(admin_url: &str, name: &str) -> Result<(), String> {
+        if !valid_name(name) {
+            return Err(format!("invalid database name {name}"));
+        }
+        let mut c = PgConnection::establish(admin_url).map_err(|e| e.to_string())?;
+        c.batch_execute(&format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+        ))
+        .map_err(|e| e.to_string())
     }
 
     /// The URL of database `name` on the server of `admin_url`.

@@ -121,8 +121,23 @@ pub(crate) fn load_cluster(
         return Ok(None);
     }
     let ids: Vec<CaseId> = links.iter().map(|l| l.case_id).collect();
+    let proceedings = flag_store::proceedings(conn, &ids)?;
+    load_members(conn, pii, case_id, today, links, proceedings).map(Some)
+}
+
+/// The rest of [`load_cluster`] once the cluster's links and proceedings are read (non-empty
+/// links): each member's history row and signature.
+fn load_members(
+    conn: &mut DbConn,
+    pii: &Pii,
+    case_id: CaseId,
+    today: NaiveDate,
+    links: Vec<flag_store::MemberLinks>,
+    proceeding_rows: Vec<flag_store::ProceedingRow>,
+) -> Result<LoadedCluster, AppError> {
+    let ids: Vec<CaseId> = links.iter().map(|l| l.case_id).collect();
     let mut proceedings: HashMap<CaseId, Vec<Proceeding>> = HashMap::new();
-    for p in flag_store::proceedings(conn, &ids)? {
+    for p in proceeding_rows {
         proceedings.entry(p.case_id).or_default().push(Proceeding {
             kind: if p.litigation {
                 ProceedingKind::Litigation
@@ -185,11 +200,11 @@ pub(crate) fn load_cluster(
             members: vec![case_id.get()],
             links: Vec::new(),
         });
-    Ok(Some(LoadedCluster {
+    Ok(LoadedCluster {
         members,
         cluster,
         fresh,
-    }))
+    })
 }
 
 /// Screens one member of a loaded cluster against the others and stores what the rules find
@@ -471,10 +486,20 @@ fn plan_filed(
     case_id: CaseId,
     today: NaiveDate,
 ) -> Result<Option<Planned>, AppError> {
+    // The state is what the write will compare; the cluster is loaded from the same rows
+    // rather than read a second time.
     let state = cluster_state(conn, case_id)?;
-    let Some(loaded) = load_cluster(conn, pii, case_id, today)? else {
+    if state.links.is_empty() {
         return Ok(None);
-    };
+    }
+    let loaded = load_members(
+        conn,
+        pii,
+        case_id,
+        today,
+        state.links.clone(),
+        state.proceedings.clone(),
+    )?;
     let findings = evaluate_filed(conn, lookups, &loaded, case_id)?;
     Ok(Some(Planned {
         state,
@@ -562,6 +587,19 @@ pub async fn apply_intake_screening(
     let Some(planned) = planned else {
         return Ok(0);
     };
+    // A first application of its applicant (a cluster of itself): nothing found, no signature
+    // to save, and a new case has no stored flag to withdraw, so there is nothing to write.
+    // Should another filing have joined the cluster meanwhile, the outcome is that of this
+    // case screened just before it joined, and the other filing's screening re-screens this
+    // case as it would have then.
+    if planned.fresh.is_empty()
+        && planned
+            .findings
+            .iter()
+            .all(|(id, flags)| *id == case_id && flags.is_empty())
+    {
+        return Ok(0);
+    }
     let pii = state.pii.clone();
     let today = state.today();
     let cache = Arc::clone(&state.screening_cache);

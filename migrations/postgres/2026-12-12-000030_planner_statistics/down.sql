@@ -1,0 +1,7 @@
+DROP STATISTICS cases_status_active;
+DROP STATISTICS cases_agency_status_active;
+ALTER TABLE cases RESET (autovacuum_analyze_scale_factor, autovacuum_vacuum_scale_factor, autovacuum_vacuum_insert_scale_factor);
+ALTER TABLE case_applicants RESET (autovacuum_analyze_scale_factor, autovacuum_vacuum_scale_factor, autovacuum_vacuum_insert_scale_factor);
+ALTER TABLE case_events RESET (autovacuum_analyze_scale_factor, autovacuum_vacuum_scale_factor, autovacuum_vacuum_insert_scale_factor);
+ALTER TABLE case_signatures RESET (autovacuum_analyze_scale_factor, autovacuum_vacuum_scale_factor, autovacuum_vacuum_insert_scale_factor);
+ALTER TABLE index_feed RESET (autovacuum_analyze_scale_factor, autovacuum_vacuum_scale_factor, autovacuum_vacuum_insert_scale_factor);
