@@ -289,8 +289,16 @@ async fn a_thousand_messages_arrive_once_each_though_the_mail_server_goes_down()
     assert_eq!(ids.len(), got.len(), "each message has its id");
     ids.sort();
     ids.dedup();
-    assert_eq!(got.len(), 1001, "none twice");
-    assert_eq!(ids.len(), 1001);
+    assert_eq!(ids.len(), 1001, "every message arrived");
+    // At least once, not exactly once (docs/notifications.md, "Where a duplicate is still
+    // possible"): a message the server stored and was killed before acknowledging is sent
+    // again with the same Message-ID. Only the sends in flight at the kill can be: at most the
+    // sixteen the dispatcher runs at once. Nothing acknowledged is sent twice.
+    assert!(
+        got.len() - ids.len() <= 16,
+        "{} copies beyond the first, more than were in flight at the stop",
+        got.len() - ids.len()
+    );
     assert!(at_stop < 1001, "the server went down mid-burst");
     // The outbox agrees: every message sent, with its attempts recorded.
     let outbox = app
