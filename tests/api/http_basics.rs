@@ -448,3 +448,46 @@ async fn lists_at_once(app: &crate::helpers::TestApp, token: &str, n: usize) -> 
     }
     statuses
 }
+
+/// A new PostgreSQL database is left without statistics of its empty tables: statistics that
+/// say `cases` is empty make PostgreSQL plan sequential scans (the foreign-key checks of every
+/// insert among them) until the next analysis, and a first bulk load grew quadratic. Once the
+/// tables hold cases, their statistics are either still missing (-1) or count rows, never 0.
+#[tokio::test]
+async fn a_new_database_keeps_no_statistics_of_empty_tables() {
+    #[derive(diesel::QueryableByName)]
+    struct Estimate {
+        #[diesel(sql_type = diesel::sql_types::Float)]
+        reltuples: f32,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        rows: i64,
+    }
+    let app = spawn_app().await;
+    if app.backend != "postgresql" {
+        return; // SQLite keeps no statistics until ANALYZE.
+    }
+    let clerk = app.token("demo-clerk").await;
+    crate::cases::register(&app, &clerk, "2026-09-14").await;
+    let estimates = app
+        .state
+        .pool
+        .read(|conn| {
+            use diesel::RunQueryDsl;
+            diesel::sql_query(
+                "SELECT c.reltuples, (SELECT count(*) FROM cases) AS rows \
+                 FROM pg_class c WHERE c.relname = 'cases' AND c.relkind = 'r'",
+            )
+            .load::<Estimate>(conn)
+            .map_err(yishen_store::StoreError::from)
+        })
+        .expect("read the statistics");
+    let [estimate] = estimates.as_slice() else {
+        panic!("no table `cases` in pg_class");
+    };
+    assert!(estimate.rows > 0);
+    assert_ne!(
+        estimate.reltuples, 0.0,
+        "the planner believes `cases` empty while it holds {} rows",
+        estimate.rows
+    );
+}

@@ -89,6 +89,38 @@ impl Ctx {
         tokio::task::spawn_blocking(move || pool.read(f)).await?
     }
 
+    /// Runs one read statement outside a transaction ([`yishen_store::Pool::statement`]),
+    /// in a read slot like [`Ctx::read`].
+    pub async fn statement<T, F>(&self, f: F) -> Result<T, crate::error::AppError>
+    where
+        T: Send + 'static,
+        F: FnMut(&mut yishen_store::DbConn) -> diesel::QueryResult<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let _slot = self
+            .read_slots
+            .acquire()
+            .await
+            .map_err(|e| crate::error::AppError::Internal(e.into()))?;
+        Ok(tokio::task::spawn_blocking(move || pool.statement(f)).await??)
+    }
+
+    /// [`Ctx::read`] for a snapshot whose statements all find rows by key
+    /// ([`yishen_store::Pool::read_keyed`]).
+    pub async fn read_keyed<T, F>(&self, f: F) -> Result<T, crate::error::AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut yishen_store::DbConn) -> Result<T, crate::error::AppError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let _slot = self
+            .read_slots
+            .acquire()
+            .await
+            .map_err(|e| crate::error::AppError::Internal(e.into()))?;
+        tokio::task::spawn_blocking(move || pool.read_keyed(f)).await?
+    }
+
     /// Runs a read of the statistics on the replica, or on the primary without one. A replica
     /// lags its primary by its replication delay, which statistics tolerate and the queue
     /// (read right after a write) would not.
@@ -109,5 +141,16 @@ impl Ctx {
     {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || pool.write(f)).await?
+    }
+
+    /// [`Ctx::write`] for a transaction whose statements all find rows by key
+    /// ([`yishen_store::Pool::write_keyed`]).
+    pub async fn write_keyed<T, F>(&self, f: F) -> Result<T, crate::error::AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut yishen_store::DbConn) -> Result<T, crate::error::AppError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || pool.write_keyed(f)).await?
     }
 }

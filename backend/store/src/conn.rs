@@ -287,7 +287,20 @@ impl Pool {
             Backend::Sqlite => Some(self.write_lock.lock().unwrap_or_else(|p| p.into_inner())),
             Backend::Postgres => None,
         };
-        self.transaction(Isolation::Default, f)
+        self.transaction(Isolation::Default, Plans::Custom, f)
+    }
+
+    /// [`Pool::write`] for a transaction whose statements all find rows by key (a filing):
+    /// on PostgreSQL their prepared plans are kept and reused ([`Plans::Generic`]).
+    pub fn write_keyed<T, E>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<diesel::result::Error> + From<StoreError>,
+    {
+        let _guard = match self.backend {
+            Backend::Sqlite => Some(self.write_lock.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        };
+        self.transaction(Isolation::Default, Plans::Generic, f)
     }
 
     /// Runs `f` in one snapshot: what it reads in several statements is of one moment
@@ -296,7 +309,40 @@ impl Pool {
     where
         E: From<diesel::result::Error> + From<StoreError>,
     {
-        self.transaction(Isolation::Snapshot, f)
+        self.transaction(Isolation::Snapshot, Plans::Custom, f)
+    }
+
+    /// [`Pool::read`] for a snapshot whose statements all find rows by key (a filing's answer
+    /// and screening): on PostgreSQL their prepared plans are kept and reused
+    /// ([`Plans::Generic`]).
+    pub fn read_keyed<T, E>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<diesel::result::Error> + From<StoreError>,
+    {
+        self.transaction(Isolation::Snapshot, Plans::Generic, f)
+    }
+
+    /// Runs one statement outside a transaction: a single statement is atomic and sees one
+    /// moment by itself, so the `BEGIN` and `COMMIT` around it would be two round trips for
+    /// nothing (on PostgreSQL, the bearer token's check on every request). `f` must issue
+    /// exactly one statement; it is run again on another connection when the first one turns
+    /// out closed by the server, which a read can afford.
+    pub fn statement<T>(
+        &self,
+        mut f: impl FnMut(&mut DbConn) -> diesel::QueryResult<T>,
+    ) -> Result<T, StoreError> {
+        let mut attempts = 0;
+        loop {
+            let mut conn = self.get()?;
+            match f(&mut conn) {
+                Err(e) if is_closed(&e) && attempts <= self.inner.max_size() => {
+                    tracing::warn!("a pooled database connection was closed; taking another");
+                    CLOSED.with(|c| c.set(true));
+                    attempts += 1;
+                }
+                other => return other.map_err(StoreError::Query),
+            }
+        }
     }
 
     /// Runs `f` in a transaction begun at `isolation`: committed when it returns `Ok`, rolled
@@ -304,12 +350,13 @@ impl Pool {
     fn transaction<T, E>(
         &self,
         isolation: Isolation,
+        plans: Plans,
         f: impl FnOnce(&mut DbConn) -> Result<T, E>,
     ) -> Result<T, E>
     where
         E: From<diesel::result::Error> + From<StoreError>,
     {
-        let mut conn = self.begun::<E>(isolation)?;
+        let mut conn = self.begun::<E>(isolation, plans)?;
         let ended = match f(&mut conn) {
             Ok(value) => Transactions::commit_transaction(&mut *conn).map(|()| Ok(value)),
             Err(e) => match Transactions::rollback_transaction(&mut *conn) {
@@ -329,22 +376,37 @@ impl Pool {
     /// sat in the pool fails at its BEGIN, before anything was done: it is dropped and the
     /// next one tried, as many times as the pool has connections (each may have been closed
     /// by the same restart) and once more for a new one.
-    fn begun<E>(&self, isolation: Isolation) -> Result<r2d2::PooledConnection<Manager>, E>
+    fn begun<E>(
+        &self,
+        isolation: Isolation,
+        plans: Plans,
+    ) -> Result<r2d2::PooledConnection<Manager>, E>
     where
         E: From<diesel::result::Error> + From<StoreError>,
     {
         let mut attempts = 0;
         loop {
             let mut conn = self.get()?;
-            let begun = match (&mut *conn, isolation) {
+            let begun = match (&mut *conn, isolation, plans) {
+                // One round trip: the simple-query protocol runs both statements of the string.
                 #[cfg(feature = "postgres")]
-                (DbConn::Postgresql(pg), Isolation::Snapshot) => {
-                    diesel::connection::AnsiTransactionManager::begin_transaction_sql(
-                        pg,
-                        "BEGIN ISOLATION LEVEL REPEATABLE READ",
-                    )
+                (DbConn::Postgresql(pg), isolation, plans) => {
+                    let sql = match (isolation, plans) {
+                        (Isolation::Default, Plans::Custom) => "BEGIN",
+                        (Isolation::Snapshot, Plans::Custom) => {
+                            "BEGIN ISOLATION LEVEL REPEATABLE READ"
+                        }
+                        (Isolation::Default, Plans::Generic) => {
+                            "BEGIN; SET LOCAL plan_cache_mode = force_generic_plan"
+                        }
+                        (Isolation::Snapshot, Plans::Generic) => {
+                            "BEGIN ISOLATION LEVEL REPEATABLE READ; \
+                             SET LOCAL plan_cache_mode = force_generic_plan"
+                        }
+                    };
+                    diesel::connection::AnsiTransactionManager::begin_transaction_sql(pg, sql)
                 }
-                (c, _) => Transactions::begin_transaction(c),
+                (c, _, _) => Transactions::begin_transaction(c),
             };
             match begun {
                 Ok(()) => return Ok(conn),
@@ -374,6 +436,22 @@ enum Isolation {
     /// `REPEATABLE READ` (the snapshot of their first statement; a transaction that only
     /// reads cannot fail that level's serialization check).
     Snapshot,
+}
+
+/// How PostgreSQL plans the prepared statements of a transaction (SQLite has one way).
+#[derive(Debug, Clone, Copy)]
+enum Plans {
+    /// PostgreSQL's default: a statement is planned again for its values at each execution
+    /// while its generic plan looks costlier, which is right for the queue's filters and
+    /// limits, whose best plan depends on the values.
+    Custom,
+    /// The generic plan, made once per connection and statement
+    /// (`plan_cache_mode = force_generic_plan` for the transaction): for statements that find
+    /// rows by key, whose plan does not depend on the values. Diesel binds every `LIMIT`,
+    /// and with a limit unknown to the planner the generic plan looked costlier, so a filing's
+    /// lookups were planned afresh each time: a fifth of PostgreSQL's time per filing
+    /// (docs/performance.md, PostgreSQL at 10⁶, seventh).
+    Generic,
 }
 
 /// Creates and drops whole PostgreSQL databases: used by the black-box tests to give each

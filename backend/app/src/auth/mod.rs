@@ -10,6 +10,7 @@ use yishen_store::DbConn;
 use yishen_store::models::{agency, user};
 use yishen_store::{AgencyId, UserId};
 
+use crate::ctx::Ctx;
 use crate::error::AppError;
 
 /// The agency a staff account belongs to.
@@ -64,15 +65,24 @@ pub fn active_actor(conn: &mut DbConn, id: UserId) -> Result<Option<Actor>, AppE
 
 /// The actor of an access token issued in `session` (a refresh-token family): `None` when the
 /// session has ended (a logout, a password change, an administrator's change of the account,
-/// its refresh tokens expired) or the account is no longer active. Checked on every request, so
-/// that ending a session ends every access token issued in it at once.
-pub fn session_actor(
-    conn: &mut DbConn,
+/// its refresh tokens expired) or the account is no longer active. Read on every request, so
+/// that ending a session ends every access token issued in it at once; one statement
+/// ([`user::session_account`]) with no transaction around it.
+pub async fn session_actor(
+    ctx: &Ctx,
     id: UserId,
-    session: &str,
+    session: String,
 ) -> Result<Option<Actor>, AppError> {
-    if !yishen_store::models::refresh_token::family_live(conn, session, id, yishen_store::now())? {
-        return Ok(None);
-    }
-    active_actor(conn, id)
+    let now = yishen_store::now();
+    let account = ctx
+        .statement(move |conn| user::session_account(conn, id, &session, now))
+        .await?;
+    Ok(account.filter(|a| a.active).map(|a| Actor {
+        id: a.id,
+        username: a.username,
+        role: a.role,
+        agency: a
+            .agency
+            .map(|(id, code, path)| ActorAgency { id, code, path }),
+    }))
 }

@@ -21,7 +21,7 @@ use yishen_domain::screening::{
 use yishen_domain::{Disposition, Role};
 use yishen_similar::{Signature, SimilarIndex};
 use yishen_store::DbConn;
-use yishen_store::models::agency;
+use yishen_store::models::agency::{self, Agency};
 use yishen_store::models::case::{self as case_store};
 use yishen_store::models::flag::{self as flag_store, ClusterLimits, NewCaseFlag};
 use yishen_store::{AgencyId, CaseId};
@@ -97,6 +97,8 @@ pub(crate) struct LoadedCluster {
     pub cluster: screening::Cluster,
     /// Signatures made while loading because none was stored: for a writer to save.
     pub fresh: Vec<signatures::Fresh>,
+    /// Each member's version as its history row was read, ascending by case id.
+    pub versions: Vec<(CaseId, i64)>,
 }
 
 impl LoadedCluster {
@@ -163,6 +165,7 @@ fn load_members(
         })
         .collect();
     let rows = flag_store::history_rows(conn, &ids)?;
+    let versions = rows.iter().map(|r| (r.case_id, r.version)).collect();
     let (signatures, fresh) = signatures::sign_rows(&rows);
     let mut members = Vec::with_capacity(ids.len());
     for (row, signature) in rows.into_iter().zip(signatures) {
@@ -204,6 +207,7 @@ fn load_members(
         members,
         cluster,
         fresh,
+        versions,
     })
 }
 
@@ -427,7 +431,7 @@ pub fn screen_filed(
     };
     signatures::save(conn, &loaded.fresh);
     let mut written = 0;
-    for (id, flags) in evaluate_filed(conn, lookups, &loaded, case_id)? {
+    for (id, flags) in evaluate_filed(conn, lookups, &loaded, case_id, HashMap::new())? {
         written += store_flags(conn, id, flags)?;
     }
     Ok(written)
@@ -439,8 +443,8 @@ fn evaluate_filed(
     lookups: Lookups<'_>,
     loaded: &LoadedCluster,
     case_id: CaseId,
+    mut thresholds: HashMap<String, ScreeningThresholds>,
 ) -> Result<Vec<(CaseId, Vec<screening::Flag>)>, AppError> {
-    let mut thresholds = HashMap::new();
     let mut out = Vec::new();
     for id in std::iter::once(case_id).chain(to_rescreen(loaded, case_id, HistoryChange::Filed)) {
         if let Some(flags) = evaluate_member(conn, lookups, loaded, id, &mut thresholds)? {
@@ -460,15 +464,25 @@ struct ClusterState {
 }
 
 fn cluster_state(conn: &mut DbConn, case_id: CaseId) -> Result<ClusterState, AppError> {
-    let links = flag_store::cluster_members(conn, case_id, CLUSTER_LIMITS)?;
+    let (links, proceedings) = cluster_links(conn, case_id)?;
     let ids: Vec<CaseId> = links.iter().map(|l| l.case_id).collect();
-    let mut proceedings = flag_store::proceedings(conn, &ids)?;
-    proceedings.sort_by_key(|p| (p.case_id, p.litigation, p.filed_on, p.decided_on));
     Ok(ClusterState {
         versions: flag_store::versions(conn, &ids)?,
         proceedings,
         links,
     })
+}
+
+/// The links and proceedings of a [`ClusterState`], the proceedings in its order.
+fn cluster_links(
+    conn: &mut DbConn,
+    case_id: CaseId,
+) -> Result<(Vec<flag_store::MemberLinks>, Vec<flag_store::ProceedingRow>), AppError> {
+    let links = flag_store::cluster_members(conn, case_id, CLUSTER_LIMITS)?;
+    let ids: Vec<CaseId> = links.iter().map(|l| l.case_id).collect();
+    let mut proceedings = flag_store::proceedings(conn, &ids)?;
+    proceedings.sort_by_key(|p| (p.case_id, p.litigation, p.filed_on, p.decided_on));
+    Ok((links, proceedings))
 }
 
 /// Screening computed from a read, to be stored if the cluster has not moved since.
@@ -478,18 +492,20 @@ pub struct Planned {
     findings: Vec<(CaseId, Vec<screening::Flag>)>,
 }
 
-/// Reads the cluster of a new case and screens it, without writing.
+/// Reads the cluster of a new case and screens it, without writing. `known`: the screening
+/// thresholds of agencies the caller has already read (the filing's own), keyed by code.
 fn plan_filed(
     conn: &mut DbConn,
     pii: &Pii,
     lookups: Lookups<'_>,
     case_id: CaseId,
     today: NaiveDate,
+    known: HashMap<String, ScreeningThresholds>,
 ) -> Result<Option<Planned>, AppError> {
     // The state is what the write will compare; the cluster is loaded from the same rows
-    // rather than read a second time.
-    let state = cluster_state(conn, case_id)?;
-    if state.links.is_empty() {
+    // rather than read a second time, and the versions come with its history rows.
+    let (links, proceedings) = cluster_links(conn, case_id)?;
+    if links.is_empty() {
         return Ok(None);
     }
     let loaded = load_members(
@@ -497,10 +513,15 @@ fn plan_filed(
         pii,
         case_id,
         today,
-        state.links.clone(),
-        state.proceedings.clone(),
+        links.clone(),
+        proceedings.clone(),
     )?;
-    let findings = evaluate_filed(conn, lookups, &loaded, case_id)?;
+    let state = ClusterState {
+        links,
+        versions: loaded.versions.clone(),
+        proceedings,
+    };
+    let findings = evaluate_filed(conn, lookups, &loaded, case_id, known)?;
     Ok(Some(Planned {
         state,
         fresh: loaded.fresh,
@@ -538,42 +559,84 @@ fn thresholds_for(conn: &mut DbConn, agency_code: &str) -> Result<ScreeningThres
 
 /// Screens a newly filed case and re-screens the members whose history the filing changed,
 /// right after intake. The cluster is read and screened on a read connection, outside the
-/// write lock, however long a heavy applicant's history; the write transaction checks that
-/// the cluster is as it was read (links, versions, proceedings) and stores the findings, or,
-/// when another write moved it meanwhile, screens it again under the lock. A failure is
-/// logged: the application is filed whatever screening finds. The screening's own time is
-/// observed in the `yishen_screening_duration_seconds` histogram (docs/screening.md has the
-/// benchmark).
-pub async fn after_intake(state: &Ctx, case_id: CaseId) {
+/// write lock, however long a heavy applicant's history ([`IntakeScreening::plan`], in the read
+/// that also answers the filing); the write transaction checks that the cluster is as it was
+/// read (links, versions, proceedings) and stores the findings, or, when another write moved
+/// it meanwhile, screens it again under the lock. A failure is logged: the application is
+/// filed whatever screening finds. The screening's own time is observed in the
+/// `yishen_screening_duration_seconds` histogram (docs/screening.md has the benchmark).
+pub async fn after_intake(
+    state: &Ctx,
+    case_id: CaseId,
+    planned: Result<Option<Planned>, AppError>,
+    planning: std::time::Duration,
+) {
     let started = std::time::Instant::now();
-    let result = match plan_intake_screening(state, case_id).await {
+    let result = match planned {
         Ok(planned) => apply_intake_screening(state, case_id, planned).await,
         Err(e) => Err(e),
     };
-    state.metrics.observe_screening(started.elapsed());
+    state
+        .metrics
+        .observe_screening(planning + started.elapsed());
     if let Err(e) = result {
         tracing::error!(case_id = case_id.get(), error = ?e, "screening failed");
     }
 }
 
-/// The first half of [`after_intake`]: reads and screens the cluster of a new case on a read
-/// connection.
+/// What the first half of intake's screening needs, taken from the context so that it can run
+/// inside another read ([`IntakeScreening::plan`]).
+pub struct IntakeScreening {
+    pii: Pii,
+    today: NaiveDate,
+    cache: Arc<ScreeningCache>,
+    index: Option<Arc<SimilarIndex>>,
+}
+
+impl IntakeScreening {
+    pub fn of(state: &Ctx) -> Self {
+        Self {
+            pii: state.pii.clone(),
+            today: state.today(),
+            cache: Arc::clone(&state.screening_cache),
+            index: state.similar.clone(),
+        }
+    }
+
+    /// Reads and screens the cluster of the new case `case_id` in the caller's read, without
+    /// writing; `agency` is the filing's, already read, whose thresholds need no second read.
+    pub fn plan(
+        &self,
+        conn: &mut DbConn,
+        case_id: CaseId,
+        agency: Option<&Agency>,
+    ) -> Result<Option<Planned>, AppError> {
+        let lookups = Lookups {
+            cache: &self.cache,
+            index: self.index.as_deref(),
+        };
+        let known = agency
+            .map(|a| {
+                let t = AgencySettings::from_settings(&a.settings)
+                    .screening
+                    .unwrap_or_default();
+                (a.code.clone(), t)
+            })
+            .into_iter()
+            .collect();
+        plan_filed(conn, &self.pii, lookups, case_id, self.today, known)
+    }
+}
+
+/// The first half of [`after_intake`] on a read of its own: reads and screens the cluster of
+/// a new case.
 pub async fn plan_intake_screening(
     state: &Ctx,
     case_id: CaseId,
 ) -> Result<Option<Planned>, AppError> {
-    let pii = state.pii.clone();
-    let today = state.today();
-    let cache = Arc::clone(&state.screening_cache);
-    let index = state.similar.clone();
+    let screening = IntakeScreening::of(state);
     state
-        .read(move |conn| {
-            let lookups = Lookups {
-                cache: &cache,
-                index: index.as_deref(),
-            };
-            plan_filed(conn, &pii, lookups, case_id, today)
-        })
+        .read(move |conn| screening.plan(conn, case_id, None))
         .await
 }
 

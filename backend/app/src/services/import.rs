@@ -337,12 +337,17 @@ async fn write_batch(
         .await
 }
 
+/// How many imported lines first refresh the planner's statistics during an import (then
+/// each time the count doubles).
+const ANALYSE_FIRST: usize = 8 * BATCH;
+
 /// Imports a JSON Lines stream.
 pub async fn import(state: &Ctx, input: impl BufRead) -> Result<ImportReport, AppError> {
     let today = state.today();
     let mut report = ImportReport::default();
     let mut batch = Vec::with_capacity(BATCH);
     let mut agencies = HashMap::new();
+    let mut analyse_at = ANALYSE_FIRST;
     for (i, line) in input.lines().enumerate() {
         let number = i + 1;
         let text =
@@ -363,6 +368,14 @@ pub async fn import(state: &Ctx, input: impl BufRead) -> Result<ImportReport, Ap
             agencies = a;
             report.imported += n;
             report.errors.extend(errs);
+            // Statistics taken when the tables were small (a new database) make the planner
+            // scan whole tables for each line's lookups and foreign-key checks: on PostgreSQL a
+            // new database took 30,000 generated cases at 112 a second, and about 500 once
+            // analysed. Refreshed each time the import has doubled, the load stays linear.
+            if report.imported >= analyse_at {
+                state.write(|conn| Ok(yishen_store::analyze(conn)?)).await?;
+                analyse_at *= 2;
+            }
         }
     }
     if !batch.is_empty() {

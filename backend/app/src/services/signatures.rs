@@ -43,20 +43,20 @@ pub fn sign(content: &str) -> Signature {
 }
 
 /// Stores the signature of a case's request, made beforehand with [`sign`] under
-/// [`text_key`] (intake and import, in their transaction).
+/// [`text_key`] (intake and import, in their transaction): the case is new and has none.
 pub fn store_signed(
     conn: &mut DbConn,
     case_id: CaseId,
     text_key: i64,
     signature: &[u8],
 ) -> diesel::QueryResult<usize> {
-    signature_store::replace(
+    signature_store::insert(
         conn,
-        &[NewCaseSignature {
+        &NewCaseSignature {
             case_id,
             text_key,
             signature,
-        }],
+        },
     )
 }
 

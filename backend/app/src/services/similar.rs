@@ -235,9 +235,14 @@ impl Follower {
                 .collect();
             ids.sort_unstable();
             ids.dedup();
+            applied |= !ids.is_empty();
+            // A case the feed names that no longer exists is deleted from the index.
+            let mut rows: HashMap<i64, IndexRow> = HashMap::new();
+            for row in index_source::some(conn, &ids)? {
+                rows.entry(row.case_id).or_insert(row);
+            }
             for id in ids {
-                applied = true;
-                match index_source::one(conn, id)? {
+                match rows.remove(&id) {
                     Some(row) => index.upsert(&doc(row)).map_err(similar_error)?,
                     None => index.delete(id).map_err(similar_error)?,
                 }

@@ -30,11 +30,9 @@ async fn load(state: web::Data<Ctx>, token: String) -> Result<Actor, ApiError> {
         .keys
         .verify_access(&token)
         .ok_or(ApiError::InvalidToken)?;
-    Ok(state
-        .read(move |conn| {
-            session_actor(conn, id, &session)?.ok_or(yishen_app::AppError::InvalidToken)
-        })
-        .await?)
+    session_actor(&state, id, session)
+        .await?
+        .ok_or(ApiError::InvalidToken)
 }
 
 pub(crate) fn app_state(req: &HttpRequest) -> Result<web::Data<Ctx>, ApiError> {

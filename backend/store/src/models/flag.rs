@@ -288,6 +288,8 @@ pub struct HistoryRow {
     /// (`case_signatures`), if any.
     pub signature_key: Option<i64>,
     pub signature: Option<Vec<u8>>,
+    /// The case's version (any write to it moves it), as [`versions`] reads it.
+    pub version: i64,
 }
 
 /// The cases `ids`, ascending by id, with their stored signatures.
@@ -315,6 +317,7 @@ pub fn history_rows(conn: &mut DbConn, ids: &[CaseId]) -> QueryResult<Vec<Histor
                     case_applicants::name,
                     case_signatures::text_key.nullable(),
                     case_signatures::signature.nullable(),
+                    cases::version,
                 ))
                 .load::<HistoryRow>(conn)?,
         );

@@ -1,7 +1,7 @@
 //! What the similar-case index reads of a case: where it belongs (agency path, year,
 //! disposition) and its text — the request, its description and the reply's reasons (from the
 //! draft a reply was written from, or from an imported case's `imported` event). Read in
-//! id order, in batches, for `yishen index rebuild`, and one case at a time after a change.
+//! id order, in batches, for `yishen index rebuild`, and by the ids the change feed names.
 
 use diesel::prelude::*;
 
@@ -54,10 +54,18 @@ pub fn batch(conn: &mut DbConn, after: i64, limit: i64) -> QueryResult<Vec<Index
         .load(conn)
 }
 
-/// One case.
-pub fn one(conn: &mut DbConn, case_id: i64) -> QueryResult<Option<IndexRow>> {
-    index_query!()
-        .filter(cases::id.eq(case_id))
-        .first(conn)
-        .optional()
+/// The cases `ids` that exist, in id order: what the feed's follower reads for the changes of
+/// one pass, in one statement rather than one per case.
+pub fn some(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<IndexRow>> {
+    let mut out = Vec::with_capacity(ids.len());
+    // Within SQLite's and PostgreSQL's bound-parameter limits.
+    for chunk in ids.chunks(500) {
+        out.extend(
+            index_query!()
+                .filter(cases::id.eq_any(chunk))
+                .order(cases::id.asc())
+                .load::<IndexRow>(conn)?,
+        );
+    }
+    Ok(out)
 }

@@ -46,25 +46,6 @@ pub fn find_by_hash(conn: &mut DbConn, hash: &str) -> QueryResult<Option<Refresh
         .optional()
 }
 
-/// Whether session `family` of `user_id` is still live: one of its tokens is neither revoked
-/// nor expired. An access token names its session, so a logout, a password change or an
-/// administrator's change ends every access token of the session at once.
-pub fn family_live(
-    conn: &mut DbConn,
-    family: &str,
-    user_id: UserId,
-    now: NaiveDateTime,
-) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        refresh_tokens::table
-            .filter(refresh_tokens::family.eq(family))
-            .filter(refresh_tokens::user_id.eq(user_id))
-            .filter(refresh_tokens::revoked_at.is_null())
-            .filter(refresh_tokens::expires_at.gt(now)),
-    ))
-    .get_result(conn)
-}
-
 /// Revokes one token if it is still live; returns whether it was.
 pub fn revoke(conn: &mut DbConn, id: i64, at: NaiveDateTime, reason: &str) -> QueryResult<bool> {
     let n = diesel::update(

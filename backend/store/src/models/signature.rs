@@ -37,6 +37,13 @@ pub fn replace(conn: &mut DbConn, rows: &[NewCaseSignature<'_>]) -> QueryResult<
     Ok(written)
 }
 
+/// Stores the signature of a case that has none yet (one just inserted).
+pub fn insert(conn: &mut DbConn, row: &NewCaseSignature<'_>) -> QueryResult<usize> {
+    diesel::insert_into(case_signatures::table)
+        .values(row)
+        .execute(conn)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = case_signatures)]
 pub struct CaseSignature {

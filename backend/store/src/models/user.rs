@@ -231,3 +231,47 @@ pub fn update(conn: &mut DbConn, id: UserId, changes: &UserChanges) -> QueryResu
         .set(changes)
         .execute(conn)
 }
+
+/// The account behind an access token, as one statement: who it is, whether it is active,
+/// and its agency.
+#[derive(Debug, Clone, Queryable)]
+pub struct SessionAccount {
+    pub id: UserId,
+    pub username: String,
+    #[diesel(deserialize_as = String)]
+    pub role: yishen_domain::Role,
+    pub active: bool,
+    /// Its agency's id, code and path.
+    pub agency: Option<(AgencyId, String, String)>,
+}
+
+/// The account `id` with its agency (id, code, path), if the refresh-token family `session`
+/// is still live for it at `now` (not revoked, not expired): checked on every API request, so
+/// it is one statement with no transaction around it (docs/performance.md).
+pub fn session_account(
+    conn: &mut DbConn,
+    id: UserId,
+    session: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<SessionAccount>> {
+    use crate::schema::refresh_tokens;
+    users::table
+        .left_join(agencies::table)
+        .filter(users::id.eq(id))
+        .filter(diesel::dsl::exists(
+            refresh_tokens::table
+                .filter(refresh_tokens::family.eq(session))
+                .filter(refresh_tokens::user_id.eq(id))
+                .filter(refresh_tokens::revoked_at.is_null())
+                .filter(refresh_tokens::expires_at.gt(now)),
+        ))
+        .select((
+            users::id,
+            users::username,
+            users::role,
+            users::active,
+            (agencies::id, agencies::code, agencies::path).nullable(),
+        ))
+        .first(conn)
+        .optional()
+}

@@ -9,9 +9,9 @@ use yishen_domain::case::{
     HandlingRules, IntakeIssue, RequestText, Status, TrackingNo,
 };
 use yishen_domain::{Calendar, Disposition, Role};
-use yishen_store::DbConn;
 use yishen_store::models::agency::{self, Agency};
 use yishen_store::models::case::{self as case_store, CaseApplicant, CaseScope, NewCase};
+use yishen_store::{Backend, DbConn};
 use yishen_store::{CaseId, UserId};
 
 use super::views::{self, CaseView};
@@ -21,6 +21,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, FieldIssue, Fields};
 use crate::pii::Pii;
 use crate::policy;
+use crate::services::flags::IntakeScreening;
 
 /// An application as typed (CONTRACT.md "Case"): what the API's body, a form and an import
 /// line carry, before [`parse`] makes a [`ParsedIntake`] of it.
@@ -438,6 +439,14 @@ pub fn insert_case(
     })
 }
 
+/// The agency applied to (by its code) and the holiday calendar, which a filing reads but does
+/// not change.
+fn prepare(conn: &mut DbConn, code: &str) -> Result<(Agency, Calendar), AppError> {
+    let agency = agency::find_by_code(conn, code)?
+        .ok_or_else(|| AppError::field("agency", "unknown_agency", "受理机关代码不存在"))?;
+    Ok((agency, yishen_store::reference::load_calendar(conn)?))
+}
+
 /// What a filing form's submission did.
 #[derive(Debug)]
 pub enum Filed {
@@ -500,20 +509,24 @@ pub async fn create_once(
     let pii = state.pii.clone();
     let templates = state.templates.clone();
     let scope = policy::case_scope(&actor)?;
-    // What the filing reads but does not change (the agency, the calendar) is read before the
-    // write transaction, and the answer's view after it: the write lock is held only for
-    // numbering and inserting.
-    let code = intake.agency.clone();
-    let (agency, calendar) = state
-        .read(move |conn| {
-            let agency = agency::find_by_code(conn, &code)?
-                .ok_or_else(|| AppError::field("agency", "unknown_agency", "受理机关代码不存在"))?;
-            Ok((agency, yishen_store::reference::load_calendar(conn)?))
-        })
-        .await?;
-    policy::create_case(&actor, agency.id)?;
-    let inserted = state
-        .write(move |conn| {
+    // What the filing reads but does not change (the agency, the calendar): on SQLite, read
+    // before the write transaction, so that the write lock is held only for numbering and
+    // inserting; on PostgreSQL, which has no such lock, in the write's own transaction (a
+    // BEGIN, a COMMIT and a hop to a blocking thread fewer per filing).
+    let prepared = match state.pool.backend() {
+        Backend::Sqlite => {
+            let code = intake.agency.clone();
+            Some(state.read(move |conn| prepare(conn, &code)).await?)
+        }
+        Backend::Postgres => None,
+    };
+    let (inserted, agency) = state
+        .write_keyed(move |conn| {
+            let (agency, calendar) = match prepared {
+                Some(p) => p,
+                None => prepare(conn, &intake.agency)?,
+            };
+            policy::create_case(&actor, agency.id)?;
             let year = events.first().map(|(on, _)| on.year()).unwrap_or(today.year());
             let applicant_user_id = (actor.role == Role::Applicant).then_some(actor.id);
             let created_by = (actor.role != Role::Applicant).then_some(actor.id);
@@ -566,15 +579,22 @@ pub async fn create_once(
                     super::finish(conn, &loaded, step, Status::Received, Some(actor.id))?;
                 }
             }
-            Ok(inserted)
+            Ok((inserted, agency))
         })
         .await?;
     let id = inserted.id;
-    let mut view = state
-        .read(move |conn| views::load_view(conn, &pii, &scope, id))
+    // The answer's view and the first half of the screening in one read.
+    let screening = IntakeScreening::of(state);
+    let (mut view, planned, planning) = state
+        .read_keyed(move |conn| {
+            let view = views::load_view(conn, &pii, &scope, id)?;
+            let started = std::time::Instant::now();
+            let planned = screening.plan(conn, id, Some(&agency));
+            Ok((view, planned, started.elapsed()))
+        })
         .await?;
     view.query_code = Some(inserted.query_code);
-    crate::services::flags::after_intake(state, view.id).await;
+    crate::services::flags::after_intake(state, view.id, planned, planning).await;
     crate::services::similar::refresh(state);
     Ok(Filed::New(view))
 }
