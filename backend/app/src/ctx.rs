@@ -74,6 +74,14 @@ impl Ctx {
             .await
     }
 
+    /// One of the [`Ctx::read_slots`], held for the read it lets run.
+    async fn read_slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>, crate::error::AppError> {
+        self.read_slots
+            .acquire()
+            .await
+            .map_err(|e| crate::error::AppError::Internal(e.into()))
+    }
+
     /// Runs a read on the blocking pool.
     pub async fn read<T, F>(&self, f: F) -> Result<T, crate::error::AppError>
     where
@@ -81,11 +89,7 @@ impl Ctx {
         F: FnOnce(&mut yishen_store::DbConn) -> Result<T, crate::error::AppError> + Send + 'static,
     {
         let pool = self.pool.clone();
-        let _slot = self
-            .read_slots
-            .acquire()
-            .await
-            .map_err(|e| crate::error::AppError::Internal(e.into()))?;
+        let _slot = self.read_slot().await?;
         tokio::task::spawn_blocking(move || pool.read(f)).await?
     }
 
@@ -97,11 +101,7 @@ impl Ctx {
         F: FnMut(&mut yishen_store::DbConn) -> diesel::QueryResult<T> + Send + 'static,
     {
         let pool = self.pool.clone();
-        let _slot = self
-            .read_slots
-            .acquire()
-            .await
-            .map_err(|e| crate::error::AppError::Internal(e.into()))?;
+        let _slot = self.read_slot().await?;
         Ok(tokio::task::spawn_blocking(move || pool.statement(f)).await??)
     }
 
@@ -113,11 +113,7 @@ impl Ctx {
         F: FnOnce(&mut yishen_store::DbConn) -> Result<T, crate::error::AppError> + Send + 'static,
     {
         let pool = self.pool.clone();
-        let _slot = self
-            .read_slots
-            .acquire()
-            .await
-            .map_err(|e| crate::error::AppError::Internal(e.into()))?;
+        let _slot = self.read_slot().await?;
         tokio::task::spawn_blocking(move || pool.read_keyed(f)).await?
     }
 

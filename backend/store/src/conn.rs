@@ -276,17 +276,22 @@ impl Pool {
         self.inner.get().map_err(StoreError::Pool)
     }
 
+    /// The writer's turn on SQLite (its write lock), nothing on PostgreSQL. Taken before the
+    /// connection: writers waiting their turn hold no connection, so with many of them at once
+    /// the pool stays free for the reads.
+    fn write_turn(&self) -> Option<std::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.write_lock.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        }
+    }
+
     /// Runs `f` in one transaction: everything it writes is committed together or not at all.
     pub fn write<T, E>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
     where
         E: From<diesel::result::Error> + From<StoreError>,
     {
-        // The lock before the connection: writers waiting their turn hold no connection, so
-        // with many of them at once the pool stays free for the reads.
-        let _guard = match self.backend {
-            Backend::Sqlite => Some(self.write_lock.lock().unwrap_or_else(|p| p.into_inner())),
-            Backend::Postgres => None,
-        };
+        let _guard = self.write_turn();
         self.transaction(Isolation::Default, Plans::Custom, f)
     }
 
@@ -296,10 +301,7 @@ impl Pool {
     where
         E: From<diesel::result::Error> + From<StoreError>,
     {
-        let _guard = match self.backend {
-            Backend::Sqlite => Some(self.write_lock.lock().unwrap_or_else(|p| p.into_inner())),
-            Backend::Postgres => None,
-        };
+        let _guard = self.write_turn();
         self.transaction(Isolation::Default, Plans::Generic, f)
     }
 
