@@ -349,6 +349,53 @@ async fn thresholds_are_set_per_agency_and_checked() {
     );
 }
 
+/// Filings keep their agency's settings between filings (while the database's
+/// `stats_generation` has not moved): a change to the agency moves it, and the next filing
+/// reads the new thresholds.
+#[tokio::test]
+async fn a_filing_after_the_agency_changed_reads_its_new_settings() {
+    let app = spawn_app().await;
+    let admin = app.token("demo-admin").await;
+    let clerk = app.token("demo-clerk").await;
+    let handler = app.token("demo-handler").await;
+    let who = || applicant("钱九", ID_C, "13900000041", None);
+    // The first filing reads the agency at its default thresholds, and keeps it.
+    register_as(
+        &app,
+        &clerk,
+        "2026-04-01",
+        who(),
+        "请公开本区2025年度部门预算",
+    )
+    .await;
+    let r = app
+        .send(
+            reqwest::Method::PATCH,
+            "/api/v1/agencies/ZJ-HZ-SC",
+            Some(&admin),
+            Some(&json!({"screening": {"volume_month": 3, "burst_day": 2}})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let mut last = 0;
+    for t in [
+        "请公开望江街道2025年河道整治验收报告",
+        "请公开本区2025年政府采购清单",
+        "请公开小营街道2025年低保审批标准",
+    ] {
+        last = register_as(&app, &clerk, "2026-04-01", who(), t).await;
+    }
+    let kinds: Vec<String> = flags(&app, &handler, last)
+        .await
+        .iter()
+        .filter_map(|f| f["kind"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        kinds.contains(&"volume".to_owned()) && kinds.contains(&"burst".to_owned()),
+        "four filings in a day against the new thresholds of 3 a month and 2 a day: {kinds:?}"
+    );
+}
+
 /// Twelve applications of one person in March 2026, then a thirteenth registered: a volume
 /// flag. Returns the new case.
 pub(crate) async fn mass_case(app: &TestApp, clerk: &str) -> i64 {

@@ -43,6 +43,8 @@ pub struct Ctx {
     pub screening_cache: Arc<crate::services::restatements::ScreeningCache>,
     pub stats_cache: Arc<GenerationCache<crate::services::stats::ReconsiderationStats>>,
     pub table4_cache: Arc<GenerationCache<yishen_domain::annual::Table4>>,
+    /// The agencies filed with and the holiday calendar, as filings read them.
+    pub filing_cache: Arc<GenerationCache<crate::services::cases::intake::Prepared>>,
     /// Where documents' contents are kept (a folder, or an S3-compatible store).
     pub blobs: crate::blobs::Blobs,
     /// The SMTP server notifications go through (`None`: no e-mail).

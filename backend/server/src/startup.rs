@@ -169,6 +169,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<Ctx> {
         screening_cache: Arc::default(),
         stats_cache: Arc::default(),
         table4_cache: Arc::default(),
+        filing_cache: Arc::default(),
         blobs,
         mailer,
         sms,

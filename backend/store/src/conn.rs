@@ -119,6 +119,17 @@ impl DbUrl {
     }
 }
 
+impl DbConn {
+    /// Which database this connection reaches.
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConn::Sqlite(_) => Backend::Sqlite,
+            #[cfg(feature = "postgres")]
+            DbConn::Postgresql(_) => Backend::Postgres,
+        }
+    }
+}
+
 /// r2d2 manager that builds the variant from the parsed URL.
 #[derive(Debug)]
 pub struct Manager {

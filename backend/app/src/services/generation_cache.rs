@@ -4,7 +4,9 @@
 //! is served only while the counter has not moved, so what it returns is what a count would
 //! return now. The reconsideration statistics and table 四 of the annual report read every
 //! decided case or outcome of a province's period; a reconsideration body's staff open them
-//! many times between two changes. Bounded: when full, it is emptied.
+//! many times between two changes; every filing reads its agency and the holiday calendar,
+//! which change far more rarely still (the triggers move the counter for them too). Bounded:
+//! when full, it is emptied.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -30,7 +32,7 @@ impl<V> Default for GenerationCache<V> {
 }
 
 fn poisoned() -> AppError {
-    AppError::Internal(anyhow::anyhow!("statistics cache lock poisoned"))
+    AppError::Internal(anyhow::anyhow!("generation cache lock poisoned"))
 }
 
 impl<V: Clone> GenerationCache<V> {

@@ -291,6 +291,7 @@ async fn write_batch(
                                 disposition: p.disposition,
                                 concluded_on: p.concluded_on,
                                 external_id: p.external_id.as_deref(),
+                                submission: None,
                             },
                         )?;
                         // Each record is fixed in the case's events, as when entered by hand.

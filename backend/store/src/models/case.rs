@@ -62,6 +62,8 @@ pub struct Case {
 // None is bound as NULL, so the statement text is fixed and stays in the cache.
 #[diesel(treat_none_as_default_value = false)]
 pub struct NewCase<'a> {
+    /// From [`reserve`].
+    pub id: CaseId,
     pub agency_id: AgencyId,
     pub tracking_no: &'a str,
     pub year: i32,
@@ -130,14 +132,50 @@ pub fn next_seq(conn: &mut DbConn, agency_id: AgencyId, year: i32) -> QueryResul
     super::counter::next(conn, &format!("case/{agency_id}/{year}"))
 }
 
-/// Inserts a case and records it in the index's change feed.
-pub fn insert(conn: &mut DbConn, new: &NewCase<'_>) -> QueryResult<CaseId> {
-    let id = diesel::insert_into(cases::table)
+/// Reserves the id of a case about to be inserted in the caller's transaction, and records it
+/// in the index's change feed, in one statement. On PostgreSQL the rows that need only the
+/// case's id (its applicant, signature and submission) can then be written before the case is
+/// numbered ([`next_seq`]): the number's row stays locked until the transaction commits, and
+/// every other filing at the agency waits for it, so the fewer statements follow it the better
+/// (docs/performance.md, PostgreSQL at 10⁶, eighth); the `filing_numbered_last` migration has
+/// their references to the case checked at commit.
+pub fn reserve(conn: &mut DbConn, at: NaiveDateTime) -> QueryResult<CaseId> {
+    use diesel::sql_types::{BigInt, Timestamp};
+
+    #[derive(QueryableByName)]
+    struct Reserved {
+        #[diesel(sql_type = BigInt)]
+        case_id: CaseId,
+    }
+    let reserved: Reserved = match conn {
+        // An INSERT takes SQLite's write lock before it reads, so the id it computes (what
+        // AUTOINCREMENT would give: past the largest ever used) cannot be taken meanwhile.
+        DbConn::Sqlite(c) => diesel::sql_query(
+            "INSERT INTO index_feed (case_id, at) \
+                 SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'cases'), 0), \
+                            COALESCE((SELECT MAX(id) FROM cases), 0)) + 1, ? \
+                 RETURNING case_id",
+        )
+        .bind::<Timestamp, _>(at)
+        .get_result(c)?,
+        #[cfg(feature = "postgres")]
+        DbConn::Postgresql(c) => diesel::sql_query(
+            "INSERT INTO index_feed (case_id, at) VALUES (nextval('cases_id_seq'), $1) \
+             RETURNING case_id",
+        )
+        .bind::<Timestamp, _>(at)
+        .get_result(c)?,
+    };
+    Ok(reserved.case_id)
+}
+
+/// Inserts a case under the id [`reserve`]d for it (which recorded it in the index's change
+/// feed).
+pub fn insert(conn: &mut DbConn, new: &NewCase<'_>) -> QueryResult<()> {
+    diesel::insert_into(cases::table)
         .values(new)
-        .returning(cases::id)
-        .get_result(conn)?;
-    super::index_feed::append(conn, id, new.created_at)?;
-    Ok(id)
+        .execute(conn)?;
+    Ok(())
 }
 
 /// One case within `scope`, with its agency's code and name.

@@ -1,6 +1,6 @@
 //! The change feed of the similar-case index (`index_feed`): a row per change to what the
 //! index holds of a case, appended in the transaction of the change by the queries that make
-//! it ([`super::case::insert`], [`super::case::update_versioned`], [`super::draft::put`]), so
+//! it ([`super::case::reserve`], [`super::case::update_versioned`], [`super::draft::put`]), so
 //! that no committed change is missing from it and no rolled-back one is in it. Each serving
 //! instance tails it from the last sequence its own index committed.
 

@@ -2,6 +2,8 @@
 //! date 条例31 gives. The same parsing serves `yishen import`, so both accept exactly the same
 //! applications.
 
+use std::sync::Arc;
+
 use chrono::{Datelike, NaiveDate};
 use yishen_domain::case::intake::{self, optional_text};
 use yishen_domain::case::{
@@ -22,6 +24,7 @@ use crate::error::{AppError, FieldIssue, Fields};
 use crate::pii::Pii;
 use crate::policy;
 use crate::services::flags::IntakeScreening;
+use crate::services::generation_cache::GenerationCache;
 
 /// An application as typed (CONTRACT.md "Case"): what the API's body, a form and an import
 /// line carry, before [`parse`] makes a [`ParsedIntake`] of it.
@@ -257,6 +260,9 @@ pub struct Placement<'a> {
     pub disposition: Option<Disposition>,
     pub concluded_on: Option<NaiveDate>,
     pub external_id: Option<&'a str>,
+    /// The one-time token of the form that filed it, if any: submitting the form again then
+    /// finds this case (`already_submitted`).
+    pub submission: Option<&'a str>,
 }
 
 /// The result of inserting a case.
@@ -322,6 +328,16 @@ pub fn seal(pii: &Pii, intake: &ParsedIntake) -> Result<Sealed, AppError> {
 
 /// Inserts a case with its applicant and first events, numbering it in the agency's series
 /// for `year`. Runs inside the caller's transaction.
+///
+/// The number is taken as late as it can be: the series' row stays locked until the
+/// transaction commits (the series is gap-free), and on PostgreSQL every other filing at the
+/// agency waits for it meanwhile. So the case's id is reserved first, and what needs no number
+/// is computed before it. On PostgreSQL the rows that need only the id are written before it
+/// too, and after the number come only the case row and its first events, whose hash chain
+/// begins with the number (docs/performance.md, PostgreSQL at 10⁶, eighth). SQLite's one
+/// writer holds the whole database, so the order shortens no wait there; its references are
+/// checked at once, and deferring them would make the case's insert look for orphans in every
+/// table that references cases, so there those rows follow the case.
 pub fn insert_case(
     conn: &mut DbConn,
     calendar: &Calendar,
@@ -331,19 +347,67 @@ pub fn insert_case(
     place: Placement<'_>,
 ) -> Result<Inserted, AppError> {
     let agency = place.agency;
+    let now = yishen_store::now();
+    let id = case_store::reserve(conn, now)?;
+    let a = &intake.applicant;
+    let Sealed {
+        query_code,
+        query_code_hash,
+        id_hash,
+        id_number_enc,
+        phone: (phone_enc, phone_hash),
+        email: (email_enc, email_hash),
+        address_enc,
+        address_hash,
+        text_key,
+        signature,
+    } = sealed;
+    let dependents = Dependents {
+        applicant: CaseApplicant {
+            case_id: id,
+            kind: a.kind().as_str().to_owned(),
+            category: a.category().as_str().to_owned(),
+            name: a.name().to_owned(),
+            id_type: a.id_type().as_str().to_owned(),
+            id_number_enc,
+            id_number_hash: id_hash.clone(),
+            phone_enc,
+            phone_hash,
+            email_enc,
+            email_hash,
+            address_enc,
+            address_hash,
+            notify_email: intake.notify.email,
+            notify_sms: intake.notify.sms,
+        },
+        text_key,
+        signature,
+        submission: place.submission,
+    };
+    let numbered_last = conn.backend() == Backend::Postgres;
+    let dependents = if numbered_last {
+        dependents.insert(conn)?;
+        None
+    } else {
+        Some(dependents)
+    };
+    let rules = HandlingRules::from_settings(&agency.settings);
+    let (due_on, clock_state) = clock_cache(&place.events, rules, calendar, today)?;
+    let forms = serde_json::to_string(&intake.forms.iter().map(|f| f.as_str()).collect::<Vec<_>>())
+        .map_err(anyhow::Error::from)?;
+    let actor_id = place.created_by.or(place.applicant_user_id);
+    let received_on = place.events.iter().find_map(|(_, e)| match e {
+        CaseEvent::Registered { received_on, .. }
+        | CaseEvent::Confirmed { received_on }
+        | CaseEvent::Imported { received_on, .. } => Some(*received_on),
+        _ => None,
+    });
     let seq = case_store::next_seq(conn, agency.id, place.year)?;
     let tracking_no =
         TrackingNo::new(&agency.code, place.year, seq).ok_or_else(|| AppError::Conflict {
             code: "tracking_series_exhausted",
             detail: format!("{}年的受理编号已用尽", place.year),
         })?;
-    let a = &intake.applicant;
-    let rules = HandlingRules::from_settings(&agency.settings);
-    let (due_on, clock_state) = clock_cache(&place.events, rules, calendar, today)?;
-    let forms = serde_json::to_string(&intake.forms.iter().map(|f| f.as_str()).collect::<Vec<_>>())
-        .map_err(anyhow::Error::from)?;
-    let now = yishen_store::now();
-    let actor_id = place.created_by.or(place.applicant_user_id);
     let (chain, event_count, head) = chain_events(
         tracking_no.as_str(),
         0,
@@ -351,15 +415,10 @@ pub fn insert_case(
         actor_id,
         &place.events,
     )?;
-    let received_on = place.events.iter().find_map(|(_, e)| match e {
-        CaseEvent::Registered { received_on, .. }
-        | CaseEvent::Confirmed { received_on }
-        | CaseEvent::Imported { received_on, .. } => Some(*received_on),
-        _ => None,
-    });
-    let id = case_store::insert(
+    case_store::insert(
         conn,
         &NewCase {
+            id,
             agency_id: agency.id,
             tracking_no: tracking_no.as_str(),
             year: place.year,
@@ -370,7 +429,7 @@ pub fn insert_case(
             created_by: place.created_by,
             applicant_category: a.category().as_str(),
             applicant_name: a.name(),
-            id_number_hash: &sealed.id_hash,
+            id_number_hash: &id_hash,
             content: intake.content.as_str(),
             description: intake.description.as_deref(),
             purpose: intake.purpose.as_deref(),
@@ -381,7 +440,7 @@ pub fn insert_case(
             clock_state: clock_state.as_str(),
             disposition: place.disposition.map(|d| d.as_str()),
             concluded_on: place.concluded_on,
-            query_code_hash: &sealed.query_code_hash,
+            query_code_hash: &query_code_hash,
             external_id: place.external_id,
             version: 1,
             event_count,
@@ -397,41 +456,10 @@ pub fn insert_case(
             e.into()
         }
     })?;
-    let Sealed {
-        query_code,
-        id_hash,
-        id_number_enc,
-        phone: (phone_enc, phone_hash),
-        email: (email_enc, email_hash),
-        address_enc,
-        address_hash,
-        text_key,
-        signature,
-        ..
-    } = sealed;
-    case_store::insert_applicant(
-        conn,
-        &CaseApplicant {
-            case_id: id,
-            kind: a.kind().as_str().to_owned(),
-            category: a.category().as_str().to_owned(),
-            name: a.name().to_owned(),
-            id_type: a.id_type().as_str().to_owned(),
-            id_number_enc,
-            id_number_hash: id_hash,
-            phone_enc,
-            phone_hash,
-            email_enc,
-            email_hash,
-            address_enc,
-            address_hash,
-            notify_email: intake.notify.email,
-            notify_sms: intake.notify.sms,
-        },
-    )?;
     insert_chain(conn, id, actor_id, &chain)?;
-    // Screening reads the signature of every member of a cluster; made once, for here.
-    crate::services::signatures::store_signed(conn, id, text_key, &signature)?;
+    if let Some(d) = dependents {
+        d.insert(conn)?;
+    }
     Ok(Inserted {
         id,
         tracking_no: tracking_no.as_str().to_owned(),
@@ -439,12 +467,57 @@ pub fn insert_case(
     })
 }
 
-/// The agency applied to (by its code) and the holiday calendar, which a filing reads but does
-/// not change.
-fn prepare(conn: &mut DbConn, code: &str) -> Result<(Agency, Calendar), AppError> {
-    let agency = agency::find_by_code(conn, code)?
-        .ok_or_else(|| AppError::field("agency", "unknown_agency", "受理机关代码不存在"))?;
-    Ok((agency, yishen_store::reference::load_calendar(conn)?))
+/// The rows of a new case that need only its id.
+struct Dependents<'a> {
+    applicant: CaseApplicant,
+    text_key: i64,
+    signature: Vec<u8>,
+    submission: Option<&'a str>,
+}
+
+impl Dependents<'_> {
+    fn insert(self, conn: &mut DbConn) -> Result<(), AppError> {
+        let id = self.applicant.case_id;
+        case_store::insert_applicant(conn, &self.applicant)?;
+        // Screening reads the signature of every member of a cluster; made once, for here.
+        crate::services::signatures::store_signed(conn, id, self.text_key, &self.signature)?;
+        if let Some(token) = self.submission {
+            yishen_store::models::submission::insert(conn, token, id).map_err(|e| {
+                if yishen_store::is_unique_violation(&e) {
+                    AppError::Conflict {
+                        code: "already_submitted",
+                        detail: "这份申请已经提交过，请在“我的申请”或待办案件中查看".into(),
+                    }
+                } else {
+                    e.into()
+                }
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// The agency applied to and the holiday calendar, which a filing reads but does not change.
+pub type Prepared = (Agency, Arc<Calendar>);
+
+/// The agency applied to (by its code) and the holiday calendar, kept in `cache` while the
+/// database's `stats_generation` has not moved (its triggers move it with every change to
+/// the agencies and the calendar's years): a filing reads that one counter instead of both,
+/// and does not parse the calendar's years again.
+fn prepare(
+    conn: &mut DbConn,
+    cache: &GenerationCache<Prepared>,
+    code: &str,
+) -> Result<Prepared, AppError> {
+    let generation = yishen_store::models::stats::generation(conn)?;
+    cache.get_or_compute(code.to_owned(), generation, || {
+        let agency = agency::find_by_code(conn, code)?
+            .ok_or_else(|| AppError::field("agency", "unknown_agency", "受理机关代码不存在"))?;
+        Ok((
+            agency,
+            Arc::new(yishen_store::reference::load_calendar(conn)?),
+        ))
+    })
 }
 
 /// What a filing form's submission did.
@@ -516,15 +589,17 @@ pub async fn create_once(
     let prepared = match state.pool.backend() {
         Backend::Sqlite => {
             let code = intake.agency.clone();
-            Some(state.read(move |conn| prepare(conn, &code)).await?)
+            let cache = Arc::clone(&state.filing_cache);
+            Some(state.read(move |conn| prepare(conn, &cache, &code)).await?)
         }
         Backend::Postgres => None,
     };
+    let filing_cache = Arc::clone(&state.filing_cache);
     let (inserted, agency) = state
         .write_keyed(move |conn| {
             let (agency, calendar) = match prepared {
                 Some(p) => p,
-                None => prepare(conn, &intake.agency)?,
+                None => prepare(conn, &filing_cache, &intake.agency)?,
             };
             policy::create_case(&actor, agency.id)?;
             let year = events.first().map(|(on, _)| on.year()).unwrap_or(today.year());
@@ -551,21 +626,10 @@ pub async fn create_once(
                     disposition: None,
                     concluded_on: None,
                     external_id: None,
+                    submission: token.as_deref(),
                 },
             )?;
             tracing::info!(case_id = inserted.id.get(), tracking_no = %inserted.tracking_no, "case filed");
-            if let Some(t) = &token {
-                yishen_store::models::submission::insert(conn, t, inserted.id).map_err(|e| {
-                    if yishen_store::is_unique_violation(&e) {
-                        AppError::Conflict {
-                            code: "already_submitted",
-                            detail: "这份申请已经提交过，请在“我的申请”或待办案件中查看".into(),
-                        }
-                    } else {
-                        e.into()
-                    }
-                })?;
-            }
             // A registered application gets its 受理回执 at once; an online one when confirmed.
             if status == Status::Received {
                 let loaded = super::load(conn, &CaseScope::All, inserted.id, today)?;

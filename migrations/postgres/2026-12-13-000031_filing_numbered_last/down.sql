@@ -1,0 +1,3 @@
+ALTER TABLE case_applicants ALTER CONSTRAINT case_applicants_case_id_fkey NOT DEFERRABLE;
+ALTER TABLE case_signatures ALTER CONSTRAINT case_signatures_case_id_fkey NOT DEFERRABLE;
+ALTER TABLE case_submissions ALTER CONSTRAINT case_submissions_case_id_fkey NOT DEFERRABLE;
