@@ -47,6 +47,24 @@ async fn flags(app: &TestApp, token: &str, id: i64) -> Vec<Value> {
     r.body["items"].as_array().expect("items").clone()
 }
 
+/// The kinds of the flags on case `id`.
+async fn flag_kinds(app: &TestApp, token: &str, id: i64) -> Vec<String> {
+    flags(app, token, id)
+        .await
+        .iter()
+        .filter_map(|f| f["kind"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Registers one application of `who` per text on day `on`; returns the last case.
+async fn register_each(app: &TestApp, clerk: &str, on: &str, who: &Value, texts: &[&str]) -> i64 {
+    let mut last = 0;
+    for t in texts {
+        last = register_as(app, clerk, on, who.clone(), t).await;
+    }
+    last
+}
+
 async fn register_as(app: &TestApp, clerk: &str, on: &str, who: Value, content: &str) -> i64 {
     let mut body = registration(on);
     body["applicant"] = who;
@@ -316,21 +334,21 @@ async fn thresholds_are_set_per_agency_and_checked() {
     // Three different matters on one day: at the agency's thresholds, a burst and a volume.
     let clerk = app.token("demo-clerk").await;
     let handler = app.token("demo-handler").await;
-    let who = || applicant("孙八", ID_B, "13900000021", None);
-    let mut last = 0;
-    for t in [
-        "请公开本区2025年度部门预算",
-        "请公开望江街道2025年河道整治验收报告",
-        "请公开本区2025年政府采购清单",
-        "请公开小营街道2025年低保审批标准",
-    ] {
-        last = register_as(&app, &clerk, "2026-04-01", who(), t).await;
-    }
-    let kinds: Vec<String> = flags(&app, &handler, last)
-        .await
-        .iter()
-        .filter_map(|f| f["kind"].as_str().map(str::to_owned))
-        .collect();
+    let who = applicant("孙八", ID_B, "13900000021", None);
+    let last = register_each(
+        &app,
+        &clerk,
+        "2026-04-01",
+        &who,
+        &[
+            "请公开本区2025年度部门预算",
+            "请公开望江街道2025年河道整治验收报告",
+            "请公开本区2025年政府采购清单",
+            "请公开小营街道2025年低保审批标准",
+        ],
+    )
+    .await;
+    let kinds = flag_kinds(&app, &handler, last).await;
     assert!(kinds.contains(&"volume".to_owned()), "{kinds:?}");
     assert!(kinds.contains(&"burst".to_owned()), "{kinds:?}");
 
@@ -358,14 +376,14 @@ async fn a_filing_after_the_agency_changed_reads_its_new_settings() {
     let admin = app.token("demo-admin").await;
     let clerk = app.token("demo-clerk").await;
     let handler = app.token("demo-handler").await;
-    let who = || applicant("钱九", ID_C, "13900000041", None);
+    let who = applicant("钱九", ID_C, "13900000041", None);
     // The first filing reads the agency at its default thresholds, and keeps it.
-    register_as(
+    register_each(
         &app,
         &clerk,
         "2026-04-01",
-        who(),
-        "请公开本区2025年度部门预算",
+        &who,
+        &["请公开本区2025年度部门预算"],
     )
     .await;
     let r = app
@@ -377,19 +395,19 @@ async fn a_filing_after_the_agency_changed_reads_its_new_settings() {
         )
         .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
-    let mut last = 0;
-    for t in [
-        "请公开望江街道2025年河道整治验收报告",
-        "请公开本区2025年政府采购清单",
-        "请公开小营街道2025年低保审批标准",
-    ] {
-        last = register_as(&app, &clerk, "2026-04-01", who(), t).await;
-    }
-    let kinds: Vec<String> = flags(&app, &handler, last)
-        .await
-        .iter()
-        .filter_map(|f| f["kind"].as_str().map(str::to_owned))
-        .collect();
+    let last = register_each(
+        &app,
+        &clerk,
+        "2026-04-01",
+        &who,
+        &[
+            "请公开望江街道2025年河道整治验收报告",
+            "请公开本区2025年政府采购清单",
+            "请公开小营街道2025年低保审批标准",
+        ],
+    )
+    .await;
+    let kinds = flag_kinds(&app, &handler, last).await;
     assert!(
         kinds.contains(&"volume".to_owned()) && kinds.contains(&"burst".to_owned()),
         "four filings in a day against the new thresholds of 3 a month and 2 a day: {kinds:?}"
