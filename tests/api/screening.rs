@@ -56,6 +56,17 @@ async fn flag_kinds(app: &TestApp, token: &str, id: i64) -> Vec<String> {
         .collect()
 }
 
+/// Sets the screening thresholds of the agency ZJ-HZ-SC (`null`: back to the defaults).
+async fn set_screening(app: &TestApp, admin: &str, thresholds: Value) -> crate::helpers::Reply {
+    app.send(
+        reqwest::Method::PATCH,
+        "/api/v1/agencies/ZJ-HZ-SC",
+        Some(admin),
+        Some(&json!({ "screening": thresholds })),
+    )
+    .await
+}
+
 /// Registers one application of `who` per text on day `on`; returns the last case.
 async fn register_each(app: &TestApp, clerk: &str, on: &str, who: &Value, texts: &[&str]) -> i64 {
     let mut last = 0;
@@ -289,24 +300,10 @@ async fn a_proceeding_recorded_later_rescreens_the_clusters_open_cases() {
 async fn thresholds_are_set_per_agency_and_checked() {
     let app = spawn_app().await;
     let admin = app.token("demo-admin").await;
-    let r = app
-        .send(
-            reqwest::Method::PATCH,
-            "/api/v1/agencies/ZJ-HZ-SC",
-            Some(&admin),
-            Some(&json!({"screening": {"volume_month": 0}})),
-        )
-        .await;
+    let r = set_screening(&app, &admin, json!({"volume_month": 0})).await;
     let p = assert_problem(&r, 422, "validation_failed");
     assert_eq!(p["errors"][0]["field"], "screening");
-    let r = app
-        .send(
-            reqwest::Method::PATCH,
-            "/api/v1/agencies/ZJ-HZ-SC",
-            Some(&admin),
-            Some(&json!({"screening": {"restatement": 1.5}})),
-        )
-        .await;
+    let r = set_screening(&app, &admin, json!({"restatement": 1.5})).await;
     let p = assert_problem(&r, 422, "validation_failed");
     assert_eq!(p["errors"][0]["field"], "screening");
     assert_eq!(p["errors"][0]["code"], "screening_threshold_similarity");
@@ -316,14 +313,7 @@ async fn thresholds_are_set_per_agency_and_checked() {
             .is_some_and(|m| m.contains("restatement")),
         "{p}"
     );
-    let r = app
-        .send(
-            reqwest::Method::PATCH,
-            "/api/v1/agencies/ZJ-HZ-SC",
-            Some(&admin),
-            Some(&json!({"screening": {"volume_month": 3, "burst_day": 2}})),
-        )
-        .await;
+    let r = set_screening(&app, &admin, json!({"volume_month": 3, "burst_day": 2})).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["screening"]["volume_month"], 3);
     assert_eq!(
@@ -352,14 +342,7 @@ async fn thresholds_are_set_per_agency_and_checked() {
     assert!(kinds.contains(&"volume".to_owned()), "{kinds:?}");
     assert!(kinds.contains(&"burst".to_owned()), "{kinds:?}");
 
-    let r = app
-        .send(
-            reqwest::Method::PATCH,
-            "/api/v1/agencies/ZJ-HZ-SC",
-            Some(&admin),
-            Some(&json!({"screening": null})),
-        )
-        .await;
+    let r = set_screening(&app, &admin, json!(null)).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(
         r.body["screening"]["volume_month"], 10,
@@ -386,14 +369,7 @@ async fn a_filing_after_the_agency_changed_reads_its_new_settings() {
         &["请公开本区2025年度部门预算"],
     )
     .await;
-    let r = app
-        .send(
-            reqwest::Method::PATCH,
-            "/api/v1/agencies/ZJ-HZ-SC",
-            Some(&admin),
-            Some(&json!({"screening": {"volume_month": 3, "burst_day": 2}})),
-        )
-        .await;
+    let r = set_screening(&app, &admin, json!({"volume_month": 3, "burst_day": 2})).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     let last = register_each(
         &app,
