@@ -819,3 +819,69 @@ async fn signatures_are_stored_at_intake_and_a_stale_one_is_made_again() {
     assert_eq!(again.signature, sign(text).to_bytes());
     assert_ne!(again.signature, other);
 }
+
+#[tokio::test]
+async fn the_dossier_shows_each_earlier_cases_reconsiderations_and_suits() {
+    let app = spawn_app().await;
+    let who = || applicant("孙八", ID_D, "13900000021", None);
+    let answered = |n: &str, received: &str, concluded: &str, content: &str| {
+        let mut l = line(n, received, who(), content);
+        l["disposition"] = json!("disclosed");
+        l["concluded_on"] = json!(concluded);
+        l["reasons"] = json!("予以公开");
+        l
+    };
+    let mut reconsidered = answered(
+        "S-1",
+        "2025-11-03",
+        "2025-11-20",
+        "请公开上城区2025年小营街道河道整治验收报告",
+    );
+    reconsidered["reconsideration"] = json!({"body_name": "杭州市上城区人民政府",
+        "filed_on": "2025-12-01", "decision": "upheld", "decided_on": "2026-01-20"});
+    let mut sued = answered(
+        "S-2",
+        "2025-12-01",
+        "2025-12-15",
+        "请公开上城区2025年南星街道垃圾分类补助资金发放明细",
+    );
+    sued["litigation"] = json!({"court": "杭州铁路运输法院", "via_reconsideration": false,
+        "filed_on": "2026-01-10"});
+    let plain = answered(
+        "S-3",
+        "2026-01-05",
+        "2026-01-19",
+        "请公开上城区2025年紫阳街道停车泊位设置批准文件",
+    );
+    import(&app, &[reconsidered, sued, plain]).await;
+    let clerk = app.token("demo-clerk").await;
+    let handler = app.token("demo-handler").await;
+    let id = register_as(
+        &app,
+        &clerk,
+        "2026-03-02",
+        who(),
+        "请公开上城区2025年湖滨街道公租房分配名单审核标准",
+    )
+    .await;
+
+    let r = app
+        .get(&format!("/api/v1/cases/{id}/dossier"), Some(&handler))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let linked = r.body["linked_cases"].as_array().expect("linked").clone();
+    let proceedings = |received: &str| -> Vec<String> {
+        linked
+            .iter()
+            .find(|c| c["received_on"] == received)
+            .unwrap_or_else(|| panic!("{received} in {linked:?}"))["proceedings"]
+            .as_array()
+            .expect("proceedings")
+            .iter()
+            .filter_map(|p| p.as_str().map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(proceedings("2025-11-03"), ["行政复议"], "decided");
+    assert_eq!(proceedings("2025-12-01"), ["行政诉讼（未结）"], "pending");
+    assert!(proceedings("2026-01-05").is_empty());
+}
