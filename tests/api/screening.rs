@@ -47,6 +47,15 @@ async fn flags(app: &TestApp, token: &str, id: i64) -> Vec<Value> {
     r.body["items"].as_array().expect("items").clone()
 }
 
+/// The applicant dossier of case `id` as `token` reads it (asserted 200).
+async fn dossier(app: &TestApp, token: &str, id: i64) -> Value {
+    let r = app
+        .get(&format!("/api/v1/cases/{id}/dossier"), Some(token))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    r.body
+}
+
 /// The kinds of the flags on case `id`.
 async fn flag_kinds(app: &TestApp, token: &str, id: i64) -> Vec<String> {
     flags(app, token, id)
@@ -138,11 +147,7 @@ async fn clusters_join_transitively_and_the_dossier_shows_only_its_own_cluster()
     )
     .await;
 
-    let r = app
-        .get(&format!("/api/v1/cases/{id}/dossier"), Some(&handler))
-        .await;
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    let d = &r.body;
+    let d = &dossier(&app, &handler, id).await;
     assert_eq!(d["cluster"]["applications"], 4, "{d}");
     let names: Vec<&str> = d["cluster"]["names"]
         .as_array()
@@ -714,11 +719,8 @@ async fn a_repeat_in_other_words_is_found_through_the_similar_case_index() {
     );
 
     // The dossier sets the reworded request beside this one, however unlike its characters.
-    let dossier = app
-        .get(&format!("/api/v1/cases/{again}/dossier"), Some(&handler))
-        .await;
-    assert_eq!(dossier.status, 200, "{:?}", dossier.body);
-    let first = &dossier.body["side_by_side"][0];
+    let d = dossier(&app, &handler, again).await;
+    let first = &d["side_by_side"][0];
     assert_eq!(first["case_id"], earlier["case"]["id"], "{first}");
     assert!(
         first["restatement"].as_f64().is_some_and(|r| r >= 0.75),
@@ -802,11 +804,8 @@ async fn signatures_are_stored_at_intake_and_a_stale_one_is_made_again() {
         .expect("write");
 
     // The dossier (a read) signs it again without writing.
-    let dossier = app
-        .get(&format!("/api/v1/cases/{second}/dossier"), Some(&handler))
-        .await;
-    assert_eq!(dossier.status, 200, "{:?}", dossier.body);
-    let pair = &dossier.body["side_by_side"][0];
+    let d = dossier(&app, &handler, second).await;
+    let pair = &d["side_by_side"][0];
     assert_eq!(pair["case_id"], first, "{pair}");
     assert_eq!(pair["similarity"].as_f64(), Some(1.0), "{pair}");
     let untouched = stored_signature(&app, first).await.expect("kept");
@@ -865,11 +864,8 @@ async fn the_dossier_shows_each_earlier_cases_reconsiderations_and_suits() {
     )
     .await;
 
-    let r = app
-        .get(&format!("/api/v1/cases/{id}/dossier"), Some(&handler))
-        .await;
-    assert_eq!(r.status, 200, "{:?}", r.body);
-    let linked = r.body["linked_cases"].as_array().expect("linked").clone();
+    let d = dossier(&app, &handler, id).await;
+    let linked = d["linked_cases"].as_array().expect("linked").clone();
     let proceedings = |received: &str| -> Vec<String> {
         linked
             .iter()
