@@ -7,7 +7,9 @@ use diesel::prelude::*;
 
 use crate::DbConn;
 use crate::ids::{AgencyId, CaseId, UserId};
-use crate::schema::{agencies, case_applicants, case_flags, case_signatures, cases};
+use crate::schema::{
+    agencies, case_applicants, case_flags, case_signatures, cases, litigations, reconsiderations,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = case_flags)]
@@ -187,90 +189,40 @@ fn member_links(conn: &mut DbConn, ids: &[CaseId]) -> QueryResult<Vec<MemberLink
     Ok(out)
 }
 
-/// Runs the raw statement `$sql` on the backend `$db`'s connection `$conn` with each of
-/// `$values` bound in turn as `$ty`: the statements below have as many placeholders as the
-/// level or batch they read, which diesel's query builder cannot combine into one `UNION ALL`
-/// for the multi-backend connection.
-macro_rules! load_bound {
-    ($conn:expr, $db:ty, $sql:expr, $ty:ty, $values:expr, $row:ty) => {{
-        let mut query = diesel::sql_query($sql).into_boxed::<$db>();
-        for value in $values {
-            query = query.bind::<$ty, _>(value);
-        }
-        query.load::<$row>($conn)
-    }};
-}
-
-/// The `n`th (from 1) placeholder of a raw statement on the connection's backend.
-fn placeholder(conn: &DbConn, n: usize) -> String {
-    match conn.backend() {
-        crate::conn::Backend::Sqlite => "?".to_owned(),
-        crate::conn::Backend::Postgres => format!("${n}"),
-    }
-}
-
-/// One breadth-first level of a cluster's look-ups in one statement: for each `(kind, hash)`
-/// of `level`, the newest `limit` cases sharing it, newest first, in `level`'s order. Each link
-/// reads its own indexed column (the identity number on `cases`, the contacts on
-/// `case_applicants`), whose index ends in the case id, so the newest are read in order
-/// (migration `cluster_lookups_newest_first`). One statement rather than one per hash: each
-/// is a round trip on PostgreSQL, and screening follows a cluster twice per filing.
-fn cases_with_each(
+fn cases_with(
     conn: &mut DbConn,
-    level: &[(LinkKind, String)],
+    kind: LinkKind,
+    hash: &str,
     limit: i64,
-) -> QueryResult<Vec<Vec<CaseId>>> {
-    use diesel::sql_types::{BigInt, Text};
-
-    #[derive(QueryableByName)]
-    struct Found {
-        #[diesel(sql_type = BigInt)]
-        arm: i64,
-        #[diesel(sql_type = BigInt)]
-        case_id: CaseId,
+) -> QueryResult<Vec<CaseId>> {
+    // Each link reads from its own indexed column, newest first. The indexes end in the case
+    // id (SQLite's in the rowid, which is the case id; PostgreSQL's since the migration
+    // `cluster_lookups_newest_first`), so the newest `limit` are read from the index in order.
+    // One statement per hash rather than one per breadth-first level: diesel keeps these
+    // prepared (on PostgreSQL with the generic plan of `Pool::read_keyed`), where a `UNION ALL`
+    // of the level, raw SQL that diesel does not keep, was planned at every call and cost
+    // PostgreSQL more than the round trips it saved (docs/performance.md, ninth).
+    macro_rules! by_contact {
+        ($column:expr) => {
+            case_applicants::table
+                .filter($column.eq(hash))
+                .order(case_applicants::case_id.desc())
+                .limit(limit)
+                .select(case_applicants::case_id)
+                .load::<CaseId>(conn)
+        };
     }
-    if level.is_empty() {
-        return Ok(Vec::new());
+    match kind {
+        LinkKind::IdNumber => cases::table
+            .filter(cases::id_number_hash.eq(hash))
+            .order(cases::id.desc())
+            .limit(limit)
+            .select(cases::id)
+            .load::<CaseId>(conn),
+        LinkKind::Phone => by_contact!(case_applicants::phone_hash),
+        LinkKind::Email => by_contact!(case_applicants::email_hash),
+        LinkKind::Address => by_contact!(case_applicants::address_hash),
     }
-    // The limit is the caller's constant, written into the statement so that PostgreSQL plans
-    // each arm for it; only the hashes are bound.
-    let arms: Vec<String> = level
-        .iter()
-        .enumerate()
-        .map(|(arm, (kind, _))| {
-            let at = placeholder(conn, arm + 1);
-            let (select, table, column, key) = match kind {
-                LinkKind::IdNumber => ("id", "cases", "id_number_hash", "id"),
-                LinkKind::Phone => ("case_id", "case_applicants", "phone_hash", "case_id"),
-                LinkKind::Email => ("case_id", "case_applicants", "email_hash", "case_id"),
-                LinkKind::Address => ("case_id", "case_applicants", "address_hash", "case_id"),
-            };
-            format!(
-                "SELECT CAST({arm} AS BIGINT) AS arm, {select} AS case_id FROM \
-                 (SELECT {select} FROM {table} WHERE {column} = {at} \
-                  ORDER BY {key} DESC LIMIT {limit}) AS q{arm}"
-            )
-        })
-        .collect();
-    let sql = arms.join(" UNION ALL ");
-    let hashes = level.iter().map(|(_, hash)| hash.as_str());
-    let found = match conn {
-        DbConn::Sqlite(c) => load_bound!(c, diesel::sqlite::Sqlite, sql, Text, hashes, Found)?,
-        #[cfg(feature = "postgres")]
-        DbConn::Postgresql(c) => load_bound!(c, diesel::pg::Pg, sql, Text, hashes, Found)?,
-    };
-    let mut out = vec![Vec::new(); level.len()];
-    for f in found {
-        if let Some(ids) = usize::try_from(f.arm).ok().and_then(|arm| out.get_mut(arm)) {
-            ids.push(f.case_id);
-        }
-    }
-    // Each arm's rows come in its subquery's order on both backends, but a union promises no
-    // order: sorted again, newest first.
-    for ids in &mut out {
-        ids.sort_unstable_by(|a, b| b.cmp(a));
-    }
-    Ok(out)
 }
 
 /// The identity cluster of case `case_id`, the case included: every case reachable from it
@@ -281,7 +233,7 @@ pub fn cluster_members(
     case_id: CaseId,
     limits: ClusterLimits,
 ) -> QueryResult<Vec<MemberLinks>> {
-    use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+    use std::collections::{BTreeMap, HashSet, VecDeque};
     let mut members: BTreeMap<CaseId, MemberLinks> = BTreeMap::new();
     let mut seen: HashSet<(LinkKind, String)> = HashSet::new();
     let mut queue: VecDeque<(LinkKind, String)> = VecDeque::new();
@@ -301,36 +253,21 @@ pub fn cluster_members(
         members.insert(m.case_id, m);
     }
     let mut lookups = 0;
-    // Level by level: the hashes waiting are looked up together (as many as the bound on
-    // look-ups leaves), then the links of the cases they found not yet members, read
-    // together; the hashes those bring wait for the next level. Each hash's cases are taken in
-    // the level's order, as one look-up after another would take them.
-    while !queue.is_empty() && lookups < limits.max_lookups && members.len() < limits.max_members {
-        let take = queue.len().min(limits.max_lookups - lookups);
-        let level: Vec<(LinkKind, String)> = queue.drain(..take).collect();
-        lookups += level.len();
-        let room = limits.max_members - members.len();
-        let mut fresh: Vec<CaseId> = Vec::new();
-        let mut taken: HashSet<CaseId> = HashSet::new();
-        for id in cases_with_each(conn, &level, limits.per_hash)?
-            .into_iter()
-            .flatten()
-        {
-            if fresh.len() >= room {
-                break;
-            }
-            if !members.contains_key(&id) && taken.insert(id) {
-                fresh.push(id);
-            }
+    while let Some((kind, hash)) = queue.pop_front() {
+        if lookups >= limits.max_lookups || members.len() >= limits.max_members {
+            break;
         }
+        lookups += 1;
+        let room = limits.max_members - members.len();
+        let fresh: Vec<CaseId> = cases_with(conn, kind, &hash, limits.per_hash)?
+            .into_iter()
+            .filter(|id| !members.contains_key(id))
+            .take(room)
+            .collect();
         if fresh.is_empty() {
             continue;
         }
-        let mut links = member_links(conn, &fresh)?;
-        let order: HashMap<CaseId, usize> =
-            fresh.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-        links.sort_by_key(|m| order.get(&m.case_id).copied());
-        for m in links {
+        for m in member_links(conn, &fresh)? {
             enqueue(&m, &mut seen, &mut queue);
             members.insert(m.case_id, m);
         }
@@ -440,51 +377,44 @@ pub fn versions(conn: &mut DbConn, ids: &[CaseId]) -> QueryResult<Vec<(CaseId, i
     Ok(out)
 }
 
-/// The reconsiderations and suits about the cases `ids`: one statement per 500 cases for
-/// both tables (each statement is a round trip on PostgreSQL).
+/// The reconsiderations and suits about the cases `ids`.
 pub fn proceedings(conn: &mut DbConn, ids: &[CaseId]) -> QueryResult<Vec<ProceedingRow>> {
-    use diesel::sql_types::{BigInt, Bool, Date, Nullable};
-
-    #[derive(QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = BigInt)]
-        case_id: CaseId,
-        #[diesel(sql_type = Date)]
-        filed_on: NaiveDate,
-        #[diesel(sql_type = Nullable<Date>)]
-        decided_on: Option<NaiveDate>,
-        #[diesel(sql_type = Bool)]
-        litigation: bool,
-    }
     let mut out = Vec::new();
     for chunk in ids.chunks(500) {
-        // The chunk is bound twice, once for each table.
-        let list = |first: usize| {
-            (first..first + chunk.len())
-                .map(|n| placeholder(conn, n))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let sql = format!(
-            "SELECT case_id, filed_on, decided_on, FALSE AS litigation FROM reconsiderations \
-             WHERE case_id IN ({}) \
-             UNION ALL SELECT case_id, filed_on, decided_on, TRUE FROM litigations \
-             WHERE case_id IN ({})",
-            list(1),
-            list(chunk.len() + 1)
+        out.extend(
+            reconsiderations::table
+                .filter(reconsiderations::case_id.eq_any(chunk))
+                .select((
+                    reconsiderations::case_id,
+                    reconsiderations::filed_on,
+                    reconsiderations::decided_on,
+                ))
+                .load::<(CaseId, NaiveDate, Option<NaiveDate>)>(conn)?
+                .into_iter()
+                .map(|(case_id, filed_on, decided_on)| ProceedingRow {
+                    case_id,
+                    filed_on,
+                    decided_on,
+                    litigation: false,
+                }),
         );
-        let values = chunk.iter().chain(chunk).map(|id| id.get());
-        let rows = match conn {
-            DbConn::Sqlite(c) => load_bound!(c, diesel::sqlite::Sqlite, sql, BigInt, values, Row)?,
-            #[cfg(feature = "postgres")]
-            DbConn::Postgresql(c) => load_bound!(c, diesel::pg::Pg, sql, BigInt, values, Row)?,
-        };
-        out.extend(rows.into_iter().map(|r| ProceedingRow {
-            case_id: r.case_id,
-            filed_on: r.filed_on,
-            decided_on: r.decided_on,
-            litigation: r.litigation,
-        }));
+        out.extend(
+            litigations::table
+                .filter(litigations::case_id.eq_any(chunk))
+                .select((
+                    litigations::case_id,
+                    litigations::filed_on,
+                    litigations::decided_on,
+                ))
+                .load::<(CaseId, NaiveDate, Option<NaiveDate>)>(conn)?
+                .into_iter()
+                .map(|(case_id, filed_on, decided_on)| ProceedingRow {
+                    case_id,
+                    filed_on,
+                    decided_on,
+                    litigation: true,
+                }),
+        );
     }
     Ok(out)
 }
