@@ -32,6 +32,16 @@ fn line(n: &str, received: &str, applicant: Value, content: &str) -> Value {
            "received_on": received, "applicant": applicant, "content": content})
 }
 
+/// An import line of an application received on `received` and answered (disclosed) on
+/// `concluded`.
+fn answered(n: &str, received: &str, concluded: &str, applicant: Value, content: &str) -> Value {
+    let mut l = line(n, received, applicant, content);
+    l["disposition"] = json!("disclosed");
+    l["concluded_on"] = json!(concluded);
+    l["reasons"] = json!("予以公开");
+    l
+}
+
 /// Valid resident identity numbers (check digit included) for distinct people.
 const ID_A: &str = "11010519491231002X";
 const ID_B: &str = "110105194912310038";
@@ -261,12 +271,7 @@ async fn a_proceeding_recorded_later_rescreens_the_clusters_open_cases() {
     let content = "请公开上城区2025年紫阳街道拆迁安置补偿标准及批准文件";
     import(
         &app,
-        &[
-            json!({"external_id": "P-1", "agency": "ZJ-HZ-SC", "channel": "in_person",
-                 "received_on": "2026-01-05", "applicant": who(), "content": content,
-                 "disposition": "disclosed", "concluded_on": "2026-01-20",
-                 "reasons": "予以公开"}),
-        ],
+        &[answered("P-1", "2026-01-05", "2026-01-20", who(), content)],
     )
     .await;
     let clerk = app.token("demo-clerk").await;
@@ -590,13 +595,7 @@ async fn reasonable_reasons_set_a_later_deadline_that_moves_the_clock() {
 async fn three_applicants_asking_for_disclosed_information_suggest_publication() {
     let app = spawn_app().await;
     let content = "请公开上城区2025年度老旧小区加装电梯财政补助资金的发放名单";
-    let answered = |n: &str, who: Value, on: &str| {
-        let mut l = line(n, on, who, content);
-        l["disposition"] = json!("disclosed");
-        l["concluded_on"] = json!("2026-03-30");
-        l["reasons"] = json!("予以公开");
-        l
-    };
+    let answered = |n: &str, who: Value, on: &str| answered(n, on, "2026-03-30", who, content);
     import(
         &app,
         &[
@@ -669,12 +668,7 @@ async fn three_applicants_asking_for_disclosed_information_suggest_publication()
 async fn a_repeat_in_other_words_is_found_through_the_similar_case_index() {
     let app = spawn_app().await;
     let who = || applicant("孙八", ID_C, "13900000012", None);
-    let answered = |n: &str, content: &str| {
-        json!({"external_id": n, "agency": "ZJ-HZ-SC", "channel": "in_person",
-               "received_on": "2026-02-02", "applicant": who(), "content": content,
-               "disposition": "disclosed", "concluded_on": "2026-02-20",
-               "reasons": "予以公开"})
-    };
+    let answered = |n: &str, content: &str| answered(n, "2026-02-02", "2026-02-20", who(), content);
     import(
         &app,
         &[
@@ -823,17 +817,11 @@ async fn signatures_are_stored_at_intake_and_a_stale_one_is_made_again() {
 async fn the_dossier_shows_each_earlier_cases_reconsiderations_and_suits() {
     let app = spawn_app().await;
     let who = || applicant("孙八", ID_D, "13900000021", None);
-    let answered = |n: &str, received: &str, concluded: &str, content: &str| {
-        let mut l = line(n, received, who(), content);
-        l["disposition"] = json!("disclosed");
-        l["concluded_on"] = json!(concluded);
-        l["reasons"] = json!("予以公开");
-        l
-    };
     let mut reconsidered = answered(
         "S-1",
         "2025-11-03",
         "2025-11-20",
+        who(),
         "请公开上城区2025年小营街道河道整治验收报告",
     );
     reconsidered["reconsideration"] = json!({"body_name": "杭州市上城区人民政府",
@@ -842,6 +830,7 @@ async fn the_dossier_shows_each_earlier_cases_reconsiderations_and_suits() {
         "S-2",
         "2025-12-01",
         "2025-12-15",
+        who(),
         "请公开上城区2025年南星街道垃圾分类补助资金发放明细",
     );
     sued["litigation"] = json!({"court": "杭州铁路运输法院", "via_reconsideration": false,
@@ -850,6 +839,7 @@ async fn the_dossier_shows_each_earlier_cases_reconsiderations_and_suits() {
         "S-3",
         "2026-01-05",
         "2026-01-19",
+        who(),
         "请公开上城区2025年紫阳街道停车泊位设置批准文件",
     );
     import(&app, &[reconsidered, sued, plain]).await;
